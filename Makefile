@@ -1,0 +1,44 @@
+# Forcefield. The two commands: `make demo` and `make test`; each installs what is missing first.
+.PHONY: build test test-rust test-e2e demo lint fmt bench setup clean
+.DEFAULT_GOAL := build
+
+setup:
+	scripts/setup.sh test
+
+build:
+	scripts/setup.sh build
+	scripts/build.sh
+
+# Everything: native Rust tests (core, packaging, simulated org), the Firefox package lint,
+# and the browser tests in Chromium and Firefox against the simulated org.
+test: setup
+	scripts/build.sh
+	$(MAKE) --no-print-directory test-rust test-e2e
+
+test-rust:
+	cargo test --workspace
+
+test-e2e:
+	cargo build --quiet -p org-sim
+	node_modules/.bin/web-ext lint --source-dir dist/firefox --warnings-as-errors
+	tests/e2e/run.sh
+
+demo: setup
+	scripts/build.sh
+	cargo build --quiet -p org-sim
+	scripts/demo.sh
+
+lint:
+	scripts/setup.sh build
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p forcefield --lib --target wasm32-unknown-unknown -- -D warnings
+	scripts/build.sh
+	node_modules/.bin/web-ext lint --source-dir dist/firefox --warnings-as-errors
+
+fmt:
+	cargo fmt --all
+
+clean:
+	rm -rf pkg dist tests/e2e/artifacts
+	cargo clean

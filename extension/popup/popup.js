@@ -1,0 +1,89 @@
+// The toolbar popup: asks the Rust core about the current tab's org and shows the answer.
+// Org data is rendered with textContent only.
+import init, { handle } from '../pkg/forcefield.js';
+import { targetTab } from '../browser.js';
+
+const KIND_LABELS = {
+  production: 'Production',
+  sandbox: 'Sandbox',
+  scratch: 'Scratch org',
+  developerEdition: 'Developer Edition',
+};
+
+const main = document.getElementById('status');
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+}
+
+function show(...nodes) {
+  main.replaceChildren(...nodes);
+  main.setAttribute('aria-busy', 'false');
+}
+
+function showUnavailable(reason) {
+  show(element('div', { class: 'ff-alert', role: 'alert', 'data-ff': 'status-error' }, reason));
+}
+
+function field(label, value, role) {
+  return element('div', { class: 'ff-field' },
+    element('dt', {}, label),
+    element('dd', { 'data-ff': role }, value));
+}
+
+function showConnected(status, core) {
+  const domain = status.myDomain
+    ? status.myDomain.name + (status.myDomain.sandbox ? ` — sandbox ${status.myDomain.sandbox}` : '')
+    : status.apiHost;
+  const toggle = element('input', { type: 'checkbox', id: 'enabled', 'data-ff': 'org-enabled' });
+  toggle.checked = status.enabled;
+  const note = element('p', { class: 'ff-muted', 'data-ff': 'toggle-note' });
+  toggle.addEventListener('change', async () => {
+    toggle.disabled = true;
+    const reply = await core({ type: 'setOrgEnabled', orgId: status.orgId, enabled: toggle.checked });
+    toggle.disabled = false;
+    if (reply.type === 'orgEnabled') {
+      note.textContent = `Forcefield is ${reply.enabled ? 'on' : 'off'} for this org. Reload its Salesforce tabs to apply.`;
+    } else {
+      toggle.checked = !toggle.checked;
+      note.textContent = reply.message ?? 'The setting could not be saved.';
+    }
+  });
+  show(
+    element('section', { class: 'ff-card', 'data-ff': 'org-status' },
+      element('div', { class: 'ff-card-title' },
+        element('h2', { 'data-ff': 'org-name' }, status.orgName),
+        element('span', { class: `ff-badge ff-${status.kind}`, 'data-ff': 'org-kind' }, KIND_LABELS[status.kind] ?? status.kind)),
+      element('dl', {},
+        field('My Domain', domain, 'my-domain'),
+        field('Logged in as', status.userName, 'user-name'),
+        field('Username', status.username, 'username'),
+        field('API', `v${status.apiVersion} on ${status.apiHost}`, 'api'))),
+    element('label', { class: 'ff-toggle', for: 'enabled' }, toggle, ' Forcefield on in this org'),
+    note,
+  );
+}
+
+async function main_() {
+  await init({ module_or_path: new URL('../pkg/forcefield_bg.wasm', import.meta.url) });
+  const tab = await targetTab(new URLSearchParams(location.search).get('tab'));
+  const storeId = tab?.cookieStoreId ?? null;
+  const core = (request) => handle(request, null, storeId);
+  if (!tab?.url) {
+    showUnavailable('Open a Salesforce org in this tab to use Forcefield.');
+    return;
+  }
+  const reply = await core({ type: 'orgStatus', tabUrl: tab.url });
+  if (reply.type !== 'orgStatus') {
+    showUnavailable(reply.message ?? 'Forcefield could not read this tab.');
+  } else if (reply.state === 'connected') {
+    showConnected(reply, core);
+  } else {
+    showUnavailable(reply.reason);
+  }
+}
+
+main_().catch((error) => showUnavailable(`Forcefield failed to start: ${error?.message ?? error}`));

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds the extension: Rust → wasm32 → wasm-bindgen (--target web) → wasm-opt → dist/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+wasm=target/wasm32-unknown-unknown/release/forcefield.wasm
+
+cargo build --quiet --lib --release --target wasm32-unknown-unknown -p forcefield
+
+locked=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+cli=$(wasm-bindgen --version | awk '{ print $2 }')
+if [ "$cli" != "$locked" ]; then
+  echo "build: wasm-bindgen CLI is $cli but Cargo.lock pins $locked; run scripts/setup.sh build" >&2
+  exit 1
+fi
+
+rm -rf pkg
+wasm-bindgen --target web --no-typescript --out-dir pkg "$wasm"
+before=$(stat -c %s pkg/forcefield_bg.wasm)
+# binaryen from npm (Debian's v108 miscompiles wasm-bindgen output). The features are the ones
+# rustc's wasm32 target enables by default.
+node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-mutable-globals --enable-sign-ext \
+  --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue \
+  pkg/forcefield_bg.wasm -o pkg/forcefield_bg.wasm
+after=$(stat -c %s pkg/forcefield_bg.wasm)
+gzipped=$(gzip -9c pkg/forcefield_bg.wasm | wc -c)
+echo "build: forcefield_bg.wasm $before bytes from wasm-bindgen, $after after wasm-opt ($gzipped gzipped)"
+
+cargo xtask dist

@@ -1,0 +1,21 @@
+//! Forcefield's core: everything that decides, in pure Rust, so `cargo test` covers it.
+//!
+//! The extension runs this crate as WebAssembly in its background worker and extension pages
+//! (the popup). Content scripts on Salesforce pages stay thin JavaScript because the pages' CSP
+//! blocks WebAssembly there; they send a [`protocol::Request`] to the background and apply the
+//! [`protocol::Reply`].
+//!
+//! * [`salesforce`]: hosts and sessions (which cookie, which API host), the sans-IO REST client
+//!   behind a [`salesforce::Transport`], error mapping and query paging.
+//! * [`protocol`]: the one message protocol between content scripts, extension pages and the core.
+//! * [`settings`]: the admin's per-org switches.
+//! * [`service`]: the request handler that ties them together behind small browser traits.
+//! * `web` (wasm32 only): the only code that touches wasm-bindgen, js-sys, web-sys and gloo-net.
+
+pub mod protocol;
+pub mod salesforce;
+pub mod service;
+pub mod settings;
+
+#[cfg(target_arch = "wasm32")]
+mod web;

@@ -1,0 +1,83 @@
+//! The one message protocol: what content scripts and extension pages ask the core, and what it
+//! answers. JSON-shaped (`{"type": "...", ...}`) so the JavaScript side stays a thin pass-through.
+
+use crate::salesforce::{ApiErrorKind, ApiVersion, DomainKind, MyDomain, OrgId};
+use serde::{Deserialize, Serialize};
+
+/// A request to the core.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Request {
+    /// A content script saw a Salesforce page load in its frame. The core takes the frame's URL
+    /// from the browser's sender record, never from the page.
+    PageLoaded { surface: Surface },
+    /// The popup asks about the org open in a tab.
+    OrgStatus {
+        #[serde(rename = "tabUrl")]
+        tab_url: String,
+    },
+    /// The popup turns Forcefield on or off for one org.
+    SetOrgEnabled {
+        #[serde(rename = "orgId")]
+        org_id: OrgId,
+        enabled: bool,
+    },
+}
+
+/// What kind of Salesforce page a content script is in (facts §A.3, §D.1, §D.2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Surface {
+    /// The Lightning Setup shell (`#auraLoadingBox`, `/lightning/setup/…`).
+    LightningSetup,
+    /// A Classic Setup page (`body.sfdcBody`), usually inside the shell's iframe.
+    ClassicSetup,
+}
+
+/// The core's answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Reply {
+    /// Whether the content script should enhance its page. Carries no session data.
+    PageVerdict {
+        enhance: bool,
+        #[serde(rename = "orgId")]
+        org_id: Option<OrgId>,
+    },
+    OrgStatus(OrgStatus),
+    OrgEnabled {
+        #[serde(rename = "orgId")]
+        org_id: OrgId,
+        enabled: bool,
+    },
+    /// The request itself could not be served.
+    Failed {
+        message: String,
+    },
+}
+
+/// What the popup shows about a tab's org.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "camelCase")]
+pub enum OrgStatus {
+    /// The tab is not on a Salesforce org Forcefield can use; `reason` says why in plain words.
+    Unavailable {
+        reason: String,
+        #[serde(rename = "errorKind")]
+        error_kind: Option<ApiErrorKind>,
+        #[serde(rename = "orgId")]
+        org_id: Option<OrgId>,
+    },
+    #[serde(rename_all = "camelCase")]
+    Connected {
+        org_id: OrgId,
+        org_name: String,
+        my_domain: Option<MyDomain>,
+        api_host: String,
+        kind: DomainKind,
+        api_version: ApiVersion,
+        user_name: String,
+        username: String,
+        enabled: bool,
+    },
+}

@@ -1,0 +1,338 @@
+//! The sans-IO REST client: builds requests for one org's API host, sends them through a
+//! [`Transport`], maps failures to [`ApiError`] and follows query paging (facts §A.4, §B.1).
+
+use super::error::ApiError;
+use super::host::SalesforceHost;
+use super::session::Session;
+use super::transport::{HttpRequest, HttpResponse, Method, Transport};
+use super::version::{ApiVersion, OfferedVersion};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+/// Salesforce lets clients name themselves per call; it shows in the org's API usage reports
+/// (facts §A.4 `Sforce-Call-Options`).
+const CALL_OPTIONS: &str = "client=Forcefield";
+
+/// A REST client bound to one session and API version.
+#[derive(Debug)]
+pub struct Client<'a, T> {
+    transport: &'a T,
+    session: &'a Session,
+    version: ApiVersion,
+}
+
+/// One page of a query answer (facts §B.1).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct QueryPage<R> {
+    #[serde(rename = "totalSize")]
+    _total_size: u64,
+    done: bool,
+    next_records_url: Option<String>,
+    records: Vec<R>,
+}
+
+/// Which versions the org's API host offers: `GET /services/data/` (facts §A.4), negotiated
+/// against what Forcefield supports.
+pub async fn discover_version(
+    transport: &impl Transport,
+    session: &Session,
+) -> Result<ApiVersion, ApiError> {
+    let response = send(transport, session, Method::Get, "/services/data/", None).await?;
+    let offered: Vec<OfferedVersion> = parse(&response.body, "the list of API versions")?;
+    let versions = offered.iter().filter_map(|v| ApiVersion::parse(&v.version));
+    ApiVersion::negotiate(versions).ok_or_else(|| ApiError {
+        kind: super::error::ApiErrorKind::NotFound,
+        status: Some(response.status),
+        code: None,
+        message: "This org offers no REST API version that Forcefield supports (v52.0 to v66.0)."
+            .to_owned(),
+        fields: Vec::new(),
+    })
+}
+
+impl<'a, T: Transport> Client<'a, T> {
+    pub fn new(transport: &'a T, session: &'a Session, version: ApiVersion) -> Self {
+        Self {
+            transport,
+            session,
+            version,
+        }
+    }
+
+    pub fn version(&self) -> ApiVersion {
+        self.version
+    }
+
+    /// `GET` a path under the API host and decode the JSON answer.
+    pub async fn get<R: DeserializeOwned>(&self, path: &str, what: &str) -> Result<R, ApiError> {
+        let response = send(self.transport, self.session, Method::Get, path, None).await?;
+        parse(&response.body, what)
+    }
+
+    /// Runs a SOQL query and returns every record, following `nextRecordsUrl` (facts §B.1).
+    pub async fn query<R: DeserializeOwned>(&self, soql: &str) -> Result<Vec<R>, ApiError> {
+        let mut path = format!("{}/query?q={}", self.version.data_path(), form_encode(soql));
+        let mut records = Vec::new();
+        loop {
+            let page: QueryPage<R> = self.get(&path, "query results").await?;
+            records.extend(page.records);
+            match (page.done, page.next_records_url) {
+                (true, _) => return Ok(records),
+                // The locator is a path on the same host; anything else is refused so the token
+                // can never follow a link elsewhere.
+                (false, Some(next)) if next.starts_with("/services/data/") => path = next,
+                (false, next) => {
+                    return Err(ApiError::malformed(
+                        "a query page",
+                        format!("done is false but nextRecordsUrl is {next:?}"),
+                    ))
+                }
+            }
+        }
+    }
+
+    /// The logged-in user, from the OpenID Connect UserInfo endpoint on the org's own host
+    /// (help.salesforce.com "Query for User Information"; SFIR's popup calls it with the cookie
+    /// session).
+    pub async fn user_info(&self) -> Result<UserInfo, ApiError> {
+        self.get("/services/oauth2/userinfo", "the user's identity")
+            .await
+    }
+
+    /// The org record: name, sandbox flag, instance (SFIR's first call, facts §A.3).
+    pub async fn organization(&self) -> Result<Organization, ApiError> {
+        let mut orgs: Vec<Organization> = self
+            .query("SELECT Id, Name, IsSandbox, InstanceName, OrganizationType FROM Organization")
+            .await?;
+        orgs.pop()
+            .ok_or_else(|| ApiError::malformed("an organization query", "no Organization record"))
+    }
+}
+
+async fn send(
+    transport: &impl Transport,
+    session: &Session,
+    method: Method,
+    path: &str,
+    body: Option<String>,
+) -> Result<HttpResponse, ApiError> {
+    debug_assert!(path.starts_with('/'));
+    let mut headers = vec![
+        (
+            "Authorization".to_owned(),
+            format!("Bearer {}", session.token()),
+        ),
+        (
+            "Accept".to_owned(),
+            "application/json; charset=UTF-8".to_owned(),
+        ),
+        ("Sforce-Call-Options".to_owned(), CALL_OPTIONS.to_owned()),
+    ];
+    if body.is_some() {
+        headers.push((
+            "Content-Type".to_owned(),
+            "application/json; charset=UTF-8".to_owned(),
+        ));
+    }
+    let request = HttpRequest {
+        method,
+        url: api_url(&session.api_host, path),
+        headers,
+        body,
+    };
+    let response = transport.send(request).await.map_err(ApiError::network)?;
+    if (200..300).contains(&response.status) {
+        Ok(response)
+    } else {
+        Err(ApiError::from_response(response.status, &response.body))
+    }
+}
+
+/// The only way a URL carrying the token is built: always `https`, always the session's host.
+fn api_url(host: &SalesforceHost, path: &str) -> String {
+    format!("https://{host}{path}")
+}
+
+/// `application/x-www-form-urlencoded` for a query parameter: spaces as `+` (facts §B.1).
+fn form_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'*' | b'-' | b'.' | b'_' => {
+                out.push(char::from(byte))
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+fn parse<R: DeserializeOwned>(body: &str, what: &str) -> Result<R, ApiError> {
+    serde_json::from_str(body).map_err(|e| ApiError::malformed(what, e))
+}
+
+/// The UserInfo answer, as far as Forcefield reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct UserInfo {
+    pub user_id: String,
+    pub organization_id: String,
+    pub name: String,
+    pub preferred_username: String,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// The `Organization` record.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    pub is_sandbox: bool,
+    pub instance_name: Option<String>,
+    pub organization_type: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::salesforce::session::OrgId;
+    use std::cell::RefCell;
+    use std::collections::VecDeque;
+
+    /// Replays recorded Salesforce answers in order and keeps the requests it was sent.
+    struct Replay {
+        answers: RefCell<VecDeque<HttpResponse>>,
+        sent: RefCell<Vec<HttpRequest>>,
+    }
+
+    impl Replay {
+        fn new(answers: &[(u16, &str)]) -> Self {
+            Self {
+                answers: RefCell::new(
+                    answers
+                        .iter()
+                        .map(|(status, body)| HttpResponse {
+                            status: *status,
+                            body: (*body).to_owned(),
+                        })
+                        .collect(),
+                ),
+                sent: RefCell::new(Vec::new()),
+            }
+        }
+    }
+
+    impl Transport for Replay {
+        async fn send(&self, request: HttpRequest) -> Result<HttpResponse, String> {
+            self.sent.borrow_mut().push(request);
+            self.answers
+                .borrow_mut()
+                .pop_front()
+                .ok_or_else(|| "connection refused".to_owned())
+        }
+    }
+
+    fn session() -> Session {
+        Session::new(
+            OrgId::parse("00DAM0000000001").unwrap_or_else(|| panic!("org id")),
+            SalesforceHost::parse("acme.my.salesforce.com").unwrap_or_else(|| panic!("host")),
+            "00DAM0000000001!token".into(),
+        )
+        .unwrap_or_else(|| panic!("session"))
+    }
+
+    #[test]
+    fn follows_paging_and_keeps_the_token_on_the_api_host() {
+        let replay = Replay::new(&[
+            (
+                200,
+                r#"{"totalSize":3,"done":false,"nextRecordsUrl":"/services/data/v66.0/query/01g-2","records":[{"Id":"a"},{"Id":"b"}]}"#,
+            ),
+            (200, r#"{"totalSize":3,"done":true,"records":[{"Id":"c"}]}"#),
+        ]);
+        let session = session();
+        let client = Client::new(&replay, &session, ApiVersion::new(66));
+        #[derive(Deserialize)]
+        struct Row {
+            #[serde(rename = "Id")]
+            id: String,
+        }
+        let rows: Vec<Row> = pollster::block_on(client.query("SELECT Id FROM User"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
+        let sent = replay.sent.borrow();
+        assert_eq!(
+            sent[0].url,
+            "https://acme.my.salesforce.com/services/data/v66.0/query?q=SELECT+Id+FROM+User"
+        );
+        assert_eq!(
+            sent[1].url,
+            "https://acme.my.salesforce.com/services/data/v66.0/query/01g-2"
+        );
+        assert!(sent.iter().all(|r| r.headers.contains(&(
+            "Authorization".into(),
+            "Bearer 00DAM0000000001!token".into()
+        ))));
+    }
+
+    #[test]
+    fn soql_is_form_encoded() {
+        assert_eq!(
+            form_encode("SELECT Id FROM User WHERE Name = 'Zoë' AND Alias LIKE 'a%'"),
+            "SELECT+Id+FROM+User+WHERE+Name+%3D+%27Zo%C3%AB%27+AND+Alias+LIKE+%27a%25%27"
+        );
+    }
+
+    #[test]
+    fn refuses_a_next_page_on_another_host() {
+        let replay = Replay::new(&[(
+            200,
+            r#"{"totalSize":2,"done":false,"nextRecordsUrl":"https://evil.example/steal","records":[]}"#,
+        )]);
+        let session = session();
+        let client = Client::new(&replay, &session, ApiVersion::new(66));
+        let result: Result<Vec<serde_json::Value>, _> =
+            pollster::block_on(client.query("SELECT Id FROM User"));
+        assert_eq!(
+            result.map_err(|e| e.kind),
+            Err(super::super::ApiErrorKind::MalformedResponse)
+        );
+        assert_eq!(replay.sent.borrow().len(), 1);
+    }
+
+    #[test]
+    fn negotiates_the_version_and_reports_network_failure() {
+        let replay = Replay::new(&[(
+            200,
+            r#"[{"label":"Winter '26","url":"/services/data/v65.0","version":"65.0"},{"label":"Spring '26","url":"/services/data/v66.0","version":"66.0"},{"label":"Summer '26","url":"/services/data/v67.0","version":"67.0"}]"#,
+        )]);
+        let session = session();
+        assert_eq!(
+            pollster::block_on(discover_version(&replay, &session)),
+            Ok(ApiVersion::new(66))
+        );
+        let offline = pollster::block_on(discover_version(&replay, &session));
+        assert_eq!(
+            offline.map_err(|e| e.kind),
+            Err(super::super::ApiErrorKind::Network)
+        );
+    }
+
+    #[test]
+    fn a_malformed_success_body_is_an_error_not_a_panic() {
+        let replay = Replay::new(&[(200, "{\"totalSize\": 1, \"done\": tru")]);
+        let session = session();
+        let client = Client::new(&replay, &session, ApiVersion::new(66));
+        let result: Result<Vec<serde_json::Value>, _> =
+            pollster::block_on(client.query("SELECT Id FROM User"));
+        let error = result.err().unwrap_or_else(|| panic!("should fail"));
+        assert_eq!(error.kind, super::super::ApiErrorKind::MalformedResponse);
+        assert!(error.message.contains("Nothing was changed"));
+    }
+}

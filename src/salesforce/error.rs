@@ -1,0 +1,202 @@
+//! One error type for every Salesforce API failure, mapped from HTTP statuses and Salesforce's
+//! `[{message, errorCode, fields}]` bodies into messages an admin can act on (facts §A.4, §A.5, §B.2).
+
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, in the terms an admin acts on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ApiErrorKind {
+    /// 401 / INVALID_SESSION_ID: the session expired or was logged out.
+    SessionExpired,
+    /// 403 REQUEST_LIMIT_EXCEEDED: the org's API allowance is spent.
+    RequestLimit,
+    /// 403 API_DISABLED_FOR_ORG / API_CURRENTLY_DISABLED: this user or org has no API access.
+    ApiDisabled,
+    /// Other 403s: the user lacks a permission.
+    Forbidden,
+    /// 404: the resource or API version does not exist.
+    NotFound,
+    /// 400 and other client errors Salesforce explains with an errorCode.
+    Rejected,
+    /// 5xx.
+    ServerError,
+    /// No HTTP answer at all.
+    Network,
+    /// An answer Forcefield could not read.
+    MalformedResponse,
+}
+
+/// A failed Salesforce API call.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(rename_all = "camelCase")]
+#[error("{message}")]
+pub struct ApiError {
+    pub kind: ApiErrorKind,
+    /// HTTP status, when there was one.
+    pub status: Option<u16>,
+    /// Salesforce's `errorCode` (or `statusCode` in save results), when it gave one.
+    pub code: Option<String>,
+    /// A sentence for the admin, including Salesforce's own message where it helps.
+    pub message: String,
+    /// Fields Salesforce named.
+    #[serde(default)]
+    pub fields: Vec<String>,
+}
+
+/// One entry of Salesforce's REST error array (facts §B.2).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RestErrorEntry {
+    message: Option<String>,
+    #[serde(alias = "statusCode")]
+    error_code: Option<String>,
+    #[serde(default)]
+    fields: Vec<String>,
+}
+
+impl ApiError {
+    pub fn network(detail: impl std::fmt::Display) -> Self {
+        Self {
+            kind: ApiErrorKind::Network,
+            status: None,
+            code: None,
+            message: format!(
+                "Salesforce could not be reached ({detail}). Check your connection and try again."
+            ),
+            fields: Vec::new(),
+        }
+    }
+
+    pub fn malformed(what: &str, detail: impl std::fmt::Display) -> Self {
+        Self {
+            kind: ApiErrorKind::MalformedResponse,
+            status: None,
+            code: None,
+            message: format!("Salesforce sent {what} that Forcefield could not read ({detail}). Nothing was changed."),
+            fields: Vec::new(),
+        }
+    }
+
+    /// Maps a non-success HTTP answer to an error (facts §A.4, §A.5, §B.2).
+    pub fn from_response(status: u16, body: &str) -> Self {
+        let entries: Vec<RestErrorEntry> = serde_json::from_str(body).unwrap_or_default();
+        let first = entries.first();
+        let code = first.and_then(|e| e.error_code.clone());
+        let salesforce_says = entries
+            .iter()
+            .filter_map(|e| e.message.as_deref())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let fields = entries.iter().flat_map(|e| e.fields.clone()).collect();
+        let plain_text = body.trim();
+
+        let (kind, message) = match (status, code.as_deref()) {
+            (401, _) | (_, Some("INVALID_SESSION_ID")) => (
+                ApiErrorKind::SessionExpired,
+                "Your Salesforce session has expired. Reload the Salesforce tab (log in again if asked), then try again.".to_owned(),
+            ),
+            // The UserInfo endpoint answers a bad token with a bare text body (OAuth style).
+            (403, None) if plain_text.starts_with("Bad_OAuth_Token") || plain_text.starts_with("Missing_OAuth_Token") => (
+                ApiErrorKind::SessionExpired,
+                "Your Salesforce session has expired. Reload the Salesforce tab (log in again if asked), then try again.".to_owned(),
+            ),
+            (_, Some("REQUEST_LIMIT_EXCEEDED")) => (
+                ApiErrorKind::RequestLimit,
+                "This org has used up its API request allowance for now. Forcefield made no changes; try again later or ask Salesforce support to raise the limit.".to_owned(),
+            ),
+            (_, Some("API_DISABLED_FOR_ORG" | "API_CURRENTLY_DISABLED")) => (
+                ApiErrorKind::ApiDisabled,
+                format!("API access is not available to you in this org: {salesforce_says}"),
+            ),
+            (403, _) => (
+                ApiErrorKind::Forbidden,
+                with_detail("Salesforce refused the request: you may lack a permission it needs.", &salesforce_says),
+            ),
+            (404, _) => (
+                ApiErrorKind::NotFound,
+                with_detail("Salesforce did not find what Forcefield asked for.", &salesforce_says),
+            ),
+            (500..=599, _) => (
+                ApiErrorKind::ServerError,
+                with_detail(&format!("Salesforce had an internal error (HTTP {status}). Try again in a moment."), &salesforce_says),
+            ),
+            _ => (
+                ApiErrorKind::Rejected,
+                with_detail(&format!("Salesforce rejected the request (HTTP {status})."), &salesforce_says),
+            ),
+        };
+        Self {
+            kind,
+            status: Some(status),
+            code,
+            message,
+            fields,
+        }
+    }
+}
+
+fn with_detail(summary: &str, salesforce_says: &str) -> String {
+    if salesforce_says.is_empty() {
+        summary.to_owned()
+    } else {
+        format!("{summary} Salesforce says: {salesforce_says}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expired_session_tells_the_admin_to_reload() {
+        let error = ApiError::from_response(
+            401,
+            r#"[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]"#,
+        );
+        assert_eq!(error.kind, ApiErrorKind::SessionExpired);
+        assert_eq!(error.code.as_deref(), Some("INVALID_SESSION_ID"));
+        assert!(error.message.contains("session has expired"));
+        assert!(error.message.contains("Reload the Salesforce tab"));
+        let oauth = ApiError::from_response(403, "Bad_OAuth_Token");
+        assert_eq!(oauth.kind, ApiErrorKind::SessionExpired);
+    }
+
+    #[test]
+    fn api_limit_is_recognised_by_code() {
+        let error = ApiError::from_response(
+            403,
+            r#"[{"message":"TotalRequests Limit exceeded.","errorCode":"REQUEST_LIMIT_EXCEEDED"}]"#,
+        );
+        assert_eq!(error.kind, ApiErrorKind::RequestLimit);
+        assert!(error.message.contains("API request allowance"));
+    }
+
+    #[test]
+    fn salesforce_messages_and_fields_are_kept() {
+        let body = r#"[{"message":"The label you entered is in use. Enter a unique label.","errorCode":"DUPLICATE_MASTER_LABEL","fields":["Label"]},
+                       {"message":"The API name you entered is already in use. Enter a unique API name.","errorCode":"DUPLICATE_DEVELOPER_NAME","fields":["Name"]}]"#;
+        let error = ApiError::from_response(400, body);
+        assert_eq!(error.kind, ApiErrorKind::Rejected);
+        assert_eq!(error.code.as_deref(), Some("DUPLICATE_MASTER_LABEL"));
+        assert_eq!(error.fields, vec!["Label".to_owned(), "Name".to_owned()]);
+        assert!(error.message.contains("Enter a unique label."));
+        assert!(error.message.contains("Enter a unique API name."));
+    }
+
+    #[test]
+    fn unreadable_bodies_still_give_a_clear_error() {
+        let error = ApiError::from_response(502, "<html>Bad gateway</html>");
+        assert_eq!(error.kind, ApiErrorKind::ServerError);
+        assert_eq!(error.code, None);
+        assert!(error.message.contains("HTTP 502"));
+        let not_found = ApiError::from_response(
+            404,
+            r#"[{"errorCode":"NOT_FOUND","message":"The requested resource does not exist"}]"#,
+        );
+        assert_eq!(not_found.kind, ApiErrorKind::NotFound);
+        assert!(not_found
+            .message
+            .contains("The requested resource does not exist"));
+    }
+}

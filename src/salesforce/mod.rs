@@ -1,0 +1,15 @@
+//! Talking to a Salesforce org: hosts, sessions, the REST client and its errors.
+
+pub mod client;
+pub mod error;
+pub mod host;
+pub mod session;
+pub mod transport;
+pub mod version;
+
+pub use client::{discover_version, Client, Organization, UserInfo};
+pub use error::{ApiError, ApiErrorKind};
+pub use host::{DomainKind, MyDomain, SalesforceHost};
+pub use session::{find_session, org_of_page, CookieJar, OrgId, Session, SessionError, SidCookie};
+pub use transport::{HttpRequest, HttpResponse, Method, Transport};
+pub use version::ApiVersion;

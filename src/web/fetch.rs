@@ -1,0 +1,36 @@
+//! The browser's `fetch` as the client's [`Transport`]. Runs in extension contexts only, where
+//! host permissions lift CORS (facts §A.6); cookies are never sent, the bearer token is.
+
+use crate::salesforce::{HttpRequest, HttpResponse, Method, Transport};
+use gloo_net::http::RequestBuilder;
+use web_sys::{RequestCache, RequestCredentials};
+
+pub struct Fetch;
+
+impl Transport for Fetch {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, String> {
+        let mut builder = match request.method {
+            Method::Get => RequestBuilder::new(&request.url).method(gloo_net::http::Method::GET),
+            Method::Post => RequestBuilder::new(&request.url).method(gloo_net::http::Method::POST),
+            Method::Patch => {
+                RequestBuilder::new(&request.url).method(gloo_net::http::Method::PATCH)
+            }
+            Method::Delete => {
+                RequestBuilder::new(&request.url).method(gloo_net::http::Method::DELETE)
+            }
+        }
+        .credentials(RequestCredentials::Omit)
+        .cache(RequestCache::NoStore);
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
+        }
+        let pending = match request.body {
+            Some(body) => builder.body(body).map_err(|e| e.to_string())?,
+            None => builder.build().map_err(|e| e.to_string())?,
+        };
+        let response = pending.send().await.map_err(|e| e.to_string())?;
+        let status = response.status();
+        let body = response.text().await.map_err(|e| e.to_string())?;
+        Ok(HttpResponse { status, body })
+    }
+}

@@ -1,0 +1,46 @@
+//! The WebAssembly face of the core: the one exported entry point, and the adapters that give
+//! [`crate::service`] the browser's cookies, storage and `fetch`.
+
+mod browser;
+mod fetch;
+
+use crate::protocol::{Reply, Request};
+use crate::service::{self, Browser};
+use wasm_bindgen::prelude::*;
+
+/// Handles one [`Request`] and resolves to its [`Reply`], both as plain JS objects.
+///
+/// `sender_url` is the URL of the sending frame as the browser reports it (content scripts);
+/// extension pages pass `null`. `cookie_store_id` is Firefox's container store of the tab
+/// (`sender.tab.cookieStoreId`, facts §A.1); Chrome passes `null`.
+#[wasm_bindgen]
+pub async fn handle(
+    request: JsValue,
+    sender_url: Option<String>,
+    cookie_store_id: Option<String>,
+) -> JsValue {
+    let reply = match serde_wasm_bindgen::from_value::<Request>(request) {
+        Ok(request) => {
+            let cookies = browser::Cookies::new(cookie_store_id);
+            let browser = Browser {
+                cookies: &cookies,
+                transport: &fetch::Fetch,
+                store: &browser::Storage,
+            };
+            service::handle(&browser, request, sender_url.as_deref()).await
+        }
+        Err(e) => Reply::Failed {
+            message: format!("Forcefield received a message it does not understand: {e}"),
+        },
+    };
+    to_js(&reply)
+}
+
+fn to_js(reply: &Reply) -> JsValue {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    reply
+        .serialize(&serializer)
+        .unwrap_or_else(|e| JsValue::from_str(&e.to_string()))
+}
+
+use serde::Serialize;

@@ -1,0 +1,36 @@
+// `make demo`: the simulated org with Forcefield loaded in Chromium. With a display, a real
+// window stays open until Ctrl-C; without one, it takes screenshots and prints where they are.
+import path from 'node:path';
+import { artifactsDir, frameWithUrl, launchChromium, openPopup, tabIdFor } from './lib/chromium.mjs';
+import { ACME, loginUrl, startSim } from './lib/sim.mjs';
+
+const headed = Boolean(process.env.DISPLAY) && process.env.FF_DEMO_HEADLESS !== '1';
+const sim = await startSim();
+const browser = await launchChromium({ headless: !headed });
+const page = await browser.context.newPage();
+await page.goto(loginUrl(ACME));
+const classic = await frameWithUrl(page, '/setup/forcecomHomepage.apexp');
+await classic.locator('body > [data-ff="marker"]').waitFor({ state: 'attached' });
+
+const shots = [];
+const shoot = async (target, name) => {
+  const file = path.join(artifactsDir, `demo-${name}.png`);
+  await target.screenshot({ path: file });
+  shots.push(file);
+};
+await shoot(page, 'setup-home');
+await page.goto(`https://${ACME.setup}/lightning/setup/ManageUsers/home`);
+await (await frameWithUrl(page, '/005')).locator('table.list').waitFor();
+await shoot(page, 'users');
+const popup = await openPopup(browser.context, browser.extensionId, await tabIdFor(browser.worker, `https://${ACME.setup}/*`));
+await shoot(popup, 'popup');
+
+if (headed) {
+  console.log('demo: Chromium is open on the simulated org with Forcefield loaded. Ctrl-C to stop.');
+  await new Promise((resolve) => process.once('SIGINT', resolve));
+} else {
+  console.log('demo: no display, so here is what Forcefield looks like on the simulated org:');
+  for (const file of shots) console.log(`  ${file}`);
+}
+await browser.context.close();
+await sim.stop();

@@ -1,0 +1,75 @@
+// End to end in Firefox ESR: the same extension, loaded as a temporary add-on, on the simulated
+// org; the popup finds the session through Firefox's cookie store of the tab (cookieStoreId).
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { mkdir } from 'node:fs/promises';
+import { elementRef, launchFirefox } from './lib/firefox.mjs';
+import { ACME, loginUrl, repoRoot, startSim } from './lib/sim.mjs';
+
+const artifacts = path.join(repoRoot, 'tests/e2e/artifacts');
+
+// The Classic iframe sits inside nested shadow roots (facts §D.1): walk them to find it.
+const FIND_CLASSIC_FRAME = `
+  const seen = [document];
+  while (seen.length) {
+    const root = seen.shift();
+    const frame = root.querySelector('force-aloha-page iframe[name^="vfFrameId"]');
+    if (frame) return frame;
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) seen.push(el.shadowRoot);
+  }
+  return null;`;
+
+describe('Firefox: the walking skeleton', () => {
+  let sim, firefox;
+
+  before(async () => {
+    await mkdir(artifacts, { recursive: true });
+    sim = await startSim();
+    firefox = await launchFirefox();
+  });
+
+  after(async () => {
+    await firefox?.quit();
+    await sim?.stop();
+  });
+
+  test('the content script marks the Classic page inside the Lightning iframe', async () => {
+    await firefox.goto(loginUrl(ACME));
+    assert.equal(new URL(await firefox.url()).host, ACME.setup);
+    const frame = elementRef(await firefox.waitFor(FIND_CLASSIC_FRAME));
+    assert.ok(frame, 'found the Classic iframe');
+    await firefox.toFrame(frame);
+    const surface = await firefox.waitFor(
+      `return document.querySelector('body > [data-ff="marker"]')?.dataset.ffSurface`);
+    assert.equal(surface, 'classicSetup');
+    assert.equal(await firefox.script(`return document.querySelector('[data-ff="marker"]').dataset.ffOrg`), ACME.orgId);
+    await firefox.toTop();
+    await firefox.screenshot(path.join(artifacts, 'firefox-setup-home.png'));
+  });
+
+  test('the popup finds the session through the tab\'s cookie store', async () => {
+    await firefox.openExtensionPage('popup/popup.html');
+    await firefox.waitFor(`return document.getElementById('status')?.getAttribute('aria-busy') === 'false'`);
+    const tab = await firefox.asyncScript(`
+      const done = arguments[arguments.length - 1];
+      browser.tabs.query({ url: arguments[0] }).then((tabs) => done(tabs[0] ? { id: tabs[0].id, store: tabs[0].cookieStoreId } : null));`,
+    `https://${ACME.setup}/*`);
+    assert.ok(tab?.id, 'the Setup tab is visible to the extension');
+    assert.ok(tab.store, 'Firefox reports the tab\'s cookie store');
+    await firefox.script('location.search = arguments[0]', `?tab=${tab.id}`);
+    const name = await firefox.waitFor(`return document.querySelector('[data-ff="org-name"]')?.textContent
+      ?? (document.querySelector('[data-ff="status-error"]') ? 'error: ' + document.querySelector('[data-ff="status-error"]').textContent : null)`);
+    assert.equal(name, ACME.name);
+    assert.equal(await firefox.script(`return document.querySelector('[data-ff="user-name"]').textContent`), ACME.adminName);
+    assert.equal(await firefox.script(`return document.querySelector('[data-ff="username"]').textContent`), ACME.admin);
+    await firefox.screenshot(path.join(artifacts, 'firefox-popup.png'));
+  });
+
+  test('with the session expired, the popup says so clearly', async () => {
+    assert.equal((await sim.admin('POST', '/__sim/expire-sessions')).status, 204);
+    await firefox.call('POST', '/refresh', {});
+    const message = await firefox.waitFor(`return document.querySelector('[data-ff="status-error"]')?.textContent`);
+    assert.match(message, /session has expired/);
+  });
+});

@@ -1,0 +1,66 @@
+// Launches Debian's Chromium with the built extension through playwright-core, with every flag
+// that keeps it off the network except the simulated org (DEVELOPERS.md "This machine").
+import { mkdtemp, mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { repoRoot } from './sim.mjs';
+
+const SALESFORCE_HOSTS = ['*.salesforce.com', '*.force.com', '*.salesforce-setup.com'];
+export const artifactsDir = path.join(repoRoot, 'tests/e2e/artifacts');
+
+export async function launchChromium({ headless = true } = {}) {
+  const extension = path.join(repoRoot, 'dist/chrome');
+  const userDataDir = await mkdtemp(path.join(os.tmpdir(), 'ff-chromium-'));
+  await mkdir(artifactsDir, { recursive: true });
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: '/usr/bin/chromium',
+    headless,
+    ignoreHTTPSErrors: true,
+    viewport: { width: 1280, height: 860 },
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: [
+      `--disable-extensions-except=${extension}`,
+      `--load-extension=${extension}`,
+      '--disable-features=DisableLoadExtensionCommandLineSwitch',
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--ignore-certificate-errors',
+      `--host-resolver-rules=${SALESFORCE_HOSTS.map((h) => `MAP ${h} 127.0.0.1`).join(', ')}, MAP * ~NOTFOUND`,
+      '--proxy-server=http://127.0.0.1:9',
+      `--proxy-bypass-list=${SALESFORCE_HOSTS.join(';')}`,
+    ],
+  });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const extensionId = new URL(worker.url()).host;
+  return { context, worker, extensionId };
+}
+
+/** The frame (Classic iframe or top page) whose URL contains `urlPart`, once it exists. */
+export async function frameWithUrl(page, urlPart, timeout = 15000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const frame = page.frames().find((f) => f.url().includes(urlPart));
+    if (frame) return frame;
+    if (Date.now() > deadline) {
+      throw new Error(`no frame with ${urlPart}; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
+    }
+    await page.waitForTimeout(100);
+  }
+}
+
+/** The id of the browser tab showing `urlPattern`, asked of the extension's own worker. */
+export async function tabIdFor(worker, urlPattern) {
+  return worker.evaluate(async (pattern) => {
+    const [tab] = await chrome.tabs.query({ url: pattern });
+    return tab?.id ?? null;
+  }, urlPattern);
+}
+
+export async function openPopup(context, extensionId, tabId) {
+  const popup = await context.newPage();
+  await popup.setViewportSize({ width: 360, height: 420 });
+  await popup.goto(`chrome-extension://${extensionId}/popup/popup.html?tab=${tabId}`);
+  await popup.locator('#status[aria-busy="false"]').waitFor();
+  return popup;
+}

@@ -1,0 +1,73 @@
+// Starts the simulated org (tests/org_sim) for a browser test and talks to its loopback-only
+// admin endpoints. Browser tests run inside a loopback-only network namespace (run.sh), where
+// the sim can own port 443 so both browsers reach the real Salesforce host names unchanged.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import https from 'node:https';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export const ACME = {
+  orgId: '00DAM0000000001',
+  name: 'Acme Corp',
+  admin: 'admin@acme.example',
+  adminName: 'Ada Lovelace',
+  api: 'acme.my.salesforce.com',
+  lightning: 'acme.lightning.force.com',
+  setup: 'acme.my.salesforce-setup.com',
+};
+export const UAT = {
+  orgId: '00DAM0000000002',
+  name: 'Acme Corp (UAT)',
+  admin: 'admin@acme.example.uat',
+  adminName: 'Ada Lovelace (UAT)',
+  api: 'acme--uat.sandbox.my.salesforce.com',
+  lightning: 'acme--uat.sandbox.lightning.force.com',
+  setup: 'acme--uat.sandbox.my.salesforce-setup.com',
+};
+
+/** The URL that logs `username` in to `org` and lands on `startURL` (a Setup page by default). */
+export function loginUrl(org, username = org.admin, startURL = '/lightning/setup/SetupOneHome/home') {
+  const query = new URLSearchParams({ username, startURL });
+  return `https://${org.api}/__sim/login?${query}`;
+}
+
+export async function startSim({ port = 443, args = [] } = {}) {
+  const binary = path.join(repoRoot, 'target/debug/org-sim');
+  const child = spawn(binary, ['--bind', '127.0.0.1', '--port', String(port), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = readline.createInterface({ input: child.stdout });
+  await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`org-sim exited early with ${code}`)));
+    lines.on('line', (line) => line.trim() === 'ready' && resolve());
+  });
+  return {
+    port,
+    admin: (method, adminPath, body) => adminRequest(port, method, adminPath, body),
+    async stop() {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}
+
+function adminRequest(port, method, adminPath, body) {
+  return new Promise((resolve, reject) => {
+    const request = https.request(
+      { host: '127.0.0.1', port, path: adminPath, method, rejectUnauthorized: false,
+        headers: { 'content-type': 'application/json' } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode, body: text ? JSON.parse(text) : null }));
+      },
+    );
+    request.on('error', reject);
+    request.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}

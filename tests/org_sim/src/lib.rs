@@ -1,0 +1,212 @@
+//! org-sim: a simulated Salesforce org served over HTTPS for Forcefield's native tests, browser
+//! end-to-end tests and demo (design.md "The simulated org"). Several orgs are virtual-hosted
+//! by `Host`; each behaviour cites the salesforce-facts.md section it rests on, and facts
+//! marked [U] are switches in [`SimConfig`].
+//!
+//! ```no_run
+//! let sim = org_sim::start(org_sim::SimConfig::default())?;
+//! let sid = sim.issue_session("acme", "admin@acme.example");
+//! let resp = sim
+//!     .agent()
+//!     .get("https://acme.my.salesforce.com/services/data/v66.0/query?q=SELECT+Id+FROM+User")
+//!     .header("Authorization", &format!("Bearer {sid}"))
+//!     .call();
+//! # drop(resp);
+//! sim.shutdown();
+//! # Ok::<(), org_sim::SimError>(())
+//! ```
+
+pub mod admin;
+pub mod client;
+pub mod config;
+pub mod datetime;
+pub mod error;
+pub mod http;
+pub mod ids;
+pub mod org;
+pub mod pages;
+pub mod rest;
+pub mod router;
+pub mod schema;
+pub mod seed;
+pub mod server;
+pub mod soql;
+pub mod state;
+pub mod store;
+pub mod tls;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+pub use config::{ClassicFrameHost, SimConfig};
+pub use error::SimError;
+pub use org::HostKind;
+pub use state::LoggedRequest;
+
+use state::Shared;
+
+/// A running sim. Dropping it (or [`RunningSim::shutdown`]) stops the server.
+#[derive(Debug)]
+pub struct RunningSim {
+    addr: SocketAddr,
+    cert: tls::SimCert,
+    shared: Arc<Shared>,
+    stop: Option<watch::Sender<bool>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// Starts a sim on its own thread with its own tokio runtime; returns once it is listening.
+pub fn start(config: SimConfig) -> Result<RunningSim, SimError> {
+    for v in [&config.prod_api_version, &config.sandbox_api_version] {
+        if rest::versions::parse_requested(&format!("v{v}"), v).is_none() {
+            return Err(SimError::Config(format!(
+                "API version {v:?} must look like \"66.0\" and be at least {}.0",
+                rest::versions::MIN_VERSION
+            )));
+        }
+    }
+    let cert = tls::SimCert::generate()?;
+    let tls_config = cert.server_config()?;
+    let std_listener = std::net::TcpListener::bind(SocketAddr::new(config.bind, config.port))?;
+    std_listener.set_nonblocking(true)?;
+    let addr = std_listener.local_addr()?;
+    let shared = Arc::new(Shared::new(config)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("org-sim")
+        .enable_all()
+        .build()?;
+    let (stop, stop_rx) = watch::channel(false);
+    let server_shared = Arc::clone(&shared);
+    let thread = std::thread::Builder::new()
+        .name("org-sim-main".into())
+        .spawn(move || {
+            runtime.block_on(async move {
+                match tokio::net::TcpListener::from_std(std_listener) {
+                    Ok(listener) => {
+                        server::serve(listener, tls_config, server_shared, stop_rx).await
+                    }
+                    Err(e) => eprintln!("org-sim: cannot listen: {e}"),
+                }
+            });
+            runtime.shutdown_timeout(Duration::from_millis(200));
+        })?;
+    Ok(RunningSim {
+        addr,
+        cert,
+        shared,
+        stop: Some(stop),
+        thread: Some(thread),
+    })
+}
+
+impl RunningSim {
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// The socket address actually bound.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// DER of the self-signed certificate generated at start.
+    pub fn cert_der(&self) -> &[u8] {
+        &self.cert.cert_der
+    }
+
+    /// PEM of the self-signed certificate generated at start.
+    pub fn cert_pem(&self) -> &str {
+        &self.cert.cert_pem
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &SimConfig {
+        &self.shared.config
+    }
+
+    /// One line per served entry point: `<org> login: https://…/`, `<org> api: …`, and the
+    /// Setup home on the setup-domain and lightning hosts (the CLI prints these).
+    pub fn served_urls(&self) -> Vec<String> {
+        let st = self.shared.lock();
+        let mut lines = Vec::new();
+        for o in &st.orgs {
+            lines.push(format!(
+                "{} login: {}/",
+                o.name,
+                o.origin(HostKind::MyDomain)
+            ));
+            lines.push(format!(
+                "{} api: {}/services/data/",
+                o.name,
+                o.origin(HostKind::MyDomain)
+            ));
+            for k in [HostKind::Setup, HostKind::Lightning] {
+                lines.push(format!(
+                    "{} setup ({}): {}{}",
+                    o.name,
+                    k.label(),
+                    o.origin(k),
+                    pages::login::DEFAULT_START
+                ));
+            }
+        }
+        lines
+    }
+
+    /// A ureq agent that trusts the sim certificate and resolves every host name to the sim,
+    /// so tests can call e.g. `https://acme.my.salesforce.com/...`. HTTP error statuses come
+    /// back as responses; cookies are kept per agent; redirects are followed (turn that off
+    /// per request with `.config().max_redirects(0).build()`).
+    pub fn agent(&self) -> ureq::Agent {
+        client::agent(&self.cert.cert_der, self.addr.ip(), self.addr.port())
+    }
+
+    /// An API-valid `sid` for `username` in org `org` (My Domain name, e.g. `acme`), as login
+    /// would set on `<org>.my.salesforce.com`. Empty string if the org or user is unknown.
+    pub fn issue_session(&self, org: &str, username: &str) -> String {
+        admin::issue_api_session(&self.shared, org, username).unwrap_or_default()
+    }
+
+    /// Invalidates every session (facts §A.5).
+    pub fn expire_sessions(&self) {
+        self.shared.lock().expire_sessions();
+    }
+
+    /// Back to the seed data; clears the request log (sessions are kept).
+    pub fn reset(&self) {
+        let mut st = self.shared.lock();
+        let _ = st.reset(&self.shared.config);
+    }
+
+    /// Every logged request so far (admin endpoints excluded).
+    pub fn request_log(&self) -> Vec<LoggedRequest> {
+        self.shared.lock().request_log()
+    }
+
+    /// Stops the server and waits for its thread.
+    pub fn shutdown(mut self) {
+        self.stop_and_join();
+    }
+
+    /// Blocks until the server thread ends (used by the CLI after a signal handler stops it).
+    pub fn stop_and_join(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(true);
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for RunningSim {
+    fn drop(&mut self) {
+        self.stop_and_join();
+    }
+}

@@ -1,0 +1,121 @@
+//! `org-sim` command line: starts the simulated org, prints where it listens and which URLs it
+//! serves, then runs until SIGINT/SIGTERM.
+
+use std::io::Write;
+use std::net::IpAddr;
+use std::process::ExitCode;
+
+use clap::Parser;
+use org_sim::{ClassicFrameHost, SimConfig};
+
+/// A simulated Salesforce org over HTTPS (Forcefield test and demo server).
+///
+/// Map the Salesforce host names to this server, e.g. in Chromium:
+/// --host-resolver-rules="MAP *.my.salesforce.com 127.0.0.1:PORT, MAP *.lightning.force.com
+/// 127.0.0.1:PORT, MAP *.my.salesforce-setup.com 127.0.0.1:PORT" --ignore-certificate-errors
+#[derive(Debug, Parser)]
+#[command(name = "org-sim", version)]
+struct Cli {
+    /// Address to bind.
+    #[arg(long, default_value = "127.0.0.1")]
+    bind: IpAddr,
+    /// Port to listen on (0 = pick a free port; the chosen one is printed).
+    #[arg(long, default_value_t = 443)]
+    port: u16,
+    /// Records per query batch before `nextRecordsUrl` paging (Salesforce: 2000).
+    #[arg(long, default_value_t = 2000)]
+    query_page_size: usize,
+    /// Delay before every response, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Highest API version of the production org `acme` (e.g. 65.0; production lags sandboxes).
+    #[arg(long, default_value = "66.0")]
+    prod_api_version: String,
+    /// Highest API version of the sandbox org `acme--uat`.
+    #[arg(long, default_value = "66.0")]
+    sandbox_api_version: String,
+    /// Accept setup-domain (`*.my.salesforce-setup.com`) sids on the REST API (unconfirmed
+    /// Salesforce behaviour; default: only `*.my.salesforce.com` sids are API sessions).
+    #[arg(long)]
+    ui_sessions_valid_for_api: bool,
+    /// Serve the Classic frame of the `*.lightning.force.com` Setup shell from
+    /// `<org>.my.salesforce.com` instead of the shell's own host (unconfirmed Salesforce
+    /// behaviour; that frame is cross-site, so browsers blocking third-party cookies show it
+    /// the login page).
+    #[arg(long)]
+    cross_site_classic_frame: bool,
+    /// `User.UserType` of integration users (unconfirmed in Salesforce; default Standard).
+    #[arg(long, default_value = "Standard")]
+    integration_user_type: String,
+    /// `LicenseDefinitionKey` of the "Salesforce Integration" user license (unconfirmed in
+    /// Salesforce; the default is invented).
+    #[arg(long, default_value = "SFDC_INTEGRATION")]
+    integration_license_key: String,
+    /// Default rows per page of the Classic Users list (`rowsperpage`).
+    #[arg(long, default_value_t = 25)]
+    users_list_page_size: usize,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = SimConfig {
+        bind: cli.bind,
+        port: cli.port,
+        query_page_size: cli.query_page_size,
+        latency_ms: cli.latency_ms,
+        ui_sessions_valid_for_api: cli.ui_sessions_valid_for_api,
+        prod_api_version: cli.prod_api_version,
+        sandbox_api_version: cli.sandbox_api_version,
+        classic_frame_host: if cli.cross_site_classic_frame {
+            ClassicFrameHost::MyDomain
+        } else {
+            ClassicFrameHost::SameHost
+        },
+        integration_user_type: cli.integration_user_type,
+        integration_license_key: cli.integration_license_key,
+        users_list_page_size: cli.users_list_page_size,
+    };
+    let mut sim = match org_sim::start(config) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut lines = vec![format!("org-sim listening on https://{}", sim.addr())];
+    lines.extend(sim.served_urls());
+    lines.push("ready".into());
+    let mut out = std::io::stdout().lock();
+    for l in &lines {
+        let _ = writeln!(out, "{l}");
+    }
+    let _ = out.flush();
+    drop(out);
+    wait_for_signal();
+    sim.stop_and_join();
+    ExitCode::SUCCESS
+}
+
+/// Blocks until SIGINT or SIGTERM.
+fn wait_for_signal() {
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return;
+    };
+    rt.block_on(async {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            if let Ok(mut term) = signal(SignalKind::terminate()) {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+                return;
+            }
+        }
+        let _ = tokio::signal::ctrl_c().await;
+    });
+}

@@ -1,0 +1,23 @@
+//! REST authentication: `Authorization: Bearer <sid>` (facts §A.4); only API-capable sessions
+//! pass; the caller answers anything else with 401 INVALID_SESSION_ID (facts §A.5).
+
+use crate::http::Req;
+use crate::org::HostKind;
+use crate::state::{Session, Shared};
+
+/// The session of an API request; `None` means 401 INVALID_SESSION_ID.
+pub fn authenticate(shared: &Shared, req: &Req, host_org: Option<usize>) -> Option<Session> {
+    let sid = req.bearer()?;
+    let st = shared.lock();
+    let session = st.session(&sid).cloned()?;
+    // Only the *.my.salesforce.com sid has API access; UI-host sids are for pages (facts §A.3,
+    // SFIR's comment). Setup-domain sids on the API are [U] (facts §H.Q7) → config switch.
+    let api_capable = match session.host {
+        HostKind::MyDomain => true,
+        HostKind::Setup => shared.config.ui_sessions_valid_for_api,
+        HostKind::Lightning => false,
+    };
+    // A session belongs to one org: another org's host does not know it.
+    let org = st.org_index(&session.org)?;
+    (api_capable && host_org.is_none_or(|h| h == org)).then_some(session)
+}

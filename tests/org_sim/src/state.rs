@@ -1,0 +1,223 @@
+//! Mutable state shared by all connections: orgs, sessions (`sid`s, facts §A.3), one-time
+//! login tickets, query cursors (facts §B.1) and the request log, behind one mutex.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use rand::Rng;
+use serde::Serialize;
+
+use crate::config::SimConfig;
+use crate::error::SimError;
+use crate::org::{HostKind, Org};
+use crate::seed;
+
+/// One logged request (admin endpoints are not logged).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoggedRequest {
+    /// HTTP method.
+    pub method: String,
+    /// Host header without port, lower-case.
+    pub host: String,
+    /// Path with query string.
+    pub path: String,
+    /// Response status.
+    pub status: u16,
+    /// Whether an `Authorization` header was sent.
+    pub auth_sent: bool,
+}
+
+/// A session, i.e. what a `sid` value stands for.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// Org name.
+    pub org: String,
+    /// 18-char User Id.
+    pub user_id: String,
+    /// Host the `sid` was issued for.
+    pub host: HostKind,
+}
+
+/// A one-time login ticket carried through the host-to-host login redirects.
+#[derive(Debug, Clone)]
+pub struct Ticket {
+    /// Org name.
+    pub org: String,
+    /// 18-char User Id.
+    pub user_id: String,
+    /// Host whose `/__sim/login/continue` may redeem it.
+    pub next: HostKind,
+    /// Absolute URL to land on at the end.
+    pub start_url: String,
+}
+
+/// A query cursor behind a `nextRecordsUrl` (facts §B.1).
+#[derive(Debug, Clone)]
+pub struct Cursor {
+    /// Org name.
+    pub org: String,
+    /// All rendered records of the query.
+    pub records: Vec<serde_json::Value>,
+}
+
+/// Maximum number of live query cursors; older ones expire (real locators expire too).
+const MAX_CURSORS: usize = 200;
+/// Maximum number of logged requests kept.
+const MAX_LOG: usize = 100_000;
+
+/// Everything mutable.
+#[derive(Debug)]
+pub struct SimState {
+    /// Orgs; index 0 is the default (`127.0.0.1`) org.
+    pub orgs: Vec<Org>,
+    sessions: HashMap<String, Session>,
+    tickets: HashMap<String, Ticket>,
+    cursors: HashMap<String, Cursor>,
+    cursor_order: VecDeque<String>,
+    log: Vec<LoggedRequest>,
+}
+
+impl SimState {
+    /// Fresh seed state.
+    pub fn new(config: &SimConfig) -> Result<Self, SimError> {
+        Ok(Self {
+            orgs: seed_orgs(config)?,
+            sessions: HashMap::new(),
+            tickets: HashMap::new(),
+            cursors: HashMap::new(),
+            cursor_order: VecDeque::new(),
+            log: Vec::new(),
+        })
+    }
+
+    /// Back to the seed data; clears the log, cursors, tickets and API counters. Sessions are
+    /// kept (the seed's user Ids are stable), so a logged-in browser stays logged in.
+    pub fn reset(&mut self, config: &SimConfig) -> Result<(), SimError> {
+        self.orgs = seed_orgs(config)?;
+        self.tickets.clear();
+        self.cursors.clear();
+        self.cursor_order.clear();
+        self.log.clear();
+        Ok(())
+    }
+
+    /// Org index by name.
+    pub fn org_index(&self, name: &str) -> Option<usize> {
+        self.orgs
+            .iter()
+            .position(|o| o.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Issues a session for a user (by username) of an org on a host; returns the `sid`:
+    /// `<15-char org Id>!<random>` (facts §A.3 — the part before `!` is the org Id).
+    pub fn issue_session(&mut self, org: usize, user_id: &str, host: HostKind) -> Option<String> {
+        let o = self.orgs.get(org)?;
+        let sid = format!("{}!{}", o.org_id15, random_token(96));
+        self.sessions.insert(
+            sid.clone(),
+            Session {
+                org: o.name.clone(),
+                user_id: user_id.to_owned(),
+                host,
+            },
+        );
+        Some(sid)
+    }
+
+    /// Looks a `sid` up.
+    pub fn session(&self, sid: &str) -> Option<&Session> {
+        self.sessions.get(sid)
+    }
+
+    /// Invalidates every session (facts §A.5: expired sessions answer INVALID_SESSION_ID).
+    pub fn expire_sessions(&mut self) {
+        self.sessions.clear();
+        self.tickets.clear();
+    }
+
+    /// Creates a one-time ticket.
+    pub fn create_ticket(&mut self, ticket: Ticket) -> String {
+        let id = random_token(40);
+        self.tickets.insert(id.clone(), ticket);
+        id
+    }
+
+    /// Redeems (removes) a ticket.
+    pub fn take_ticket(&mut self, id: &str) -> Option<Ticket> {
+        self.tickets.remove(id)
+    }
+
+    /// Stores a cursor under a fresh `01g…` locator and returns the locator.
+    pub fn store_cursor(&mut self, org: usize, cursor: Cursor) -> Option<String> {
+        let locator = self
+            .orgs
+            .get_mut(org)?
+            .store
+            .allocate_id(crate::ids::prefix::QUERY_LOCATOR);
+        self.cursors.insert(locator.clone(), cursor);
+        self.cursor_order.push_back(locator.clone());
+        while self.cursor_order.len() > MAX_CURSORS {
+            if let Some(old) = self.cursor_order.pop_front() {
+                self.cursors.remove(&old);
+            }
+        }
+        Some(locator)
+    }
+
+    /// A cursor by locator.
+    pub fn cursor(&self, locator: &str) -> Option<&Cursor> {
+        self.cursors.get(locator)
+    }
+
+    /// Appends to the request log.
+    pub fn log(&mut self, entry: LoggedRequest) {
+        if self.log.len() < MAX_LOG {
+            self.log.push(entry);
+        }
+    }
+
+    /// A copy of the request log.
+    pub fn request_log(&self) -> Vec<LoggedRequest> {
+        self.log.clone()
+    }
+}
+
+fn seed_orgs(config: &SimConfig) -> Result<Vec<Org>, SimError> {
+    seed::ORGS
+        .iter()
+        .map(|s| Org::from_seed(s, config).map_err(|e| SimError::Config(format!("seed: {e}"))))
+        .collect()
+}
+
+/// Random `[A-Za-z0-9._]` string (the character set of real `sid` values).
+pub fn random_token(len: usize) -> String {
+    const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._";
+    let mut rng = rand::rng();
+    (0..len)
+        .map(|_| char::from(CHARS[rng.random_range(0..CHARS.len())]))
+        .collect()
+}
+
+/// The shared, lockable state plus the immutable configuration.
+#[derive(Debug)]
+pub struct Shared {
+    /// Configuration.
+    pub config: SimConfig,
+    state: Mutex<SimState>,
+}
+
+impl Shared {
+    /// Wraps fresh state.
+    pub fn new(config: SimConfig) -> Result<Self, SimError> {
+        let state = SimState::new(&config)?;
+        Ok(Self {
+            config,
+            state: Mutex::new(state),
+        })
+    }
+
+    /// Locks the state (a panic elsewhere does not make the sim unusable).
+    pub fn lock(&self) -> MutexGuard<'_, SimState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
