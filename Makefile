@@ -28,6 +28,12 @@ demo: setup
 	cargo build --quiet -p org-sim
 	scripts/demo.sh
 
+# Figures side by side with their baselines, as one Markdown table (never asserted in tests).
+bench: setup
+	scripts/build.sh
+	cargo build --quiet -p org-sim
+	scripts/bench.sh
+
 lint:
 	scripts/setup.sh build
 	cargo fmt --all --check

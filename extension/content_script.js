@@ -1,9 +1,13 @@
 // Content script, in every frame of Salesforce pages. A thin adapter: it recognises the Setup
 // surfaces, asks the background whether to enhance them, and marks what it enhanced. It never
 // sees the session and never decides anything itself; on any failure the page stays as it was.
+// Its own main-thread time is recorded as User Timing measures (`forcefield:*`), which
+// `make bench` reads; they are invisible to the page.
 (() => {
   'use strict';
   const api = globalThis.browser ?? globalThis.chrome;
+  const startedAt = performance.now();
+  const measure = (name, start) => performance.measure(`forcefield:${name}`, { start, end: performance.now() });
 
   // Which Setup surface this frame shows (facts §A.3 markers, §D.1, §D.2); null = stay inert.
   function setupSurface() {
@@ -14,7 +18,7 @@
   }
 
   function markEnhanced(surface, orgId) {
-    if (document.querySelector(':scope > body > [data-ff="marker"]')) return;
+    if (document.body.querySelector(':scope > [data-ff="marker"]')) return;
     const marker = document.createElement('div');
     marker.hidden = true;
     marker.dataset.ff = 'marker';
@@ -24,11 +28,17 @@
   }
 
   const surface = setupSurface();
-  if (!surface) return;
+  if (!surface) {
+    measure('inert', startedAt);
+    return;
+  }
+  measure('detect', startedAt);
   api.runtime
     .sendMessage({ type: 'pageLoaded', surface })
     .then((reply) => {
+      const appliedAt = performance.now();
       if (reply?.type === 'pageVerdict' && reply.enhance) markEnhanced(surface, reply.orgId);
+      measure('apply', appliedAt);
     })
     .catch((error) => console.debug('Forcefield: inactive on this page:', error));
 })();

@@ -57,9 +57,14 @@ describe('Firefox: the walking skeleton', () => {
     `https://${ACME.setup}/*`);
     assert.ok(tab?.id, 'the Setup tab is visible to the extension');
     assert.ok(tab.store, 'Firefox reports the tab\'s cookie store');
-    await firefox.script('location.search = arguments[0]', `?tab=${tab.id}`);
-    const name = await firefox.waitFor(`return document.querySelector('[data-ff="org-name"]')?.textContent
-      ?? (document.querySelector('[data-ff="status-error"]') ? 'error: ' + document.querySelector('[data-ff="status-error"]').textContent : null)`);
+    const search = `?tab=${tab.id}`;
+    await firefox.script('location.search = arguments[0]', search);
+    // Wait for the navigated document, not the one that started the navigation.
+    const name = await firefox.waitFor(`
+      if (location.search !== arguments[0] || !document.querySelector('#status[aria-busy="false"]')) return null;
+      const error = document.querySelector('[data-ff="status-error"]');
+      return document.querySelector('[data-ff="org-name"]')?.textContent ?? 'error: ' + error?.textContent;`,
+    { args: [search] });
     assert.equal(name, ACME.name);
     assert.equal(await firefox.script(`return document.querySelector('[data-ff="user-name"]').textContent`), ACME.adminName);
     assert.equal(await firefox.script(`return document.querySelector('[data-ff="username"]').textContent`), ACME.admin);

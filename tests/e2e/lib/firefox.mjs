@@ -105,7 +105,8 @@ export async function launchFirefox({ port = 4444 } = {}) {
     async waitFor(predicateSource, { timeout = 15000, args = [] } = {}) {
       const deadline = Date.now() + timeout;
       for (;;) {
-        const value = await browser.script(predicateSource, ...args);
+        // A script that lands while the document navigates fails; the next attempt sees the new one.
+        const value = await browser.script(predicateSource, ...args).catch(() => null);
         if (value) return value;
         if (Date.now() > deadline) throw new Error(`timed out waiting for: ${predicateSource}`);
         await new Promise((r) => setTimeout(r, 150));
