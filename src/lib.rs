@@ -7,12 +7,17 @@
 //!
 //! * [`salesforce`]: hosts and sessions (which cookie, which API host), the sans-IO REST client
 //!   behind a [`salesforce::Transport`], error mapping and query paging.
+//! * [`columns`]: bulk column toggles: a page's table snapshot → its checkbox columns → the exact
+//!   checkbox changes of one toggle.
+//! * [`rules`]: Salesforce's permission dependency rules (object, field, profile FLS, the page's map).
 //! * [`protocol`]: the one message protocol between content scripts, extension pages and the core.
 //! * [`settings`]: the admin's per-org switches.
 //! * [`service`]: the request handler that ties them together behind small browser traits.
 //! * `web` (wasm32 only): the only code that touches wasm-bindgen, js-sys, web-sys and gloo-net.
 
+pub mod columns;
 pub mod protocol;
+pub mod rules;
 pub mod salesforce;
 pub mod service;
 pub mod settings;

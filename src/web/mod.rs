@@ -6,6 +6,7 @@ mod fetch;
 
 use crate::protocol::{Reply, Request};
 use crate::service::{self, Browser};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 /// Handles one [`Request`] and resolves to its [`Reply`], both as plain JS objects.
@@ -42,5 +43,3 @@ fn to_js(reply: &Reply) -> JsValue {
         .serialize(&serializer)
         .unwrap_or_else(|e| JsValue::from_str(&e.to_string()))
 }
-
-use serde::Serialize;

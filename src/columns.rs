@@ -1,0 +1,933 @@
+//! Bulk column toggles: from the content script's snapshot of a Setup page's tables, which columns
+//! get a tri-state "all" control, and exactly which checkboxes one toggle changes (facts §D.3, §D.4,
+//! §D.6, §H.Q2).
+//!
+//! Setting `.checked` from script does not run the page's onclick handlers (facts §D.3), so every
+//! box the page would change on a click by hand — the dependency closure of [`crate::rules`] — is in
+//! the plan itself, and the content script only sets the boxes the plan names.
+
+use crate::rules::{self, DependencyKey, DependencyMap, ObjectPerm, PermissionKind};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+// ---------------------------------------------------------------------------------------------
+// The snapshot the content script sends
+
+/// The tables of one page (one frame), in document order, and the page's dependency map.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageSnapshot {
+    #[serde(default)]
+    pub tables: Vec<TableSnapshot>,
+    /// The page's `ProfileDependentCheckboxes` data, read in the page's world (facts §D.3). Its
+    /// `map` may be left out when every box carries its onclick triple: boxes are then found by it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dependency_map: Option<DependencyMap>,
+}
+
+/// One `<table>`. A nested table is its own entry, and a cell's checkbox belongs to its innermost
+/// table, so a layout table around a list never shows the list's boxes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TableSnapshot {
+    /// The table's id, or its index path when it has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    /// The cells of the header row (`tr.headerRow`, facts §D.2); `None` when the table has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<Vec<HeaderCell>>,
+    #[serde(default)]
+    pub rows: Vec<RowSnapshot>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HeaderCell {
+    /// Shown text; localized, so used only to label the control, never to recognise a column.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
+    /// The cell's id, or its first descendant's: the FLS header divs `…fls_readheader…` (facts §D.3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<String>,
+    /// `colspan`, when above 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub span: Option<u16>,
+    /// The page put its own checkbox ("select all") in this header: Forcefield adds none.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub has_checkbox: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RowSnapshot {
+    /// The row's identity for filters and reports: the field API name when known, else the
+    /// dependency row key from a checkbox's onclick, else the row's index.
+    pub key: String,
+    /// The row's label (field label, permission label…), for the filter.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub label: String,
+    #[serde(default)]
+    pub cells: Vec<CellSnapshot>,
+}
+
+/// One `td`/`th` of a data row, in order; a cell without a checkbox is `{}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CellSnapshot {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<String>,
+    /// The cell's first checkbox.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkbox: Option<CheckboxSnapshot>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckboxSnapshot {
+    /// The element's id; for a box without one, a handle the content script assigned, unique in
+    /// the snapshot. Plans name boxes by it.
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// On System Permissions pages, the permission's API name (facts §H.Q2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<String>,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub checked: bool,
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub disabled: bool,
+    /// Parsed from `onclick="ProfileDependentCheckboxes.handleClick(this, '<rowKey>', '<permKey>')"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onclick: Option<ClickDependency>,
+}
+
+/// A checkbox's onclick triple (facts §D.3), `rowKey` left out when it equals the row's key.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClickDependency {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row_key: Option<String>,
+    pub perm_key: String,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+// ---------------------------------------------------------------------------------------------
+// The column model
+
+/// What a column's checkboxes grant, for its control's label and behaviour.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum ColumnKind {
+    FieldRead,
+    FieldEdit,
+    /// One object permission per column, objects as rows.
+    ObjectPerm {
+        perm: ObjectPerm,
+    },
+    /// One object's permissions as rows of a single "Enabled" column (the permission set object
+    /// page, facts §D.3).
+    ObjectPermissions,
+    ProfileVisible,
+    ProfileReadOnly,
+    SystemPermission,
+    Generic,
+}
+
+impl From<PermissionKind> for ColumnKind {
+    fn from(kind: PermissionKind) -> Self {
+        match kind {
+            PermissionKind::FieldRead => Self::FieldRead,
+            PermissionKind::FieldEdit => Self::FieldEdit,
+            PermissionKind::ObjectPerm { perm } => Self::ObjectPerm { perm },
+            PermissionKind::ProfileVisible => Self::ProfileVisible,
+            PermissionKind::ProfileReadOnly => Self::ProfileReadOnly,
+            PermissionKind::SystemPermission => Self::SystemPermission,
+            PermissionKind::Generic => Self::Generic,
+        }
+    }
+}
+
+/// The header control's state over a column's enabled boxes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TriState {
+    All,
+    Some,
+    None,
+}
+
+impl TriState {
+    fn from_counts(checked: usize, enabled: usize) -> Self {
+        if checked == 0 {
+            Self::None
+        } else if checked == enabled {
+            Self::All
+        } else {
+            Self::Some
+        }
+    }
+
+    /// What activating the control does: a full column clears, any other checks all.
+    pub fn toggle_action(self) -> ColumnAction {
+        match self {
+            Self::All => ColumnAction::ClearAll,
+            Self::Some | Self::None => ColumnAction::CheckAll,
+        }
+    }
+}
+
+/// One column that gets a control.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ColumnModel {
+    /// Stable for the same page markup: the table's key and the column's cell index.
+    pub key: String,
+    pub table_key: String,
+    /// Where the control goes: the index of the header cell over this column.
+    pub header_index: usize,
+    /// The column's index among each data row's cells.
+    pub cell_index: usize,
+    pub kind: ColumnKind,
+    pub header_text: String,
+    pub state: TriState,
+    pub checked_count: usize,
+    pub enabled_count: usize,
+}
+
+/// A column's control state, e.g. after changes or under a filter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ColumnState {
+    pub key: String,
+    pub state: TriState,
+    pub checked_count: usize,
+    pub enabled_count: usize,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Toggle requests and plans
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ColumnAction {
+    CheckAll,
+    ClearAll,
+}
+
+impl ColumnAction {
+    fn checks(self) -> bool {
+        self == Self::CheckAll
+    }
+}
+
+/// The rows of one table the admin's filter leaves visible.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RowFilter {
+    pub table_key: String,
+    pub visible_row_keys: BTreeSet<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ToggleRequest {
+    pub column_key: String,
+    pub action: ColumnAction,
+    /// When present, only these rows of the column's table change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filter: Option<RowFilter>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckboxChange {
+    pub checkbox_id: String,
+    pub checked: bool,
+}
+
+/// Why a row's box was left as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum SkipReason {
+    /// The dependency rules would also change this disabled box, which is never changed (the
+    /// browser does not submit disabled inputs, so Save would store an inconsistent row).
+    #[serde(rename_all = "camelCase")]
+    DisabledDependency { checkbox_id: String },
+    /// The dependency rules would also change this box in a row the filter hides.
+    #[serde(rename_all = "camelCase")]
+    HiddenDependency { checkbox_id: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SkippedRow {
+    pub row_key: String,
+    /// The column's box in that row, left unchanged.
+    pub checkbox_id: String,
+    pub reason: SkipReason,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TogglePlan {
+    pub column_key: String,
+    pub action: ColumnAction,
+    /// Each box at most once, each one a real change, none disabled.
+    pub changes: Vec<CheckboxChange>,
+    /// Restores every changed box's previous state.
+    pub undo: Vec<CheckboxChange>,
+    pub skipped: Vec<SkippedRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ColumnsError {
+    #[error("this page has no toggleable column {0:?}")]
+    UnknownColumn(String),
+    #[error("the filter is for table {filter_table:?}, but column {column_key:?} is not in it")]
+    FilterForOtherTable {
+        column_key: String,
+        filter_table: String,
+    },
+}
+
+// ---------------------------------------------------------------------------------------------
+// Detection
+
+/// The page as the core understands it: its columns with controls, and every checkbox with what it
+/// grants and whom it depends on.
+#[derive(Clone, Debug)]
+pub struct PageModel {
+    columns: Vec<ColumnModel>,
+    /// Per column, its boxes in row order.
+    column_boxes: Vec<Vec<usize>>,
+    tables: Vec<TableIndex>,
+    boxes: Vec<BoxInfo>,
+    box_by_id: BTreeMap<String, usize>,
+    box_by_dependency_key: BTreeMap<DependencyKey, usize>,
+    boxes_by_row_and_kind: BTreeMap<(DependencyRow, PermissionKind), Vec<usize>>,
+    dependency_map: Option<DependencyMap>,
+}
+
+#[derive(Clone, Debug)]
+struct TableIndex {
+    key: String,
+    row_keys: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+struct BoxInfo {
+    id: String,
+    table: usize,
+    row: usize,
+    checked: bool,
+    disabled: bool,
+    kind: PermissionKind,
+    dependency_row: DependencyRow,
+    dependency_key: Option<DependencyKey>,
+}
+
+/// The unit the built-in rules act within: the page's own row key when the box names one (it may
+/// span table rows, as one object's permissions do on the permission set page), else the table row.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum DependencyRow {
+    Page(String),
+    Table { table: usize, row: usize },
+}
+
+/// Recognises the page's checkbox columns and what each checkbox grants.
+pub fn detect_columns(snapshot: &PageSnapshot) -> PageModel {
+    let keys_by_checkbox_id = snapshot
+        .dependency_map
+        .as_ref()
+        .map(DependencyMap::keys_by_checkbox_id)
+        .unwrap_or_default();
+    let table_keys = unique_table_keys(&snapshot.tables);
+    let mut tables = Vec::new();
+    let mut boxes: Vec<BoxInfo> = Vec::new();
+    let mut columns = Vec::new();
+    let mut column_boxes = Vec::new();
+
+    for ((table_number, table), table_key) in snapshot.tables.iter().enumerate().zip(table_keys) {
+        let header = table.header.as_deref().unwrap_or_default();
+        let mut boxes_by_cell: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for (row_number, row) in table.rows.iter().enumerate() {
+            for (cell_number, cell) in row.cells.iter().enumerate() {
+                let Some(checkbox) = &cell.checkbox else {
+                    continue;
+                };
+                let header_cell = header_index(header, cell_number).and_then(|h| header.get(h));
+                let dependency_key = match &checkbox.onclick {
+                    Some(onclick) => Some(DependencyKey {
+                        row_key: onclick.row_key.clone().unwrap_or_else(|| row.key.clone()),
+                        perm_key: onclick.perm_key.clone(),
+                    }),
+                    None => keys_by_checkbox_id.get(checkbox.id.as_str()).cloned(),
+                };
+                let dependency_row = match &dependency_key {
+                    Some(key) => DependencyRow::Page(key.row_key.clone()),
+                    None => DependencyRow::Table {
+                        table: table_number,
+                        row: row_number,
+                    },
+                };
+                boxes_by_cell
+                    .entry(cell_number)
+                    .or_default()
+                    .push(boxes.len());
+                boxes.push(BoxInfo {
+                    id: checkbox.id.clone(),
+                    table: table_number,
+                    row: row_number,
+                    checked: checkbox.checked,
+                    disabled: checkbox.disabled,
+                    kind: kind_from_markup(checkbox, cell, header_cell, dependency_key.as_ref()),
+                    dependency_row,
+                    dependency_key,
+                });
+            }
+        }
+
+        for (column, members) in table_columns(table, &table_key, boxes_by_cell, &mut boxes) {
+            columns.push(column);
+            column_boxes.push(members);
+        }
+        tables.push(TableIndex {
+            key: table_key,
+            row_keys: table.rows.iter().map(|row| row.key.clone()).collect(),
+        });
+    }
+
+    let mut box_by_id = BTreeMap::new();
+    let mut box_by_dependency_key = BTreeMap::new();
+    let mut boxes_by_row_and_kind: BTreeMap<_, Vec<usize>> = BTreeMap::new();
+    for (i, info) in boxes.iter().enumerate() {
+        box_by_id.entry(info.id.clone()).or_insert(i);
+        if let Some(key) = &info.dependency_key {
+            box_by_dependency_key.entry(key.clone()).or_insert(i);
+        }
+        boxes_by_row_and_kind
+            .entry((info.dependency_row.clone(), info.kind))
+            .or_default()
+            .push(i);
+    }
+    let mut model = PageModel {
+        columns,
+        column_boxes,
+        tables,
+        boxes,
+        box_by_id,
+        box_by_dependency_key,
+        boxes_by_row_and_kind,
+        dependency_map: snapshot.dependency_map.clone(),
+    };
+    model.refresh_column_states();
+    model
+}
+
+/// The columns of one table that get a control, with their boxes. A column qualifies when a header
+/// cell sits over it, the page put no checkbox of its own there, and one of its boxes is enabled.
+fn table_columns(
+    table: &TableSnapshot,
+    table_key: &str,
+    boxes_by_cell: BTreeMap<usize, Vec<usize>>,
+    boxes: &mut [BoxInfo],
+) -> Vec<(ColumnModel, Vec<usize>)> {
+    let header = table.header.as_deref().unwrap_or_default();
+    let mut columns = Vec::new();
+    for (cell_number, members) in boxes_by_cell {
+        let Some(header_number) = header_index(header, cell_number) else {
+            continue;
+        };
+        let Some(header_cell) = header.get(header_number) else {
+            continue;
+        };
+        let titles = members.iter().map(|&i| {
+            table.rows[boxes[i].row].cells[cell_number]
+                .checkbox
+                .as_ref()
+                .and_then(|checkbox| checkbox.title.as_deref())
+        });
+        if members
+            .iter()
+            .all(|&i| boxes[i].kind == PermissionKind::Generic)
+            && titles_are_permission_names(titles.collect())
+        {
+            for &i in &members {
+                boxes[i].kind = PermissionKind::SystemPermission;
+            }
+        }
+        if header_cell.has_checkbox || members.iter().all(|&i| boxes[i].disabled) {
+            continue;
+        }
+        let column = ColumnModel {
+            key: format!("{table_key}|{cell_number}"),
+            table_key: table_key.to_owned(),
+            header_index: header_number,
+            cell_index: cell_number,
+            kind: column_kind(members.iter().map(|&i| boxes[i].kind)),
+            header_text: header_cell.text.trim().to_owned(),
+            state: TriState::None,
+            checked_count: 0,
+            enabled_count: 0,
+        };
+        columns.push((column, members));
+    }
+    columns
+}
+
+/// Table keys as given, else `#<index>`; a repeated key gets `#<index>` appended so columns stay apart.
+fn unique_table_keys(tables: &[TableSnapshot]) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    tables
+        .iter()
+        .enumerate()
+        .map(|(index, table)| {
+            let key = match &table.key {
+                Some(key) if !seen.contains(key.as_str()) => key.clone(),
+                Some(key) => format!("{key}#{index}"),
+                None => format!("#{index}"),
+            };
+            seen.insert(key.clone());
+            key
+        })
+        .collect()
+}
+
+/// The header cell over data cell `cell_number`, counting `colspan`s.
+fn header_index(header: &[HeaderCell], cell_number: usize) -> Option<usize> {
+    let mut start = 0usize;
+    for (index, cell) in header.iter().enumerate() {
+        let span = usize::from(cell.span.unwrap_or(1).max(1));
+        if cell_number < start + span {
+            return Some(index);
+        }
+        start += span;
+    }
+    None
+}
+
+/// What a checkbox grants, by markup only: page text is localized (facts §D.2).
+fn kind_from_markup(
+    checkbox: &CheckboxSnapshot,
+    cell: &CellSnapshot,
+    header: Option<&HeaderCell>,
+    dependency_key: Option<&DependencyKey>,
+) -> PermissionKind {
+    let handles = [Some(checkbox.id.as_str()), checkbox.name.as_deref()];
+    let handle_mentions = |marker: &str| handles.iter().flatten().any(|h| h.contains(marker));
+    let own_class = |class: &str| {
+        cell.classes
+            .iter()
+            .chain(&checkbox.classes)
+            .any(|c| c == class)
+    };
+    let header_id = header.and_then(|h| h.id.as_deref()).unwrap_or_default();
+    let header_class = |class: &str| header.is_some_and(|h| h.classes.iter().any(|c| c == class));
+
+    // §D.3: FLS boxes end `:fls_read_ck` / `:fls_edit_ck`, their headers hold `fls_readheader` /
+    // `fls_editheader` divs. §D.4: flsedit.jsp marks cells `displayedCol` / `readonlyCol`.
+    if handle_mentions("fls_read_ck") {
+        PermissionKind::FieldRead
+    } else if handle_mentions("fls_edit_ck") {
+        PermissionKind::FieldEdit
+    } else if own_class("displayedCol") {
+        PermissionKind::ProfileVisible
+    } else if own_class("readonlyCol") {
+        PermissionKind::ProfileReadOnly
+    } else if header_id.contains("fls_readheader") {
+        PermissionKind::FieldRead
+    } else if header_id.contains("fls_editheader") {
+        PermissionKind::FieldEdit
+    } else if header_class("displayedCol") {
+        PermissionKind::ProfileVisible
+    } else if header_class("readonlyCol") {
+        PermissionKind::ProfileReadOnly
+    } else if let Some(perm) = dependency_key
+        .and_then(|key| ObjectPerm::from_key(&key.perm_key))
+        .or_else(|| {
+            handles
+                .iter()
+                .flatten()
+                .find_map(|h| object_perm_from_handle(h))
+        })
+    {
+        PermissionKind::ObjectPerm { perm }
+    } else {
+        PermissionKind::Generic
+    }
+}
+
+/// Object-permission boxes end `olp_check` (facts §D.3, [S]); which permission each grants is not
+/// recorded, so only a permission word right before that suffix is trusted (`…:edit_olp_check`).
+fn object_perm_from_handle(handle: &str) -> Option<ObjectPerm> {
+    let last_segment = handle.rsplit(':').next()?;
+    ObjectPerm::from_key(last_segment.strip_suffix("olp_check")?)
+}
+
+/// System Permissions boxes carry the permission's API name as `title` (facts §H.Q2): every title
+/// present, identifier-shaped and distinct. A lone box must also look like an API name
+/// (`ApiEnabled`), so a one-row list's "Select" title is not taken for one.
+fn titles_are_permission_names(titles: Vec<Option<&str>>) -> bool {
+    let is_identifier = |title: &str| {
+        title.starts_with(|c: char| c.is_ascii_uppercase())
+            && title.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    let is_camel_case = |title: &str| {
+        title
+            .as_bytes()
+            .windows(2)
+            .any(|pair| pair[0].is_ascii_lowercase() && pair[1].is_ascii_uppercase())
+    };
+    let Some(present) = titles.iter().copied().collect::<Option<Vec<&str>>>() else {
+        return false;
+    };
+    let distinct: BTreeSet<&str> = present.iter().copied().collect();
+    distinct.len() == present.len()
+        && present.iter().all(|title| is_identifier(title))
+        && (present.len() > 1 || present.iter().all(|title| is_camel_case(title)))
+}
+
+fn column_kind(kinds: impl Iterator<Item = PermissionKind>) -> ColumnKind {
+    let distinct: BTreeSet<PermissionKind> = kinds.collect();
+    let mut iter = distinct.iter();
+    match (iter.next(), iter.next()) {
+        (Some(&only), None) => only.into(),
+        (Some(_), Some(_))
+            if distinct
+                .iter()
+                .all(|kind| matches!(kind, PermissionKind::ObjectPerm { .. })) =>
+        {
+            ColumnKind::ObjectPermissions
+        }
+        _ => ColumnKind::Generic,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries, plans, undo
+
+impl PageModel {
+    pub fn columns(&self) -> &[ColumnModel] {
+        &self.columns
+    }
+
+    pub fn column(&self, key: &str) -> Option<&ColumnModel> {
+        self.columns.iter().find(|column| column.key == key)
+    }
+
+    /// What a checkbox grants, as detected; `None` for an id not in the snapshot.
+    pub fn checkbox_kind(&self, checkbox_id: &str) -> Option<PermissionKind> {
+        Some(self.boxes[*self.box_by_id.get(checkbox_id)?].kind)
+    }
+
+    /// Every column's state, counting only the rows `filter` leaves visible in its table.
+    pub fn column_states(&self, filter: Option<&RowFilter>) -> Vec<ColumnState> {
+        tri_state_after(self, &[], filter)
+    }
+
+    /// Records changes the content script applied, or the admin's own clicks, so later plans and
+    /// states start from them.
+    pub fn apply(&mut self, changes: &[CheckboxChange]) {
+        for change in changes {
+            if let Some(&i) = self.box_by_id.get(&change.checkbox_id) {
+                self.boxes[i].checked = change.checked;
+            }
+        }
+        self.refresh_column_states();
+    }
+
+    fn refresh_column_states(&mut self) {
+        let states = self.column_states(None);
+        for (column, state) in self.columns.iter_mut().zip(states) {
+            column.state = state.state;
+            column.checked_count = state.checked_count;
+            column.enabled_count = state.enabled_count;
+        }
+    }
+
+    fn is_visible(&self, info: &BoxInfo, filter: Option<&RowFilter>) -> bool {
+        let Some(filter) = filter else {
+            return true;
+        };
+        let table = &self.tables[info.table];
+        table.key != filter.table_key || filter.visible_row_keys.contains(&table.row_keys[info.row])
+    }
+
+    /// The boxes a click on `target` sets to `checked`, `target` first: the page's map decides for a
+    /// box it addresses, the built-in rules for any other.
+    fn closure(&self, target: usize, checked: bool) -> Vec<usize> {
+        let info = &self.boxes[target];
+        let mut members = vec![target];
+        let mut add = |i: usize| {
+            if !members.contains(&i) {
+                members.push(i);
+            }
+        };
+        match (&self.dependency_map, &info.dependency_key) {
+            (Some(map), Some(key)) => {
+                for perm_key in map.closure(&key.perm_key, checked) {
+                    if let Some(&i) = self.box_by_map_key(map, &key.row_key, perm_key) {
+                        add(i);
+                    }
+                }
+            }
+            _ => {
+                for kind in rules::closure(info.kind, checked) {
+                    let row_and_kind = (info.dependency_row.clone(), kind);
+                    for &i in self
+                        .boxes_by_row_and_kind
+                        .get(&row_and_kind)
+                        .into_iter()
+                        .flatten()
+                    {
+                        add(i);
+                    }
+                }
+            }
+        }
+        members
+    }
+
+    /// The box at `map[row_key][perm_key]`; the box whose onclick names that pair when the snapshot
+    /// left the map's ids out.
+    fn box_by_map_key(&self, map: &DependencyMap, row_key: &str, perm_key: &str) -> Option<&usize> {
+        match map.checkbox_id(row_key, perm_key) {
+            Some(id) => self.box_by_id.get(id),
+            None => self.box_by_dependency_key.get(&DependencyKey {
+                row_key: row_key.to_owned(),
+                perm_key: perm_key.to_owned(),
+            }),
+        }
+    }
+
+    /// The boxes still to change when `target` is set to `checked`, or why it must stay as it is.
+    fn click_effect(
+        &self,
+        target: usize,
+        checked: bool,
+        filter: Option<&RowFilter>,
+        already_changed: &BTreeSet<usize>,
+    ) -> Result<Vec<usize>, SkipReason> {
+        let mut effect = Vec::new();
+        for i in self.closure(target, checked) {
+            let info = &self.boxes[i];
+            if info.checked == checked || already_changed.contains(&i) {
+                continue;
+            }
+            if info.disabled {
+                return Err(SkipReason::DisabledDependency {
+                    checkbox_id: info.id.clone(),
+                });
+            }
+            if !self.is_visible(info, filter) {
+                return Err(SkipReason::HiddenDependency {
+                    checkbox_id: info.id.clone(),
+                });
+            }
+            effect.push(i);
+        }
+        Ok(effect)
+    }
+}
+
+/// The changes that set every enabled box of a column in the visible rows, with their dependencies.
+///
+/// Equal to clicking each such box by hand, top to bottom, on the page: a click's dependency closure
+/// only ever moves boxes the same way as the toggle, so the order of clicks does not matter, and a
+/// box an earlier click already set needs no click of its own.
+pub fn plan_toggle(model: &PageModel, request: &ToggleRequest) -> Result<TogglePlan, ColumnsError> {
+    let column_number = model
+        .columns
+        .iter()
+        .position(|column| column.key == request.column_key)
+        .ok_or_else(|| ColumnsError::UnknownColumn(request.column_key.clone()))?;
+    let column = &model.columns[column_number];
+    let filter = request.filter.as_ref();
+    if let Some(filter) = filter.filter(|filter| filter.table_key != column.table_key) {
+        return Err(ColumnsError::FilterForOtherTable {
+            column_key: column.key.clone(),
+            filter_table: filter.table_key.clone(),
+        });
+    }
+    let checked = request.action.checks();
+    let mut changed = BTreeSet::new();
+    let mut changes = Vec::new();
+    let mut skipped = Vec::new();
+    for &target in &model.column_boxes[column_number] {
+        let info = &model.boxes[target];
+        if info.disabled
+            || info.checked == checked
+            || changed.contains(&target)
+            || !model.is_visible(info, filter)
+        {
+            continue;
+        }
+        match model.click_effect(target, checked, filter, &changed) {
+            Ok(effect) => {
+                for i in effect {
+                    changed.insert(i);
+                    changes.push(CheckboxChange {
+                        checkbox_id: model.boxes[i].id.clone(),
+                        checked,
+                    });
+                }
+            }
+            Err(reason) => skipped.push(SkippedRow {
+                row_key: model.tables[info.table].row_keys[info.row].clone(),
+                checkbox_id: info.id.clone(),
+                reason,
+            }),
+        }
+    }
+    Ok(TogglePlan {
+        column_key: column.key.clone(),
+        action: request.action,
+        undo: undo_changes(&changes),
+        changes,
+        skipped,
+    })
+}
+
+/// The changes that restore what `changes` changed; each box in a plan changed, so undoing is
+/// flipping it back.
+pub fn undo_changes(changes: &[CheckboxChange]) -> Vec<CheckboxChange> {
+    changes
+        .iter()
+        .rev()
+        .map(|change| CheckboxChange {
+            checkbox_id: change.checkbox_id.clone(),
+            checked: !change.checked,
+        })
+        .collect()
+}
+
+/// Every column's state once `changes` are applied, without a new snapshot.
+pub fn tri_state_after(
+    model: &PageModel,
+    changes: &[CheckboxChange],
+    filter: Option<&RowFilter>,
+) -> Vec<ColumnState> {
+    let mut checked: Vec<bool> = model.boxes.iter().map(|info| info.checked).collect();
+    for change in changes {
+        if let Some(&i) = model.box_by_id.get(&change.checkbox_id) {
+            checked[i] = change.checked;
+        }
+    }
+    model
+        .columns
+        .iter()
+        .zip(&model.column_boxes)
+        .map(|(column, members)| {
+            let counted = members.iter().filter(|&&i| {
+                let info = &model.boxes[i];
+                !info.disabled && model.is_visible(info, filter)
+            });
+            let (checked_count, enabled_count) = counted.fold((0, 0), |(on, all), &i| {
+                (on + usize::from(checked[i]), all + 1)
+            });
+            ColumnState {
+                key: column.key.clone(),
+                state: TriState::from_counts(checked_count, enabled_count),
+                checked_count,
+                enabled_count,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    fn header(spans: &[u16]) -> Vec<HeaderCell> {
+        spans
+            .iter()
+            .map(|&span| HeaderCell {
+                span: (span > 1).then_some(span),
+                ..HeaderCell::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn header_cells_are_found_across_colspans() {
+        let cells = header(&[1, 2, 1]);
+        let found: Vec<_> = (0..5).map(|c| header_index(&cells, c)).collect();
+        assert_eq!(found, vec![Some(0), Some(1), Some(1), Some(2), None]);
+    }
+
+    #[test]
+    fn permission_names_need_identifier_titles_all_distinct() {
+        assert!(titles_are_permission_names(vec![
+            Some("ApiEnabled"),
+            Some("ViewSetup")
+        ]));
+        assert!(titles_are_permission_names(vec![Some("ApiEnabled")]));
+        assert!(!titles_are_permission_names(vec![Some("Select")]));
+        assert!(!titles_are_permission_names(vec![
+            Some("Select"),
+            Some("Select")
+        ]));
+        assert!(!titles_are_permission_names(vec![
+            Some("Select row"),
+            Some("Select all")
+        ]));
+        assert!(!titles_are_permission_names(vec![Some("ApiEnabled"), None]));
+        assert!(!titles_are_permission_names(vec![
+            Some("lesen"),
+            Some("bearbeiten")
+        ]));
+    }
+
+    #[test]
+    fn object_permission_handles_need_the_olp_suffix() {
+        assert_eq!(
+            object_perm_from_handle("p:objects:edit_olp_check"),
+            Some(ObjectPerm::Edit)
+        );
+        assert_eq!(object_perm_from_handle("p:objects:olp_check"), None);
+        assert_eq!(object_perm_from_handle("p:list:edit"), None);
+    }
+
+    #[test]
+    fn tri_state_follows_counts() {
+        assert_eq!(TriState::from_counts(0, 0), TriState::None);
+        assert_eq!(TriState::from_counts(0, 3), TriState::None);
+        assert_eq!(TriState::from_counts(2, 3), TriState::Some);
+        assert_eq!(TriState::from_counts(3, 3), TriState::All);
+        assert_eq!(TriState::All.toggle_action(), ColumnAction::ClearAll);
+        assert_eq!(TriState::Some.toggle_action(), ColumnAction::CheckAll);
+        assert_eq!(TriState::None.toggle_action(), ColumnAction::CheckAll);
+    }
+
+    #[test]
+    fn repeated_or_missing_table_keys_stay_apart() {
+        let table = |key: Option<&str>| TableSnapshot {
+            key: key.map(str::to_owned),
+            ..TableSnapshot::default()
+        };
+        let keys = unique_table_keys(&[table(Some("a")), table(None), table(Some("a"))]);
+        assert_eq!(keys, vec!["a", "#1", "a#2"]);
+    }
+
+    #[test]
+    fn undo_flips_back_in_reverse_order() {
+        let change = |id: &str, checked| CheckboxChange {
+            checkbox_id: id.to_owned(),
+            checked,
+        };
+        assert_eq!(
+            undo_changes(&[change("a", true), change("b", true)]),
+            vec![change("b", false), change("a", false)]
+        );
+    }
+}
