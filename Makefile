@@ -18,10 +18,12 @@ test: setup
 test-rust:
 	cargo test --workspace
 
+# Browser tests (Chromium, Firefox) and the jsforce client against the simulated org, all in a
+# loopback-only network namespace.
 test-e2e:
 	cargo build --quiet -p org-sim
 	node_modules/.bin/web-ext lint --source-dir dist/firefox --warnings-as-errors
-	tests/e2e/run.sh
+	tests/e2e/run.sh tests/e2e/*.test.mjs tests/org_sim/jsforce/*.test.mjs
 
 demo: setup
 	scripts/build.sh

@@ -1,5 +1,6 @@
 //! Loopback-only admin endpoints for tests and the demo: expire sessions, mint API sessions,
-//! read the request log, reset to the seed. Never reachable through an org host name.
+//! read the request log, reset to the seed, arm faults, set latency, spend the API allowance,
+//! dump the records of an org. Never reachable through an org host name.
 
 use hyper::{Method, StatusCode};
 use serde::Deserialize;
@@ -13,6 +14,26 @@ use crate::state::Shared;
 struct SessionRequest {
     org: String,
     username: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct UsageRequest {
+    org: String,
+    /// Calls used so far; absent = the whole allowance.
+    used: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LatencyRequest {
+    ms: u64,
+    #[serde(default)]
+    jitter_ms: u64,
+}
+
+fn bad(message: &str) -> Resp {
+    http::json(StatusCode::BAD_REQUEST, &json!({ "error": message }))
 }
 
 /// Handles `/__sim/...` on `127.0.0.1` / `localhost`.
@@ -51,7 +72,66 @@ pub fn handle(shared: &Shared, req: &Req) -> Resp {
                 Err(e) => http::text(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
             }
         }
+        (&Method::POST, "/__sim/faults") => {
+            match serde_json::from_slice::<crate::faults::Fault>(&req.body) {
+                Ok(f) => {
+                    let id = shared.lock().control.add(f);
+                    http::json(StatusCode::CREATED, &json!({ "id": id }))
+                }
+                Err(e) => bad(&format!("fault: {e}")),
+            }
+        }
+        (&Method::GET, "/__sim/faults") => http::json(
+            StatusCode::OK,
+            &serde_json::to_value(shared.lock().control.list()).unwrap_or_default(),
+        ),
+        (&Method::DELETE, "/__sim/faults") => {
+            shared.lock().control.clear();
+            http::no_content()
+        }
+        (&Method::POST, "/__sim/api-usage") => {
+            let Ok(body) = serde_json::from_slice::<UsageRequest>(&req.body) else {
+                return bad("body must be {\"org\":\"…\",\"used\":N} (used absent = spend all)");
+            };
+            if set_api_usage(shared, &body.org, body.used) {
+                http::no_content()
+            } else {
+                bad("unknown org")
+            }
+        }
+        (&Method::POST, "/__sim/latency") => {
+            let Ok(body) = serde_json::from_slice::<LatencyRequest>(&req.body) else {
+                return bad("body must be {\"ms\":N,\"jitterMs\":M}");
+            };
+            let mut st = shared.lock();
+            st.control.latency_ms = body.ms;
+            st.control.jitter_ms = body.jitter_ms;
+            http::no_content()
+        }
+        (&Method::GET, "/__sim/state") => {
+            let org = req.param("org").unwrap_or_else(|| "acme".into());
+            match shared.lock().state_dump(&org) {
+                Some(v) => http::json(StatusCode::OK, &v),
+                None => bad("unknown org"),
+            }
+        }
         _ => http::text(StatusCode::NOT_FOUND, "Not Found"),
+    }
+}
+
+/// Sets an org's API usage (`None` = the whole allowance, so the next call gets
+/// REQUEST_LIMIT_EXCEEDED, facts §B.2). False if the org is unknown.
+pub fn set_api_usage(shared: &Shared, org: &str, used: Option<u64>) -> bool {
+    let mut st = shared.lock();
+    let Some(idx) = st.org_index(org) else {
+        return false;
+    };
+    match st.orgs.get_mut(idx) {
+        Some(o) => {
+            o.api_usage = used.unwrap_or(shared.config.api_allowance);
+            true
+        }
+        None => false,
     }
 }
 

@@ -1,5 +1,6 @@
-//! Run-time configuration of the sim: network, paging, latency, and one switch per behaviour
-//! that salesforce-facts.md marks [U] (unconfirmed), so tests can exercise both outcomes.
+//! Run-time configuration of the sim: network, paging, latency, API allowance, and one switch
+//! per behaviour that salesforce-facts.md marks [U] (unconfirmed), so tests can exercise both
+//! outcomes.
 
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -17,6 +18,86 @@ pub enum ClassicFrameHost {
     SameHost,
 }
 
+/// What happens when an update leaves an ObjectPermissions/FieldPermissions row with every
+/// permission false. facts §C.2 [S]: rejected ("you cannot have … all FALSE … delete the
+/// record"); facts §C.3 [C]: a FieldPermissions row without Read "will be deleted".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AllFalsePermissions {
+    /// Reject the write (default).
+    #[default]
+    Reject,
+    /// Delete the row instead (updates only; an all-false insert is still rejected).
+    Delete,
+}
+
+/// errorCodes the facts leave open ([U], facts §H.Q3 table, §H.10). Each is a choice of the
+/// sim; change them with `--error-code NAME=CODE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnconfirmedCodes {
+    /// Duplicate PermissionSetAssignment (text confirmed, code [U]; facts §C.5, §H.Q3).
+    pub duplicate_assignment: String,
+    /// Duplicate PermissionSetLicenseAssign (prefix "duplicate value found" [C]; code [S]).
+    pub duplicate_license_assignment: String,
+    /// Permission set license with no licenses left ([U], facts §C.5, §H.Q3).
+    pub psl_exhausted: String,
+    /// Several types in one write call when one is a Setup object ([U], facts §B.3, §H.Q3).
+    pub mixed_setup_types: String,
+    /// FieldPermissions Edit without Read ([U], facts §C.3, §H.Q3).
+    pub field_edit_without_read: String,
+    /// FieldPermissions Edit on formula / auto-number / roll-up fields ([U], facts §C.3).
+    pub read_only_field_edit: String,
+    /// An ObjectPermissions/FieldPermissions row with every permission false ([U], §C.2).
+    pub all_false: String,
+    /// PermissionSet Name not matching the API-name rules ([U]; rules per facts §C.1).
+    pub invalid_api_name: String,
+}
+
+impl Default for UnconfirmedCodes {
+    fn default() -> Self {
+        Self {
+            duplicate_assignment: "DUPLICATE_VALUE".into(),
+            duplicate_license_assignment: "DUPLICATE_VALUE".into(),
+            psl_exhausted: "LICENSE_LIMIT_EXCEEDED".into(),
+            mixed_setup_types: "MIXED_DML_OPERATION".into(),
+            field_edit_without_read: "FIELD_INTEGRITY_EXCEPTION".into(),
+            read_only_field_edit: "FIELD_INTEGRITY_EXCEPTION".into(),
+            all_false: "FIELD_INTEGRITY_EXCEPTION".into(),
+            invalid_api_name: "FIELD_INTEGRITY_EXCEPTION".into(),
+        }
+    }
+}
+
+impl UnconfirmedCodes {
+    /// The names accepted by [`UnconfirmedCodes::set`].
+    pub const NAMES: &'static [&'static str] = &[
+        "duplicate_assignment",
+        "duplicate_license_assignment",
+        "psl_exhausted",
+        "mixed_setup_types",
+        "field_edit_without_read",
+        "read_only_field_edit",
+        "all_false",
+        "invalid_api_name",
+    ];
+
+    /// Sets one code by name; false if the name is unknown.
+    pub fn set(&mut self, name: &str, code: &str) -> bool {
+        let slot = match name {
+            "duplicate_assignment" => &mut self.duplicate_assignment,
+            "duplicate_license_assignment" => &mut self.duplicate_license_assignment,
+            "psl_exhausted" => &mut self.psl_exhausted,
+            "mixed_setup_types" => &mut self.mixed_setup_types,
+            "field_edit_without_read" => &mut self.field_edit_without_read,
+            "read_only_field_edit" => &mut self.read_only_field_edit,
+            "all_false" => &mut self.all_false,
+            "invalid_api_name" => &mut self.invalid_api_name,
+            _ => return false,
+        };
+        code.clone_into(slot);
+        true
+    }
+}
+
 /// Configuration of a sim instance. `Default` is what tests want: loopback, ephemeral port.
 #[derive(Debug, Clone)]
 pub struct SimConfig {
@@ -28,6 +109,13 @@ pub struct SimConfig {
     pub query_page_size: usize,
     /// Delay before every (non-admin) response, in milliseconds.
     pub latency_ms: u64,
+    /// Extra random delay 0..=jitter per response, from a deterministic PRNG.
+    pub latency_jitter_ms: u64,
+    /// Seed of the latency PRNG (same seed, same delays).
+    pub latency_seed: u64,
+    /// Daily API request allowance per org (facts §B.2: REQUEST_LIMIT_EXCEEDED once spent;
+    /// `Sforce-Limit-Info: api-usage=N/<allowance>`). Enterprise orgs get 15000+.
+    pub api_allowance: u64,
     /// When true, `sid`s issued for the setup-domain host are also valid for the REST API.
     /// [U] facts §A.3 / §H.Q7 (SUPR implies yes, SFIR avoids it). Default false.
     pub ui_sessions_valid_for_api: bool,
@@ -46,6 +134,23 @@ pub struct SimConfig {
     /// Rows per page of the Classic Users list when `rowsperpage` is absent; [U] facts §H.Q1
     /// attests only the `rowsperpage` parameter and its 1000 maximum.
     pub users_list_page_size: usize,
+    /// Whether one composite / graph request may write several Setup object types (or mix
+    /// them with data types); [U] facts §H.Q3. Default false: the later write fails with
+    /// `codes.mixed_setup_types`.
+    pub allow_mixed_setup_types_in_composite: bool,
+    /// Extra user-permission dependencies `(permission, required permission)`, API names
+    /// without `Permissions`; dependencies of PasswordNeverExpires / ViewEncryptedData are [U]
+    /// (facts §H.Q5), so none by default.
+    pub extra_permission_dependencies: Vec<(String, String)>,
+    /// `PermissionSet.Type` of profile-owned permission sets; [U] facts §C.1.
+    pub profile_permission_set_type: String,
+    /// All-false permission rows on update; see [`AllFalsePermissions`].
+    pub all_false_permissions: AllFalsePermissions,
+    /// errorCodes the facts leave open.
+    pub codes: UnconfirmedCodes,
+    /// Language of Setup page labels (headers, button values, section titles); ids, classes
+    /// and API-name titles never change (facts §D.2: labels are localized).
+    pub locale: crate::pages::i18n::Locale,
 }
 
 impl Default for SimConfig {
@@ -55,6 +160,9 @@ impl Default for SimConfig {
             port: 0,
             query_page_size: 2000,
             latency_ms: 0,
+            latency_jitter_ms: 0,
+            latency_seed: 1,
+            api_allowance: 15_000,
             ui_sessions_valid_for_api: false,
             prod_api_version: "66.0".into(),
             sandbox_api_version: "66.0".into(),
@@ -62,6 +170,12 @@ impl Default for SimConfig {
             integration_user_type: "Standard".into(),
             integration_license_key: "SFDC_INTEGRATION".into(),
             users_list_page_size: 25,
+            allow_mixed_setup_types_in_composite: false,
+            extra_permission_dependencies: Vec::new(),
+            profile_permission_set_type: "Profile".into(),
+            all_false_permissions: AllFalsePermissions::Reject,
+            codes: UnconfirmedCodes::default(),
+            locale: crate::pages::i18n::Locale::En,
         }
     }
 }

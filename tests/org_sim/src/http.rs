@@ -187,11 +187,11 @@ pub fn invalid_session() -> Resp {
     )
 }
 
-/// 404 NOT_FOUND as the REST API sends it (facts §B.2).
+/// 404 NOT_FOUND as the REST API sends it (facts §B.2, key order as quoted there).
 pub fn api_not_found() -> Resp {
     json(
         StatusCode::NOT_FOUND,
-        &serde_json::json!([{ "errorCode": "NOT_FOUND", "message": "The requested resource does not exist" }]),
+        &serde_json::json!([{ "message": "The requested resource does not exist", "errorCode": "NOT_FOUND" }]),
     )
 }
 

@@ -20,6 +20,38 @@ pub mod prefix {
     pub const ORGANIZATION: &str = "00D";
     /// Query locators (`nextRecordsUrl`, facts §B.1).
     pub const QUERY_LOCATOR: &str = "01g";
+    /// `Account`.
+    pub const ACCOUNT: &str = "001";
+    /// `Contact`.
+    pub const CONTACT: &str = "003";
+    /// `Opportunity`.
+    pub const OPPORTUNITY: &str = "006";
+    /// `Case`.
+    pub const CASE: &str = "500";
+    /// `Lead`.
+    pub const LEAD: &str = "00Q";
+    /// `Task`.
+    pub const TASK: &str = "00T";
+    /// `Event`.
+    pub const EVENT: &str = "00U";
+    /// `PermissionSet`.
+    pub const PERMISSION_SET: &str = "0PS";
+    /// `ObjectPermissions`.
+    pub const OBJECT_PERMISSIONS: &str = "110";
+    /// `FieldPermissions`.
+    pub const FIELD_PERMISSIONS: &str = "01k";
+    /// `PermissionSetAssignment`.
+    pub const PERMISSION_SET_ASSIGNMENT: &str = "0Pa";
+    /// `PermissionSetLicense`.
+    pub const PERMISSION_SET_LICENSE: &str = "0PL";
+    /// `PermissionSetLicenseAssign`.
+    pub const PERMISSION_SET_LICENSE_ASSIGN: &str = "2LA";
+    /// `PermissionSetGroup`.
+    pub const PERMISSION_SET_GROUP: &str = "0PG";
+    /// `PermissionSetGroupComponent`.
+    pub const PERMISSION_SET_GROUP_COMPONENT: &str = "0PH";
+    /// Tooling `PermissionDependency` (prefix invented).
+    pub const PERMISSION_DEPENDENCY: &str = "2Pd";
 }
 
 /// The 3-char case-safe suffix of a 15-char Id: for each 5-char chunk, bit i is set when char i

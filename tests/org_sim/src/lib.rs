@@ -17,10 +17,13 @@
 //! ```
 
 pub mod admin;
+pub mod catalog;
 pub mod client;
 pub mod config;
 pub mod datetime;
+pub mod dml;
 pub mod error;
+pub mod faults;
 pub mod http;
 pub mod ids;
 pub mod org;
@@ -29,6 +32,8 @@ pub mod rest;
 pub mod router;
 pub mod schema;
 pub mod seed;
+pub mod seed_data;
+pub mod seed_perms;
 pub mod server;
 pub mod soql;
 pub mod state;
@@ -44,6 +49,7 @@ use tokio::sync::watch;
 
 pub use config::{ClassicFrameHost, SimConfig};
 pub use error::SimError;
+pub use faults::{Fault, FaultKind};
 pub use org::HostKind;
 pub use state::LoggedRequest;
 
@@ -182,6 +188,47 @@ impl RunningSim {
     pub fn reset(&self) {
         let mut st = self.shared.lock();
         let _ = st.reset(&self.shared.config);
+    }
+
+    /// Every record of `org` per object (fields sorted), as `GET /__sim/state?org=` returns it;
+    /// `Null` for an unknown org. Compare before/after to prove a rollback.
+    pub fn state_dump(&self, org: &str) -> serde_json::Value {
+        self.shared.lock().state_dump(org).unwrap_or_default()
+    }
+
+    /// Arms a fault (see [`faults::Fault`]); returns its id.
+    pub fn add_fault(&self, fault: faults::Fault) -> u64 {
+        self.shared.lock().control.add(fault)
+    }
+
+    /// Disarms every fault.
+    pub fn clear_faults(&self) {
+        self.shared.lock().control.clear();
+    }
+
+    /// Sets the fixed latency and jitter (ms) from now on.
+    pub fn set_latency(&self, ms: u64, jitter_ms: u64) {
+        let mut st = self.shared.lock();
+        st.control.latency_ms = ms;
+        st.control.jitter_ms = jitter_ms;
+    }
+
+    /// API calls `org` has made today (counted against `api_allowance`).
+    pub fn api_usage(&self, org: &str) -> u64 {
+        let st = self.shared.lock();
+        st.org_index(org)
+            .and_then(|i| st.orgs.get(i))
+            .map_or(0, |o| o.api_usage)
+    }
+
+    /// Sets `org`'s API usage.
+    pub fn set_api_usage(&self, org: &str, used: u64) {
+        admin::set_api_usage(&self.shared, org, Some(used));
+    }
+
+    /// Spends `org`'s whole allowance: the next REST call gets 403 REQUEST_LIMIT_EXCEEDED.
+    pub fn spend_api_allowance(&self, org: &str) {
+        admin::set_api_usage(&self.shared, org, None);
     }
 
     /// Every logged request so far (admin endpoints excluded).

@@ -6,6 +6,7 @@ use std::net::IpAddr;
 use std::process::ExitCode;
 
 use clap::Parser;
+use org_sim::config::{AllFalsePermissions, UnconfirmedCodes};
 use org_sim::{ClassicFrameHost, SimConfig};
 
 /// A simulated Salesforce org over HTTPS (Forcefield test and demo server).
@@ -28,6 +29,35 @@ struct Cli {
     /// Delay before every response, in milliseconds.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
+    /// Extra random delay 0..=N ms per response (deterministic PRNG, see --latency-seed).
+    #[arg(long, default_value_t = 0)]
+    latency_jitter_ms: u64,
+    /// Seed of the latency PRNG.
+    #[arg(long, default_value_t = 1)]
+    latency_seed: u64,
+    /// Daily API request allowance per org; once spent, REST answers 403
+    /// REQUEST_LIMIT_EXCEEDED.
+    #[arg(long, default_value_t = 15_000)]
+    api_allowance: u64,
+    /// Let one composite/graph request write several Setup object types (unconfirmed in
+    /// Salesforce; default: the later write fails with MIXED_DML_OPERATION).
+    #[arg(long)]
+    allow_mixed_setup_types_in_composite: bool,
+    /// Extra user-permission dependency PERM=REQUIRED (API names without `Permissions`), e.g.
+    /// PasswordNeverExpires=ApiEnabled; repeatable. Unconfirmed in Salesforce; default none.
+    #[arg(long = "permission-dependency", value_name = "PERM=REQUIRED")]
+    permission_dependencies: Vec<String>,
+    /// `PermissionSet.Type` of profile-owned permission sets (unconfirmed in Salesforce).
+    #[arg(long, default_value = "Profile")]
+    profile_permission_set_type: String,
+    /// Updates that leave a permission row all-false: `reject` (default) or `delete` the row.
+    #[arg(long, default_value = "reject")]
+    all_false_permissions: String,
+    /// Override an unconfirmed errorCode, NAME=CODE; repeatable. Names: duplicate_assignment,
+    /// duplicate_license_assignment, psl_exhausted, mixed_setup_types,
+    /// field_edit_without_read, read_only_field_edit, all_false, invalid_api_name.
+    #[arg(long = "error-code", value_name = "NAME=CODE")]
+    error_codes: Vec<String>,
     /// Highest API version of the production org `acme` (e.g. 65.0; production lags sandboxes).
     #[arg(long, default_value = "66.0")]
     prod_api_version: String,
@@ -54,11 +84,60 @@ struct Cli {
     /// Default rows per page of the Classic Users list (`rowsperpage`).
     #[arg(long, default_value_t = 25)]
     users_list_page_size: usize,
+    /// Language of Setup page labels: `en` or `de` (ids, classes and API-name titles stay).
+    #[arg(long, default_value = "en")]
+    locale: String,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let mut codes = UnconfirmedCodes::default();
+    for kv in &cli.error_codes {
+        let ok = kv
+            .split_once('=')
+            .is_some_and(|(name, code)| codes.set(name, code));
+        if !ok {
+            eprintln!(
+                "--error-code {kv:?}: expected NAME=CODE with NAME one of {}",
+                UnconfirmedCodes::NAMES.join(", ")
+            );
+            return ExitCode::FAILURE;
+        }
+    }
+    let mut deps = Vec::new();
+    for kv in &cli.permission_dependencies {
+        match kv.split_once('=') {
+            Some((p, r)) if !p.is_empty() && !r.is_empty() => {
+                deps.push((p.to_owned(), r.to_owned()))
+            }
+            _ => {
+                eprintln!("--permission-dependency {kv:?}: expected PERM=REQUIRED");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let all_false_permissions = match cli.all_false_permissions.as_str() {
+        "reject" => AllFalsePermissions::Reject,
+        "delete" => AllFalsePermissions::Delete,
+        other => {
+            eprintln!("--all-false-permissions {other:?}: expected reject or delete");
+            return ExitCode::FAILURE;
+        }
+    };
+    let Some(locale) = org_sim::pages::i18n::Locale::parse(&cli.locale) else {
+        eprintln!("--locale {:?}: expected en or de", cli.locale);
+        return ExitCode::FAILURE;
+    };
     let config = SimConfig {
+        locale,
+        latency_jitter_ms: cli.latency_jitter_ms,
+        latency_seed: cli.latency_seed,
+        api_allowance: cli.api_allowance,
+        allow_mixed_setup_types_in_composite: cli.allow_mixed_setup_types_in_composite,
+        extra_permission_dependencies: deps,
+        profile_permission_set_type: cli.profile_permission_set_type,
+        all_false_permissions,
+        codes,
         bind: cli.bind,
         port: cli.port,
         query_page_size: cli.query_page_size,

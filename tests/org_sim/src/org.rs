@@ -51,6 +51,10 @@ pub struct Org {
     pub default_username: String,
     /// Records.
     pub store: Store,
+    /// Tooling API records (PermissionDependency, facts §H.Q5).
+    pub tooling: Store,
+    /// Permission dependencies enforced on permission sets (same rows as `tooling`).
+    pub dependencies: Vec<crate::seed_perms::Dependency>,
     /// API calls made so far (`Sforce-Limit-Info`, facts §B.2 REQUEST_LIMIT_EXCEEDED context).
     pub api_usage: u64,
 }
@@ -76,6 +80,8 @@ impl Org {
                 .map(|u| u.username.to_owned())
                 .unwrap_or_default(),
             store: seed::build_store(seed, config)?,
+            tooling: crate::seed_perms::tooling_store(seed, config)?,
+            dependencies: crate::seed_perms::dependencies(config),
             api_usage: 0,
         })
     }

@@ -166,6 +166,15 @@ const ACME_USERS: &[UserSeed] = &[
         "int-datasync@acme.example",
         API_ONLY_OLD,
     ),
+    // Integration users in the remaining states (facts §C.7, §H.Q4): PSL but no permission
+    // set; and one holding a permission set licensed "Salesforce" (assignment-invalid).
+    user(
+        "Tableau",
+        "Integration",
+        "int-tableau@acme.example",
+        API_ONLY,
+    ),
+    user("Zapier", "Integration", "int-zapier@acme.example", API_ONLY),
     // Hostile and non-ASCII names: every page must escape org data.
     UserSeed {
         first: None,
@@ -231,7 +240,7 @@ pub const ORGS: &[OrgSeed] = &[
 ];
 
 /// Fixed clock of the seed: 2023-03-01T09:00:00Z.
-const SEED_EPOCH_MS: i64 = 1_677_661_200_000;
+pub const SEED_EPOCH_MS: i64 = 1_677_661_200_000;
 const DAY_MS: i64 = 86_400_000;
 
 /// Builds the store of one org from its seed.
@@ -314,6 +323,10 @@ pub fn build_store(seed: &OrgSeed, config: &SimConfig) -> Result<Store, StoreErr
         store.insert(
             "User",
             &[
+                ("TimeZoneSidKey", Value::text("America/Los_Angeles")),
+                ("LocaleSidKey", Value::text("en_US")),
+                ("EmailEncodingKey", Value::text("UTF-8")),
+                ("LanguageLocaleKey", Value::text("en_US")),
                 ("Username", Value::text(u.username)),
                 ("Name", Value::text(name)),
                 ("FirstName", u.first.map_or(Value::Null, Value::text)),
@@ -338,6 +351,27 @@ pub fn build_store(seed: &OrgSeed, config: &SimConfig) -> Result<Store, StoreErr
     }
     for ((_, id), count) in licenses.iter().zip(used) {
         store.update(id, "UsedLicenses", Value::Int(count))?;
+    }
+    crate::seed_perms::seed(&mut store, seed, config)?;
+    crate::seed_data::seed(&mut store)?;
+    // System audit fields of every seeded record (facts §B.6 CreatedById etc.).
+    let admin = store
+        .find_by(
+            "User",
+            "Username",
+            seed.users.first().map_or("", |u| u.username),
+        )
+        .map(|u| u.id.clone())
+        .unwrap_or_default();
+    for (field, value) in [
+        ("CreatedById", Value::text(admin.clone())),
+        ("LastModifiedById", Value::text(admin.clone())),
+        ("OwnerId", Value::text(admin)),
+        ("CreatedDate", Value::DateTime(SEED_EPOCH_MS)),
+        ("LastModifiedDate", Value::DateTime(SEED_EPOCH_MS)),
+        ("SystemModstamp", Value::DateTime(SEED_EPOCH_MS)),
+    ] {
+        store.fill_missing(field, &value);
     }
     Ok(store)
 }
@@ -390,10 +424,10 @@ mod tests {
         assert_eq!(org_id18(&ORGS[0]), "00DAM00000000012AA");
         let store = build_store(&ORGS[0], &cfg).unwrap_or_else(|e| panic!("{e}"));
         let int = store.find_by("UserLicense", "Name", LICENSE_INTEGRATION);
-        // Three active integration users (one inactive is not counted).
+        // Five active integration users (the inactive one is not counted): all 5 used.
         assert_eq!(
             int.map(|r| r.get("UsedLicenses").clone()),
-            Some(Value::Int(3))
+            Some(Value::Int(5))
         );
         assert_eq!(alias(Some("Ada"), "Lovelace"), "alove");
         assert_eq!(alias(None, "<img src=x onerror=alert(1)>"), "imgs");

@@ -16,6 +16,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio_rustls::TlsAcceptor;
 
+use crate::faults::FaultKind;
 use crate::http::{self, Req};
 use crate::org::strip_port;
 use crate::router;
@@ -85,18 +86,60 @@ async fn handle(
         headers: parts.headers,
         body,
     };
-    let routed = router::route(&shared, &req);
+    let admin = req.path.starts_with("/__sim/");
+    let fault = if admin {
+        None
+    } else {
+        shared.lock().control.fire(req.method.as_str(), &req.path)
+    };
+    let routed = match &fault {
+        Some(f) if f.kind == FaultKind::Fail => router::Routed {
+            resp: http::api_error(
+                StatusCode::from_u16(f.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                &f.error_code,
+                &f.message,
+            ),
+            logged: true,
+        },
+        _ => router::route(&shared, &req),
+    };
+    let mut resp = routed.resp;
     if routed.logged {
-        if shared.config.latency_ms > 0 {
-            tokio::time::sleep(Duration::from_millis(shared.config.latency_ms)).await;
+        let delay = shared.lock().control.next_delay_ms();
+        if delay > 0 {
+            tokio::time::sleep(Duration::from_millis(delay)).await;
         }
         shared.lock().log(LoggedRequest {
             method: req.method.to_string(),
             host: req.host.clone(),
             path: req.path_and_query(),
-            status: routed.resp.status().as_u16(),
+            status: resp.status().as_u16(),
             auth_sent: req.has_authorization(),
         });
     }
-    Ok(routed.resp)
+    if let Some(f) = fault.filter(|f| f.kind != FaultKind::Fail) {
+        resp = mangle(resp, f.kind).await;
+    }
+    Ok(resp)
+}
+
+/// Cuts a response body in half: as malformed JSON (consistent length) or truncated (the
+/// Content-Length promises the whole body, the connection closes early).
+async fn mangle(resp: Response<Full<Bytes>>, kind: FaultKind) -> Response<Full<Bytes>> {
+    let (mut parts, body) = resp.into_parts();
+    let bytes = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    let half = bytes.slice(..bytes.len() / 2);
+    let len = if kind == FaultKind::Truncate {
+        bytes.len()
+    } else {
+        half.len()
+    };
+    if let Ok(v) = hyper::header::HeaderValue::from_str(&len.to_string()) {
+        parts.headers.insert(hyper::header::CONTENT_LENGTH, v);
+    }
+    Response::from_parts(parts, Full::new(half))
 }

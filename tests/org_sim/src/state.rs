@@ -75,6 +75,8 @@ pub struct SimState {
     cursors: HashMap<String, Cursor>,
     cursor_order: VecDeque<String>,
     log: Vec<LoggedRequest>,
+    /// Armed faults and latency.
+    pub control: crate::faults::Control,
 }
 
 impl SimState {
@@ -87,6 +89,11 @@ impl SimState {
             cursors: HashMap::new(),
             cursor_order: VecDeque::new(),
             log: Vec::new(),
+            control: crate::faults::Control::new(
+                config.latency_ms,
+                config.latency_jitter_ms,
+                config.latency_seed,
+            ),
         })
     }
 
@@ -98,6 +105,7 @@ impl SimState {
         self.cursors.clear();
         self.cursor_order.clear();
         self.log.clear();
+        self.control.clear();
         Ok(())
     }
 
@@ -174,6 +182,28 @@ impl SimState {
         if self.log.len() < MAX_LOG {
             self.log.push(entry);
         }
+    }
+
+    /// Every record of an org per object (fields sorted by name), for before/after comparisons.
+    pub fn state_dump(&self, org: &str) -> Option<serde_json::Value> {
+        let o = self.orgs.get(self.org_index(org)?)?;
+        let mut objects = serde_json::Map::new();
+        for def in o.store.schema().objects() {
+            let records = o.store.records(&def.name);
+            if records.is_empty() {
+                continue;
+            }
+            let rows: Vec<serde_json::Value> = records
+                .iter()
+                .map(|r| {
+                    let sorted: std::collections::BTreeMap<&String, serde_json::Value> =
+                        r.fields().iter().map(|(k, v)| (k, v.to_json())).collect();
+                    serde_json::to_value(sorted).unwrap_or_default()
+                })
+                .collect();
+            objects.insert(def.name.clone(), serde_json::Value::Array(rows));
+        }
+        Some(serde_json::Value::Object(objects))
     }
 
     /// A copy of the request log.

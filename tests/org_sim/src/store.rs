@@ -91,6 +91,11 @@ impl Record {
     pub fn flag(&self, field: &str) -> bool {
         matches!(self.get(field), Value::Bool(true))
     }
+
+    /// All set fields.
+    pub fn fields(&self) -> &HashMap<String, Value> {
+        &self.fields
+    }
 }
 
 /// Why an insert was refused.
@@ -124,13 +129,17 @@ impl std::fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
-/// All records of one org.
+/// All records of one org. `Clone` is the snapshot used to roll back all-or-none requests.
 #[derive(Debug, Clone)]
 pub struct Store {
     schema: Arc<Schema>,
     tables: BTreeMap<String, Vec<Record>>,
     by_id: HashMap<String, (String, usize)>,
     ids: IdAllocator,
+    /// Deleted records (queryAll shows them with `IsDeleted = true`).
+    recycle_bin: BTreeMap<String, Vec<Record>>,
+    /// Next auto-number per `Object.Field`.
+    auto_numbers: HashMap<String, u64>,
 }
 
 impl Store {
@@ -141,6 +150,8 @@ impl Store {
             tables: BTreeMap::new(),
             by_id: HashMap::new(),
             ids,
+            recycle_bin: BTreeMap::new(),
+            auto_numbers: HashMap::new(),
         }
     }
 
@@ -187,10 +198,13 @@ impl Store {
                     field: (*name).to_owned(),
                 })?;
             let ok = match (f.ty, value) {
-                (_, Value::Null) => f.nillable,
+                // Requiredness is the write layer's check; only booleans are never null.
+                (_, Value::Null) => f.ty != FieldType::Boolean,
                 (FieldType::Boolean, Value::Bool(_)) => true,
                 (FieldType::Int, Value::Int(_)) => true,
-                (FieldType::Double, Value::Double(_) | Value::Int(_)) => true,
+                (t, Value::Double(_) | Value::Int(_)) if t.is_number() && t != FieldType::Int => {
+                    true
+                }
                 (FieldType::DateTime, Value::DateTime(_)) => true,
                 (FieldType::Id | FieldType::Reference, Value::Text(s)) => {
                     ids::normalize(s).is_some()
@@ -272,9 +286,174 @@ impl Store {
             .find(|r| r.text(field).is_some_and(|v| v.eq_ignore_ascii_case(value)))
     }
 
+    /// Inserts an already validated record (canonical field names) under `id`.
+    pub fn put(&mut self, object: &str, id: &str, fields: HashMap<String, Value>) {
+        let mut fields = fields;
+        fields.insert("Id".to_owned(), Value::Text(id.to_owned()));
+        let table = self.tables.entry(object.to_owned()).or_default();
+        table.push(Record {
+            id: id.to_owned(),
+            object: object.to_owned(),
+            fields,
+        });
+        self.by_id
+            .insert(id.to_owned(), (object.to_owned(), table.len() - 1));
+    }
+
+    /// Replaces the fields of an existing record (canonical names); false if unknown.
+    pub fn replace(&mut self, id: &str, fields: HashMap<String, Value>) -> bool {
+        let Some((object, idx)) = ids::normalize(id).and_then(|i| self.by_id.get(&i).cloned())
+        else {
+            return false;
+        };
+        match self.tables.get_mut(&object).and_then(|t| t.get_mut(idx)) {
+            Some(rec) => {
+                let mut fields = fields;
+                fields.insert("Id".to_owned(), Value::Text(rec.id.clone()));
+                rec.fields = fields;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Removes a record into the recycle bin (`IsDeleted = true`); returns it.
+    pub fn remove(&mut self, id: &str) -> Option<Record> {
+        self.remove_at(id).map(|(r, _)| r)
+    }
+
+    /// Drops a record from the recycle bin (undoing a create).
+    pub fn forget_deleted(&mut self, id: &str) {
+        for bin in self.recycle_bin.values_mut() {
+            bin.retain(|r| r.id != id);
+        }
+    }
+
+    /// Puts a removed record back where it was (undoing a delete).
+    pub fn undelete(&mut self, mut rec: Record, idx: usize) {
+        self.forget_deleted(&rec.id);
+        rec.fields
+            .insert("IsDeleted".to_owned(), Value::Bool(false));
+        let object = rec.object.clone();
+        let table = self.tables.entry(object.clone()).or_default();
+        let idx = idx.min(table.len());
+        table.insert(idx, rec);
+        for (i, r) in table.iter().enumerate().skip(idx) {
+            self.by_id.insert(r.id.clone(), (object.clone(), i));
+        }
+    }
+
+    /// Like [`Store::remove`], also returning the record's position in its table.
+    pub fn remove_at(&mut self, id: &str) -> Option<(Record, usize)> {
+        let id18 = ids::normalize(id)?;
+        let (object, idx) = self.by_id.remove(&id18)?;
+        let table = self.tables.get_mut(&object)?;
+        if idx >= table.len() {
+            return None;
+        }
+        let mut rec = table.remove(idx);
+        for (i, r) in table.iter().enumerate().skip(idx) {
+            self.by_id.insert(r.id.clone(), (object.clone(), i));
+        }
+        rec.fields.insert("IsDeleted".to_owned(), Value::Bool(true));
+        self.recycle_bin
+            .entry(object)
+            .or_default()
+            .push(rec.clone());
+        Some((rec, idx))
+    }
+
+    /// Deleted records of an object (queryAll).
+    pub fn deleted(&self, object: &str) -> &[Record] {
+        let name = self.schema.object(object).map(|o| o.name.as_str());
+        name.and_then(|n| self.recycle_bin.get(n))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// Fresh 18-char Id for a record of `object` (by key prefix).
+    pub fn new_id(&mut self, object: &str) -> Option<String> {
+        let prefix = self.schema.object(object)?.key_prefix.clone();
+        Some(self.ids.next(&prefix))
+    }
+
+    /// Next value of an auto-number field, formatted (`INV-{0000}` → `INV-0001`).
+    pub fn next_auto_number(&mut self, object: &str, field: &str, format: &str) -> String {
+        let counter = self
+            .auto_numbers
+            .entry(format!("{object}.{field}"))
+            .or_insert(1);
+        let n = *counter;
+        *counter += 1;
+        format_auto_number(format, n)
+    }
+
+    /// Sets `field` to `value` on every record of every object that has the field but no value
+    /// (seed audit fields).
+    pub fn fill_missing(&mut self, field: &str, value: &Value) {
+        for (object, table) in &mut self.tables {
+            let has = self
+                .schema
+                .object(object)
+                .is_some_and(|o| o.find_field(field).is_some());
+            if !has {
+                continue;
+            }
+            for r in table.iter_mut() {
+                r.fields
+                    .entry(field.to_owned())
+                    .or_insert_with(|| value.clone());
+            }
+        }
+    }
+
+    /// JSON of a field as the REST API renders it; compound addresses are built from their
+    /// components (facts §C.3).
+    pub fn field_json(&self, rec: &Record, field: &str) -> serde_json::Value {
+        let compound = self
+            .schema
+            .object(&rec.object)
+            .and_then(|o| o.find_field(field))
+            .filter(|f| f.ty == FieldType::Address);
+        let Some(f) = compound else {
+            return rec.get(field).to_json();
+        };
+        let prefix = f.name.strip_suffix("Address").unwrap_or("");
+        let part = |p: &str| rec.get(&format!("{prefix}{p}")).to_json();
+        let parts = [
+            ("city", part("City")),
+            ("country", part("Country")),
+            ("postalCode", part("PostalCode")),
+            ("state", part("State")),
+            ("street", part("Street")),
+        ];
+        if parts.iter().all(|(_, v)| v.is_null()) {
+            return serde_json::Value::Null;
+        }
+        let mut m = serde_json::Map::new();
+        for (k, v) in parts {
+            m.insert(k.to_owned(), v);
+        }
+        m.insert("geocodeAccuracy".into(), serde_json::Value::Null);
+        m.insert("latitude".into(), serde_json::Value::Null);
+        m.insert("longitude".into(), serde_json::Value::Null);
+        serde_json::Value::Object(m)
+    }
+
     /// Allocates an Id outside any table (query locators etc.).
     pub fn allocate_id(&mut self, prefix: &str) -> String {
         self.ids.next(prefix)
+    }
+}
+
+/// `INV-{0000}` with 7 → `INV-0007`.
+pub fn format_auto_number(format: &str, n: u64) -> String {
+    match (format.find('{'), format.find('}')) {
+        (Some(a), Some(b)) if b > a => {
+            let width = b - a - 1;
+            format!("{}{n:0width$}{}", &format[..a], &format[b + 1..])
+        }
+        _ => format!("{format}{n}"),
     }
 }
 
@@ -308,5 +487,11 @@ mod tests {
         );
         assert!(s.records("Profile").is_empty());
         assert!(!s.records("UserLicense")[0].flag("Status"));
+        assert_eq!(format_auto_number("INV-{0000}", 7), "INV-0007");
+        let id = s.records("UserLicense")[0].id.clone();
+        assert!(s.remove(&id).is_some());
+        assert!(s.get(&id).is_none());
+        assert_eq!(s.deleted("UserLicense").len(), 1);
+        assert!(s.deleted("UserLicense")[0].flag("IsDeleted"));
     }
 }

@@ -12,6 +12,10 @@ pub fn get(path: &str) -> Option<Resp> {
             "text/javascript; charset=UTF-8",
             include_bytes!("assets/shell.js"),
         ),
+        "/sim/permdeps.js" => (
+            "text/javascript; charset=UTF-8",
+            include_bytes!("assets/permdeps.js"),
+        ),
         "/sim/shell.css" => (
             "text/css; charset=UTF-8",
             include_bytes!("assets/shell.css"),

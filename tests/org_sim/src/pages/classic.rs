@@ -7,7 +7,9 @@ use hyper::StatusCode;
 use crate::http::{self, enc, esc, Req, Resp};
 use crate::ids;
 use crate::org::{HostKind, Org};
-use crate::pages::{page_session, to_login};
+use crate::pages::frame::{self, PageCtx};
+use crate::pages::i18n::{self, Locale};
+use crate::pages::{page_session, setup, to_login, user_related};
 use crate::state::{Session, Shared};
 use crate::store::Record;
 
@@ -31,6 +33,7 @@ const BODY_HOME: &str = "hasMotif setupTab homePage sfdcBody brandQuaternaryBgr"
 pub fn is_classic_path(path: &str) -> bool {
     path == "/setup/forcecomHomepage.apexp"
         || path == "/005"
+        || setup::is_setup_path(path)
         || user_id_of(path).is_some()
         || is_record_like(path)
 }
@@ -58,6 +61,21 @@ pub fn title_for(org: &Org, classic_path: &str) -> String {
         format!("User: {} ~ {suffix}", u.text("Name").unwrap_or_default())
     } else if path == "/setup/forcecomHomepage.apexp" {
         format!("Setup Home ~ {suffix}")
+    } else if path == "/0PS" {
+        format!("Permission Sets ~ {suffix}")
+    } else if path == "/00e" {
+        format!("Profiles ~ {suffix}")
+    } else if let Some(c) = path
+        .strip_prefix('/')
+        .map(|p| p.trim_end_matches("/e"))
+        .and_then(|id| crate::pages::perm_model::container(&org.store, id))
+    {
+        // Permission set / profile pages (facts §D.3, §D.4).
+        let kind = match c.owner {
+            crate::pages::perm_model::Owner::PermissionSet => "Permission Set",
+            crate::pages::perm_model::Owner::Profile => "Profile",
+        };
+        format!("{kind}: {} ~ {suffix}", c.label)
     } else {
         suffix
     }
@@ -93,42 +111,42 @@ pub fn handle(shared: &Shared, req: &Req, org: usize, kind: HostKind) -> Resp {
         return http::text(StatusCode::NOT_FOUND, "Not Found");
     };
     let in_frame = req.param("isdtp").is_some();
+    let locale = shared.config.locale;
     let path = req.path.as_str();
     if path == "/setup/forcecomHomepage.apexp" {
-        return setup_home(o, in_frame);
+        return setup_home(o, locale, in_frame);
     }
     if path == "/005" {
         return users_list(shared, o, req, &session, in_frame);
     }
     if let Some(id) = user_id_of(path) {
         if let Some(u) = o.store.get(id).filter(|r| r.object == "User") {
-            return user_detail(o, u, in_frame);
+            return user_detail(o, locale, u, in_frame);
         }
     }
-    not_available(o, in_frame)
+    if setup::is_setup_path(path) {
+        drop(st);
+        if let Some(resp) = setup::handle(shared, req, org, &session, in_frame) {
+            return resp;
+        }
+        let st = shared.lock();
+        return match st.orgs.get(org) {
+            Some(o) => not_available(o, locale, in_frame),
+            None => http::text(StatusCode::NOT_FOUND, "Not Found"),
+        };
+    }
+    not_available(o, locale, in_frame)
 }
 
-fn layout(org: &Org, title: &str, body_class: &str, in_frame: bool, content: &str) -> String {
-    // Outside the Lightning frame Classic shows its own header; inside (isdtp=p1) it does not.
-    let header = if in_frame {
-        String::new()
-    } else {
-        format!(
-            "<div id=\"AppBodyHeader\" class=\"bPageHeader\"><span class=\"sim-logo\">salesforce</span><span class=\"sim-orgname\">{}</span><a href=\"/setup/forcecomHomepage.apexp?setupid=ForceCom\">Setup</a></div>",
-            esc(&org.display_name)
-        )
-    };
-    format!(
-        r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<link rel="stylesheet" href="/sim/classic.css"></head>
-<body class="{body_class}">
-{header}<div class="bodyDiv brdPalette brandPrimaryBrd"><table class="outer" width="100%" id="bodyTable" border="0" cellspacing="0" cellpadding="0"><tr><td class="oRight" id="bodyCell">
-{content}
-</td></tr></table></div>
-</body></html>"#,
-        title = esc(title),
-    )
+fn layout(
+    org: &Org,
+    locale: Locale,
+    title: &str,
+    body_class: &str,
+    in_frame: bool,
+    content: &str,
+) -> String {
+    frame::layout(org, locale, title, body_class, in_frame, content, &[])
 }
 
 fn page_title(kind: &str, description: &str) -> String {
@@ -139,7 +157,7 @@ fn page_title(kind: &str, description: &str) -> String {
     )
 }
 
-fn setup_home(org: &Org, in_frame: bool) -> Resp {
+fn setup_home(org: &Org, locale: Locale, in_frame: bool) -> Resp {
     let content = format!(
         "{}<div class=\"bPageBlock\"><div class=\"pbBody\"><p>Welcome to Setup for <strong>{}</strong> (simulated).</p><ul class=\"setupLinks\"><li><a href=\"/005?isUserEntityOverride=1&amp;setupid=ManageUsers\">Users</a></li><li><a href=\"/0PS?setupid=PermSets\">Permission Sets</a></li><li><a href=\"/00e?setupid=EnhancedProfiles\">Profiles</a></li></ul></div></div>",
         page_title("Setup", "Setup Home"),
@@ -148,18 +166,25 @@ fn setup_home(org: &Org, in_frame: bool) -> Resp {
     let title = title_for(org, "/setup/forcecomHomepage.apexp");
     http::html(
         StatusCode::OK,
-        layout(org, &title, BODY_HOME, in_frame, &content),
+        layout(org, locale, &title, BODY_HOME, in_frame, &content),
     )
 }
 
-fn not_available(org: &Org, in_frame: bool) -> Resp {
+fn not_available(org: &Org, locale: Locale, in_frame: bool) -> Resp {
     let content = format!(
         "{}<div class=\"bPageBlock\"><div class=\"pbBody\"><p>The data you were trying to access could not be found. It may be due to another user deleting the data or a system error. (This page is not simulated.)</p></div></div>",
         page_title("Data Not Available", "")
     );
     http::html(
         StatusCode::NOT_FOUND,
-        layout(org, "Data Not Available", BODY_DETAIL, in_frame, &content),
+        layout(
+            org,
+            locale,
+            "Data Not Available",
+            BODY_DETAIL,
+            in_frame,
+            &content,
+        ),
     )
 }
 
@@ -179,6 +204,7 @@ fn last_first(u: &Record) -> String {
 }
 
 fn users_list(shared: &Shared, org: &Org, req: &Req, session: &Session, in_frame: bool) -> Resp {
+    let locale = shared.config.locale;
     let pq = req.path_and_query();
     let (view_id, view_label) = view_of(&pq);
     let profile_filter = req.param("id").and_then(|p| ids::normalize(&p));
@@ -317,12 +343,22 @@ fn users_list(shared: &Shared, org: &Org, req: &Req, session: &Session, in_frame
         r#"{title}
 <div class="filterOverview"><form action="/005" method="get" id="filter_element"><input type="hidden" name="isUserEntityOverride" value="1">{in_frame_field}<label for="fcf">View:</label> <select id="fcf" name="fcf" title="View:">{options}</select> <input type="submit" class="btn" value=" Go! " name="go"> <span class="fFooter"><a href="/ui/list/FilterEditPage?id={view_id}">Edit</a> | <a href="/ui/list/FilterEditPage?ftype=u">Create New View</a></span></form></div>
 <div class="rolodex">{rolodex}</div>
-<div class="listRelatedObject setupBlock"><div class="bPageBlock brandSecondaryBrd secondaryPalette"><div class="pbHeader"><table border="0" cellpadding="0" cellspacing="0"><tr><td class="pbTitle"><h3>{view}</h3></td><td class="pbBottomButtons"><input value="New User" class="btn" name="new" title="New User" type="button"> <input value="Reset Password(s)" class="btn" name="resetPW" title="Reset Password(s)" type="button"> <input value="Add Multiple Users" class="btn" name="addUsers" title="Add Multiple Users" type="button"></td></tr></table></div>
+<div class="listRelatedObject setupBlock"><div class="bPageBlock brandSecondaryBrd secondaryPalette"><div class="pbHeader"><table border="0" cellpadding="0" cellspacing="0"><tr><td class="pbTitle"><h3>{view}</h3></td><td class="pbBottomButtons"><input value="{b_new}" class="btn" name="new" title="{b_new}" type="button"> <input value="{b_reset}" class="btn" name="resetPW" title="{b_reset}" type="button"> <input value="{b_add}" class="btn" name="addUsers" title="{b_add}" type="button"></td></tr></table></div>
 <div class="pbBody"><table class="list" border="0" cellspacing="0" cellpadding="0">
-<tr class="headerRow"><th class="actionColumn" scope="col"><input type="checkbox" id="allBox" title="Toggle All Rows"> Action</th><th scope="col" class=" zen-deemphasize"><a href="/005?isUserEntityOverride=1&amp;sort=Name">Full Name</a></th><th scope="col" class=" zen-deemphasize">Alias</th><th scope="col" class=" zen-deemphasize">Username</th><th scope="col" class=" zen-deemphasize">Role</th><th scope="col" class=" zen-deemphasize">Active</th><th scope="col" class=" zen-deemphasize">Profile</th></tr>
+<tr class="headerRow"><th class="actionColumn" scope="col"><input type="checkbox" id="allBox" title="Toggle All Rows"> {h_action}</th><th scope="col" class=" zen-deemphasize"><a href="/005?isUserEntityOverride=1&amp;sort=Name">{h_name}</a></th><th scope="col" class=" zen-deemphasize">{h_alias}</th><th scope="col" class=" zen-deemphasize">{h_username}</th><th scope="col" class=" zen-deemphasize">{h_role}</th><th scope="col" class=" zen-deemphasize">{h_active}</th><th scope="col" class=" zen-deemphasize">{h_profile}</th></tr>
 {body_rows}</table></div><div class="pbFooter secondaryPalette"><div class="bg"></div></div></div></div>
 <div class="listElementBottomNav"><div class="paginator"><span class="selectorTarget">{from}-{to} of {total}</span> <div class="prev">{prev}</div> <div class="next">{next}</div></div></div>"#,
-        title = page_title("Users", view_label),
+        title = page_title(i18n::USERS.get(locale), view_label),
+        h_action = i18n::ACTION.get(locale),
+        h_name = i18n::FULL_NAME.get(locale),
+        h_alias = i18n::ALIAS.get(locale),
+        h_username = i18n::USERNAME.get(locale),
+        h_role = i18n::ROLE.get(locale),
+        h_active = i18n::ACTIVE.get(locale),
+        h_profile = i18n::PROFILE.get(locale),
+        b_new = i18n::NEW_USER.get(locale),
+        b_reset = i18n::RESET_PASSWORDS.get(locale),
+        b_add = i18n::ADD_USERS.get(locale),
         view = esc(view_label),
         from = if page.is_empty() { 0 } else { start + 1 },
         to = end,
@@ -331,7 +367,7 @@ fn users_list(shared: &Shared, org: &Org, req: &Req, session: &Session, in_frame
     let title = format!("{view_label} ~ Salesforce - {}", org.edition);
     http::html(
         StatusCode::OK,
-        layout(org, &title, BODY_LIST, in_frame, &content),
+        layout(org, locale, &title, BODY_LIST, in_frame, &content),
     )
 }
 
@@ -345,7 +381,7 @@ fn check_img(on: bool) -> String {
     format!("<img src=\"{src}\" alt=\"{label}\" width=\"21\" height=\"16\" class=\"checkImg\" title=\"{label}\">")
 }
 
-fn user_detail(org: &Org, u: &Record, in_frame: bool) -> Resp {
+fn user_detail(org: &Org, locale: Locale, u: &Record, in_frame: bool) -> Resp {
     let name = u.text("Name").unwrap_or_default();
     let profile = u.text("ProfileId").and_then(|p| org.store.get(p));
     let license = profile
@@ -383,14 +419,24 @@ fn user_detail(org: &Org, u: &Record, in_frame: bool) -> Resp {
     let id15 = ids::to15(&u.id);
     let content = format!(
         r#"{title}
-<div class="bPageBlock brandSecondaryBrd bDetailBlock secondaryPalette"><div class="pbHeader"><table border="0" cellpadding="0" cellspacing="0"><tr><td class="pbTitle"><h2 class="mainTitle">User Detail</h2></td><td class="pbButton" id="topButtonRow"><input value=" Edit " class="btn" name="edit" title="Edit" type="button"> <input value="Sharing" class="btn" name="sharing" type="button"> <input value="Reset Password" class="btn" name="resetPassword" type="button"> <input value="Freeze" class="btn" name="freeze" type="button"></td></tr></table></div>
+<div class="bPageBlock brandSecondaryBrd bDetailBlock secondaryPalette"><div class="pbHeader"><table border="0" cellpadding="0" cellspacing="0"><tr><td class="pbTitle"><h2 class="mainTitle">{d_title}</h2></td><td class="pbButton" id="topButtonRow"><input value=" {d_edit} " class="btn" name="edit" title="{d_edit}" type="button"> <input value="Sharing" class="btn" name="sharing" type="button"> <input value="Reset Password" class="btn" name="resetPassword" type="button"> <input value="Freeze" class="btn" name="freeze" type="button"></td></tr></table></div>
 <div class="pbBody"><div class="pbSubsection"><table class="detailList" border="0" cellpadding="0" cellspacing="0">{table}</table></div></div><div class="pbBottomButtons"></div></div>
-<div class="listRelatedObject" id="{id15}_RelatedPermsetAssignmentList"><div class="bPageBlock brandSecondaryBrd secondaryPalette"><div class="pbHeader"><table border="0" cellpadding="0" cellspacing="0"><tr><td class="pbTitle"><h3>Permission Set Assignments</h3></td><td class="pbButton"><input value="Edit Assignments" class="btn" name="editPermSetAssignments" type="button"></td></tr></table></div><div class="pbBody"><table class="list" border="0" cellspacing="0" cellpadding="0"><tr class="headerRow"><th class="noRowsHeader" scope="col">No records to display</th></tr></table></div></div></div>"#,
-        title = page_title("User", name),
+{related}"#,
+        title = page_title(i18n::USER.get(locale), name),
+        d_title = i18n::USER_DETAIL.get(locale),
+        d_edit = i18n::EDIT.get(locale),
+        related = user_related::lists(
+            &PageCtx {
+                org,
+                locale,
+                in_frame,
+            },
+            u
+        ),
     );
     let title = title_for(org, &format!("/{id15}"));
     http::html(
         StatusCode::OK,
-        layout(org, &title, BODY_DETAIL, in_frame, &content),
+        layout(org, locale, &title, BODY_DETAIL, in_frame, &content),
     )
 }

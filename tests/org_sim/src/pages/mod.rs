@@ -3,8 +3,18 @@
 
 pub mod assets;
 pub mod classic;
+pub mod flsedit;
+pub mod frame;
+pub mod i18n;
 pub mod login;
+pub mod object_settings;
+pub mod perm_model;
+pub mod perm_write;
+pub mod permsets;
+pub mod setup;
 pub mod shell;
+pub mod system_perms;
+pub mod user_related;
 
 use crate::http::{self, Req, Resp};
 use crate::org::{HostKind, Org};

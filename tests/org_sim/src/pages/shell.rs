@@ -32,6 +32,12 @@ const NODES: &[(&str, &str, &str)] = &[
         "/00e?setupid=EnhancedProfiles",
     ),
     ("Profiles", "Profiles", "/00e?setupid=EnhancedProfiles"),
+    // Used by some tools for the permission set list (facts §D.3 [S]).
+    (
+        "PermissionSetListView",
+        "Permission Sets",
+        "/0PS?setupid=PermSets",
+    ),
 ];
 
 /// Left-nav entries (node, label).

@@ -1,15 +1,24 @@
-//! The REST API under `/services/` (facts §A.4, §B): routing, authentication by Bearer `sid`,
-//! API-usage accounting, and the per-resource handlers in the submodules.
+//! The REST API under `/services/` (facts §A.4, §B): authentication by Bearer `sid`, the daily
+//! API allowance (facts §B.2 REQUEST_LIMIT_EXCEEDED, `Sforce-Limit-Info`), and the versioned
+//! resources, run through [`api::dispatch`] with the state locked.
 
+pub mod api;
 pub mod auth;
+pub mod collections;
+pub mod composite;
+pub mod describe;
+pub mod graph;
+pub mod limits;
 pub mod query;
+pub mod sobjects;
 pub mod userinfo;
 pub mod versions;
 
 use hyper::{Method, StatusCode};
 
 use crate::http::{self, Req, Resp};
-use crate::state::Shared;
+use crate::state::{Session, Shared};
+use api::{ApiOut, Call, Ctx};
 
 /// Handles `/services/...`. `host_org` is the org of the request's host (`None` on loopback,
 /// where the session's org is used and the default org answers unauthenticated calls).
@@ -41,64 +50,97 @@ pub fn handle(shared: &Shared, req: &Req, host_org: Option<usize>) -> Resp {
         let Some(version) = versions::parse_requested(version, &max) else {
             return http::api_not_found();
         };
-        match tail.trim_end_matches('/') {
-            "" => versions::resources(shared, org, &version, session),
-            "query" | "queryAll" => {
-                if req.method != Method::GET {
-                    return method_not_allowed(&req.method, "GET,HEAD");
+        let body = if req.body.is_empty() {
+            None
+        } else {
+            match serde_json::from_slice(&req.body) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    return ApiOut::error(
+                        400,
+                        "JSON_PARSER_ERROR",
+                        &format!("Unexpected character in JSON body: {e}"),
+                    )
+                    .into_resp()
                 }
-                query::run(shared, req, org, &version)
             }
-            t => match t
-                .strip_prefix("query/")
-                .or_else(|| t.strip_prefix("queryAll/"))
-            {
-                Some(locator) if req.method == Method::GET => {
-                    query::next_page(shared, org, &version, locator)
-                }
-                Some(_) => method_not_allowed(&req.method, "GET,HEAD"),
-                None => http::api_not_found(),
+        };
+        let call = Call {
+            method: req.method.as_str().to_ascii_uppercase(),
+            tail: tail.trim_matches('/').to_owned(),
+            query: req.query_pairs(),
+            if_modified_since: req
+                .headers
+                .get("if-modified-since")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
+            body,
+        };
+        let call = Call {
+            // HEAD answers like GET without a body (hyper drops it).
+            method: if call.method == "HEAD" {
+                "GET".into()
+            } else {
+                call.method
             },
-        }
+            ..call
+        };
+        let mut st = shared.lock();
+        let mut ctx = Ctx {
+            st: &mut st,
+            config: &shared.config,
+            org,
+            session,
+            version,
+            depth: 0,
+        };
+        api::dispatch(&mut ctx, &call).into_resp()
     })
 }
 
-/// Authenticates, counts the call against the org's API usage and adds `Sforce-Limit-Info`.
+/// Authenticates, enforces and counts the daily API allowance, adds `Sforce-Limit-Info`.
 fn with_auth(
     shared: &Shared,
     req: &Req,
     host_org: Option<usize>,
-    f: impl FnOnce(&Shared, usize, &crate::state::Session) -> Resp,
+    f: impl FnOnce(&Shared, usize, &Session) -> Resp,
 ) -> Resp {
     let Some(session) = auth::authenticate(shared, req, host_org) else {
         return http::invalid_session();
     };
-    let (org, usage) = {
+    let allowance = shared.config.api_allowance;
+    let (org, usage, spent) = {
         let mut st = shared.lock();
         let idx = st.org_index(&session.org).unwrap_or(0);
-        let usage = st.orgs.get_mut(idx).map_or(0, |o| {
-            o.api_usage += 1;
-            o.api_usage
+        let (usage, spent) = st.orgs.get_mut(idx).map_or((0, false), |o| {
+            if o.api_usage >= allowance {
+                (o.api_usage, true)
+            } else {
+                o.api_usage += 1;
+                (o.api_usage, false)
+            }
         });
-        (idx, usage)
+        (idx, usage, spent)
     };
-    let mut resp = f(shared, org, &session);
-    // Daily API request allocation shown to clients (facts §B.2 REQUEST_LIMIT_EXCEEDED context).
+    let mut resp = if spent {
+        // facts §B.2: 403 with this exact body once the allowance is spent.
+        http::api_error(
+            StatusCode::FORBIDDEN,
+            "REQUEST_LIMIT_EXCEEDED",
+            "TotalRequests Limit exceeded.",
+        )
+    } else {
+        f(shared, org, &session)
+    };
     http::set(
         &mut resp,
         "sforce-limit-info",
-        &format!("api-usage={usage}/15000"),
+        &format!("api-usage={usage}/{allowance}"),
     );
     resp
 }
 
 /// 405 in the REST error shape (facts §B.2: 405 method not allowed).
 pub fn method_not_allowed(method: &Method, allowed: &str) -> Resp {
-    let mut r = http::api_error(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "METHOD_NOT_ALLOWED",
-        &format!("HTTP Method '{method}' not allowed. Allowed are {allowed}"),
-    );
-    http::set(&mut r, "allow", allowed);
-    r
+    api::method_not_allowed(method.as_str(), allowed).into_resp()
 }

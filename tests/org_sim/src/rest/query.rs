@@ -1,37 +1,38 @@
-//! `query` / `queryAll` with paging (facts §B.1): at most `query_page_size` records per batch,
-//! `done:false` + `nextRecordsUrl` (`/services/data/vNN.N/query/01g…-<offset>`) for the rest.
+//! `query` / `queryAll` / `tooling/query` with paging (facts §B.1): at most `query_page_size`
+//! records per batch, `done:false` + `nextRecordsUrl` (`…/query/01g…-<offset>`) for the rest;
+//! queryAll also returns deleted records; the Tooling API serves PermissionDependency (§H.Q5).
 
-use hyper::StatusCode;
 use serde_json::{json, Value};
 
-use crate::http::{self, Req, Resp};
+use super::api::{ApiOut, Call, Ctx};
 use crate::soql;
-use crate::state::{Cursor, Shared};
+use crate::state::Cursor;
+
+fn base(ctx: &Ctx<'_>, tooling: bool) -> String {
+    let t = if tooling { "tooling/" } else { "" };
+    format!("/services/data/v{}/{t}query", ctx.version)
+}
 
 /// Runs `?q=` and returns the first batch.
-pub fn run(shared: &Shared, req: &Req, org: usize, version: &str) -> Resp {
-    let Some(q) = req.param("q").filter(|q| !q.trim().is_empty()) else {
-        return http::api_error(
-            StatusCode::BAD_REQUEST,
-            "MALFORMED_QUERY",
-            "A query string has to be specified",
-        );
+pub fn run(ctx: &mut Ctx<'_>, call: &Call, all_rows: bool, tooling: bool) -> ApiOut {
+    let Some(q) = call.param("q").filter(|q| !q.trim().is_empty()) else {
+        return ApiOut::error(400, "MALFORMED_QUERY", "A query string has to be specified");
     };
-    let page = shared.config.query_page_size.max(1);
-    let mut st = shared.lock();
-    let Some(o) = st.orgs.get(org) else {
-        return http::api_not_found();
+    let page = ctx.config.query_page_size.max(1);
+    let Some(o) = ctx.st.orgs.get(ctx.org) else {
+        return ApiOut::error(404, "NOT_FOUND", "The requested resource does not exist");
     };
-    let result = match soql::execute(&o.store, &q, version) {
+    let store = if tooling { &o.tooling } else { &o.store };
+    let result = match soql::execute_with(store, q, &ctx.version, all_rows) {
         Ok(r) => r,
         // Error envelope per facts §B.2; MALFORMED_QUERY per §B.1.
-        Err(e) => return http::api_error(StatusCode::BAD_REQUEST, e.code.as_str(), &e.message(&q)),
+        Err(e) => return ApiOut::error(400, e.code.as_str(), &e.message(q)),
     };
     let total = result.total_size;
     if result.records.len() <= page {
-        return http::json(
-            StatusCode::OK,
-            &json!({ "totalSize": total, "done": true, "records": result.records }),
+        return ApiOut::json(
+            200,
+            json!({ "totalSize": total, "done": true, "records": result.records }),
         );
     }
     let first: Vec<Value> = result.records[..page].to_vec();
@@ -39,39 +40,39 @@ pub fn run(shared: &Shared, req: &Req, org: usize, version: &str) -> Resp {
         org: o.name.clone(),
         records: result.records,
     };
-    let Some(locator) = st.store_cursor(org, cursor) else {
-        return http::api_not_found();
+    let base = base(ctx, tooling);
+    let Some(locator) = ctx.st.store_cursor(ctx.org, cursor) else {
+        return ApiOut::error(404, "NOT_FOUND", "The requested resource does not exist");
     };
-    http::json(
-        StatusCode::OK,
-        &json!({
+    ApiOut::json(
+        200,
+        json!({
             "totalSize": total,
             "done": false,
-            "nextRecordsUrl": format!("/services/data/v{version}/query/{locator}-{page}"),
+            "nextRecordsUrl": format!("{base}/{locator}-{page}"),
             "records": first,
         }),
     )
 }
 
-/// `GET /services/data/vNN.N/query/<locator>-<offset>`: the batch starting at `offset`.
-pub fn next_page(shared: &Shared, org: usize, version: &str, locator: &str) -> Resp {
-    let invalid = || {
-        http::api_error(
-            StatusCode::BAD_REQUEST,
-            "INVALID_QUERY_LOCATOR",
-            "invalid query locator",
-        )
-    };
+/// `GET …/query/<locator>-<offset>`: the batch starting at `offset`.
+pub fn next_page(ctx: &mut Ctx<'_>, locator: &str, tooling: bool) -> ApiOut {
+    let invalid = || ApiOut::error(400, "INVALID_QUERY_LOCATOR", "invalid query locator");
     let Some((id, offset)) = locator.rsplit_once('-') else {
         return invalid();
     };
     let Ok(offset) = offset.parse::<usize>() else {
         return invalid();
     };
-    let page = shared.config.query_page_size.max(1);
-    let st = shared.lock();
-    let org_name = st.orgs.get(org).map(|o| o.name.clone()).unwrap_or_default();
-    let Some(cursor) = st.cursor(id).filter(|c| c.org == org_name) else {
+    let page = ctx.config.query_page_size.max(1);
+    let org_name = ctx
+        .st
+        .orgs
+        .get(ctx.org)
+        .map(|o| o.name.clone())
+        .unwrap_or_default();
+    let base = base(ctx, tooling);
+    let Some(cursor) = ctx.st.cursor(id).filter(|c| c.org == org_name) else {
         return invalid();
     };
     if offset > cursor.records.len() {
@@ -84,8 +85,7 @@ pub fn next_page(shared: &Shared, org: usize, version: &str, locator: &str) -> R
         "records": cursor.records[offset..end].to_vec(),
     });
     if end < cursor.records.len() {
-        body["nextRecordsUrl"] =
-            Value::String(format!("/services/data/v{version}/query/{id}-{end}"));
+        body["nextRecordsUrl"] = Value::String(format!("{base}/{id}-{end}"));
     }
-    http::json(StatusCode::OK, &body)
+    ApiOut::json(200, body)
 }

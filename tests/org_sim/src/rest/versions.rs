@@ -5,7 +5,7 @@ use hyper::StatusCode;
 use serde_json::{json, Map, Value};
 
 use crate::http::{self, Resp};
-use crate::state::{Session, Shared};
+use crate::state::Shared;
 
 /// Lowest version listed (the brief's choice: the list starts at 20.0 = Winter '11).
 pub const MIN_VERSION: u32 = 20;
@@ -59,12 +59,12 @@ pub fn list(shared: &Shared, org: usize) -> Resp {
 }
 
 /// `GET /services/data/vNN.N/`: the resources map (names → URLs).
-pub fn resources(shared: &Shared, org: usize, version: &str, session: &Session) -> Resp {
-    let st = shared.lock();
-    let Some(o) = st.orgs.get(org) else {
-        return http::api_not_found();
+pub fn resources(ctx: &super::api::Ctx<'_>) -> super::api::ApiOut {
+    let Some(o) = ctx.st.orgs.get(ctx.org) else {
+        return super::api::ApiOut::errors(&[crate::dml::ApiErr::not_found()]);
     };
-    let base = format!("/services/data/v{version}");
+    let session = ctx.session;
+    let base = format!("/services/data/v{}", ctx.version);
     let mut m = Map::new();
     for name in [
         "tooling",
@@ -116,7 +116,7 @@ pub fn resources(shared: &Shared, org: usize, version: &str, session: &Session) 
         };
         m.insert(name.into(), Value::String(url));
     }
-    http::json(StatusCode::OK, &Value::Object(m))
+    super::api::ApiOut::json(200, Value::Object(m))
 }
 
 /// Host of identity URLs: login.salesforce.com for production, test.salesforce.com for

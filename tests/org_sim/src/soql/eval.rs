@@ -24,6 +24,16 @@ pub struct QueryResult {
 
 /// Parses and runs `soql` against `store`; `version` (e.g. `66.0`) goes into `attributes.url`.
 pub fn execute(store: &Store, soql: &str, version: &str) -> Result<QueryResult, SoqlError> {
+    execute_with(store, soql, version, false)
+}
+
+/// Like [`execute`]; `all_rows` (queryAll) also returns deleted records (`IsDeleted = true`).
+pub fn execute_with(
+    store: &Store,
+    soql: &str,
+    version: &str,
+    all_rows: bool,
+) -> Result<QueryResult, SoqlError> {
     let q = parse(soql)?;
     let schema = store.schema();
     let object = schema.object(&q.from.text).ok_or_else(|| {
@@ -37,7 +47,15 @@ pub fn execute(store: &Store, soql: &str, version: &str) -> Result<QueryResult, 
         )
     })?;
     let plan = Plan::build(schema, object, &q, None)?;
-    let rows = plan.rows(store, store.records(&object.name).iter());
+    let deleted: &[Record] = if all_rows {
+        store.deleted(&object.name)
+    } else {
+        &[]
+    };
+    let rows = plan.rows(
+        store,
+        store.records(&object.name).iter().chain(deleted.iter()),
+    );
     if plan.count {
         return Ok(QueryResult {
             total_size: rows.len(),
@@ -59,7 +77,6 @@ pub fn execute(store: &Store, soql: &str, version: &str) -> Result<QueryResult, 
 struct Hop {
     ref_field: String,
     relationship: String,
-    target: String,
 }
 
 /// A field path resolved to canonical names and a type.
@@ -80,7 +97,7 @@ impl Resolved {
                 None => return &NULL,
             }
         }
-        rec.get(&self.field)
+        field_of(store, rec, &self.field)
     }
 
     fn canonical(&self) -> String {
@@ -90,6 +107,31 @@ impl Resolved {
     }
 }
 
+/// A field of a record; through a polymorphic relationship the parent may be a type without
+/// `Name` (PermissionSetLicense): the polymorphic Name entity then shows its `MasterLabel`.
+fn field_of<'a>(store: &Store, rec: &'a Record, field: &str) -> &'a Value {
+    if field == "Name" {
+        let has_name = store
+            .schema()
+            .object(&rec.object)
+            .is_some_and(|o| o.find_field("Name").is_some());
+        if !has_name {
+            return rec.get("MasterLabel");
+        }
+    }
+    rec.get(field)
+}
+
+/// The object a relationship leads to: the single target, or for polymorphic references the
+/// first target that knows `next` (a field or relationship name).
+fn hop_target<'s>(schema: &'s Schema, targets: &[String], next: &str) -> Option<&'s ObjectDef> {
+    let objs: Vec<&ObjectDef> = targets.iter().filter_map(|t| schema.object(t)).collect();
+    objs.iter()
+        .find(|o| o.find_field(next).is_some() || o.find_relationship(next).is_some())
+        .or_else(|| objs.first())
+        .copied()
+}
+
 fn resolve(schema: &Schema, object: &ObjectDef, path: &FieldPath) -> Result<Resolved, SoqlError> {
     let mut current = object;
     let mut hops = Vec::new();
@@ -97,7 +139,8 @@ fn resolve(schema: &Schema, object: &ObjectDef, path: &FieldPath) -> Result<Reso
         .parts
         .split_last()
         .ok_or_else(|| SoqlError::malformed(path.pos, "empty field path"))?;
-    for rel in rels {
+    for (i, rel) in rels.iter().enumerate() {
+        let next = path.parts.get(i + 1).map_or("", String::as_str);
         let not_understood = || {
             SoqlError::new(
                 SoqlErrorCode::InvalidField,
@@ -108,19 +151,27 @@ fn resolve(schema: &Schema, object: &ObjectDef, path: &FieldPath) -> Result<Reso
             )
         };
         let f = current.find_relationship(rel).ok_or_else(not_understood)?;
-        let target = f
-            .reference_to
-            .as_deref()
-            .and_then(|t| schema.object(t))
-            .ok_or_else(not_understood)?;
+        let target = hop_target(schema, &f.reference_to, next).ok_or_else(not_understood)?;
         hops.push(Hop {
             ref_field: f.name.clone(),
             relationship: f.relationship_name.clone().unwrap_or_default(),
-            target: target.name.clone(),
         });
         current = target;
     }
-    let f = current.find_field(last).ok_or_else(|| {
+    let polymorphic_name = !hops.is_empty() && last.eq_ignore_ascii_case("Name");
+    let found = current.find_field(last).or_else(|| {
+        polymorphic_name
+            .then(|| current.find_field("MasterLabel"))
+            .flatten()
+    });
+    if polymorphic_name && found.is_some_and(|f| f.name == "MasterLabel") {
+        return Ok(Resolved {
+            hops,
+            field: "Name".into(),
+            ty: FieldType::String,
+        });
+    }
+    let f = found.ok_or_else(|| {
         SoqlError::new(
             SoqlErrorCode::InvalidField,
             Some(path.pos),
@@ -191,7 +242,7 @@ fn typed(field: &Resolved, lit: &Literal, pos: Pos) -> Result<Value, SoqlError> 
             n.parse()
                 .map_err(|_| type_error(field, pos, "integer", false))?,
         ),
-        Literal::Num(n) if matches!(ty, FieldType::Int | FieldType::Double) => Value::Double(
+        Literal::Num(n) if ty.is_number() => Value::Double(
             n.parse()
                 .map_err(|_| type_error(field, pos, "double", false))?,
         ),
@@ -200,7 +251,7 @@ fn typed(field: &Resolved, lit: &Literal, pos: Pos) -> Result<Value, SoqlError> 
             let want = match ty {
                 FieldType::Boolean => "boolean",
                 FieldType::Int => "integer",
-                FieldType::Double => "double",
+                t if t.is_number() => "double",
                 _ => "dateTime",
             };
             return Err(type_error(field, pos, want, false));
@@ -384,7 +435,7 @@ fn type_word(ty: FieldType) -> &'static str {
         FieldType::Id | FieldType::Reference => "id",
         FieldType::Boolean => "boolean",
         FieldType::Int => "integer",
-        FieldType::Double => "double",
+        FieldType::Double | FieldType::Currency | FieldType::Percent => "double",
         FieldType::DateTime => "dateTime",
         _ => "string",
     }
@@ -604,7 +655,12 @@ fn insert_path(
     version: &str,
 ) {
     let Some(hop) = r.hops.get(depth) else {
-        out.insert(r.field.clone(), rec.get(&r.field).to_json());
+        let value = if depth > 0 && r.field == "Name" {
+            field_of(store, rec, "Name").to_json()
+        } else {
+            store.field_json(rec, &r.field)
+        };
+        out.insert(r.field.clone(), value);
         return;
     };
     let parent = rec.text(&hop.ref_field).and_then(|id| store.get(id));
@@ -616,7 +672,7 @@ fn insert_path(
         let mut m = Map::new();
         m.insert(
             "attributes".into(),
-            attributes(&hop.target, &parent.id, version),
+            attributes(&parent.object, &parent.id, version),
         );
         Json::Object(m)
     });

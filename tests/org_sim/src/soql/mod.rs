@@ -8,5 +8,5 @@ pub mod lexer;
 pub mod parser;
 
 pub use error::{SoqlError, SoqlErrorCode};
-pub use eval::{execute, QueryResult};
+pub use eval::{execute, execute_with, QueryResult};
 pub use parser::parse;

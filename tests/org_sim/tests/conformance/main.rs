@@ -3,7 +3,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod admin;
+mod api;
 mod common;
+mod composite;
+mod control;
+mod data;
 mod login;
 mod pages;
+mod permissions;
 mod rest;
+mod setup_pages;

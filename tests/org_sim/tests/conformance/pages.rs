@@ -270,24 +270,24 @@ fn classic_users_list_markup_is_the_server_rendered_table() {
         ]
     );
     let rows: Vec<_> = doc.select(&sel(&format!("{table} tr.dataRow"))).collect();
-    assert_eq!(rows.len(), 28, "every acme user on one page");
+    assert_eq!(rows.len(), 30, "every acme user on one page");
     assert_eq!(count(&doc, &format!("{table} tr.dataRow.even.first")), 1);
     assert_eq!(count(&doc, &format!("{table} tr.dataRow.last")), 1);
-    assert_eq!(count(&doc, &format!("{table} tr.dataRow.odd")), 14);
+    assert_eq!(count(&doc, &format!("{table} tr.dataRow.odd")), 15);
     assert_eq!(
         count(
             &doc,
             &format!("{table} tr.dataRow td.actionColumn input[type=checkbox]")
         ),
-        28
+        30
     );
-    assert_eq!(count(&doc, &format!("{table} tr.dataRow td.actionColumn a.actionLink[href$='/e?retURL=%2F005%3FisUserEntityOverride%3D1%26setupid%3DManageUsers']")), 28);
+    assert_eq!(count(&doc, &format!("{table} tr.dataRow td.actionColumn a.actionLink[href$='/e?retURL=%2F005%3FisUserEntityOverride%3D1%26setupid%3DManageUsers']")), 30);
     // Login links for active users other than the viewer (facts §H.Q1 1b).
     let logins = count(
         &doc,
         &format!("{table} tr.dataRow td.actionColumn a[href*=suorgadminid]"),
     );
-    assert_eq!(logins, 25 - 1);
+    assert_eq!(logins, 27 - 1);
     // Name cell: th[scope=row].dataCell a[href="/005…15"] with "Last, First".
     let ada = doc
         .select(&sel(&format!(
@@ -313,7 +313,7 @@ fn classic_users_list_markup_is_the_server_rendered_table() {
     assert_eq!(first.len(), 5);
     assert_eq!(
         count(&doc, &format!("{table} img.checkImg[title='Checked']")),
-        25
+        27
     );
     assert_eq!(
         count(&doc, &format!("{table} img.checkImg[title='Not Checked']")),
@@ -357,11 +357,11 @@ fn classic_users_list_pages_with_rowsperpage_and_lsr() {
             None => break,
         }
     }
-    assert_eq!(seen.len(), 28);
+    assert_eq!(seen.len(), 30);
     let mut dedup = seen.clone();
     dedup.sort();
     dedup.dedup();
-    assert_eq!(dedup.len(), 28);
+    assert_eq!(dedup.len(), 30);
     // Active Users view and the profile filter.
     let r = get(
         &agent,
@@ -369,7 +369,7 @@ fn classic_users_list_pages_with_rowsperpage_and_lsr() {
         None,
     );
     let doc = Html::parse_document(&r.body);
-    assert_eq!(count(&doc, "table.list tr.dataRow"), 25);
+    assert_eq!(count(&doc, "table.list tr.dataRow"), 27);
     assert_eq!(text_of(&doc, "select#fcf option[selected]"), "Active Users");
 }
 

@@ -1,0 +1,101 @@
+//! The object catalog: one declarative description of every simulated sObject type (identity
+//! objects, the sales objects, custom objects, permission objects) with describe properties.
+
+pub mod custom;
+pub mod perms;
+pub mod sales;
+
+use crate::ids::prefix;
+use crate::schema::{lookup, FieldDef, FieldType as T, ObjectDef, Schema};
+
+/// The schema of every seeded org.
+pub fn schema() -> Schema {
+    let mut objects = identity();
+    objects.extend(sales::objects());
+    objects.extend(custom::objects());
+    objects.extend(perms::objects());
+    perms::finish(Schema::new(objects))
+}
+
+/// Organization, UserLicense, Profile, User (facts §A.3 SFIR's first query, §C.7).
+fn identity() -> Vec<ObjectDef> {
+    vec![
+        ObjectDef::new("Organization", prefix::ORGANIZATION)
+            .query_only()
+            .field("Name", T::String)
+            .field("IsSandbox", T::Boolean)
+            .field("InstanceName", T::String)
+            .field("OrganizationType", T::Picklist)
+            .field("TrialExpirationDate", T::DateTime),
+        ObjectDef::new("UserLicense", prefix::USER_LICENSE)
+            .labels("User License", "User Licenses")
+            .query_only()
+            .field("Name", T::String)
+            .field("MasterLabel", T::String)
+            .field("LicenseDefinitionKey", T::String)
+            .field("Status", T::Picklist)
+            .field("TotalLicenses", T::Int)
+            .field("UsedLicenses", T::Int),
+        ObjectDef::new("Profile", prefix::PROFILE)
+            .setup()
+            .query_only()
+            .field("Name", T::String)
+            .field("Description", T::TextArea)
+            .reference("UserLicenseId", "UserLicense", "UserLicense")
+            .audit(),
+        // User: created, updated, deactivated, never deleted (brief); FieldPermissions can name
+        // User fields but ObjectPermissions cannot (facts §H.Q3).
+        user(),
+    ]
+}
+
+fn user() -> ObjectDef {
+    let mut o = ObjectDef::new("User", prefix::USER)
+        .setup()
+        .with(
+            FieldDef::new("Username", T::String)
+                .len(80)
+                .required()
+                .external_id(),
+        )
+        .with(
+            FieldDef::new("Name", T::String)
+                .len(121)
+                .read_only()
+                .name_field()
+                .not_permissionable()
+                .label("Full Name"),
+        )
+        .with(FieldDef::new("FirstName", T::String).len(40))
+        .with(FieldDef::new("LastName", T::String).len(80).required())
+        .with(FieldDef::new("Alias", T::String).len(8).required())
+        .with(FieldDef::new("Email", T::Email).len(128).required())
+        .with(FieldDef::new("IsActive", T::Boolean).label("Active"))
+        .with(
+            FieldDef::new("UserType", T::Picklist)
+                .read_only()
+                .values(&["Standard", "PowerPartner", "CsnOnly", "Guest"], true),
+        )
+        .with(lookup("ProfileId", &["Profile"], "Profile").required())
+        .with(FieldDef::new("Title", T::String).len(80))
+        .with(FieldDef::new("Department", T::String).len(80))
+        .with(FieldDef::new("TimeZoneSidKey", T::Picklist).default("America/Los_Angeles"))
+        .with(FieldDef::new("LocaleSidKey", T::Picklist).default("en_US"))
+        .with(FieldDef::new("EmailEncodingKey", T::Picklist).default("UTF-8"))
+        .with(FieldDef::new("LanguageLocaleKey", T::Picklist).default("en_US"))
+        .with(FieldDef::new("LastLoginDate", T::DateTime).read_only())
+        .audit()
+        .child(
+            "PermissionSetAssignments",
+            "PermissionSetAssignment",
+            "AssigneeId",
+        )
+        .child(
+            "PermissionSetLicenseAssignments",
+            "PermissionSetLicenseAssign",
+            "AssigneeId",
+        );
+    o.deletable = false;
+    o.field_permissionable = true;
+    o
+}

@@ -1,0 +1,213 @@
+//! Control and observation: daily API allowance (facts §B.2), faults, latency, state dump.
+
+use org_sim::{Fault, FaultKind, SimConfig};
+use serde_json::json;
+
+use crate::api::*;
+use crate::common::*;
+
+#[test]
+fn api_allowance_is_counted_and_enforced() {
+    let sim = start_with(SimConfig {
+        api_allowance: 3,
+        ..Default::default()
+    });
+    let api = Api::admin(&sim);
+    let r = api.get("limits");
+    assert_eq!(r.header("sforce-limit-info"), Some("api-usage=1/3"));
+    assert_eq!(
+        r.json()["DailyApiRequests"],
+        json!({"Max": 3, "Remaining": 2})
+    );
+    api.get("sobjects/");
+    let r = api.get("limits");
+    assert_eq!(r.header("sforce-limit-info"), Some("api-usage=3/3"));
+    let r = api.get("limits");
+    assert_exact(
+        &r,
+        403,
+        json!([{"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}]),
+    );
+    assert_eq!(r.header("sforce-limit-info"), Some("api-usage=3/3"));
+    // The version list needs no session and is not counted.
+    assert_eq!(
+        get(
+            &sim.agent(),
+            &format!("https://{ACME}/services/data/"),
+            None
+        )
+        .status,
+        200
+    );
+    sim.set_api_usage("acme", 0);
+    assert_eq!(api.get("limits").status, 200);
+    sim.spend_api_allowance("acme");
+    assert_eq!(api.get("limits").status, 403);
+    // Admin endpoint.
+    sim.set_api_usage("acme", 0);
+    let r = post(
+        &sim.agent(),
+        &format!("https://127.0.0.1:{}/__sim/api-usage", sim.port()),
+        "application/json",
+        r#"{"org":"acme"}"#,
+    );
+    assert_eq!(r.status, 204);
+    assert_eq!(api.get("limits").status, 403);
+}
+
+#[test]
+fn faults_fail_nth_write_and_matching_requests() {
+    let sim = start();
+    let api = Api::admin(&sim);
+    sim.add_fault(Fault::fail_nth_write(
+        2,
+        503,
+        "SERVER_UNAVAILABLE",
+        "Try later",
+    ));
+    assert_eq!(
+        api.post("sobjects/Account", &json!({"Name": "w1"})).status,
+        201
+    );
+    api.get("limits");
+    let before = sim.state_dump("acme");
+    let r = api.post("sobjects/Account", &json!({"Name": "w2"}));
+    assert_exact(
+        &r,
+        503,
+        json!([{"message": "Try later", "errorCode": "SERVER_UNAVAILABLE"}]),
+    );
+    assert_eq!(
+        sim.state_dump("acme"),
+        before,
+        "a failed write has no effect"
+    );
+    assert_eq!(
+        api.post("sobjects/Account", &json!({"Name": "w3"})).status,
+        201,
+        "fires once"
+    );
+    let mut f = Fault::matching(
+        FaultKind::Fail,
+        "PATCH",
+        "/services/data/*/sobjects/Account/*",
+    );
+    f.status = 400;
+    f.error_code = "UNABLE_TO_LOCK_ROW".into();
+    f.message = "unable to obtain exclusive access to this record".into();
+    sim.add_fault(f);
+    let acc = api.id("SELECT Id FROM Account LIMIT 1");
+    assert_eq!(
+        api.patch(&format!("sobjects/Account/{acc}"), &json!({"Name": "x"}))
+            .json()[0]["errorCode"],
+        "UNABLE_TO_LOCK_ROW"
+    );
+    // Through the admin endpoint.
+    let admin = |method: &str, path: &str, body: &str| {
+        let url = format!("https://127.0.0.1:{}{path}", sim.port());
+        let req = ureq::http::Request::builder()
+            .method(method)
+            .uri(&url)
+            .header("Content-Type", "application/json")
+            .body(body.to_owned())
+            .unwrap();
+        let mut r = sim.agent().run(req).unwrap();
+        (
+            r.status().as_u16(),
+            r.body_mut().read_to_string().unwrap_or_default(),
+        )
+    };
+    let (s, _) = admin(
+        "POST",
+        "/__sim/faults",
+        r#"{"kind":"fail","method":"GET","path":"/services/data/v66.0/limits","status":500,"errorCode":"UNKNOWN_EXCEPTION","message":"boom"}"#,
+    );
+    assert_eq!(s, 201);
+    assert!(admin("GET", "/__sim/faults", "").1.contains("boom"));
+    assert_eq!(api.get("limits").status, 500);
+    sim.add_fault(Fault::matching(
+        FaultKind::Fail,
+        "GET",
+        "/services/data/v66.0/limits",
+    ));
+    assert_eq!(admin("DELETE", "/__sim/faults", "").0, 204);
+    assert_eq!(api.get("limits").status, 200);
+}
+
+#[test]
+fn faults_malformed_json_and_truncated_body() {
+    let sim = start();
+    let api = Api::admin(&sim);
+    sim.add_fault(Fault::matching(
+        FaultKind::MalformedJson,
+        "GET",
+        "/services/data/v66.0/query",
+    ));
+    let r = api.get(&format!("query?q={}", q("SELECT Id FROM User")));
+    assert_eq!(r.status, 200);
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&r.body).is_err(),
+        "malformed: {}",
+        r.body
+    );
+    assert_eq!(
+        api.get(&format!("query?q={}", q("SELECT Id FROM User")))
+            .json()["totalSize"],
+        30
+    );
+    sim.add_fault(Fault::matching(
+        FaultKind::Truncate,
+        "",
+        "/services/data/v66.0/sobjects/",
+    ));
+    let req = ureq::http::Request::builder()
+        .uri(api.url("sobjects/"))
+        .header("Authorization", format!("Bearer {}", api.sid))
+        .body(())
+        .unwrap();
+    let outcome = sim
+        .agent()
+        .run(req)
+        .and_then(|mut r| r.body_mut().read_to_string());
+    assert!(outcome.is_err(), "body cut short");
+    assert_eq!(api.get("sobjects/").status, 200);
+}
+
+#[test]
+fn latency_is_fixed_or_jittered_deterministically() {
+    let sim = start_with(SimConfig {
+        latency_ms: 40,
+        ..Default::default()
+    });
+    let api = Api::admin(&sim);
+    let t = std::time::Instant::now();
+    api.get("limits");
+    assert!(t.elapsed() >= std::time::Duration::from_millis(40));
+    sim.set_latency(0, 0);
+    let t = std::time::Instant::now();
+    api.get("limits");
+    assert!(t.elapsed() < std::time::Duration::from_millis(40));
+}
+
+#[test]
+fn state_dump_over_http_and_reset() {
+    let sim = start();
+    let api = Api::admin(&sim);
+    let r = get(
+        &sim.agent(),
+        &format!("https://127.0.0.1:{}/__sim/state?org=acme", sim.port()),
+        None,
+    );
+    assert_eq!(r.status, 200);
+    let dump = r.json();
+    assert_eq!(dump, sim.state_dump("acme"));
+    assert_eq!(dump["User"].as_array().unwrap().len(), 30);
+    assert!(dump["FieldPermissions"].as_array().unwrap().len() > 800);
+    let first = &dump["Account"][0];
+    assert!(first["Id"].is_string() && first["Name"].is_string());
+    api.create("Account", json!({"Name": "Temp"}));
+    assert_ne!(sim.state_dump("acme"), dump);
+    sim.reset();
+    assert_eq!(sim.state_dump("acme"), dump);
+    assert_eq!(sim.state_dump("nope"), serde_json::Value::Null);
+}
