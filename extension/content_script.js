@@ -37,8 +37,12 @@
     .sendMessage({ type: 'pageLoaded', surface })
     .then((reply) => {
       const appliedAt = performance.now();
-      if (reply?.type === 'pageVerdict' && reply.enhance) markEnhanced(surface, reply.orgId);
+      if (reply?.type !== 'pageVerdict' || !reply.enhance) return;
+      markEnhanced(surface, reply.orgId);
       measure('apply', appliedAt);
+      if (surface === 'classicSetup') {
+        return globalThis.forcefieldToggles.start((request) => api.runtime.sendMessage(request));
+      }
     })
     .catch((error) => console.debug('Forcefield: inactive on this page:', error));
 })();

@@ -1,6 +1,7 @@
 //! The one message protocol: what content scripts and extension pages ask the core, and what it
 //! answers. JSON-shaped (`{"type": "...", ...}`) so the JavaScript side stays a thin pass-through.
 
+use crate::columns::{ColumnModel, PageSnapshot, RowFilter, TogglePlan};
 use crate::salesforce::{ApiErrorKind, ApiVersion, DomainKind, MyDomain, OrgId};
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +12,14 @@ pub enum Request {
     /// A content script saw a Salesforce page load in its frame. The core takes the frame's URL
     /// from the browser's sender record, never from the page.
     PageLoaded { surface: Surface },
+    /// A content script's snapshot of its page's tables. The answer names the columns that get a
+    /// toggle, with both plans for each precomputed, so a toggle applies without a round trip.
+    PlanColumns {
+        snapshot: PageSnapshot,
+        /// The admin's filter over one table's rows; other tables are unfiltered.
+        #[serde(default)]
+        filter: Option<RowFilter>,
+    },
     /// The popup asks about the org open in a tab.
     OrgStatus {
         #[serde(rename = "tabUrl")]
@@ -43,6 +52,9 @@ pub enum Reply {
         enhance: bool,
         #[serde(rename = "orgId")]
         org_id: Option<OrgId>,
+    },
+    ColumnPlans {
+        columns: Vec<ColumnControl>,
     },
     OrgStatus(OrgStatus),
     OrgEnabled {
@@ -80,4 +92,13 @@ pub enum OrgStatus {
         username: String,
         enabled: bool,
     },
+}
+
+/// One column's toggle: where it goes, its state, and what checking or clearing it changes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ColumnControl {
+    pub column: ColumnModel,
+    pub check_all: TogglePlan,
+    pub clear_all: TogglePlan,
 }

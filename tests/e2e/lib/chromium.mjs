@@ -36,16 +36,38 @@ export async function launchChromium({ headless = true } = {}) {
   return { context, worker, extensionId };
 }
 
-/** The frame (Classic iframe or top page) whose URL contains `urlPart`, once it exists. */
+/**
+ * The frame (Classic iframe or top page) whose URL contains `urlPart` (or passes it, when it is a
+ * function), once it exists. The Lightning shell replaces the Classic frame on every in-frame
+ * navigation (facts §D.1), so tests look it up again after each one.
+ */
 export async function frameWithUrl(page, urlPart, timeout = 15000) {
   const deadline = Date.now() + timeout;
+  const matches = typeof urlPart === 'function' ? urlPart : (url) => url.includes(urlPart);
   for (;;) {
-    const frame = page.frames().find((f) => f.url().includes(urlPart));
+    const frame = page.frames().find((f) => !f.isDetached() && matches(f.url()));
     if (frame) return frame;
     if (Date.now() > deadline) {
       throw new Error(`no frame with ${urlPart}; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
     }
     await page.waitForTimeout(100);
+  }
+}
+
+/**
+ * Like frameWithUrl, for a Classic page that has finished loading: the shell may swap the frame
+ * element once more right after a navigation, so a frame that detaches is looked up again.
+ */
+export async function loadedClassicFrame(page, urlPart, timeout = 15000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const frame = await frameWithUrl(page, urlPart, Math.max(deadline - Date.now(), 1));
+    try {
+      await frame.locator('body.sfdcBody').waitFor({ state: 'attached', timeout: 2000 });
+      if (!frame.isDetached()) return frame;
+    } catch (error) {
+      if (!frame.isDetached() || Date.now() > deadline) throw error;
+    }
   }
 }
 

@@ -45,9 +45,18 @@ export async function startSim({ port = 443, args = [] } = {}) {
     child.once('exit', (code) => reject(new Error(`org-sim exited early with ${code}`)));
     lines.on('line', (line) => line.trim() === 'ready' && resolve());
   });
+  const admin = (method, adminPath, body) => adminRequest(port, method, adminPath, body);
   return {
     port,
-    admin: (method, adminPath, body) => adminRequest(port, method, adminPath, body),
+    admin,
+    /** Runs SOQL through the org's REST API as `username` (the sim's own view of the data). */
+    async query(soql, org = ACME, username = org.admin) {
+      const { sid } = (await admin('POST', '/__sim/sessions', { org: org.api.split('.')[0], username })).body;
+      const response = await adminRequest(port, 'GET', `/services/data/v66.0/query?q=${encodeURIComponent(soql)}`,
+        undefined, { authorization: `Bearer ${sid}`, host: org.api });
+      if (response.status !== 200) throw new Error(`query failed: ${JSON.stringify(response.body)}`);
+      return response.body.records;
+    },
     async stop() {
       child.kill('SIGTERM');
       if (child.exitCode === null) await once(child, 'exit');
@@ -55,11 +64,11 @@ export async function startSim({ port = 443, args = [] } = {}) {
   };
 }
 
-function adminRequest(port, method, adminPath, body) {
+function adminRequest(port, method, adminPath, body, headers = {}) {
   return new Promise((resolve, reject) => {
     const request = https.request(
       { host: '127.0.0.1', port, path: adminPath, method, rejectUnauthorized: false,
-        headers: { 'content-type': 'application/json' } },
+        headers: { 'content-type': 'application/json', ...headers } },
       (response) => {
         let text = '';
         response.setEncoding('utf8');

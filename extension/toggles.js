@@ -1,0 +1,283 @@
+// Bulk column toggles, the DOM half (content script). It snapshots the page's checkbox tables for
+// the core, draws the tri-state controls the core names, and applies the core's plans. Which
+// columns qualify and which boxes a toggle changes are decided in Rust (src/columns.rs).
+// Loaded before content_script.js; does nothing until `forcefieldToggles.start()` runs.
+globalThis.forcefieldToggles = (() => {
+  'use strict';
+  // Salesforce's inline dependency hook on permission checkboxes (facts §D.3, Boostr's pattern).
+  const ONCLICK = /ProfileDependentCheckboxes\.handleClick\(([^,]+),\s+'([^,]+)',\s+'([^,]+)'\)/i;
+  const LABEL_LIMIT = 120;
+  const REFRESH_DELAY_MS = 120;
+
+  const isOurs = (node) => Boolean(node.closest('[data-ff]'));
+  const classesOf = (element) => [...element.classList];
+  const textOf = (element) => (element?.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, LABEL_LIMIT);
+
+  /** The header row of `table` itself, not of a nested table: `tr.headerRow` (facts §D.2) or thead. */
+  function headerRowOf(table) {
+    for (const row of table.rows) if (row.classList.contains('headerRow')) return row;
+    return table.tHead?.rows[0] ?? null;
+  }
+
+  /** A checkbox belongs to its innermost table only. */
+  function ownCheckbox(cell, table) {
+    for (const box of cell.querySelectorAll('input[type="checkbox"]')) {
+      if (box.closest('table') === table && !isOurs(box)) return box;
+    }
+    return null;
+  }
+
+  function boxSnapshot(box, id) {
+    const snapshot = { id, classes: classesOf(box), checked: box.checked, disabled: box.disabled };
+    if (box.name) snapshot.name = box.name;
+    if (box.title) snapshot.title = box.title;
+    const click = ONCLICK.exec(box.getAttribute('onclick') ?? '');
+    if (click) snapshot.onclick = { rowKey: click[2], permKey: click[3] };
+    return snapshot;
+  }
+
+  /**
+   * Reads every table with a header row and a checkbox: the message for the core, and the
+   * elements behind it (rows, and boxes by the id the core's plans use).
+   */
+  function readPage() {
+    const message = [];
+    const tables = new Map();
+    const boxes = new Map();
+    let handles = 0;
+    document.querySelectorAll('table').forEach((table, tableIndex) => {
+      if (isOurs(table) || !table.querySelector('input[type="checkbox"]')) return;
+      const header = headerRowOf(table);
+      if (!header) return;
+      const key = table.id || `table-${tableIndex}`;
+      const rows = [];
+      const rowMessages = [];
+      for (const [rowIndex, row] of [...table.rows].entries()) {
+        if (row === header || row.parentElement?.tagName === 'THEAD') continue;
+        let pageRowKey = null;
+        let label = '';
+        const cellBoxes = [];
+        const cells = [...row.cells].map((cell) => {
+          const box = ownCheckbox(cell, table);
+          cellBoxes.push(box);
+          if (!box) {
+            label ||= textOf(cell);
+            return { classes: classesOf(cell) };
+          }
+          const id = box.id || `ff-box-${handles++}`;
+          boxes.set(id, box);
+          const snapshot = boxSnapshot(box, id);
+          pageRowKey ??= snapshot.onclick?.rowKey ?? null;
+          return { classes: classesOf(cell), checkbox: snapshot };
+        });
+        const rowKey = pageRowKey ?? (row.id || `${key}:${rowIndex}`);
+        rows.push({ key: rowKey, label, element: row, boxes: cellBoxes });
+        rowMessages.push({ key: rowKey, label, cells });
+      }
+      const headerCells = [...header.cells].map((cell) => ({
+        text: textOf(cell),
+        id: cell.id || cell.querySelector('[id]')?.id || undefined,
+        classes: classesOf(cell),
+        span: cell.colSpan > 1 ? cell.colSpan : undefined,
+        hasCheckbox: Boolean(ownCheckbox(cell, table)),
+      }));
+      message.push({ key, header: headerCells, rows: rowMessages });
+      tables.set(key, { element: table, header, rows });
+    });
+    return { snapshot: { tables: message }, tables, boxes };
+  }
+
+  function element(tag, attributes = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+    node.append(...children);
+    return node;
+  }
+
+  /** The controls of one page: state, drawing, toggling, filtering, undo. */
+  class PageToggles {
+    constructor(ask) {
+      this.ask = ask;
+      this.page = null;
+      this.columns = new Map();
+      this.controls = new Map();
+      this.bars = new Map();
+      this.filter = null;
+      this.lastUndo = null;
+      this.stale = true;
+      this.refreshing = null;
+      this.timer = null;
+    }
+
+    /** Re-reads the page and asks the core for fresh columns and plans. */
+    refresh() {
+      this.refreshing ??= (async () => {
+        try {
+          const page = readPage();
+          if (page.tables.size === 0) return;
+          const reply = await this.ask({ type: 'planColumns', snapshot: page.snapshot, filter: this.filter });
+          if (reply?.type !== 'columnPlans') return;
+          this.page = page;
+          this.columns = new Map(reply.columns.map((control) => [control.column.key, control]));
+          this.stale = false;
+          this.draw();
+        } finally {
+          this.refreshing = null;
+        }
+      })();
+      return this.refreshing;
+    }
+
+    refreshSoon() {
+      this.stale = true;
+      clearTimeout(this.timer);
+      this.timer = setTimeout(() => this.refresh().catch(() => {}), REFRESH_DELAY_MS);
+    }
+
+    /** Puts exactly one control on each column's header cell and one bar above each table. */
+    draw() {
+      for (const [key, { column }] of this.columns) {
+        const table = this.page.tables.get(column.tableKey);
+        const cell = table?.header.cells[column.headerIndex];
+        if (!cell) continue;
+        let control = this.controls.get(key);
+        if (!control || !control.isConnected || control.parentElement !== cell) {
+          control = cell.querySelector(':scope > [data-ff="column-toggle"]') ?? this.newControl(key, column);
+          if (!control.isConnected) cell.prepend(control);
+          this.controls.set(key, control);
+        }
+        this.drawBar(column.tableKey, table);
+      }
+      this.paint();
+    }
+
+    newControl(key, column) {
+      const name = column.headerText || `column ${column.cellIndex + 1}`;
+      const control = element('input', {
+        type: 'checkbox', 'data-ff': 'column-toggle', 'data-ff-column': key,
+        'aria-label': `Forcefield: toggle every box in ${name}`, title: `Toggle every box in ${name}`,
+      });
+      control.style.marginRight = '4px';
+      control.style.verticalAlign = 'middle';
+      // `click` also fires for Space on a focused checkbox: keyboard and mouse take one path.
+      // The browser flips the control first; paint() then shows the column's real state.
+      control.addEventListener('click', () => {
+        this.toggle(key).catch((error) => console.debug('Forcefield: toggle failed', error));
+      });
+      return control;
+    }
+
+    drawBar(tableKey, table) {
+      if (this.bars.get(tableKey)?.isConnected || table.rows.length < 2) return;
+      const search = element('input', { type: 'search', 'data-ff': 'row-filter', 'aria-label': 'Forcefield: filter rows by label', placeholder: 'Filter rows…' });
+      const count = element('span', { 'data-ff': 'filter-count', 'aria-live': 'polite' });
+      const undo = element('button', { type: 'button', 'data-ff': 'undo', 'aria-label': 'Forcefield: undo the last bulk change' }, 'Undo');
+      undo.disabled = true;
+      search.addEventListener('input', () => this.applyFilter(tableKey, search.value));
+      undo.addEventListener('click', () => this.undoLast());
+      const bar = element('div', { 'data-ff': 'column-filter', 'data-ff-table': tableKey }, search, ' ', count, ' ', undo);
+      Object.assign(bar.style, { margin: '4px 0', display: 'flex', gap: '8px', alignItems: 'center', font: '12px Arial, sans-serif' });
+      table.element.before(bar);
+      this.bars.set(tableKey, bar);
+    }
+
+    /** The enabled boxes of a column in the rows the filter shows. */
+    columnBoxes(column) {
+      const table = this.page.tables.get(column.tableKey);
+      if (!table) return [];
+      return table.rows
+        .filter((row) => !row.element.hidden)
+        .map((row) => row.boxes[column.cellIndex])
+        .filter((box) => box && !box.disabled);
+    }
+
+    /** Each control shows all / some / none of its column's enabled, visible boxes checked. */
+    paint() {
+      for (const [key, { column }] of this.columns) {
+        const control = this.controls.get(key);
+        if (!control) continue;
+        const boxes = this.columnBoxes(column);
+        const checked = boxes.filter((box) => box.checked).length;
+        control.checked = boxes.length > 0 && checked === boxes.length;
+        control.indeterminate = checked > 0 && checked < boxes.length;
+        control.disabled = boxes.length === 0;
+        control.dataset.ffChecked = String(checked);
+        control.dataset.ffEnabled = String(boxes.length);
+      }
+      for (const [tableKey, bar] of this.bars) {
+        const table = this.page.tables.get(tableKey);
+        if (!table) continue;
+        const shown = table.rows.filter((row) => !row.element.hidden).length;
+        bar.querySelector('[data-ff="filter-count"]').textContent = `${shown} of ${table.rows.length} rows shown`;
+        bar.querySelector('[data-ff="undo"]').disabled = !this.lastUndo;
+      }
+    }
+
+    async toggle(key) {
+      if (this.stale) await this.refresh();
+      const control = this.columns.get(key);
+      if (!control) return;
+      const boxes = this.columnBoxes(control.column);
+      const allChecked = boxes.length > 0 && boxes.every((box) => box.checked);
+      const plan = allChecked ? control.clearAll : control.checkAll;
+      this.apply(plan.changes);
+      this.lastUndo = plan.undo;
+      this.paint();
+      this.refreshSoon();
+    }
+
+    apply(changes) {
+      for (const { checkboxId, checked } of changes) {
+        const box = this.page.boxes.get(checkboxId);
+        // The core never plans a disabled box; the page may have changed since the snapshot.
+        if (box && !box.disabled) box.checked = checked;
+      }
+    }
+
+    undoLast() {
+      if (!this.lastUndo) return;
+      this.apply(this.lastUndo);
+      this.lastUndo = null;
+      this.paint();
+      this.refreshSoon();
+    }
+
+    applyFilter(tableKey, query) {
+      const table = this.page?.tables.get(tableKey);
+      if (!table) return;
+      const needle = query.trim().toLocaleLowerCase();
+      for (const row of table.rows) row.element.hidden = Boolean(needle) && !row.label.toLocaleLowerCase().includes(needle);
+      this.filter = needle
+        ? { tableKey, visibleRowKeys: table.rows.filter((row) => !row.element.hidden).map((row) => row.key) }
+        : null;
+      this.paint();
+      this.refreshSoon();
+    }
+
+    /** The admin's own clicks and the page's re-renders keep the controls current. */
+    watch() {
+      document.addEventListener('change', (event) => {
+        const target = event.target;
+        if (target instanceof HTMLInputElement && target.type === 'checkbox' && !isOurs(target)) {
+          this.paint();
+          this.refreshSoon();
+        }
+      }, true);
+      const changedTables = (records) => records.some((record) => [...record.addedNodes, ...record.removedNodes]
+        .some((node) => node.nodeType === Node.ELEMENT_NODE && !isOurs(node)
+          && (node.tagName === 'TABLE' || node.querySelector?.('table, input[type="checkbox"]'))));
+      new MutationObserver((records) => {
+        if (changedTables(records)) this.refreshSoon();
+      }).observe(document.body, { childList: true, subtree: true });
+    }
+  }
+
+  return {
+    /** Adds the controls to this page; `ask` sends a request to the core and resolves its reply. */
+    start(ask) {
+      const toggles = new PageToggles(ask);
+      toggles.watch();
+      return toggles.refresh();
+    },
+  };
+})();

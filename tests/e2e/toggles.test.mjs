@@ -1,0 +1,125 @@
+// End to end in Chromium: bulk column toggles on the permission set object edit page inside the
+// Lightning iframe, saved by the page's own Save and checked through the org's API.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { artifactsDir, launchChromium, loadedClassicFrame } from './lib/chromium.mjs';
+import { ACME, loginUrl, startSim } from './lib/sim.mjs';
+
+const READ = 'input[type="checkbox"][id$=":fls_read_ck"]';
+const EDIT = 'input[type="checkbox"][id$=":fls_edit_ck"]';
+
+async function boxStates(frame, selector) {
+  return frame.locator(selector).evaluateAll((boxes) =>
+    boxes.map((box) => ({ id: box.id, checked: box.checked, disabled: box.disabled })));
+}
+
+describe('Chromium: bulk column toggles', () => {
+  let sim, browser, page, permissionSet;
+
+  before(async () => {
+    sim = await startSim();
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    await page.goto(loginUrl(ACME));
+    // Assigned to a Salesforce-licensed user only, so every field permission is grantable.
+    [permissionSet] = await sim.query("SELECT Id, Name FROM PermissionSet WHERE Name = 'Invoice_Viewer'");
+    assert.ok(permissionSet, 'the org has the Invoice Viewer permission set');
+  });
+
+  after(async () => {
+    await browser?.context.close();
+    await sim?.stop();
+  });
+
+  const openObject = async (object) => {
+    const address = `/${permissionSet.Id.slice(0, 15)}/e?s=EntityPermissions&o=${object}`;
+    await page.goto(`https://${ACME.setup}/lightning/setup/PermSets/page?address=${encodeURIComponent(address)}`);
+    const frame = await loadedClassicFrame(page, `o=${object}`);
+    await frame.locator('[data-ff="column-toggle"]').first().waitFor();
+    return frame;
+  };
+  const toggleFor = (frame, headerDiv) =>
+    frame.locator(`th:has([id*="${headerDiv}"]) > [data-ff="column-toggle"]`);
+
+  test('Read for all, then Edit for all, saved by the page: FieldPermissions match the boxes', async () => {
+    const frame = await openObject('Account');
+    const readToggle = toggleFor(frame, 'fls_readheader');
+    const editToggle = toggleFor(frame, 'fls_editheader');
+    assert.equal(await readToggle.count(), 1, 'exactly one Read control');
+    assert.equal(await editToggle.count(), 1, 'exactly one Edit control');
+    const disabledBefore = (await boxStates(frame, `${READ}, ${EDIT}`)).filter((b) => b.disabled);
+
+    await readToggle.click();
+    const reads = await boxStates(frame, READ);
+    assert.ok(reads.filter((b) => !b.disabled).every((b) => b.checked), 'every enabled Read box checked');
+    assert.equal(await readToggle.isChecked(), true);
+
+    await editToggle.click();
+    const edits = await boxStates(frame, EDIT);
+    assert.ok(edits.filter((b) => !b.disabled).every((b) => b.checked), 'every enabled Edit box checked');
+    const disabledAfter = (await boxStates(frame, `${READ}, ${EDIT}`)).filter((b) => b.disabled);
+    assert.deepEqual(disabledAfter, disabledBefore, 'no disabled box changed');
+    await page.screenshot({ path: path.join(artifactsDir, 'toggles-account-all.png') });
+
+    const expectedRead = reads.filter((b) => !b.disabled).length;
+    const expectedEdit = edits.filter((b) => !b.disabled).length;
+    await frame.locator('[id$="button_pc_save"]').click();
+    await loadedClassicFrame(page, (url) => url.includes('s=EntityPermissions') && !new URL(url).pathname.endsWith('/e'));
+
+    const rows = await sim.query(
+      `SELECT Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId = '${permissionSet.Id}' AND SobjectType = 'Account'`);
+    assert.equal(rows.filter((r) => r.PermissionsRead).length, expectedRead);
+    assert.equal(rows.filter((r) => r.PermissionsEdit).length, expectedEdit);
+    assert.ok(rows.every((r) => r.PermissionsRead), 'Edit never without Read');
+  });
+
+  test('clearing Read clears Edit; undo restores the boxes before Save', async () => {
+    const frame = await openObject('Account');
+    const readToggle = toggleFor(frame, 'fls_readheader');
+    const before = await boxStates(frame, `${READ}, ${EDIT}`);
+    assert.equal(await readToggle.isChecked(), true, 'all readable after the previous save');
+    await readToggle.click();
+    const cleared = await boxStates(frame, `${READ}, ${EDIT}`);
+    assert.ok(cleared.filter((b) => !b.disabled).every((b) => !b.checked), 'Read and Edit cleared');
+    await frame.locator('[data-ff="undo"]').first().click();
+    assert.deepEqual(await boxStates(frame, `${READ}, ${EDIT}`), before, 'undo restores every box');
+  });
+
+  test('the filter restricts a toggle to the rows it shows, with a live count', async () => {
+    const frame = await openObject('Account');
+    const readToggle = toggleFor(frame, 'fls_readheader');
+    await readToggle.click(); // clear all (everything was readable)
+    const filter = frame.locator('[data-ff="row-filter"]').last();
+    await filter.fill('billing');
+    const count = await frame.locator('[data-ff="filter-count"]').last().textContent();
+    assert.match(count, /^\d+ of \d+ rows shown$/);
+    const [shown] = count.split(' ');
+    assert.ok(Number(shown) > 0, 'some rows match');
+    await readToggle.click(); // check the shown rows only
+    const states = await frame.locator(READ).evaluateAll((boxes) => boxes.map((box) => ({
+      visible: !box.closest('tr').hidden, checked: box.checked, disabled: box.disabled })));
+    assert.ok(states.filter((s) => s.visible && !s.disabled).every((s) => s.checked), 'shown rows checked');
+    assert.ok(states.filter((s) => !s.visible && !s.disabled).every((s) => !s.checked), 'hidden rows untouched');
+  });
+
+  test('keyboard only: Space on a focused control toggles its column', async () => {
+    const frame = await openObject('Contact');
+    const readToggle = toggleFor(frame, 'fls_readheader');
+    await readToggle.focus();
+    const wasChecked = await readToggle.isChecked();
+    await page.keyboard.press('Space');
+    const reads = (await boxStates(frame, READ)).filter((b) => !b.disabled);
+    assert.ok(reads.every((b) => b.checked === !wasChecked), 'the whole column followed the key press');
+  });
+
+  test('navigating the Lightning iframe to another object re-adds the controls exactly once', async () => {
+    await openObject('Account');
+    const frame = await openObject('Opportunity');
+    assert.equal(await toggleFor(frame, 'fls_readheader').count(), 1);
+    assert.equal(await toggleFor(frame, 'fls_editheader').count(), 1);
+    const perHeader = await frame.locator('th').evaluateAll((cells) =>
+      Math.max(...cells.map((cell) => cell.querySelectorAll(':scope > [data-ff="column-toggle"]').length)));
+    assert.equal(perHeader, 1, 'no header cell has two controls');
+  });
+});
