@@ -10,21 +10,18 @@ globalThis.forcefieldToggles = (() => {
   const REFRESH_DELAY_MS = 120;
 
   const isOurs = (node) => Boolean(node.closest('[data-ff]'));
-  const classesOf = (element) => [...element.classList];
+  // `className` is one property read; `classList` builds a token list object per element, which
+  // adds up in a content script's isolated world on 800-row pages.
+  const classesOf = (element) => {
+    const names = element.className;
+    return typeof names === 'string' && names ? names.trim().split(/\s+/) : [];
+  };
   const textOf = (element) => (element?.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, LABEL_LIMIT);
 
   /** The header row of `table` itself, not of a nested table: `tr.headerRow` (facts §D.2) or thead. */
   function headerRowOf(table) {
     for (const row of table.rows) if (row.classList.contains('headerRow')) return row;
     return table.tHead?.rows[0] ?? null;
-  }
-
-  /** A checkbox belongs to its innermost table only. */
-  function ownCheckbox(cell, table) {
-    for (const box of cell.querySelectorAll('input[type="checkbox"]')) {
-      if (box.closest('table') === table && !isOurs(box)) return box;
-    }
-    return null;
   }
 
   function boxSnapshot(box, id) {
@@ -37,6 +34,27 @@ globalThis.forcefieldToggles = (() => {
   }
 
   /**
+   * Every page checkbox, grouped by its innermost table, row and cell: one pass over the boxes,
+   * so layout tables wrapping a large list cost nothing (a cell keeps its first box only).
+   */
+  function checkboxesByTable() {
+    const tables = new Map();
+    for (const box of document.querySelectorAll('input[type="checkbox"]')) {
+      if (box.hasAttribute('data-ff')) continue;
+      const cell = box.closest('td, th');
+      const row = cell?.parentElement;
+      const table = row?.closest('table');
+      if (!table || isOurs(table)) continue;
+      let rows = tables.get(table);
+      if (!rows) tables.set(table, (rows = new Map()));
+      let cells = rows.get(row);
+      if (!cells) rows.set(row, (cells = new Map()));
+      if (!cells.has(cell.cellIndex)) cells.set(cell.cellIndex, box);
+    }
+    return tables;
+  }
+
+  /**
    * Reads every table with a header row and a checkbox: the message for the core, and the
    * elements behind it (rows, and boxes by the id the core's plans use).
    */
@@ -44,21 +62,22 @@ globalThis.forcefieldToggles = (() => {
     const message = [];
     const tables = new Map();
     const boxes = new Map();
+    const allTables = [...document.querySelectorAll('table')];
     let handles = 0;
-    document.querySelectorAll('table').forEach((table, tableIndex) => {
-      if (isOurs(table) || !table.querySelector('input[type="checkbox"]')) return;
+    for (const [table, boxRows] of checkboxesByTable()) {
       const header = headerRowOf(table);
-      if (!header) return;
-      const key = table.id || `table-${tableIndex}`;
+      if (!header) continue;
+      const key = table.id || `table-${allTables.indexOf(table)}`;
       const rows = [];
       const rowMessages = [];
       for (const [rowIndex, row] of [...table.rows].entries()) {
         if (row === header || row.parentElement?.tagName === 'THEAD') continue;
+        const rowBoxes = boxRows.get(row);
         let pageRowKey = null;
         let label = '';
         const cellBoxes = [];
-        const cells = [...row.cells].map((cell) => {
-          const box = ownCheckbox(cell, table);
+        const cells = [...row.cells].map((cell, cellIndex) => {
+          const box = rowBoxes?.get(cellIndex) ?? null;
           cellBoxes.push(box);
           if (!box) {
             label ||= textOf(cell);
@@ -74,16 +93,17 @@ globalThis.forcefieldToggles = (() => {
         rows.push({ key: rowKey, label, element: row, boxes: cellBoxes });
         rowMessages.push({ key: rowKey, label, cells });
       }
-      const headerCells = [...header.cells].map((cell) => ({
+      const headerBoxes = boxRows.get(header);
+      const headerCells = [...header.cells].map((cell, cellIndex) => ({
         text: textOf(cell),
         id: cell.id || cell.querySelector('[id]')?.id || undefined,
         classes: classesOf(cell),
         span: cell.colSpan > 1 ? cell.colSpan : undefined,
-        hasCheckbox: Boolean(ownCheckbox(cell, table)),
+        hasCheckbox: Boolean(headerBoxes?.has(cellIndex)),
       }));
       message.push({ key, header: headerCells, rows: rowMessages });
       tables.set(key, { element: table, header, rows });
-    });
+    }
     return { snapshot: { tables: message }, tables, boxes };
   }
 
@@ -113,14 +133,18 @@ globalThis.forcefieldToggles = (() => {
     refresh() {
       this.refreshing ??= (async () => {
         try {
+          const readAt = performance.now();
           const page = readPage();
+          performance.measure('forcefield:snapshot', { start: readAt, end: performance.now() });
           if (page.tables.size === 0) return;
           const reply = await this.ask({ type: 'planColumns', snapshot: page.snapshot, filter: this.filter });
           if (reply?.type !== 'columnPlans') return;
+          const drawAt = performance.now();
           this.page = page;
           this.columns = new Map(reply.columns.map((control) => [control.column.key, control]));
           this.stale = false;
           this.draw();
+          performance.measure('forcefield:draw', { start: drawAt, end: performance.now() });
         } finally {
           this.refreshing = null;
         }
@@ -169,13 +193,24 @@ globalThis.forcefieldToggles = (() => {
 
     drawBar(tableKey, table) {
       if (this.bars.get(tableKey)?.isConnected || table.rows.length < 2) return;
-      const search = element('input', { type: 'search', 'data-ff': 'row-filter', 'aria-label': 'Forcefield: filter rows by label', placeholder: 'Filter rows…' });
+      // Field rows of permission pages carry `Object.Field` keys (facts §D.3 onclick), so API
+      // names can be searched and custom fields picked out.
+      const knowsApiNames = table.rows.some((row) => /^\w+\.\w+$/.test(row.key));
+      const search = element('input', {
+        type: 'search', 'data-ff': 'row-filter', placeholder: knowsApiNames ? 'Filter by label or API name…' : 'Filter rows…',
+        'aria-label': knowsApiNames ? 'Forcefield: filter rows by label or API name' : 'Forcefield: filter rows by label',
+      });
+      const customOnly = element('input', { type: 'checkbox', 'data-ff': 'custom-only' });
+      const customLabel = element('label', { 'data-ff': 'custom-only-label' }, customOnly, ' Custom fields only');
       const count = element('span', { 'data-ff': 'filter-count', 'aria-live': 'polite' });
       const undo = element('button', { type: 'button', 'data-ff': 'undo', 'aria-label': 'Forcefield: undo the last bulk change' }, 'Undo');
       undo.disabled = true;
-      search.addEventListener('input', () => this.applyFilter(tableKey, search.value));
+      const filter = () => this.applyFilter(tableKey, search.value, customOnly.checked);
+      search.addEventListener('input', filter);
+      customOnly.addEventListener('change', filter);
       undo.addEventListener('click', () => this.undoLast());
-      const bar = element('div', { 'data-ff': 'column-filter', 'data-ff-table': tableKey }, search, ' ', count, ' ', undo);
+      const bar = element('div', { 'data-ff': 'column-filter', 'data-ff-table': tableKey }, search, ' ',
+        ...(knowsApiNames ? [customLabel, ' '] : []), count, ' ', undo);
       Object.assign(bar.style, { margin: '4px 0', display: 'flex', gap: '8px', alignItems: 'center', font: '12px Arial, sans-serif' });
       table.element.before(bar);
       this.bars.set(tableKey, bar);
@@ -208,7 +243,11 @@ globalThis.forcefieldToggles = (() => {
         const table = this.page.tables.get(tableKey);
         if (!table) continue;
         const shown = table.rows.filter((row) => !row.element.hidden).length;
-        bar.querySelector('[data-ff="filter-count"]').textContent = `${shown} of ${table.rows.length} rows shown`;
+        const read = [...this.columns.values()].find(({ column }) => column.tableKey === tableKey && column.kind.type === 'fieldRead');
+        const readable = read ? this.columnBoxes(read.column).filter((box) => box.checked).length : null;
+        bar.querySelector('[data-ff="filter-count"]').textContent = readable === null
+          ? `${shown} of ${table.rows.length} rows shown`
+          : `${shown} of ${table.rows.length} fields shown, ${readable} readable`;
         bar.querySelector('[data-ff="undo"]').disabled = !this.lastUndo;
       }
     }
@@ -242,12 +281,14 @@ globalThis.forcefieldToggles = (() => {
       this.refreshSoon();
     }
 
-    applyFilter(tableKey, query) {
+    applyFilter(tableKey, query, customOnly = false) {
       const table = this.page?.tables.get(tableKey);
       if (!table) return;
       const needle = query.trim().toLocaleLowerCase();
-      for (const row of table.rows) row.element.hidden = Boolean(needle) && !row.label.toLocaleLowerCase().includes(needle);
-      this.filter = needle
+      const shows = (row) => (!needle || row.label.toLocaleLowerCase().includes(needle) || row.key.toLocaleLowerCase().includes(needle))
+        && (!customOnly || row.key.endsWith('__c'));
+      for (const row of table.rows) row.element.hidden = !shows(row);
+      this.filter = needle || customOnly
         ? { tableKey, visibleRowKeys: table.rows.filter((row) => !row.element.hidden).map((row) => row.key) }
         : null;
       this.paint();

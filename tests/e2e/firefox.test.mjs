@@ -20,6 +20,16 @@ const FIND_CLASSIC_FRAME = `
   }
   return null;`;
 
+/** Polls `read` until it returns `count` rows (the page's Save lands asynchronously). */
+async function waitForRows(read, count, timeout = 10000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const rows = await read();
+    if (rows.length === count || Date.now() > deadline) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 describe('Firefox: the walking skeleton', () => {
   let sim, firefox;
 
@@ -46,6 +56,23 @@ describe('Firefox: the walking skeleton', () => {
     assert.equal(await firefox.script(`return document.querySelector('[data-ff="marker"]').dataset.ffOrg`), ACME.orgId);
     await firefox.toTop();
     await firefox.screenshot(path.join(artifacts, 'firefox-setup-home.png'));
+  });
+
+  test('bulk toggle: Read for all on a permission set object page, saved by the page', async () => {
+    const [permissionSet] = await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'Invoice_Viewer'");
+    const address = `/${permissionSet.Id.slice(0, 15)}/e?s=EntityPermissions&o=Contact`;
+    await firefox.goto(`https://${ACME.setup}/lightning/setup/PermSets/page?address=${encodeURIComponent(address)}`);
+    await firefox.toFrame(elementRef(await firefox.waitFor(FIND_CLASSIC_FRAME)));
+    const enabledReads = `[...document.querySelectorAll('input[type="checkbox"][id$=":fls_read_ck"]')].filter((b) => !b.disabled)`;
+    await firefox.waitFor(`return document.querySelector('th > [data-ff="column-toggle"]')`);
+    const expected = await firefox.script(`return ${enabledReads}.length`);
+    await firefox.script(`document.querySelector('th:has([id*="fls_readheader"]) > [data-ff="column-toggle"]').click()`);
+    assert.equal(await firefox.script(`return ${enabledReads}.every((b) => b.checked)`), true);
+    await firefox.script(`document.querySelector('[id$="button_pc_save"]').click()`);
+    await firefox.toTop();
+    const rows = await waitForRows(() => sim.query(
+      `SELECT Field FROM FieldPermissions WHERE ParentId = '${permissionSet.Id}' AND SobjectType = 'Contact' AND PermissionsRead = true`), expected);
+    assert.equal(rows.length, expected);
   });
 
   test('the popup finds the session through the tab\'s cookie store', async () => {

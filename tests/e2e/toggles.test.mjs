@@ -93,7 +93,7 @@ describe('Chromium: bulk column toggles', () => {
     const filter = frame.locator('[data-ff="row-filter"]').last();
     await filter.fill('billing');
     const count = await frame.locator('[data-ff="filter-count"]').last().textContent();
-    assert.match(count, /^\d+ of \d+ rows shown$/);
+    assert.match(count, /^\d+ of \d+ fields shown, 0 readable$/);
     const [shown] = count.split(' ');
     assert.ok(Number(shown) > 0, 'some rows match');
     await readToggle.click(); // check the shown rows only
@@ -101,6 +101,25 @@ describe('Chromium: bulk column toggles', () => {
       visible: !box.closest('tr').hidden, checked: box.checked, disabled: box.disabled })));
     assert.ok(states.filter((s) => s.visible && !s.disabled).every((s) => s.checked), 'shown rows checked');
     assert.ok(states.filter((s) => !s.visible && !s.disabled).every((s) => !s.checked), 'hidden rows untouched');
+    const readable = states.filter((s) => s.visible && s.checked).length;
+    assert.match(await frame.locator('[data-ff="filter-count"]').last().textContent(), new RegExp(`, ${readable} readable$`));
+  });
+
+  test('API-name search and "custom fields only" pick out custom fields', async () => {
+    const frame = await openObject('Invoice__c');
+    const filter = frame.locator('[data-ff="row-filter"]').last();
+    // A field's row key is its API name (`Object.Field`, from the page's onclick, facts §D.3).
+    const shownKeys = () => frame.locator(READ).evaluateAll((boxes) => boxes
+      .filter((box) => !box.closest('tr').hidden)
+      .map((box) => /'([^']+)'/.exec(box.getAttribute('onclick'))?.[1] ?? ''));
+    const all = await shownKeys();
+    await filter.fill('amount');
+    assert.deepEqual(await shownKeys(), all.filter((key) => key.toLowerCase().includes('amount')));
+    await filter.fill('');
+    await frame.locator('[data-ff="custom-only"]').last().check();
+    const custom = await shownKeys();
+    assert.ok(custom.length > 0 && custom.length < all.length, `${custom.length} of ${all.length}`);
+    assert.deepEqual(custom, all.filter((key) => key.endsWith('__c')));
   });
 
   test('keyboard only: Space on a focused control toggles its column', async () => {
@@ -111,6 +130,53 @@ describe('Chromium: bulk column toggles', () => {
     await page.keyboard.press('Space');
     const reads = (await boxStates(frame, READ)).filter((b) => !b.disabled);
     assert.ok(reads.every((b) => b.checked === !wasChecked), 'the whole column followed the key press');
+  });
+
+  test('the enhanced profile object page: clearing Read for all clears Edit too, saved to the profile', async () => {
+    const [profile] = await sim.query("SELECT Id FROM Profile WHERE Name = 'Standard User'");
+    const [owned] = await sim.query(`SELECT Id FROM PermissionSet WHERE ProfileId = '${profile.Id}'`);
+    const stored = () => sim.query(`SELECT Field, PermissionsEdit FROM FieldPermissions WHERE ParentId = '${owned.Id}' AND SobjectType = 'Case'`);
+    assert.ok((await stored()).length > 0, 'the profile starts with Case field permissions');
+    const address = `/${profile.Id.slice(0, 15)}/e?s=ObjectsAndTabs&o=Case`;
+    await page.goto(`https://${ACME.setup}/lightning/setup/EnhancedProfiles/page?address=${encodeURIComponent(address)}`);
+    const frame = await loadedClassicFrame(page, 'o=Case');
+    const readToggle = toggleFor(frame, 'fls_readheader');
+    assert.equal(await readToggle.isChecked(), true, 'every Case field is readable to start with');
+    await readToggle.click();
+    const boxes = (await boxStates(frame, `${READ}, ${EDIT}`)).filter((b) => !b.disabled);
+    assert.ok(boxes.length > 0 && boxes.every((b) => !b.checked), 'Read and Edit cleared');
+    await frame.locator('[id$="button_pc_save"]').click();
+    await loadedClassicFrame(page, (url) => url.includes('o=Case') && !new URL(url).pathname.endsWith('/e'));
+    assert.deepEqual(await stored(), [], 'no Case field permission left on the profile');
+  });
+
+  test('the original flsedit.jsp page: Read-Only for all also makes every field Visible', async () => {
+    const [profile] = await sim.query("SELECT Id FROM Profile WHERE Name = 'Standard User'");
+    const [owned] = await sim.query(`SELECT Id FROM PermissionSet WHERE ProfileId = '${profile.Id}'`);
+    await page.goto(`https://${ACME.setup}/setup/layout/flsedit.jsp?id=${profile.Id.slice(0, 15)}&type=Lead`);
+    const frame = page.mainFrame();
+    const visibleToggle = frame.locator('th.displayedCol > [data-ff="column-toggle"]');
+    const readOnlyToggle = frame.locator('th.readonlyCol > [data-ff="column-toggle"]');
+    await readOnlyToggle.waitFor();
+    if (await readOnlyToggle.isChecked()) await readOnlyToggle.click(); // start from no read-only field
+    await readOnlyToggle.click();
+    const states = await frame.locator('tr.dataRow').evaluateAll((rows) => rows.map((row) => ({
+      visible: row.querySelector('.displayedCol input[type="checkbox"]'),
+      readOnly: row.querySelector('.readonlyCol input[type="checkbox"]'),
+    })).map(({ visible, readOnly }) => ({
+      visible: visible?.checked, visibleDisabled: visible?.disabled, readOnly: readOnly?.checked, readOnlyDisabled: readOnly?.disabled,
+    })));
+    const editable = states.filter((s) => !s.readOnlyDisabled);
+    assert.ok(editable.length > 0);
+    assert.ok(editable.every((s) => s.readOnly && s.visible), 'Read-Only ⇒ Visible on every row it could change');
+    assert.equal(await visibleToggle.count(), 1);
+    await frame.locator('input[name="save"][type="submit"]').first().click();
+    await page.waitForURL((url) => !url.pathname.endsWith('flsedit.jsp') || url.search.includes('saved'), { timeout: 5000 }).catch(() => {});
+    const rows = await sim.query(
+      `SELECT Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId = '${owned.Id}' AND SobjectType = 'Lead'`);
+    const readOnlyRows = rows.filter((r) => r.PermissionsRead && !r.PermissionsEdit);
+    assert.ok(rows.every((r) => r.PermissionsRead && !r.PermissionsEdit), 'every stored field is read-only now');
+    assert.ok(readOnlyRows.length >= editable.length, `${readOnlyRows.length} read-only rows for ${editable.length} boxes`);
   });
 
   test('navigating the Lightning iframe to another object re-adds the controls exactly once', async () => {
