@@ -104,7 +104,28 @@ globalThis.forcefieldToggles = (() => {
       message.push({ key, header: headerCells, rows: rowMessages });
       tables.set(key, { element: table, header, rows });
     }
-    return { snapshot: { tables: message }, tables, boxes };
+    const snapshot = { tables: message };
+    if (pageDependencies) snapshot.dependencyMap = pageDependencies;
+    return { snapshot, tables, boxes };
+  }
+
+  // The page's own dependency data, handed over by page_world.js from the page's world. The
+  // boxes carry their onclick triples, so the map of ids can stay out (src/columns.rs).
+  let pageDependencies = null;
+  function listenForPageDependencies(onChange) {
+    document.addEventListener('forcefield:dependencies', (event) => {
+      try {
+        const { dependents, antecedents } = JSON.parse(String(event.detail));
+        const lists = (value) => Object.fromEntries(Object.entries(value ?? {})
+          .filter(([, keys]) => Array.isArray(keys))
+          .map(([key, keys]) => [key, keys.filter((k) => typeof k === 'string')]));
+        pageDependencies = { dependents: lists(dependents), antecedents: lists(antecedents) };
+        onChange();
+      } catch {
+        // Malformed data from the page: the built-in rules stay in charge.
+      }
+    });
+    document.dispatchEvent(new CustomEvent('forcefield:request-dependencies'));
   }
 
   function element(tag, attributes = {}, ...children) {
@@ -318,6 +339,7 @@ globalThis.forcefieldToggles = (() => {
     start(ask) {
       const toggles = new PageToggles(ask);
       toggles.watch();
+      listenForPageDependencies(() => toggles.refreshSoon());
       return toggles.refresh();
     },
   };

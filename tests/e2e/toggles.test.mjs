@@ -179,6 +179,24 @@ describe('Chromium: bulk column toggles', () => {
     assert.ok(readOnlyRows.length >= editable.length, `${readOnlyRows.length} read-only rows for ${editable.length} boxes`);
   });
 
+  test('the page\'s own dependency map (read from its world) drives the toggle: Visible tab ⇒ Available', async () => {
+    const frame = await openObject('Invoice__c');
+    const available = frame.locator('input[type="checkbox"][id$="tab_available_ck"]');
+    const visible = frame.locator('input[type="checkbox"][id$="tab_visible_ck"]');
+    // By hand, through the page's own handler: clearing Available clears Visible too.
+    if (await available.isChecked()) await available.click();
+    if (await visible.isChecked()) await visible.click();
+    assert.equal(await available.isChecked(), false);
+    // Only the page's map says Visible needs Available; no built-in rule does (src/rules.rs).
+    await frame.waitForFunction(() => performance.getEntriesByName('forcefield:draw').length > 1);
+    const columnIndex = await visible.evaluate((box) => box.closest('td, th').cellIndex);
+    const toggle = frame.locator('table:has([id$="tab_visible_ck"]) tr.headerRow > *').nth(columnIndex)
+      .locator(':scope > [data-ff="column-toggle"]');
+    await toggle.click();
+    assert.equal(await visible.isChecked(), true);
+    assert.equal(await available.isChecked(), true, 'the map\'s dependency was applied');
+  });
+
   test('navigating the Lightning iframe to another object re-adds the controls exactly once', async () => {
     await openObject('Account');
     const frame = await openObject('Opportunity');
