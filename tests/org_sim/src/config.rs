@@ -151,7 +151,23 @@ pub struct SimConfig {
     /// Language of Setup page labels (headers, button values, section titles); ids, classes
     /// and API-name titles never change (facts §D.2: labels are localized).
     pub locale: crate::pages::i18n::Locale,
+    /// Which of the [U] system permissions in [`INTEGRATION_CHECKED_PERMISSIONS`] a permission
+    /// set assigned to a Salesforce-Integration-license user may grant (facts §H.Q5: allowed
+    /// for the license / the API Integration PSL is [U] for both). Default: both allowed.
+    pub integration_license_allows: Vec<String>,
+    /// Whether `PermissionsApiEnabled = true` on a permission set licensed with the
+    /// `SalesforceAPIIntegrationPsl` is accepted ([U] facts §H.Q5; the PSL-licensed UI does
+    /// not offer "API Enabled", §H.Q4). Default true.
+    pub psl_api_enabled_accepted: bool,
+    /// Whether a permission set assigned to a Salesforce-Integration-license user may grant
+    /// View All (`PermissionsViewAllRecords`) on standard objects (facts §H.Q4: "The
+    /// Integration license cannot grant View All on standard objects", single source [S]).
+    /// Default false.
+    pub integration_view_all_standard: bool,
 }
+
+/// The system permissions [`SimConfig::integration_license_allows`] governs (facts §H.Q5).
+pub const INTEGRATION_CHECKED_PERMISSIONS: &[&str] = &["PasswordNeverExpires", "ViewEncryptedData"];
 
 impl Default for SimConfig {
     fn default() -> Self {
@@ -176,6 +192,12 @@ impl Default for SimConfig {
             all_false_permissions: AllFalsePermissions::Reject,
             codes: UnconfirmedCodes::default(),
             locale: crate::pages::i18n::Locale::En,
+            integration_license_allows: INTEGRATION_CHECKED_PERMISSIONS
+                .iter()
+                .map(|p| (*p).to_owned())
+                .collect(),
+            psl_api_enabled_accepted: true,
+            integration_view_all_standard: false,
         }
     }
 }

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::process::ExitCode;
 
 use clap::Parser;
-use org_sim::config::{AllFalsePermissions, UnconfirmedCodes};
+use org_sim::config::{AllFalsePermissions, UnconfirmedCodes, INTEGRATION_CHECKED_PERMISSIONS};
 use org_sim::{ClassicFrameHost, SimConfig};
 
 /// A simulated Salesforce org over HTTPS (Forcefield test and demo server).
@@ -87,6 +87,19 @@ struct Cli {
     /// Language of Setup page labels: `en` or `de` (ids, classes and API-name titles stay).
     #[arg(long, default_value = "en")]
     locale: String,
+    /// System permission a permission set assigned to a Salesforce Integration user may NOT
+    /// grant: PasswordNeverExpires or ViewEncryptedData; repeatable (unconfirmed in
+    /// Salesforce; default: both allowed).
+    #[arg(long = "integration-disallow-permission", value_name = "NAME")]
+    integration_disallow_permissions: Vec<String>,
+    /// `PermissionsApiEnabled = true` on a set licensed with the SalesforceAPIIntegrationPsl:
+    /// `accept` (default) or `reject` (unconfirmed in Salesforce).
+    #[arg(long, default_value = "accept")]
+    psl_api_enabled: String,
+    /// View All on standard objects in a set assigned to a Salesforce Integration user:
+    /// `allow` or `reject` (default; single third-party source).
+    #[arg(long, default_value = "reject")]
+    integration_view_all_standard: String,
 }
 
 fn main() -> ExitCode {
@@ -128,7 +141,40 @@ fn main() -> ExitCode {
         eprintln!("--locale {:?}: expected en or de", cli.locale);
         return ExitCode::FAILURE;
     };
+    let mut integration_license_allows: Vec<String> = INTEGRATION_CHECKED_PERMISSIONS
+        .iter()
+        .map(|p| (*p).to_owned())
+        .collect();
+    for name in &cli.integration_disallow_permissions {
+        if !INTEGRATION_CHECKED_PERMISSIONS.contains(&name.as_str()) {
+            eprintln!(
+                "--integration-disallow-permission {name:?}: expected one of {}",
+                INTEGRATION_CHECKED_PERMISSIONS.join(", ")
+            );
+            return ExitCode::FAILURE;
+        }
+        integration_license_allows.retain(|p| p != name);
+    }
+    let psl_api_enabled_accepted = match cli.psl_api_enabled.as_str() {
+        "accept" => true,
+        "reject" => false,
+        other => {
+            eprintln!("--psl-api-enabled {other:?}: expected accept or reject");
+            return ExitCode::FAILURE;
+        }
+    };
+    let integration_view_all_standard = match cli.integration_view_all_standard.as_str() {
+        "allow" => true,
+        "reject" => false,
+        other => {
+            eprintln!("--integration-view-all-standard {other:?}: expected allow or reject");
+            return ExitCode::FAILURE;
+        }
+    };
     let config = SimConfig {
+        integration_license_allows,
+        psl_api_enabled_accepted,
+        integration_view_all_standard,
         locale,
         latency_jitter_ms: cli.latency_jitter_ms,
         latency_seed: cli.latency_seed,

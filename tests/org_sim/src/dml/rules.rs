@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use super::{ApiErr, Ctx};
 use crate::catalog::perms::{permission_label, OBJECT_PERMISSIONS};
-use crate::config::AllFalsePermissions;
+use crate::config::{AllFalsePermissions, INTEGRATION_CHECKED_PERMISSIONS};
 use crate::schema::ObjectDef;
 use crate::seed::LICENSE_INTEGRATION;
 use crate::seed_perms::{recount_psl, recount_user_licenses, INTEGRATION_PSL};
@@ -69,7 +69,7 @@ pub fn after_write(
     let Some(rec) = ctx.org.store.get(id).cloned() else {
         return Vec::new();
     };
-    match def.name.as_str() {
+    let errors = match def.name.as_str() {
         "PermissionSet" => permission_set(ctx, &rec),
         "ObjectPermissions" => object_permissions(ctx, &rec, old.is_some()),
         "FieldPermissions" => field_permissions(ctx, &rec, old.is_some()),
@@ -77,7 +77,130 @@ pub fn after_write(
         "PermissionSetLicenseAssign" => license_assignment(ctx, &rec),
         "User" => user(ctx, &rec),
         _ => Vec::new(),
+    };
+    if !errors.is_empty() {
+        return errors;
     }
+    integration_additions(ctx, def, &rec, old)
+}
+
+/// Whether `field` turned true with this write (created true, or false before).
+fn newly_true(rec: &Record, old: Option<&Record>, field: &str) -> bool {
+    rec.flag(field) && !old.is_some_and(|o| o.flag(field))
+}
+
+fn user_license_name<'a>(store: &'a Store, user: &str) -> &'a str {
+    store
+        .get(user)
+        .and_then(|u| u.text("ProfileId"))
+        .and_then(|p| store.get(p))
+        .and_then(|p| p.text("UserLicenseId"))
+        .and_then(|l| store.get(l))
+        .and_then(|l| l.text("Name"))
+        .unwrap_or_default()
+}
+
+/// Whether permission set `ps` is assigned to a Salesforce-Integration-license user.
+fn assigned_to_integration_user(store: &Store, ps: &str) -> bool {
+    store.records("PermissionSetAssignment").iter().any(|a| {
+        a.text("PermissionSetId") == Some(ps)
+            && a.text("AssigneeId")
+                .is_some_and(|u| user_license_name(store, u) == LICENSE_INTEGRATION)
+    })
+}
+
+/// The [U] system permissions `ps` grants that the integration license does not allow under
+/// `integration_license_allows` (facts §H.Q5), as labels; only those `added` says are new.
+fn integration_disallowed_system(ctx: &Ctx<'_>, added: &dyn Fn(&str) -> bool) -> Option<String> {
+    INTEGRATION_CHECKED_PERMISSIONS
+        .iter()
+        .filter(|p| {
+            !ctx.config
+                .integration_license_allows
+                .iter()
+                .any(|a| a == *p)
+        })
+        .find(|p| added(&format!("Permissions{p}")))
+        .map(|p| permission_label(p).to_owned())
+}
+
+/// View All on a standard object (facts §H.Q4, single source [S]) unless
+/// `integration_view_all_standard`.
+fn view_all_standard_blocked(ctx: &Ctx<'_>, row: &Record) -> Option<String> {
+    let object = row.text("SobjectType").unwrap_or_default();
+    (!ctx.config.integration_view_all_standard
+        && row.flag("PermissionsViewAllRecords")
+        && !is_custom_object(&ctx.org.store, object))
+    .then(|| format!("{} {object}", verb("PermissionsViewAllRecords")))
+}
+
+/// The integration-license switches on writes that add permissions (facts §H.Q5, §H.Q4,
+/// §C.7): `PermissionsApiEnabled` on a PSL-licensed set (`psl_api_enabled_accepted`), and
+/// permissions added to a set already assigned to a Salesforce Integration user
+/// (`integration_license_allows`, `integration_view_all_standard`). Profile-owned sets are
+/// the profile's own business (the license decides the profile's permissions).
+fn integration_additions(
+    ctx: &Ctx<'_>,
+    def: &ObjectDef,
+    rec: &Record,
+    old: Option<&Record>,
+) -> Vec<ApiErr> {
+    let store = &ctx.org.store;
+    match def.name.as_str() {
+        "PermissionSet" => {
+            // facts §H.Q5: outcome of ApiEnabled on a PSL-licensed set is [U] → switch.
+            let psl_licensed = ps_license(store, rec).is_some_and(|l| {
+                l.object == "PermissionSetLicense"
+                    && l.text("DeveloperName") == Some(INTEGRATION_PSL)
+            });
+            if psl_licensed
+                && !ctx.config.psl_api_enabled_accepted
+                && newly_true(rec, old, "PermissionsApiEnabled")
+            {
+                return vec![license_error(permission_label("ApiEnabled"))];
+            }
+            if old.is_none()
+                || rec.flag("IsOwnedByProfile")
+                || !assigned_to_integration_user(store, &rec.id)
+            {
+                return Vec::new();
+            }
+            integration_disallowed_system(ctx, &|f| newly_true(rec, old, f))
+                .map(|l| vec![license_error(&l)])
+                .unwrap_or_default()
+        }
+        "ObjectPermissions" => {
+            let ps = rec.text("ParentId").unwrap_or_default();
+            let owned = store.get(ps).is_some_and(|p| p.flag("IsOwnedByProfile"));
+            if owned
+                || !newly_true(rec, old, "PermissionsViewAllRecords")
+                || !assigned_to_integration_user(store, ps)
+            {
+                return Vec::new();
+            }
+            view_all_standard_blocked(ctx, rec)
+                .map(|l| vec![license_error(&l)])
+                .unwrap_or_default()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// At assignment to a Salesforce Integration user: the switches of
+/// [`integration_additions`] on everything the set already grants.
+fn integration_assignment(ctx: &Ctx<'_>, ps: &Record) -> Option<String> {
+    if ps.flag("IsOwnedByProfile") {
+        return None;
+    }
+    if let Some(l) = integration_disallowed_system(ctx, &|f| ps.flag(f)) {
+        return Some(l);
+    }
+    ctx.org
+        .store
+        .records("ObjectPermissions")
+        .iter()
+        .filter(|r| r.text("ParentId") == Some(ps.id.as_str()))
+        .find_map(|r| view_all_standard_blocked(ctx, r))
 }
 
 /// Rules before a delete.
@@ -531,6 +654,11 @@ fn assignment(ctx: &Ctx<'_>, rec: &Record) -> Vec<ApiErr> {
     };
     if fails {
         return vec![license_error(&first_permission(store, ps))];
+    }
+    if user_license_name == LICENSE_INTEGRATION {
+        if let Some(l) = integration_assignment(ctx, ps) {
+            return vec![license_error(&l)];
+        }
     }
     Vec::new()
 }

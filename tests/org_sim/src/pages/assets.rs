@@ -16,6 +16,10 @@ pub fn get(path: &str) -> Option<Resp> {
             "text/javascript; charset=UTF-8",
             include_bytes!("assets/permdeps.js"),
         ),
+        "/sim/assign.js" => (
+            "text/javascript; charset=UTF-8",
+            include_bytes!("assets/assign.js"),
+        ),
         "/sim/shell.css" => (
             "text/css; charset=UTF-8",
             include_bytes!("assets/shell.css"),

@@ -9,7 +9,7 @@ use crate::ids;
 use crate::org::{HostKind, Org};
 use crate::pages::frame::{self, PageCtx};
 use crate::pages::i18n::{self, Locale};
-use crate::pages::{page_session, setup, to_login, user_related};
+use crate::pages::{assign, page_session, setup, to_login, user_related};
 use crate::state::{Session, Shared};
 use crate::store::Record;
 
@@ -32,6 +32,7 @@ const BODY_HOME: &str = "hasMotif setupTab homePage sfdcBody brandQuaternaryBgr"
 /// Whether `path` is a Classic page this module serves.
 pub fn is_classic_path(path: &str) -> bool {
     path == "/setup/forcecomHomepage.apexp"
+        || path == assign::PATH
         || path == "/005"
         || setup::is_setup_path(path)
         || user_id_of(path).is_some()
@@ -61,6 +62,8 @@ pub fn title_for(org: &Org, classic_path: &str) -> String {
         format!("User: {} ~ {suffix}", u.text("Name").unwrap_or_default())
     } else if path == "/setup/forcecomHomepage.apexp" {
         format!("Setup Home ~ {suffix}")
+    } else if path == assign::PATH {
+        format!("Permission Set Assignments ~ {suffix}")
     } else if path == "/0PS" {
         format!("Permission Sets ~ {suffix}")
     } else if path == "/00e" {
@@ -123,6 +126,17 @@ pub fn handle(shared: &Shared, req: &Req, org: usize, kind: HostKind) -> Resp {
         if let Some(u) = o.store.get(id).filter(|r| r.object == "User") {
             return user_detail(o, locale, u, in_frame);
         }
+    }
+    if path == assign::PATH {
+        drop(st);
+        if let Some(resp) = assign::handle(shared, req, org, &session, in_frame) {
+            return resp;
+        }
+        let st = shared.lock();
+        return match st.orgs.get(org) {
+            Some(o) => not_available(o, locale, in_frame),
+            None => http::text(StatusCode::NOT_FOUND, "Not Found"),
+        };
     }
     if setup::is_setup_path(path) {
         drop(st);
@@ -435,8 +449,17 @@ fn user_detail(org: &Org, locale: Locale, u: &Record, in_frame: bool) -> Resp {
         ),
     );
     let title = title_for(org, &format!("/{id15}"));
+    // The "Edit Assignments" button navigates through /sim/assign.js (no inline script).
     http::html(
         StatusCode::OK,
-        layout(org, locale, &title, BODY_DETAIL, in_frame, &content),
+        frame::layout(
+            org,
+            locale,
+            &title,
+            BODY_DETAIL,
+            in_frame,
+            &content,
+            &["/sim/assign.js"],
+        ),
     )
 }

@@ -56,6 +56,18 @@ const fn t(en: &'static str, de: &'static str) -> Text {
 
 /// Buttons.
 pub const SAVE: Text = t("Save", "Speichern");
+/// Dueling list titles (facts §H.Q1 1c).
+pub const AVAILABLE_PERMISSION_SETS: Text =
+    t("Available Permission Sets", "Verfügbare Berechtigungssätze");
+/// Dueling list titles (facts §H.Q1 1c).
+pub const ENABLED_PERMISSION_SETS: Text =
+    t("Enabled Permission Sets", "Aktivierte Berechtigungssätze");
+/// Dueling list controls (facts §H.Q1 1c `img[alt='Add']`).
+pub const ADD: Text = t("Add", "Hinzufügen");
+/// Dueling list controls (facts §H.Q1 1c `img[alt='Remove']`).
+pub const REMOVE: Text = t("Remove", "Entfernen");
+/// Assignment list heading.
+pub const CURRENT_ASSIGNMENTS: Text = t("Current Assignments", "Aktuelle Zuweisungen");
 /// Buttons.
 pub const CANCEL: Text = t("Cancel", "Abbrechen");
 /// Buttons.

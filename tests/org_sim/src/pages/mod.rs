@@ -2,6 +2,7 @@
 //! static assets; all HTML carries the Salesforce-like CSP (facts §D.1, §H.Q1).
 
 pub mod assets;
+pub mod assign;
 pub mod classic;
 pub mod flsedit;
 pub mod frame;

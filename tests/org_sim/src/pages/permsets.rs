@@ -222,3 +222,68 @@ pub fn overview(c: &PageCtx<'_>, cont: &Container<'_>) -> String {
         &[],
     )
 }
+
+/// The `?s=` section the shell frames for the Lightning Manage Assignments node (sim-invented).
+pub const ASSIGNMENTS_SECTION: &str = "PermissionSetAssignment";
+
+/// The assignee list of a permission set. The real "Manage Assignments" page is a Lightning
+/// page at `/lightning/setup/PermSets/{0PS}/PermissionSetAssignment/home` whose markup is [U]
+/// (facts §H.Q2); the sim frames this plain Classic `table.list` there instead.
+pub fn assignments(c: &PageCtx<'_>, cont: &Container<'_>) -> String {
+    let store = &c.org.store;
+    let mut rows: Vec<(&Record, &Record)> = store
+        .records("PermissionSetAssignment")
+        .iter()
+        .filter(|a| a.text("PermissionSetId") == Some(cont.ps.id.as_str()))
+        .filter_map(|a| Some((a, store.get(a.text("AssigneeId")?)?)))
+        .collect();
+    rows.sort_by_key(|(_, u)| u.text("Name").unwrap_or_default().to_lowercase());
+    let mut body: String = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (a, u))| {
+            let profile = u
+                .text("ProfileId")
+                .and_then(|p| store.get(p))
+                .and_then(|p| p.text("Name"))
+                .unwrap_or_default();
+            format!(
+                "<tr class=\"{cls}\"><th scope=\"row\" class=\" dataCell  \"><a href=\"{href}\">{name}</a></th><td class=\" dataCell  \">{alias}</td><td class=\" dataCell  \">{username}</td><td class=\" dataCell  \">{profile}</td><td class=\" dataCell  \">{active}</td><td class=\" dataCell  \">{exp}</td></tr>\n",
+                cls = frame::row_class(i, rows.len()),
+                href = esc(&c.href(&format!(
+                    "/{}?noredirect=1&isUserEntityOverride=1",
+                    ids::to15(&u.id)
+                ))),
+                name = esc(u.text("Name").unwrap_or_default()),
+                alias = esc(u.text("Alias").unwrap_or_default()),
+                username = esc(u.text("Username").unwrap_or_default()),
+                profile = esc(profile),
+                active = frame::check_img(u.flag("IsActive")),
+                exp = esc(&a.get("ExpirationDate").display()),
+            )
+        })
+        .collect();
+    if rows.is_empty() {
+        body.push_str(&format!(
+            "<tr class=\"dataRow even first last\"><td class=\"noRowsHeader\" colspan=\"6\">{}</td></tr>",
+            esc(c.t(i18n::NO_RECORDS))
+        ));
+    }
+    let content = format!(
+        "{title}<div class=\"listRelatedObject setupBlock\" id=\"permissionSetAssignments\"><div class=\"bPageBlock brandSecondaryBrd secondaryPalette\"><div class=\"pbHeader\"><table border=\"0\" cellpadding=\"0\" cellspacing=\"0\"><tr><td class=\"pbTitle\"><h3>{heading}</h3></td></tr></table></div><div class=\"pbBody\"><table class=\"list\" border=\"0\" cellspacing=\"0\" cellpadding=\"0\"><tr class=\"headerRow\"><th scope=\"col\">{c1}</th><th scope=\"col\">{c2}</th><th scope=\"col\">{c3}</th><th scope=\"col\">{c4}</th><th scope=\"col\">{c5}</th><th scope=\"col\">{c6}</th></tr>\n{body}</table></div></div></div>",
+        title = frame::page_title(c.t(i18n::PERMISSION_SET), &cont.label),
+        heading = esc(c.t(i18n::CURRENT_ASSIGNMENTS)),
+        c1 = esc(c.t(i18n::FULL_NAME)),
+        c2 = esc(c.t(i18n::ALIAS)),
+        c3 = esc(c.t(i18n::USERNAME)),
+        c4 = esc(c.t(i18n::PROFILE)),
+        c5 = esc(c.t(i18n::ACTIVE)),
+        c6 = esc(c.t(i18n::EXPIRATION_DATE)),
+    );
+    c.page(
+        &c.title(&format!("{}: {}", c.t(i18n::PERMISSION_SET), cont.label)),
+        frame::BODY_LIST,
+        &content,
+        &[],
+    )
+}

@@ -138,6 +138,10 @@ pub fn handle(
             let s = req.param("s");
             match s.as_deref() {
                 None | Some("") => Some(ok(permsets::overview(&c, &cont))),
+                // The Lightning "Manage Assignments" page, served as Classic ([U] facts §H.Q2).
+                Some(permsets::ASSIGNMENTS_SECTION) if cont.owner == Owner::PermissionSet => {
+                    Some(ok(permsets::assignments(&c, &cont)))
+                }
                 Some("SystemPermissions") => {
                     if !edit {
                         return Some(ok(system_perms::view(&c, &cont)));

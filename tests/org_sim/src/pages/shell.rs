@@ -71,14 +71,27 @@ pub fn handle(shared: &Shared, req: &Req, org: usize, kind: HostKind) -> Resp {
     };
     let parts: Vec<&str> = req.path.trim_end_matches('/').split('/').collect();
     // ["", "lightning", "setup", Node, "home" | "page"]
-    let (node, action) = match parts.as_slice() {
-        ["", "lightning", "setup", node, action] => (*node, *action),
+    let (node, action, ps) = match parts.as_slice() {
+        ["", "lightning", "setup", node, action] => (*node, *action, None),
+        // Manage Assignments (facts §H.Q2 [S] URL); the real page is Lightning with [U]
+        // markup, so the shell frames the sim's Classic assignee list.
+        ["", "lightning", "setup", "PermSets", ps, "PermissionSetAssignment", "home"]
+            if ps.starts_with(crate::ids::prefix::PERMISSION_SET)
+                && crate::ids::normalize(ps).is_some() =>
+        {
+            ("PermSets", "home", Some(crate::ids::to15(ps).to_owned()))
+        }
         _ => return not_simulated(&display_name, &req.path),
     };
     let Some(&(node, label, default_path)) = NODES.iter().find(|(n, _, _)| *n == node) else {
         return not_simulated(&display_name, &req.path);
     };
     let classic_path = match action {
+        "home" if ps.is_some() => format!(
+            "/{}?s={}",
+            ps.unwrap_or_default(),
+            crate::pages::permsets::ASSIGNMENTS_SECTION
+        ),
         "home" => default_path.to_owned(),
         "page" => match req.param("address") {
             // Only same-site relative addresses (as Setup builds them, facts §D.5).

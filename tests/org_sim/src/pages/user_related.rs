@@ -64,9 +64,11 @@ pub fn lists(c: &PageCtx<'_>, u: &Record) -> String {
             esc(c.t(i18n::EXPIRATION_DATE))
         )
     };
+    // facts §H.Q1 1c / §H.Q2: leads to the Classic assignment page (via /sim/assign.js).
     let psa_button = format!(
-        "<input value=\"{}\" class=\"btn\" name=\"editPermSetAssignments\" type=\"button\">",
-        esc(c.t(i18n::EDIT_ASSIGNMENTS))
+        "<input value=\"{}\" class=\"btn\" name=\"editPermSetAssignments\" type=\"button\" data-href=\"{}\">",
+        esc(c.t(i18n::EDIT_ASSIGNMENTS)),
+        esc(&c.href(&format!("{}?userId={id15}", crate::pages::assign::PATH)))
     );
     let pslas: Vec<(&Record, &Record)> = store
         .records("PermissionSetLicenseAssign")

@@ -4,6 +4,7 @@
 
 mod admin;
 mod api;
+mod assignments;
 mod common;
 mod composite;
 mod control;
