@@ -146,6 +146,9 @@ globalThis.forcefieldToggles = (() => {
       this.filter = null;
       this.lastUndo = null;
       this.stale = true;
+      // Bumped on every change to the page's boxes or the filter; plans are fresh only when they
+      // were computed from a snapshot taken at the current version.
+      this.version = 0;
       this.refreshing = null;
       this.timer = null;
     }
@@ -154,6 +157,7 @@ globalThis.forcefieldToggles = (() => {
     refresh() {
       this.refreshing ??= (async () => {
         try {
+          const version = this.version;
           const readAt = performance.now();
           const page = readPage();
           performance.measure('forcefield:snapshot', { start: readAt, end: performance.now() });
@@ -163,7 +167,7 @@ globalThis.forcefieldToggles = (() => {
           const drawAt = performance.now();
           this.page = page;
           this.columns = new Map(reply.columns.map((control) => [control.column.key, control]));
-          this.stale = false;
+          this.stale = this.version !== version;
           this.draw();
           performance.measure('forcefield:draw', { start: drawAt, end: performance.now() });
         } finally {
@@ -175,6 +179,8 @@ globalThis.forcefieldToggles = (() => {
 
     refreshSoon() {
       this.stale = true;
+      this.version += 1;
+      this.markBusy();
       clearTimeout(this.timer);
       this.timer = setTimeout(() => this.refresh().catch(() => {}), REFRESH_DELAY_MS);
     }
@@ -247,6 +253,11 @@ globalThis.forcefieldToggles = (() => {
         .filter((box) => box && !box.disabled);
     }
 
+    /** `aria-busy` on every control while its plans are being recomputed. */
+    markBusy() {
+      for (const control of this.controls.values()) control.setAttribute('aria-busy', 'true');
+    }
+
     /** Each control shows all / some / none of its column's enabled, visible boxes checked. */
     paint() {
       for (const [key, { column }] of this.columns) {
@@ -259,6 +270,8 @@ globalThis.forcefieldToggles = (() => {
         control.disabled = boxes.length === 0;
         control.dataset.ffChecked = String(checked);
         control.dataset.ffEnabled = String(boxes.length);
+        if (this.stale) control.setAttribute('aria-busy', 'true');
+        else control.removeAttribute('aria-busy');
       }
       for (const [tableKey, bar] of this.bars) {
         const table = this.page.tables.get(tableKey);
@@ -274,7 +287,9 @@ globalThis.forcefieldToggles = (() => {
     }
 
     async toggle(key) {
-      if (this.stale) await this.refresh();
+      // A toggle right after another change waits for plans of the page as it is now (one round
+      // trip to the core); otherwise it applies at once.
+      for (let attempt = 0; this.stale && attempt < 3; attempt++) await this.refresh();
       const control = this.columns.get(key);
       if (!control) return;
       const boxes = this.columnBoxes(control.column);

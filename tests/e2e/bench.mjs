@@ -86,6 +86,8 @@ try {
     await page.goto(widePage);
     const frame = await loadedClassicFrame(page, 'o=Wide_Object__c');
     await frame.locator('th > [data-ff="column-toggle"]').first().waitFor();
+    // Plans are fresh once no control is busy: a toggle then applies without a round trip.
+    await frame.locator('[data-ff="column-toggle"][aria-busy="true"]').first().waitFor({ state: 'detached' });
     return frame;
   };
   const toggleTimes = [];

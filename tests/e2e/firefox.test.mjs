@@ -64,9 +64,12 @@ describe('Firefox: the walking skeleton', () => {
     await firefox.goto(`https://${ACME.setup}/lightning/setup/PermSets/page?address=${encodeURIComponent(address)}`);
     await firefox.toFrame(elementRef(await firefox.waitFor(FIND_CLASSIC_FRAME)));
     const enabledReads = `[...document.querySelectorAll('input[type="checkbox"][id$=":fls_read_ck"]')].filter((b) => !b.disabled)`;
-    await firefox.waitFor(`return document.querySelector('th > [data-ff="column-toggle"]')`);
+    const settled = `return document.querySelector('th > [data-ff="column-toggle"]')
+      && !document.querySelector('[data-ff="column-toggle"][aria-busy="true"]')`;
+    await firefox.waitFor(settled);
     const expected = await firefox.script(`return ${enabledReads}.length`);
     await firefox.script(`document.querySelector('th:has([id*="fls_readheader"]) > [data-ff="column-toggle"]').click()`);
+    await firefox.waitFor(settled);
     assert.equal(await firefox.script(`return ${enabledReads}.every((b) => b.checked)`), true);
     await firefox.script(`document.querySelector('[id$="button_pc_save"]').click()`);
     await firefox.toTop();

@@ -9,6 +9,18 @@ import { ACME, loginUrl, startSim } from './lib/sim.mjs';
 const READ = 'input[type="checkbox"][id$=":fls_read_ck"]';
 const EDIT = 'input[type="checkbox"][id$=":fls_edit_ck"]';
 
+/** Waits until no column control is recomputing its plans (they show `aria-busy` meanwhile). */
+async function settled(frame) {
+  await frame.locator('[data-ff="column-toggle"][aria-busy="true"]').first().waitFor({ state: 'detached' });
+  return frame;
+}
+
+/** Activates a control the way an admin does, then waits for the page to settle. */
+async function press(frame, control) {
+  await control.click();
+  await settled(frame);
+}
+
 async function boxStates(frame, selector) {
   return frame.locator(selector).evaluateAll((boxes) =>
     boxes.map((box) => ({ id: box.id, checked: box.checked, disabled: box.disabled })));
@@ -37,7 +49,7 @@ describe('Chromium: bulk column toggles', () => {
     await page.goto(`https://${ACME.setup}/lightning/setup/PermSets/page?address=${encodeURIComponent(address)}`);
     const frame = await loadedClassicFrame(page, `o=${object}`);
     await frame.locator('[data-ff="column-toggle"]').first().waitFor();
-    return frame;
+    return settled(frame);
   };
   const toggleFor = (frame, headerDiv) =>
     frame.locator(`th:has([id*="${headerDiv}"]) > [data-ff="column-toggle"]`);
@@ -50,12 +62,12 @@ describe('Chromium: bulk column toggles', () => {
     assert.equal(await editToggle.count(), 1, 'exactly one Edit control');
     const disabledBefore = (await boxStates(frame, `${READ}, ${EDIT}`)).filter((b) => b.disabled);
 
-    await readToggle.click();
+    await press(frame, readToggle);
     const reads = await boxStates(frame, READ);
     assert.ok(reads.filter((b) => !b.disabled).every((b) => b.checked), 'every enabled Read box checked');
     assert.equal(await readToggle.isChecked(), true);
 
-    await editToggle.click();
+    await press(frame, editToggle);
     const edits = await boxStates(frame, EDIT);
     assert.ok(edits.filter((b) => !b.disabled).every((b) => b.checked), 'every enabled Edit box checked');
     const disabledAfter = (await boxStates(frame, `${READ}, ${EDIT}`)).filter((b) => b.disabled);
@@ -79,24 +91,25 @@ describe('Chromium: bulk column toggles', () => {
     const readToggle = toggleFor(frame, 'fls_readheader');
     const before = await boxStates(frame, `${READ}, ${EDIT}`);
     assert.equal(await readToggle.isChecked(), true, 'all readable after the previous save');
-    await readToggle.click();
+    await press(frame, readToggle);
     const cleared = await boxStates(frame, `${READ}, ${EDIT}`);
     assert.ok(cleared.filter((b) => !b.disabled).every((b) => !b.checked), 'Read and Edit cleared');
-    await frame.locator('[data-ff="undo"]').first().click();
+    await press(frame, frame.locator('[data-ff="undo"]').first());
     assert.deepEqual(await boxStates(frame, `${READ}, ${EDIT}`), before, 'undo restores every box');
   });
 
   test('the filter restricts a toggle to the rows it shows, with a live count', async () => {
     const frame = await openObject('Account');
     const readToggle = toggleFor(frame, 'fls_readheader');
-    await readToggle.click(); // clear all (everything was readable)
+    await press(frame, readToggle); // clear all (everything was readable)
     const filter = frame.locator('[data-ff="row-filter"]').last();
     await filter.fill('billing');
+    await settled(frame);
     const count = await frame.locator('[data-ff="filter-count"]').last().textContent();
     assert.match(count, /^\d+ of \d+ fields shown, 0 readable$/);
     const [shown] = count.split(' ');
     assert.ok(Number(shown) > 0, 'some rows match');
-    await readToggle.click(); // check the shown rows only
+    await press(frame, readToggle); // check the shown rows only
     const states = await frame.locator(READ).evaluateAll((boxes) => boxes.map((box) => ({
       visible: !box.closest('tr').hidden, checked: box.checked, disabled: box.disabled })));
     assert.ok(states.filter((s) => s.visible && !s.disabled).every((s) => s.checked), 'shown rows checked');
@@ -114,9 +127,11 @@ describe('Chromium: bulk column toggles', () => {
       .map((box) => /'([^']+)'/.exec(box.getAttribute('onclick'))?.[1] ?? ''));
     const all = await shownKeys();
     await filter.fill('amount');
+    await settled(frame);
     assert.deepEqual(await shownKeys(), all.filter((key) => key.toLowerCase().includes('amount')));
     await filter.fill('');
     await frame.locator('[data-ff="custom-only"]').last().check();
+    await settled(frame);
     const custom = await shownKeys();
     assert.ok(custom.length > 0 && custom.length < all.length, `${custom.length} of ${all.length}`);
     assert.deepEqual(custom, all.filter((key) => key.endsWith('__c')));
@@ -128,6 +143,7 @@ describe('Chromium: bulk column toggles', () => {
     await readToggle.focus();
     const wasChecked = await readToggle.isChecked();
     await page.keyboard.press('Space');
+    await settled(frame);
     const reads = (await boxStates(frame, READ)).filter((b) => !b.disabled);
     assert.ok(reads.every((b) => b.checked === !wasChecked), 'the whole column followed the key press');
   });
@@ -142,7 +158,7 @@ describe('Chromium: bulk column toggles', () => {
     const frame = await loadedClassicFrame(page, 'o=Case');
     const readToggle = toggleFor(frame, 'fls_readheader');
     assert.equal(await readToggle.isChecked(), true, 'every Case field is readable to start with');
-    await readToggle.click();
+    await press(frame, readToggle);
     const boxes = (await boxStates(frame, `${READ}, ${EDIT}`)).filter((b) => !b.disabled);
     assert.ok(boxes.length > 0 && boxes.every((b) => !b.checked), 'Read and Edit cleared');
     await frame.locator('[id$="button_pc_save"]').click();
@@ -158,8 +174,9 @@ describe('Chromium: bulk column toggles', () => {
     const visibleToggle = frame.locator('th.displayedCol > [data-ff="column-toggle"]');
     const readOnlyToggle = frame.locator('th.readonlyCol > [data-ff="column-toggle"]');
     await readOnlyToggle.waitFor();
-    if (await readOnlyToggle.isChecked()) await readOnlyToggle.click(); // start from no read-only field
-    await readOnlyToggle.click();
+    await settled(frame);
+    if (await readOnlyToggle.isChecked()) await press(frame, readOnlyToggle); // start from no read-only field
+    await press(frame, readOnlyToggle);
     const states = await frame.locator('tr.dataRow').evaluateAll((rows) => rows.map((row) => ({
       visible: row.querySelector('.displayedCol input[type="checkbox"]'),
       readOnly: row.querySelector('.readonlyCol input[type="checkbox"]'),
@@ -188,11 +205,11 @@ describe('Chromium: bulk column toggles', () => {
     if (await visible.isChecked()) await visible.click();
     assert.equal(await available.isChecked(), false);
     // Only the page's map says Visible needs Available; no built-in rule does (src/rules.rs).
-    await frame.waitForFunction(() => performance.getEntriesByName('forcefield:draw').length > 1);
+    await settled(frame);
     const columnIndex = await visible.evaluate((box) => box.closest('td, th').cellIndex);
     const toggle = frame.locator('table:has([id$="tab_visible_ck"]) tr.headerRow > *').nth(columnIndex)
       .locator(':scope > [data-ff="column-toggle"]');
-    await toggle.click();
+    await press(frame, toggle);
     assert.equal(await visible.isChecked(), true);
     assert.equal(await available.isChecked(), true, 'the map\'s dependency was applied');
   });
