@@ -238,6 +238,64 @@ pub const ADD_USERS: Text = t("Add Multiple Users", "Mehrere Benutzer hinzufüge
 /// Yes/no.
 pub const YES: Text = t("Yes", "Ja");
 
+/// Lightning Setup shell: the app name in the header.
+pub const SETUP: Text = t("Setup", "Setup");
+/// Lightning Setup shell: the Quick Find box.
+pub const QUICK_FIND: Text = t("Quick Find", "Schnellsuche");
+/// Lightning Setup shell: the Setup Home node.
+pub const SETUP_HOME: Text = t("Setup Home", "Setup-Startseite");
+/// Lightning Setup shell: the loading spinner.
+pub const LOADING: Text = t("Loading", "Wird geladen");
+
+/// German labels of the simulated system permissions (catalog/perms.rs); the rows keep their
+/// English order so checkbox ids stay the same in every language, as Salesforce's ids do.
+const SYSTEM_PERMISSIONS_DE: &[(&str, &str)] = &[
+    ("ApiEnabled", "API aktiviert"),
+    ("ApiUserOnly", "Nur API-Benutzer"),
+    ("PasswordNeverExpires", "Kennwort läuft nie ab"),
+    ("ViewEncryptedData", "Verschlüsselte Daten anzeigen"),
+    ("ModifyAllData", "Alle Daten ändern"),
+    ("ViewAllData", "Alle Daten anzeigen"),
+    ("ViewSetup", "Setup und Konfiguration anzeigen"),
+    ("ManageUsers", "Benutzer verwalten"),
+    ("ManageInternalUsers", "Interne Benutzer verwalten"),
+    ("ViewAllUsers", "Alle Benutzer anzeigen"),
+    (
+        "ResetPasswords",
+        "Benutzerkennwörter zurücksetzen und Benutzer entsperren",
+    ),
+    ("AssignPermissionSets", "Berechtigungssätze zuweisen"),
+    (
+        "ManageProfilesPermissionsets",
+        "Profile und Berechtigungssätze verwalten",
+    ),
+    (
+        "ManageSessionPermissionSets",
+        "Sitzungsberechtigungssatz-Aktivierungen verwalten",
+    ),
+    ("CustomizeApplication", "Anwendung anpassen"),
+    ("AuthorApex", "Apex erstellen"),
+    ("ChatterInternalUser", "Interner Chatter-Benutzer"),
+    ("LightningExperienceUser", "Lightning Experience-Benutzer"),
+    ("ConvertLeads", "Leads konvertieren"),
+    ("EditTask", "Aufgaben bearbeiten"),
+    ("EditEvent", "Ereignisse bearbeiten"),
+    ("RunReports", "Berichte ausführen"),
+    ("ExportReport", "Berichte exportieren"),
+    ("BulkApiHardDelete", "Endgültiges Löschen mit Bulk API"),
+];
+
+/// A system permission's label in `locale` (English when no translation is known).
+pub fn system_permission(api_name: &str, english: &'static str, locale: Locale) -> &'static str {
+    match locale {
+        Locale::En => english,
+        Locale::De => SYSTEM_PERMISSIONS_DE
+            .iter()
+            .find(|(name, _)| *name == api_name)
+            .map_or(english, |(_, label)| label),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

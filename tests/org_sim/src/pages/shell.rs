@@ -10,42 +10,43 @@ use serde_json::json;
 use crate::config::ClassicFrameHost;
 use crate::http::{self, esc, Req, Resp};
 use crate::org::HostKind;
+use crate::pages::i18n::{self, Text};
 use crate::pages::{classic, page_session, to_login};
 use crate::state::Shared;
 
 /// Setup nodes the shell knows: node, nav label, Classic path (facts §D.5, §D.7).
-const NODES: &[(&str, &str, &str)] = &[
+const NODES: &[(&str, Text, &str)] = &[
     (
         "SetupOneHome",
-        "Setup Home",
+        i18n::SETUP_HOME,
         "/setup/forcecomHomepage.apexp?setupid=ForceCom",
     ),
     (
         "ManageUsers",
-        "Users",
+        i18n::USERS,
         "/005?isUserEntityOverride=1&setupid=ManageUsers",
     ),
-    ("PermSets", "Permission Sets", "/0PS?setupid=PermSets"),
+    ("PermSets", i18n::PERMISSION_SETS, "/0PS?setupid=PermSets"),
     (
         "EnhancedProfiles",
-        "Profiles",
+        i18n::PROFILES,
         "/00e?setupid=EnhancedProfiles",
     ),
-    ("Profiles", "Profiles", "/00e?setupid=EnhancedProfiles"),
+    ("Profiles", i18n::PROFILES, "/00e?setupid=EnhancedProfiles"),
     // Used by some tools for the permission set list (facts §D.3 [S]).
     (
         "PermissionSetListView",
-        "Permission Sets",
+        i18n::PERMISSION_SETS,
         "/0PS?setupid=PermSets",
     ),
 ];
 
 /// Left-nav entries (node, label).
-const NAV: &[(&str, &str)] = &[
-    ("SetupOneHome", "Setup Home"),
-    ("ManageUsers", "Users"),
-    ("PermSets", "Permission Sets"),
-    ("EnhancedProfiles", "Profiles"),
+const NAV: &[(&str, Text)] = &[
+    ("SetupOneHome", i18n::SETUP_HOME),
+    ("ManageUsers", i18n::USERS),
+    ("PermSets", i18n::PERMISSION_SETS),
+    ("EnhancedProfiles", i18n::PROFILES),
 ];
 
 /// Handles `/lightning/...` on an org host.
@@ -129,6 +130,7 @@ pub fn handle(shared: &Shared, req: &Req, org: usize, kind: HostKind) -> Resp {
         .and_then(|u| u.text("Name"))
         .unwrap_or_default()
         .to_owned();
+    let locale = shared.config.locale;
     let nav: String = NAV
         .iter()
         .map(|(n, l)| {
@@ -139,25 +141,29 @@ pub fn handle(shared: &Shared, req: &Req, org: usize, kind: HostKind) -> Resp {
             };
             format!(
                 "<li><a href=\"/lightning/setup/{n}/home\"{current}>{}</a></li>",
-                esc(l)
+                esc(l.get(locale))
             )
         })
         .collect();
     let body = format!(
         r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{label} | Salesforce</title>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{label} | Salesforce</title>
 <link rel="stylesheet" href="/sim/shell.css"></head>
 <body class="desktop">
-<div id="auraLoadingBox" class="auraLoadingBox oneLoadingBox"><div class="loadingHider"></div><div class="spinner" role="status">Loading</div></div>
-<header class="sim-header"><span class="sim-app">Setup</span><span class="sim-org">{org}</span><span class="sim-user">{user}</span></header>
+<div id="auraLoadingBox" class="auraLoadingBox oneLoadingBox"><div class="loadingHider"></div><div class="spinner" role="status">{loading}</div></div>
+<header class="sim-header"><span class="sim-app">{setup}</span><span class="sim-org">{org}</span><span class="sim-user">{user}</span></header>
 <div class="sim-body">
-<nav class="sim-nav" aria-label="Setup"><input class="sim-quickfind" type="search" placeholder="Quick Find" aria-label="Quick Find"><ul>{nav}</ul></nav>
+<nav class="sim-nav" aria-label="{setup}"><input class="sim-quickfind" type="search" placeholder="{quick_find}" aria-label="{quick_find}"><ul>{nav}</ul></nav>
 <main id="sim-content" class="sim-content"></main>
 </div>
 <script type="application/json" id="sim-shell">{data}</script>
 <script src="/sim/shell.js"></script>
 </body></html>"#,
-        label = esc(label),
+        label = esc(label.get(locale)),
+        lang = locale.lang(),
+        loading = esc(i18n::LOADING.get(locale)),
+        setup = esc(i18n::SETUP.get(locale)),
+        quick_find = esc(i18n::QUICK_FIND.get(locale)),
         org = esc(&o.display_name),
         user = esc(&user_name),
     );

@@ -75,7 +75,7 @@ pub fn view(c: &PageCtx<'_>, cont: &Container<'_>) -> String {
             format!(
                 "<tr class=\"{}\"><td class=\" dataCell  \">{}</td><td class=\" dataCell  \">{}</td></tr>",
                 frame::row_class(i, perms.len()),
-                esc(label),
+                esc(i18n::system_permission(name, label, c.locale)),
                 frame::check_img(cont.ps.flag(&format!("Permissions{name}")))
             )
         })
@@ -125,7 +125,7 @@ pub fn edit(
             format!(
                 "<tr class=\"{}\"><td class=\" dataCell  \"><label for=\"{id}\">{}</label></td><td class=\" dataCell  \">{}</td></tr>",
                 frame::row_class(i, perms.len()),
-                esc(label),
+                esc(i18n::system_permission(name, label, c.locale)),
                 frame::checkbox(&checkbox_id(i), on, false, &extra),
                 id = esc(&checkbox_id(i)),
             )

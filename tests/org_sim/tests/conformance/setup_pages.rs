@@ -763,6 +763,38 @@ fn german_locale_changes_labels_only() {
         "Lesezugriff"
     );
     assert_eq!(one(&b, "html").value().attr("lang"), Some("de"));
+
+    // The Lightning shell and the System Permissions rows are localized too; ids and the
+    // API-name titles stay as they are.
+    let shell_en = page(
+        &logged_in(&en, ACME, ADMIN),
+        &format!("https://{ACME_SETUP}/lightning/setup/PermSets/home"),
+    );
+    let shell_de = page(
+        &logged_in(&de, ACME, ADMIN),
+        &format!("https://{ACME_SETUP}/lightning/setup/PermSets/home"),
+    );
+    let nav = |doc: &scraper::Html| -> Vec<String> {
+        doc.select(&sel("nav a"))
+            .map(|a| a.text().collect::<String>())
+            .collect()
+    };
+    assert_eq!(nav(&shell_en)[0], "Setup Home");
+    assert_eq!(nav(&shell_de)[0], "Setup-Startseite");
+    assert_eq!(one(&shell_de, "html").value().attr("lang"), Some("de"));
+    let perms_de = page(
+        &logged_in(&de, ACME, ADMIN),
+        &format!("https://{ACME}/{ps}/e?s=SystemPermissions"),
+    );
+    let label = one(&perms_de, "input[title='PasswordNeverExpires']")
+        .value()
+        .attr("id")
+        .map(|id| format!("label[for='{id}']"))
+        .unwrap();
+    assert_eq!(
+        one(&perms_de, &label).text().collect::<String>(),
+        "Kennwort läuft nie ab"
+    );
 }
 
 #[test]
