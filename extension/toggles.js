@@ -168,6 +168,8 @@ globalThis.forcefieldToggles = (() => {
           this.page = page;
           this.columns = new Map(reply.columns.map((control) => [control.column.key, control]));
           this.stale = this.version !== version;
+          // The page changed while the core was planning: plan again for the page as it is now.
+          if (this.stale) this.schedule();
           this.draw();
           performance.measure('forcefield:draw', { start: drawAt, end: performance.now() });
         } finally {
@@ -177,10 +179,15 @@ globalThis.forcefieldToggles = (() => {
       return this.refreshing;
     }
 
+    /** Marks the plans stale after a change and refreshes them once changes pause. */
     refreshSoon() {
       this.stale = true;
       this.version += 1;
       this.markBusy();
+      this.schedule();
+    }
+
+    schedule() {
       clearTimeout(this.timer);
       this.timer = setTimeout(() => this.refresh().catch(() => {}), REFRESH_DELAY_MS);
     }
