@@ -62,10 +62,7 @@ async fn page_verdict<J: CookieJar, T, S: KeyValueStore>(
             org_id: None,
         };
     };
-    let enabled = settings::load(browser.store, &org_id)
-        .await
-        .map(|s| s.enabled)
-        .unwrap_or(true);
+    let enabled = org_enabled(browser.store, &org_id).await;
     Reply::PageVerdict {
         enhance: enabled,
         org_id: Some(org_id),
@@ -153,10 +150,7 @@ where
         (false, Some(DomainKind::DeveloperEdition)) => DomainKind::DeveloperEdition,
         (false, _) => DomainKind::Production,
     };
-    let enabled = settings::load(browser.store, &session.org_id)
-        .await
-        .map(|s| s.enabled)
-        .unwrap_or(true);
+    let enabled = org_enabled(browser.store, &session.org_id).await;
     Ok(OrgStatus::Connected {
         org_id: session.org_id.clone(),
         org_name: org.name,
@@ -196,6 +190,14 @@ where
         )
         .await;
     Ok(version)
+}
+
+/// Whether Forcefield is on for the org; on when storage can't be read, as by default.
+async fn org_enabled(store: &impl KeyValueStore, org: &OrgId) -> bool {
+    settings::load(store, org)
+        .await
+        .map(|s| s.enabled)
+        .unwrap_or(true)
 }
 
 fn version_key(org: &OrgId) -> String {
