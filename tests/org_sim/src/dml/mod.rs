@@ -141,16 +141,22 @@ pub fn create(
 }
 
 /// Finds a record of `object` (any type when `None`) by Id.
+/// The record a write names. Without an object (inside composite or collections) a bad Id is
+/// INVALID_CROSS_REFERENCE_KEY (facts §B.2); on `/sobjects/{Type}/{id}` it is NOT_FOUND.
 fn find(ctx: &Ctx<'_>, object: Option<&str>, id: &str) -> Result<Record, ApiErr> {
-    let rec = ctx
+    let found = ctx
         .org
         .store
         .get(id)
-        .cloned()
-        .ok_or_else(ApiErr::not_found)?;
-    match object {
-        Some(o) if !rec.object.eq_ignore_ascii_case(o) => Err(ApiErr::not_found()),
-        _ => Ok(rec),
+        .filter(|rec| object.is_none_or(|o| rec.object.eq_ignore_ascii_case(o)))
+        .cloned();
+    match (found, object) {
+        (Some(rec), _) => Ok(rec),
+        (None, None) => Err(ApiErr::new(
+            "INVALID_CROSS_REFERENCE_KEY",
+            "invalid cross reference id",
+        )),
+        (None, Some(_)) => Err(ApiErr::not_found()),
     }
 }
 
@@ -161,17 +167,7 @@ pub fn update(
     id: &str,
     body: &Map<String, Json>,
 ) -> Result<(), Vec<ApiErr>> {
-    let old = match find(ctx, object, id) {
-        Ok(r) => r,
-        Err(_) if object.is_none() => {
-            // facts §B.2: bad Id inside composite/collections → INVALID_CROSS_REFERENCE_KEY.
-            return Err(vec![ApiErr::new(
-                "INVALID_CROSS_REFERENCE_KEY",
-                "invalid cross reference id",
-            )]);
-        }
-        Err(e) => return Err(vec![e]),
-    };
+    let old = find(ctx, object, id).map_err(|e| vec![e])?;
     let def = object_def(ctx, &old.object).map_err(|e| vec![e])?;
     if !def.updateable {
         return Err(vec![ApiErr::new(
@@ -215,16 +211,7 @@ pub fn update(
 
 /// `DELETE /sobjects/{Type}/{id}`: moves the record (and cascade children) to the recycle bin.
 pub fn delete(ctx: &mut Ctx<'_>, object: Option<&str>, id: &str) -> Result<(), Vec<ApiErr>> {
-    let rec = match find(ctx, object, id) {
-        Ok(r) => r,
-        Err(_) if object.is_none() => {
-            return Err(vec![ApiErr::new(
-                "INVALID_CROSS_REFERENCE_KEY",
-                "invalid cross reference id",
-            )]);
-        }
-        Err(e) => return Err(vec![e]),
-    };
+    let rec = find(ctx, object, id).map_err(|e| vec![e])?;
     let def = object_def(ctx, &rec.object).map_err(|e| vec![e])?;
     if !def.deletable {
         return Err(vec![ApiErr::new(

@@ -15,29 +15,16 @@ use crate::dml::{self, Ctx};
 use crate::http::{self, esc, Req, Resp};
 use crate::ids;
 use crate::pages::frame::{self, PageCtx};
-use crate::pages::i18n;
+use crate::pages::{i18n, permsets};
 use crate::state::{Session, Shared};
 use crate::store::Record;
 
 /// The page path (facts §H.Q2, SFIR).
 pub const PATH: &str = "/udd/PermissionSet/assignPermissionSet.apexp";
 
-/// Permission sets the lists offer: not profile-owned, not a group's aggregate set, by label.
-fn assignable<'a>(c: &PageCtx<'a>) -> Vec<&'a Record> {
-    let mut v: Vec<&Record> = c
-        .org
-        .store
-        .records("PermissionSet")
-        .iter()
-        .filter(|p| !p.flag("IsOwnedByProfile") && p.text("Type") != Some("Group"))
-        .collect();
-    v.sort_by_key(|p| p.text("Label").unwrap_or_default().to_lowercase());
-    v
-}
-
 /// The user's assignments of assignable sets: permission set Id → assignment Id.
 fn current(c: &PageCtx<'_>, user: &str) -> Vec<(String, String)> {
-    let sets: BTreeSet<&str> = assignable(c).iter().map(|p| p.id.as_str()).collect();
+    let sets: BTreeSet<&str> = permsets::listed(c).iter().map(|p| p.id.as_str()).collect();
     c.org
         .store
         .records("PermissionSetAssignment")
@@ -65,7 +52,7 @@ fn options(sets: &[&Record]) -> String {
 
 /// The page for `user` with `enabled` (permission set Ids) in the right-hand list.
 fn render(c: &PageCtx<'_>, user: &Record, enabled: &BTreeSet<String>, errors: &[String]) -> String {
-    let sets = assignable(c);
+    let sets = permsets::listed(c);
     let (on, off): (Vec<&Record>, Vec<&Record>) =
         sets.into_iter().partition(|p| enabled.contains(&p.id));
     let name = user.text("Name").unwrap_or_default();
@@ -127,7 +114,7 @@ pub fn handle(
         return Some(http::redirect(&format!("https://{}{back}", req.host)));
     }
     // The posted enabled list, resolved to assignable sets (unknown values are ignored).
-    let offered: Vec<(String, String)> = assignable(&c)
+    let offered: Vec<(String, String)> = permsets::listed(&c)
         .iter()
         .map(|p| (p.id.clone(), p.text("Label").unwrap_or_default().to_owned()))
         .collect();

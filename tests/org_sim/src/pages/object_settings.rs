@@ -263,14 +263,7 @@ pub fn view(c: &PageCtx<'_>, cont: &Container<'_>, o: &ObjectDef) -> String {
                 )
             })
             .collect();
-        section_block(
-            c.t(i18n::OBJECT_PERMISSIONS),
-            &format!(
-                "<table class=\"list\" border=\"0\" cellspacing=\"0\" cellpadding=\"0\"><tr class=\"headerRow\"><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr>{trs}</table>",
-                esc(c.t(i18n::PERMISSION_NAME)),
-                esc(c.t(i18n::ENABLED))
-            ),
-        )
+        object_permissions_table(c, &trs)
     } else {
         String::new()
     };
@@ -375,14 +368,7 @@ pub fn edit(
                 )
             })
             .collect();
-        section_block(
-            c.t(i18n::OBJECT_PERMISSIONS),
-            &format!(
-                "<table class=\"list\" border=\"0\" cellspacing=\"0\" cellpadding=\"0\"><tr class=\"headerRow\"><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr>{trs}</table>",
-                esc(c.t(i18n::PERMISSION_NAME)),
-                esc(c.t(i18n::ENABLED))
-            ),
-        )
+        object_permissions_table(c, &trs)
     } else {
         String::new()
     };
@@ -426,6 +412,19 @@ pub fn edit(
         frame::BODY_EDIT,
         &content,
         &[SCRIPT],
+    )
+}
+
+/// The "Object Permissions" section: Permission Name | Enabled, one row per permission (the
+/// reference screenshot), with the view's images or the edit page's checkboxes as `trs`.
+fn object_permissions_table(c: &PageCtx<'_>, trs: &str) -> String {
+    section_block(
+        c.t(i18n::OBJECT_PERMISSIONS),
+        &format!(
+            "<table class=\"list\" border=\"0\" cellspacing=\"0\" cellpadding=\"0\"><tr class=\"headerRow\"><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr>{trs}</table>",
+            esc(c.t(i18n::PERMISSION_NAME)),
+            esc(c.t(i18n::ENABLED))
+        ),
     )
 }
 

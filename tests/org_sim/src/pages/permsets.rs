@@ -10,9 +10,9 @@ use crate::pages::i18n;
 use crate::pages::perm_model::{Container, Owner};
 use crate::store::Record;
 
-/// Custom permission sets as the list shows them: not profile-owned, not a group's aggregate
-/// set (facts §C.1 `IsOwnedByProfile`, `Type = 'Group'`), sorted by label.
-fn listed<'a>(c: &PageCtx<'a>) -> Vec<&'a Record> {
+/// Custom permission sets as the list and the assignment page show them: not profile-owned,
+/// not a group's aggregate set (facts §C.1 `IsOwnedByProfile`, `Type = 'Group'`), by label.
+pub fn listed<'a>(c: &PageCtx<'a>) -> Vec<&'a Record> {
     let mut v: Vec<&Record> = c
         .org
         .store

@@ -120,17 +120,15 @@ pub fn handle(
             let url_id = cont.url_id.clone();
             match save(shared, &mut st, org, session, &ps_id, &changes) {
                 Ok(()) => Some(redirect_to(&back)),
-                Err(errors) => {
-                    let o = st.orgs.get(org)?;
-                    let c = PageCtx {
-                        org: o,
-                        locale,
-                        in_frame,
-                    };
-                    let cont = perm_model::container(&o.store, &url_id)?;
-                    let obj = o.store.schema().object(&obj_name)?;
-                    Some(ok(flsedit::page(&c, &cont, obj, Some(&want), &errors)))
-                }
+                Err(errors) => rerender(
+                    &st,
+                    org,
+                    locale,
+                    in_frame,
+                    &url_id,
+                    &obj_name,
+                    |c, cont, obj| flsedit::page(c, cont, obj, Some(&want), &errors),
+                ),
             }
         }
         Page::Container { id, edit } => {
@@ -185,23 +183,44 @@ pub fn handle(
                     let obj_name = obj.name.clone();
                     match save(shared, &mut st, org, session, &ps_id, &changes) {
                         Ok(()) => Some(redirect_to(&view)),
-                        Err(errors) => {
-                            let o = st.orgs.get(org)?;
-                            let c = PageCtx {
-                                org: o,
-                                locale,
-                                in_frame,
-                            };
-                            let cont = perm_model::container(&o.store, &id)?;
-                            let obj = o.store.schema().object(&obj_name)?;
-                            Some(ok(os::edit(&c, &cont, obj, Some(&want), &errors)))
-                        }
+                        Err(errors) => rerender(
+                            &st,
+                            org,
+                            locale,
+                            in_frame,
+                            &id,
+                            &obj_name,
+                            |c, cont, obj| os::edit(c, cont, obj, Some(&want), &errors),
+                        ),
                     }
                 }
                 Some(_) => Some(ok(permsets::overview(&c, &cont))),
             }
         }
     }
+}
+
+/// After a rejected save (the store is unchanged), renders an object edit page again with the
+/// admin's posted boxes and Salesforce's errors. The save held the org mutably, so the page
+/// context is built anew here.
+fn rerender(
+    st: &crate::state::SimState,
+    org: usize,
+    locale: crate::pages::i18n::Locale,
+    in_frame: bool,
+    container_id: &str,
+    object: &str,
+    render: impl FnOnce(&PageCtx<'_>, &Container<'_>, &crate::schema::ObjectDef) -> String,
+) -> Option<Resp> {
+    let o = st.orgs.get(org)?;
+    let c = PageCtx {
+        org: o,
+        locale,
+        in_frame,
+    };
+    let cont = perm_model::container(&o.store, container_id)?;
+    let obj = o.store.schema().object(object)?;
+    Some(ok(render(&c, &cont, obj)))
 }
 
 fn save(
