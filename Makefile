@@ -28,13 +28,13 @@ test-e2e:
 demo: setup
 	scripts/build.sh
 	cargo build --quiet -p org-sim
-	scripts/demo.sh
+	scripts/in-loopback-netns.sh node tests/e2e/demo.mjs
 
 # Figures side by side with their baselines, as one Markdown table (never asserted in tests).
 bench: setup
 	scripts/build.sh
 	cargo build --quiet -p org-sim
-	scripts/bench.sh
+	scripts/in-loopback-netns.sh node tests/e2e/bench.mjs
 
 lint:
 	scripts/setup.sh build

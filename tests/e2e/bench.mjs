@@ -1,5 +1,5 @@
 // `make bench`: Forcefield's figures, each measured side by side with its baseline in the same
-// run, printed as one Markdown table. Runs inside the loopback-only namespace (scripts/bench.sh).
+// run, printed as one Markdown table. Runs inside the loopback-only namespace (scripts/in-loopback-netns.sh).
 import { readFile, stat } from 'node:fs/promises';
 import https from 'node:https';
 import path from 'node:path';
