@@ -8,6 +8,10 @@ globalThis.forcefieldToggles = (() => {
   const ONCLICK = /ProfileDependentCheckboxes\.handleClick\(([^,]+),\s+'([^,]+)',\s+'([^,]+)'\)/i;
   const LABEL_LIMIT = 120;
   const REFRESH_DELAY_MS = 120;
+  // Reading an 800-row page costs tens of milliseconds in a content script's world, so it runs
+  // after the page has loaded, in idle slices of about this long: the page and the admin's input
+  // never wait behind Forcefield. Each slice is a `forcefield:slice` User Timing measure.
+  const SLICE_MS = 3;
 
   const isOurs = (node) => Boolean(node.closest('[data-ff]'));
   // `className` is one property read; `classList` builds a token list object per element, which
@@ -33,13 +37,48 @@ globalThis.forcefieldToggles = (() => {
     return snapshot;
   }
 
+  const idle = () => new Promise((resolve) => {
+    if (globalThis.requestIdleCallback) requestIdleCallback(() => resolve(), { timeout: 100 });
+    else setTimeout(resolve, 0);
+  });
+
+  /** Splits a long read into slices of at most SLICE_MS, each waiting for an idle moment. */
+  class Slices {
+    static async begin() {
+      await idle();
+      return new Slices();
+    }
+
+    constructor() {
+      this.startedAt = performance.now();
+    }
+
+    /** Every few items: whether this slice has used its time. */
+    due() {
+      return performance.now() - this.startedAt >= SLICE_MS;
+    }
+
+    async pause() {
+      this.end();
+      await idle();
+      this.startedAt = performance.now();
+    }
+
+    end() {
+      performance.measure('forcefield:slice', { start: this.startedAt, end: performance.now() });
+    }
+  }
+
   /**
    * Every page checkbox, grouped by its innermost table, row and cell: one pass over the boxes,
    * so layout tables wrapping a large list cost nothing (a cell keeps its first box only).
    */
-  function checkboxesByTable() {
+  async function checkboxesByTable(slices) {
     const tables = new Map();
-    for (const box of document.querySelectorAll('input[type="checkbox"]')) {
+    const all = document.querySelectorAll('input[type="checkbox"]');
+    for (let index = 0; index < all.length; index++) {
+      if (index % 64 === 63 && slices.due()) await slices.pause();
+      const box = all[index];
       if (box.hasAttribute('data-ff')) continue;
       const cell = box.closest('td, th');
       const row = cell?.parentElement;
@@ -58,19 +97,20 @@ globalThis.forcefieldToggles = (() => {
    * Reads every table with a header row and a checkbox: the message for the core, and the
    * elements behind it (rows, and boxes by the id the core's plans use).
    */
-  function readPage() {
+  async function readPage(slices) {
     const message = [];
     const tables = new Map();
     const boxes = new Map();
     const allTables = [...document.querySelectorAll('table')];
     let handles = 0;
-    for (const [table, boxRows] of checkboxesByTable()) {
+    for (const [table, boxRows] of await checkboxesByTable(slices)) {
       const header = headerRowOf(table);
       if (!header) continue;
       const key = table.id || `table-${allTables.indexOf(table)}`;
       const rows = [];
       const rowMessages = [];
       for (const [rowIndex, row] of [...table.rows].entries()) {
+        if (rowIndex % 16 === 15 && slices.due()) await slices.pause();
         if (row === header || row.parentElement?.tagName === 'THEAD') continue;
         const rowBoxes = boxRows.get(row);
         let pageRowKey = null;
@@ -90,7 +130,8 @@ globalThis.forcefieldToggles = (() => {
           return { classes: classesOf(cell), checkbox: snapshot };
         });
         const rowKey = pageRowKey ?? (row.id || `${key}:${rowIndex}`);
-        rows.push({ key: rowKey, label, element: row, boxes: cellBoxes });
+        // Only Forcefield's filter hides rows, so `shown` mirrors it without a DOM read.
+        rows.push({ key: rowKey, label, element: row, boxes: cellBoxes, shown: true });
         rowMessages.push({ key: rowKey, label, cells });
       }
       const headerBoxes = boxRows.get(header);
@@ -158,20 +199,22 @@ globalThis.forcefieldToggles = (() => {
       this.refreshing ??= (async () => {
         try {
           const version = this.version;
-          const readAt = performance.now();
-          const page = readPage();
-          performance.measure('forcefield:snapshot', { start: readAt, end: performance.now() });
+          const slices = await Slices.begin();
+          const page = await readPage(slices);
+          slices.end();
           if (page.tables.size === 0) return;
           const reply = await this.ask({ type: 'planColumns', snapshot: page.snapshot, filter: this.filter });
           if (reply?.type !== 'columnPlans') return;
           const drawAt = performance.now();
           this.page = page;
+          this.showFiltered();
           this.columns = new Map(reply.columns.map((control) => [control.column.key, control]));
           this.stale = this.version !== version;
           // The page changed while the core was planning: plan again for the page as it is now.
           if (this.stale) this.schedule();
           this.draw();
-          performance.measure('forcefield:draw', { start: drawAt, end: performance.now() });
+          performance.measure('forcefield:slice', { start: drawAt, end: performance.now() });
+          performance.mark('forcefield:drawn');
         } finally {
           this.refreshing = null;
         }
@@ -254,10 +297,12 @@ globalThis.forcefieldToggles = (() => {
     columnBoxes(column) {
       const table = this.page.tables.get(column.tableKey);
       if (!table) return [];
-      return table.rows
-        .filter((row) => !row.element.hidden)
-        .map((row) => row.boxes[column.cellIndex])
-        .filter((box) => box && !box.disabled);
+      const boxes = [];
+      for (const row of table.rows) {
+        const box = row.shown ? row.boxes[column.cellIndex] : null;
+        if (box && !box.disabled) boxes.push(box);
+      }
+      return boxes;
     }
 
     /** `aria-busy` on every control while its plans are being recomputed. */
@@ -283,7 +328,7 @@ globalThis.forcefieldToggles = (() => {
       for (const [tableKey, bar] of this.bars) {
         const table = this.page.tables.get(tableKey);
         if (!table) continue;
-        const shown = table.rows.filter((row) => !row.element.hidden).length;
+        const shown = table.rows.filter((row) => row.shown).length;
         const read = [...this.columns.values()].find(({ column }) => column.tableKey === tableKey && column.kind.type === 'fieldRead');
         const readable = read ? this.columnBoxes(read.column).filter((box) => box.checked).length : null;
         bar.querySelector('[data-ff="filter-count"]').textContent = readable === null
@@ -324,15 +369,26 @@ globalThis.forcefieldToggles = (() => {
       this.refreshSoon();
     }
 
+    /** A fresh read of a filtered page keeps the filter's rows shown, and only them. */
+    showFiltered() {
+      const table = this.filter && this.page.tables.get(this.filter.tableKey);
+      if (!table) return;
+      const visible = new Set(this.filter.visibleRowKeys);
+      for (const row of table.rows) row.shown = visible.has(row.key);
+    }
+
     applyFilter(tableKey, query, customOnly = false) {
       const table = this.page?.tables.get(tableKey);
       if (!table) return;
       const needle = query.trim().toLocaleLowerCase();
       const shows = (row) => (!needle || row.label.toLocaleLowerCase().includes(needle) || row.key.toLocaleLowerCase().includes(needle))
         && (!customOnly || row.key.endsWith('__c'));
-      for (const row of table.rows) row.element.hidden = !shows(row);
+      for (const row of table.rows) {
+        row.shown = shows(row);
+        row.element.hidden = !row.shown;
+      }
       this.filter = needle || customOnly
-        ? { tableKey, visibleRowKeys: table.rows.filter((row) => !row.element.hidden).map((row) => row.key) }
+        ? { tableKey, visibleRowKeys: table.rows.filter((row) => row.shown).map((row) => row.key) }
         : null;
       this.paint();
       this.refreshSoon();

@@ -57,24 +57,35 @@ try {
       `${roundTrips * LATENCY_MS + 150}`]);
   }
 
-  // The content script's own main-thread time on page load.
-  const scriptTime = async (url, framePart, names) => {
-    const times = [];
+  // The content script's own main-thread time: what it does while the page loads (`detect`,
+  // `apply`), and the reading and drawing it defers to idle slices afterwards.
+  const AT_LOAD = ['detect', 'apply'];
+  const mainThreadTimes = (atLoad) => {
+    const total = atLoad
+      .reduce((sum, n) => sum + (performance.getEntriesByName(`forcefield:${n}`)[0]?.duration ?? 0), 0);
+    const slices = performance.getEntriesByName('forcefield:slice').map((entry) => entry.duration);
+    return { atLoad: total, deferred: slices.reduce((a, b) => a + b, 0), longest: Math.max(0, ...slices) };
+  };
+  const medians = (samples) => Object.fromEntries(Object.keys(samples[0]).map((key) => [key, median(samples.map((s) => s[key]))]));
+  const scriptTime = async (url, framePart, names, drawn) => {
+    const samples = [];
     for (let run = 0; run < RUNS; run++) {
       await page.goto(url);
       const frame = await frameWithUrl(page, framePart);
-      await frame.waitForFunction((wanted) =>
-        wanted.every((n) => performance.getEntriesByName(`forcefield:${n}`).length), names);
-      times.push(await frame.evaluate((wanted) => wanted
-        .reduce((sum, n) => sum + performance.getEntriesByName(`forcefield:${n}`)[0].duration, 0), names));
+      await frame.waitForFunction(([wanted, waitForDraw]) =>
+        wanted.every((n) => performance.getEntriesByName(`forcefield:${n}`).length)
+        && (!waitForDraw || performance.getEntriesByName('forcefield:drawn').length), [names, drawn]);
+      samples.push(await frame.evaluate(mainThreadTimes, names));
     }
-    return median(times);
+    return medians(samples);
   };
-  const enhanced = await scriptTime(`https://${ACME.setup}/lightning/setup/ManageUsers/home`, '/005?',
-    ['detect', 'apply', 'snapshot', 'draw']);
-  rows.push(['content script main-thread time at load, Users list (ms)', ms(enhanced), '—', '—', '< 5']);
-  const inert = await scriptTime(`https://${ACME.api}/`, `https://${ACME.api}/`, ['inert']);
-  rows.push(['content script main-thread time, Salesforce page it leaves alone (ms)', ms(inert), '—', '—', '≈ 0']);
+  const deferredRow = (what, { deferred, longest }) => [`content script work deferred to idle slices after load, ${what}: total / longest slice (ms)`,
+    `${ms(deferred)} / ${ms(longest)}`, '—', '—', 'longest < 5'];
+  const users = await scriptTime(`https://${ACME.setup}/lightning/setup/ManageUsers/home`, '/005?', AT_LOAD, true);
+  rows.push(['content script main-thread time at load, Users list (ms)', ms(users.atLoad), '—', '—', '< 5']);
+  rows.push(deferredRow('Users list', users));
+  const inert = await scriptTime(`https://${ACME.api}/`, `https://${ACME.api}/`, ['inert'], false);
+  rows.push(['content script main-thread time, Salesforce page it leaves alone (ms)', ms(inert.atLoad + inert.deferred), '—', '—', '≈ 0']);
 
   // Bulk toggles on the 800-field object: Forcefield's control against a loop that clicks every
   // box (what admins' bookmarklets do), on the same freshly loaded page.
@@ -96,8 +107,7 @@ try {
   let rowsOnPage = 0;
   for (let run = 0; run < RUNS; run++) {
     let frame = await loadWide();
-    loadTimes.push(await frame.evaluate(() => ['detect', 'apply', 'snapshot', 'draw']
-      .reduce((sum, name) => sum + (performance.getEntriesByName(`forcefield:${name}`)[0]?.duration ?? 0), 0)));
+    loadTimes.push(await frame.evaluate(mainThreadTimes, AT_LOAD));
     toggleTimes.push(await frame.evaluate((read) => {
       const control = document.querySelector('th:has([id*="fls_readheader"]) > [data-ff="column-toggle"]');
       const started = performance.now();
@@ -121,8 +131,10 @@ try {
   const clickLoop = median(clickLoopTimes);
   rows.push([`bulk toggle: Read for all ${rowsOnPage} fields, click to all boxes set (ms)`, ms(toggle),
     `${ms(clickLoop)} (a loop that clicks every box)`, (toggle / clickLoop).toFixed(2), '≤ 4 ms and ≤ 0.25']);
-  rows.push([`content script main-thread time at load, ${rowsOnPage}-field permission page (ms)`, ms(median(loadTimes)),
+  const wideLoad = medians(loadTimes);
+  rows.push([`content script main-thread time at load, ${rowsOnPage}-field permission page (ms)`, ms(wideLoad.atLoad),
     '—', '—', '< 5']);
+  rows.push(deferredRow(`${rowsOnPage}-field permission page`, wideLoad));
 
   // What the browser downloads and compiles.
   const shipped = await readFile(path.join(repoRoot, 'pkg/forcefield_bg.wasm'));
