@@ -36,17 +36,27 @@ fn identity() -> Vec<ObjectDef> {
             .field("Status", T::Picklist)
             .field("TotalLicenses", T::Int)
             .field("UsedLicenses", T::Int),
-        ObjectDef::new("Profile", prefix::PROFILE)
-            .setup()
-            .query_only()
-            .field("Name", T::String)
-            .field("Description", T::TextArea)
-            .reference("UserLicenseId", "UserLicense", "UserLicense")
-            .audit(),
+        profile(),
         // User: created, updated, deactivated, never deleted (brief); FieldPermissions can name
         // User fields but ObjectPermissions cannot (facts §H.Q3).
         user(),
     ]
+}
+
+/// Profile, with one `Permissions<Name>` boolean per system permission (Object Reference
+/// "Profile": "One field for each permission"). Their values are the profile-owned permission
+/// set's (facts §C.1: every profile has one), read through at query time (`soql::eval`).
+fn profile() -> ObjectDef {
+    let mut o = ObjectDef::new("Profile", prefix::PROFILE)
+        .setup()
+        .query_only()
+        .field("Name", T::String)
+        .field("Description", T::TextArea)
+        .reference("UserLicenseId", "UserLicense", "UserLicense");
+    for (name, label) in perms::SYSTEM_PERMISSIONS {
+        o = o.with(FieldDef::new(&format!("Permissions{name}"), T::Boolean).label(label));
+    }
+    o.audit()
 }
 
 fn user() -> ObjectDef {
