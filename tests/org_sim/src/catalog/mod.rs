@@ -2,6 +2,7 @@
 //! objects, the sales objects, custom objects, permission objects) with describe properties.
 
 pub mod custom;
+pub mod files;
 pub mod perms;
 pub mod sales;
 
@@ -14,6 +15,7 @@ pub fn schema() -> Schema {
     objects.extend(sales::objects());
     objects.extend(custom::objects());
     objects.extend(perms::objects());
+    objects.extend(files::objects());
     perms::finish(Schema::new(objects))
 }
 
@@ -94,6 +96,17 @@ fn user() -> ObjectDef {
         .with(FieldDef::new("EmailEncodingKey", T::Picklist).default("UTF-8"))
         .with(FieldDef::new("LanguageLocaleKey", T::Picklist).default("en_US"))
         .with(FieldDef::new("LastLoginDate", T::DateTime).read_only())
+        // Set by the Connect API's user photo resource (`rest::photo`).
+        .with(
+            FieldDef::new("SmallPhotoUrl", T::Url)
+                .read_only()
+                .not_permissionable(),
+        )
+        .with(
+            FieldDef::new("FullPhotoUrl", T::Url)
+                .read_only()
+                .not_permissionable(),
+        )
         .audit()
         .child(
             "PermissionSetAssignments",
