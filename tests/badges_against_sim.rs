@@ -370,3 +370,54 @@ fn icons_are_kept_per_org_and_user_and_come_back_with_the_badge() {
         .unwrap();
     assert_eq!(kept.as_object().unwrap().len(), 1);
 }
+
+#[test]
+fn use_as_profile_photo_uploads_a_file_and_sets_the_photo() {
+    let world = World::start(SimConfig::default());
+    let users = users(&world);
+    let tableau = users["int-tableau@acme.example"].clone();
+    // A 1×1 PNG.
+    let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+    let before = world.api_calls();
+    let reply = world.ask(
+        Request::SetProfilePhoto {
+            user_id: tableau.clone(),
+            png_base64: png.into(),
+        },
+        Some(USERS_FRAME),
+    );
+    let Reply::ProfilePhotoSet { photo_url, .. } = reply else {
+        panic!("unexpected reply {reply:?}");
+    };
+    let photo_url = photo_url.unwrap();
+    assert!(photo_url.contains("/profilephoto/729"), "{photo_url}");
+    let log = world.sim.request_log();
+    let writes: Vec<_> = log[before..]
+        .iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| r.path.clone())
+        .collect();
+    assert_eq!(writes.len(), 2, "{writes:?}");
+    assert!(writes[0].ends_with("/sobjects/ContentVersion"));
+    assert!(writes[1].contains(&format!("/connect/user-profiles/{}", &tableau)));
+    let dump = world.sim.state_dump("acme");
+    let user = dump["User"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["Username"] == "int-tableau@acme.example")
+        .unwrap();
+    assert_eq!(user["SmallPhotoUrl"], serde_json::json!(photo_url));
+
+    // Not a PNG: refused before any call.
+    let calls = world.api_calls();
+    let reply = world.ask(
+        Request::SetProfilePhoto {
+            user_id: tableau,
+            png_base64: "R0lGODlhAQABAAAAACw=".into(),
+        },
+        Some(USERS_FRAME),
+    );
+    assert!(matches!(reply, Reply::Failed { .. }), "{reply:?}");
+    assert_eq!(world.api_calls(), calls);
+}

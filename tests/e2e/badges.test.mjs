@@ -9,6 +9,8 @@ import { artifactsDir, launchChromium, loadedClassicFrame } from './lib/chromium
 import { ACME, loginUrl, startSim } from './lib/sim.mjs';
 
 const PAGE_SIZE = 10;
+// An 8×8 opaque red PNG.
+const RED_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAYAAADED76LAAAAEklEQVR4nGP4z8DwHx9mGBkKAMLXf4EvceABAAAAAElFTkSuQmCC';
 const INTEGRATION = {
   'int-netsuite@acme.example': 0,
   'int-marketo@acme.example': 1,
@@ -217,6 +219,14 @@ describe('Chromium: integration-user badges', () => {
 
     frame = await open();
     assert.equal(await frame.locator('[data-ff="badge"] [data-ff="badge-icon"]').textContent(), '📊', 'kept in extension storage');
+
+    // A picture: cropped, shrunk and painted from its pixels (no URL for the page's CSP to block).
+    await frame.locator('[data-ff="badge"]').click();
+    await frame.locator('[data-ff="badge-picture"]').setInputFiles({ name: 'red.png', mimeType: 'image/png', buffer: Buffer.from(RED_PNG, 'base64') });
+    const canvas = frame.locator('[data-ff="badge"] canvas[data-ff="badge-icon"]');
+    await canvas.waitFor();
+    const pixel = await canvas.evaluate((c) => [...c.getContext('2d').getImageData(8, 8, 1, 1).data]);
+    assert.deepEqual(pixel, [255, 0, 0, 255]);
   });
 
   test('"Use as profile photo" asks first, then sets the photo through the Connect API', async () => {
