@@ -41,7 +41,8 @@
       markEnhanced(surface, reply.orgId);
       measure('apply', appliedAt);
       if (surface === 'classicSetup') {
-        return globalThis.forcefieldToggles.start((request) => api.runtime.sendMessage(request));
+        const ask = (request) => api.runtime.sendMessage(request);
+        return Promise.all([globalThis.forcefieldToggles.start(ask), globalThis.forcefieldBadges.start(ask)]);
       }
     })
     .catch((error) => console.debug('Forcefield: inactive on this page:', error));

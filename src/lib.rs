@@ -10,6 +10,8 @@
 //! * [`columns`]: bulk column toggles: a page's table snapshot → its checkbox columns → the exact
 //!   checkbox changes of one toggle.
 //! * [`rules`]: Salesforce's permission dependency rules (object, field, profile FLS, the page's map).
+//! * [`users`]: integration-user badges: classification, setup-health warnings, the cache,
+//!   custom icons and the profile photo.
 //! * [`protocol`]: the one message protocol between content scripts, extension pages and the core.
 //! * [`settings`]: the admin's per-org switches.
 //! * [`service`]: the request handler that ties them together behind small browser traits.
@@ -21,6 +23,7 @@ pub mod rules;
 pub mod salesforce;
 pub mod service;
 pub mod settings;
+pub mod users;
 
 #[cfg(target_arch = "wasm32")]
 mod web;
