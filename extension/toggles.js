@@ -269,7 +269,13 @@ globalThis.forcefieldToggles = (() => {
     }
 
     drawBar(tableKey, table) {
-      if (this.bars.get(tableKey)?.isConnected || table.rows.length < 2) return;
+      const drawn = this.bars.get(tableKey);
+      if (drawn?.isConnected) {
+        // A table re-rendered in place keeps its one bar, filter text and all.
+        if (drawn.nextElementSibling !== table.element) table.element.before(drawn);
+        return;
+      }
+      if (table.rows.length < 2) return;
       // Field rows of permission pages carry `Object.Field` keys (facts §D.3 onclick), so API
       // names can be searched and custom fields picked out.
       const knowsApiNames = table.rows.some((row) => /^\w+\.\w+$/.test(row.key));
@@ -374,7 +380,11 @@ globalThis.forcefieldToggles = (() => {
       const table = this.filter && this.page.tables.get(this.filter.tableKey);
       if (!table) return;
       const visible = new Set(this.filter.visibleRowKeys);
-      for (const row of table.rows) row.shown = visible.has(row.key);
+      for (const row of table.rows) {
+        row.shown = visible.has(row.key);
+        // Rows the page rendered anew arrive unfiltered.
+        if (row.element.hidden === row.shown) row.element.hidden = !row.shown;
+      }
     }
 
     applyFilter(tableKey, query, customOnly = false) {

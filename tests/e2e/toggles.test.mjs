@@ -224,3 +224,64 @@ describe('Chromium: bulk column toggles', () => {
     assert.equal(perHeader, 1, 'no header cell has two controls');
   });
 });
+
+describe('Chromium: bulk column toggles on a table the page re-renders in place', () => {
+  let sim, browser, page, permissionSet;
+
+  before(async () => {
+    sim = await startSim();
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    await page.goto(loginUrl(ACME));
+    [permissionSet] = await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'Invoice_Viewer'");
+  });
+
+  after(async () => {
+    await browser?.context.close();
+    await sim?.stop();
+  });
+
+  // What an AJAX list does when it pages or re-sorts: fetch the server's markup again and swap
+  // the table in place, with no page load (as the sim's `--users-list-ajax` Users list does).
+  // The first render swaps just the field table, the second the whole layout table around it.
+  const rerender = (frame, selector) => frame.evaluate(async (part) => {
+    const html = await (await fetch(location.href, { credentials: 'same-origin' })).text();
+    const fresh = new DOMParser().parseFromString(html, 'text/html');
+    document.querySelector(part).replaceWith(document.importNode(fresh.querySelector(part), true));
+  }, selector);
+
+  test('after each in-place re-render the controls and the filter bar are back exactly once, and work', async () => {
+    const address = `/${permissionSet.Id.slice(0, 15)}/e?s=EntityPermissions&o=Account`;
+    await page.goto(`https://${ACME.setup}/lightning/setup/PermSets/page?address=${encodeURIComponent(address)}`);
+    const frame = await loadedClassicFrame(page, 'o=Account');
+    const readToggle = frame.locator('th:has([id*="fls_readheader"]) > [data-ff="column-toggle"]');
+    await readToggle.waitFor();
+    await settled(frame);
+    let original = await frame.locator(READ).first().elementHandle();
+    for (const [render, part] of [[1, 'table[id$=":fieldTable"]'], [2, 'table#bodyTable']]) {
+      await rerender(frame, part);
+      await frame.waitForFunction((old) => !old.isConnected, original);
+      original = await frame.locator(READ).first().elementHandle();
+      await readToggle.waitFor();
+      await settled(frame);
+      assert.equal(await readToggle.count(), 1, `render ${render}: one Read control`);
+      const bars = await frame.locator('[data-ff="column-filter"]').evaluateAll((all) =>
+        all.map((bar) => [bar.dataset.ffTable, bar.nextElementSibling?.id ?? '']));
+      assert.equal(new Set(bars.map(([table]) => table)).size, bars.length, `render ${render}: one filter bar per table`);
+      assert.ok(bars.some(([table, next]) => table === next && next.endsWith(':fieldTable')),
+        `render ${render}: the field table's bar sits right above it`);
+      const perHeader = await frame.locator('th').evaluateAll((cells) =>
+        Math.max(...cells.map((cell) => cell.querySelectorAll(':scope > [data-ff="column-toggle"]').length)));
+      assert.equal(perHeader, 1, `render ${render}: no header cell has two controls`);
+    }
+    // The control acts on the boxes of the table now on the page, not on the replaced ones.
+    const clearedByHand = frame.locator(`${READ}:not(:disabled):checked`).first();
+    if (await clearedByHand.count()) await clearedByHand.click();
+    await settled(frame);
+    await readToggle.click();
+    await settled(frame);
+    const states = await boxStates(frame, READ);
+    assert.ok(states.filter((box) => !box.disabled).every((box) => box.checked), 'every enabled Read box is checked');
+    assert.equal(await readToggle.isChecked(), true);
+  });
+});
