@@ -52,7 +52,11 @@ fn cache_key(org: &OrgId) -> String {
 
 /// The org's cache without entries older than [`CACHE_TTL_MS`] (or from the future).
 async fn load_cache(store: &impl KeyValueStore, org: &OrgId, now_ms: u64) -> BadgeCache {
-    let saved = store.get(Area::Session, &cache_key(org)).await.ok().flatten();
+    let saved = store
+        .get(Area::Session, &cache_key(org))
+        .await
+        .ok()
+        .flatten();
     let Some(Value::Object(mut entries)) = saved else {
         return BadgeCache::default();
     };

@@ -168,7 +168,9 @@ pub async fn save(
         Some(icon) => icons.insert(user.as_str().to_owned(), icon.to_json()),
         None => icons.remove(user.as_str()),
     };
-    store.set(Area::Local, &key(org), Value::Object(icons)).await
+    store
+        .set(Area::Local, &key(org), Value::Object(icons))
+        .await
 }
 
 #[cfg(test)]

@@ -68,7 +68,10 @@ pub async fn set_profile_photo<T: Transport>(
         .await?;
     let created = field(&created, "id", "the uploaded file")?;
     if !created.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(ApiError::malformed("the uploaded file", "its Id is not an Id"));
+        return Err(ApiError::malformed(
+            "the uploaded file",
+            "its Id is not an Id",
+        ));
     }
     let version: serde_json::Value = client
         .get(

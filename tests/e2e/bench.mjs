@@ -147,10 +147,12 @@ try {
     await page.goto(listPage);
     const frame = await loadedClassicFrame(page, `rowsperpage=${BADGE_USERS}`);
     await frame.waitForFunction(() => performance.getEntriesByName('forcefield:badges').length > 0, null, { timeout: 30000 });
+    // From the content script's start (Chrome runs it at document_idle, about the load event)
+    // to the badges drawn.
     const [shown, loaded, badges] = await frame.evaluate(() => {
       const drawn = performance.getEntriesByName('forcefield:badges')[0];
-      const navigation = performance.getEntriesByType('navigation')[0];
-      return [drawn.startTime + drawn.duration, navigation.domContentLoadedEventEnd,
+      const started = performance.getEntriesByName('forcefield:detect')[0];
+      return [drawn.startTime + drawn.duration, started.startTime,
         document.querySelectorAll('[data-ff="badge"]').length];
     });
     if (badges !== 6) throw new Error(`expected 6 badges, saw ${badges}`);
@@ -181,7 +183,7 @@ try {
   }
   for (const [label, runs, roundTrips] of [['first load', firstLoads, 2], ['cached revisit', revisits, 0]]) {
     const after = median(runs.map((r) => r.shown - r.loaded));
-    rows.push([`badges: list loaded to badges shown, ${label} (ms, ${LATENCY_MS} ms API latency, ${userIds.length} users)`,
+    rows.push([`badges: content script start to badges shown, ${label} (ms, ${LATENCY_MS} ms API latency, ${userIds.length} users)`,
       ms(after), `${ms(naiveBadges)} (one query per user, 6 in parallel)`, (after / naiveBadges).toFixed(2),
       `${roundTrips} round trip${roundTrips === 1 ? '' : 's'} (${roundTrips * LATENCY_MS} ms) + 100`]);
   }
