@@ -4,8 +4,8 @@
 use crate::columns::{self, ColumnAction, PageSnapshot, RowFilter, ToggleRequest};
 use crate::protocol::{BadgeProblem, ColumnControl, OrgStatus, Reply, Request};
 use crate::salesforce::{
-    discover_version, find_session, org_of_page, ApiError, ApiVersion, Client, CookieJar,
-    DomainKind, OrgId, Session, Transport,
+    discover_version, find_session, org_of_page, ApiError, ApiErrorKind, ApiVersion, Client,
+    CookieJar, DomainKind, OrgId, Session, Transport,
 };
 use crate::settings::{self, Area, KeyValueStore, OrgSettings};
 use crate::users::{self, UserId};
@@ -85,14 +85,26 @@ where
             let session = find_session(browser.cookies, url)
                 .await
                 .map_err(|e| (None, e.to_string()))?;
-            let version = api_version(browser, &session)
-                .await
-                .map_err(badge_failure)?;
-            let client = Client::new(browser.transport, &session, version);
-            lookup
-                .fetch(&client, browser.store)
-                .await
-                .map_err(badge_failure)
+            // Every field of the badge query exists in the oldest version Forcefield supports,
+            // which every org it supports offers: when the org's version isn't known yet, ask at
+            // that one instead of spending a round trip on discovery first. Only if the org no
+            // longer serves it (a retired version answers 404) is the version discovered.
+            let known = cached_api_version(browser.store, &session.org_id).await;
+            let first = known.unwrap_or(crate::salesforce::version::SUPPORTED_MIN);
+            let client = Client::new(browser.transport, &session, first);
+            match lookup.fetch(&client, browser.store).await {
+                Err(e) if known.is_none() && e.kind == ApiErrorKind::NotFound => {
+                    let version = api_version(browser, &session)
+                        .await
+                        .map_err(badge_failure)?;
+                    let client = Client::new(browser.transport, &session, version);
+                    lookup
+                        .fetch(&client, browser.store)
+                        .await
+                        .map_err(badge_failure)
+                }
+                other => other.map_err(badge_failure),
+            }
         };
         if let Err((kind, message)) = fetched.await {
             return problem(kind, message);
@@ -104,9 +116,9 @@ where
     }
 }
 
-fn badge_failure(e: ApiError) -> (Option<crate::salesforce::ApiErrorKind>, String) {
+fn badge_failure(e: ApiError) -> (Option<ApiErrorKind>, String) {
     let message = match e.kind {
-        crate::salesforce::ApiErrorKind::SessionExpired => "Your Salesforce session has expired, so Forcefield can't mark integration users on this page. Log in again, then reload the page.".to_owned(),
+        ApiErrorKind::SessionExpired => "Your Salesforce session has expired, so Forcefield can't mark integration users on this page. Log in again, then reload the page.".to_owned(),
         _ => format!("Forcefield could not mark integration users on this page: {e}"),
     };
     (Some(e.kind), message)
@@ -327,11 +339,10 @@ where
     T: Transport,
     S: KeyValueStore,
 {
-    let key = version_key(&session.org_id);
-    let cached = browser.store.get(Area::Session, &key).await.ok().flatten();
-    if let Some(version) = cached.and_then(|v| serde_json::from_value::<ApiVersion>(v).ok()) {
+    if let Some(version) = cached_api_version(browser.store, &session.org_id).await {
         return Ok(version);
     }
+    let key = version_key(&session.org_id);
     let version = discover_version(browser.transport, session).await?;
     // A failed cache write only costs one more discovery call later.
     let _ = browser
@@ -343,6 +354,16 @@ where
         )
         .await;
     Ok(version)
+}
+
+/// The org's API version if it was discovered in this browser session.
+async fn cached_api_version(store: &impl KeyValueStore, org: &OrgId) -> Option<ApiVersion> {
+    let cached = store
+        .get(Area::Session, &version_key(org))
+        .await
+        .ok()
+        .flatten();
+    cached.and_then(|v| serde_json::from_value::<ApiVersion>(v).ok())
 }
 
 /// Whether Forcefield is on for the org; on when storage can't be read, as by default.
