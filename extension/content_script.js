@@ -41,7 +41,9 @@
       markEnhanced(surface, reply.orgId);
       measure('apply', appliedAt);
       if (surface === 'classicSetup') {
-        return globalThis.forcefieldToggles.start((request) => api.runtime.sendMessage(request));
+        const send = (request) => api.runtime.sendMessage(request);
+        globalThis.forcefieldGenerateEntry.start(send);
+        return globalThis.forcefieldToggles.start(send);
       }
     })
     .catch((error) => console.debug('Forcefield: inactive on this page:', error));
