@@ -4,7 +4,7 @@
 // the core plans, checks and applies. `startApply` then `continueApply` in a loop drive the apply.
 import init, { handle } from '../pkg/forcefield.js';
 import { targetTab } from '../browser.js';
-import { ACCESS_LEVELS, applyAccessChange, deriveApiName, fromSpec, integrationLabel, toSpec, apiNameProblem } from './spec.js';
+import { ACCESS_LEVELS, applyAccessChange, fromSpec, toSpec } from './spec.js';
 
 const KIND_LABELS = { production: 'Production', sandbox: 'Sandbox', scratch: 'Scratch org', developerEdition: 'Developer Edition' };
 const OBJECTS_SHOWN = 150;
@@ -63,7 +63,9 @@ function slot(role) {
 /** Everything the page knows; `spec.js` turns it into the core's PermissionSetSpec and back. */
 const state = {
   integrationName: '',
+  label: '',
   apiName: '',
+  nameProblems: [],
   apiNameEdited: false,
   description: '',
   license: 'none',
@@ -189,8 +191,9 @@ function createUserForm(container) {
     const fresh = await core({ type: 'generatorContext', orgUrl, userId: reply.userId });
     if (fresh.type === 'generatorContext' && fresh.user) {
       context.user = fresh.user;
-      if (!state.integrationName) setIntegrationName(fresh.user.name);
+      if (!state.integrationName) await setIntegrationName(fresh.user.name);
       renderUser(container);
+      renderIdentity(sections.identity);
       changed();
     } else {
       result.replaceChildren(alert('success', 'user-created', `Created ${reply.username}.`));
@@ -280,38 +283,49 @@ async function adopt(reply, message, rerenderAll) {
 
 // ---------------------------------------------------------------- name, label, target
 
-function setIntegrationName(name) {
+let namesAsked = 0;
+
+/** Label "Integration – <name>" and the API name, derived and checked by the core (facts §C.1). */
+async function setIntegrationName(name) {
   state.integrationName = name;
-  if (!state.apiNameEdited) state.apiName = deriveApiName(name);
+  const asked = ++namesAsked;
+  const reply = await core({ type: 'deriveNames', integrationName: name });
+  if (asked !== namesAsked || reply.type !== 'names') return;
+  state.label = reply.label;
+  if (!state.apiNameEdited) {
+    state.apiName = reply.name;
+    state.nameProblems = reply.problems;
+  }
 }
 
 function renderIdentity(container) {
   const name = textInput('Integration name', { 'data-ff': 'generator-name', '.value': state.integrationName, required: true, autocomplete: 'off' });
-  const label = h('output', { 'data-ff': 'ps-label' }, integrationLabel(state.integrationName));
+  const label = h('output', { 'data-ff': 'ps-label' }, state.label);
   const apiName = textInput('API name', { 'data-ff': 'ps-api-name', '.value': state.apiName, autocomplete: 'off', maxlength: 80 },
     'Letters, digits and single underscores; starts with a letter, does not end with an underscore.');
   const problem = h('div', { class: 'slds-form-element__help ff-error', 'data-ff': 'api-name-error', 'aria-live': 'polite' });
   const nameInput = name.querySelector('input');
   const apiInput = apiName.querySelector('input');
-  const check = () => {
-    const issue = apiNameProblem(state.apiName);
-    problem.textContent = issue ?? '';
-    apiInput.setAttribute('aria-invalid', issue ? 'true' : 'false');
+  const showProblems = () => {
+    const problems = state.apiNameEdited ? [] : state.nameProblems;
+    problem.textContent = problems.join(' ');
+    apiInput.setAttribute('aria-invalid', problems.length ? 'true' : 'false');
   };
-  nameInput.addEventListener('input', () => {
-    setIntegrationName(nameInput.value);
-    label.textContent = integrationLabel(state.integrationName);
-    apiInput.value = state.apiName;
-    check();
+  nameInput.addEventListener('input', async () => {
     changed();
+    await setIntegrationName(nameInput.value);
+    label.textContent = state.label;
+    apiInput.value = state.apiName;
+    showProblems();
   });
+  // An API name typed by hand is checked by the core when it plans (a blocker names the rule).
   apiInput.addEventListener('input', () => {
     state.apiName = apiInput.value;
     state.apiNameEdited = apiInput.value !== '';
-    check();
+    showProblems();
     changed();
   });
-  check();
+  showProblems();
   const description = h('textarea', { class: 'slds-textarea', id: nextId('desc'), 'data-ff': 'ps-description', maxlength: 255, '.value': state.description });
   description.addEventListener('input', () => { state.description = description.value; changed(); });
 
@@ -620,8 +634,8 @@ function planView(plan) {
   const org = context.org;
   const kind = org.isProduction ? 'production' : org.kind;
   const ps = plan.permissionSet;
-  const psText = ps.action === 'create' ? `Create permission set ${state.apiName}`
-    : ps.action === 'update' ? `Update permission set ${state.apiName}` : `Permission set ${state.apiName}: ${ps.action}`;
+  const verb = { create: 'Create', update: 'Update', delete: 'Delete', unchanged: 'Keep unchanged' }[ps.action] ?? ps.action;
+  const psText = `${verb} permission set ${ps.label} (${ps.name})`;
   const nodes = [
     h('p', { 'data-ff': 'plan-org' }, 'On ', h('strong', {}, org.orgName), ` (${org.myDomain?.name ?? org.apiHost}, ${KIND_LABELS[kind] ?? kind})`),
     h('ol', { class: 'ff-steps', 'data-ff': 'plan-steps' },
@@ -631,11 +645,16 @@ function planView(plan) {
     ...plan.warnings.map((w) => alert('warning', 'plan-warning', w)),
     ...plan.blockers.map((b) => alert('error', 'plan-blocker', b)),
   ];
+  if (plan.excludedFields?.length) {
+    nodes.push(h('details', { class: 'ff-details', 'data-ff': 'plan-excluded' },
+      h('summary', {}, `${plan.excludedFields.length} chosen fields are left out`),
+      h('ul', {}, plan.excludedFields.map((f) => h('li', {}, h('code', {}, f.field), ` — ${f.reason}`)))));
+  }
   if (plan.licenseChange) {
     const fresh = h('button', { type: 'button', class: 'slds-button slds-button_neutral', 'data-ff': 'new-permission-set-instead' }, 'Create a new permission set instead');
     fresh.addEventListener('click', () => {
       state.targetPermissionSetId = null;
-      state.apiName = `${state.apiName.slice(0, 76)}_v2`;
+      state.apiName = `${state.apiName.replace(/_v\d+$/, '').slice(0, 77)}_v2`;
       state.apiNameEdited = true;
       rerender();
       preview();
@@ -673,10 +692,11 @@ const STATUS_TEXT = {
   rolledBack: 'Failed; every change was undone.',
   cleanupNeeded: 'Failed, and the undo could not finish. These records remain:',
 };
-const STATE_TEXT = { pending: 'Waiting', running: 'Running', done: 'Done', failed: 'Failed', undone: 'Undone', skipped: 'Skipped' };
+const STATE_TEXT = { pending: 'Waiting', running: 'Running', done: 'Done', failed: 'Failed', undone: 'Undone' };
 
 function progressView(apply, into) {
   const nodes = [h('p', { 'data-ff': 'apply-status', 'data-status': apply.status, class: `ff-status ff-status-${apply.status}` }, STATUS_TEXT[apply.status] ?? apply.status)];
+  if (apply.message) nodes.push(alert(apply.status === 'done' ? 'success' : 'error', 'apply-message', apply.message));
   nodes.push(h('ol', { class: 'ff-steps' }, apply.steps.map((step) => h('li', { 'data-ff': 'progress-step', 'data-state': step.state, 'data-step': step.id },
     h('span', { class: 'ff-step-state' }, STATE_TEXT[step.state] ?? step.state), ' ', step.description,
     step.total ? h('span', { class: 'ff-muted', 'data-ff': 'progress-count' }, ` ${step.done} of ${step.total}`) : null,
@@ -769,7 +789,7 @@ async function start() {
   context = reply;
   renderOrg(context.org);
   renderUser(sections.user);
-  if (context.user) setIntegrationName(context.user.name);
+  if (context.user) await setIntegrationName(context.user.name);
   renderStart(sections.start, rerender);
   previewButton.addEventListener('click', preview);
   applyButton.addEventListener('click', apply);

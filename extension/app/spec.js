@@ -1,6 +1,6 @@
-// The generator page's choices ↔ the core's PermissionSetSpec (src/protocol.rs), and the two
-// instant checks the page shows while the admin types. The core checks everything again when it
-// plans (blockers), so these only keep the form honest between previews.
+// The generator page's choices ↔ the core's PermissionSetSpec (src/model.rs), and the object
+// access dependencies the page applies as the admin clicks. The core checks the whole spec
+// again when it plans (blockers), so these only keep the form consistent between previews.
 
 /** Object access levels in Setup's order (facts §C.2). */
 export const ACCESS_LEVELS = [
@@ -21,58 +21,34 @@ export function applyAccessChange(access, key, on) {
   return next;
 }
 
-export function integrationLabel(name) {
-  return `Integration – ${name.trim()}`;
-}
+/** The label the core derives is "Integration – <name>" (src/generator/names.rs). */
+const LABEL_PREFIX = 'Integration – ';
 
-/**
- * An API name from the integration's name, within Salesforce's Name rules (facts §C.1): letters,
- * digits and underscores; starts with a letter; no `__`; no trailing `_`; at most 80 characters.
- */
-export function deriveApiName(name) {
-  const ascii = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-  const words = ascii.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
-  const full = `Integration_${words}`.replace(/_+$/, '');
-  return full.slice(0, 80).replace(/_+$/, '');
-}
-
-/** Why `apiName` breaks Salesforce's Name rules (facts §C.1), or null. */
-export function apiNameProblem(apiName) {
-  if (!apiName) return 'Enter an API name.';
-  if (apiName.length > 80) return 'The API name can be at most 80 characters.';
-  if (!/^[A-Za-z]/.test(apiName)) return 'The API name must begin with a letter.';
-  if (/[^A-Za-z0-9_]/.test(apiName)) return 'The API name can contain only letters, digits and underscores.';
-  if (apiName.includes('__')) return 'The API name cannot contain two consecutive underscores.';
-  if (apiName.endsWith('_')) return 'The API name cannot end with an underscore.';
-  return null;
-}
-
-const LICENSE_IN_SPEC = { none: 'none', integration: 'salesforceApiIntegration' };
+const LICENSE_IN_SPEC = { none: 'none', integration: 'integrationPsl' };
 
 /**
  * The core's spec from the page's state; `fieldsByObject` holds each chosen object's described
  * fields, so the "all" modes become explicit field permissions.
  */
 export function toSpec(state, fieldsByObject) {
-  const objects = [];
-  const fields = [];
+  const objects = {};
+  const fields = {};
   for (const [sobject, chosen] of state.objects) {
-    objects.push({ sobject, ...chosen.access });
+    objects[sobject] = { ...chosen.access };
     const described = fieldsByObject.get(sobject) ?? [];
     if (chosen.fieldMode === 'pick') {
-      for (const [name, access] of chosen.picked) fields.push({ field: `${sobject}.${name}`, access });
+      for (const [name, access] of chosen.picked) fields[`${sobject}.${name}`] = access;
     } else {
       for (const f of described) {
         if (f.grant === 'none') continue;
-        const access = chosen.fieldMode === 'all' && f.grant === 'readEdit' ? 'readEdit' : 'read';
-        fields.push({ field: `${sobject}.${f.name}`, access });
+        fields[`${sobject}.${f.name}`] = chosen.fieldMode === 'all' && f.grant === 'readEdit' ? 'readEdit' : 'read';
       }
     }
   }
   return {
     name: state.apiName,
-    label: integrationLabel(state.integrationName),
-    description: state.description || null,
+    label: state.label,
+    description: state.description,
     license: LICENSE_IN_SPEC[state.license],
     objects,
     fields,
@@ -83,29 +59,31 @@ export function toSpec(state, fieldsByObject) {
 /** The page's state from a spec (template, copied access, imported XML); null = blank. */
 export function fromSpec(spec) {
   const blank = {
-    integrationName: '', apiName: '', apiNameEdited: false, description: '', license: 'none',
+    integrationName: '', label: '', apiName: '', apiNameEdited: false, description: '', license: 'none',
     objects: new Map(), systemPermissions: new Set(),
   };
   if (!spec) return blank;
   const label = spec.label ?? '';
-  const integrationName = label.startsWith('Integration – ') ? label.slice('Integration – '.length) : label;
+  const integrationName = label.startsWith(LABEL_PREFIX) ? label.slice(LABEL_PREFIX.length) : label;
   const objects = new Map();
-  for (const o of spec.objects ?? []) {
-    const access = Object.fromEntries(ACCESS_LEVELS.map(([key]) => [key, Boolean(o[key])]));
-    objects.set(o.sobject, { access, fieldMode: 'pick', picked: new Map() });
+  for (const [sobject, granted] of Object.entries(spec.objects ?? {})) {
+    const access = Object.fromEntries(ACCESS_LEVELS.map(([key]) => [key, Boolean(granted[key])]));
+    objects.set(sobject, { access, fieldMode: 'pick', picked: new Map() });
   }
-  for (const f of spec.fields ?? []) {
-    const dot = f.field.indexOf('.');
-    const sobject = f.field.slice(0, dot);
+  for (const [field, access] of Object.entries(spec.fields ?? {})) {
+    const dot = field.indexOf('.');
+    if (dot < 1) continue;
+    const sobject = field.slice(0, dot);
     if (!objects.has(sobject)) {
       objects.set(sobject, { access: Object.fromEntries(ACCESS_LEVELS.map(([key]) => [key, false])), fieldMode: 'pick', picked: new Map() });
     }
-    objects.get(sobject).picked.set(f.field.slice(dot + 1), f.access);
+    objects.get(sobject).picked.set(field.slice(dot + 1), access);
   }
   const license = Object.entries(LICENSE_IN_SPEC).find(([, value]) => value === spec.license)?.[0] ?? 'none';
   return {
     ...blank,
     integrationName,
+    label,
     apiName: spec.name ?? '',
     apiNameEdited: Boolean(spec.name),
     description: spec.description ?? '',

@@ -1,0 +1,251 @@
+// End to end in Chromium: the permission set generator, from its entry points on Setup pages and
+// the popup to an applied, assigned permission set, checked through the org's API and on the
+// simulated org's own Setup pages; production confirmation; a failure with Salesforce's
+// message and the clean-up after it; Metadata API XML export read back by the import.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { artifactsDir, launchChromium, loadedClassicFrame, openPopup, tabIdFor } from './lib/chromium.mjs';
+import { ACME, UAT, loginUrl, startSim } from './lib/sim.mjs';
+
+/** The generator page the next click opens in a new tab, once it is usable. */
+async function nextGenerator(context, click) {
+  const [generator] = await Promise.all([context.waitForEvent('page'), click()]);
+  await generator.waitForURL(/\/app\/generator\.html/);
+  await generator.locator('body[data-ff-ready="true"]').waitFor();
+  return generator;
+}
+
+async function chooseObject(generator, object) {
+  await generator.locator('[data-ff="object-search"]').fill(object);
+  await generator.locator(`[data-ff="object-row"][data-object="${object}"] [data-ff="object-include"]`).check();
+  return generator.locator(`[data-ff="object-row"][data-object="${object}"]`);
+}
+
+async function pickField(row, field, { edit = false } = {}) {
+  await row.locator('[data-ff="field-mode-pick"]').check();
+  await row.locator('[data-ff="field-search"]').fill(field);
+  const fieldRow = row.locator(`[data-ff="field-row"][data-field="${field}"]`);
+  await fieldRow.locator('[data-ff="field-read"]').check();
+  if (edit) await fieldRow.locator('[data-ff="field-edit"]').check();
+}
+
+async function preview(generator) {
+  await generator.locator('[data-ff="preview"]').click();
+  const plan = generator.locator('[data-ff="plan-preview"]');
+  await plan.waitFor();
+  return plan;
+}
+
+/** Presses Apply and waits until the apply stops running; returns its final status. */
+async function applyAndWait(generator) {
+  await generator.locator('[data-ff="apply"]').click();
+  const status = generator.locator('[data-ff="apply-status"]:not([data-status="running"])');
+  await status.waitFor({ timeout: 30000 });
+  return status.getAttribute('data-status');
+}
+
+describe('Chromium: the permission set generator', () => {
+  let sim, browser, page, users;
+
+  before(async () => {
+    sim = await startSim();
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    await page.goto(loginUrl(ACME));
+    users = Object.fromEntries((await sim.query(
+      "SELECT Id, Username FROM User WHERE Username LIKE 'int-%'")).map((u) => [u.Username.split('@')[0], u.Id]));
+  });
+
+  beforeEach(async () => {
+    await sim.admin('DELETE', '/__sim/faults');
+    for (const extra of browser.context.pages().filter((p) => p !== page)) await extra.close();
+  });
+
+  after(async () => {
+    await browser?.context.close();
+    await sim?.stop();
+  });
+
+  const openUser = async (userId) => {
+    const id15 = userId.slice(0, 15);
+    await page.goto(`https://${ACME.setup}/lightning/setup/ManageUsers/page?address=${encodeURIComponent(`/${id15}`)}`);
+    return loadedClassicFrame(page, `/${id15}`);
+  };
+
+  test('from an integration user\'s detail page to an assigned permission set', async () => {
+    const userId = users['int-tableau'];
+    const frame = await openUser(userId);
+    const button = frame.locator('[data-ff="generate"]');
+    await button.waitFor();
+    assert.match(await button.getAttribute('aria-label'), /Tableau Integration/);
+    await page.screenshot({ path: path.join(artifactsDir, 'generator-entry-user.png') });
+
+    const generator = await nextGenerator(browser.context, () => button.click());
+    assert.equal(new URL(generator.url()).searchParams.get('user'), userId.slice(0, 15));
+    assert.equal(await generator.locator('[data-ff="org-name"]').textContent(), ACME.name);
+    assert.equal(await generator.locator('[data-ff="user-username"]').textContent(), 'int-tableau@acme.example');
+    assert.equal(await generator.locator('[data-ff="user-integration"]').textContent(), 'Yes');
+
+    await generator.locator('[data-ff="generator-name"]').fill('Tableau Cloud');
+    await generator.locator('[data-ff="ps-label"]', { hasText: 'Integration – Tableau Cloud' }).waitFor();
+    assert.equal(await generator.locator('[data-ff="ps-api-name"]').inputValue(), 'Integration_Tableau_Cloud');
+
+    const account = await chooseObject(generator, 'Account');
+    await account.locator('[data-ff="access-edit"]').check();
+    assert.equal(await account.locator('[data-ff="access-read"]').isChecked(), true, 'Edit brings Read');
+    await pickField(account, 'Industry', { edit: true });
+    // A field that can't be edited says why.
+    await account.locator('[data-ff="field-search"]').fill('');
+    await account.locator('[data-ff="field-filter"]').selectOption('limited');
+    const limited = account.locator('[data-ff="field-row"]:not([data-grant="readEdit"]) [data-ff="field-reason"]');
+    assert.ok(await limited.count() > 0, 'read-only or non-grantable Account fields are listed');
+    assert.notEqual((await limited.first().textContent()).trim(), '');
+
+    await generator.locator('[data-ff="system-permission"][data-name="PasswordNeverExpires"] input').check();
+    const plan = await preview(generator);
+    assert.match(await plan.locator('[data-ff="plan-org"]').textContent(), /Acme Corp/);
+    assert.match(await plan.locator('[data-ff="plan-permission-set"]').textContent(), /Create permission set/);
+    assert.ok(await plan.locator('[data-ff="plan-step"]').count() >= 3, 'object, field and assignment steps');
+    assert.match(await plan.locator('[data-ff="plan-api-calls"]').textContent(), /\d+ API calls/);
+    await generator.screenshot({ path: path.join(artifactsDir, 'generator-plan.png'), fullPage: true });
+
+    // Production: Apply waits for the explicit confirmation.
+    assert.equal(await generator.locator('[data-ff="apply"]').isDisabled(), true);
+    await generator.locator('[data-ff="confirm-production"]').check();
+    assert.equal(await generator.locator('[data-ff="apply"]').isDisabled(), false);
+    assert.equal(await applyAndWait(generator), 'done');
+    const steps = await generator.locator('[data-ff="progress-step"]').evaluateAll((items) => items.map((i) => i.dataset.state));
+    assert.ok(steps.length > 0 && steps.every((s) => s === 'done'), `every step done: ${steps}`);
+    await generator.screenshot({ path: path.join(artifactsDir, 'generator-applied.png'), fullPage: true });
+
+    // Through the API: the set, its permissions, the assignment.
+    const [ps] = await sim.query("SELECT Id, Label, LicenseId, PermissionsPasswordNeverExpires FROM PermissionSet WHERE Name = 'Integration_Tableau_Cloud'");
+    assert.ok(ps, 'the permission set exists');
+    assert.equal(ps.Label, 'Integration – Tableau Cloud');
+    assert.equal(ps.LicenseId, null, 'license None by default');
+    assert.equal(ps.PermissionsPasswordNeverExpires, true);
+    const [objectPerm] = await sim.query(`SELECT PermissionsRead, PermissionsEdit, PermissionsDelete FROM ObjectPermissions WHERE ParentId = '${ps.Id}' AND SobjectType = 'Account'`);
+    assert.deepEqual([objectPerm.PermissionsRead, objectPerm.PermissionsEdit, objectPerm.PermissionsDelete], [true, true, false]);
+    const fieldPerms = await sim.query(`SELECT Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId = '${ps.Id}'`);
+    assert.deepEqual(fieldPerms.map((f) => [f.Field, f.PermissionsRead, f.PermissionsEdit]), [['Account.Industry', true, true]]);
+    const assignments = await sim.query(`SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSetId = '${ps.Id}'`);
+    assert.deepEqual(assignments.map((a) => a.AssigneeId), [userId]);
+
+    // On the org's own Setup page: the user's Permission Set Assignments list shows it.
+    const detail = await openUser(userId);
+    const related = detail.locator('div[id$="RelatedPermsetAssignmentList"]');
+    await related.waitFor();
+    assert.match(await related.textContent(), /Integration – Tableau Cloud/);
+  });
+
+  test('the permission set list and the popup open the generator for their org', async () => {
+    await page.goto(`https://${ACME.setup}/lightning/setup/PermSets/home`);
+    const list = await loadedClassicFrame(page, '/0PS');
+    const button = list.locator('[data-ff="generate"]');
+    await button.waitFor();
+    const fromList = await nextGenerator(browser.context, () => button.click());
+    assert.equal(new URL(fromList.url()).searchParams.get('user'), null);
+    assert.equal(await fromList.locator('[data-ff="org-name"]').textContent(), ACME.name);
+    assert.equal(await fromList.locator('[data-ff="user-username"]').count(), 0, 'no user chosen');
+    await fromList.close();
+
+    // The popup of a sandbox tab: the generator needs no production confirmation there.
+    const uatPage = await browser.context.newPage();
+    await uatPage.goto(loginUrl(UAT, UAT.admin, `https://${UAT.lightning}/lightning/setup/SetupOneHome/home`));
+    const uatTab = await tabIdFor(browser.worker, `https://${UAT.lightning}/*`);
+    const popup = await openPopup(browser.context, browser.extensionId, uatTab);
+    const generator = await nextGenerator(browser.context, () => popup.locator('[data-ff="generate"]').click());
+    assert.equal(await generator.locator('[data-ff="org-name"]').textContent(), UAT.name);
+    assert.equal(await generator.locator('[data-ff="org-kind"]').textContent(), 'Sandbox');
+    await generator.locator('[data-ff="generator-name"]').fill('Sandbox Feed');
+    await chooseObject(generator, 'Contact');
+    const plan = await preview(generator);
+    assert.equal(await plan.locator('[data-ff="confirm-production"]').count(), 0);
+    assert.equal(await generator.locator('[data-ff="apply"]').isDisabled(), false);
+    await uatPage.close();
+  });
+
+  test('a failed write shows the step and Salesforce\'s message, and nothing is left behind', async () => {
+    const generator = await nextGenerator(browser.context, async () => {
+      const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
+      await browser.worker.evaluate((url) => chrome.tabs.create({ url }),
+        `chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}&user=${users['int-marketo'].slice(0, 15)}`);
+    });
+    await generator.locator('[data-ff="generator-name"]').fill('Marketo Sync');
+    const lead = await chooseObject(generator, 'Lead');
+    await lead.locator('[data-ff="field-mode-all"]').check();
+    await preview(generator);
+    await generator.locator('[data-ff="confirm-production"]').check();
+    const message = 'Field Lead.Status is not permissionable (simulated)';
+    assert.equal((await sim.admin('POST', '/__sim/faults', {
+      kind: 'fail', nthWrite: 2, status: 400, errorCode: 'FIELD_INTEGRITY_EXCEPTION', message,
+    })).status, 201);
+    const status = await applyAndWait(generator);
+    assert.ok(['rolledBack', 'failed'].includes(status), `apply ended ${status}`);
+    const failed = generator.locator('[data-ff="progress-step"][data-state="failed"]');
+    assert.equal(await failed.count(), 1, 'exactly one step failed');
+    assert.match(await failed.locator('[data-ff="step-error"]').textContent(), new RegExp(`FIELD_INTEGRITY_EXCEPTION: ${message.replace(/[().]/g, '\\$&')}`));
+    await generator.screenshot({ path: path.join(artifactsDir, 'generator-failed.png'), fullPage: true });
+    assert.deepEqual(await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'Integration_Marketo_Sync'"), []);
+  });
+
+  test('when the undo itself fails, what remains is listed with links and clean-up finishes it', async () => {
+    const generator = await nextGenerator(browser.context, async () => {
+      const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
+      await browser.worker.evaluate((url) => chrome.tabs.create({ url }),
+        `chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}`);
+    });
+    await generator.locator('[data-ff="generator-name"]').fill('Half Done');
+    await chooseObject(generator, 'Case');
+    await preview(generator);
+    await generator.locator('[data-ff="confirm-production"]').check();
+    // The second write fails, and so does every undo (DELETE) until the faults are cleared.
+    await sim.admin('POST', '/__sim/faults', { kind: 'fail', nthWrite: 2, status: 503, errorCode: 'SERVER_UNAVAILABLE', message: 'Try later' });
+    await sim.admin('POST', '/__sim/faults', { kind: 'fail', method: 'DELETE', path: '/services/data/*', status: 503, errorCode: 'SERVER_UNAVAILABLE', message: 'Try later', times: 50 });
+    assert.equal(await applyAndWait(generator), 'cleanupNeeded');
+    const remaining = generator.locator('[data-ff="remaining"] a');
+    assert.ok(await remaining.count() >= 1, 'the records left behind are listed');
+    const [ps] = await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'Integration_Half_Done'");
+    assert.ok(ps, 'the permission set is still there');
+    const hrefs = await remaining.evaluateAll((links) => links.map((a) => a.href));
+    assert.ok(hrefs.some((href) => href.includes(ps.Id.slice(0, 15))), `a link to the permission set: ${hrefs}`);
+
+    await sim.admin('DELETE', '/__sim/faults');
+    await generator.locator('[data-ff="finish-cleanup"]').click();
+    await generator.locator('[data-ff="apply-status"][data-status="rolledBack"]').waitFor();
+    assert.deepEqual(await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'Integration_Half_Done'"), []);
+  });
+
+  test('Metadata API XML: the export downloads a file the import reads back', async () => {
+    const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
+    const open = () => nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
+      `chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}`));
+    const generator = await open();
+    await generator.locator('[data-ff="generator-name"]').fill('Export Check');
+    const contact = await chooseObject(generator, 'Contact');
+    await contact.locator('[data-ff="access-create"]').check();
+    await pickField(contact, 'Email');
+    await generator.locator('[data-ff="system-permission"][data-name="PasswordNeverExpires"] input').check();
+    const [download] = await Promise.all([generator.waitForEvent('download'), generator.locator('[data-ff="export-xml"]').click()]);
+    assert.equal(download.suggestedFilename(), 'Integration_Export_Check.permissionset-meta.xml');
+    const file = path.join(artifactsDir, download.suggestedFilename());
+    await download.saveAs(file);
+    const xml = await readFile(file, 'utf8');
+    assert.match(xml, /<PermissionSet xmlns="http:\/\/soap\.sforce\.com\/2006\/04\/metadata">/);
+    assert.match(xml, /<field>Contact\.Email<\/field>/);
+    assert.match(xml, /<name>PasswordNeverExpires<\/name>/);
+
+    const fresh = await open();
+    await fresh.locator('[data-ff="import-xml"]').setInputFiles(file);
+    await fresh.locator('[data-ff="loaded"]').waitFor();
+    assert.equal(await fresh.locator('[data-ff="ps-api-name"]').inputValue(), 'Integration_Export_Check');
+    assert.equal(await fresh.locator('[data-ff="generator-name"]').inputValue(), 'Export Check');
+    const row = fresh.locator('[data-ff="object-row"][data-object="Contact"]');
+    assert.equal(await row.locator('[data-ff="object-include"]').isChecked(), true);
+    assert.equal(await row.locator('[data-ff="access-create"]').isChecked(), true);
+    assert.equal(await row.locator('[data-ff="field-row"][data-field="Email"] [data-ff="field-read"]').isChecked(), true);
+    assert.equal(await fresh.locator('[data-ff="system-permission"][data-name="PasswordNeverExpires"] input').isChecked(), true);
+  });
+});
