@@ -10,12 +10,16 @@
 //! * [`columns`]: bulk column toggles: a page's table snapshot → its checkbox columns → the exact
 //!   checkbox changes of one toggle.
 //! * [`rules`]: Salesforce's permission dependency rules (object, field, profile FLS, the page's map).
+//! * [`model`], [`generator`]: one-click permission sets: a spec → a plan against the org → a
+//!   resumable, all-or-nothing apply; field eligibility, API names, Metadata API XML.
 //! * [`protocol`]: the one message protocol between content scripts, extension pages and the core.
 //! * [`settings`]: the admin's per-org switches.
 //! * [`service`]: the request handler that ties them together behind small browser traits.
 //! * `web` (wasm32 only): the only code that touches wasm-bindgen, js-sys, web-sys and gloo-net.
 
 pub mod columns;
+pub mod generator;
+pub mod model;
 pub mod protocol;
 pub mod rules;
 pub mod salesforce;

@@ -41,6 +41,7 @@ where
                 },
             }
         }
+        generator_request => crate::generator::handle(browser, generator_request).await,
     }
 }
 
