@@ -726,7 +726,8 @@ async function apply() {
   const final = await driveApply(request, progressSlot);
   performance.measure('forcefield:generator-apply', { start: startedAt, end: performance.now() });
   applying = false;
-  if (final?.status === 'done') planFresh = false; // Applied: a second apply needs a fresh plan.
+  // Whatever the outcome, the org changed: another apply needs a fresh plan.
+  if (final) planFresh = false;
   renderPlanState();
 }
 
