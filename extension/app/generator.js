@@ -80,6 +80,7 @@ let orgUrl;
 let context;
 const fieldCache = new Map(); // sobject → Promise<fields[]>
 let planFresh = false;
+let staleBecause = 'The choices changed since this preview: preview again before applying.';
 let applying = false;
 
 function fieldsOf(sobject) {
@@ -98,6 +99,7 @@ function fieldsOf(sobject) {
 /** Any change to the choices makes the previewed plan stale: Apply waits for a new preview. */
 function changed() {
   planFresh = false;
+  staleBecause = 'The choices changed since this preview: preview again before applying.';
   renderPlanState();
 }
 
@@ -600,7 +602,7 @@ function renderPlanState() {
   const blocked = (currentPlan?.blockers?.length ?? 0) > 0;
   const needsConfirmation = currentPlan?.requiresConfirmation || context?.org.isProduction;
   applyButton.disabled = applying || !planFresh || blocked || (needsConfirmation && !confirmProduction?.checked);
-  staleNote.textContent = currentPlan && !planFresh ? 'The choices changed since this preview: preview again before applying.' : '';
+  staleNote.textContent = currentPlan && !planFresh && !applying ? staleBecause : '';
 }
 
 function planRequest(spec, type) {
@@ -727,7 +729,10 @@ async function apply() {
   performance.measure('forcefield:generator-apply', { start: startedAt, end: performance.now() });
   applying = false;
   // Whatever the outcome, the org changed: another apply needs a fresh plan.
-  if (final) planFresh = false;
+  if (final) {
+    planFresh = false;
+    staleBecause = 'The org changed: preview again before applying more.';
+  }
   renderPlanState();
 }
 
