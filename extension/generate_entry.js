@@ -2,7 +2,7 @@
 // permission set list's header, and beside an integration user's name on their detail page.
 // Loaded before content_script.js; does nothing until `forcefieldGenerateEntry.start()` runs.
 // It decides nothing: which user is an integration user is the core's verdict, drawn by the
-// badges (`data-ff-integration`); the button only asks the background to open the generator.
+// badges (badges.js); the button only asks the background to open the generator.
 globalThis.forcefieldGenerateEntry = (() => {
   'use strict';
   const USER_DETAIL = /^\/(005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?)$/;
@@ -32,21 +32,26 @@ globalThis.forcefieldGenerateEntry = (() => {
   }
 
   // User detail (`/005…`, facts §H.Q1 1c): the button goes beside the user's name once the
-  // page is known to show an integration user.
+  // badges (badges.js) have drawn this user as an integration user: they mark the badge
+  // `data-ff-integration="true"` and announce `forcefield:user-classified`.
   function onUserDetail(send, userId) {
     const title = document.querySelector('.bPageTitle h2.pageDescription');
     if (!title) return;
+    const badge = `[data-ff="badge"][data-ff-user="${CSS.escape(userId)}"][data-ff-integration="true"]`;
     const place = () => {
-      if (title.parentElement.querySelector('[data-ff="generate"]')) return true;
-      if (!document.querySelector('[data-ff-integration="true"], [data-ff-integration=""]')) return false;
-      title.after(button(send, userId, `${LABEL} for ${title.textContent.trim()}`));
-      return true;
+      if (title.parentElement.querySelector('[data-ff="generate"]')) return;
+      const name = title.firstChild?.textContent?.trim() || title.textContent.trim();
+      const control = button(send, userId, `${LABEL} for ${name}`);
+      control.style.marginLeft = '0.5em';
+      (title.parentElement.querySelector(badge) ?? title).after(control);
     };
-    if (place()) return;
-    const observer = new MutationObserver(() => place() && observer.disconnect());
-    observer.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-ff-integration'] });
-    // The badge comes within one round trip of the core; stop watching after that.
-    setTimeout(() => observer.disconnect(), 30000);
+    if (document.querySelector(badge)) return place();
+    const onClassified = (event) => {
+      if (event.detail?.userId !== userId || event.detail?.integration !== true) return;
+      document.removeEventListener('forcefield:user-classified', onClassified);
+      place();
+    };
+    document.addEventListener('forcefield:user-classified', onClassified);
   }
 
   return {
