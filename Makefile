@@ -34,6 +34,7 @@ demo: setup
 bench: setup
 	scripts/build.sh
 	cargo build --quiet -p org-sim
+	cargo build --quiet --release -p forcefield --example generator_bench
 	scripts/in-loopback-netns.sh node tests/e2e/bench.mjs
 
 lint:

@@ -60,9 +60,13 @@ pub enum Request {
         org_url: String,
         source: AccessSource,
     },
-    /// A spec read from a Metadata API PermissionSet XML file (facts §E).
+    /// A spec read from a Metadata API PermissionSet XML file (facts §E). `fileName`
+    /// (optional, additive to the contract) gives the API name when the file has no `<fullName>`.
+    #[serde(rename_all = "camelCase")]
     ImportXml {
         xml: String,
+        #[serde(default)]
+        file_name: Option<String>,
     },
     /// The spec as `<Name>.permissionset-meta.xml` (facts §E, §H.Q4).
     ExportXml {

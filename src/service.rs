@@ -167,7 +167,7 @@ where
 
 /// The org's API version, read once per org per browser session (`storage.session`) from
 /// `GET /services/data/`.
-async fn api_version<J, T, S>(
+pub(crate) async fn api_version<J, T, S>(
     browser: &Browser<'_, J, T, S>,
     session: &Session,
 ) -> Result<ApiVersion, ApiError>

@@ -9,8 +9,15 @@
 //! * [`handler`]: the generator's requests, served for [`crate::service`].
 //! * [`view`]: the JSON shapes the generator page is shown.
 
+pub mod apply;
+pub mod curated;
+pub mod eligibility;
 pub mod handler;
+pub mod metadata;
 pub mod names;
+pub mod org;
+pub mod plan;
+pub mod user;
 pub mod view;
 
 pub use handler::handle;

@@ -1,5 +1,6 @@
 // `make bench`: Forcefield's figures, each measured side by side with its baseline in the same
 // run, printed as one Markdown table. Runs inside the loopback-only namespace (scripts/in-loopback-netns.sh).
+import { execFileSync } from 'node:child_process';
 import { readFile, stat } from 'node:fs/promises';
 import https from 'node:https';
 import path from 'node:path';
@@ -178,6 +179,11 @@ try {
   await browser.context.close();
   await sim.stop();
 }
+
+// The permission set generator, natively against its own simulated org (examples/generator_bench.rs,
+// built by `make bench`): one JSON row per line.
+rows.push(...execFileSync(path.join(repoRoot, 'target/release/examples/generator_bench'), { encoding: 'utf8' })
+  .split('\n').filter(Boolean).map((line) => JSON.parse(line)));
 
 console.log('| figure | Forcefield | baseline or peer | ratio | target |');
 console.log('|---|---|---|---|---|');
