@@ -41,9 +41,9 @@
       markEnhanced(surface, reply.orgId);
       measure('apply', appliedAt);
       if (surface === 'classicSetup') {
-        const send = (request) => api.runtime.sendMessage(request);
-        globalThis.forcefieldGenerateEntry.start(send);
-        return globalThis.forcefieldToggles.start(send);
+        const ask = (request) => api.runtime.sendMessage(request);
+        globalThis.forcefieldGenerateEntry.start(ask);
+        return Promise.all([globalThis.forcefieldToggles.start(ask), globalThis.forcefieldBadges.start(ask)]);
       }
     })
     .catch((error) => console.debug('Forcefield: inactive on this page:', error));

@@ -12,6 +12,8 @@
 //! * [`rules`]: Salesforce's permission dependency rules (object, field, profile FLS, the page's map).
 //! * [`model`], [`generator`]: one-click permission sets: a spec → a plan against the org → a
 //!   resumable, all-or-nothing apply; field eligibility, API names, Metadata API XML.
+//! * [`users`]: integration-user badges: classification, setup-health warnings, the cache,
+//!   custom icons and the profile photo.
 //! * [`protocol`]: the one message protocol between content scripts, extension pages and the core.
 //! * [`settings`]: the admin's per-org switches.
 //! * [`service`]: the request handler that ties them together behind small browser traits.
@@ -25,6 +27,7 @@ pub mod rules;
 pub mod salesforce;
 pub mod service;
 pub mod settings;
+pub mod users;
 
 #[cfg(target_arch = "wasm32")]
 mod web;

@@ -7,6 +7,7 @@ use crate::generator::view::{
 };
 use crate::model::PermissionSetSpec;
 use crate::salesforce::{ApiErrorKind, ApiVersion, DomainKind, MyDomain, OrgId};
+use crate::users::{UserBadge, UserIcon};
 use serde::{Deserialize, Serialize};
 
 /// A request to the core.
@@ -150,6 +151,26 @@ pub enum Request {
         #[serde(default)]
         alias: Option<String>,
     },
+    /// A content script lists the users its page links to (Ids from the links, 15 or 18
+    /// characters); the core answers with the badges of the marked ones. The org is the
+    /// sender frame's, as for `PageLoaded`.
+    BadgeUsers {
+        #[serde(rename = "userIds")]
+        user_ids: Vec<String>,
+    },
+    /// The admin picks (or with `null`, removes) an integration user's icon.
+    SetUserIcon {
+        #[serde(rename = "userId")]
+        user_id: String,
+        icon: Option<UserIcon>,
+    },
+    /// "Use as profile photo": a PNG (base64) becomes the user's Salesforce profile photo.
+    SetProfilePhoto {
+        #[serde(rename = "userId")]
+        user_id: String,
+        #[serde(rename = "pngBase64")]
+        png_base64: String,
+    },
 }
 
 /// Where `loadAccess` copies access from: `{"permissionSetId": "0PS…"}` or `{"profileId": "00e…"}`.
@@ -195,6 +216,23 @@ pub enum Reply {
         org_id: OrgId,
         enabled: bool,
     },
+    /// Badges for the marked users of a page. With `error`, `badges` is empty: the page shows
+    /// one message and no badge rather than some badges.
+    UserBadges {
+        badges: Vec<UserBadge>,
+        error: Option<BadgeProblem>,
+    },
+    UserIconSaved {
+        #[serde(rename = "userId")]
+        user_id: String,
+        icon: Option<UserIcon>,
+    },
+    ProfilePhotoSet {
+        #[serde(rename = "userId")]
+        user_id: String,
+        #[serde(rename = "photoUrl")]
+        photo_url: Option<String>,
+    },
     /// The request itself could not be served. For generator requests the message includes
     /// Salesforce's own message where there is one.
     Failed {
@@ -233,6 +271,14 @@ pub enum Reply {
         user_id: String,
         username: String,
     },
+}
+
+/// Why a page's users could not be badged, in words for the admin.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BadgeProblem {
+    pub kind: Option<ApiErrorKind>,
+    pub message: String,
 }
 
 /// What the popup shows about a tab's org.

@@ -87,6 +87,24 @@ impl<'a, T: Transport> Client<'a, T> {
         &self.session.api_host
     }
 
+    /// `POST` a JSON body to a path under the API host and decode the JSON answer.
+    pub async fn post<R: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+        what: &str,
+    ) -> Result<R, ApiError> {
+        let response = send(
+            self.transport,
+            self.session,
+            Method::Post,
+            path,
+            Some(body.to_string()),
+        )
+        .await?;
+        parse(&response.body, what)
+    }
+
     /// Runs a SOQL query and returns every record, following `nextRecordsUrl` (facts §B.1).
     pub async fn query<R: DeserializeOwned>(&self, soql: &str) -> Result<Vec<R>, ApiError> {
         let mut path = format!("{}/query?q={}", self.version.data_path(), form_encode(soql));

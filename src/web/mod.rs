@@ -43,3 +43,8 @@ fn to_js(reply: &Reply) -> JsValue {
         .serialize(&serializer)
         .unwrap_or_else(|e| JsValue::from_str(&e.to_string()))
 }
+
+/// Milliseconds since the epoch, for the badge cache.
+pub(crate) fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}

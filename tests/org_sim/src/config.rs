@@ -134,6 +134,11 @@ pub struct SimConfig {
     /// Rows per page of the Classic Users list when `rowsperpage` is absent; [U] facts §H.Q1
     /// attests only the `rowsperpage` parameter and its 1000 maximum.
     pub users_list_page_size: usize,
+    /// Whether the Users list's paging links and rolodex letters re-render the list in place
+    /// (fetch + swap, as enhanced Setup lists do) instead of loading a new page. facts §H.Q1
+    /// attests plain links (`.listElementBottomNav div.next a`, `a.listItem`) and
+    /// server-rendered rows; in-place re-rendering is [U]. Default false.
+    pub users_list_ajax: bool,
     /// Whether one composite / graph request may write several Setup object types (or mix
     /// them with data types); [U] facts §H.Q3. Default false: the later write fails with
     /// `codes.mixed_setup_types`.
@@ -186,6 +191,7 @@ impl Default for SimConfig {
             integration_user_type: "Standard".into(),
             integration_license_key: "SFDC_INTEGRATION".into(),
             users_list_page_size: 25,
+            users_list_ajax: false,
             allow_mixed_setup_types_in_composite: false,
             extra_permission_dependencies: Vec::new(),
             profile_permission_set_type: "Profile".into(),

@@ -52,6 +52,10 @@ pub mod prefix {
     pub const PERMISSION_SET_GROUP_COMPONENT: &str = "0PH";
     /// Tooling `PermissionDependency` (prefix invented).
     pub const PERMISSION_DEPENDENCY: &str = "2Pd";
+    /// ContentVersion (Connect user photo: a file version).
+    pub const CONTENT_VERSION: &str = "068";
+    /// ContentDocument (Connect Photo Input `fileId`: "The key prefix must be 069").
+    pub const CONTENT_DOCUMENT: &str = "069";
 }
 
 /// The 3-char case-safe suffix of a 15-char Id: for each 5-char chunk, bit i is set when char i

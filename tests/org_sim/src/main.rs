@@ -84,6 +84,10 @@ struct Cli {
     /// Default rows per page of the Classic Users list (`rowsperpage`).
     #[arg(long, default_value_t = 25)]
     users_list_page_size: usize,
+    /// Users list paging and rolodex re-render the list in place (unconfirmed in Salesforce;
+    /// default: plain page loads).
+    #[arg(long)]
+    users_list_ajax: bool,
     /// Language of Setup page labels: `en` or `de` (ids, classes and API-name titles stay).
     #[arg(long, default_value = "en")]
     locale: String,
@@ -199,6 +203,7 @@ fn main() -> ExitCode {
         integration_user_type: cli.integration_user_type,
         integration_license_key: cli.integration_license_key,
         users_list_page_size: cli.users_list_page_size,
+        users_list_ajax: cli.users_list_ajax,
     };
     let mut sim = match org_sim::start(config) {
         Ok(s) => s,

@@ -2,6 +2,7 @@
 //! objects, the sales objects, custom objects, permission objects) with describe properties.
 
 pub mod custom;
+pub mod files;
 pub mod perms;
 pub mod sales;
 
@@ -14,6 +15,7 @@ pub fn schema() -> Schema {
     objects.extend(sales::objects());
     objects.extend(custom::objects());
     objects.extend(perms::objects());
+    objects.extend(files::objects());
     perms::finish(Schema::new(objects))
 }
 
@@ -36,17 +38,27 @@ fn identity() -> Vec<ObjectDef> {
             .field("Status", T::Picklist)
             .field("TotalLicenses", T::Int)
             .field("UsedLicenses", T::Int),
-        ObjectDef::new("Profile", prefix::PROFILE)
-            .setup()
-            .query_only()
-            .field("Name", T::String)
-            .field("Description", T::TextArea)
-            .reference("UserLicenseId", "UserLicense", "UserLicense")
-            .audit(),
+        profile(),
         // User: created, updated, deactivated, never deleted (brief); FieldPermissions can name
         // User fields but ObjectPermissions cannot (facts §H.Q3).
         user(),
     ]
+}
+
+/// Profile, with one `Permissions<Name>` boolean per system permission (Object Reference
+/// "Profile": "One field for each permission"). Their values are the profile-owned permission
+/// set's (facts §C.1: every profile has one), read through at query time (`soql::eval`).
+fn profile() -> ObjectDef {
+    let mut o = ObjectDef::new("Profile", prefix::PROFILE)
+        .setup()
+        .query_only()
+        .field("Name", T::String)
+        .field("Description", T::TextArea)
+        .reference("UserLicenseId", "UserLicense", "UserLicense");
+    for (name, label) in perms::SYSTEM_PERMISSIONS {
+        o = o.with(FieldDef::new(&format!("Permissions{name}"), T::Boolean).label(label));
+    }
+    o.audit()
 }
 
 fn user() -> ObjectDef {
@@ -84,6 +96,17 @@ fn user() -> ObjectDef {
         .with(FieldDef::new("EmailEncodingKey", T::Picklist).default("UTF-8"))
         .with(FieldDef::new("LanguageLocaleKey", T::Picklist).default("en_US"))
         .with(FieldDef::new("LastLoginDate", T::DateTime).read_only())
+        // Set by the Connect API's user photo resource (`rest::photo`).
+        .with(
+            FieldDef::new("SmallPhotoUrl", T::Url)
+                .read_only()
+                .not_permissionable(),
+        )
+        .with(
+            FieldDef::new("FullPhotoUrl", T::Url)
+                .read_only()
+                .not_permissionable(),
+        )
         .audit()
         .child(
             "PermissionSetAssignments",

@@ -130,6 +130,13 @@ pub fn create(
         return Err(vec![ApiErr::not_found()]);
     };
     ctx.org.store.put(&def.name, &id, fields);
+    if def.name == "ContentVersion" {
+        if let Err(e) = first_version(ctx, &id) {
+            let _ = ctx.org.store.remove_at(&id);
+            ctx.org.store.forget_deleted(&id);
+            return Err(vec![e]);
+        }
+    }
     let errors = rules::after_write(ctx, &def, &id, None);
     if !errors.is_empty() {
         let _ = ctx.org.store.remove_at(&id);
@@ -138,6 +145,59 @@ pub fn create(
         return Err(errors);
     }
     Ok(id)
+}
+
+/// A ContentVersion inserted without `ContentDocumentId` creates its ContentDocument (the
+/// file), named by `Title` and the extension of `PathOnClient`; `VersionData` must be base64.
+fn first_version(ctx: &mut Ctx<'_>, version_id: &str) -> Result<(), ApiErr> {
+    let Some(version) = ctx.org.store.get(version_id).cloned() else {
+        return Err(ApiErr::not_found());
+    };
+    let data = version.text("VersionData").unwrap_or_default();
+    let base64_ok = !data.is_empty()
+        && data.len() % 4 == 0
+        && data
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+    if !base64_ok {
+        return Err(ApiErr::new(
+            "INVALID_FIELD",
+            "VersionData: value not of required type: base64",
+        )
+        .fields(&["VersionData"]));
+    }
+    let path = version.text("PathOnClient").unwrap_or_default().to_owned();
+    let extension = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    let title = version
+        .text("Title")
+        .filter(|t| !t.is_empty())
+        .map_or_else(|| path.clone(), str::to_owned);
+    let _ = ctx
+        .org
+        .store
+        .update(version_id, "FileExtension", Value::text(extension.clone()));
+    if version.text("ContentDocumentId").is_some() {
+        return Ok(());
+    }
+    let document = ctx
+        .org
+        .store
+        .insert(
+            "ContentDocument",
+            &[
+                ("Title", Value::text(title)),
+                ("FileExtension", Value::text(extension)),
+                ("LatestPublishedVersionId", Value::text(version_id)),
+            ],
+        )
+        .map_err(|e| ApiErr::new("UNKNOWN_EXCEPTION", e.to_string()))?;
+    ctx.org
+        .store
+        .update(version_id, "ContentDocumentId", Value::text(document))
+        .map_err(|e| ApiErr::new("UNKNOWN_EXCEPTION", e.to_string()))
 }
 
 /// Finds a record of `object` (any type when `None`) by Id.

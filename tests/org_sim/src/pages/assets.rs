@@ -20,6 +20,10 @@ pub fn get(path: &str) -> Option<Resp> {
             "text/javascript; charset=UTF-8",
             include_bytes!("assets/assign.js"),
         ),
+        "/sim/userslist.js" => (
+            "text/javascript; charset=UTF-8",
+            include_bytes!("assets/userslist.js"),
+        ),
         "/sim/shell.css" => (
             "text/css; charset=UTF-8",
             include_bytes!("assets/shell.css"),

@@ -222,6 +222,11 @@ fn users_list(shared: &Shared, org: &Org, req: &Req, session: &Session, in_frame
     let pq = req.path_and_query();
     let (view_id, view_label) = view_of(&pq);
     let profile_filter = req.param("id").and_then(|p| ids::normalize(&p));
+    let rolodex: Option<char> = req
+        .param("rolodexIndex")
+        .and_then(|i| i.parse::<u8>().ok())
+        .filter(|i| *i < 26)
+        .map(|i| char::from(b'A' + i));
     let mut rows: Vec<Row<'_>> = org
         .store
         .records("User")
@@ -242,6 +247,15 @@ fn users_list(shared: &Shared, org: &Org, req: &Req, session: &Session, in_frame
             profile_filter
                 .as_deref()
                 .is_none_or(|p| r.user.text("ProfileId") == Some(p))
+        })
+        // Rolodex letter (facts §H.Q1 1a): names ("Last, First") starting with it.
+        .filter(|r| {
+            rolodex.is_none_or(|letter| {
+                last_first(r.user)
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.to_ascii_uppercase() == letter)
+            })
         })
         .collect();
     rows.sort_by_key(|r| last_first(r.user).to_lowercase());
@@ -344,9 +358,37 @@ fn users_list(shared: &Shared, org: &Org, req: &Req, session: &Session, in_frame
     } else {
         "<span class=\"greyedLink\">Next Page&gt;</span>".to_owned()
     };
-    let rolodex: String = ('A'..='Z')
-        .map(|c| format!("<a href=\"/005?isUserEntityOverride=1&amp;rolodexIndex={}\" class=\"listItem\"><span class=\"listItemPad\">{c}</span></a>", u32::from(c) - u32::from('A')))
-        .chain(std::iter::once("<span class=\"listItemSelected\">All</span>".to_owned()))
+    // Rolodex links keep the view, the profile filter and the frame flag (facts §H.Q1 1a).
+    let rolodex_link = |index: Option<u32>| {
+        let mut q: Vec<String> = kept
+            .iter()
+            .filter(|(k, _)| k != "rolodexIndex")
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect();
+        if let Some(i) = index {
+            q.push(format!("rolodexIndex={i}"));
+        }
+        esc(&format!("/005?{}", q.join("&")))
+    };
+    let rolodex_html: String = ('A'..='Z')
+        .map(|c| {
+            if Some(c) == rolodex {
+                format!("<span class=\"listItemSelected\">{c}</span>")
+            } else {
+                format!(
+                    "<a href=\"{}\" class=\"listItem\"><span class=\"listItemPad\">{c}</span></a>",
+                    rolodex_link(Some(u32::from(c) - u32::from('A')))
+                )
+            }
+        })
+        .chain(std::iter::once(if rolodex.is_none() {
+            "<span class=\"listItemSelected\">All</span>".to_owned()
+        } else {
+            format!(
+                "<a href=\"{}\" class=\"listItem\"><span class=\"listItemPad\">All</span></a>",
+                rolodex_link(None)
+            )
+        }))
         .collect();
     let in_frame_field = if in_frame {
         "<input type=\"hidden\" name=\"isdtp\" value=\"p1\">"
@@ -356,7 +398,7 @@ fn users_list(shared: &Shared, org: &Org, req: &Req, session: &Session, in_frame
     let content = format!(
         r#"{title}
 <div class="filterOverview"><form action="/005" method="get" id="filter_element"><input type="hidden" name="isUserEntityOverride" value="1">{in_frame_field}<label for="fcf">View:</label> <select id="fcf" name="fcf" title="View:">{options}</select> <input type="submit" class="btn" value=" Go! " name="go"> <span class="fFooter"><a href="/ui/list/FilterEditPage?id={view_id}">Edit</a> | <a href="/ui/list/FilterEditPage?ftype=u">Create New View</a></span></form></div>
-<div class="rolodex">{rolodex}</div>
+<div class="rolodex">{rolodex_html}</div>
 <div class="listRelatedObject setupBlock"><div class="bPageBlock brandSecondaryBrd secondaryPalette"><div class="pbHeader"><table border="0" cellpadding="0" cellspacing="0"><tr><td class="pbTitle"><h3>{view}</h3></td><td class="pbBottomButtons"><input value="{b_new}" class="btn" name="new" title="{b_new}" type="button"> <input value="{b_reset}" class="btn" name="resetPW" title="{b_reset}" type="button"> <input value="{b_add}" class="btn" name="addUsers" title="{b_add}" type="button"></td></tr></table></div>
 <div class="pbBody"><table class="list" border="0" cellspacing="0" cellpadding="0">
 <tr class="headerRow"><th class="actionColumn" scope="col"><input type="checkbox" id="allBox" title="Toggle All Rows"> {h_action}</th><th scope="col" class=" zen-deemphasize"><a href="/005?isUserEntityOverride=1&amp;sort=Name">{h_name}</a></th><th scope="col" class=" zen-deemphasize">{h_alias}</th><th scope="col" class=" zen-deemphasize">{h_username}</th><th scope="col" class=" zen-deemphasize">{h_role}</th><th scope="col" class=" zen-deemphasize">{h_active}</th><th scope="col" class=" zen-deemphasize">{h_profile}</th></tr>
@@ -379,9 +421,15 @@ fn users_list(shared: &Shared, org: &Org, req: &Req, session: &Session, in_frame
         total = rows.len(),
     );
     let title = format!("{view_label} ~ Salesforce - {}", org.edition);
+    // [U] facts §H.Q1: paging and rolodex re-rendering the list in place (`--users-list-ajax`).
+    let scripts: &[&str] = if shared.config.users_list_ajax {
+        &["/sim/userslist.js"]
+    } else {
+        &[]
+    };
     http::html(
         StatusCode::OK,
-        layout(org, locale, &title, BODY_LIST, in_frame, &content),
+        frame::layout(org, locale, &title, BODY_LIST, in_frame, &content, scripts),
     )
 }
 

@@ -163,6 +163,7 @@ pub fn dispatch(ctx: &mut Ctx<'_>, call: &Call) -> ApiOut {
         ("GET" | "PATCH" | "DELETE", ["sobjects", t, id]) => {
             super::sobjects::record(ctx, call, t, id)
         }
+        (_, ["connect", "user-profiles", user, "photo"]) => super::photo::handle(ctx, call, user),
         ("POST", ["composite"]) => super::composite::composite(ctx, call),
         ("POST", ["composite", "batch"]) => super::composite::batch(ctx, call),
         ("POST", ["composite", "graph"]) => super::graph::graph(ctx, call),

@@ -9,6 +9,7 @@ pub mod composite;
 pub mod describe;
 pub mod graph;
 pub mod limits;
+pub mod photo;
 pub mod query;
 pub mod sobjects;
 pub mod userinfo;

@@ -109,7 +109,19 @@ impl Resolved {
 
 /// A field of a record; through a polymorphic relationship the parent may be a type without
 /// `Name` (PermissionSetLicense): the polymorphic Name entity then shows its `MasterLabel`.
-fn field_of<'a>(store: &Store, rec: &'a Record, field: &str) -> &'a Value {
+/// A profile's `Permissions<Name>` are its profile-owned permission set's (facts §C.1).
+fn field_of<'a>(store: &'a Store, rec: &'a Record, field: &str) -> &'a Value {
+    if rec.object == "Profile" && field.starts_with("Permissions") {
+        static FALSE: Value = Value::Bool(false);
+        return store
+            .records("PermissionSet")
+            .iter()
+            .find(|ps| ps.text("ProfileId") == Some(rec.id.as_str()))
+            .map_or(&FALSE, |ps| match ps.get(field) {
+                Value::Null => &FALSE,
+                v => v,
+            });
+    }
     if field == "Name" {
         let has_name = store
             .schema()
@@ -655,8 +667,9 @@ fn insert_path(
     version: &str,
 ) {
     let Some(hop) = r.hops.get(depth) else {
-        let value = if depth > 0 && r.field == "Name" {
-            field_of(store, rec, "Name").to_json()
+        let derived = rec.object == "Profile" && r.field.starts_with("Permissions");
+        let value = if (depth > 0 && r.field == "Name") || derived {
+            field_of(store, rec, &r.field).to_json()
         } else {
             store.field_json(rec, &r.field)
         };

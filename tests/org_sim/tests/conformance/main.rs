@@ -5,6 +5,7 @@
 mod admin;
 mod api;
 mod assignments;
+mod badges;
 mod common;
 mod composite;
 mod control;

@@ -1,0 +1,433 @@
+// Integration-user badges, the DOM half (content script). It collects the user Ids the page's
+// user lists and the user detail page link to, asks the core once, and draws what the core
+// decided (src/users/): a badge beside each marked user's name, a health panel on the detail
+// page, a small menu for the admin's icon. Everything is built with DOM APIs; org data is text.
+// Loaded before content_script.js; does nothing until `forcefieldBadges.start()` runs.
+globalThis.forcefieldBadges = (() => {
+  'use strict';
+  // A user record's path: `/005…` with a 15- or 18-character Id (facts §H.Q1 1b). Links are read
+  // by their path only, so `/005…/e` (Edit), `suorgadminid=005…` (Login) and `retURL=/005…`
+  // don't count; Lightning-wrapped links carry the Classic path in `address` (facts §H.Q1 1b,
+  // `…%2F005xxxxxxxxxxxx%3F…`).
+  const USER_PATH = /^\/(005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?)$/;
+  const EMOJI = ['🤖', '🔌', '🔄', '📊', '📦', '☁️', '🛠️', '🧾'];
+  const ICON_EDGE = 32; // stored picture size; drawn at 16 CSS px
+  const PHOTO_EDGE = 256;
+  const KIND_LABEL = { integrationLicense: 'Integration', apiOnly: 'API only', integrationPsl: 'API Integration PSL' };
+
+  const isOurs = (node) => Boolean(node.closest?.('[data-ff]'));
+
+  function element(tag, attributes = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+    node.append(...children);
+    return node;
+  }
+
+  function userIdOf(link) {
+    const href = link.getAttribute('href');
+    if (!href || /^\s*javascript:/i.test(href)) return null;
+    try {
+      const url = new URL(href, location.href);
+      const direct = USER_PATH.exec(url.pathname)?.[1];
+      if (direct) return direct;
+      const wrapped = url.searchParams.get('address');
+      return wrapped ? USER_PATH.exec(new URL(wrapped, location.href).pathname)?.[1] ?? null : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** The name link of each user row of every Classic list table (facts §H.Q1 1a, 1b). */
+  function userLinksInLists() {
+    const found = [];
+    for (const table of document.querySelectorAll('table.list')) {
+      if (isOurs(table)) continue;
+      for (const row of table.rows) {
+        if (row.classList.contains('headerRow')) continue;
+        // The name cell is the row's `th` (facts §H.Q8); fall back to any cell but the action one.
+        const candidates = [...row.querySelectorAll(':scope > th a[href]'), ...row.querySelectorAll(':scope > td:not(.actionColumn) a[href]')];
+        for (const link of candidates) {
+          const id = userIdOf(link);
+          if (id) {
+            found.push({ link, id, anchor: link });
+            break;
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  /** The user of a user detail page: `h1.pageType` + `/005…` path (facts §D.5, §H.Q1 1c). */
+  function detailUser() {
+    if (!document.body.classList.contains('detailPage')) return null;
+    const match = USER_PATH.exec(location.pathname);
+    const heading = document.querySelector('.bPageTitle h2.pageDescription');
+    if (!match || !heading || !document.querySelector('.bPageTitle h1.pageType')) return null;
+    return { id: match[1], anchor: heading };
+  }
+
+  function base64ToBytes(text) {
+    const binary = atob(text);
+    const bytes = new Uint8ClampedArray(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  }
+
+  function bytesToBase64(bytes) {
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return btoa(binary);
+  }
+
+  /** An icon as a node: emoji text, or pixels painted on a canvas (no URL load, so no CSP). */
+  function iconNode(icon) {
+    if (icon?.kind === 'emoji') {
+      const span = element('span', { 'data-ff': 'badge-icon', 'aria-hidden': 'true' });
+      span.textContent = icon.emoji;
+      return span;
+    }
+    if (icon?.kind === 'image') {
+      const canvas = element('canvas', { 'data-ff': 'badge-icon', 'aria-hidden': 'true', width: icon.width, height: icon.height });
+      Object.assign(canvas.style, { width: '14px', height: '14px', verticalAlign: '-2px', borderRadius: '2px' });
+      try {
+        canvas.getContext('2d').putImageData(new ImageData(base64ToBytes(icon.rgba), icon.width, icon.height), 0, 0);
+      } catch {
+        return element('span');
+      }
+      return canvas;
+    }
+    return null;
+  }
+
+  /** The icon as a square PNG (base64) for "Use as profile photo". */
+  function iconPng(icon) {
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = PHOTO_EDGE;
+    const context = canvas.getContext('2d');
+    context.fillStyle = '#ffffff';
+    context.fillRect(0, 0, PHOTO_EDGE, PHOTO_EDGE);
+    if (icon.kind === 'emoji') {
+      context.font = `${PHOTO_EDGE * 0.7}px sans-serif`;
+      context.textAlign = 'center';
+      context.textBaseline = 'middle';
+      context.fillText(icon.emoji, PHOTO_EDGE / 2, PHOTO_EDGE / 2);
+    } else {
+      const small = document.createElement('canvas');
+      small.width = icon.width;
+      small.height = icon.height;
+      small.getContext('2d').putImageData(new ImageData(base64ToBytes(icon.rgba), icon.width, icon.height), 0, 0);
+      context.imageSmoothingEnabled = false;
+      context.drawImage(small, 0, 0, PHOTO_EDGE, PHOTO_EDGE);
+    }
+    return canvas.toDataURL('image/png').replace(/^data:image\/png;base64,/, '');
+  }
+
+  /** A picked picture, cropped to a square and shrunk to ICON_EDGE, as stored pixels. */
+  async function pictureIcon(file) {
+    const bitmap = await createImageBitmap(file);
+    const side = Math.min(bitmap.width, bitmap.height);
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = ICON_EDGE;
+    const context = canvas.getContext('2d');
+    context.drawImage(bitmap, (bitmap.width - side) / 2, (bitmap.height - side) / 2, side, side, 0, 0, ICON_EDGE, ICON_EDGE);
+    bitmap.close?.();
+    const pixels = context.getImageData(0, 0, ICON_EDGE, ICON_EDGE).data;
+    return { kind: 'image', width: ICON_EDGE, height: ICON_EDGE, rgba: bytesToBase64(pixels) };
+  }
+
+  function tooltipOf(badge) {
+    const lines = [...badge.reasons];
+    if (badge.warnings.length) lines.push('', 'Setup warnings:', ...badge.warnings.map((w) => `• ${w.message}`));
+    return lines.join('\n');
+  }
+
+  class PageBadges {
+    constructor(ask) {
+      this.ask = ask;
+      this.known = new Map(); // user Id → badge, or null when the core found the user unmarked
+      this.asking = null;
+      this.failed = false;
+      this.openMenu = null;
+    }
+
+    /** Badges every user link on the page that has none yet; asks the core only about new Ids. */
+    async refresh() {
+      if (this.failed) return;
+      if (this.asking) {
+        this.again = true;
+        return this.asking;
+      }
+      this.asking = (async () => {
+        try {
+          do {
+            this.again = false;
+            const targets = userLinksInLists();
+            const detail = detailUser();
+            if (detail) targets.push({ ...detail, detail: true });
+            const unknown = [...new Set(targets.map((t) => t.id).filter((id) => !this.known.has(id)))];
+            if (unknown.length) {
+              const reply = await this.ask({ type: 'badgeUsers', userIds: unknown });
+              if (reply?.type !== 'userBadges') return;
+              if (reply.error) {
+                this.failed = true;
+                this.showProblem(reply.error.message);
+                return;
+              }
+              for (const id of unknown) this.known.set(id, null);
+              for (const badge of reply.badges) this.known.set(badge.userId, badge);
+            }
+            const drawAt = performance.now();
+            for (const target of targets) this.draw(target);
+            performance.measure('forcefield:badges', { start: drawAt, end: performance.now() });
+          } while (this.again);
+        } finally {
+          this.asking = null;
+        }
+      })();
+      return this.asking;
+    }
+
+    draw({ id, anchor, detail }) {
+      const badge = this.known.get(id);
+      if (!badge) return;
+      const next = anchor.nextElementSibling;
+      if (next?.dataset.ff === 'badge' && next.dataset.ffUser === id) return;
+      const node = this.badgeNode(badge);
+      anchor.after(node);
+      if (detail) {
+        this.healthPanel(badge);
+        document.dispatchEvent(new CustomEvent('forcefield:user-classified', {
+          detail: { userId: id, integration: badge.integration, kinds: [...badge.kinds] },
+        }));
+      }
+    }
+
+    badgeNode(badge) {
+      const warned = badge.warnings.length > 0;
+      const label = badge.kinds.map((kind) => KIND_LABEL[kind] ?? kind)[0] ?? '';
+      const node = element('span', {
+        'data-ff': 'badge',
+        'data-ff-user': badge.userId,
+        'data-ff-kinds': badge.kinds.join(' '),
+        'data-ff-warnings': String(badge.warnings.length),
+        title: tooltipOf(badge),
+        'aria-label': `${badge.kinds.map((k) => KIND_LABEL[k] ?? k).join(', ')} user. ${badge.reasons.join(' ')}${
+          warned ? ` ${badge.warnings.length} setup warning${badge.warnings.length === 1 ? '' : 's'}: ${badge.warnings.map((w) => w.message).join(' ')}` : ''}`,
+      });
+      if (badge.integration) {
+        node.dataset.ffIntegration = 'true';
+        node.setAttribute('role', 'button');
+        node.setAttribute('tabindex', '0');
+        node.setAttribute('aria-haspopup', 'menu');
+        node.setAttribute('aria-expanded', 'false');
+      }
+      Object.assign(node.style, {
+        display: 'inline-flex', alignItems: 'center', gap: '3px', marginLeft: '6px', padding: '0 6px',
+        border: `1px solid ${warned ? '#dd7a01' : '#0176d3'}`, borderRadius: '10px',
+        background: warned ? '#fef1e4' : '#eef4ff', color: '#181818', font: '11px/16px Arial, sans-serif',
+        whiteSpace: 'nowrap', verticalAlign: 'middle', cursor: badge.integration ? 'pointer' : 'default',
+      });
+      const icon = iconNode(badge.icon);
+      if (icon) node.append(icon);
+      node.append(element('span', { 'data-ff': 'badge-label' }, label));
+      if (warned) {
+        const count = element('span', { 'data-ff': 'badge-warnings', 'aria-hidden': 'true' }, `⚠ ${badge.warnings.length}`);
+        count.style.color = '#a96404';
+        node.append(count);
+      }
+      if (badge.integration) {
+        node.addEventListener('click', (event) => {
+          event.preventDefault();
+          event.stopPropagation();
+          this.toggleMenu(node, badge);
+        });
+        node.addEventListener('keydown', (event) => {
+          if (event.key === 'Enter' || event.key === ' ') {
+            event.preventDefault();
+            this.toggleMenu(node, badge);
+          } else if (event.key === 'Escape') {
+            this.closeMenu();
+          }
+        });
+      }
+      return node;
+    }
+
+    healthPanel(badge) {
+      if (!badge.integration || document.querySelector('[data-ff="health"]')) return;
+      const title = document.querySelector('.bPageTitle');
+      if (!title) return;
+      const list = element('ul', {});
+      Object.assign(list.style, { margin: '4px 0 0 16px', padding: '0' });
+      for (const warning of badge.warnings) list.append(element('li', { 'data-ff-warning': warning.code }, warning.message));
+      const panel = element('div', { 'data-ff': 'health', role: 'region', 'aria-label': 'Integration user setup health' },
+        element('strong', {}, badge.warnings.length ? 'Integration user setup: needs attention' : 'Integration user setup: no problems found'));
+      if (badge.warnings.length) panel.append(list);
+      Object.assign(panel.style, {
+        margin: '6px 0 10px', padding: '6px 10px', borderRadius: '4px', font: '12px Arial, sans-serif',
+        border: `1px solid ${badge.warnings.length ? '#dd7a01' : '#2e844a'}`,
+        background: badge.warnings.length ? '#fef1e4' : '#ebf7e6',
+      });
+      title.after(panel);
+    }
+
+    showProblem(message) {
+      if (document.querySelector('[data-ff="badge-message"]')) return;
+      const box = element('div', { 'data-ff': 'badge-message', role: 'status', 'aria-label': 'Forcefield' }, `Forcefield: ${message}`);
+      Object.assign(box.style, {
+        margin: '6px 0', padding: '6px 10px', border: '1px solid #ba0517', borderRadius: '4px',
+        background: '#fef1ee', color: '#3e3e3c', font: '12px Arial, sans-serif',
+      });
+      const where = document.querySelector('.bPageTitle') ?? document.body.firstElementChild;
+      if (where) where.after(box);
+      else document.body.prepend(box);
+    }
+
+    closeMenu() {
+      const open = this.openMenu;
+      if (!open) return;
+      this.openMenu = null;
+      open.menu.remove();
+      open.badgeNode.setAttribute('aria-expanded', 'false');
+      open.badgeNode.focus();
+    }
+
+    toggleMenu(badgeNode, badge) {
+      if (this.openMenu?.badgeNode === badgeNode) {
+        this.closeMenu();
+        return;
+      }
+      this.closeMenu();
+      const menu = element('div', { 'data-ff': 'badge-menu', role: 'menu', 'aria-label': 'Integration user icon' });
+      Object.assign(menu.style, {
+        position: 'absolute', zIndex: '1000', marginTop: '2px', padding: '6px', background: '#fff',
+        border: '1px solid #c9c9c9', borderRadius: '4px', boxShadow: '0 2px 4px rgba(0,0,0,.16)',
+        font: '12px Arial, sans-serif', display: 'flex', flexDirection: 'column', gap: '4px', minWidth: '180px',
+      });
+      const button = (text, label, onPress) => {
+        const b = element('button', { type: 'button', role: 'menuitem', 'aria-label': label }, text);
+        Object.assign(b.style, { font: 'inherit', padding: '2px 6px', cursor: 'pointer', textAlign: 'left' });
+        b.addEventListener('click', (event) => {
+          event.preventDefault();
+          event.stopPropagation();
+          onPress();
+        });
+        return b;
+      };
+      const status = element('div', { 'data-ff': 'badge-menu-status', role: 'status' });
+      const emojiRow = element('div', { role: 'group', 'aria-label': 'Emoji' });
+      emojiRow.style.display = 'flex';
+      emojiRow.style.gap = '2px';
+      for (const emoji of EMOJI) {
+        emojiRow.append(button(emoji, `Use ${emoji} as icon`, () => this.setIcon(badge, { kind: 'emoji', emoji }, status)));
+      }
+      const file = element('input', { type: 'file', accept: 'image/png,image/jpeg,image/gif,image/webp', 'data-ff': 'badge-picture', 'aria-label': 'Choose a picture' });
+      file.hidden = true;
+      file.addEventListener('change', async () => {
+        const picked = file.files?.[0];
+        if (!picked) return;
+        try {
+          await this.setIcon(badge, await pictureIcon(picked), status);
+        } catch {
+          status.textContent = 'That picture could not be read.';
+        }
+      });
+      menu.append(
+        element('div', { 'aria-hidden': 'true' }, 'Icon for this integration user'),
+        emojiRow,
+        button('Choose picture…', 'Choose a picture as icon', () => file.click()),
+        file,
+      );
+      if (badge.icon) {
+        menu.append(
+          button('Remove icon', 'Remove icon', () => this.setIcon(badge, null, status)),
+          button('Use as profile photo…', 'Use as Salesforce profile photo', () => this.confirmPhoto(menu, badge, status)),
+        );
+      }
+      menu.append(status);
+      menu.addEventListener('keydown', (event) => {
+        if (event.key === 'Escape') {
+          event.preventDefault();
+          this.closeMenu();
+        }
+      });
+      badgeNode.after(menu);
+      badgeNode.setAttribute('aria-expanded', 'true');
+      this.openMenu = { menu, badgeNode };
+      menu.querySelector('button')?.focus();
+    }
+
+    /** A write to Salesforce through the admin's session: confirmed in the menu first. */
+    confirmPhoto(menu, badge, status) {
+      if (menu.querySelector('[data-ff="photo-confirm"]')) return;
+      const confirm = element('div', { 'data-ff': 'photo-confirm', role: 'group', 'aria-label': 'Confirm profile photo' },
+        element('div', {}, 'Replace this user\'s Salesforce profile photo with the icon?'));
+      const yes = element('button', { type: 'button', role: 'menuitem', 'data-ff': 'photo-confirm-yes' }, 'Set photo');
+      const no = element('button', { type: 'button', role: 'menuitem' }, 'Cancel');
+      yes.addEventListener('click', async (event) => {
+        event.stopPropagation();
+        yes.disabled = no.disabled = true;
+        status.textContent = 'Setting the profile photo…';
+        const reply = await this.ask({ type: 'setProfilePhoto', userId: badge.userId, pngBase64: iconPng(badge.icon) })
+          .catch((error) => ({ type: 'failed', message: String(error?.message ?? error) }));
+        confirm.remove();
+        status.textContent = reply?.type === 'profilePhotoSet' ? 'Profile photo set.' : (reply?.message ?? 'The profile photo was not changed.');
+      });
+      no.addEventListener('click', (event) => {
+        event.stopPropagation();
+        confirm.remove();
+      });
+      confirm.append(yes, no);
+      status.before(confirm);
+      yes.focus();
+    }
+
+    async setIcon(badge, icon, status) {
+      const reply = await this.ask({ type: 'setUserIcon', userId: badge.userId, icon })
+        .catch((error) => ({ type: 'failed', message: String(error?.message ?? error) }));
+      if (reply?.type !== 'userIconSaved') {
+        status.textContent = reply?.message ?? 'The icon was not saved.';
+        return;
+      }
+      // Every badge of this user on the page shows the new icon.
+      for (const [id, known] of this.known) {
+        if (known && known.userId === badge.userId) this.known.set(id, { ...known, icon: icon ?? undefined });
+      }
+      this.closeMenu();
+      for (const node of document.querySelectorAll(`[data-ff="badge"][data-ff-user="${CSS.escape(badge.userId)}"]`)) {
+        const fresh = this.badgeNode(this.known.get(badge.userId));
+        node.replaceWith(fresh);
+      }
+      document.querySelector(`[data-ff="badge"][data-ff-user="${CSS.escape(badge.userId)}"]`)?.focus();
+    }
+
+    /** AJAX paging and rolodex filtering re-render the list in place: badge the new rows. */
+    watch() {
+      let timer = null;
+      new MutationObserver((records) => {
+        const relevant = records.some((record) => [...record.addedNodes]
+          .some((node) => node.nodeType === Node.ELEMENT_NODE && !isOurs(node)
+            && (node.matches?.('table.list, tr, a') || node.querySelector?.('table.list, a[href]'))));
+        if (!relevant) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => this.refresh(), 30);
+      }).observe(document.body, { childList: true, subtree: true });
+      document.addEventListener('click', (event) => {
+        if (this.openMenu && !this.openMenu.menu.contains(event.target) && event.target !== this.openMenu.badgeNode) this.closeMenu();
+      });
+    }
+  }
+
+  return {
+    /** Badges this page's users; `ask` sends a request to the core and resolves its reply. */
+    start(ask) {
+      const hasUsers = document.querySelector('table.list') || detailUser();
+      if (!hasUsers) return Promise.resolve();
+      const badges = new PageBadges(ask);
+      badges.watch();
+      return badges.refresh();
+    },
+  };
+})();

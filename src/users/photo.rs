@@ -1,0 +1,112 @@
+//! "Use as profile photo": uploads the icon as a file and makes it the user's photo.
+//!
+//! Connect REST API "User Profiles Photo" (developer.salesforce.com chatterapi
+//! `connect_resources_user_profiles_photo`, API 35.0+): `POST /connect/user-profiles/{userId}/photo`
+//! with a Photo Input body `{"fileId": "069…"}` — "18 character ID of an existing file. The key
+//! prefix must be 069 and the file must be an image" (ConnectApi.PhotoInput) — or a multipart
+//! upload. The file comes from "Insert or Update Blob Data" (REST API guide): a non-multipart
+//! JSON insert of ContentVersion with base64 `VersionData` (≤ 37.5 MB), whose `ContentDocumentId`
+//! is the 069 Id. Both bodies are JSON, so the client's text transport carries them.
+
+use super::record::UserId;
+use crate::salesforce::{ApiError, Client, Transport};
+use serde::Deserialize;
+
+/// The largest picture accepted (base64 characters): a profile photo needs no more than a few
+/// hundred pixels; Salesforce itself allows 37.5 MB of base64.
+pub const MAX_PNG_BASE64: usize = 2 * 1024 * 1024;
+
+#[derive(Debug, Deserialize)]
+struct Created {
+    id: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct VersionRow {
+    content_document_id: String,
+}
+
+/// The Photo answer, as far as Forcefield reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Photo {
+    #[serde(default)]
+    pub small_photo_url: Option<String>,
+    #[serde(default)]
+    pub photo_version_id: Option<String>,
+}
+
+/// Checks a base64 PNG before anything is sent.
+pub fn validate_png(png_base64: &str) -> Result<(), String> {
+    if png_base64.is_empty() || png_base64.len() > MAX_PNG_BASE64 {
+        return Err("The picture is empty or larger than 1.5 MB.".to_owned());
+    }
+    // "\x89PNG" in base64.
+    if !png_base64.starts_with("iVBORw0KGgo") {
+        return Err("The picture is not a PNG image.".to_owned());
+    }
+    if !png_base64
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+    {
+        return Err("The picture is not valid base64.".to_owned());
+    }
+    Ok(())
+}
+
+/// Uploads the PNG as a file and sets it as the user's profile photo: three calls (insert the
+/// ContentVersion, read its ContentDocumentId, post the photo).
+pub async fn set_profile_photo<T: Transport>(
+    client: &Client<'_, T>,
+    user: &UserId,
+    png_base64: &str,
+) -> Result<Photo, ApiError> {
+    let data = client.version().data_path();
+    let created: Created = client
+        .post(
+            &format!("{data}/sobjects/ContentVersion"),
+            &serde_json::json!({
+                "Title": "Forcefield integration user icon",
+                "PathOnClient": "forcefield-icon.png",
+                "VersionData": png_base64,
+            }),
+            "the uploaded file",
+        )
+        .await?;
+    if !created.id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(ApiError::malformed(
+            "the uploaded file",
+            "its Id is not an Id",
+        ));
+    }
+    let version: VersionRow = client
+        .get(
+            &format!(
+                "{data}/sobjects/ContentVersion/{}?fields=ContentDocumentId",
+                created.id
+            ),
+            "the uploaded file",
+        )
+        .await?;
+    client
+        .post(
+            &format!("{data}/connect/user-profiles/{user}/photo"),
+            &serde_json::json!({ "fileId": version.content_document_id }),
+            "the new profile photo",
+        )
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_png_base64_is_sent() {
+        assert!(validate_png("iVBORw0KGgoAAAANSUhEUg==").is_ok());
+        assert!(validate_png("").is_err());
+        assert!(validate_png("R0lGODlhAQABAAAAACw=").is_err());
+        assert!(validate_png("iVBORw0KGgo<script>").is_err());
+    }
+}
