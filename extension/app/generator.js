@@ -244,7 +244,7 @@ function renderStart(container, rerenderAll) {
   file.addEventListener('change', async () => {
     const [chosen] = file.files;
     if (!chosen) return;
-    adopt(await core({ type: 'importXml', xml: await chosen.text() }), message, rerenderAll);
+    adopt(await core({ type: 'importXml', xml: await chosen.text(), fileName: chosen.name }), message, rerenderAll);
     file.value = '';
   });
 
@@ -635,13 +635,9 @@ async function preview() {
 function planView(plan) {
   const org = context.org;
   const kind = org.isProduction ? 'production' : org.kind;
-  const ps = plan.permissionSet;
-  const verb = { create: 'Create', update: 'Update', delete: 'Delete', unchanged: 'Keep unchanged' }[ps.action] ?? ps.action;
-  const psText = `${verb} permission set ${ps.label} (${ps.name})`;
   const nodes = [
     h('p', { 'data-ff': 'plan-org' }, 'On ', h('strong', {}, org.orgName), ` (${org.myDomain?.name ?? org.apiHost}, ${KIND_LABELS[kind] ?? kind})`),
-    h('ol', { class: 'ff-steps', 'data-ff': 'plan-steps' },
-      h('li', { 'data-ff': 'plan-permission-set', 'data-action': ps.action }, psText),
+    h('ol', { class: 'ff-steps', 'data-ff': 'plan-steps', 'data-permission-set': plan.permissionSet.action },
       plan.steps.map((step) => h('li', { 'data-ff': 'plan-step', 'data-kind': step.kind, 'data-action': step.action, 'data-count': step.count }, step.description))),
     h('p', { 'data-ff': 'plan-api-calls' }, `${plan.apiCalls.reads + plan.apiCalls.writes} API calls (${plan.apiCalls.reads} reads, ${plan.apiCalls.writes} writes).`),
     ...plan.warnings.map((w) => alert('warning', 'plan-warning', w)),

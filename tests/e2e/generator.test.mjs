@@ -106,8 +106,10 @@ describe('Chromium: the permission set generator', () => {
     await generator.locator('[data-ff="system-permission"][data-name="PasswordNeverExpires"] input').check();
     const plan = await preview(generator);
     assert.match(await plan.locator('[data-ff="plan-org"]').textContent(), /Acme Corp/);
-    assert.match(await plan.locator('[data-ff="plan-permission-set"]').textContent(), /Create permission set/);
-    assert.ok(await plan.locator('[data-ff="plan-step"]').count() >= 3, 'object, field and assignment steps');
+    const steps = await plan.locator('[data-ff="plan-step"]').evaluateAll((items) =>
+      items.map((i) => [i.dataset.kind, i.dataset.action, Number(i.dataset.count)]));
+    assert.deepEqual(steps, [['permissionSet', 'create', 1], ['objectPermissions', 'create', 1],
+      ['fieldPermissions', 'create', 1], ['permissionSetAssignment', 'create', 1]]);
     assert.match(await plan.locator('[data-ff="plan-api-calls"]').textContent(), /\d+ API calls/);
     await generator.screenshot({ path: path.join(artifactsDir, 'generator-plan.png'), fullPage: true });
 
@@ -116,8 +118,8 @@ describe('Chromium: the permission set generator', () => {
     await generator.locator('[data-ff="confirm-production"]').check();
     assert.equal(await generator.locator('[data-ff="apply"]').isDisabled(), false);
     assert.equal(await applyAndWait(generator), 'done');
-    const steps = await generator.locator('[data-ff="progress-step"]').evaluateAll((items) => items.map((i) => i.dataset.state));
-    assert.ok(steps.length > 0 && steps.every((s) => s === 'done'), `every step done: ${steps}`);
+    const states = await generator.locator('[data-ff="progress-step"]').evaluateAll((items) => items.map((i) => i.dataset.state));
+    assert.deepEqual(states, ['done', 'done', 'done', 'done']);
     await generator.screenshot({ path: path.join(artifactsDir, 'generator-applied.png'), fullPage: true });
 
     // Through the API: the set, its permissions, the assignment.
@@ -179,14 +181,20 @@ describe('Chromium: the permission set generator', () => {
     await preview(generator);
     await generator.locator('[data-ff="confirm-production"]').check();
     const message = 'Field Lead.Status is not permissionable (simulated)';
+    // The second sObject collection write (the object permissions, after the set) is refused.
     assert.equal((await sim.admin('POST', '/__sim/faults', {
-      kind: 'fail', nthWrite: 2, status: 400, errorCode: 'FIELD_INTEGRITY_EXCEPTION', message,
+      kind: 'fail', method: 'POST', path: '/services/data/*/composite/sobjects', nthWrite: 2,
+      status: 400, errorCode: 'FIELD_INTEGRITY_EXCEPTION', message,
     })).status, 201);
-    const status = await applyAndWait(generator);
-    assert.ok(['rolledBack', 'failed'].includes(status), `apply ended ${status}`);
+    assert.equal(await applyAndWait(generator), 'rolledBack');
     const failed = generator.locator('[data-ff="progress-step"][data-state="failed"]');
     assert.equal(await failed.count(), 1, 'exactly one step failed');
-    assert.match(await failed.locator('[data-ff="step-error"]').textContent(), new RegExp(`FIELD_INTEGRITY_EXCEPTION: ${message.replace(/[().]/g, '\\$&')}`));
+    const error = await failed.locator('[data-ff="step-error"]').textContent();
+    assert.ok(error.startsWith('FIELD_INTEGRITY_EXCEPTION: '), error);
+    assert.ok(error.includes(message), `Salesforce's own message is shown: ${error}`);
+    assert.match(await failed.textContent(), /object permission/);
+    assert.deepEqual(await generator.locator('[data-ff="progress-step"]').evaluateAll((items) => items.map((i) => i.dataset.state)),
+      ['undone', 'failed', 'pending', 'pending', 'pending']);
     await generator.screenshot({ path: path.join(artifactsDir, 'generator-failed.png'), fullPage: true });
     assert.deepEqual(await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'Integration_Marketo_Sync'"), []);
   });
@@ -202,7 +210,7 @@ describe('Chromium: the permission set generator', () => {
     await preview(generator);
     await generator.locator('[data-ff="confirm-production"]').check();
     // The second write fails, and so does every undo (DELETE) until the faults are cleared.
-    await sim.admin('POST', '/__sim/faults', { kind: 'fail', nthWrite: 2, status: 503, errorCode: 'SERVER_UNAVAILABLE', message: 'Try later' });
+    await sim.admin('POST', '/__sim/faults', { kind: 'fail', method: 'POST', path: '/services/data/*/composite/sobjects', nthWrite: 2, status: 503, errorCode: 'SERVER_UNAVAILABLE', message: 'Try later' });
     await sim.admin('POST', '/__sim/faults', { kind: 'fail', method: 'DELETE', path: '/services/data/*', status: 503, errorCode: 'SERVER_UNAVAILABLE', message: 'Try later', times: 50 });
     assert.equal(await applyAndWait(generator), 'cleanupNeeded');
     const remaining = generator.locator('[data-ff="remaining"] a');
