@@ -97,9 +97,18 @@ fn committed_fixtures_are_what_the_core_exports() {
         }
         let committed = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("{}: {e} (run with UPDATE_FIXTURES=1)", path.display()));
-        assert_eq!(committed, xml, "{} is stale (UPDATE_FIXTURES=1 rewrites it)", path.display());
+        assert_eq!(
+            committed,
+            xml,
+            "{} is stale (UPDATE_FIXTURES=1 rewrites it)",
+            path.display()
+        );
         let (back, _) = import(&xml, Some(&file_name(&spec))).unwrap();
-        assert_eq!(export(&back), xml, "import ∘ export is the identity on exports");
+        assert_eq!(
+            export(&back),
+            xml,
+            "import ∘ export is the identity on exports"
+        );
     }
     assert_eq!(
         std::fs::read_to_string(dir.join("SfInspector.permissionset-meta.xml")).unwrap(),
