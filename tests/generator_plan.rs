@@ -109,11 +109,11 @@ fn spec() -> PermissionSetSpec {
     }
 }
 
-fn records_of<'a>(
-    write_plan: &'a forcefield::generator::plan::WritePlan,
+fn records_of(
+    write_plan: &forcefield::generator::plan::WritePlan,
     kind: StepKind,
     action: Action,
-) -> Vec<&'a serde_json::Map<String, serde_json::Value>> {
+) -> Vec<&serde_json::Map<String, serde_json::Value>> {
     write_plan
         .steps
         .iter()
