@@ -556,6 +556,10 @@ fn the_context_lists_what_the_generator_offers() {
         .permission_sets
         .iter()
         .all(|s| !s.name.starts_with('X')));
+    assert!(context
+        .profiles
+        .iter()
+        .any(|p| p.name == "Minimum Access - API Only Integrations" && p.id.starts_with("00e")));
 
     match world.ask(Request::ObjectFields {
         org_url: ACME.into(),

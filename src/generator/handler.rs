@@ -8,8 +8,8 @@ use super::eligibility::{field_choices, ObjectDescribe};
 use super::org::{self, OrgCatalog, Target};
 use super::plan::{self, same_id};
 use super::view::{
-    ApiCalls, GeneratorContext, PermissionSetChoice, PlanView, PslSummary, SystemPermissionChoice,
-    TemplateSummary, UserSummary,
+    ApiCalls, GeneratorContext, PermissionSetChoice, PlanView, ProfileChoice, PslSummary,
+    SystemPermissionChoice, TemplateSummary, UserSummary,
 };
 use crate::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
 use crate::protocol::{AccessSource, Reply, Request};
@@ -347,6 +347,11 @@ where
             org::query_path(client, "SELECT Id, Name, Label, Type, PermissionSetGroupId, License.Name FROM PermissionSet WHERE IsOwnedByProfile = false ORDER BY Label"),
             true,
         ),
+        (
+            "profiles".to_owned(),
+            org::query_path(client, "SELECT Id, Name FROM Profile ORDER BY Name"),
+            true,
+        ),
     ];
     if let Some(user) = user_id {
         let user = org::checked_id(user)?;
@@ -389,6 +394,15 @@ where
                 .map(str::to_owned),
         })
         .collect();
+    let profiles = org::take(&mut answers, "profiles")?
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|row| ProfileChoice {
+            id: text(row, "Id"),
+            name: text(row, "Name"),
+        })
+        .collect();
     let user = match user_id {
         None => None,
         Some(_) => {
@@ -420,6 +434,7 @@ where
         integration_psl,
         permission_sets,
         templates: template_list(&load_templates(browser.store).await),
+        profiles,
     }))
 }
 

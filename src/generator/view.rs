@@ -112,6 +112,16 @@ pub struct GeneratorContext {
     /// Custom permission sets (not profile-owned, not group aggregates), by label.
     pub permission_sets: Vec<PermissionSetChoice>,
     pub templates: Vec<TemplateSummary>,
+    /// Profiles whose access the page can copy (`loadAccess { profileId }`), by name.
+    #[serde(default)]
+    pub profiles: Vec<ProfileChoice>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileChoice {
+    pub id: String,
+    pub name: String,
 }
 
 /// How far a field can be granted (facts §C.3, §C.4).

@@ -226,6 +226,44 @@ describe('Chromium: the permission set generator', () => {
     assert.deepEqual(await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'Integration_Half_Done'"), []);
   });
 
+  test('start from a copy of a permission set, a profile, or a saved template', async () => {
+    const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
+    const open = () => nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
+      `chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}`));
+    const generator = await open();
+    const [netsuite] = await sim.query("SELECT Id, PermissionsPasswordNeverExpires FROM PermissionSet WHERE Name = 'NetSuite_Integration'");
+    const objects = await sim.query(`SELECT SobjectType FROM ObjectPermissions WHERE ParentId = '${netsuite.Id}' ORDER BY SobjectType`);
+    assert.ok(objects.length > 0, 'the seed set grants objects');
+    await generator.locator('[data-ff="start-from"]').selectOption(`permissionSet:${netsuite.Id}`);
+    await generator.locator('[data-ff="load-start"]').click();
+    await generator.locator('[data-ff="loaded"]').waitFor();
+    const included = await generator.locator('[data-ff="object-row"]:has([data-ff="object-include"]:checked)')
+      .evaluateAll((rows) => rows.map((r) => r.dataset.object).sort());
+    assert.deepEqual(included, objects.map((o) => o.SobjectType).sort());
+    assert.equal(await generator.locator('[data-ff="system-permission"][data-name="PasswordNeverExpires"] input').isChecked(),
+      netsuite.PermissionsPasswordNeverExpires);
+
+    // Saved as a template, it comes back in a fresh generator.
+    await generator.locator('[data-ff="template-name"]').fill('NetSuite copy');
+    await generator.locator('[data-ff="save-template"]').click();
+    await generator.locator('[data-ff="start-from"] option[value="template:NetSuite copy"]').waitFor({ state: 'attached' });
+    const fresh = await open();
+    await fresh.locator('[data-ff="start-from"]').selectOption('template:NetSuite copy');
+    await fresh.locator('[data-ff="load-start"]').click();
+    await fresh.locator('[data-ff="loaded"]').waitFor();
+    assert.deepEqual(await fresh.locator('[data-ff="object-row"]:has([data-ff="object-include"]:checked)')
+      .evaluateAll((rows) => rows.map((r) => r.dataset.object).sort()), included);
+    await fresh.locator('[data-ff="delete-template"]').click();
+    await fresh.locator('[data-ff="start-from"] option[value="template:NetSuite copy"]').waitFor({ state: 'detached' });
+
+    // A profile's access: the API-only integration profile.
+    const [profile] = await sim.query("SELECT Id FROM Profile WHERE Name = 'Minimum Access - API Only Integrations'");
+    await fresh.locator('[data-ff="start-from"]').selectOption(`profile:${profile.Id}`);
+    await fresh.locator('[data-ff="load-start"]').click();
+    await fresh.locator('[data-ff="loaded"]').waitFor();
+    assert.ok(await fresh.locator('[data-ff="load-warning"]').count() >= 1, 'what a profile copy leaves out is said');
+  });
+
   test('Metadata API XML: the export downloads a file the import reads back', async () => {
     const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
     const open = () => nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
