@@ -641,7 +641,7 @@ function planView(plan) {
       plan.steps.map((step) => h('li', { 'data-ff': 'plan-step', 'data-kind': step.kind, 'data-action': step.action, 'data-count': step.count }, step.description))),
     h('p', { 'data-ff': 'plan-api-calls' }, `${plan.apiCalls.reads + plan.apiCalls.writes} API calls (${plan.apiCalls.reads} reads, ${plan.apiCalls.writes} writes).`),
     ...plan.warnings.map((w) => alert('warning', 'plan-warning', w)),
-    ...plan.blockers.map((b) => alert('error', 'plan-blocker', b)),
+    ...plan.blockers.filter((b) => b !== plan.licenseChange?.message).map((b) => alert('error', 'plan-blocker', b)),
   ];
   if (plan.excludedFields?.length) {
     nodes.push(h('details', { class: 'ff-details', 'data-ff': 'plan-excluded' },
@@ -649,15 +649,18 @@ function planView(plan) {
       h('ul', {}, plan.excludedFields.map((f) => h('li', {}, h('code', {}, f.field), ` — ${f.reason}`)))));
   }
   if (plan.licenseChange) {
+    // LicenseId is create-only (facts §C.1): offer a new set beside the old one, with a name and
+    // a label of its own (both must be unique, facts §C.1 DUPLICATE_MASTER_LABEL).
     const fresh = h('button', { type: 'button', class: 'slds-button slds-button_neutral', 'data-ff': 'new-permission-set-instead' }, 'Create a new permission set instead');
-    fresh.addEventListener('click', () => {
+    fresh.addEventListener('click', async () => {
       state.targetPermissionSetId = null;
-      state.apiName = `${state.apiName.replace(/_v\d+$/, '').slice(0, 77)}_v2`;
+      state.apiName = `${state.apiName.slice(0, 78)}_2`;
       state.apiNameEdited = true;
+      state.label = `${state.label.slice(0, 76)} (2)`;
       rerender();
-      preview();
+      await preview();
     });
-    nodes.push(alert('warning', 'license-change', plan.licenseChange.message, ' ', fresh));
+    nodes.push(alert('warning', 'license-change', `License ${plan.licenseChange.from} → ${plan.licenseChange.to}: ${plan.licenseChange.message} `, fresh));
   }
   confirmProduction = null;
   if (plan.requiresConfirmation || org.isProduction) {

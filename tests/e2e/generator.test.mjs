@@ -4,6 +4,7 @@
 // message and the clean-up after it; Metadata API XML export read back by the import.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import https from 'node:https';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { artifactsDir, launchChromium, loadedClassicFrame, openPopup, tabIdFor } from './lib/chromium.mjs';
@@ -44,6 +45,19 @@ async function applyAndWait(generator) {
   const status = generator.locator('[data-ff="apply-status"]:not([data-status="running"])');
   await status.waitFor({ timeout: 30000 });
   return status.getAttribute('data-status');
+}
+
+/** Updates one record through the org's REST API as the admin. */
+async function updateRecord(sim, type, id, fields) {
+  const { sid } = (await sim.admin('POST', '/__sim/sessions', { org: 'acme', username: ACME.admin })).body;
+  const status = await new Promise((resolve, reject) => {
+    const request = https.request({ host: '127.0.0.1', port: sim.port, method: 'PATCH', path: `/services/data/v66.0/sobjects/${type}/${id}`,
+      rejectUnauthorized: false, headers: { Authorization: `Bearer ${sid}`, Host: ACME.api, 'Content-Type': 'application/json' } },
+    (response) => { response.resume(); response.on('end', () => resolve(response.statusCode)); });
+    request.on('error', reject);
+    request.end(JSON.stringify(fields));
+  });
+  assert.equal(status, 204, `PATCH ${type} ${id}`);
 }
 
 describe('Chromium: the permission set generator', () => {
@@ -262,6 +276,102 @@ describe('Chromium: the permission set generator', () => {
     await fresh.locator('[data-ff="load-start"]').click();
     await fresh.locator('[data-ff="loaded"]').waitFor();
     assert.ok(await fresh.locator('[data-ff="load-warning"]').count() >= 1, 'what a profile copy leaves out is said');
+  });
+
+  test('a changed license is not updated in place: the plan offers a new permission set', async () => {
+    const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
+    const generator = await nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
+      `chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}`));
+    const [netsuite] = await sim.query("SELECT Id, LicenseId FROM PermissionSet WHERE Name = 'NetSuite_Integration'");
+    assert.equal(netsuite.LicenseId, null);
+    await generator.locator('[data-ff="generator-name"]').fill('NetSuite Licensed');
+    await chooseObject(generator, 'Account');
+    await generator.locator('[data-ff="target-permission-set"]').selectOption(netsuite.Id);
+    await generator.locator('[data-ff="license-integration"]').check();
+    const plan = await preview(generator);
+    const change = plan.locator('[data-ff="license-change"]');
+    await change.waitFor();
+    assert.match(await change.textContent(), /None → Salesforce API Integration/);
+    await generator.locator('[data-ff="confirm-production"]').check();
+    assert.equal(await generator.locator('[data-ff="apply"]').isDisabled(), true, 'no apply while the license differs');
+
+    await change.locator('[data-ff="new-permission-set-instead"]').click();
+    await generator.locator('[data-ff="plan-steps"][data-permission-set="create"]').waitFor();
+    assert.equal(await generator.locator('[data-ff="license-change"]').count(), 0);
+    await generator.locator('[data-ff="confirm-production"]').check();
+    assert.equal(await applyAndWait(generator), 'done');
+    const [psl] = await sim.query("SELECT Id FROM PermissionSetLicense WHERE DeveloperName = 'SalesforceAPIIntegrationPsl'");
+    const [created] = await sim.query("SELECT LicenseId, Label FROM PermissionSet WHERE Name = 'Integration_NetSuite_Licensed_2'");
+    assert.equal(created?.LicenseId, psl.Id);
+    assert.equal(created.Label, 'Integration – NetSuite Licensed (2)');
+    const [unchanged] = await sim.query(`SELECT LicenseId FROM PermissionSet WHERE Id = '${netsuite.Id}'`);
+    assert.equal(unchanged.LicenseId, null, 'the existing set keeps its license');
+  });
+
+  test('the integration user can be created first, after its own confirmation', async () => {
+    const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
+    const generator = await nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
+      `chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}`));
+    await generator.locator('[data-ff="user"] summary').click();
+    await generator.locator('[data-ff="new-user-first-name"]').fill('Mule');
+    await generator.locator('[data-ff="new-user-last-name"]').fill('Integration');
+    await generator.locator('[data-ff="new-user-username"]').fill('int-mule@acme.example');
+    await generator.locator('[data-ff="new-user-email"]').fill('it-ops@acme.example');
+    const create = generator.locator('[data-ff="create-user"]');
+    assert.equal(await create.isDisabled(), true, 'creating a user waits for its own confirmation');
+    await generator.locator('[data-ff="confirm-create-user"]').check();
+    await create.click();
+    // The seed's five active integration users hold all five Salesforce Integration licenses.
+    const refused = generator.locator('[data-ff="create-user-form"] [data-ff="error"]');
+    await refused.waitFor();
+    assert.match(await refused.textContent(), /License Limit Exceeded/, 'Salesforce\'s own message');
+    await updateRecord(sim, 'User', users['int-zapier'], { IsActive: false });
+    await create.click();
+    await generator.locator('[data-ff="user-username"]').waitFor();
+    assert.equal(await generator.locator('[data-ff="user-username"]').textContent(), 'int-mule@acme.example');
+    const [user] = await sim.query("SELECT Id, Profile.Name, IsActive FROM User WHERE Username = 'int-mule@acme.example'");
+    assert.equal(user?.Profile.Name, 'Minimum Access - API Only Integrations');
+    // The new user is the assignee of the permission set the page goes on to plan.
+    assert.equal(await generator.locator('[data-ff="generator-name"]').inputValue(), 'Mule Integration');
+    await chooseObject(generator, 'Account');
+    const plan = await preview(generator);
+    assert.equal(await plan.locator('[data-ff="plan-step"][data-kind="permissionSetAssignment"]').count(), 1);
+  });
+
+  test('an apply cut off by closing the page is offered again when the generator reopens', async () => {
+    const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
+    const open = () => nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
+      `chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}`));
+    const generator = await open();
+    await generator.locator('[data-ff="generator-name"]').fill('Resume Check');
+    const account = await chooseObject(generator, 'Account');
+    await account.locator('[data-ff="field-mode-all"]').check();
+    await chooseObject(generator, 'Contact');
+    await preview(generator);
+    await generator.locator('[data-ff="confirm-production"]').check();
+    await sim.admin('POST', '/__sim/latency', { ms: 500, jitterMs: 0 });
+    try {
+      await generator.locator('[data-ff="apply"]').click();
+      await generator.locator('[data-ff="progress-step"][data-state="done"]').first().waitFor();
+      await generator.close();
+    } finally {
+      await sim.admin('POST', '/__sim/latency', { ms: 0, jitterMs: 0 });
+    }
+    const reopened = await open();
+    const banner = reopened.locator('[data-ff="pending-apply"]');
+    await banner.waitFor();
+    await banner.locator('[data-ff="resume-apply"]').click();
+    const status = banner.locator('[data-ff="apply-status"]:not([data-status="running"])');
+    await status.waitFor({ timeout: 30000 });
+    const final = await status.getAttribute('data-status');
+    const sets = await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'Integration_Resume_Check'");
+    // Closed between two calls, the apply finishes; closed during one, it is undone (the core
+    // never writes past a call whose outcome it doesn't know).
+    if (final === 'done') assert.equal(sets.length, 1);
+    else assert.equal(final, 'rolledBack', await banner.textContent());
+    const again = await open();
+    await again.waitForTimeout(500);
+    assert.equal(await again.locator('[data-ff="pending-apply"]').count(), 0, 'nothing left to resume');
   });
 
   test('Metadata API XML: the export downloads a file the import reads back', async () => {
