@@ -715,3 +715,34 @@ fn creating_the_integration_user_checks_input_and_reports_the_license_limit() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_worker_stopped_mid_call_undoes_what_the_journal_knows() {
+    let world = World::start(SimConfig::default());
+    let spec = spec("Integration_Interrupted");
+    let before = world.sim.state_dump("acme");
+    let apply = world.start_apply(&spec, None, false);
+    let apply = world.continue_apply(&apply.apply_id);
+    // The worker stopped after saving "call 2 in flight" and before its answer was recorded.
+    let org = forcefield::salesforce::OrgId::parse("00DAM0000000001").unwrap();
+    let key = format!("generatorApply:{org}:{}", apply.apply_id);
+    let mut journal = pollster::block_on(forcefield::settings::KeyValueStore::get(
+        &world.storage,
+        forcefield::settings::Area::Local,
+        &key,
+    ))
+    .unwrap()
+    .unwrap();
+    journal["inFlight"] = serde_json::json!(1);
+    pollster::block_on(forcefield::settings::KeyValueStore::set(
+        &world.storage,
+        forcefield::settings::Area::Local,
+        &key,
+        journal,
+    ))
+    .unwrap();
+    let apply = world.continue_apply(&apply.apply_id);
+    assert_eq!(apply.status, ApplyStatus::RolledBack, "{apply:?}");
+    assert!(apply.message.unwrap().contains("interrupted"));
+    assert_eq!(world.sim.state_dump("acme"), before);
+}

@@ -144,7 +144,7 @@ where
             if !view.blockers.is_empty() {
                 return failed(format!("Nothing was changed: {}", view.blockers.join(" ")));
             }
-            if view.requires_confirmation && !confirmed_production {
+            if view.requires_confirmation && !confirmed_production && !write_plan.calls.is_empty() {
                 return failed(format!(
                     "Nothing was changed: {} is a production org, and applying there needs your explicit confirmation.",
                     view.org.org_name

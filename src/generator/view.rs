@@ -252,10 +252,16 @@ pub struct ExcludedField {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ApplyStatus {
+    /// More calls to make: the page calls `continueApply` again.
     Running,
+    /// Everything written (or nothing was needed: a repeated apply is `done` at once).
     Done,
+    /// A write failed before anything was written; nothing to undo.
     Failed,
+    /// A write failed and everything this apply had written was undone.
     RolledBack,
+    /// A write failed and the undo could not finish (session expired, API allowance spent…):
+    /// `remaining` lists what is left; `finishCleanUp` resumes the undo.
     CleanupNeeded,
 }
 
