@@ -312,7 +312,8 @@ globalThis.forcefieldBadges = (() => {
         b.addEventListener('click', (event) => {
           event.preventDefault();
           event.stopPropagation();
-          onPress();
+          // Only the admin's own click or key press, never a click the page's scripts fake.
+          if (event.isTrusted) onPress();
         });
         return b;
       };
@@ -368,6 +369,7 @@ globalThis.forcefieldBadges = (() => {
       const no = element('button', { type: 'button', role: 'menuitem' }, 'Cancel');
       yes.addEventListener('click', async (event) => {
         event.stopPropagation();
+        if (!event.isTrusted) return; // a write through the admin's session: their own click only
         yes.disabled = no.disabled = true;
         status.textContent = 'Setting the profile photo…';
         const reply = await this.ask({ type: 'setProfilePhoto', userId: badge.userId, pngBase64: iconPng(badge.icon) })

@@ -350,9 +350,7 @@ fn icons_are_kept_per_org_and_user_and_come_back_with_the_badge() {
     let world = World::start(SimConfig::default());
     let users = users(&world);
     let tableau = users["int-tableau@acme.example"].clone();
-    let icon = UserIcon::Emoji {
-        emoji: "\u{1f4ca}".into(),
-    };
+    let icon = UserIcon::emoji("\u{1f4ca}");
     let reply = world.ask(
         Request::SetUserIcon {
             user_id: tableau.clone(),

@@ -93,12 +93,12 @@ fn owned_api_only() -> Value {
 }
 
 fn warnings_of(row: Value) -> Vec<WarningCode> {
-    let record: UserRecord = serde_json::from_value(row).unwrap();
+    let record = UserRecord::from_json(&row).unwrap();
     classify(&record).warnings.iter().map(|w| w.code).collect()
 }
 
 fn kinds_of(row: Value) -> Vec<BadgeKind> {
-    let record: UserRecord = serde_json::from_value(row).unwrap();
+    let record = UserRecord::from_json(&row).unwrap();
     classify(&record).kinds
 }
 
@@ -119,7 +119,7 @@ fn a_fully_set_up_integration_user_is_marked_without_warnings() {
         ],
         vec![integration_psl()],
     );
-    let record: UserRecord = serde_json::from_value(row).unwrap();
+    let record = UserRecord::from_json(&row).unwrap();
     let badge = classify(&record);
     assert!(badge.integration);
     assert_eq!(
@@ -306,7 +306,7 @@ fn the_license_decides_never_the_profile_name() {
 #[test]
 fn api_only_people_and_psl_holders_are_marked_without_health_warnings() {
     let standard = || profile("Standard User", "Salesforce", false, false);
-    let record: UserRecord = serde_json::from_value(user(
+    let record = UserRecord::from_json(&user(
         "005AM00000000CAAAA",
         true,
         standard(),
@@ -341,7 +341,7 @@ fn api_only_people_and_psl_holders_are_marked_without_health_warnings() {
 
 #[test]
 fn a_row_with_missing_parts_is_read_not_rejected() {
-    let record: UserRecord = serde_json::from_value(json!({
+    let record = UserRecord::from_json(&json!({
         "attributes": {"type": "User"},
         "Id": "005AM00000000FAAAA",
         "Profile": null,

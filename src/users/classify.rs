@@ -60,7 +60,113 @@ pub struct UserBadge {
     pub icon: Option<super::icons::UserIcon>,
 }
 
+impl BadgeKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::IntegrationLicense => "integrationLicense",
+            Self::ApiOnly => "apiOnly",
+            Self::IntegrationPsl => "integrationPsl",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "integrationLicense" => Self::IntegrationLicense,
+            "apiOnly" => Self::ApiOnly,
+            "integrationPsl" => Self::IntegrationPsl,
+            _ => return None,
+        })
+    }
+}
+
+impl WarningCode {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::MissingIntegrationPsl => "missingIntegrationPsl",
+            Self::NoCustomPermissionSet => "noCustomPermissionSet",
+            Self::AssignmentWillFail => "assignmentWillFail",
+            Self::PasswordExpires => "passwordExpires",
+            Self::Inactive => "inactive",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "missingIntegrationPsl" => Self::MissingIntegrationPsl,
+            "noCustomPermissionSet" => Self::NoCustomPermissionSet,
+            "assignmentWillFail" => Self::AssignmentWillFail,
+            "passwordExpires" => Self::PasswordExpires,
+            "inactive" => Self::Inactive,
+            _ => return None,
+        })
+    }
+}
+
 impl UserBadge {
+    /// The badge as the cache keeps it (the same shape the protocol sends, without the icon).
+    pub fn to_json(&self) -> serde_json::Value {
+        let strings = |items: Vec<&str>| {
+            serde_json::Value::Array(items.into_iter().map(serde_json::Value::from).collect())
+        };
+        let mut badge = serde_json::Map::new();
+        badge.insert("userId".to_owned(), self.user_id.clone().into());
+        badge.insert("integration".to_owned(), self.integration.into());
+        badge.insert(
+            "kinds".to_owned(),
+            strings(self.kinds.iter().map(|k| k.as_str()).collect()),
+        );
+        badge.insert(
+            "reasons".to_owned(),
+            strings(self.reasons.iter().map(String::as_str).collect()),
+        );
+        let warnings = self
+            .warnings
+            .iter()
+            .map(|w| {
+                let mut warning = serde_json::Map::new();
+                warning.insert("code".to_owned(), w.code.as_str().into());
+                warning.insert("message".to_owned(), w.message.clone().into());
+                serde_json::Value::Object(warning)
+            })
+            .collect();
+        badge.insert("warnings".to_owned(), serde_json::Value::Array(warnings));
+        serde_json::Value::Object(badge)
+    }
+
+    /// Reads a badge as [`UserBadge::to_json`] wrote it (by hand, see `record`); `None` when it
+    /// is not one.
+    pub fn from_json(v: &serde_json::Value) -> Option<Self> {
+        let strings = |key| -> Option<Vec<&str>> {
+            v.get(key)?
+                .as_array()?
+                .iter()
+                .map(serde_json::Value::as_str)
+                .collect()
+        };
+        let warnings = v
+            .get("warnings")?
+            .as_array()?
+            .iter()
+            .map(|w| {
+                Some(HealthWarning {
+                    code: WarningCode::parse(w.get("code")?.as_str()?)?,
+                    message: w.get("message")?.as_str()?.to_owned(),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Self {
+            user_id: v.get("userId")?.as_str()?.to_owned(),
+            integration: v.get("integration")?.as_bool()?,
+            kinds: strings("kinds")?
+                .into_iter()
+                .map(BadgeKind::parse)
+                .collect::<Option<Vec<_>>>()?,
+            reasons: strings("reasons")?.into_iter().map(str::to_owned).collect(),
+            warnings,
+            icon: None,
+        })
+    }
+
     /// Whether the page should show a badge at all.
     pub fn is_marked(&self) -> bool {
         !self.kinds.is_empty()
@@ -78,11 +184,7 @@ fn label_of(ps: &PermissionSetRow) -> String {
 pub fn classify(user: &UserRecord) -> UserBadge {
     let profile = user.profile.clone().unwrap_or_default();
     let profile_name = profile.name.as_deref().unwrap_or("(no profile)");
-    let license = profile
-        .user_license
-        .as_ref()
-        .and_then(|l| l.name.as_deref())
-        .unwrap_or_default();
+    let license = profile.user_license_name.as_deref().unwrap_or_default();
     let sets: Vec<PermissionSetRow> = user
         .permission_set_assignments
         .iter()
@@ -94,11 +196,9 @@ pub fn classify(user: &UserRecord) -> UserBadge {
         .iter()
         .flat_map(|c| c.records.iter())
         .map(|a| {
-            let psl = a.permission_set_license.as_ref();
             (
                 a.permission_set_license_id.as_deref().unwrap_or_default(),
-                psl.and_then(|p| p.developer_name.as_deref())
-                    .unwrap_or_default(),
+                a.developer_name.as_deref().unwrap_or_default(),
             )
         })
         .collect();
@@ -201,9 +301,8 @@ fn health(
             continue;
         };
         let license_name = ps
-            .license
-            .as_ref()
-            .and_then(|l| l.name.clone())
+            .license_name
+            .clone()
             .unwrap_or_else(|| license_id.to_owned());
         let fails = if license_id.starts_with(USER_LICENSE_PREFIX) {
             // facts §C.5: a permission set's user license must match the profile's.

@@ -7,8 +7,7 @@ use super::icons;
 use super::record::{self, Children, UserId, UserRecord, USERS_PER_QUERY};
 use crate::salesforce::{ApiError, Client, OrgId, Transport};
 use crate::settings::{Area, KeyValueStore};
-use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use serde_json::{Map, Value};
 
 /// How long a classification is reused: a few minutes, so a revisit or the next page of the
 /// list costs no API call, and a fix made in another tab shows soon after.
@@ -17,31 +16,57 @@ pub const CACHE_TTL_MS: u64 = 5 * 60 * 1000;
 /// Most users one request may ask about (the Users list shows at most 1000 rows, facts §H.Q1).
 pub const MAX_USERS_PER_REQUEST: usize = 1000;
 
-/// What the cache keeps per user: the badge (or that the user is unmarked) and when it was read.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CacheEntry {
-    pub at: u64,
-    pub badge: Option<UserBadge>,
+/// The per-org cache, one `storage.session` value: `{"<18-char user Id>": {"at": ms, "badge":
+/// {…} | null}}`. Kept as plain JSON and read by hand (see `record`): an entry that can't be
+/// read is simply asked for again.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BadgeCache {
+    entries: Map<String, Value>,
 }
 
-/// The per-org cache, one `storage.session` value.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BadgeCache {
-    pub users: BTreeMap<UserId, CacheEntry>,
+impl BadgeCache {
+    fn fresh(&self, id: &UserId) -> bool {
+        self.entries.contains_key(id.as_str())
+    }
+
+    fn badge(&self, id: &UserId) -> Option<UserBadge> {
+        let badge = self.entries.get(id.as_str())?.get("badge")?;
+        UserBadge::from_json(badge)
+    }
+
+    fn remember(&mut self, id: &UserId, at: u64, badge: Option<&UserBadge>) {
+        let mut entry = Map::new();
+        entry.insert("at".to_owned(), Value::from(at));
+        entry.insert(
+            "badge".to_owned(),
+            badge.map_or(Value::Null, UserBadge::to_json),
+        );
+        self.entries
+            .insert(id.as_str().to_owned(), Value::Object(entry));
+    }
 }
 
 fn cache_key(org: &OrgId) -> String {
     format!("userBadges:{org}")
 }
 
-async fn load_cache(store: &impl KeyValueStore, org: &OrgId) -> BadgeCache {
-    store
+/// The org's cache without entries older than [`CACHE_TTL_MS`] (or from the future).
+async fn load_cache(store: &impl KeyValueStore, org: &OrgId, now_ms: u64) -> BadgeCache {
+    let saved = store
         .get(Area::Session, &cache_key(org))
         .await
         .ok()
-        .flatten()
-        .and_then(|value| serde_json::from_value(value).ok())
-        .unwrap_or_default()
+        .flatten();
+    let Some(Value::Object(mut entries)) = saved else {
+        return BadgeCache::default();
+    };
+    entries.retain(|_, entry| {
+        entry
+            .get("at")
+            .and_then(Value::as_u64)
+            .is_some_and(|at| at <= now_ms && now_ms - at < CACHE_TTL_MS)
+    });
+    BadgeCache { entries }
 }
 
 /// One request's users: which are already known (fresh in the cache) and which need the API.
@@ -67,17 +92,13 @@ impl Lookup {
             .take(MAX_USERS_PER_REQUEST)
             .filter_map(|raw| UserId::parse(raw).map(|id| (raw.clone(), id)))
             .collect();
-        let mut cache = load_cache(store, org).await;
-        cache
-            .users
-            .retain(|_, e| e.at <= now_ms && now_ms - e.at < CACHE_TTL_MS);
-        let mut missing: Vec<UserId> = wanted
-            .iter()
-            .map(|(_, id)| id.clone())
-            .filter(|id| !cache.users.contains_key(id))
-            .collect();
-        missing.sort();
-        missing.dedup();
+        let cache = load_cache(store, org, now_ms).await;
+        let mut missing: Vec<UserId> = Vec::new();
+        for (_, id) in &wanted {
+            if !cache.fresh(id) && !missing.contains(id) {
+                missing.push(id.clone());
+            }
+        }
         Self {
             org: org.clone(),
             wanted,
@@ -101,28 +122,29 @@ impl Lookup {
     ) -> Result<(), ApiError> {
         let mut fetched = Vec::new();
         for chunk in self.missing.chunks(USERS_PER_QUERY) {
-            let rows = query_users(client, chunk).await?;
-            fetched.push((chunk.to_vec(), rows));
+            fetched.push(query_users(client, chunk).await?);
         }
         let at = self.now_ms;
-        for (chunk, rows) in fetched {
-            for id in chunk {
-                self.cache.users.insert(id, CacheEntry { at, badge: None });
-            }
-            for row in rows {
-                let Some(id) = UserId::parse(&row.id) else {
-                    continue;
-                };
-                let badge = classify(&row);
-                let badge = badge.is_marked().then_some(badge);
-                self.cache.users.insert(id, CacheEntry { at, badge });
-            }
+        for id in &self.missing {
+            self.cache.remember(id, at, None);
+        }
+        for row in fetched.iter().flatten() {
+            let Some(id) = UserId::parse(&row.id) else {
+                continue;
+            };
+            let badge = classify(row);
+            self.cache
+                .remember(&id, at, badge.is_marked().then_some(&badge));
         }
         self.missing.clear();
         // A failed cache write only costs a query on the next visit.
-        if let Ok(value) = serde_json::to_value(&self.cache) {
-            let _ = store.set(Area::Session, &cache_key(&self.org), value).await;
-        }
+        let _ = store
+            .set(
+                Area::Session,
+                &cache_key(&self.org),
+                Value::Object(self.cache.entries.clone()),
+            )
+            .await;
         Ok(())
     }
 
@@ -137,10 +159,13 @@ impl Lookup {
                 continue;
             }
             seen.push(raw);
-            if let Some(badge) = self.cache.users.get(id).and_then(|e| e.badge.clone()) {
+            if let Some(badge) = self.cache.badge(id) {
                 badges.push(UserBadge {
                     user_id: raw.clone(),
-                    icon: icons.get(id).cloned(),
+                    icon: icons
+                        .iter()
+                        .find(|(user, _)| user == id)
+                        .map(|(_, icon)| icon.clone()),
                     ..badge
                 });
             }
@@ -170,21 +195,27 @@ async fn query_users<T: Transport>(
     client: &Client<'_, T>,
     ids: &[UserId],
 ) -> Result<Vec<UserRecord>, ApiError> {
-    let mut rows: Vec<UserRecord> = client.query(&record::soql(ids)).await?;
-    for row in &mut rows {
-        if let Some(children) = row.permission_set_assignments.as_mut() {
-            finish_children(client, children).await?;
+    let rows: Vec<serde_json::Value> = client.query(&record::soql(ids)).await?;
+    let mut users = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let Some(mut user) = UserRecord::from_json(row) else {
+            continue;
+        };
+        if let Some(children) = user.permission_set_assignments.as_mut() {
+            finish_children(client, children, record::AssignmentRow::from_json).await?;
         }
-        if let Some(children) = row.permission_set_license_assignments.as_mut() {
-            finish_children(client, children).await?;
+        if let Some(children) = user.permission_set_license_assignments.as_mut() {
+            finish_children(client, children, record::LicenseAssignmentRow::from_json).await?;
         }
+        users.push(user);
     }
-    Ok(rows)
+    Ok(users)
 }
 
-async fn finish_children<T: Transport, R: serde::de::DeserializeOwned>(
+async fn finish_children<T: Transport, R>(
     client: &Client<'_, T>,
     children: &mut Children<R>,
+    row: fn(&serde_json::Value) -> R,
 ) -> Result<(), ApiError> {
     while !children.done {
         let Some(next) = children
@@ -197,7 +228,10 @@ async fn finish_children<T: Transport, R: serde::de::DeserializeOwned>(
                 "it is incomplete and names no next page on this org",
             ));
         };
-        let page: Children<R> = client.get(&next, "a list of assignments").await?;
+        let page: serde_json::Value = client.get(&next, "a list of assignments").await?;
+        let Some(page) = Children::from_json(&page, row) else {
+            return Err(ApiError::malformed("a list of assignments", "no records"));
+        };
         children.records.extend(page.records);
         children.done = page.done;
         children.next_records_url = page.next_records_url;

@@ -8,32 +8,98 @@ use super::record::UserId;
 use crate::salesforce::OrgId;
 use crate::settings::{Area, KeyValueStore};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use serde_json::{Map, Value};
 
 /// Largest picture edge, in pixels (a badge shows it at 16 px; 2× for sharp screens, with room).
 pub const MAX_EDGE: u32 = 64;
 /// Longest emoji text, in characters (a family or flag sequence is several code points).
 const MAX_EMOJI_CHARS: usize = 16;
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum IconKind {
+    Emoji,
+    Image,
+}
+
+/// `{"kind": "emoji", "emoji": "…"}` or `{"kind": "image", "width", "height", "rgba"}`, where
+/// `rgba` is base64 of `width × height × 4` bytes, row by row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "camelCase")]
-pub enum UserIcon {
-    Emoji {
-        emoji: String,
-    },
-    /// `rgba`: base64 of `width × height × 4` bytes, row by row.
-    Image {
-        width: u32,
-        height: u32,
-        rgba: String,
-    },
+pub struct UserIcon {
+    pub kind: IconKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emoji: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rgba: Option<String>,
 }
 
 impl UserIcon {
+    pub fn emoji(emoji: &str) -> Self {
+        Self {
+            kind: IconKind::Emoji,
+            emoji: Some(emoji.to_owned()),
+            width: None,
+            height: None,
+            rgba: None,
+        }
+    }
+
+    pub fn image(width: u32, height: u32, rgba: String) -> Self {
+        Self {
+            kind: IconKind::Image,
+            emoji: None,
+            width: Some(width),
+            height: Some(height),
+            rgba: Some(rgba),
+        }
+    }
+
+    /// The icon as storage keeps it (the protocol's shape).
+    pub fn to_json(&self) -> Value {
+        let mut icon = Map::new();
+        match self.kind {
+            IconKind::Emoji => {
+                icon.insert("kind".to_owned(), "emoji".into());
+                icon.insert("emoji".to_owned(), self.emoji.clone().into());
+            }
+            IconKind::Image => {
+                icon.insert("kind".to_owned(), "image".into());
+                icon.insert("width".to_owned(), self.width.into());
+                icon.insert("height".to_owned(), self.height.into());
+                icon.insert("rgba".to_owned(), self.rgba.clone().into());
+            }
+        }
+        Value::Object(icon)
+    }
+
+    /// Reads a stored icon (by hand: see `record`); `None` when it is not one.
+    pub fn from_json(v: &serde_json::Value) -> Option<Self> {
+        let number = |key| {
+            v.get(key)
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|n| u32::try_from(n).ok())
+        };
+        let icon = match v.get("kind")?.as_str()? {
+            "emoji" => Self::emoji(v.get("emoji")?.as_str()?),
+            "image" => Self::image(
+                number("width")?,
+                number("height")?,
+                v.get("rgba")?.as_str()?.to_owned(),
+            ),
+            _ => return None,
+        };
+        icon.validate().ok().map(|()| icon)
+    }
+
     /// Why this icon can't be kept, if it can't.
     pub fn validate(&self) -> Result<(), String> {
-        match self {
-            Self::Emoji { emoji } => {
+        match self.kind {
+            IconKind::Emoji => {
+                let emoji = self.emoji.as_deref().unwrap_or_default();
                 let chars = emoji.chars().count();
                 if chars == 0 || chars > MAX_EMOJI_CHARS {
                     return Err(format!(
@@ -45,17 +111,15 @@ impl UserIcon {
                 }
                 Ok(())
             }
-            Self::Image {
-                width,
-                height,
-                rgba,
-            } => {
-                if !(1..=MAX_EDGE).contains(width) || !(1..=MAX_EDGE).contains(height) {
+            IconKind::Image => {
+                let (width, height) = (self.width.unwrap_or(0), self.height.unwrap_or(0));
+                if !(1..=MAX_EDGE).contains(&width) || !(1..=MAX_EDGE).contains(&height) {
                     return Err(format!(
                         "A picture icon is at most {MAX_EDGE}×{MAX_EDGE} pixels."
                     ));
                 }
-                let bytes = (*width as usize) * (*height as usize) * 4;
+                let rgba = self.rgba.as_deref().unwrap_or_default();
+                let bytes = (width as usize) * (height as usize) * 4;
                 let expected = bytes.div_ceil(3) * 4;
                 let alphabet_ok = rgba
                     .bytes()
@@ -73,15 +137,20 @@ fn key(org: &OrgId) -> String {
     format!("userIcons:{org}")
 }
 
+async fn load_raw(store: &impl KeyValueStore, org: &OrgId) -> Map<String, Value> {
+    match store.get(Area::Local, &key(org)).await.ok().flatten() {
+        Some(Value::Object(icons)) => icons,
+        _ => Map::new(),
+    }
+}
+
 /// Every icon the admin chose in this org; none when storage can't be read (badges still show).
-pub async fn load(store: &impl KeyValueStore, org: &OrgId) -> BTreeMap<UserId, UserIcon> {
-    store
-        .get(Area::Local, &key(org))
+pub async fn load(store: &impl KeyValueStore, org: &OrgId) -> Vec<(UserId, UserIcon)> {
+    load_raw(store, org)
         .await
-        .ok()
-        .flatten()
-        .and_then(|value| serde_json::from_value(value).ok())
-        .unwrap_or_default()
+        .iter()
+        .filter_map(|(user, icon)| Some((UserId::parse(user)?, UserIcon::from_json(icon)?)))
+        .collect()
 }
 
 /// Keeps (or with `None`, forgets) one user's icon.
@@ -94,13 +163,14 @@ pub async fn save(
     if let Some(icon) = &icon {
         icon.validate()?;
     }
-    let mut icons = load(store, org).await;
+    let mut icons = load_raw(store, org).await;
     match icon {
-        Some(icon) => icons.insert(user.clone(), icon),
-        None => icons.remove(user),
+        Some(icon) => icons.insert(user.as_str().to_owned(), icon.to_json()),
+        None => icons.remove(user.as_str()),
     };
-    let value = serde_json::to_value(&icons).map_err(|e| e.to_string())?;
-    store.set(Area::Local, &key(org), value).await
+    store
+        .set(Area::Local, &key(org), Value::Object(icons))
+        .await
 }
 
 #[cfg(test)]
@@ -110,39 +180,23 @@ mod tests {
     #[test]
     fn icons_are_checked_before_they_are_kept() {
         let ok = |icon: UserIcon| icon.validate().is_ok();
-        assert!(ok(UserIcon::Emoji {
-            emoji: "🤖".into()
-        }));
-        assert!(ok(UserIcon::Emoji {
-            emoji: "👩‍💻".into()
-        }));
-        assert!(!ok(UserIcon::Emoji { emoji: "".into() }));
-        assert!(!ok(UserIcon::Emoji {
-            emoji: "a b".into()
-        }));
-        assert!(!ok(UserIcon::Emoji {
-            emoji: "x".repeat(40)
-        }));
+        assert!(ok(UserIcon::emoji("🤖")));
+        assert!(ok(UserIcon::emoji("👩‍💻")));
+        assert!(!ok(UserIcon::emoji("")));
+        assert!(!ok(UserIcon::emoji("a b")));
+        assert!(!ok(UserIcon::emoji(&"x".repeat(40))));
         // 2×2 RGBA = 16 bytes = 24 base64 characters.
-        assert!(ok(UserIcon::Image {
-            width: 2,
-            height: 2,
-            rgba: "A".repeat(24)
-        }));
-        assert!(!ok(UserIcon::Image {
-            width: 2,
-            height: 2,
-            rgba: "A".repeat(20)
-        }));
-        assert!(!ok(UserIcon::Image {
-            width: 65,
-            height: 1,
-            rgba: "A".repeat(348)
-        }));
-        assert!(!ok(UserIcon::Image {
-            width: 2,
-            height: 2,
-            rgba: format!("{}<>", "A".repeat(22))
-        }));
+        assert!(ok(UserIcon::image(2, 2, "A".repeat(24))));
+        assert!(!ok(UserIcon::image(2, 2, "A".repeat(20))));
+        assert!(!ok(UserIcon::image(65, 1, "A".repeat(348))));
+        assert!(!ok(UserIcon::image(2, 2, format!("{}<>", "A".repeat(22)))));
+        // Read back from storage as written.
+        let icon = UserIcon::image(2, 2, "A".repeat(24));
+        let stored = icon.to_json();
+        assert_eq!(UserIcon::from_json(&stored), Some(icon));
+        assert_eq!(
+            UserIcon::from_json(&serde_json::json!({"kind": "emoji", "emoji": ""})),
+            None
+        );
     }
 }

@@ -15,5 +15,5 @@ pub mod record;
 
 pub use classify::{classify, BadgeKind, HealthWarning, UserBadge, WarningCode};
 pub use fetch::{badges_for, BadgeCache, Lookup, CACHE_TTL_MS};
-pub use icons::UserIcon;
+pub use icons::{IconKind, UserIcon};
 pub use record::{UserId, UserRecord};

@@ -10,31 +10,23 @@
 
 use super::record::UserId;
 use crate::salesforce::{ApiError, Client, Transport};
-use serde::Deserialize;
-
 /// The largest picture accepted (base64 characters): a profile photo needs no more than a few
 /// hundred pixels; Salesforce itself allows 37.5 MB of base64.
 pub const MAX_PNG_BASE64: usize = 2 * 1024 * 1024;
 
-#[derive(Debug, Deserialize)]
-struct Created {
-    id: String,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct VersionRow {
-    content_document_id: String,
-}
-
 /// The Photo answer, as far as Forcefield reads it.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Photo {
-    #[serde(default)]
     pub small_photo_url: Option<String>,
-    #[serde(default)]
     pub photo_version_id: Option<String>,
+}
+
+/// A string field of a JSON answer, or a "malformed" error naming `what`.
+fn field(v: &serde_json::Value, key: &str, what: &str) -> Result<String, ApiError> {
+    v.get(key)
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| ApiError::malformed(what, format!("no {key}")))
 }
 
 /// Checks a base64 PNG before anything is sent.
@@ -63,7 +55,7 @@ pub async fn set_profile_photo<T: Transport>(
     png_base64: &str,
 ) -> Result<Photo, ApiError> {
     let data = client.version().data_path();
-    let created: Created = client
+    let created: serde_json::Value = client
         .post(
             &format!("{data}/sobjects/ContentVersion"),
             &serde_json::json!({
@@ -74,28 +66,31 @@ pub async fn set_profile_photo<T: Transport>(
             "the uploaded file",
         )
         .await?;
-    if !created.id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+    let created = field(&created, "id", "the uploaded file")?;
+    if !created.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(ApiError::malformed(
             "the uploaded file",
             "its Id is not an Id",
         ));
     }
-    let version: VersionRow = client
+    let version: serde_json::Value = client
         .get(
-            &format!(
-                "{data}/sobjects/ContentVersion/{}?fields=ContentDocumentId",
-                created.id
-            ),
+            &format!("{data}/sobjects/ContentVersion/{created}?fields=ContentDocumentId"),
             "the uploaded file",
         )
         .await?;
-    client
+    let file_id = field(&version, "ContentDocumentId", "the uploaded file")?;
+    let photo: serde_json::Value = client
         .post(
             &format!("{data}/connect/user-profiles/{user}/photo"),
-            &serde_json::json!({ "fileId": version.content_document_id }),
+            &serde_json::json!({ "fileId": file_id }),
             "the new profile photo",
         )
-        .await
+        .await?;
+    Ok(Photo {
+        small_photo_url: field(&photo, "smallPhotoUrl", "the new profile photo").ok(),
+        photo_version_id: field(&photo, "photoVersionId", "the new profile photo").ok(),
+    })
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! set license assignments (facts §C.5, §C.6, §C.7; relationship names §C.6).
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use std::fmt;
 
 /// Users per query: 200 quoted Ids form-encode to about 5.4 KB, which keeps the query URL far
@@ -55,7 +56,9 @@ fn to18(id15: &str) -> String {
 
 /// The SOQL for up to [`USERS_PER_QUERY`] users. Profile-owned permission sets come back among
 /// the assignments (`IsOwnedByProfile`, facts §C.1), and the profile's own `Permissions<Name>`
-/// fields are read too (Object Reference "Profile": one boolean per permission).
+/// fields are read too (Object Reference "Profile": "One field for each permission").
+/// `PermissionSet.License.Name` names a PSL or user license (the polymorphic `LicenseId`, facts
+/// §C.1; the same path in several independent tools' queries, public code).
 pub fn soql(ids: &[UserId]) -> String {
     let list: Vec<String> = ids.iter().map(|id| format!("'{id}'")).collect();
     format!(
@@ -73,37 +76,58 @@ pub fn soql(ids: &[UserId]) -> String {
     )
 }
 
+// The rows are read from `serde_json::Value` by hand rather than derived: one generic JSON
+// path instead of a deserializer per row type keeps the shipped WebAssembly small.
+
 /// One User row of [`soql`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UserRecord {
     pub id: String,
-    #[serde(default)]
     pub name: Option<String>,
-    #[serde(default)]
     pub is_active: bool,
-    #[serde(default)]
     pub profile: Option<ProfileRow>,
-    #[serde(default)]
     pub permission_set_assignments: Option<Children<AssignmentRow>>,
-    #[serde(default)]
     pub permission_set_license_assignments: Option<Children<LicenseAssignmentRow>>,
+}
+
+pub(crate) fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key)?.as_str().map(str::to_owned)
+}
+
+pub(crate) fn flag(v: &Value, key: &str) -> Option<bool> {
+    v.get(key)?.as_bool()
+}
+
+/// A parent object (`null` or absent = none).
+fn parent(v: &Value, key: &str) -> Option<Value> {
+    v.get(key).filter(|p| p.is_object()).cloned()
+}
+
+impl UserRecord {
+    /// Reads one row; `None` when it has no Id.
+    pub fn from_json(v: &Value) -> Option<Self> {
+        Some(Self {
+            id: text(v, "Id")?,
+            name: text(v, "Name"),
+            is_active: flag(v, "IsActive").unwrap_or(false),
+            profile: parent(v, "Profile").map(|p| ProfileRow::from_json(&p)),
+            permission_set_assignments: v
+                .get("PermissionSetAssignments")
+                .and_then(|c| Children::from_json(c, AssignmentRow::from_json)),
+            permission_set_license_assignments: v
+                .get("PermissionSetLicenseAssignments")
+                .and_then(|c| Children::from_json(c, LicenseAssignmentRow::from_json)),
+        })
+    }
 }
 
 /// A child subquery's result: `null` when there are no children, else a query page of its own
 /// (facts §B.1), which may itself continue at `nextRecordsUrl`.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Children<R> {
-    #[serde(default = "yes")]
     pub done: bool,
-    #[serde(default)]
     pub next_records_url: Option<String>,
     pub records: Vec<R>,
-}
-
-fn yes() -> bool {
-    true
 }
 
 impl<R> Default for Children<R> {
@@ -116,75 +140,98 @@ impl<R> Default for Children<R> {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Named {
-    #[serde(default)]
-    pub name: Option<String>,
+impl<R> Children<R> {
+    /// Reads a query page of child rows; `None` for `null` or anything that is not one.
+    pub fn from_json(v: &Value, row: fn(&Value) -> R) -> Option<Self> {
+        let records = v.get("records")?.as_array()?;
+        Some(Self {
+            done: flag(v, "done").unwrap_or(true),
+            next_records_url: text(v, "nextRecordsUrl"),
+            records: records.iter().map(row).collect(),
+        })
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProfileRow {
-    #[serde(default)]
     pub name: Option<String>,
-    #[serde(default)]
     pub user_license_id: Option<String>,
-    #[serde(default)]
-    pub user_license: Option<Named>,
-    #[serde(default)]
+    pub user_license_name: Option<String>,
     pub permissions_api_user_only: Option<bool>,
-    #[serde(default)]
     pub permissions_password_never_expires: Option<bool>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+impl ProfileRow {
+    fn from_json(v: &Value) -> Self {
+        Self {
+            name: text(v, "Name"),
+            user_license_id: text(v, "UserLicenseId"),
+            user_license_name: parent(v, "UserLicense").and_then(|l| text(&l, "Name")),
+            permissions_api_user_only: flag(v, "PermissionsApiUserOnly"),
+            permissions_password_never_expires: flag(v, "PermissionsPasswordNeverExpires"),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AssignmentRow {
-    #[serde(default)]
     pub permission_set_id: Option<String>,
-    #[serde(default)]
     pub permission_set: Option<PermissionSetRow>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+impl AssignmentRow {
+    pub fn from_json(v: &Value) -> Self {
+        Self {
+            permission_set_id: text(v, "PermissionSetId"),
+            permission_set: parent(v, "PermissionSet").map(|p| PermissionSetRow::from_json(&p)),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PermissionSetRow {
-    #[serde(default)]
     pub name: Option<String>,
-    #[serde(default)]
     pub label: Option<String>,
-    #[serde(default)]
     pub is_owned_by_profile: bool,
-    #[serde(default)]
     pub is_custom: bool,
     /// A PermissionSetLicense (`0PL`) or a UserLicense (`100`) Id, or none (facts §C.1).
-    #[serde(default)]
     pub license_id: Option<String>,
-    #[serde(default)]
-    pub license: Option<Named>,
-    #[serde(default)]
+    pub license_name: Option<String>,
     pub permissions_api_user_only: Option<bool>,
-    #[serde(default)]
     pub permissions_password_never_expires: Option<bool>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct LicenseAssignmentRow {
-    #[serde(default)]
-    pub permission_set_license_id: Option<String>,
-    #[serde(default)]
-    pub permission_set_license: Option<LicenseRow>,
+impl PermissionSetRow {
+    fn from_json(v: &Value) -> Self {
+        Self {
+            name: text(v, "Name"),
+            label: text(v, "Label"),
+            is_owned_by_profile: flag(v, "IsOwnedByProfile").unwrap_or(false),
+            is_custom: flag(v, "IsCustom").unwrap_or(false),
+            license_id: text(v, "LicenseId"),
+            license_name: parent(v, "License").and_then(|l| text(&l, "Name")),
+            permissions_api_user_only: flag(v, "PermissionsApiUserOnly"),
+            permissions_password_never_expires: flag(v, "PermissionsPasswordNeverExpires"),
+        }
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct LicenseRow {
-    #[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LicenseAssignmentRow {
+    pub permission_set_license_id: Option<String>,
     pub developer_name: Option<String>,
-    #[serde(default)]
     pub master_label: Option<String>,
+}
+
+impl LicenseAssignmentRow {
+    pub fn from_json(v: &Value) -> Self {
+        let psl = parent(v, "PermissionSetLicense");
+        Self {
+            permission_set_license_id: text(v, "PermissionSetLicenseId"),
+            developer_name: psl.as_ref().and_then(|p| text(p, "DeveloperName")),
+            master_label: psl.as_ref().and_then(|p| text(p, "MasterLabel")),
+        }
+    }
 }
 
 #[cfg(test)]

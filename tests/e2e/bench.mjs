@@ -156,10 +156,15 @@ try {
     const fieldRows = await sim.query(`SELECT SobjectType, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId = '${created.Id}'`);
     records = 1 + objectRows.length + fieldRows.length;
     const started = performance.now();
-    const parent = await post(sim.port, sid, 'PermissionSet', { Name: `Bench_Baseline_${run}`, Label: `Bench Baseline ${run}` });
-    for (const o of objectRows) await post(sim.port, sid, 'ObjectPermissions', { ParentId: parent, SobjectType: o.SobjectType, PermissionsRead: o.PermissionsRead });
+    const post = async (type, body) => {
+      const answer = await send(sim.port, 'POST', `/services/data/v66.0/sobjects/${type}`, sid, body);
+      if (!answer?.id) throw new Error(`${type}: ${JSON.stringify(answer)}`);
+      return answer.id;
+    };
+    const parent = await post('PermissionSet', { Name: `Bench_Baseline_${run}`, Label: `Bench Baseline ${run}` });
+    for (const o of objectRows) await post('ObjectPermissions', { ParentId: parent, SobjectType: o.SobjectType, PermissionsRead: o.PermissionsRead });
     for (const f of fieldRows) {
-      await post(sim.port, sid, 'FieldPermissions', { ParentId: parent, SobjectType: f.SobjectType, Field: f.Field, PermissionsRead: f.PermissionsRead, PermissionsEdit: f.PermissionsEdit });
+      await post('FieldPermissions', { ParentId: parent, SobjectType: f.SobjectType, Field: f.Field, PermissionsRead: f.PermissionsRead, PermissionsEdit: f.PermissionsEdit });
     }
     perRecordTimes.push(performance.now() - started);
   }
@@ -168,6 +173,70 @@ try {
   const perRecord = median(perRecordTimes);
   rows.push([`generator: Apply to done, ${records} records on ${GENERATOR_OBJECTS.length} objects (ms, ${LATENCY_MS} ms API latency)`, ms(applied),
     `${ms(perRecord)} (the same records, one request each, one after another)`, (applied / perRecord).toFixed(2), '≤ 0.1']);
+
+  // Integration-user badges on a Users list of BADGE_USERS users (the seed's 30 plus generated
+  // people): API queries and time until the badges show, first load (empty storage.session) and
+  // a cached revisit, against classifying each user with a query of its own.
+  const BADGE_USERS = 200;
+  const [standard] = await sim.query("SELECT Id FROM Profile WHERE Name = 'Standard User'");
+  const extra = Array.from({ length: BADGE_USERS - 30 }, (_, i) => ({
+    attributes: { type: 'User' }, LastName: `Bench ${String(i).padStart(3, '0')}`, FirstName: 'Person',
+    Username: `bench${i}@acme.example`, Alias: `b${i}`, Email: `bench${i}@acme.example`, ProfileId: standard.Id,
+    IsActive: false, // no license needed
+  }));
+  const created = await send(sim.port, 'POST', '/services/data/v66.0/composite/sobjects', sid,
+    { allOrNone: true, records: extra });
+  if (!created.every?.((r) => r.success)) throw new Error(`could not create bench users: ${JSON.stringify(created).slice(0, 300)}`);
+  const listAddress = `/005?isUserEntityOverride=1&rowsperpage=${BADGE_USERS}`;
+  const listPage = `https://${ACME.setup}/lightning/setup/ManageUsers/page?address=${encodeURIComponent(listAddress)}`;
+  const queryCount = async () => (await sim.admin('GET', '/__sim/log')).body
+    .filter((c) => c.path.startsWith('/services/data/') && c.path.includes('/query')).length;
+  const badgeRun = async (cold) => {
+    if (cold) await browser.worker.evaluate(() => chrome.storage.session.clear());
+    const before = await queryCount();
+    await page.goto(listPage);
+    const frame = await loadedClassicFrame(page, `rowsperpage=${BADGE_USERS}`);
+    await frame.waitForFunction(() => performance.getEntriesByName('forcefield:badges').length > 0, null, { timeout: 30000 });
+    // From the content script's start (Chrome runs it at document_idle, about the load event)
+    // to the badges drawn.
+    const [shown, loaded, badges] = await frame.evaluate(() => {
+      const drawn = performance.getEntriesByName('forcefield:badges')[0];
+      const started = performance.getEntriesByName('forcefield:detect')[0];
+      return [drawn.startTime + drawn.duration, started.startTime,
+        document.querySelectorAll('[data-ff="badge"]').length];
+    });
+    if (badges !== 6) throw new Error(`expected 6 badges, saw ${badges}`);
+    return { shown, loaded, queries: (await queryCount()) - before };
+  };
+  const firstLoads = [];
+  const revisits = [];
+  for (let run = 0; run < RUNS; run++) {
+    firstLoads.push(await badgeRun(true));
+    revisits.push(await badgeRun(false));
+  }
+  const userIds = (await sim.query('SELECT Id FROM User')).map((u) => u.Id);
+  const naiveTimes = [];
+  for (let run = 0; run < 3; run++) {
+    const started = performance.now();
+    // One query per user, six at a time (a browser's connections per host).
+    for (let i = 0; i < userIds.length; i += 6) {
+      await Promise.all(userIds.slice(i, i + 6).map((id) => get(sim.port,
+        `/services/data/v66.0/query?q=${encodeURIComponent(`SELECT Id, Profile.UserLicense.Name, (SELECT PermissionSet.Name FROM PermissionSetAssignments) FROM User WHERE Id = '${id}'`)}`, sid)));
+    }
+    naiveTimes.push(performance.now() - started);
+  }
+  const naiveBadges = median(naiveTimes);
+  for (const [label, runs, target] of [['first load', firstLoads, 1], ['cached revisit', revisits, 0]]) {
+    const queries = Math.max(...runs.map((r) => r.queries));
+    rows.push([`badges: API queries to badge a Users list of ${userIds.length} users, ${label}`, String(queries),
+      `${userIds.length} (one query per user)`, (queries / userIds.length).toFixed(3), String(target)]);
+  }
+  for (const [label, runs, roundTrips] of [['first load', firstLoads, 2], ['cached revisit', revisits, 0]]) {
+    const after = median(runs.map((r) => r.shown - r.loaded));
+    rows.push([`badges: content script start to badges shown, ${label} (ms, ${LATENCY_MS} ms API latency, ${userIds.length} users)`,
+      ms(after), `${ms(naiveBadges)} (one query per user, 6 in parallel)`, (after / naiveBadges).toFixed(2),
+      `${roundTrips} round trip${roundTrips === 1 ? '' : 's'} (${roundTrips * LATENCY_MS} ms) + 100`]);
+  }
 
   // What the browser downloads and compiles.
   const shipped = await readFile(path.join(repoRoot, 'pkg/forcefield_bg.wasm'));
@@ -189,15 +258,14 @@ console.log('| figure | Forcefield | baseline or peer | ratio | target |');
 console.log('|---|---|---|---|---|');
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
 
-/** Creates one record through the REST API; resolves to its Id. */
-function post(port, sid, type, body) {
+function send(port, method, apiPath, sid, body) {
   return new Promise((resolve, reject) => {
-    const request = https.request({ host: '127.0.0.1', port, method: 'POST', path: `/services/data/v66.0/sobjects/${type}`,
-      rejectUnauthorized: false, headers: { Authorization: `Bearer ${sid}`, Host: ACME.api, 'Content-Type': 'application/json' } }, (response) => {
+    const request = https.request({ host: '127.0.0.1', port, path: apiPath, method, rejectUnauthorized: false,
+      headers: { Authorization: `Bearer ${sid}`, Host: ACME.api, 'Content-Type': 'application/json' } }, (response) => {
       let text = '';
       response.setEncoding('utf8');
       response.on('data', (chunk) => (text += chunk));
-      response.on('end', () => (response.statusCode === 201 ? resolve(JSON.parse(text).id) : reject(new Error(`${type}: ${text}`))));
+      response.on('end', () => resolve(text ? JSON.parse(text) : null));
     });
     request.on('error', reject);
     request.end(JSON.stringify(body));
