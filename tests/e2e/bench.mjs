@@ -133,6 +133,7 @@ try {
   const applyTimes = [];
   const perRecordTimes = [];
   let records = 0;
+  let applyCalls = 0;
   for (let run = 0; run < RUNS; run++) {
     const generator = await browser.context.newPage();
     await generator.goto(`chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}`);
@@ -146,9 +147,11 @@ try {
     }
     await generator.locator('[data-ff="preview"]').click();
     await generator.locator('[data-ff="confirm-production"]').check();
+    const logBefore = (await sim.admin('GET', '/__sim/log')).body.length;
     await generator.locator('[data-ff="apply"]').click();
     await generator.locator('[data-ff="apply-status"][data-status="done"]').waitFor({ timeout: 120000 });
     applyTimes.push(await generator.evaluate(() => performance.getEntriesByName('forcefield:generator-apply')[0].duration));
+    applyCalls = (await sim.admin('GET', '/__sim/log')).body.slice(logBefore).filter((c) => c.path.startsWith('/services/')).length;
     await generator.close();
 
     const [created] = await sim.query(`SELECT Id FROM PermissionSet WHERE Name = 'Integration_Bench_${run}'`);
@@ -168,11 +171,15 @@ try {
     }
     perRecordTimes.push(performance.now() - started);
   }
-  rows.push([`generator: opened to usable (ms, ${LATENCY_MS} ms API latency)`, ms(median(openTimes)), '—', '—', '≤ 1000']);
+  // The first open fills the core's per-org caches (catalog, describe); later opens reuse them.
+  rows.push([`generator page: opened to usable, first time (ms, ${LATENCY_MS} ms API latency)`, ms(openTimes[0]), '—', '—', '≤ 1000']);
+  rows.push([`generator page: opened to usable, again (ms, ${LATENCY_MS} ms API latency)`, ms(median(openTimes.slice(1))), '—', '—', '≤ 500']);
   const applied = median(applyTimes);
   const perRecord = median(perRecordTimes);
-  rows.push([`generator: Apply to done, ${records} records on ${GENERATOR_OBJECTS.length} objects (ms, ${LATENCY_MS} ms API latency)`, ms(applied),
-    `${ms(perRecord)} (the same records, one request each, one after another)`, (applied / perRecord).toFixed(2), '≤ 0.1']);
+  // The apply reads the org once (composite) and writes one collection per type: 4 round trips.
+  rows.push([`generator page: Apply to done, ${records} records on ${GENERATOR_OBJECTS.length} objects, ${applyCalls} API calls (ms, ${LATENCY_MS} ms API latency)`, ms(applied),
+    `${ms(perRecord)} (the same ${records} records from the page, one request each, one after another)`, (applied / perRecord).toFixed(2),
+    `4 round trips (${4 * LATENCY_MS} ms) + 200`]);
 
   // Integration-user badges on a Users list of BADGE_USERS users (the seed's 30 plus generated
   // people): API queries and time until the badges show, first load (empty storage.session) and
