@@ -176,7 +176,22 @@ describe('Chromium: the permission set generator', () => {
     assert.equal(await generator.locator('[data-ff="org-name"]').textContent(), UAT.name);
     assert.equal(await generator.locator('[data-ff="org-kind"]').textContent(), 'Sandbox');
     await generator.locator('[data-ff="generator-name"]').fill('Sandbox Feed');
-    await chooseObject(generator, 'Contact');
+    const contact = await chooseObject(generator, 'Contact');
+    // Select-all takes every grantable field the search shows, and only those.
+    await contact.locator('[data-ff="field-mode-pick"]').check();
+    await contact.locator('[data-ff="field-search"]').fill('name');
+    const shown = contact.locator('[data-ff="field-row"]');
+    const grantable = await contact.locator('[data-ff="field-row"]:not([data-grant="none"])').count();
+    assert.ok(grantable > 0 && grantable < await shown.count() + 1);
+    await contact.locator('[data-ff="field-select-all"]').check();
+    assert.equal(await contact.locator('[data-ff="field-read"]:checked').count(), grantable);
+    assert.equal(await contact.locator('[data-ff="field-row"][data-grant="none"] [data-ff="field-read"]:checked').count(), 0);
+    assert.match(await contact.locator('[data-ff="field-count"]').textContent(), new RegExp(`^${grantable} of \\d+ grantable fields selected$`));
+    // A system permission brings what the org says it requires (PermissionDependency).
+    await generator.locator('[data-ff="system-permission"][data-name="ModifyAllData"] input').check();
+    assert.equal(await generator.locator('[data-ff="system-permission"][data-name="ViewAllData"] input').isChecked(), true);
+    await generator.locator('[data-ff="system-permission"][data-name="ViewAllData"] input').uncheck();
+    assert.equal(await generator.locator('[data-ff="system-permission"][data-name="ModifyAllData"] input').isChecked(), false);
     const plan = await preview(generator);
     assert.equal(await plan.locator('[data-ff="confirm-production"]').count(), 0);
     assert.equal(await generator.locator('[data-ff="apply"]').isDisabled(), false);
