@@ -240,7 +240,7 @@ function renderStart(container, rerenderAll) {
     } else message.replaceChildren(failure(reply));
   });
 
-  const file = h('input', { type: 'file', accept: '.xml,.permissionset,text/xml,application/xml', id: nextId('xml'), 'data-ff': 'import-xml', class: 'ff-file' });
+  const file = h('input', { type: 'file', accept: '.xml,.permissionset,text/xml,application/xml', 'data-ff': 'import-xml', class: 'ff-file' });
   file.addEventListener('change', async () => {
     const [chosen] = file.files;
     if (!chosen) return;
@@ -266,7 +266,7 @@ function renderStart(container, rerenderAll) {
         h('div', { class: 'slds-form-element__control' }, select)),
       load, remove),
     h('div', { class: 'ff-row' },
-      h('label', { class: 'slds-button slds-button_neutral ff-file-label', for: file.id }, 'Import Metadata API XML…'), file),
+      h('label', { class: 'slds-button slds-button_neutral ff-file-label' }, 'Import Metadata API XML…', file)),
     h('div', { class: 'ff-row' }, templateName, save),
     message));
 }
@@ -599,8 +599,9 @@ async function currentSpec() {
 }
 
 function renderPlanState() {
-  const blocked = (currentPlan?.blockers?.length ?? 0) > 0;
-  const needsConfirmation = currentPlan?.requiresConfirmation || context?.org.isProduction;
+  const blocked = (currentPlan?.blockers?.length ?? 0) > 0 || currentPlan?.steps.length === 0;
+  // The core decides which plans need the production confirmation (every plan that writes).
+  const needsConfirmation = currentPlan?.requiresConfirmation;
   applyButton.disabled = applying || !planFresh || blocked || (needsConfirmation && !confirmProduction?.checked);
   staleNote.textContent = currentPlan && !planFresh && !applying ? staleBecause : '';
 }
@@ -663,7 +664,10 @@ function planView(plan) {
     nodes.push(alert('warning', 'license-change', `License ${plan.licenseChange.from} → ${plan.licenseChange.to}: ${plan.licenseChange.message} `, fresh));
   }
   confirmProduction = null;
-  if (plan.requiresConfirmation || org.isProduction) {
+  if (plan.steps.length === 0) {
+    nodes.push(alert('success', 'plan-nothing', 'The org already matches these choices: nothing to apply.'));
+  }
+  if (plan.requiresConfirmation) {
     const box = checkbox(`I am applying this to the production org ${org.orgName}.`, { 'data-ff': 'confirm-production' });
     confirmProduction = box.querySelector('input');
     confirmProduction.addEventListener('change', renderPlanState);

@@ -149,6 +149,12 @@ describe('Chromium: the permission set generator', () => {
     const assignments = await sim.query(`SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSetId = '${ps.Id}'`);
     assert.deepEqual(assignments.map((a) => a.AssigneeId), [userId]);
 
+    // Previewed again, the same choices change nothing.
+    await generator.locator('[data-ff="preview"]').click();
+    await generator.locator('[data-ff="plan-nothing"]').waitFor();
+    assert.equal(await generator.locator('[data-ff="plan-step"]').count(), 0);
+    assert.equal(await generator.locator('[data-ff="apply"]').isDisabled(), true);
+
     // On the org's own Setup page: the user's Permission Set Assignments list shows it.
     const detail = await openUser(userId);
     const related = detail.locator('div[id$="RelatedPermsetAssignmentList"]');
