@@ -722,19 +722,20 @@ fn a_worker_stopped_mid_call_undoes_what_the_journal_knows() {
     // The worker stopped after saving "call 2 in flight" and before its answer was recorded.
     let org = forcefield::salesforce::OrgId::parse("00DAM0000000001").unwrap();
     let key = format!("generatorApply:{org}:{}", apply.apply_id);
-    let mut journal = pollster::block_on(forcefield::settings::KeyValueStore::get(
+    let stored = pollster::block_on(forcefield::settings::KeyValueStore::get(
         &world.storage,
         forcefield::settings::Area::Local,
         &key,
     ))
     .unwrap()
     .unwrap();
+    let mut journal: serde_json::Value = serde_json::from_str(stored.as_str().unwrap()).unwrap();
     journal["inFlight"] = serde_json::json!(1);
     pollster::block_on(forcefield::settings::KeyValueStore::set(
         &world.storage,
         forcefield::settings::Area::Local,
         &key,
-        journal,
+        serde_json::Value::String(journal.to_string()),
     ))
     .unwrap();
     let apply = world.continue_apply(&apply.apply_id);

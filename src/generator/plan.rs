@@ -115,7 +115,7 @@ pub struct Step {
 /// One write call: a collection call for a slice of one step, or one composite request holding
 /// several slices.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 pub enum CallPlan {
     Batch { part: Part },
     Composite { parts: Vec<Part> },
