@@ -743,3 +743,49 @@ fn a_worker_stopped_mid_call_undoes_what_the_journal_knows() {
     assert!(apply.message.unwrap().contains("interrupted"));
     assert_eq!(world.sim.state_dump("acme"), before);
 }
+
+#[test]
+fn renaming_a_set_to_a_name_in_use_fails_with_salesforces_message() {
+    let world = World::start(SimConfig::default());
+    let id = world.query("SELECT Id FROM PermissionSet WHERE Name = 'Invoice_Viewer'")[0]["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (mut spec, _) = match world.ask(Request::LoadAccess {
+        org_url: ACME.into(),
+        source: AccessSource::PermissionSet {
+            permission_set_id: id.clone(),
+        },
+    }) {
+        Reply::Spec { spec, warnings } => (spec, warnings),
+        other => panic!("{other:?}"),
+    };
+    spec.name = "NetSuite_Integration".into();
+    let before = world.sim.state_dump("acme");
+    let started = match world.ask(Request::StartApply {
+        org_url: ACME.into(),
+        spec,
+        assignee_id: None,
+        target_permission_set_id: Some(id),
+        use_composite: false,
+        confirmed_production: true,
+    }) {
+        Reply::ApplyProgress { apply } => apply,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        started.steps.len(),
+        1,
+        "only the rename: {:?}",
+        started.steps
+    );
+    let apply = world.run(started);
+    assert_eq!(apply.status, ApplyStatus::Failed);
+    let error = apply.steps[0].error.clone().unwrap();
+    assert_eq!(error.error_code, "DUPLICATE_DEVELOPER_NAME");
+    assert_eq!(
+        error.message,
+        "The API name you entered is already in use. Enter a unique API name."
+    );
+    assert_eq!(world.sim.state_dump("acme"), before);
+}
