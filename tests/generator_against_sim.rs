@@ -726,23 +726,70 @@ fn a_worker_stopped_mid_call_undoes_what_the_journal_knows() {
     // The worker stopped after saving "call 2 in flight" and before its answer was recorded.
     let org = forcefield::salesforce::OrgId::parse("00DAM0000000001").unwrap();
     let key = format!("generatorApply:{org}:{}", apply.apply_id);
-    let mut journal = pollster::block_on(forcefield::settings::KeyValueStore::get(
+    let stored = pollster::block_on(forcefield::settings::KeyValueStore::get(
         &world.storage,
         forcefield::settings::Area::Local,
         &key,
     ))
     .unwrap()
     .unwrap();
+    let mut journal: serde_json::Value = serde_json::from_str(stored.as_str().unwrap()).unwrap();
     journal["inFlight"] = serde_json::json!(1);
     pollster::block_on(forcefield::settings::KeyValueStore::set(
         &world.storage,
         forcefield::settings::Area::Local,
         &key,
-        journal,
+        serde_json::Value::String(journal.to_string()),
     ))
     .unwrap();
     let apply = world.continue_apply(&apply.apply_id);
     assert_eq!(apply.status, ApplyStatus::RolledBack, "{apply:?}");
     assert!(apply.message.unwrap().contains("interrupted"));
+    assert_eq!(world.sim.state_dump("acme"), before);
+}
+
+#[test]
+fn renaming_a_set_to_a_name_in_use_fails_with_salesforces_message() {
+    let world = World::start(SimConfig::default());
+    let id = world.query("SELECT Id FROM PermissionSet WHERE Name = 'Invoice_Viewer'")[0]["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (mut spec, _) = match world.ask(Request::LoadAccess {
+        org_url: ACME.into(),
+        source: AccessSource::PermissionSet {
+            permission_set_id: id.clone(),
+        },
+    }) {
+        Reply::Spec { spec, warnings } => (spec, warnings),
+        other => panic!("{other:?}"),
+    };
+    spec.name = "NetSuite_Integration".into();
+    let before = world.sim.state_dump("acme");
+    let started = match world.ask(Request::StartApply {
+        org_url: ACME.into(),
+        spec,
+        assignee_id: None,
+        target_permission_set_id: Some(id),
+        use_composite: false,
+        confirmed_production: true,
+    }) {
+        Reply::ApplyProgress { apply } => apply,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        started.steps.len(),
+        1,
+        "only the rename: {:?}",
+        started.steps
+    );
+    let apply = world.run(started);
+    assert_eq!(apply.status, ApplyStatus::Failed);
+    let error = apply.steps[0].error.clone().unwrap();
+    assert_eq!(error.error_code, "DUPLICATE_DEVELOPER_NAME");
+    assert_eq!(
+        error.message,
+        "The API name you entered is already in use. Enter a unique API name."
+    );
     assert_eq!(world.sim.state_dump("acme"), before);
 }

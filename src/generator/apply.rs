@@ -36,7 +36,7 @@ pub struct JournalStep {
 
 /// What undoes one successful write.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "undo", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 pub enum Undo {
     /// Delete a record this apply created.
     #[serde(rename_all = "camelCase")]
@@ -218,14 +218,13 @@ fn index_key(org: &OrgId) -> String {
 
 /// Saves the journal and keeps the org's index of unfinished applies current.
 pub async fn save(store: &impl KeyValueStore, journal: &Journal) -> Result<(), String> {
-    let value = serde_json::to_value(journal).map_err(|e| e.to_string())?;
-    store
-        .set(
-            Area::Local,
-            &storage_key(&journal.org_id, &journal.apply_id),
-            value,
-        )
-        .await?;
+    super::stored::save(
+        store,
+        Area::Local,
+        &storage_key(&journal.org_id, &journal.apply_id),
+        journal,
+    )
+    .await?;
     let mut index = load_index(store, &journal.org_id).await;
     let unfinished = matches!(
         journal.status,
@@ -239,18 +238,14 @@ pub async fn save(store: &impl KeyValueStore, journal: &Journal) -> Result<(), S
     } else {
         return Ok(());
     }
-    store
-        .set(Area::Local, &index_key(&journal.org_id), json!(index))
-        .await
+    super::stored::save(store, Area::Local, &index_key(&journal.org_id), &index).await
 }
 
 async fn load_index(store: &impl KeyValueStore, org: &OrgId) -> Vec<String> {
-    store
-        .get(Area::Local, &index_key(org))
+    super::stored::load(store, Area::Local, &index_key(org))
         .await
         .ok()
         .flatten()
-        .and_then(|v| serde_json::from_value(v).ok())
         .unwrap_or_default()
 }
 
@@ -259,11 +254,10 @@ pub async fn load(
     org: &OrgId,
     apply_id: &str,
 ) -> Result<Journal, String> {
-    let value = store
-        .get(Area::Local, &storage_key(org, apply_id))
-        .await?
-        .ok_or_else(|| format!("No apply {apply_id} is recorded for this org."))?;
-    serde_json::from_value(value).map_err(|e| format!("The apply's journal is unreadable: {e}"))
+    super::stored::load(store, Area::Local, &storage_key(org, apply_id))
+        .await
+        .map_err(|e| format!("The apply's journal is unreadable: {e}"))?
+        .ok_or_else(|| format!("No apply {apply_id} is recorded for this org."))
 }
 
 /// Applies of the org that are running or need clean-up.
@@ -280,15 +274,13 @@ pub async fn pending(store: &impl KeyValueStore, org: &OrgId) -> Vec<Journal> {
 /// A new apply Id, unique per org in this browser profile.
 pub async fn next_apply_id(store: &impl KeyValueStore, org: &OrgId) -> String {
     let key = format!("generatorApplySeq:{org}");
-    let last = store
-        .get(Area::Local, &key)
+    let last: u64 = super::stored::load(store, Area::Local, &key)
         .await
         .ok()
         .flatten()
-        .and_then(|v| v.as_u64())
         .unwrap_or(0);
     let next = last + 1;
-    let _ = store.set(Area::Local, &key, json!(next)).await;
+    let _ = super::stored::save(store, Area::Local, &key, &next).await;
     format!("apply-{next}")
 }
 

@@ -92,8 +92,9 @@ pub fn grant_of(object: &ObjectDescribe, field: &DescribeField) -> (Grant, Optio
         };
         return (Grant::None, Some(reason.to_owned()));
     }
-    // facts §C.3: FLS on a compound field (an address) is set on the compound itself; it is
-    // editable when its components are.
+    // facts §C.3: FLS on a compound field (an address) is set on the compound itself (creating it
+    // for Contact.MailingAddress works, for its components it fails: salesforce.stackexchange.com
+    // q/97912, confirmed with `search`); it is editable when its components are.
     let components: Vec<&DescribeField> = object
         .fields
         .iter()

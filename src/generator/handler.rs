@@ -283,12 +283,10 @@ where
 const TEMPLATES_KEY: &str = "generatorTemplates";
 
 async fn load_templates(store: &impl KeyValueStore) -> BTreeMap<String, PermissionSetSpec> {
-    store
-        .get(Area::Local, TEMPLATES_KEY)
+    super::stored::load(store, Area::Local, TEMPLATES_KEY)
         .await
         .ok()
         .flatten()
-        .and_then(|v| serde_json::from_value(v).ok())
         .unwrap_or_default()
 }
 
@@ -303,11 +301,7 @@ async fn save_templates(
     store: &impl KeyValueStore,
     templates: BTreeMap<String, PermissionSetSpec>,
 ) -> Reply {
-    let value = match serde_json::to_value(&templates) {
-        Ok(value) => value,
-        Err(e) => return failed(e.to_string()),
-    };
-    match store.set(Area::Local, TEMPLATES_KEY, value).await {
+    match super::stored::save(store, Area::Local, TEMPLATES_KEY, &templates).await {
         Ok(()) => Reply::Templates {
             templates: template_list(&templates),
         },

@@ -17,6 +17,7 @@ pub mod metadata;
 pub mod names;
 pub mod org;
 pub mod plan;
+pub mod stored;
 pub mod user;
 pub mod view;
 

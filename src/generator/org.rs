@@ -1,11 +1,13 @@
 //! The generator's reads: the org's catalog (grantable objects, system permissions and their
 //! dependencies, cached for the browser session) and the current state a plan is diffed against,
 //! batched into composite requests so a plan costs one read call (facts §B.4: ≤ 25 subrequests,
-//! ≤ 5 of them queries).
+//! ≤ 5 of them queries; composite takes the sObject and Query resources — REST API Developer
+//! Guide "Send Multiple Requests Using Composite", confirmed with `search`).
 
 use super::curated;
 use super::eligibility::ObjectDescribe;
 use super::plan::{AssigneeState, ExistingPermissionSet, OrgState, PslState, INTEGRATION_PSL};
+use super::stored;
 use super::view::{ObjectChoice, OrgSummary};
 use crate::model::{FieldAccess, ObjectAccess, PermissionSetSpec};
 use crate::salesforce::{ApiError, Client, DomainKind, Method, Session, Transport};
@@ -201,11 +203,9 @@ pub async fn org_summary<T: Transport, S: KeyValueStore>(
     store: &S,
 ) -> Result<OrgSummary, ApiError> {
     let key = format!("generatorOrg:{}", session.org_id);
-    if let Some(cached) = store.get(Area::Session, &key).await.ok().flatten() {
-        if let Ok(summary) = serde_json::from_value::<OrgSummary>(cached) {
-            if summary.api_version == client.version() {
-                return Ok(summary);
-            }
+    if let Ok(Some(summary)) = stored::load::<OrgSummary>(store, Area::Session, &key).await {
+        if summary.api_version == client.version() {
+            return Ok(summary);
         }
     }
     let org = client.organization().await?;
@@ -225,9 +225,7 @@ pub async fn org_summary<T: Transport, S: KeyValueStore>(
         api_version: client.version(),
         is_production: !org.is_sandbox,
     };
-    if let Ok(value) = serde_json::to_value(&summary) {
-        let _ = store.set(Area::Session, &key, value).await;
-    }
+    let _ = stored::save(store, Area::Session, &key, &summary).await;
     Ok(summary)
 }
 
@@ -239,10 +237,8 @@ pub async fn catalog<T: Transport, S: KeyValueStore>(
     store: &S,
 ) -> Result<OrgCatalog, ApiError> {
     let key = format!("generatorCatalog:{}", session.org_id);
-    if let Some(cached) = store.get(Area::Session, &key).await.ok().flatten() {
-        if let Ok(catalog) = serde_json::from_value::<OrgCatalog>(cached) {
-            return Ok(catalog);
-        }
+    if let Ok(Some(catalog)) = stored::load::<OrgCatalog>(store, Area::Session, &key).await {
+        return Ok(catalog);
     }
     let data = client.version().data_path();
     let curated: Vec<String> = curated::SYSTEM_PERMISSIONS
@@ -343,9 +339,7 @@ pub async fn catalog<T: Transport, S: KeyValueStore>(
         permission_fields,
         dependencies,
     };
-    if let Ok(value) = serde_json::to_value(&catalog) {
-        let _ = store.set(Area::Session, &key, value).await;
-    }
+    let _ = stored::save(store, Area::Session, &key, &catalog).await;
     Ok(catalog)
 }
 
@@ -551,7 +545,8 @@ pub async fn read_state<T: Transport>(
         // A missing object answers 404 NOT_FOUND: the plan reports it; other errors stop.
         match answers.remove(&format!("describe{i}")) {
             Some((200, body)) => {
-                if let Ok(describe) = serde_json::from_value::<ObjectDescribe>(body) {
+                // Read from text like every other describe: one reader for the type.
+                if let Ok(describe) = serde_json::from_str::<ObjectDescribe>(&body.to_string()) {
                     describes.insert(describe.name.clone(), describe);
                 }
             }

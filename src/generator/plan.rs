@@ -115,7 +115,7 @@ pub struct Step {
 /// One write call: a collection call for a slice of one step, or one composite request holding
 /// several slices.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 pub enum CallPlan {
     Batch { part: Part },
     Composite { parts: Vec<Part> },
@@ -485,6 +485,12 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
             }
             let mut fields = Map::new();
             let mut before = Map::new();
+            // Only when the set was chosen by Id can its name differ: a rename (facts §C.1: the
+            // new name must be unique, or Salesforce answers DUPLICATE_DEVELOPER_NAME).
+            if existing.name != spec.name {
+                fields.insert("Name".into(), text(&spec.name));
+                before.insert("Name".into(), text(&existing.name));
+            }
             if existing.label != spec.label {
                 fields.insert("Label".into(), text(&spec.label));
                 before.insert("Label".into(), text(&existing.label));
@@ -529,7 +535,7 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
             PlannedPermissionSet {
                 action,
                 id: Some(existing.id.clone()),
-                name: existing.name.clone(),
+                name: spec.name.clone(),
                 label: spec.label.clone(),
             }
         }
