@@ -168,7 +168,9 @@ globalThis.forcefieldBadges = (() => {
             if (detail) targets.push({ ...detail, detail: true });
             const unknown = [...new Set(targets.map((t) => t.id).filter((id) => !this.known.has(id)))];
             if (unknown.length) {
+              const askedAt = performance.now();
               const reply = await this.ask({ type: 'badgeUsers', userIds: unknown });
+              performance.measure('forcefield:badges-ask', { start: askedAt, end: performance.now() });
               if (reply?.type !== 'userBadges') return;
               if (reply.error) {
                 this.failed = true;

@@ -2,13 +2,13 @@
 //! browser traits so the same code runs in the extension and in native tests against the sim.
 
 use crate::columns::{self, ColumnAction, PageSnapshot, RowFilter, ToggleRequest};
-use crate::protocol::{BadgeProblem, ColumnControl, OrgStatus, Reply, Request};
+use crate::protocol::{ColumnControl, OrgStatus, Reply, Request};
 use crate::salesforce::{
     discover_version, find_session, org_of_page, ApiError, ApiVersion, Client, CookieJar,
     DomainKind, OrgId, Session, Transport,
 };
 use crate::settings::{self, Area, KeyValueStore, OrgSettings};
-use crate::users::{self, UserId};
+use crate::users;
 
 /// What the core needs from the browser context it runs in.
 #[derive(Debug)]
@@ -42,159 +42,17 @@ where
                 },
             }
         }
-        Request::BadgeUsers { user_ids } => user_badges(browser, sender_url, &user_ids).await,
+        Request::BadgeUsers { user_ids } => {
+            users::requests::user_badges(browser, sender_url, &user_ids).await
+        }
         Request::SetUserIcon { user_id, icon } => {
-            set_user_icon(browser, sender_url, user_id, icon).await
+            users::requests::set_user_icon(browser, sender_url, user_id, icon).await
         }
         Request::SetProfilePhoto {
             user_id,
             png_base64,
-        } => set_profile_photo(browser, sender_url, user_id, &png_base64).await,
+        } => users::requests::set_profile_photo(browser, sender_url, user_id, &png_base64).await,
         generator_request => crate::generator::handle(browser, generator_request).await,
-    }
-}
-
-/// Badges for a page's users: from the cache when fresh, else one query per 200 users through
-/// the session of the sender frame's org. Any failure gives one message and no badge.
-async fn user_badges<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
-    sender_url: Option<&str>,
-    user_ids: &[String],
-) -> Reply
-where
-    J: CookieJar,
-    T: Transport,
-    S: KeyValueStore,
-{
-    let problem = |kind, message: String| Reply::UserBadges {
-        badges: Vec::new(),
-        error: Some(BadgeProblem { kind, message }),
-    };
-    let Some(url) = sender_url else {
-        return problem(
-            None,
-            "Badges are only drawn on Salesforce pages.".to_owned(),
-        );
-    };
-    let org_id = match org_of_page(browser.cookies, url).await {
-        Ok(org) => org,
-        Err(e) => return problem(None, e.to_string()),
-    };
-    let mut lookup = users::Lookup::start(browser.store, &org_id, user_ids, now_ms()).await;
-    if lookup.needs_api() {
-        let fetched = async {
-            let session = find_session(browser.cookies, url)
-                .await
-                .map_err(|e| (None, e.to_string()))?;
-            let version = api_version(browser, &session)
-                .await
-                .map_err(badge_failure)?;
-            let client = Client::new(browser.transport, &session, version);
-            lookup
-                .fetch(&client, browser.store)
-                .await
-                .map_err(badge_failure)
-        };
-        if let Err((kind, message)) = fetched.await {
-            return problem(kind, message);
-        }
-    }
-    Reply::UserBadges {
-        badges: lookup.badges(browser.store).await,
-        error: None,
-    }
-}
-
-fn badge_failure(e: ApiError) -> (Option<crate::salesforce::ApiErrorKind>, String) {
-    let message = match e.kind {
-        crate::salesforce::ApiErrorKind::SessionExpired => "Your Salesforce session has expired, so Forcefield can't mark integration users on this page. Log in again, then reload the page.".to_owned(),
-        _ => format!("Forcefield could not mark integration users on this page: {e}"),
-    };
-    (Some(e.kind), message)
-}
-
-async fn set_user_icon<J: CookieJar, T, S: KeyValueStore>(
-    browser: &Browser<'_, J, T, S>,
-    sender_url: Option<&str>,
-    user_id: String,
-    icon: Option<users::UserIcon>,
-) -> Reply {
-    let Some(user) = UserId::parse(&user_id) else {
-        return Reply::Failed {
-            message: "That is not a user Id.".to_owned(),
-        };
-    };
-    let org_id = match sender_url {
-        Some(url) => org_of_page(browser.cookies, url).await,
-        None => Err(crate::salesforce::SessionError::NotSalesforce),
-    };
-    let org_id = match org_id {
-        Ok(org) => org,
-        Err(e) => {
-            return Reply::Failed {
-                message: e.to_string(),
-            }
-        }
-    };
-    match users::icons::save(browser.store, &org_id, &user, icon.clone()).await {
-        Ok(()) => Reply::UserIconSaved { user_id, icon },
-        Err(e) => Reply::Failed {
-            message: format!("The icon was not saved: {e}"),
-        },
-    }
-}
-
-async fn set_profile_photo<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
-    sender_url: Option<&str>,
-    user_id: String,
-    png_base64: &str,
-) -> Reply
-where
-    J: CookieJar,
-    T: Transport,
-    S: KeyValueStore,
-{
-    let failed = |message: String| Reply::Failed { message };
-    let Some(user) = UserId::parse(&user_id) else {
-        return failed("That is not a user Id.".to_owned());
-    };
-    if let Err(e) = users::photo::validate_png(png_base64) {
-        return failed(e);
-    }
-    let Some(url) = sender_url else {
-        return failed("Profile photos are set from Salesforce pages only.".to_owned());
-    };
-    let session = match find_session(browser.cookies, url).await {
-        Ok(session) => session,
-        Err(e) => return failed(e.to_string()),
-    };
-    let result = async {
-        let version = api_version(browser, &session).await?;
-        let client = Client::new(browser.transport, &session, version);
-        users::photo::set_profile_photo(&client, &user, png_base64).await
-    };
-    match result.await {
-        Ok(photo) => Reply::ProfilePhotoSet {
-            user_id,
-            photo_url: photo.small_photo_url,
-        },
-        Err(e) => failed(format!("The profile photo was not changed: {e}")),
-    }
-}
-
-/// Milliseconds since the epoch (the browser's clock in WebAssembly).
-fn now_ms() -> u64 {
-    #[cfg(target_arch = "wasm32")]
-    {
-        crate::web::now_ms()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-            .unwrap_or(0)
     }
 }
 
@@ -328,11 +186,10 @@ where
     T: Transport,
     S: KeyValueStore,
 {
-    let key = version_key(&session.org_id);
-    let cached = browser.store.get(Area::Session, &key).await.ok().flatten();
-    if let Some(version) = cached.and_then(|v| serde_json::from_value::<ApiVersion>(v).ok()) {
+    if let Some(version) = cached_api_version(browser.store, &session.org_id).await {
         return Ok(version);
     }
+    let key = version_key(&session.org_id);
     let version = discover_version(browser.transport, session).await?;
     // A failed cache write only costs one more discovery call later.
     let _ = browser
@@ -344,6 +201,19 @@ where
         )
         .await;
     Ok(version)
+}
+
+/// The org's API version if it was discovered in this browser session.
+pub(crate) async fn cached_api_version(
+    store: &impl KeyValueStore,
+    org: &OrgId,
+) -> Option<ApiVersion> {
+    let cached = store
+        .get(Area::Session, &version_key(org))
+        .await
+        .ok()
+        .flatten();
+    cached.and_then(|v| serde_json::from_value::<ApiVersion>(v).ok())
 }
 
 /// Whether Forcefield is on for the org; on when storage can't be read, as by default.

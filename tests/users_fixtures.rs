@@ -258,6 +258,40 @@ fn every_unhealthy_state_has_its_warning() {
 }
 
 #[test]
+fn a_permission_set_group_counts_as_custom_access() {
+    let mut grouped = assignment(
+        "Finance Bundle aggregate",
+        false,
+        None,
+        &["PasswordNeverExpires"],
+    );
+    grouped["PermissionSet"]["IsCustom"] = json!(false);
+    grouped["PermissionSetGroupId"] = json!("0PGAM0000000001AAA");
+    assert_eq!(
+        warnings_of(user(
+            "005AM00000000GAAAA",
+            true,
+            api_only_profile(),
+            vec![owned_api_only(), grouped.clone()],
+            vec![integration_psl()],
+        )),
+        []
+    );
+    // Without the group Id, a non-custom set is not the integration's own access.
+    grouped["PermissionSetGroupId"] = Value::Null;
+    assert_eq!(
+        warnings_of(user(
+            "005AM00000000GAAAA",
+            true,
+            api_only_profile(),
+            vec![owned_api_only(), grouped],
+            vec![integration_psl()],
+        )),
+        [WarningCode::NoCustomPermissionSet]
+    );
+}
+
+#[test]
 fn password_never_expires_counts_from_the_profile_too() {
     let never_expiring_profile =
         profile("Custom Integration", "Salesforce Integration", true, true);

@@ -185,12 +185,18 @@ pub fn classify(user: &UserRecord) -> UserBadge {
     let profile = user.profile.clone().unwrap_or_default();
     let profile_name = profile.name.as_deref().unwrap_or("(no profile)");
     let license = profile.user_license_name.as_deref().unwrap_or_default();
-    let sets: Vec<PermissionSetRow> = user
+    let assignments = user
         .permission_set_assignments
         .iter()
-        .flat_map(|c| c.records.iter())
+        .flat_map(|c| c.records.iter());
+    let sets: Vec<PermissionSetRow> = assignments
+        .clone()
         .filter_map(|a| a.permission_set.clone())
         .collect();
+    // A permission set group grants custom access as well as a custom permission set does.
+    let has_group = assignments
+        .clone()
+        .any(|a| a.permission_set_group_id.is_some());
     let held_psls: Vec<(&str, &str)> = user
         .permission_set_license_assignments
         .iter()
@@ -253,7 +259,14 @@ pub fn classify(user: &UserRecord) -> UserBadge {
     }
 
     let warnings = if integration {
-        health(user, &profile, &sets, &held_psls, has_integration_psl)
+        health(
+            user,
+            &profile,
+            &sets,
+            has_group,
+            &held_psls,
+            has_integration_psl,
+        )
     } else {
         Vec::new()
     };
@@ -271,6 +284,7 @@ fn health(
     user: &UserRecord,
     profile: &super::record::ProfileRow,
     sets: &[PermissionSetRow],
+    has_group: bool,
     held_psls: &[(&str, &str)],
     has_integration_psl: bool,
 ) -> Vec<HealthWarning> {
@@ -288,10 +302,10 @@ fn health(
         .iter()
         .filter(|ps| !ps.is_owned_by_profile && ps.is_custom)
         .collect();
-    if custom.is_empty() {
+    if custom.is_empty() && !has_group {
         warn(
             WarningCode::NoCustomPermissionSet,
-            "No custom permission set: the integration has no object access beyond its profile."
+            "No custom permission set or group: the integration has no object access beyond its profile."
                 .to_owned(),
         );
     }

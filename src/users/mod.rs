@@ -6,12 +6,14 @@
 //! * [`fetch`]: cached lookups in `storage.session` (one query per page, none on a revisit).
 //! * [`icons`]: the admin's custom icon per integration user (`storage.local`).
 //! * [`photo`]: "Use as profile photo" through the Connect REST user photo resource.
+//! * [`requests`]: the protocol's badge requests, served for the core's handler.
 
 pub mod classify;
 pub mod fetch;
 pub mod icons;
 pub mod photo;
 pub mod record;
+pub mod requests;
 
 pub use classify::{classify, BadgeKind, HealthWarning, UserBadge, WarningCode};
 pub use fetch::{badges_for, BadgeCache, Lookup, CACHE_TTL_MS};

@@ -65,7 +65,7 @@ pub fn soql(ids: &[UserId]) -> String {
         "SELECT Id, Name, IsActive, ProfileId, Profile.Name, Profile.UserLicenseId, \
          Profile.UserLicense.Name, Profile.PermissionsApiUserOnly, \
          Profile.PermissionsPasswordNeverExpires, \
-         (SELECT PermissionSetId, PermissionSet.Name, PermissionSet.Label, \
+         (SELECT PermissionSetId, PermissionSetGroupId, PermissionSet.Name, PermissionSet.Label, \
          PermissionSet.IsOwnedByProfile, PermissionSet.IsCustom, PermissionSet.LicenseId, \
          PermissionSet.License.Name, PermissionSet.PermissionsApiUserOnly, \
          PermissionSet.PermissionsPasswordNeverExpires FROM PermissionSetAssignments), \
@@ -176,6 +176,8 @@ impl ProfileRow {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AssignmentRow {
     pub permission_set_id: Option<String>,
+    /// Set when the assignment is of a permission set group (facts §C.5, API 45.0+).
+    pub permission_set_group_id: Option<String>,
     pub permission_set: Option<PermissionSetRow>,
 }
 
@@ -183,6 +185,7 @@ impl AssignmentRow {
     pub fn from_json(v: &Value) -> Self {
         Self {
             permission_set_id: text(v, "PermissionSetId"),
+            permission_set_group_id: text(v, "PermissionSetGroupId"),
             permission_set: parent(v, "PermissionSet").map(|p| PermissionSetRow::from_json(&p)),
         }
     }

@@ -3,6 +3,7 @@
 // permission set's assignments; hostile names stay text; an expired session leaves the page
 // unbadged with one message; the icon menu and "Use as profile photo".
 import assert from 'node:assert/strict';
+import https from 'node:https';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { artifactsDir, launchChromium, loadedClassicFrame } from './lib/chromium.mjs';
@@ -19,6 +20,22 @@ const INTEGRATION = {
   'int-datasync@acme.example': 3,
   'int-zapier@acme.example': 3,
 };
+
+/** A REST write through the org's API as the admin (the sim's own session, not the browser's). */
+async function apiPost(sim, apiPath, body) {
+  const { sid } = (await sim.admin('POST', '/__sim/sessions', { org: 'acme', username: ACME.admin })).body;
+  return new Promise((resolve, reject) => {
+    const request = https.request({ host: '127.0.0.1', port: sim.port, path: apiPath, method: 'POST', rejectUnauthorized: false,
+      headers: { authorization: `Bearer ${sid}`, host: ACME.api, 'content-type': 'application/json' } }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode, body: JSON.parse(text) }));
+    });
+    request.on('error', reject);
+    request.end(JSON.stringify(body));
+  });
+}
 
 const shell = (node, classicPath) =>
   `https://${ACME.setup}/lightning/setup/${node}/page?address=${encodeURIComponent(classicPath)}`;
@@ -250,5 +267,31 @@ describe('Chromium: integration-user badges', () => {
     assert.equal(photo.length, 1);
     assert.equal(photo[0].host, ACME.api, 'the write goes to the org\'s API host');
     await page.screenshot({ path: path.join(artifactsDir, 'badges-photo.png') });
+  });
+
+  test('markup in a user name and a permission set label stays text in the badge', async () => {
+    // The seed's user named `<img src=x onerror=alert(1)>` gets API Only User through a
+    // permission set whose label is markup too.
+    const created = await apiPost(sim, '/services/data/v66.0/sobjects/PermissionSet',
+      { Name: 'Hostile_Api_Only', Label: '<img src=x onerror=alert(2)>', PermissionsApiUserOnly: true });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const hostileUser = users['xss@acme.example'];
+    const assigned = await apiPost(sim, '/services/data/v66.0/sobjects/PermissionSetAssignment',
+      { AssigneeId: hostileUser, PermissionSetId: created.body.id });
+    assert.equal(assigned.status, 201, JSON.stringify(assigned.body));
+    // The cached classification (unmarked) would hide the change for five minutes.
+    await browser.worker.evaluate(() => chrome.storage.session.clear());
+
+    await page.goto(shell('ManageUsers', `/${hostileUser}?noredirect=1&isUserEntityOverride=1`));
+    const frame = await loadedClassicFrame(page, `${hostileUser}?noredirect=1`);
+    const [badge] = await badgesSettled(frame, 1);
+    assert.equal(badge.integration, false);
+    assert.match(badge.title, /API Only User, granted by permission set .<img src=x onerror=alert\(2\)>./);
+    assert.equal(await frame.locator('[data-ff="badge"] [data-ff="badge-label"]').textContent(), 'API only');
+    assert.equal(await frame.locator('img[src="x"]').count(), 0, 'no element came from the markup');
+    assert.equal(await frame.locator('[data-ff="health"]').count(), 0, 'no health panel for a person');
+    assert.equal(await frame.locator('h2.pageDescription').textContent(), '<img src=x onerror=alert(1)>');
+    await frame.waitForTimeout(300);
+    assert.deepEqual(dialogs, [], 'nothing ran');
   });
 });
