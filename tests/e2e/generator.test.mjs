@@ -371,6 +371,9 @@ describe('Chromium: the permission set generator', () => {
     await preview(generator);
     await generator.locator('[data-ff="confirm-production"]').check();
     await sim.admin('POST', '/__sim/latency', { ms: 500, jitterMs: 0 });
+    // The page remembers its org in its own address, so it reopens even without the Setup tab.
+    const remembered = generator.url();
+    assert.equal(new URL(remembered).searchParams.get('org'), `https://${ACME.setup}/`);
     try {
       await generator.locator('[data-ff="apply"]').click();
       await generator.locator('[data-ff="progress-step"][data-state="done"]').first().waitFor();
@@ -378,7 +381,8 @@ describe('Chromium: the permission set generator', () => {
     } finally {
       await sim.admin('POST', '/__sim/latency', { ms: 0, jitterMs: 0 });
     }
-    const reopened = await open();
+    const reopened = await nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
+      remembered.replace(/([?&])tab=\d+&?/, '$1')));
     const banner = reopened.locator('[data-ff="pending-apply"]');
     await banner.waitFor();
     await banner.locator('[data-ff="resume-apply"]').click();
