@@ -7,8 +7,9 @@ export const ACCESS_LEVELS = [
   ['read', 'Read'], ['create', 'Create'], ['edit', 'Edit'], ['delete', 'Delete'], ['viewAll', 'View All'], ['modifyAll', 'Modify All'],
 ];
 
-// Object permission dependencies (facts §C.2): Create, Edit, View All need Read; Delete needs
-// Read and Edit; Modify All needs Read, Edit, Delete and View All.
+// Object permission dependencies (facts §C.2; Object Reference "ObjectPermissions": Create and
+// Edit "Require PermissionsRead", Delete "Requires PermissionsRead and PermissionsEdit"): View All
+// needs Read; Modify All needs Read, Edit, Delete and View All.
 const REQUIRES = { read: [], create: ['read'], edit: ['read'], delete: ['read', 'edit'], viewAll: ['read'], modifyAll: ['read', 'edit', 'delete', 'viewAll'] };
 
 /** The access after turning `key` on or off, with dependencies applied both ways. */
