@@ -429,4 +429,42 @@ describe('Chromium: the permission set generator', () => {
     assert.equal(await row.locator('[data-ff="field-row"][data-field="Email"] [data-ff="field-read"]').isChecked(), true);
     assert.equal(await fresh.locator('[data-ff="system-permission"][data-name="PasswordNeverExpires"] input').isChecked(), true);
   });
+  test('the generator works from the keyboard', async () => {
+    const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
+    const generator = await nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
+      `chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}`));
+    await generator.locator('[data-ff="generator-name"]').focus();
+    await generator.keyboard.type('Keyboard Only');
+    await generator.locator('[data-ff="object-search"]').focus();
+    await generator.keyboard.type('Opportunity');
+    await generator.keyboard.press('Tab');
+    assert.equal(await generator.evaluate(() => document.activeElement.dataset.ff), 'object-include');
+    await generator.keyboard.press('Space');
+    const row = generator.locator('[data-ff="object-row"][data-object="Opportunity"]');
+    await row.locator('[data-ff="object-access"]').waitFor();
+    assert.equal(await generator.evaluate(() => document.activeElement.closest('[data-ff="object-row"]')?.dataset.object), 'Opportunity',
+      'focus stays on the row after it opens');
+    await generator.keyboard.press('Tab'); // Read
+    await generator.keyboard.press('Tab'); // Create
+    await generator.keyboard.press('Space');
+    assert.equal(await row.locator('[data-ff="access-create"]').isChecked(), true);
+    await generator.locator('[data-ff="preview"]').focus();
+    await generator.keyboard.press('Enter');
+    await generator.locator('[data-ff="plan-preview"]').waitFor();
+    await generator.locator('[data-ff="confirm-production"]').focus();
+    await generator.keyboard.press('Space');
+    assert.equal(await generator.locator('[data-ff="apply"]').isDisabled(), false);
+    assert.equal(await generator.locator('[data-ff="progress"]').getAttribute('aria-live'), 'polite');
+  });
+
+  test('with the session expired, the generator says so instead of showing a form', async () => {
+    assert.equal((await sim.admin('POST', '/__sim/expire-sessions')).status, 204);
+    const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
+    const generator = await browser.context.newPage();
+    await generator.goto(`chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}`);
+    const error = generator.locator('[data-ff="generator-error"]');
+    await error.waitFor();
+    assert.match(await error.textContent(), /session has expired/i);
+    assert.equal(await generator.locator('[data-ff="apply"]').count(), 0);
+  });
 });
