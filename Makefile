@@ -44,6 +44,7 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p forcefield --lib --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p forcefield --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 	scripts/build.sh
 	node_modules/.bin/web-ext lint --source-dir dist/firefox --warnings-as-errors
 

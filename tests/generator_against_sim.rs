@@ -793,3 +793,58 @@ fn renaming_a_set_to_a_name_in_use_fails_with_salesforces_message() {
     );
     assert_eq!(world.sim.state_dump("acme"), before);
 }
+
+/// The worker stopped after a write reached Salesforce and before its answer was recorded: the
+/// records it wrote are found by their keys and undone with the rest.
+#[test]
+fn a_write_whose_answer_was_lost_is_found_and_undone() {
+    let world = World::start(SimConfig::default());
+    let marketo = world.user_id("int-marketo@acme.example");
+    let spec = spec("Integration_Lost_Answer");
+    let org = forcefield::salesforce::OrgId::parse("00DAM0000000001").unwrap();
+    // Call 2 writes the object permissions, call 4 the PSL assignment.
+    for lost in [1, 3] {
+        world.sim.reset();
+        let before = world.sim.state_dump("acme");
+        let mut apply = world.start_apply(&spec, Some(&marketo), false);
+        let key = format!("generatorApply:{org}:{}", apply.apply_id);
+        let read = || {
+            let stored = pollster::block_on(forcefield::settings::KeyValueStore::get(
+                &world.storage,
+                forcefield::settings::Area::Local,
+                &key,
+            ))
+            .unwrap()
+            .unwrap();
+            serde_json::from_str::<serde_json::Value>(stored.as_str().unwrap()).unwrap()
+        };
+        // The journal as saved just before call `lost` was sent, then the call goes through.
+        for _ in 0..lost {
+            apply = world.continue_apply(&apply.apply_id);
+        }
+        let mut journal = read();
+        apply = world.continue_apply(&apply.apply_id);
+        assert_eq!(apply.status, ApplyStatus::Running);
+        journal["inFlight"] = serde_json::json!(lost);
+        pollster::block_on(forcefield::settings::KeyValueStore::set(
+            &world.storage,
+            forcefield::settings::Area::Local,
+            &key,
+            serde_json::Value::String(journal.to_string()),
+        ))
+        .unwrap();
+        assert_ne!(world.sim.state_dump("acme"), before);
+        let apply = world.continue_apply(&apply.apply_id);
+        assert_eq!(
+            apply.status,
+            ApplyStatus::RolledBack,
+            "call {lost}: {apply:?}"
+        );
+        assert!(apply.message.unwrap().contains("interrupted"));
+        assert_eq!(
+            world.sim.state_dump("acme"),
+            before,
+            "call {lost} left records"
+        );
+    }
+}

@@ -611,13 +611,22 @@ pub async fn advance<T: Transport, S: KeyValueStore>(
     if journal.undoing {
         return undo_all(client, store, journal).await;
     }
-    if journal.in_flight.is_some() {
+    if let Some(call_index) = journal.in_flight {
         // The worker stopped while a call was out: its outcome is unknown, so nothing more is
-        // written; undo what is known.
+        // written. What that call may have written is looked up and added to the undo.
         journal.message = Some(
             "Forcefield was interrupted while a write was in progress; undoing this apply."
                 .to_owned(),
         );
+        if let Err(error) = recover_in_flight(client, journal, call_index).await {
+            journal.status = ApplyStatus::CleanupNeeded;
+            journal.message = Some(format!(
+                "Forcefield was interrupted while a write was in progress and can't check what it wrote yet: {} Try \"finish clean-up\" again.",
+                error.message
+            ));
+            return save(store, journal).await;
+        }
+        journal.in_flight = None;
         journal.undoing = true;
         save(store, journal).await?;
         return undo_all(client, store, journal).await;
@@ -660,6 +669,135 @@ pub async fn advance<T: Transport, S: KeyValueStore>(
             fail(client, store, journal, &parts, failed, error_of(&api)).await
         }
     }
+}
+
+fn quoted(values: &[String]) -> Result<String, ApiError> {
+    let quoted: Vec<String> = values.iter().map(|v| super::org::soql_text(v)).collect();
+    if quoted.is_empty() {
+        return Err(ApiError::malformed(
+            "an interrupted write",
+            "nothing to look up",
+        ));
+    }
+    Ok(quoted.join(", "))
+}
+
+fn field_text(record: &super::plan::WriteRecord, name: &str) -> String {
+    record
+        .fields
+        .get(name)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Finds what an interrupted call wrote and records its undo: created records are looked up by
+/// their natural keys; updates get their prior values back (idempotent); deleted records that
+/// are gone are created again.
+async fn recover_in_flight<T: Transport>(
+    client: &Client<'_, T>,
+    journal: &mut Journal,
+    call_index: usize,
+) -> Result<(), ApiError> {
+    let Some(call) = journal.calls.get(call_index).cloned() else {
+        return Ok(());
+    };
+    for part in parts_of(&call) {
+        let step = journal.steps[part.step].step.clone();
+        let records = &step.records[part.start..part.end];
+        let sobject = step.view.sobject_type.clone();
+        match step.view.action {
+            Action::Create => {
+                let parent = journal.permission_set_id.clone();
+                let soql = match (step.view.kind, &parent) {
+                    (StepKind::PermissionSet, _) => {
+                        let names: Vec<String> =
+                            records.iter().map(|r| field_text(r, "Name")).collect();
+                        format!("SELECT Id FROM PermissionSet WHERE Name IN ({})", quoted(&names)?)
+                    }
+                    // Without the set, nothing under it can have been written.
+                    (_, None) => continue,
+                    (StepKind::ObjectPermissions, Some(parent)) => {
+                        let objects: Vec<String> =
+                            records.iter().map(|r| field_text(r, "SobjectType")).collect();
+                        format!(
+                            "SELECT Id FROM ObjectPermissions WHERE ParentId = {} AND SobjectType IN ({})",
+                            super::org::soql_text(parent),
+                            quoted(&objects)?
+                        )
+                    }
+                    (StepKind::FieldPermissions, Some(parent)) => {
+                        let fields: Vec<String> =
+                            records.iter().map(|r| field_text(r, "Field")).collect();
+                        format!(
+                            "SELECT Id FROM FieldPermissions WHERE ParentId = {} AND Field IN ({})",
+                            super::org::soql_text(parent),
+                            quoted(&fields)?
+                        )
+                    }
+                    (StepKind::LicenseAssignment, Some(_)) => {
+                        let record = &records[0];
+                        format!(
+                            "SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = {} AND PermissionSetLicenseId = {}",
+                            super::org::soql_text(&field_text(record, "AssigneeId")),
+                            super::org::soql_text(&field_text(record, "PermissionSetLicenseId"))
+                        )
+                    }
+                    (StepKind::PermissionSetAssignment, Some(parent)) => format!(
+                        "SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = {} AND PermissionSetId = {}",
+                        super::org::soql_text(&field_text(&records[0], "AssigneeId")),
+                        super::org::soql_text(parent)
+                    ),
+                };
+                let found: Vec<Value> = client.query(&soql).await?;
+                for row in found {
+                    if let Some(id) = row.get("Id").and_then(Value::as_str) {
+                        if step.view.kind == StepKind::PermissionSet {
+                            journal.permission_set_id = Some(id.to_owned());
+                        }
+                        journal.undo.push(Undo::Delete {
+                            sobject_type: sobject.clone(),
+                            id: id.to_owned(),
+                            step: part.step,
+                        });
+                    }
+                }
+            }
+            Action::Update => {
+                for record in records {
+                    journal.undo.push(Undo::Restore {
+                        sobject_type: sobject.clone(),
+                        id: record.id.clone().unwrap_or_default(),
+                        fields: record.before.clone().unwrap_or_default(),
+                        step: part.step,
+                    });
+                }
+            }
+            Action::Delete => {
+                let ids: Vec<String> = records.iter().filter_map(|r| r.id.clone()).collect();
+                let soql = format!("SELECT Id FROM {sobject} WHERE Id IN ({})", quoted(&ids)?);
+                let still: Vec<Value> = client.query(&soql).await?;
+                for record in records {
+                    let id = record.id.clone().unwrap_or_default();
+                    let exists = still.iter().any(|row| {
+                        row.get("Id")
+                            .and_then(Value::as_str)
+                            .is_some_and(|r| super::plan::same_id(r, &id))
+                    });
+                    if !exists {
+                        journal.undo.push(Undo::Recreate {
+                            sobject_type: sobject.clone(),
+                            old_id: id,
+                            fields: record.before.clone().unwrap_or_default(),
+                            step: part.step,
+                        });
+                    }
+                }
+            }
+            Action::Unchanged => {}
+        }
+    }
+    Ok(())
 }
 
 async fn fail<T: Transport, S: KeyValueStore>(
@@ -869,6 +1007,11 @@ pub async fn finish_clean_up<T: Transport, S: KeyValueStore>(
         return Ok(());
     }
     journal.status = ApplyStatus::Running;
+    if journal.in_flight.is_some() {
+        // The interrupted call was never looked up: do that first.
+        journal.undoing = false;
+        return advance(client, store, journal).await;
+    }
     journal.undoing = true;
     if let Some(message) = &journal.message {
         // Keep the original failure; drop the clean-up note, it is rewritten if still blocked.

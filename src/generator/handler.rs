@@ -329,7 +329,7 @@ where
     S: KeyValueStore,
 {
     let summary = org::org_summary(client, session, browser.store).await?;
-    let catalog = org::catalog(client, session, browser.store).await?;
+    let catalog = org::fresh_catalog(client, session, browser.store).await?;
     let mut reads = vec![
         (
             "psl".to_owned(),

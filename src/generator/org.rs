@@ -343,6 +343,18 @@ pub async fn catalog<T: Transport, S: KeyValueStore>(
     Ok(catalog)
 }
 
+/// The catalog read again (the page opens with it, so an object created since shows up); plans
+/// then use the cached copy.
+pub async fn fresh_catalog<T: Transport, S: KeyValueStore>(
+    client: &Client<'_, T>,
+    session: &Session,
+    store: &S,
+) -> Result<OrgCatalog, ApiError> {
+    let key = format!("generatorCatalog:{}", session.org_id);
+    let _ = store.set(Area::Session, &key, Value::Null).await;
+    catalog(client, session, store).await
+}
+
 /// Where the existing permission set is looked up.
 #[derive(Clone, Copy, Debug)]
 pub enum Target<'a> {
