@@ -429,6 +429,19 @@ describe('Chromium: the permission set generator', () => {
     assert.equal(await row.locator('[data-ff="field-row"][data-field="Email"] [data-ff="field-read"]').isChecked(), true);
     assert.equal(await fresh.locator('[data-ff="system-permission"][data-name="PasswordNeverExpires"] input').isChecked(), true);
   });
+  test('org data is shown as text: a user named like markup stays text', async () => {
+    const [user] = await sim.query("SELECT Id FROM User WHERE Username = 'xss@acme.example'");
+    const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
+    const generator = await nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
+      `chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}&user=${user.Id}`));
+    const card = generator.locator('[data-ff="user"]');
+    assert.match(await card.locator('h2').textContent(), /<img src=x onerror=alert\(1\)>/);
+    assert.equal(await generator.locator('main img').count(), 0, 'no element made from org data');
+    assert.match(await generator.locator('[data-ff="ps-label"]').textContent(), /^Integration – <img src=x onerror=alert\(1\)>$/);
+    assert.equal(await generator.locator('[data-ff="user-integration"]').textContent(), 'No');
+    await generator.locator('[data-ff="user-warning"]').waitFor();
+  });
+
   test('the generator works from the keyboard', async () => {
     const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
     const generator = await nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
