@@ -225,11 +225,13 @@ function renderStart(container, rerenderAll) {
   select.addEventListener('change', () => { remove.hidden = !select.value.startsWith('template:'); });
   load.addEventListener('click', async () => {
     const [kind, id] = [select.value.split(':')[0], select.value.slice(select.value.indexOf(':') + 1)];
-    if (kind === 'blank') return adopt({ spec: null, warnings: [] }, message, rerenderAll);
+    if (kind === 'blank') return adopt({ type: 'spec', spec: null, warnings: [] }, message, rerenderAll, true);
     const request = kind === 'template' ? { type: 'loadTemplate', name: id }
       : { type: 'loadAccess', orgUrl, source: kind === 'profile' ? { profileId: id } : { permissionSetId: id } };
     load.disabled = true;
-    adopt(await core(request), message, rerenderAll);
+    // A copy of another set's or profile's access is a starting point: the name stays this one's,
+    // so applying creates a new set instead of updating the one copied from.
+    adopt(await core(request), message, rerenderAll, kind !== 'template');
     load.disabled = false;
   });
   remove.addEventListener('click', async () => {
@@ -272,10 +274,14 @@ function renderStart(container, rerenderAll) {
 }
 
 /** Takes a `spec` reply (template, copy, XML) as the page's new choices. */
-async function adopt(reply, message, rerenderAll) {
+async function adopt(reply, message, rerenderAll, keepName = false) {
   if (reply.type !== 'spec') return message.replaceChildren(failure(reply));
   const loaded = fromSpec(reply.spec);
-  Object.assign(state, loaded, { assigneeId: state.assigneeId, targetPermissionSetId: state.targetPermissionSetId });
+  const kept = { assigneeId: state.assigneeId, targetPermissionSetId: state.targetPermissionSetId };
+  if (keepName) {
+    for (const key of ['integrationName', 'label', 'apiName', 'apiNameEdited', 'nameProblems', 'description']) kept[key] = state[key];
+  }
+  Object.assign(state, loaded, kept);
   await Promise.all([...state.objects.keys()].map((sobject) => fieldsOf(sobject).catch(() => null)));
   rerenderAll();
   message.replaceChildren(...(reply.warnings ?? []).map((w) => alert('warning', 'load-warning', w)),

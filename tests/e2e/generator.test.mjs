@@ -269,9 +269,14 @@ describe('Chromium: the permission set generator', () => {
     const [netsuite] = await sim.query("SELECT Id, PermissionsPasswordNeverExpires FROM PermissionSet WHERE Name = 'NetSuite_Integration'");
     const objects = await sim.query(`SELECT SobjectType FROM ObjectPermissions WHERE ParentId = '${netsuite.Id}' ORDER BY SobjectType`);
     assert.ok(objects.length > 0, 'the seed set grants objects');
+    await generator.locator('[data-ff="generator-name"]').fill('NetSuite Copy');
     await generator.locator('[data-ff="start-from"]').selectOption(`permissionSet:${netsuite.Id}`);
     await generator.locator('[data-ff="load-start"]').click();
     await generator.locator('[data-ff="loaded"]').waitFor();
+    // The copy brings the access, not the name: applying creates a new set.
+    assert.equal(await generator.locator('[data-ff="ps-api-name"]').inputValue(), 'Integration_NetSuite_Copy');
+    const copyPlan = await preview(generator);
+    assert.equal(await copyPlan.locator('[data-ff="plan-steps"]').getAttribute('data-permission-set'), 'create');
     const included = await generator.locator('[data-ff="object-row"]:has([data-ff="object-include"]:checked)')
       .evaluateAll((rows) => rows.map((r) => r.dataset.object).sort());
     assert.deepEqual(included, objects.map((o) => o.SobjectType).sort());
