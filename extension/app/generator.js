@@ -119,19 +119,23 @@ async function renderPending(container) {
   if (reply.type !== 'applies' || reply.applies.length === 0) return;
   for (const apply of reply.applies) {
     const progress = slot('pending-progress');
-    const resume = h('button', { type: 'button', class: 'slds-button slds-button_brand', 'data-ff': 'resume-apply' }, 'Resume');
-    const cleanUp = h('button', { type: 'button', class: 'slds-button slds-button_neutral', 'data-ff': 'finish-cleanup' }, 'Finish clean-up');
+    // A running apply can be resumed; one whose undo stopped can only be cleaned up.
+    const resumable = apply.status === 'running';
+    const action = resumable
+      ? h('button', { type: 'button', class: 'slds-button slds-button_brand', 'data-ff': 'resume-apply' }, 'Resume')
+      : h('button', { type: 'button', class: 'slds-button slds-button_brand', 'data-ff': 'finish-cleanup' }, 'Finish clean-up');
     const banner = alert('warning', 'pending-apply',
-      h('p', {}, `An apply did not finish (${apply.status}): `, describeApply(apply)),
-      h('div', { class: 'ff-actions' }, resume, cleanUp), progress);
-    const run = async (first) => {
-      resume.disabled = cleanUp.disabled = true;
-      const final = await driveApply(first, progress);
-      if (final?.status === 'done' || final?.status === 'rolledBack') banner.classList.replace('slds-theme_warning', 'slds-theme_success');
-      else resume.disabled = cleanUp.disabled = false;
-    };
-    resume.addEventListener('click', () => run({ type: 'continueApply', orgUrl, applyId: apply.applyId }));
-    cleanUp.addEventListener('click', () => run({ type: 'finishCleanUp', orgUrl, applyId: apply.applyId }));
+      h('p', {}, resumable ? 'An apply was interrupted: ' : 'An apply failed and its undo did not finish: ', describeApply(apply)),
+      apply.message ? h('p', {}, apply.message) : null,
+      h('div', { class: 'ff-actions' }, action), progress);
+    action.addEventListener('click', async () => {
+      action.disabled = true;
+      const final = await driveApply({ type: resumable ? 'continueApply' : 'finishCleanUp', orgUrl, applyId: apply.applyId }, progress);
+      if (final?.status === 'done' || final?.status === 'rolledBack') {
+        banner.classList.replace('slds-theme_warning', 'slds-theme_success');
+        action.remove();
+      } else action.disabled = false;
+    });
     container.append(banner);
   }
 }

@@ -255,9 +255,18 @@ describe('Chromium: the permission set generator', () => {
     const hrefs = await remaining.evaluateAll((links) => links.map((a) => a.href));
     assert.ok(hrefs.some((href) => href.includes(ps.Id.slice(0, 15))), `a link to the permission set: ${hrefs}`);
 
+    assert.equal(await generator.locator('[data-ff="progress"] [data-ff="finish-cleanup"]').count(), 1);
+
+    // Closed and reopened, the generator still offers the clean-up, which now succeeds.
     await sim.admin('DELETE', '/__sim/faults');
-    await generator.locator('[data-ff="finish-cleanup"]').click();
-    await generator.locator('[data-ff="apply-status"][data-status="rolledBack"]').waitFor();
+    const remembered = generator.url();
+    await generator.close();
+    const reopened = await nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }), remembered));
+    const banner = reopened.locator('[data-ff="pending-apply"]');
+    await banner.waitFor();
+    assert.equal(await banner.locator('[data-ff="resume-apply"]').count(), 0, 'a failed apply is not resumed');
+    await banner.locator('[data-ff="finish-cleanup"]').click();
+    await banner.locator('[data-ff="apply-status"][data-status="rolledBack"]').waitFor();
     assert.deepEqual(await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'Integration_Half_Done'"), []);
   });
 
