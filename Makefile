@@ -19,11 +19,13 @@ test-rust:
 	cargo test --workspace
 
 # Browser tests (Chromium, Firefox) and the jsforce client against the simulated org, all in a
-# loopback-only network namespace.
+# loopback-only network namespace; then the generator's XML export through Salesforce's own
+# source-deploy-retrieve library (offline).
 test-e2e:
 	cargo build --quiet -p org-sim
 	node_modules/.bin/web-ext lint --source-dir dist/firefox --warnings-as-errors
 	tests/e2e/run.sh tests/e2e/*.test.mjs tests/org_sim/jsforce/*.test.mjs
+	node --test tests/metadata/
 
 demo: setup
 	scripts/build.sh
@@ -34,6 +36,7 @@ demo: setup
 bench: setup
 	scripts/build.sh
 	cargo build --quiet -p org-sim
+	cargo build --quiet --release -p forcefield --example generator_bench
 	scripts/in-loopback-netns.sh node tests/e2e/bench.mjs
 
 lint:
@@ -41,6 +44,7 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p forcefield --lib --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p forcefield --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 	scripts/build.sh
 	node_modules/.bin/web-ext lint --source-dir dist/firefox --warnings-as-errors
 

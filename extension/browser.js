@@ -55,3 +55,17 @@ export async function targetTab(tabIdParam) {
 export function extensionUrl(path) {
   return api.runtime.getURL(path);
 }
+
+/**
+ * Opens the permission set generator in a new tab beside `besideTab` (the Salesforce tab whose
+ * org it works on), optionally for one user. `tabs.create` needs no extra permission.
+ */
+export async function openGenerator(besideTab, userId) {
+  const query = new URLSearchParams({ tab: String(besideTab.id) });
+  if (userId) query.set('user', userId);
+  const details = { url: extensionUrl(`app/generator.html?${query}`), active: true };
+  if (Number.isInteger(besideTab.index)) details.index = besideTab.index + 1;
+  if (Number.isInteger(besideTab.id)) details.openerTabId = besideTab.id;
+  if (Number.isInteger(besideTab.windowId)) details.windowId = besideTab.windowId;
+  return api.tabs.create(details);
+}

@@ -42,6 +42,7 @@
       measure('apply', appliedAt);
       if (surface === 'classicSetup') {
         const ask = (request) => api.runtime.sendMessage(request);
+        globalThis.forcefieldGenerateEntry.start(ask);
         return Promise.all([globalThis.forcefieldToggles.start(ask), globalThis.forcefieldBadges.start(ask)]);
       }
     })

@@ -10,6 +10,8 @@
 //! * [`columns`]: bulk column toggles: a page's table snapshot → its checkbox columns → the exact
 //!   checkbox changes of one toggle.
 //! * [`rules`]: Salesforce's permission dependency rules (object, field, profile FLS, the page's map).
+//! * [`model`], [`generator`]: one-click permission sets: a spec → a plan against the org → a
+//!   resumable, all-or-nothing apply; field eligibility, API names, Metadata API XML.
 //! * [`users`]: integration-user badges: classification, setup-health warnings, the cache,
 //!   custom icons and the profile photo.
 //! * [`protocol`]: the one message protocol between content scripts, extension pages and the core.
@@ -18,6 +20,8 @@
 //! * `web` (wasm32 only): the only code that touches wasm-bindgen, js-sys, web-sys and gloo-net.
 
 pub mod columns;
+pub mod generator;
+pub mod model;
 pub mod protocol;
 pub mod rules;
 pub mod salesforce;

@@ -2,6 +2,10 @@
 //! answers. JSON-shaped (`{"type": "...", ...}`) so the JavaScript side stays a thin pass-through.
 
 use crate::columns::{ColumnModel, PageSnapshot, RowFilter, TogglePlan};
+use crate::generator::view::{
+    ApplyView, DerivedNames, FieldChoice, GeneratorContext, PlanView, TemplateSummary,
+};
+use crate::model::PermissionSetSpec;
 use crate::salesforce::{ApiErrorKind, ApiVersion, DomainKind, MyDomain, OrgId};
 use crate::users::{UserBadge, UserIcon};
 use serde::{Deserialize, Serialize};
@@ -12,7 +16,9 @@ use serde::{Deserialize, Serialize};
 pub enum Request {
     /// A content script saw a Salesforce page load in its frame. The core takes the frame's URL
     /// from the browser's sender record, never from the page.
-    PageLoaded { surface: Surface },
+    PageLoaded {
+        surface: Surface,
+    },
     /// A content script's snapshot of its page's tables. The answer names the columns that get a
     /// toggle, with both plans for each precomputed, so a toggle applies without a round trip.
     PlanColumns {
@@ -31,6 +37,119 @@ pub enum Request {
         #[serde(rename = "orgId")]
         org_id: OrgId,
         enabled: bool,
+    },
+    // ----- The permission set generator (issue #6). Requests come from the generator page, an
+    // extension page without a sender URL, so each names its org by `orgUrl`: any Salesforce URL
+    // of that org (the tab's URL), resolved to a session exactly as `orgStatus` does.
+    /// Everything the generator page needs to open: org, user, grantable objects, system
+    /// permissions, the integration PSL, existing permission sets, saved templates.
+    #[serde(rename_all = "camelCase")]
+    GeneratorContext {
+        org_url: String,
+        #[serde(default)]
+        user_id: Option<String>,
+    },
+    /// One object's fields with what can be granted on each and why not (facts §C.3, §C.4).
+    #[serde(rename_all = "camelCase")]
+    ObjectFields {
+        org_url: String,
+        sobject: String,
+    },
+    /// A spec copied from an existing permission set's or profile's access.
+    #[serde(rename_all = "camelCase")]
+    LoadAccess {
+        org_url: String,
+        source: AccessSource,
+    },
+    /// A spec read from a Metadata API PermissionSet XML file (facts §E). `fileName`
+    /// (optional, additive to the contract) gives the API name when the file has no `<fullName>`.
+    #[serde(rename_all = "camelCase")]
+    ImportXml {
+        xml: String,
+        #[serde(default)]
+        file_name: Option<String>,
+    },
+    /// The spec as `<Name>.permissionset-meta.xml` (facts §E, §H.Q4).
+    ExportXml {
+        spec: PermissionSetSpec,
+    },
+    SaveTemplate {
+        name: String,
+        spec: PermissionSetSpec,
+    },
+    DeleteTemplate {
+        name: String,
+    },
+    LoadTemplate {
+        name: String,
+    },
+    /// Label "Integration – <name>" and an API name checked against Salesforce's Name rules.
+    #[serde(rename_all = "camelCase")]
+    DeriveNames {
+        integration_name: String,
+    },
+    /// What an apply would do; reads the org, writes nothing.
+    #[serde(rename_all = "camelCase")]
+    PlanPermissionSet {
+        org_url: String,
+        spec: PermissionSetSpec,
+        #[serde(default)]
+        assignee_id: Option<String>,
+        /// Update this set instead of the one named `spec.name`.
+        #[serde(default)]
+        target_permission_set_id: Option<String>,
+        /// Send every write in one composite request. Only for orgs known to accept several
+        /// Setup object types in one composite (facts §H.Q3 [U]); the default is one type per call.
+        #[serde(default)]
+        use_composite: bool,
+    },
+    /// Plans again against the org as it is now and starts the apply: persists its journal and
+    /// makes no write yet. The page then calls `continueApply` until the status is not `running`.
+    #[serde(rename_all = "camelCase")]
+    StartApply {
+        org_url: String,
+        spec: PermissionSetSpec,
+        #[serde(default)]
+        assignee_id: Option<String>,
+        #[serde(default)]
+        target_permission_set_id: Option<String>,
+        #[serde(default)]
+        use_composite: bool,
+        /// Required on production orgs.
+        #[serde(default)]
+        confirmed_production: bool,
+    },
+    /// Performs the next write call (or, after a failure, the next undo call) and persists the
+    /// journal before answering, so an apply survives the background worker stopping.
+    #[serde(rename_all = "camelCase")]
+    ContinueApply {
+        org_url: String,
+        apply_id: String,
+    },
+    /// Retries the undo of a failed apply whose clean-up could not finish (session expired, API
+    /// allowance spent); one call per request, like `continueApply`.
+    #[serde(rename_all = "camelCase")]
+    FinishCleanUp {
+        org_url: String,
+        apply_id: String,
+    },
+    /// Applies of this org still running or needing clean-up.
+    #[serde(rename_all = "camelCase")]
+    PendingApplies {
+        org_url: String,
+    },
+    /// Creates the integration user (Salesforce Integration license, the API-only profile found
+    /// by its license, facts §C.7). Cannot be undone: users can only be deactivated.
+    #[serde(rename_all = "camelCase")]
+    CreateIntegrationUser {
+        org_url: String,
+        #[serde(default)]
+        first_name: Option<String>,
+        last_name: String,
+        username: String,
+        email: String,
+        #[serde(default)]
+        alias: Option<String>,
     },
     /// A content script lists the users its page links to (Ids from the links, 15 or 18
     /// characters); the core answers with the badges of the marked ones. The org is the
@@ -51,6 +170,20 @@ pub enum Request {
         user_id: String,
         #[serde(rename = "pngBase64")]
         png_base64: String,
+    },
+}
+
+/// Where `loadAccess` copies access from: `{"permissionSetId": "0PS…"}` or `{"profileId": "00e…"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AccessSource {
+    PermissionSet {
+        #[serde(rename = "permissionSetId")]
+        permission_set_id: String,
+    },
+    Profile {
+        #[serde(rename = "profileId")]
+        profile_id: String,
     },
 }
 
@@ -100,9 +233,43 @@ pub enum Reply {
         #[serde(rename = "photoUrl")]
         photo_url: Option<String>,
     },
-    /// The request itself could not be served.
+    /// The request itself could not be served. For generator requests the message includes
+    /// Salesforce's own message where there is one.
     Failed {
         message: String,
+    },
+    GeneratorContext(GeneratorContext),
+    ObjectFields {
+        sobject: String,
+        fields: Vec<FieldChoice>,
+    },
+    /// A spec (from `loadAccess`, `importXml`, `loadTemplate`) and what could not be carried over.
+    Spec {
+        spec: PermissionSetSpec,
+        warnings: Vec<String>,
+    },
+    #[serde(rename_all = "camelCase")]
+    Xml {
+        file_name: String,
+        xml: String,
+    },
+    Templates {
+        templates: Vec<TemplateSummary>,
+    },
+    Names(DerivedNames),
+    Plan {
+        plan: PlanView,
+    },
+    ApplyProgress {
+        apply: ApplyView,
+    },
+    Applies {
+        applies: Vec<ApplyView>,
+    },
+    #[serde(rename_all = "camelCase")]
+    UserCreated {
+        user_id: String,
+        username: String,
     },
 }
 

@@ -52,6 +52,7 @@ where
             user_id,
             png_base64,
         } => users::requests::set_profile_photo(browser, sender_url, user_id, &png_base64).await,
+        generator_request => crate::generator::handle(browser, generator_request).await,
     }
 }
 

@@ -1,7 +1,7 @@
 // The toolbar popup: asks the Rust core about the current tab's org and shows the answer.
 // Org data is rendered with textContent only.
 import init, { handle } from '../pkg/forcefield.js';
-import { targetTab } from '../browser.js';
+import { openGenerator, targetTab } from '../browser.js';
 
 const KIND_LABELS = {
   production: 'Production',
@@ -36,7 +36,7 @@ function field(label, value, role) {
     element('dd', { 'data-ff': role }, value));
 }
 
-function showConnected(status, core) {
+function showConnected(status, core, tab) {
   const domain = status.myDomain
     ? status.myDomain.name + (status.myDomain.sandbox ? ` — sandbox ${status.myDomain.sandbox}` : '')
     : status.apiHost;
@@ -66,7 +66,19 @@ function showConnected(status, core) {
         field('API', `v${status.apiVersion} on ${status.apiHost}`, 'api'))),
     element('label', { class: 'ff-toggle', for: 'enabled' }, toggle, ' Forcefield on in this org'),
     note,
+    generateButton(tab),
   );
+}
+
+/** Opens the permission set generator for this tab's org, beside the tab. */
+function generateButton(tab) {
+  const button = element('button', { type: 'button', class: 'ff-button', 'data-ff': 'generate' }, 'Generate permission set');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    await openGenerator(tab, null);
+    window.close();
+  });
+  return button;
 }
 
 async function main_() {
@@ -87,7 +99,7 @@ async function main_() {
   if (reply.type !== 'orgStatus') {
     showUnavailable(reply.message ?? 'Forcefield could not read this tab.');
   } else if (reply.state === 'connected') {
-    showConnected(reply, core);
+    showConnected(reply, core, tab);
   } else {
     showUnavailable(reply.reason);
   }

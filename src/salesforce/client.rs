@@ -70,6 +70,23 @@ impl<'a, T: Transport> Client<'a, T> {
         parse(&response.body, what)
     }
 
+    /// Sends any request with an optional JSON body to a path under the API host. Non-2xx
+    /// answers are errors; a 2xx answer is returned as is (collections and composite report
+    /// per-record failures inside a 200, facts §B.3, §B.4).
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<HttpResponse, ApiError> {
+        send(self.transport, self.session, method, path, body).await
+    }
+
+    /// The org's API host (for links the admin can open).
+    pub fn api_host(&self) -> &SalesforceHost {
+        &self.session.api_host
+    }
+
     /// `POST` a JSON body to a path under the API host and decode the JSON answer.
     pub async fn post<R: DeserializeOwned>(
         &self,
@@ -173,7 +190,7 @@ fn api_url(host: &SalesforceHost, path: &str) -> String {
 }
 
 /// `application/x-www-form-urlencoded` for a query parameter: spaces as `+` (facts §B.1).
-fn form_encode(text: &str) -> String {
+pub fn form_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
         match byte {

@@ -7,7 +7,7 @@ pub mod session;
 pub mod transport;
 pub mod version;
 
-pub use client::{discover_version, Client, Organization, UserInfo};
+pub use client::{discover_version, form_encode, Client, Organization, UserInfo};
 pub use error::{ApiError, ApiErrorKind};
 pub use host::{DomainKind, MyDomain, SalesforceHost};
 pub use session::{find_session, org_of_page, CookieJar, OrgId, Session, SessionError, SidCookie};

@@ -1,7 +1,7 @@
 // `make demo`: the simulated org with Forcefield loaded in Chromium. With a display, a real
 // window stays open until Ctrl-C; without one, it takes screenshots and prints where they are.
 import path from 'node:path';
-import { artifactsDir, frameWithUrl, launchChromium, openPopup, tabIdFor } from './lib/chromium.mjs';
+import { artifactsDir, frameWithUrl, launchChromium, loadedClassicFrame, openPopup, tabIdFor } from './lib/chromium.mjs';
 import { ACME, loginUrl, startSim } from './lib/sim.mjs';
 
 const headed = Boolean(process.env.DISPLAY) && process.env.FF_DEMO_HEADLESS !== '1';
@@ -24,6 +24,16 @@ await (await frameWithUrl(page, '/005')).locator('table.list').waitFor();
 await shoot(page, 'users');
 const popup = await openPopup(browser.context, browser.extensionId, await tabIdFor(browser.worker, `https://${ACME.setup}/*`));
 await shoot(popup, 'popup');
+// The permission set generator, opened from an integration user's detail page.
+const [tableau] = await sim.query("SELECT Id FROM User WHERE Username = 'int-tableau@acme.example'");
+const tableauId = tableau.Id.slice(0, 15);
+await page.goto(`https://${ACME.setup}/lightning/setup/ManageUsers/page?address=${encodeURIComponent(`/${tableauId}`)}`);
+const generate = (await loadedClassicFrame(page, `/${tableauId}`)).locator('[data-ff="generate"]');
+await generate.waitFor();
+await shoot(page, 'integration-user');
+const [generator] = await Promise.all([browser.context.waitForEvent('page'), generate.click()]);
+await generator.locator('body[data-ff-ready="true"]').waitFor();
+await shoot(generator, 'generator');
 
 if (headed) {
   console.log('demo: Chromium is open on the simulated org with Forcefield loaded. Ctrl-C to stop.');

@@ -1,6 +1,6 @@
 //! Custom objects: `Invoice__c` with its master-detail child `Invoice_Line__c`, `Shipment__c`,
 //! the custom setting `Integration_Settings__c` (facts §C.2: no ObjectPermissions) and
-//! `Wide_Object__c` with about 800 fields for performance work.
+//! `Wide_Object__c` with about 800 fields for performance work, and `Subscription__c`.
 
 use crate::schema::{lookup, master_detail, FieldDef, FieldType as T, ObjectDef};
 
@@ -22,7 +22,28 @@ fn text_name(label: &str) -> FieldDef {
 
 /// The custom objects.
 pub fn objects() -> Vec<ObjectDef> {
-    vec![invoice(), invoice_line(), shipment(), settings(), wide()]
+    vec![
+        invoice(),
+        invoice_line(),
+        shipment(),
+        settings(),
+        wide(),
+        subscription(),
+    ]
+}
+
+/// A plain custom object with a few fields: the tenth grantable object of the generator's
+/// `make bench` case (10 objects, 500 fields).
+fn subscription() -> ObjectDef {
+    ObjectDef::new("Subscription__c", "a05")
+        .permissionable()
+        .with(text_name("Subscription Name"))
+        .with(lookup("Account__c", &["Account"], "Account__r").label("Account"))
+        .with(FieldDef::new("Plan__c", T::Picklist).values(&["Basic", "Pro", "Enterprise"], false))
+        .with(FieldDef::new("Seats__c", T::Double))
+        .with(FieldDef::new("Renewal_Date__c", T::Date))
+        .owner()
+        .audit()
 }
 
 fn invoice() -> ObjectDef {

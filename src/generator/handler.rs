@@ -1,0 +1,622 @@
+//! Serves the generator's requests (the `Request` variants after `setOrgEnabled`): resolves the
+//! org from `orgUrl` as the popup does, reads through [`super::org`], plans with
+//! [`super::plan`], and advances applies with [`super::apply`].
+
+use super::apply::{self, Journal};
+use super::curated;
+use super::eligibility::{field_choices, ObjectDescribe};
+use super::org::{self, OrgCatalog, Target};
+use super::plan::{self, same_id};
+use super::view::{
+    ApiCalls, GeneratorContext, PermissionSetChoice, PlanView, ProfileChoice, PslSummary,
+    SystemPermissionChoice, TemplateSummary, UserSummary,
+};
+use crate::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
+use crate::protocol::{AccessSource, Reply, Request};
+use crate::salesforce::{find_session, ApiError, Client, CookieJar, Session, Transport};
+use crate::service::{api_version, Browser};
+use crate::settings::{Area, KeyValueStore};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+fn failed(message: impl Into<String>) -> Reply {
+    Reply::Failed {
+        message: message.into(),
+    }
+}
+
+/// Answers one generator request.
+pub async fn handle<J, T, S>(browser: &Browser<'_, J, T, S>, request: Request) -> Reply
+where
+    J: CookieJar,
+    T: Transport,
+    S: KeyValueStore,
+{
+    match request {
+        Request::DeriveNames { integration_name } => {
+            Reply::Names(super::names::derive(&integration_name))
+        }
+        Request::ImportXml { xml, file_name } => {
+            match super::metadata::import(&xml, file_name.as_deref()) {
+                Ok((spec, warnings)) => Reply::Spec { spec, warnings },
+                Err(e) => failed(e),
+            }
+        }
+        Request::ExportXml { spec } => Reply::Xml {
+            file_name: super::metadata::file_name(&spec),
+            xml: super::metadata::export(&spec),
+        },
+        Request::SaveTemplate { name, spec } => {
+            let mut templates = load_templates(browser.store).await;
+            if name.trim().is_empty() {
+                return failed("A template needs a name.");
+            }
+            templates.insert(name.trim().to_owned(), spec);
+            save_templates(browser.store, templates).await
+        }
+        Request::DeleteTemplate { name } => {
+            let mut templates = load_templates(browser.store).await;
+            templates.remove(&name);
+            save_templates(browser.store, templates).await
+        }
+        Request::LoadTemplate { name } => match load_templates(browser.store).await.remove(&name) {
+            Some(spec) => Reply::Spec {
+                spec,
+                warnings: Vec::new(),
+            },
+            None => failed(format!("No template is called \"{name}\".")),
+        },
+        Request::GeneratorContext { org_url, user_id } => {
+            let (session, version) = match connect(browser, &org_url).await {
+                Ok(found) => found,
+                Err(reply) => return reply,
+            };
+            let client = Client::new(browser.transport, &session, version);
+            reply(generator_context(browser, &client, &session, user_id.as_deref()).await)
+        }
+        Request::ObjectFields { org_url, sobject } => {
+            let (session, version) = match connect(browser, &org_url).await {
+                Ok(found) => found,
+                Err(reply) => return reply,
+            };
+            let client = Client::new(browser.transport, &session, version);
+            reply(object_fields(&client, sobject).await)
+        }
+        Request::LoadAccess { org_url, source } => {
+            let (session, version) = match connect(browser, &org_url).await {
+                Ok(found) => found,
+                Err(reply) => return reply,
+            };
+            let client = Client::new(browser.transport, &session, version);
+            reply(load_access(browser, &client, &session, source).await)
+        }
+        Request::PlanPermissionSet {
+            org_url,
+            spec,
+            assignee_id,
+            target_permission_set_id,
+            use_composite,
+        } => {
+            let (session, version) = match connect(browser, &org_url).await {
+                Ok(found) => found,
+                Err(reply) => return reply,
+            };
+            let client = Client::new(browser.transport, &session, version);
+            let planned = plan_for(
+                browser,
+                &client,
+                &session,
+                &spec,
+                assignee_id.as_deref(),
+                target_permission_set_id.as_deref(),
+                use_composite,
+            )
+            .await;
+            reply(planned.map(|(plan, _)| Reply::Plan { plan }))
+        }
+        Request::StartApply {
+            org_url,
+            spec,
+            assignee_id,
+            target_permission_set_id,
+            use_composite,
+            confirmed_production,
+        } => {
+            let (session, version) = match connect(browser, &org_url).await {
+                Ok(found) => found,
+                Err(reply) => return reply,
+            };
+            let client = Client::new(browser.transport, &session, version);
+            let planned = plan_for(
+                browser,
+                &client,
+                &session,
+                &spec,
+                assignee_id.as_deref(),
+                target_permission_set_id.as_deref(),
+                use_composite,
+            )
+            .await;
+            let (view, write_plan) = match planned {
+                Ok(planned) => planned,
+                Err(e) => return failed(e.message),
+            };
+            if !view.blockers.is_empty() {
+                return failed(format!("Nothing was changed: {}", view.blockers.join(" ")));
+            }
+            if view.requires_confirmation && !confirmed_production && !write_plan.calls.is_empty() {
+                return failed(format!(
+                    "Nothing was changed: {} is a production org, and applying there needs your explicit confirmation.",
+                    view.org.org_name
+                ));
+            }
+            let apply_id = apply::next_apply_id(browser.store, &session.org_id).await;
+            let journal = Journal::new(
+                apply_id,
+                session.org_id.clone(),
+                session.api_host.to_string(),
+                write_plan,
+            );
+            match apply::save(browser.store, &journal).await {
+                Ok(()) => Reply::ApplyProgress {
+                    apply: journal.view(),
+                },
+                Err(e) => failed(format!(
+                    "Nothing was changed: the apply's journal could not be saved ({e})."
+                )),
+            }
+        }
+        Request::ContinueApply { org_url, apply_id } => {
+            step_apply(browser, &org_url, &apply_id, false).await
+        }
+        Request::FinishCleanUp { org_url, apply_id } => {
+            step_apply(browser, &org_url, &apply_id, true).await
+        }
+        Request::PendingApplies { org_url } => {
+            match find_session(browser.cookies, &org_url).await {
+                Ok(session) => Reply::Applies {
+                    applies: apply::pending(browser.store, &session.org_id)
+                        .await
+                        .iter()
+                        .map(Journal::view)
+                        .collect(),
+                },
+                Err(e) => failed(e.to_string()),
+            }
+        }
+        Request::CreateIntegrationUser {
+            org_url,
+            first_name,
+            last_name,
+            username,
+            email,
+            alias,
+        } => {
+            let (session, version) = match connect(browser, &org_url).await {
+                Ok(found) => found,
+                Err(reply) => return reply,
+            };
+            let client = Client::new(browser.transport, &session, version);
+            let input = super::user::NewUser {
+                first_name: first_name.unwrap_or_default(),
+                last_name,
+                username,
+                email,
+                alias: alias.unwrap_or_default(),
+            };
+            match super::user::create(&client, &input).await {
+                Ok((user_id, username)) => Reply::UserCreated { user_id, username },
+                Err(message) => failed(message),
+            }
+        }
+        _ => failed("This request is not a generator request."),
+    }
+}
+
+fn reply(result: Result<Reply, ApiError>) -> Reply {
+    result.unwrap_or_else(|e| failed(e.message))
+}
+
+/// Resolves the org of `org_url` exactly as `orgStatus` does: its session and API version.
+async fn connect<J, T, S>(
+    browser: &Browser<'_, J, T, S>,
+    org_url: &str,
+) -> Result<(Session, crate::salesforce::ApiVersion), Reply>
+where
+    J: CookieJar,
+    T: Transport,
+    S: KeyValueStore,
+{
+    let session = find_session(browser.cookies, org_url)
+        .await
+        .map_err(|e| failed(e.to_string()))?;
+    let version = api_version(browser, &session)
+        .await
+        .map_err(|e| failed(e.message))?;
+    Ok((session, version))
+}
+
+/// Advances an apply by one call (`continueApply`) or resumes its undo (`finishCleanUp`).
+async fn step_apply<J, T, S>(
+    browser: &Browser<'_, J, T, S>,
+    org_url: &str,
+    apply_id: &str,
+    clean_up: bool,
+) -> Reply
+where
+    J: CookieJar,
+    T: Transport,
+    S: KeyValueStore,
+{
+    // The journal is found by the org of the URL, so the journal's org and the session's match.
+    let session = match find_session(browser.cookies, org_url).await {
+        Ok(session) => session,
+        Err(e) => return failed(e.to_string()),
+    };
+    let mut journal = match apply::load(browser.store, &session.org_id, apply_id).await {
+        Ok(journal) => journal,
+        Err(e) => return failed(e),
+    };
+    let version = match api_version(browser, &session).await {
+        Ok(version) => version,
+        Err(e) => {
+            // Can't reach the org now: the journal is unchanged and the page can retry.
+            let mut apply = journal.view();
+            apply.message = Some(e.message);
+            return Reply::ApplyProgress { apply };
+        }
+    };
+    let client = Client::new(browser.transport, &session, version);
+    let outcome = if clean_up {
+        apply::finish_clean_up(&client, browser.store, &mut journal).await
+    } else {
+        apply::advance(&client, browser.store, &mut journal).await
+    };
+    match outcome {
+        Ok(()) => Reply::ApplyProgress {
+            apply: journal.view(),
+        },
+        Err(e) => failed(format!("The apply's journal could not be saved: {e}")),
+    }
+}
+
+const TEMPLATES_KEY: &str = "generatorTemplates";
+
+async fn load_templates(store: &impl KeyValueStore) -> BTreeMap<String, PermissionSetSpec> {
+    super::stored::load(store, Area::Local, TEMPLATES_KEY)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+fn template_list(templates: &BTreeMap<String, PermissionSetSpec>) -> Vec<TemplateSummary> {
+    templates
+        .keys()
+        .map(|name| TemplateSummary { name: name.clone() })
+        .collect()
+}
+
+async fn save_templates(
+    store: &impl KeyValueStore,
+    templates: BTreeMap<String, PermissionSetSpec>,
+) -> Reply {
+    match super::stored::save(store, Area::Local, TEMPLATES_KEY, &templates).await {
+        Ok(()) => Reply::Templates {
+            templates: template_list(&templates),
+        },
+        Err(e) => failed(format!("The templates could not be saved: {e}")),
+    }
+}
+
+fn text(value: &Value, key: &str) -> String {
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// Everything the generator page opens with: one composite read after the catalog.
+async fn generator_context<J, T, S>(
+    browser: &Browser<'_, J, T, S>,
+    client: &Client<'_, T>,
+    session: &Session,
+    user_id: Option<&str>,
+) -> Result<Reply, ApiError>
+where
+    T: Transport,
+    S: KeyValueStore,
+{
+    let summary = org::org_summary(client, session, browser.store).await?;
+    let catalog = org::fresh_catalog(client, session, browser.store).await?;
+    let mut reads = vec![
+        (
+            "psl".to_owned(),
+            org::query_path(client, &format!("SELECT Id, DeveloperName, MasterLabel, TotalLicenses, UsedLicenses FROM PermissionSetLicense WHERE DeveloperName = '{}'", plan::INTEGRATION_PSL)),
+            true,
+        ),
+        (
+            "sets".to_owned(),
+            org::query_path(client, "SELECT Id, Name, Label, Type, PermissionSetGroupId, License.Name FROM PermissionSet WHERE IsOwnedByProfile = false ORDER BY Label"),
+            true,
+        ),
+        (
+            "profiles".to_owned(),
+            org::query_path(client, "SELECT Id, Name FROM Profile ORDER BY Name"),
+            true,
+        ),
+    ];
+    if let Some(user) = user_id {
+        let user = org::checked_id(user)?;
+        reads.push((
+            "user".to_owned(),
+            org::query_path(client, &org::user_soql(&format!("Id = '{user}'"))),
+            true,
+        ));
+    }
+    let mut answers = org::read_many(client, reads).await?;
+    let integration_psl = org::take(&mut answers, "psl")?
+        .as_array()
+        .and_then(|rows| rows.first().cloned())
+        .map(|row| PslSummary {
+            id: text(&row, "Id"),
+            developer_name: text(&row, "DeveloperName"),
+            label: text(&row, "MasterLabel"),
+            total: row
+                .get("TotalLicenses")
+                .and_then(Value::as_u64)
+                .unwrap_or(0) as u32,
+            used: row.get("UsedLicenses").and_then(Value::as_u64).unwrap_or(0) as u32,
+        });
+    let permission_sets = org::take(&mut answers, "sets")?
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|row| {
+            text(row, "Type") != "Group"
+                && row.get("PermissionSetGroupId").is_none_or(Value::is_null)
+        })
+        .map(|row| PermissionSetChoice {
+            id: text(row, "Id"),
+            name: text(row, "Name"),
+            label: text(row, "Label"),
+            license_label: row
+                .get("License")
+                .and_then(|l| l.get("Name"))
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+        })
+        .collect();
+    let profiles = org::take(&mut answers, "profiles")?
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|row| ProfileChoice {
+            id: text(row, "Id"),
+            name: text(row, "Name"),
+        })
+        .collect();
+    let user = match user_id {
+        None => None,
+        Some(_) => {
+            let rows = org::take(&mut answers, "user")?;
+            let Some(row) = rows.as_array().and_then(|r| r.first()) else {
+                return Ok(failed("That user doesn't exist in this org."));
+            };
+            let state = org::assignee_of(row);
+            Some(UserSummary {
+                id: state.id,
+                name: state.name,
+                username: text(row, "Username"),
+                is_integration: state.is_integration,
+                has_integration_psl: state.has_integration_psl,
+                profile_name: row
+                    .get("Profile")
+                    .and_then(|p| p.get("Name"))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned),
+                assigned_permission_sets: org::assigned_sets(row),
+            })
+        }
+    };
+    Ok(Reply::GeneratorContext(GeneratorContext {
+        org: summary,
+        user,
+        objects: catalog.objects.clone(),
+        system_permissions: system_permission_choices(&catalog),
+        integration_psl,
+        permission_sets,
+        templates: template_list(&load_templates(browser.store).await),
+        profiles,
+    }))
+}
+
+/// The curated list against the org: which exist, what they require (facts §H.Q5).
+fn system_permission_choices(catalog: &OrgCatalog) -> Vec<SystemPermissionChoice> {
+    curated::SYSTEM_PERMISSIONS
+        .iter()
+        .map(|(name, explanation, risk)| {
+            let label = catalog
+                .permission_fields
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, label)| label.clone());
+            let available = label.is_some();
+            SystemPermissionChoice {
+                name: (*name).to_owned(),
+                label: label.unwrap_or_else(|| (*name).to_owned()),
+                explanation: (*explanation).to_owned(),
+                risk: *risk,
+                requires: catalog
+                    .dependencies
+                    .get(*name)
+                    .map(|r| r.iter().cloned().collect())
+                    .unwrap_or_default(),
+                available,
+                unavailable_reason: (!available)
+                    .then(|| "This org's permission sets don't have this permission.".to_owned()),
+            }
+        })
+        .collect()
+}
+
+async fn object_fields<T: Transport>(
+    client: &Client<'_, T>,
+    sobject: String,
+) -> Result<Reply, ApiError> {
+    if !sobject
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        || sobject.is_empty()
+    {
+        return Ok(failed(format!("{sobject:?} is not an object API name.")));
+    }
+    let describe: ObjectDescribe = client
+        .get(
+            &format!(
+                "{}/sobjects/{sobject}/describe",
+                client.version().data_path()
+            ),
+            "the object's describe",
+        )
+        .await?;
+    Ok(Reply::ObjectFields {
+        fields: field_choices(&describe),
+        sobject: describe.name,
+    })
+}
+
+/// Reads the org and plans: the preview and the writes behind it.
+async fn plan_for<J, T, S>(
+    browser: &Browser<'_, J, T, S>,
+    client: &Client<'_, T>,
+    session: &Session,
+    spec: &PermissionSetSpec,
+    assignee_id: Option<&str>,
+    target_id: Option<&str>,
+    use_composite: bool,
+) -> Result<(PlanView, plan::WritePlan), ApiError>
+where
+    T: Transport,
+    S: KeyValueStore,
+{
+    let summary = org::org_summary(client, session, browser.store).await?;
+    let catalog = org::catalog(client, session, browser.store).await?;
+    let target = match target_id {
+        Some(id) => Target::ById(id),
+        None => Target::ByName(&spec.name),
+    };
+    let state = org::read_state(client, &catalog, spec, target, assignee_id).await?;
+    let write_plan = plan::plan(spec, &state, use_composite);
+    let view = PlanView {
+        requires_confirmation: summary.is_production,
+        org: summary,
+        permission_set: write_plan.permission_set.clone(),
+        steps: write_plan.steps.iter().map(|s| s.view.clone()).collect(),
+        // The apply reads the state again, as this plan just did, then writes.
+        api_calls: ApiCalls {
+            reads: state.reads,
+            writes: write_plan.calls.len(),
+        },
+        warnings: write_plan.warnings.clone(),
+        blockers: write_plan.blockers.clone(),
+        excluded_fields: write_plan.excluded_fields.clone(),
+        license_change: write_plan.license_change.clone(),
+        composite: use_composite,
+    };
+    Ok((view, write_plan))
+}
+
+/// A spec copied from an existing permission set or a profile (its hidden permission set,
+/// facts §C.1).
+async fn load_access<J, T, S>(
+    browser: &Browser<'_, J, T, S>,
+    client: &Client<'_, T>,
+    session: &Session,
+    source: AccessSource,
+) -> Result<Reply, ApiError>
+where
+    T: Transport,
+    S: KeyValueStore,
+{
+    let catalog = org::catalog(client, session, browser.store).await?;
+    let filter = match &source {
+        AccessSource::PermissionSet { permission_set_id } => {
+            format!("Id = '{}'", org::checked_id(permission_set_id)?)
+        }
+        AccessSource::Profile { profile_id } => format!(
+            "ProfileId = '{}' AND IsOwnedByProfile = true",
+            org::checked_id(profile_id)?
+        ),
+    };
+    let rows: Vec<Value> = client
+        .query(&format!("SELECT Id FROM PermissionSet WHERE {filter}"))
+        .await?;
+    let Some(id) = rows.first().map(|r| text(r, "Id")) else {
+        return Ok(failed(
+            "That permission set or profile doesn't exist in this org.",
+        ));
+    };
+    let state = org::read_state(
+        client,
+        &catalog,
+        &PermissionSetSpec::default(),
+        Target::ById(&id),
+        None,
+    )
+    .await?;
+    let Some(existing) = state.existing else {
+        return Ok(failed("That permission set doesn't exist in this org."));
+    };
+    let mut warnings = Vec::new();
+    let from_profile = matches!(source, AccessSource::Profile { .. });
+    let license = match (&existing.license_id, &state.psl) {
+        (None, _) => LicenseChoice::None,
+        (Some(license), Some(psl)) if same_id(license, &psl.id) => LicenseChoice::IntegrationPsl,
+        (Some(_), _) => {
+            if !from_profile {
+                warnings
+                    .push("Its license is not carried over: the copy is licensed None.".to_owned());
+            }
+            LicenseChoice::None
+        }
+    };
+    let system_permissions = existing
+        .system_permissions
+        .iter()
+        .filter(|(name, on)| **on && curated::is_curated(name))
+        .map(|(name, _)| name.clone())
+        .collect();
+    if from_profile {
+        warnings.push("Only the curated system permissions are copied from a profile; its object and field access is copied in full.".to_owned());
+    }
+    let objects: BTreeMap<String, ObjectAccess> = existing
+        .objects
+        .into_iter()
+        .map(|(name, (_, access))| (name, access))
+        .collect();
+    let fields: BTreeMap<String, FieldAccess> = existing
+        .fields
+        .into_iter()
+        .map(|(name, (_, access))| (name, access))
+        .collect();
+    let spec = PermissionSetSpec {
+        name: if from_profile {
+            String::new()
+        } else {
+            existing.name
+        },
+        label: if from_profile {
+            String::new()
+        } else {
+            existing.label
+        },
+        description: existing.description,
+        license,
+        objects,
+        fields,
+        system_permissions,
+    };
+    Ok(Reply::Spec { spec, warnings })
+}

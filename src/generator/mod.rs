@@ -1,0 +1,46 @@
+//! One-click permission sets for integration users (issue #6): the generator's requests, from
+//! the org's describe to a resumable, all-or-nothing apply.
+//!
+//! * [`names`]: label and API name, checked against Salesforce's Name rules (facts §C.1).
+//! * [`eligibility`]: which fields can be granted, read only or not at all, and why (§C.3, §C.4).
+//! * [`plan`]: spec + the org's current state → the difference → ordered write batches.
+//! * [`apply`]: the journal-driven apply, one write per step, rollback and finish-clean-up.
+//! * [`metadata`]: Metadata API PermissionSet XML export and import (§E, §H.Q4).
+//! * [`handler`]: the generator's requests, served for [`crate::service`].
+//! * [`view`]: the JSON shapes the generator page is shown.
+
+#[cfg(feature = "generator")]
+pub mod apply;
+#[cfg(feature = "generator")]
+pub mod curated;
+#[cfg(feature = "generator")]
+pub mod eligibility;
+#[cfg(feature = "generator")]
+pub mod handler;
+#[cfg(feature = "generator")]
+pub mod metadata;
+#[cfg(feature = "generator")]
+pub mod names;
+#[cfg(feature = "generator")]
+pub mod org;
+#[cfg(feature = "generator")]
+pub mod plan;
+#[cfg(feature = "generator")]
+pub mod stored;
+#[cfg(feature = "generator")]
+pub mod user;
+pub mod view;
+
+#[cfg(feature = "generator")]
+pub use handler::handle;
+
+/// Without the generator engine, its requests are answered plainly.
+#[cfg(not(feature = "generator"))]
+pub async fn handle<J, T, S>(
+    _browser: &crate::service::Browser<'_, J, T, S>,
+    _request: crate::protocol::Request,
+) -> crate::protocol::Reply {
+    crate::protocol::Reply::Failed {
+        message: "This part of Forcefield doesn't include the permission set generator: open the generator page.".to_owned(),
+    }
+}

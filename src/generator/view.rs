@@ -1,0 +1,332 @@
+//! What the generator page is shown: the JSON shapes of the generator's replies (contract with
+//! the UI; camelCase; every list is in display order).
+
+use crate::salesforce::{ApiVersion, DomainKind, MyDomain, OrgId};
+use serde::{Deserialize, Serialize};
+
+/// The org the generator works on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgSummary {
+    pub org_id: OrgId,
+    pub org_name: String,
+    pub my_domain: Option<MyDomain>,
+    pub kind: DomainKind,
+    pub api_host: String,
+    pub api_version: ApiVersion,
+    /// Applying needs an explicit confirmation on production orgs.
+    pub is_production: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PermissionSetRef {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+}
+
+/// The user the permission set is for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserSummary {
+    pub id: String,
+    pub name: String,
+    pub username: String,
+    /// Profile's user license is "Salesforce Integration" (facts §C.7).
+    pub is_integration: bool,
+    /// Holds the `SalesforceAPIIntegrationPsl` license (facts §C.6).
+    pub has_integration_psl: bool,
+    pub profile_name: Option<String>,
+    pub assigned_permission_sets: Vec<PermissionSetRef>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ObjectChoice {
+    pub name: String,
+    pub label: String,
+    pub custom: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Risk {
+    Low,
+    Medium,
+    High,
+}
+
+/// A system permission from the curated list for integrations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SystemPermissionChoice {
+    pub name: String,
+    pub label: String,
+    pub explanation: String,
+    pub risk: Risk,
+    /// User permissions it depends on, from the org's `PermissionDependency` (facts §H.Q5).
+    pub requires: Vec<String>,
+    pub available: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unavailable_reason: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PslSummary {
+    pub id: String,
+    pub developer_name: String,
+    pub label: String,
+    pub total: u32,
+    pub used: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PermissionSetChoice {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub license_label: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateSummary {
+    pub name: String,
+}
+
+/// Everything the generator page needs to open for an org (and optionally a user).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GeneratorContext {
+    pub org: OrgSummary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<UserSummary>,
+    pub objects: Vec<ObjectChoice>,
+    pub system_permissions: Vec<SystemPermissionChoice>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integration_psl: Option<PslSummary>,
+    /// Custom permission sets (not profile-owned, not group aggregates), by label.
+    pub permission_sets: Vec<PermissionSetChoice>,
+    pub templates: Vec<TemplateSummary>,
+    /// Profiles whose access the page can copy (`loadAccess { profileId }`), by name.
+    #[serde(default)]
+    pub profiles: Vec<ProfileChoice>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileChoice {
+    pub id: String,
+    pub name: String,
+}
+
+/// How far a field can be granted (facts §C.3, §C.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Grant {
+    ReadEdit,
+    ReadOnly,
+    None,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldChoice {
+    /// Field API name (without the object).
+    pub name: String,
+    pub label: String,
+    pub field_type: String,
+    pub custom: bool,
+    pub grant: Grant,
+    /// Why the grant is limited (absent for `readEdit`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// What a step or the permission set itself does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Action {
+    Create,
+    Update,
+    Delete,
+    Unchanged,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlannedPermissionSet {
+    pub action: Action,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub name: String,
+    pub label: String,
+}
+
+/// What a step writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StepKind {
+    PermissionSet,
+    ObjectPermissions,
+    FieldPermissions,
+    LicenseAssignment,
+    PermissionSetAssignment,
+}
+
+impl StepKind {
+    pub fn sobject_type(self) -> &'static str {
+        match self {
+            Self::PermissionSet => "PermissionSet",
+            Self::ObjectPermissions => "ObjectPermissions",
+            Self::FieldPermissions => "FieldPermissions",
+            Self::LicenseAssignment => "PermissionSetLicenseAssign",
+            Self::PermissionSetAssignment => "PermissionSetAssignment",
+        }
+    }
+}
+
+/// One step of a plan: records of one type and one action. A step takes one write call per
+/// 200 records (facts §B.3), or shares one composite call when mixing is allowed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanStep {
+    pub id: String,
+    pub kind: StepKind,
+    pub sobject_type: String,
+    pub action: Action,
+    pub count: usize,
+    pub description: String,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiCalls {
+    /// Calls that read the org when the apply starts.
+    pub reads: usize,
+    /// Calls that write.
+    pub writes: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LicenseChange {
+    pub from: String,
+    pub to: String,
+    pub message: String,
+}
+
+/// What an apply would do, before it does anything.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanView {
+    pub org: OrgSummary,
+    pub permission_set: PlannedPermissionSet,
+    pub steps: Vec<PlanStep>,
+    pub api_calls: ApiCalls,
+    /// Things the admin should know; the apply still runs.
+    pub warnings: Vec<String>,
+    /// Things that stop the apply until fixed.
+    pub blockers: Vec<String>,
+    pub requires_confirmation: bool,
+    /// Fields of the spec left out, with the reason (`Object.Field: reason`).
+    pub excluded_fields: Vec<ExcludedField>,
+    /// Set when the existing set's license differs: `LicenseId` is create-only (facts §C.1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub license_change: Option<LicenseChange>,
+    /// Whether the writes go in one composite request (org allows mixing Setup types, §H.Q3 [U]).
+    pub composite: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExcludedField {
+    pub field: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ApplyStatus {
+    /// More calls to make: the page calls `continueApply` again.
+    Running,
+    /// Everything written (or nothing was needed: a repeated apply is `done` at once).
+    Done,
+    /// A write failed before anything was written; nothing to undo.
+    Failed,
+    /// A write failed and everything this apply had written was undone.
+    RolledBack,
+    /// A write failed and the undo could not finish (session expired, API allowance spent…):
+    /// `remaining` lists what is left; `finishCleanUp` resumes the undo.
+    CleanupNeeded,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum StepState {
+    Pending,
+    Running,
+    Done,
+    Failed,
+    Undone,
+}
+
+/// Salesforce's own error for a failed step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepError {
+    pub error_code: String,
+    pub message: String,
+    pub fields: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StepProgress {
+    pub id: String,
+    pub description: String,
+    pub state: StepState,
+    pub done: usize,
+    pub total: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<StepError>,
+}
+
+/// A record this apply created (or changed) that is still in the org after a failed undo.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemainingRecord {
+    pub sobject_type: String,
+    pub id: String,
+    /// Where the admin sees it (Classic record URL on the org's host).
+    pub url: String,
+}
+
+/// An apply's progress, as stored in its journal.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplyView {
+    pub apply_id: String,
+    pub status: ApplyStatus,
+    pub steps: Vec<StepProgress>,
+    pub remaining: Vec<RemainingRecord>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permission_set_id: Option<String>,
+    /// The step that failed and Salesforce's message, in one sentence for the admin.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// A permission set name derived from an integration's name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DerivedNames {
+    pub label: String,
+    pub name: String,
+    /// Salesforce's Name rules the name breaks (empty when valid, facts §C.1).
+    pub problems: Vec<String>,
+}
