@@ -1,6 +1,7 @@
 //! What the admin asks the generator for: a permission set described as data (a "spec"), the
 //! unit that templates save, XML imports produce, plans diff against the org and applies write.
 
+use crate::rules::{closure, ObjectPerm, PermissionKind};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,6 +31,30 @@ pub struct ObjectAccess {
 impl ObjectAccess {
     pub fn is_empty(&self) -> bool {
         !(self.read || self.create || self.edit || self.delete || self.view_all || self.modify_all)
+    }
+
+    pub fn set(&mut self, perm: ObjectPerm, on: bool) {
+        let flag = match perm {
+            ObjectPerm::Read => &mut self.read,
+            ObjectPerm::Create => &mut self.create,
+            ObjectPerm::Edit => &mut self.edit,
+            ObjectPerm::Delete => &mut self.delete,
+            ObjectPerm::ViewAll => &mut self.view_all,
+            ObjectPerm::ModifyAll => &mut self.modify_all,
+        };
+        *flag = on;
+    }
+
+    /// The access after the admin sets one permission, as Setup's own checkboxes behave:
+    /// granting grants what it requires, revoking revokes what requires it (facts §C.2).
+    pub fn changed(mut self, perm: ObjectPerm, on: bool) -> Self {
+        self.set(perm, on);
+        for kind in closure(PermissionKind::ObjectPerm { perm }, on) {
+            if let PermissionKind::ObjectPerm { perm } = kind {
+                self.set(perm, on);
+            }
+        }
+        self
     }
 
     /// Read-only access.
@@ -84,5 +109,70 @@ impl PermissionSetSpec {
         field_key
             .split_once('.')
             .map_or(field_key, |(object, _)| object)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn granted(access: ObjectAccess) -> Vec<ObjectPerm> {
+        let flags = [
+            access.read,
+            access.create,
+            access.edit,
+            access.delete,
+            access.view_all,
+            access.modify_all,
+        ];
+        ObjectPerm::ALL
+            .into_iter()
+            .zip(flags)
+            .filter_map(|(perm, on)| on.then_some(perm))
+            .collect()
+    }
+
+    #[test]
+    fn granting_brings_what_it_requires_and_revoking_takes_what_requires_it() {
+        use ObjectPerm::*;
+        let none = ObjectAccess::default();
+        assert_eq!(granted(none.changed(Create, true)), [Read, Create]);
+        assert_eq!(granted(none.changed(Delete, true)), [Read, Edit, Delete]);
+        assert_eq!(granted(none.changed(ViewAll, true)), [Read, ViewAll]);
+        let all = none.changed(ModifyAll, true);
+        assert_eq!(granted(all), [Read, Edit, Delete, ViewAll, ModifyAll]);
+        assert_eq!(granted(all.changed(Edit, false)), [Read, ViewAll]);
+        assert_eq!(granted(all.changed(ViewAll, false)), [Read, Edit, Delete]);
+        assert!(granted(all.changed(Read, false)).is_empty());
+        assert_eq!(
+            granted(all.changed(Create, true).changed(Create, false)),
+            granted(all)
+        );
+    }
+
+    #[test]
+    fn no_order_of_clicks_reaches_access_salesforce_would_refuse() {
+        use ObjectPerm::*;
+        let mut seen = std::collections::BTreeSet::new();
+        let mut frontier = vec![ObjectAccess::default()];
+        while let Some(access) = frontier.pop() {
+            if !seen.insert(granted(access)) {
+                continue;
+            }
+            let has = |perm| granted(access).contains(&perm);
+            assert!(
+                !(has(Create) || has(Edit) || has(ViewAll)) || has(Read),
+                "{access:?}"
+            );
+            assert!(!has(Delete) || (has(Read) && has(Edit)), "{access:?}");
+            assert!(
+                !has(ModifyAll) || (has(Read) && has(Edit) && has(Delete) && has(ViewAll)),
+                "{access:?}"
+            );
+            for perm in ObjectPerm::ALL {
+                frontier.push(access.changed(perm, !has(perm)));
+            }
+        }
+        assert!(seen.len() > 6, "explored {} states", seen.len());
     }
 }

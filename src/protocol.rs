@@ -5,7 +5,8 @@ use crate::columns::{ColumnModel, PageSnapshot, RowFilter, TogglePlan};
 use crate::generator::view::{
     ApplyView, DerivedNames, FieldChoice, GeneratorContext, PlanView, TemplateSummary,
 };
-use crate::model::PermissionSetSpec;
+use crate::model::{ObjectAccess, PermissionSetSpec};
+use crate::rules::ObjectPerm;
 use crate::salesforce::{ApiErrorKind, ApiVersion, DomainKind, MyDomain, OrgId};
 use crate::users::{UserBadge, UserIcon};
 use serde::{Deserialize, Serialize};
@@ -82,6 +83,13 @@ pub enum Request {
     },
     LoadTemplate {
         name: String,
+    },
+    /// The generator page's object access after the admin sets one permission, with
+    /// Salesforce's dependencies applied the way Setup's checkboxes follow each other.
+    ObjectAccessChange {
+        access: ObjectAccess,
+        permission: ObjectPerm,
+        on: bool,
     },
     /// Label "Integration – <name>" and an API name checked against Salesforce's Name rules.
     #[serde(rename_all = "camelCase")]
@@ -255,6 +263,9 @@ pub enum Reply {
     },
     Templates {
         templates: Vec<TemplateSummary>,
+    },
+    ObjectAccess {
+        access: ObjectAccess,
     },
     Names(DerivedNames),
     Plan {

@@ -2,9 +2,9 @@
 // popup), so an apply keeps running when the background worker stops. It renders the core's
 // replies with DOM APIs (org data as text only) and sends the admin's choices back as a spec;
 // the core plans, checks and applies. `startApply` then `continueApply` in a loop drive the apply.
-import init, { handle } from '../pkg/forcefield.js';
+import init, { handle } from '../pkg/generator/forcefield.js';
 import { targetTab } from '../browser.js';
-import { ACCESS_LEVELS, applyAccessChange, fromSpec, toSpec } from './spec.js';
+import { ACCESS_LEVELS, fromSpec, toSpec } from './spec.js';
 
 const KIND_LABELS = { production: 'Production', sandbox: 'Sandbox', scratch: 'Scratch org', developerEdition: 'Developer Edition' };
 const OBJECTS_SHOWN = 150;
@@ -424,8 +424,10 @@ function objectDetail(object, chosen) {
     const box = checkbox(label, { 'data-ff': `access-${key}`, '.checked': chosen.access[key] });
     const input = box.querySelector('input');
     boxes.set(key, input);
-    input.addEventListener('change', () => {
-      chosen.access = applyAccessChange(chosen.access, key, input.checked);
+    input.addEventListener('change', async () => {
+      const reply = await core({ type: 'objectAccessChange', access: chosen.access, permission: key, on: input.checked });
+      // Should the core not answer, the box goes back: the form never shows access it won't plan.
+      if (reply?.type === 'objectAccess') chosen.access = reply.access;
       for (const [k, b] of boxes) b.checked = chosen.access[k];
       changed();
     });
@@ -788,7 +790,7 @@ function showFatal(message) {
 async function start() {
   const params = new URLSearchParams(location.search);
   const [, tab] = await Promise.all([
-    init({ module_or_path: new URL('../pkg/forcefield_bg.wasm', import.meta.url) }),
+    init({ module_or_path: new URL('../pkg/generator/forcefield_bg.wasm', import.meta.url) }),
     params.get('org') ? null : targetTab(params.get('tab')),
   ]);
   orgUrl = params.get('org') ?? tab?.url;

@@ -1,26 +1,10 @@
-// The generator page's choices ↔ the core's PermissionSetSpec (src/model.rs), and the object
-// access dependencies the page applies as the admin clicks. The core checks the whole spec
-// again when it plans (blockers), so these only keep the form consistent between previews.
+// The generator page's choices ↔ the core's PermissionSetSpec (src/model.rs). Which object
+// permissions follow a click is the core's answer (`objectAccessChange`), not the page's.
 
 /** Object access levels in Setup's order (facts §C.2). */
 export const ACCESS_LEVELS = [
   ['read', 'Read'], ['create', 'Create'], ['edit', 'Edit'], ['delete', 'Delete'], ['viewAll', 'View All'], ['modifyAll', 'Modify All'],
 ];
-
-// Object permission dependencies (facts §C.2; Object Reference "ObjectPermissions": Create and
-// Edit "Require PermissionsRead", Delete "Requires PermissionsRead and PermissionsEdit"): View All
-// needs Read; Modify All needs Read, Edit, Delete and View All.
-const REQUIRES = { read: [], create: ['read'], edit: ['read'], delete: ['read', 'edit'], viewAll: ['read'], modifyAll: ['read', 'edit', 'delete', 'viewAll'] };
-
-/** The access after turning `key` on or off, with dependencies applied both ways. */
-export function applyAccessChange(access, key, on) {
-  const next = { ...access, [key]: on };
-  if (on) for (const required of REQUIRES[key]) next[required] = true;
-  else {
-    for (const [other, required] of Object.entries(REQUIRES)) if (required.includes(key)) next[other] = false;
-  }
-  return next;
-}
 
 /** The label the core derives is "Integration – <name>" (src/generator/names.rs). */
 const LABEL_PREFIX = 'Integration – ';

@@ -11,9 +11,11 @@ pub const SYSTEM_PERMISSIONS: &[(&str, &str, Risk)] = &[
         "The integration's password never expires, so a password policy can't break it overnight.",
         Risk::Medium,
     ),
+    // facts §C.1: "Only users with the View Encrypted Data permission can see data in encrypted
+    // custom text fields".
     (
         "ViewEncryptedData",
-        "Reads encrypted custom text fields unmasked (facts §C.1: only users with it see the data).",
+        "Reads encrypted custom text fields unmasked; without it they arrive masked.",
         Risk::High,
     ),
     (

@@ -33,6 +33,13 @@ where
     S: KeyValueStore,
 {
     match request {
+        Request::ObjectAccessChange {
+            access,
+            permission,
+            on,
+        } => Reply::ObjectAccess {
+            access: access.changed(permission, on),
+        },
         Request::DeriveNames { integration_name } => {
             Reply::Names(super::names::derive(&integration_name))
         }

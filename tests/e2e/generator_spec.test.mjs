@@ -1,48 +1,10 @@
-// The generator page's only logic of its own (extension/app/spec.js): object access dependencies
-// as the admin clicks, and the page's choices ↔ the core's PermissionSetSpec (src/model.rs).
+// The generator page's only logic of its own (extension/app/spec.js): the page's choices ↔ the
+// core's PermissionSetSpec (src/model.rs). Access dependencies are the core's (ObjectAccess::changed).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ACCESS_LEVELS, applyAccessChange, fromSpec, toSpec } from '../../extension/app/spec.js';
+import { ACCESS_LEVELS, fromSpec, toSpec } from '../../extension/app/spec.js';
 
 const NONE = Object.fromEntries(ACCESS_LEVELS.map(([key]) => [key, false]));
-const on = (access) => ACCESS_LEVELS.map(([key]) => key).filter((key) => access[key]);
-
-describe('generator page: object access dependencies (facts §C.2)', () => {
-  test('turning a level on turns on what it needs', () => {
-    assert.deepEqual(on(applyAccessChange(NONE, 'create', true)), ['read', 'create']);
-    assert.deepEqual(on(applyAccessChange(NONE, 'delete', true)), ['read', 'edit', 'delete']);
-    assert.deepEqual(on(applyAccessChange(NONE, 'viewAll', true)), ['read', 'viewAll']);
-    assert.deepEqual(on(applyAccessChange(NONE, 'modifyAll', true)), ['read', 'edit', 'delete', 'viewAll', 'modifyAll']);
-  });
-
-  test('turning a level off turns off what needs it', () => {
-    const all = Object.fromEntries(ACCESS_LEVELS.map(([key]) => [key, true]));
-    assert.deepEqual(on(applyAccessChange(all, 'read', false)), []);
-    assert.deepEqual(on(applyAccessChange(all, 'edit', false)), ['read', 'create', 'viewAll']);
-    assert.deepEqual(on(applyAccessChange(all, 'viewAll', false)), ['read', 'create', 'edit', 'delete']);
-    assert.deepEqual(on(applyAccessChange(all, 'modifyAll', false)), ['read', 'create', 'edit', 'delete', 'viewAll']);
-  });
-
-  test('every reachable state keeps the rules, whatever order the boxes are clicked in', () => {
-    const keys = ACCESS_LEVELS.map(([key]) => key);
-    let states = [NONE];
-    const seen = new Set();
-    while (states.length) {
-      const next = [];
-      for (const state of states) {
-        const id = JSON.stringify(state);
-        if (seen.has(id)) continue;
-        seen.add(id);
-        if ((state.create || state.edit || state.viewAll) && !state.read) assert.fail(`read missing in ${id}`);
-        if (state.delete && !(state.read && state.edit)) assert.fail(`delete without read+edit in ${id}`);
-        if (state.modifyAll && !(state.read && state.edit && state.delete && state.viewAll)) assert.fail(`modifyAll incomplete in ${id}`);
-        for (const key of keys) next.push(applyAccessChange(state, key, !state[key]));
-      }
-      states = next;
-    }
-    assert.ok(seen.size > 6, `explored ${seen.size} states`);
-  });
-});
 
 describe('generator page: choices ↔ PermissionSetSpec', () => {
   const fields = [

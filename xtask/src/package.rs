@@ -6,10 +6,12 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// What of `pkg/` ships: the JS glue, the optimised module and the JS snippets it imports.
+/// What of `pkg/` ships: for each of its two cores (`pkg/`, and `pkg/generator/` for the
+/// generator page) the JS glue, the optimised module and the JS snippets it imports.
 /// TypeScript declarations and wasm-bindgen's package.json stay behind.
 fn ships_from_pkg(relative: &Path) -> bool {
     let name = relative.to_string_lossy();
+    let name = name.strip_prefix("generator/").unwrap_or(&name);
     name == "forcefield.js" || name == "forcefield_bg.wasm" || name.starts_with("snippets/")
 }
 
@@ -17,8 +19,10 @@ pub fn dist(root: &Path) -> Result<(), String> {
     let version = manifest::cargo_version(root)?;
     let source = manifest::source_manifest(root)?;
     let pkg = root.join("pkg");
-    if !pkg.join("forcefield_bg.wasm").is_file() {
-        return Err("pkg/forcefield_bg.wasm is missing: run `make build`".to_owned());
+    for module in ["forcefield_bg.wasm", "generator/forcefield_bg.wasm"] {
+        if !pkg.join(module).is_file() {
+            return Err(format!("pkg/{module} is missing: run `make build`"));
+        }
     }
     for browser in Browser::ALL {
         let out = root.join("dist").join(browser.name());
