@@ -6,6 +6,8 @@
 
 #[path = "../tests/generator/harness.rs"]
 mod harness;
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 use forcefield::generator::org::{self, Target};
 use forcefield::generator::plan::{self, WritePlan, PERMISSION_SET_ID};

@@ -6,6 +6,8 @@
 
 #[path = "generator/harness.rs"]
 mod harness;
+#[path = "support/mod.rs"]
+mod support;
 
 use forcefield::generator::view::{Action, ApplyStatus, Grant, StepKind, StepState};
 use forcefield::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};

@@ -1,188 +1,17 @@
-//! Shared by the generator's sim tests and its bench: the browser around the core (cookies from
-//! a real login, HTTPS through the sim's agent, storage in memory), natively.
+//! The generator's steps on top of the shared browser (`tests/support`), for the generator's sim
+//! tests and its bench: plan, start and continue an apply, and read back what the org holds.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub use crate::support::World;
 use forcefield::generator::view::{ApplyStatus, ApplyView, PlanView};
 use forcefield::model::PermissionSetSpec;
 use forcefield::protocol::{Reply, Request};
-use forcefield::salesforce::{CookieJar, HttpRequest, HttpResponse, SidCookie, Transport};
-use forcefield::service::{handle, Browser};
-use forcefield::settings::{Area, KeyValueStore};
-use org_sim::{RunningSim, SimConfig};
-use std::cell::RefCell;
-use std::collections::BTreeMap;
 
 pub const ACME: &str = "https://acme.my.salesforce-setup.com/lightning/setup/SetupOneHome/home";
 pub const UAT: &str =
     "https://acme--uat.sandbox.lightning.force.com/lightning/setup/SetupOneHome/home";
 
-/// HTTPS through the sim's agent (trusts its certificate, resolves Salesforce hosts to it).
-pub struct SimTransport(ureq::Agent);
-
-impl Transport for SimTransport {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, String> {
-        let mut builder = ureq::http::Request::builder()
-            .method(request.method.as_str())
-            .uri(&request.url);
-        for (name, value) in &request.headers {
-            builder = builder.header(name, value);
-        }
-        let http_request = builder
-            .body(request.body.unwrap_or_default())
-            .map_err(|e| e.to_string())?;
-        let mut response = self.0.run(http_request).map_err(|e| e.to_string())?;
-        let status = response.status().as_u16();
-        let body = response
-            .body_mut()
-            .read_to_string()
-            .map_err(|e| e.to_string())?;
-        Ok(HttpResponse { status, body })
-    }
-}
-
-/// The cookies a browser holds after logging in through the sim's real login redirects.
-#[derive(Default)]
-pub struct LoggedInJar(BTreeMap<String, String>);
-
-impl LoggedInJar {
-    pub fn log_in(&mut self, sim: &RunningSim, api_host: &str, username: &str, start: &str) {
-        let agent = sim.agent();
-        let mut url = format!(
-            "https://{api_host}/__sim/login?username={}&startURL={}",
-            urlencode(username),
-            urlencode(start)
-        );
-        for _ in 0..10 {
-            let response = agent
-                .get(&url)
-                .config()
-                .max_redirects(0)
-                .http_status_as_error(false)
-                .build()
-                .call()
-                .unwrap();
-            let host = url.split('/').nth(2).unwrap().to_owned();
-            for cookie in response.headers().get_all("set-cookie") {
-                let cookie = cookie.to_str().unwrap();
-                if let Some(value) = cookie.strip_prefix("sid=") {
-                    let value = value.split(';').next().unwrap();
-                    self.0.insert(host.clone(), value.to_owned());
-                }
-            }
-            match response.headers().get("location") {
-                Some(next) if response.status().is_redirection() => {
-                    let next = next.to_str().unwrap();
-                    url = if next.starts_with('/') {
-                        format!("https://{host}{next}")
-                    } else {
-                        next.to_owned()
-                    };
-                }
-                _ => return,
-            }
-        }
-        panic!("login did not settle");
-    }
-}
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-impl CookieJar for LoggedInJar {
-    async fn sid_for_url(&self, url: &str) -> Result<Option<SidCookie>, String> {
-        let host = url.split('/').nth(2).unwrap_or_default();
-        Ok(self.0.get(host).map(|value| SidCookie {
-            domain: host.to_owned(),
-            value: value.clone(),
-        }))
-    }
-    async fn sids_on_domain(&self, domain: &str) -> Result<Vec<SidCookie>, String> {
-        Ok(self
-            .0
-            .iter()
-            .filter(|(host, _)| host.ends_with(&format!(".{domain}")))
-            .map(|(host, value)| SidCookie {
-                domain: host.clone(),
-                value: value.clone(),
-            })
-            .collect())
-    }
-}
-
-/// Extension storage, held in memory as the browser would hold it.
-#[derive(Default)]
-pub struct Storage(RefCell<BTreeMap<(bool, String), serde_json::Value>>);
-
-impl KeyValueStore for Storage {
-    async fn get(&self, area: Area, key: &str) -> Result<Option<serde_json::Value>, String> {
-        Ok(self
-            .0
-            .borrow()
-            .get(&(area == Area::Local, key.to_owned()))
-            .cloned())
-    }
-    async fn set(&self, area: Area, key: &str, value: serde_json::Value) -> Result<(), String> {
-        self.0
-            .borrow_mut()
-            .insert((area == Area::Local, key.to_owned()), value);
-        Ok(())
-    }
-}
-
-pub struct World {
-    pub sim: RunningSim,
-    pub jar: LoggedInJar,
-    pub transport: SimTransport,
-    pub storage: Storage,
-}
-
 impl World {
-    pub fn start(config: SimConfig) -> Self {
-        let sim = org_sim::start(config).unwrap();
-        let transport = SimTransport(sim.agent());
-        let mut world = Self {
-            sim,
-            jar: LoggedInJar::default(),
-            transport,
-            storage: Storage::default(),
-        };
-        world.log_in();
-        world
-    }
-
-    /// Logs in to both orgs again (new `sid` cookies), as the admin does after a session expired.
-    pub fn log_in(&mut self) {
-        self.jar.log_in(
-            &self.sim,
-            "acme.my.salesforce.com",
-            "admin@acme.example",
-            "/lightning/setup/SetupOneHome/home",
-        );
-        self.jar.log_in(
-            &self.sim,
-            "acme--uat.sandbox.my.salesforce.com",
-            "admin@acme.example.uat",
-            "/lightning/setup/SetupOneHome/home",
-        );
-    }
-
-    pub fn ask(&self, request: Request) -> Reply {
-        let browser = Browser {
-            cookies: &self.jar,
-            transport: &self.transport,
-            store: &self.storage,
-        };
-        pollster::block_on(handle(&browser, request, None))
-    }
-
     pub fn plan(
         &self,
         spec: &PermissionSetSpec,
@@ -239,14 +68,6 @@ impl World {
             apply = self.continue_apply(&apply.apply_id);
         }
         panic!("the apply never finished");
-    }
-
-    pub fn api_calls(&self) -> Vec<org_sim::LoggedRequest> {
-        self.sim
-            .request_log()
-            .into_iter()
-            .filter(|r| r.path.starts_with("/services/"))
-            .collect()
     }
 
     /// SOQL through the admin's API session, for checking what the org holds.
