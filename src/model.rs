@@ -33,6 +33,23 @@ impl ObjectAccess {
         !(self.read || self.create || self.edit || self.delete || self.view_all || self.modify_all)
     }
 
+    /// The permissions granted, in Setup's order.
+    pub fn granted(&self) -> Vec<ObjectPerm> {
+        let flags = [
+            self.read,
+            self.create,
+            self.edit,
+            self.delete,
+            self.view_all,
+            self.modify_all,
+        ];
+        ObjectPerm::ALL
+            .into_iter()
+            .zip(flags)
+            .filter_map(|(perm, on)| on.then_some(perm))
+            .collect()
+    }
+
     pub fn set(&mut self, perm: ObjectPerm, on: bool) {
         let flag = match perm {
             ObjectPerm::Read => &mut self.read,
@@ -116,38 +133,19 @@ impl PermissionSetSpec {
 mod tests {
     use super::*;
 
-    fn granted(access: ObjectAccess) -> Vec<ObjectPerm> {
-        let flags = [
-            access.read,
-            access.create,
-            access.edit,
-            access.delete,
-            access.view_all,
-            access.modify_all,
-        ];
-        ObjectPerm::ALL
-            .into_iter()
-            .zip(flags)
-            .filter_map(|(perm, on)| on.then_some(perm))
-            .collect()
-    }
-
     #[test]
     fn granting_brings_what_it_requires_and_revoking_takes_what_requires_it() {
         use ObjectPerm::*;
         let none = ObjectAccess::default();
-        assert_eq!(granted(none.changed(Create, true)), [Read, Create]);
-        assert_eq!(granted(none.changed(Delete, true)), [Read, Edit, Delete]);
-        assert_eq!(granted(none.changed(ViewAll, true)), [Read, ViewAll]);
+        assert_eq!(none.changed(Create, true).granted(), [Read, Create]);
+        assert_eq!(none.changed(Delete, true).granted(), [Read, Edit, Delete]);
+        assert_eq!(none.changed(ViewAll, true).granted(), [Read, ViewAll]);
         let all = none.changed(ModifyAll, true);
-        assert_eq!(granted(all), [Read, Edit, Delete, ViewAll, ModifyAll]);
-        assert_eq!(granted(all.changed(Edit, false)), [Read, ViewAll]);
-        assert_eq!(granted(all.changed(ViewAll, false)), [Read, Edit, Delete]);
-        assert!(granted(all.changed(Read, false)).is_empty());
-        assert_eq!(
-            granted(all.changed(Create, true).changed(Create, false)),
-            granted(all)
-        );
+        assert_eq!(all.granted(), [Read, Edit, Delete, ViewAll, ModifyAll]);
+        assert_eq!(all.changed(Edit, false).granted(), [Read, ViewAll]);
+        assert_eq!(all.changed(ViewAll, false).granted(), [Read, Edit, Delete]);
+        assert!(all.changed(Read, false).granted().is_empty());
+        assert_eq!(all.changed(Create, true).changed(Create, false), all);
     }
 
     #[test]
@@ -156,10 +154,10 @@ mod tests {
         let mut seen = std::collections::BTreeSet::new();
         let mut frontier = vec![ObjectAccess::default()];
         while let Some(access) = frontier.pop() {
-            if !seen.insert(granted(access)) {
+            if !seen.insert(access.granted()) {
                 continue;
             }
-            let has = |perm| granted(access).contains(&perm);
+            let has = |perm| access.granted().contains(&perm);
             assert!(
                 !(has(Create) || has(Edit) || has(ViewAll)) || has(Read),
                 "{access:?}"

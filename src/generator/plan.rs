@@ -12,7 +12,6 @@ use super::view::{
     Action, ExcludedField, Grant, LicenseChange, PlanStep, PlannedPermissionSet, StepKind,
 };
 use crate::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
-use crate::rules::{closure, ObjectPerm, PermissionKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -149,45 +148,13 @@ pub struct Desired {
     pub system_permissions: BTreeSet<String>,
 }
 
-fn set(access: &mut ObjectAccess, perm: ObjectPerm) {
-    match perm {
-        ObjectPerm::Read => access.read = true,
-        ObjectPerm::Create => access.create = true,
-        ObjectPerm::Edit => access.edit = true,
-        ObjectPerm::Delete => access.delete = true,
-        ObjectPerm::ViewAll => access.view_all = true,
-        ObjectPerm::ModifyAll => access.modify_all = true,
-    }
-}
-
-fn granted(access: &ObjectAccess) -> Vec<ObjectPerm> {
-    let flags = [
-        access.read,
-        access.create,
-        access.edit,
-        access.delete,
-        access.view_all,
-        access.modify_all,
-    ];
-    ObjectPerm::ALL
-        .into_iter()
-        .zip(flags)
-        .filter_map(|(perm, on)| on.then_some(perm))
-        .collect()
-}
-
 /// Closes one object's access over Salesforce's "Requires …" rules (facts §C.2), reusing the
 /// bulk toggles' rule table.
 pub fn close_object(access: ObjectAccess) -> ObjectAccess {
-    let mut closed = access;
-    for perm in granted(&access) {
-        for required in closure(PermissionKind::ObjectPerm { perm }, true) {
-            if let PermissionKind::ObjectPerm { perm } = required {
-                set(&mut closed, perm);
-            }
-        }
-    }
-    closed
+    access
+        .granted()
+        .into_iter()
+        .fold(access, |closed, perm| closed.changed(perm, true))
 }
 
 /// Applies dependencies and eligibility: object permission closure (§C.2), Read on a field's
