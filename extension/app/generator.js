@@ -209,8 +209,8 @@ function createUserForm(container) {
 }
 
 function failure(reply, prefix = '') {
-  const code = reply.errorCode ? `${reply.errorCode}: ` : '';
-  return alert('error', 'error', `${prefix}${code}${reply.message ?? 'The request failed.'}`);
+  const code = reply?.errorCode ? `${reply.errorCode}: ` : '';
+  return alert('error', 'error', `${prefix}${code}${reply?.message ?? 'The request failed.'}`);
 }
 
 // ---------------------------------------------------------------- start from, templates
@@ -688,18 +688,39 @@ function planView(plan) {
   return h('div', { 'data-ff': 'plan-preview' }, nodes);
 }
 
-/** Runs an apply request, then `continueApply` until it stops, drawing progress in `into`. */
+/**
+ * Runs an apply request, then `continueApply` until it stops, drawing progress in `into`. One
+ * window at a time drives an apply: it holds a Web Lock named after the apply while it does, so a
+ * second generator window (one opened meanwhile offers the apply as interrupted) never sends the
+ * same write again. Extension pages and the worker share the lock manager of the extension's origin.
+ */
 async function driveApply(request, into) {
-  let reply = await core(request);
-  for (;;) {
-    if (reply.type !== 'applyProgress') {
-      into.replaceChildren(failure(reply, 'The apply could not continue: '));
+  let reply = request.type === 'startApply' ? await core(request) : null;
+  const applyId = reply?.apply?.applyId ?? request.applyId;
+  if (!applyId) return showApply(reply, into);
+  return navigator.locks.request(`forcefield-apply:${applyId}`, { ifAvailable: true }, async (lock) => {
+    if (!lock) {
+      into.replaceChildren(alert('warning', 'apply-busy',
+        'This apply is running in another Forcefield window. Follow it there; once that window is closed, it can be resumed here.'));
       return null;
     }
-    into.replaceChildren(progressView(reply.apply, into));
-    if (reply.apply.status !== 'running') return reply.apply;
-    reply = await core({ type: 'continueApply', orgUrl, applyId: reply.apply.applyId });
+    reply ??= await core(request);
+    for (;;) {
+      const apply = showApply(reply, into);
+      if (apply?.status !== 'running') return apply;
+      reply = await core({ type: 'continueApply', orgUrl, applyId });
+    }
+  });
+}
+
+/** Draws an apply's progress; null when the reply is not progress. */
+function showApply(reply, into) {
+  if (reply?.type !== 'applyProgress') {
+    into.replaceChildren(failure(reply, 'The apply could not continue: '));
+    return null;
   }
+  into.replaceChildren(progressView(reply.apply, into));
+  return reply.apply;
 }
 
 const STATUS_TEXT = {

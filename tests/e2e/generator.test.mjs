@@ -413,6 +413,39 @@ describe('Chromium: the permission set generator', () => {
     assert.equal(await again.locator('[data-ff="pending-apply"]').count(), 0, 'nothing left to resume');
   });
 
+  test('a second window offered a running apply leaves it to the window running it', async () => {
+    const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
+    const open = () => nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
+      `chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}`));
+    const first = await open();
+    await first.locator('[data-ff="generator-name"]').fill('Two Windows');
+    for (const object of ['Account', 'Contact']) {
+      await (await chooseObject(first, object)).locator('[data-ff="field-mode-all"]').check();
+    }
+    await preview(first);
+    await first.locator('[data-ff="confirm-production"]').check();
+    // Slow enough that the second window is up while the first still writes.
+    await sim.admin('POST', '/__sim/latency', { ms: 1500, jitterMs: 0 });
+    try {
+      await first.locator('[data-ff="apply"]').click();
+      await first.locator('[data-ff="apply-status"][data-status="running"]').waitFor();
+      // Opened while the first window applies: the apply looks interrupted from here.
+      const second = await open();
+      const banner = second.locator('[data-ff="pending-apply"]');
+      await banner.waitFor();
+      await banner.locator('[data-ff="resume-apply"]').click();
+      await banner.locator('[data-ff="apply-busy"]').waitFor();
+      await first.locator('[data-ff="apply-status"][data-status="done"]').waitFor({ timeout: 30000 });
+      await second.close();
+    } finally {
+      await sim.admin('POST', '/__sim/latency', { ms: 0, jitterMs: 0 });
+    }
+    const sets = await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'Integration_Two_Windows'");
+    assert.equal(sets.length, 1);
+    const objects = await sim.query(`SELECT SobjectType FROM ObjectPermissions WHERE ParentId = '${sets[0].Id}'`);
+    assert.deepEqual(objects.map((o) => o.SobjectType).sort(), ['Account', 'Contact'], 'each object permission written once');
+  });
+
   test('Metadata API XML: the export downloads a file the import reads back', async () => {
     const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
     const open = () => nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
