@@ -7,28 +7,8 @@ use forcefield::generator::metadata::{export, file_name, import};
 use forcefield::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
 use std::path::PathBuf;
 
-/// The real retrieved file quoted in facts §E (SFIR `SfInspector.permissionset-meta.xml`).
-const SFIR: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
-<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">
-    <description>Grant access to objects and fields from Salesforce inspector tests</description>
-    <fieldPermissions>
-        <editable>true</editable>
-        <field>Inspector_Test__c.Checkbox__c</field>
-        <readable>true</readable>
-    </fieldPermissions>
-    <hasActivationRequired>false</hasActivationRequired>
-    <label>Sf Inspector</label>
-    <objectPermissions>
-        <allowCreate>true</allowCreate>
-        <allowDelete>true</allowDelete>
-        <allowEdit>true</allowEdit>
-        <allowRead>true</allowRead>
-        <modifyAllRecords>true</modifyAllRecords>
-        <object>Inspector_Test__c</object>
-        <viewAllRecords>true</viewAllRecords>
-    </objectPermissions>
-</PermissionSet>
-"#;
+/// The real retrieved file quoted in facts §E (SFIR `SfInspector.permissionset-meta.xml`), verbatim.
+const SFIR: &str = include_str!("fixtures/metadata/SfInspector.retrieved.permissionset-meta.xml");
 
 fn specs() -> Vec<PermissionSetSpec> {
     let netsuite = PermissionSetSpec {

@@ -7,11 +7,13 @@ use forcefield::salesforce::{
     ApiErrorKind, ApiVersion, Client, HttpRequest, HttpResponse, OrgId, SalesforceHost, Session,
     Transport,
 };
-use forcefield::settings::{Area, KeyValueStore};
 use forcefield::users::{badges_for, classify, BadgeKind, UserRecord, WarningCode, CACHE_TTL_MS};
 use serde_json::{json, Value};
 use std::cell::RefCell;
-use std::collections::BTreeMap;
+
+#[path = "support/mod.rs"]
+mod support;
+use support::Storage;
 
 const INTEGRATION_LICENSE_ID: &str = "100AM0000000002AAA";
 const SALESFORCE_LICENSE_ID: &str = "100AM0000000001AAA";
@@ -459,25 +461,6 @@ impl Transport for Org {
             status: 200,
             body: body.to_string(),
         })
-    }
-}
-
-#[derive(Default)]
-struct Storage(RefCell<BTreeMap<(bool, String), Value>>);
-
-impl KeyValueStore for Storage {
-    async fn get(&self, area: Area, key: &str) -> Result<Option<Value>, String> {
-        Ok(self
-            .0
-            .borrow()
-            .get(&(area == Area::Local, key.to_owned()))
-            .cloned())
-    }
-    async fn set(&self, area: Area, key: &str, value: Value) -> Result<(), String> {
-        self.0
-            .borrow_mut()
-            .insert((area == Area::Local, key.to_owned()), value);
-        Ok(())
     }
 }
 

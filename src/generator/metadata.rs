@@ -360,28 +360,9 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
 
-    /// The real retrieved file quoted in facts §E (SFIR's test permission set).
-    const SFIR: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
-<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">
-    <description>Grant access to objects and fields from Salesforce inspector tests</description>
-    <fieldPermissions>
-        <editable>true</editable>
-        <field>Inspector_Test__c.Checkbox__c</field>
-        <readable>true</readable>
-    </fieldPermissions>
-    <hasActivationRequired>false</hasActivationRequired>
-    <label>Sf Inspector</label>
-    <objectPermissions>
-        <allowCreate>true</allowCreate>
-        <allowDelete>true</allowDelete>
-        <allowEdit>true</allowEdit>
-        <allowRead>true</allowRead>
-        <modifyAllRecords>true</modifyAllRecords>
-        <object>Inspector_Test__c</object>
-        <viewAllRecords>true</viewAllRecords>
-    </objectPermissions>
-</PermissionSet>
-"#;
+    /// The real retrieved file quoted in facts §E (SFIR's test permission set), verbatim.
+    const SFIR: &str =
+        include_str!("../../tests/fixtures/metadata/SfInspector.retrieved.permissionset-meta.xml");
 
     #[test]
     fn the_real_retrieved_file_round_trips_byte_for_byte() {

@@ -17,27 +17,7 @@ const sets = path.join(source, 'main/default/permissionsets');
 const NAMES = ['Integration_Marketo', 'Integration_NetSuite', 'SfInspector'];
 
 // facts §E: the real retrieved SFIR test permission set, verbatim.
-const RETRIEVED_SFIR = `<?xml version="1.0" encoding="UTF-8"?>
-<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">
-    <description>Grant access to objects and fields from Salesforce inspector tests</description>
-    <fieldPermissions>
-        <editable>true</editable>
-        <field>Inspector_Test__c.Checkbox__c</field>
-        <readable>true</readable>
-    </fieldPermissions>
-    <hasActivationRequired>false</hasActivationRequired>
-    <label>Sf Inspector</label>
-    <objectPermissions>
-        <allowCreate>true</allowCreate>
-        <allowDelete>true</allowDelete>
-        <allowEdit>true</allowEdit>
-        <allowRead>true</allowRead>
-        <modifyAllRecords>true</modifyAllRecords>
-        <object>Inspector_Test__c</object>
-        <viewAllRecords>true</viewAllRecords>
-    </objectPermissions>
-</PermissionSet>
-`;
+const RETRIEVED_SFIR = await readFile(path.join(here, '../fixtures/metadata/SfInspector.retrieved.permissionset-meta.xml'), 'utf8');
 
 const topLevelElements = (xml) => [...xml.matchAll(/^ {4}<([A-Za-z]+)>/gm)].map((m) => m[1]);
 
