@@ -104,22 +104,15 @@ where
             target_permission_set_id,
             use_composite,
         } => {
-            let (session, version) = match connect(browser, &org_url).await {
-                Ok(found) => found,
-                Err(reply) => return reply,
-            };
-            let client = Client::new(browser.transport, &session, version);
-            let planned = plan_for(
-                browser,
-                &client,
-                &session,
-                &spec,
-                assignee_id.as_deref(),
-                target_permission_set_id.as_deref(),
+            let target = PlanTarget {
+                assignee_id: assignee_id.as_deref(),
+                permission_set_id: target_permission_set_id.as_deref(),
                 use_composite,
-            )
-            .await;
-            reply(planned.map(|(plan, _)| Reply::Plan { plan }))
+            };
+            match plan_for(browser, &org_url, &spec, target).await {
+                Ok((_, plan, _)) => Reply::Plan { plan },
+                Err(reply) => reply,
+            }
         }
         Request::StartApply {
             org_url,
@@ -129,24 +122,15 @@ where
             use_composite,
             confirmed_production,
         } => {
-            let (session, version) = match connect(browser, &org_url).await {
-                Ok(found) => found,
-                Err(reply) => return reply,
-            };
-            let client = Client::new(browser.transport, &session, version);
-            let planned = plan_for(
-                browser,
-                &client,
-                &session,
-                &spec,
-                assignee_id.as_deref(),
-                target_permission_set_id.as_deref(),
+            let target = PlanTarget {
+                assignee_id: assignee_id.as_deref(),
+                permission_set_id: target_permission_set_id.as_deref(),
                 use_composite,
-            )
-            .await;
-            let (view, write_plan) = match planned {
+            };
+            let (session, view, write_plan) = match plan_for(browser, &org_url, &spec, target).await
+            {
                 Ok(planned) => planned,
-                Err(e) => return failed(e.message),
+                Err(reply) => return reply,
             };
             if !view.blockers.is_empty() {
                 return failed(format!("Nothing was changed: {}", view.blockers.join(" ")));
@@ -494,15 +478,43 @@ async fn object_fields<T: Transport>(
     })
 }
 
-/// Reads the org and plans: the preview and the writes behind it.
+/// What a plan is for: whom it assigns, which existing set it updates (else the spec's name
+/// finds it), and whether the org takes mixed Setup types in one composite request.
+#[derive(Clone, Copy)]
+struct PlanTarget<'a> {
+    assignee_id: Option<&'a str>,
+    permission_set_id: Option<&'a str>,
+    use_composite: bool,
+}
+
+/// Connects to the org of `org_url` and plans `spec` there: the session (an apply goes on with
+/// it), the preview, and the writes behind it.
 async fn plan_for<J, T, S>(
+    browser: &Browser<'_, J, T, S>,
+    org_url: &str,
+    spec: &PermissionSetSpec,
+    target: PlanTarget<'_>,
+) -> Result<(Session, PlanView, plan::WritePlan), Reply>
+where
+    J: CookieJar,
+    T: Transport,
+    S: KeyValueStore,
+{
+    let (session, version) = connect(browser, org_url).await?;
+    let client = Client::new(browser.transport, &session, version);
+    let (view, write_plan) = read_and_plan(browser, &client, &session, spec, target)
+        .await
+        .map_err(|e| failed(e.message))?;
+    Ok((session, view, write_plan))
+}
+
+/// Reads the org and plans: the preview and the writes behind it.
+async fn read_and_plan<J, T, S>(
     browser: &Browser<'_, J, T, S>,
     client: &Client<'_, T>,
     session: &Session,
     spec: &PermissionSetSpec,
-    assignee_id: Option<&str>,
-    target_id: Option<&str>,
-    use_composite: bool,
+    target: PlanTarget<'_>,
 ) -> Result<(PlanView, plan::WritePlan), ApiError>
 where
     T: Transport,
@@ -510,12 +522,12 @@ where
 {
     let summary = org::org_summary(client, session, browser.store).await?;
     let catalog = org::catalog(client, session, browser.store).await?;
-    let target = match target_id {
+    let existing = match target.permission_set_id {
         Some(id) => Target::ById(id),
         None => Target::ByName(&spec.name),
     };
-    let state = org::read_state(client, &catalog, spec, target, assignee_id).await?;
-    let write_plan = plan::plan(spec, &state, use_composite);
+    let state = org::read_state(client, &catalog, spec, existing, target.assignee_id).await?;
+    let write_plan = plan::plan(spec, &state, target.use_composite);
     let view = PlanView {
         requires_confirmation: summary.is_production,
         org: summary,
@@ -530,7 +542,7 @@ where
         blockers: write_plan.blockers.clone(),
         excluded_fields: write_plan.excluded_fields.clone(),
         license_change: write_plan.license_change.clone(),
-        composite: use_composite,
+        composite: target.use_composite,
     };
     Ok((view, write_plan))
 }
