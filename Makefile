@@ -18,14 +18,14 @@ test: setup
 test-rust:
 	cargo test --workspace
 
-# Browser tests (Chromium, Firefox) and the jsforce client against the simulated org, all in a
-# loopback-only network namespace; then the generator's XML export through Salesforce's own
-# source-deploy-retrieve library (offline).
+# Browser tests (Chromium, Firefox) and the jsforce client against the simulated org, then the
+# generator's XML export through Salesforce's own source-deploy-retrieve library: all in a
+# loopback-only network namespace.
 test-e2e:
 	cargo build --quiet -p org-sim
 	node_modules/.bin/web-ext lint --source-dir dist/firefox --warnings-as-errors
 	tests/e2e/run.sh tests/e2e/*.test.mjs tests/org_sim/jsforce/*.test.mjs
-	node --test tests/metadata/
+	scripts/in-loopback-netns.sh node --test tests/metadata/
 
 demo: setup
 	scripts/build.sh
