@@ -5,9 +5,9 @@
 // Loaded before content_script.js; does nothing until `forcefieldBadges.start()` runs.
 globalThis.forcefieldBadges = (() => {
   'use strict';
-  // A user record's path: `/005…` with a 15- or 18-character Id (facts §H.Q1 1b). Links are read
+  // A user record's path: `/005…` with a 15- or 18-character Id (salesforce.md §H.Q1 1b). Links are read
   // by their path only, so `/005…/e` (Edit), `suorgadminid=005…` (Login) and `retURL=/005…`
-  // don't count; Lightning-wrapped links carry the Classic path in `address` (facts §H.Q1 1b,
+  // don't count; Lightning-wrapped links carry the Classic path in `address` (salesforce.md §H.Q1 1b,
   // `…%2F005xxxxxxxxxxxx%3F…`).
   const USER_PATH = /^\/(005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?)$/;
   const EMOJI = ['🤖', '🔌', '🔄', '📊', '📦', '☁️', '🛠️', '🧾'];
@@ -38,14 +38,14 @@ globalThis.forcefieldBadges = (() => {
     }
   }
 
-  /** The name link of each user row of every Classic list table (facts §H.Q1 1a, 1b). */
+  /** The name link of each user row of every Classic list table (salesforce.md §H.Q1 1a, 1b). */
   function userLinksInLists() {
     const found = [];
     for (const table of document.querySelectorAll('table.list')) {
       if (isOurs(table)) continue;
       for (const row of table.rows) {
         if (row.classList.contains('headerRow')) continue;
-        // The name cell is the row's `th` (facts §H.Q8); fall back to any cell but the action one.
+        // The name cell is the row's `th` (salesforce.md §H.Q8); fall back to any cell but the action one.
         const candidates = [...row.querySelectorAll(':scope > th a[href]'), ...row.querySelectorAll(':scope > td:not(.actionColumn) a[href]')];
         for (const link of candidates) {
           const id = userIdOf(link);
@@ -59,7 +59,7 @@ globalThis.forcefieldBadges = (() => {
     return found;
   }
 
-  /** The user of a user detail page: `h1.pageType` + `/005…` path (facts §D.5, §H.Q1 1c). */
+  /** The user of a user detail page: `h1.pageType` + `/005…` path (salesforce.md §D.5, §H.Q1 1c). */
   function detailUser() {
     if (!document.body.classList.contains('detailPage')) return null;
     const match = USER_PATH.exec(location.pathname);

@@ -8,7 +8,7 @@ function plainCookie(cookie) {
   return { domain: cookie.domain, value: cookie.value };
 }
 
-/** The `sid` cookie the browser would send to `url`, or null (facts §A.3). */
+/** The `sid` cookie the browser would send to `url`, or null (salesforce.md §A.3). */
 export async function sidCookieForUrl(url, storeId) {
   const details = { url, name: 'sid' };
   if (storeId) details.storeId = storeId;
@@ -16,7 +16,7 @@ export async function sidCookieForUrl(url, storeId) {
   return cookie ? plainCookie(cookie) : null;
 }
 
-/** Every secure `sid` cookie on `domain` and its subdomains (facts §A.3). */
+/** Every secure `sid` cookie on `domain` and its subdomains (salesforce.md §A.3). */
 export async function sidCookiesOnDomain(domain, storeId) {
   const details = { domain, name: 'sid', secure: true };
   if (storeId) details.storeId = storeId;

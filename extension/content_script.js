@@ -9,7 +9,7 @@
   const startedAt = performance.now();
   const measure = (name, start) => performance.measure(`forcefield:${name}`, { start, end: performance.now() });
 
-  // Which Setup surface this frame shows (facts §A.3 markers, §D.1, §D.2); null = stay inert.
+  // Which Setup surface this frame shows (salesforce.md §A.3 markers, §D.1, §D.2); null = stay inert.
   function setupSurface() {
     if (document.body?.classList.contains('sfdcBody')) return 'classicSetup';
     const inLightningSetup = location.pathname.startsWith('/lightning/setup/');

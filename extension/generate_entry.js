@@ -31,7 +31,7 @@ globalThis.forcefieldGenerateEntry = (() => {
     cell.append(' ', button(send, null, `${LABEL} for an integration`));
   }
 
-  // User detail (`/005…`, facts §H.Q1 1c): the button goes beside the user's name once the
+  // User detail (`/005…`, salesforce.md §H.Q1 1c): the button goes beside the user's name once the
   // badges (badges.js) have drawn this user as an integration user: they mark the badge
   // `data-ff-integration="true"` and announce `forcefield:user-classified`.
   function onUserDetail(send, userId) {

@@ -1,5 +1,5 @@
 // Runs in the page's own JavaScript world (content script with "world": "MAIN"), only to read
-// Salesforce's `window.ProfileDependentCheckboxes` dependency data (facts §D.3), which the
+// Salesforce's `window.ProfileDependentCheckboxes` dependency data (salesforce.md §D.3), which the
 // isolated content script cannot see. It hands over plain JSON through a DOM event and does
 // nothing else; the page could forge that event, so the receiver treats it as untrusted data.
 (() => {

@@ -4,7 +4,7 @@
 // Loaded before content_script.js; does nothing until `forcefieldToggles.start()` runs.
 globalThis.forcefieldToggles = (() => {
   'use strict';
-  // Salesforce's inline dependency hook on permission checkboxes (facts §D.3, Boostr's pattern).
+  // Salesforce's inline dependency hook on permission checkboxes (salesforce.md §D.3, Boostr's pattern).
   const ONCLICK = /ProfileDependentCheckboxes\.handleClick\(([^,]+),\s+'([^,]+)',\s+'([^,]+)'\)/i;
   const LABEL_LIMIT = 120;
   const REFRESH_DELAY_MS = 120;
@@ -22,7 +22,7 @@ globalThis.forcefieldToggles = (() => {
   };
   const textOf = (element) => (element?.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, LABEL_LIMIT);
 
-  /** The header row of `table` itself, not of a nested table: `tr.headerRow` (facts §D.2) or thead. */
+  /** The header row of `table` itself, not of a nested table: `tr.headerRow` (salesforce.md §D.2) or thead. */
   function headerRowOf(table) {
     for (const row of table.rows) if (row.classList.contains('headerRow')) return row;
     return table.tHead?.rows[0] ?? null;
@@ -276,7 +276,7 @@ globalThis.forcefieldToggles = (() => {
         return;
       }
       if (table.rows.length < 2) return;
-      // Field rows of permission pages carry `Object.Field` keys (facts §D.3 onclick), so API
+      // Field rows of permission pages carry `Object.Field` keys (salesforce.md §D.3 onclick), so API
       // names can be searched and custom fields picked out.
       const knowsApiNames = table.rows.some((row) => /^\w+\.\w+$/.test(row.key));
       const search = element('input', {

@@ -1,8 +1,8 @@
 //! Bulk column toggles: from the content script's snapshot of a Setup page's tables, which columns
-//! get a tri-state "all" control, and exactly which checkboxes one toggle changes (facts §D.3, §D.4,
+//! get a tri-state "all" control, and exactly which checkboxes one toggle changes (salesforce.md §D.3, §D.4,
 //! §D.6, §H.Q2).
 //!
-//! Setting `.checked` from script does not run the page's onclick handlers (facts §D.3), so every
+//! Setting `.checked` from script does not run the page's onclick handlers (salesforce.md §D.3), so every
 //! box the page would change on a click by hand — the dependency closure of [`crate::rules`] — is in
 //! the plan itself, and the content script only sets the boxes the plan names.
 
@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct PageSnapshot {
     #[serde(default)]
     pub tables: Vec<TableSnapshot>,
-    /// The page's `ProfileDependentCheckboxes` data, read in the page's world (facts §D.3). Its
+    /// The page's `ProfileDependentCheckboxes` data, read in the page's world (salesforce.md §D.3). Its
     /// `map` may be left out when every box carries its onclick triple: boxes are then found by it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dependency_map: Option<DependencyMap>,
@@ -33,7 +33,7 @@ pub struct TableSnapshot {
     /// The table's id, or its index path when it has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-    /// The cells of the header row (`tr.headerRow`, facts §D.2); `None` when the table has none.
+    /// The cells of the header row (`tr.headerRow`, salesforce.md §D.2); `None` when the table has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub header: Option<Vec<HeaderCell>>,
     #[serde(default)]
@@ -46,7 +46,7 @@ pub struct HeaderCell {
     /// Shown text; localized, so used only to label the control, never to recognise a column.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub text: String,
-    /// The cell's id, or its first descendant's: the FLS header divs `…fls_readheader…` (facts §D.3).
+    /// The cell's id, or its first descendant's: the FLS header divs `…fls_readheader…` (salesforce.md §D.3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -91,7 +91,7 @@ pub struct CheckboxSnapshot {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// On System Permissions pages, the permission's API name (facts §H.Q2).
+    /// On System Permissions pages, the permission's API name (salesforce.md §H.Q2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -105,7 +105,7 @@ pub struct CheckboxSnapshot {
     pub onclick: Option<ClickDependency>,
 }
 
-/// A checkbox's onclick triple (facts §D.3), `rowKey` left out when it equals the row's key.
+/// A checkbox's onclick triple (salesforce.md §D.3), `rowKey` left out when it equals the row's key.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClickDependency {
@@ -132,7 +132,7 @@ pub enum ColumnKind {
         perm: ObjectPerm,
     },
     /// One object's permissions as rows of a single "Enabled" column (the permission set object
-    /// page, facts §D.3).
+    /// page, salesforce.md §D.3).
     ObjectPermissions,
     ProfileVisible,
     ProfileReadOnly,
@@ -513,7 +513,7 @@ fn header_index(header: &[HeaderCell], cell_number: usize) -> Option<usize> {
     None
 }
 
-/// What a checkbox grants, by markup only: page text is localized (facts §D.2).
+/// What a checkbox grants, by markup only: page text is localized (salesforce.md §D.2).
 fn kind_from_markup(
     checkbox: &CheckboxSnapshot,
     cell: &CellSnapshot,
@@ -564,14 +564,14 @@ fn kind_from_markup(
     }
 }
 
-/// Object-permission boxes end `olp_check` (facts §D.3, [S]); which permission each grants is not
+/// Object-permission boxes end `olp_check` (salesforce.md §D.3, [S]); which permission each grants is not
 /// recorded, so only a permission word right before that suffix is trusted (`…:edit_olp_check`).
 fn object_perm_from_handle(handle: &str) -> Option<ObjectPerm> {
     let last_segment = handle.rsplit(':').next()?;
     ObjectPerm::from_key(last_segment.strip_suffix("olp_check")?)
 }
 
-/// System Permissions boxes carry the permission's API name as `title` (facts §H.Q2): every title
+/// System Permissions boxes carry the permission's API name as `title` (salesforce.md §H.Q2): every title
 /// present, identifier-shaped and distinct. A lone box must also look like an API name
 /// (`ApiEnabled`), so a one-row list's "Select" title is not taken for one.
 fn titles_are_permission_names(titles: Vec<Option<&str>>) -> bool {

@@ -5,7 +5,7 @@ use crate::rules::{closure, ObjectPerm, PermissionKind};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The permission set's license (facts §H, "What this means for Forcefield's generator").
+/// The permission set's license (salesforce.md §H, "What this means for Forcefield's generator").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum LicenseChoice {
@@ -16,7 +16,7 @@ pub enum LicenseChoice {
     IntegrationPsl,
 }
 
-/// One object's permissions: the `Permissions*` flags of an ObjectPermissions row (facts §C.2).
+/// One object's permissions: the `Permissions*` flags of an ObjectPermissions row (salesforce.md §C.2).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ObjectAccess {
@@ -63,7 +63,7 @@ impl ObjectAccess {
     }
 
     /// The access after the admin sets one permission, as Setup's own checkboxes behave:
-    /// granting grants what it requires, revoking revokes what requires it (facts §C.2).
+    /// granting grants what it requires, revoking revokes what requires it (salesforce.md §C.2).
     pub fn changed(mut self, perm: ObjectPerm, on: bool) -> Self {
         self.set(perm, on);
         for kind in closure(PermissionKind::ObjectPerm { perm }, on) {
@@ -83,7 +83,7 @@ impl ObjectAccess {
     }
 }
 
-/// One field's level of access (facts §C.3: Edit always comes with Read).
+/// One field's level of access (salesforce.md §C.3: Edit always comes with Read).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum FieldAccess {
@@ -96,11 +96,11 @@ pub enum FieldAccess {
 /// JSON: `{"name", "label", "description", "license": "none"|"integrationPsl",
 /// "objects": {"Account": {"read": true, "create": false, …}},
 /// "fields": {"Account.Industry": "read"|"readEdit"}, "systemPermissions": ["PasswordNeverExpires"]}`.
-/// System permission names are the API names without the `Permissions` prefix (facts §E).
+/// System permission names are the API names without the `Permissions` prefix (salesforce.md §E).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PermissionSetSpec {
-    /// API name (`PermissionSet.Name`, facts §C.1).
+    /// API name (`PermissionSet.Name`, salesforce.md §C.1).
     #[serde(default)]
     pub name: String,
     /// `PermissionSet.Label`.

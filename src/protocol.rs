@@ -50,7 +50,7 @@ pub enum Request {
         #[serde(default)]
         user_id: Option<String>,
     },
-    /// One object's fields with what can be granted on each and why not (facts §C.3, §C.4).
+    /// One object's fields with what can be granted on each and why not (salesforce.md §C.3, §C.4).
     #[serde(rename_all = "camelCase")]
     ObjectFields {
         org_url: String,
@@ -62,7 +62,7 @@ pub enum Request {
         org_url: String,
         source: AccessSource,
     },
-    /// A spec read from a Metadata API PermissionSet XML file (facts §E). `fileName`
+    /// A spec read from a Metadata API PermissionSet XML file (salesforce.md §E). `fileName`
     /// (optional, additive to the contract) gives the API name when the file has no `<fullName>`.
     #[serde(rename_all = "camelCase")]
     ImportXml {
@@ -70,7 +70,7 @@ pub enum Request {
         #[serde(default)]
         file_name: Option<String>,
     },
-    /// The spec as `<Name>.permissionset-meta.xml` (facts §E, §H.Q4).
+    /// The spec as `<Name>.permissionset-meta.xml` (salesforce.md §E, §H.Q4).
     ExportXml {
         spec: PermissionSetSpec,
     },
@@ -107,7 +107,7 @@ pub enum Request {
         #[serde(default)]
         target_permission_set_id: Option<String>,
         /// Send every write in one composite request. Only for orgs known to accept several
-        /// Setup object types in one composite (facts §H.Q3 [U]); the default is one type per call.
+        /// Setup object types in one composite (salesforce.md §H.Q3 [U]); the default is one type per call.
         #[serde(default)]
         use_composite: bool,
     },
@@ -147,7 +147,7 @@ pub enum Request {
         org_url: String,
     },
     /// Creates the integration user (Salesforce Integration license, the API-only profile found
-    /// by its license, facts §C.7). Cannot be undone: users can only be deactivated.
+    /// by its license, salesforce.md §C.7). Cannot be undone: users can only be deactivated.
     #[serde(rename_all = "camelCase")]
     CreateIntegrationUser {
         org_url: String,
@@ -195,7 +195,7 @@ pub enum AccessSource {
     },
 }
 
-/// What kind of Salesforce page a content script is in (facts §A.3, §D.1, §D.2).
+/// What kind of Salesforce page a content script is in (salesforce.md §A.3, §D.1, §D.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Surface {

@@ -1,10 +1,10 @@
 //! Salesforce's permission dependency rules as data, so a bulk toggle changes exactly the boxes that
-//! clicking each one by hand would (facts §C.2, §C.3, §D.3, §D.4).
+//! clicking each one by hand would (salesforce.md §C.2, §C.3, §D.3, §D.4).
 
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// One object permission: the `Permissions*` flags of an ObjectPermissions row (facts §C.2).
+/// One object permission: the `Permissions*` flags of an ObjectPermissions row (salesforce.md §C.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ObjectPerm {
@@ -27,7 +27,7 @@ impl ObjectPerm {
     ];
 
     /// Recognises the permission a page key or markup token names: the ObjectPermissions field
-    /// (`PermissionsViewAllRecords`, facts §C.2), the profile metadata flag (`allowRead`,
+    /// (`PermissionsViewAllRecords`, salesforce.md §C.2), the profile metadata flag (`allowRead`,
     /// `modifyAllRecords`), or the bare word (`read`, `view_all`). Only whole keys match, so a
     /// system permission such as `PermissionsViewAllData` is never taken for an object permission.
     pub fn from_key(key: &str) -> Option<Self> {
@@ -56,18 +56,18 @@ impl ObjectPerm {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum PermissionKind {
-    /// Field-level security Read on a permission set or enhanced profile page (facts §C.3, §D.3).
+    /// Field-level security Read on a permission set or enhanced profile page (salesforce.md §C.3, §D.3).
     FieldRead,
-    /// Field-level security Edit (facts §C.3, §D.3).
+    /// Field-level security Edit (salesforce.md §C.3, §D.3).
     FieldEdit,
     ObjectPerm {
         perm: ObjectPerm,
     },
-    /// "Visible" on the original profile page `flsedit.jsp` (facts §D.4).
+    /// "Visible" on the original profile page `flsedit.jsp` (salesforce.md §D.4).
     ProfileVisible,
-    /// "Read-Only" on `flsedit.jsp`: Read without Edit (facts §D.4).
+    /// "Read-Only" on `flsedit.jsp`: Read without Edit (salesforce.md §D.4).
     ProfileReadOnly,
-    /// A system permission (facts §H.Q2); its dependencies are known only from the page's map.
+    /// A system permission (salesforce.md §H.Q2); its dependencies are known only from the page's map.
     SystemPermission,
     /// Any other checkbox: no dependencies.
     Generic,
@@ -152,7 +152,7 @@ pub fn closure(kind: PermissionKind, checked: bool) -> Vec<PermissionKind> {
 }
 
 /// Where a checkbox sits in the page's dependency map: the arguments of its
-/// `onclick="ProfileDependentCheckboxes.handleClick(this, '<rowKey>', '<permKey>')"` (facts §D.3).
+/// `onclick="ProfileDependentCheckboxes.handleClick(this, '<rowKey>', '<permKey>')"` (salesforce.md §D.3).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DependencyKey {
@@ -161,7 +161,7 @@ pub struct DependencyKey {
 }
 
 /// Salesforce's own dependency table, read from the page's `ProfileDependentCheckboxes` global
-/// (facts §D.3). When a page has it, it is the page's truth and replaces the built-in rules for
+/// (salesforce.md §D.3). When a page has it, it is the page's truth and replaces the built-in rules for
 /// every checkbox it addresses.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -181,7 +181,7 @@ impl DependencyMap {
     /// The other permission keys that take the same state when `perm_key` is set to `checked`.
     ///
     /// Transitive, whereas the page's handler may apply one level only (Boostr's replica does,
-    /// facts §D.3): both agree when the table is already closed, as Salesforce's own rules are
+    /// salesforce.md §D.3): both agree when the table is already closed, as Salesforce's own rules are
     /// (§C.2 lists all four requirements of Modify All), and otherwise the transitive answer is the
     /// one Salesforce accepts on Save.
     pub fn closure(&self, perm_key: &str, checked: bool) -> Vec<&str> {

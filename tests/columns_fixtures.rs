@@ -79,7 +79,7 @@ const READ: &str = "thePage:theForm:pb:fieldPerms|1";
 const EDIT: &str = "thePage:theForm:pb:fieldPerms|2";
 
 // ---------------------------------------------------------------------------------------------
-// Permission set object page (facts §D.3)
+// Permission set object page (salesforce.md §D.3)
 
 #[test]
 fn ps_object_page_columns_are_recognised_by_markup() {
@@ -378,7 +378,7 @@ fn localized_pages_are_recognised_the_same_way() {
     }
 
     // Japanese, with neither map nor onclick: FLS still by ids, object permissions fall back to
-    // a generic column (their ids carry no permission, facts §D.3).
+    // a generic column (their ids carry no permission, salesforce.md §D.3).
     let japanese = fixture("ps_object_page_ja_bare");
     let model = detect_columns(&japanese);
     assert_eq!(model.column(OBJECTS).unwrap().kind, ColumnKind::Generic);
@@ -395,7 +395,7 @@ fn localized_pages_are_recognised_the_same_way() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Profile flsedit.jsp (facts §D.4)
+// Profile flsedit.jsp (salesforce.md §D.4)
 
 #[test]
 fn profile_flsedit_visible_and_read_only_interact_like_the_page() {
@@ -453,7 +453,7 @@ fn profile_flsedit_visible_and_read_only_interact_like_the_page() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// System Permissions (facts §H.Q2)
+// System Permissions (salesforce.md §H.Q2)
 
 #[test]
 fn system_permissions_are_recognised_by_title_and_follow_the_page_map() {
@@ -789,7 +789,7 @@ fn object_word(perm: ObjectPerm) -> &'static str {
     }
 }
 
-/// Salesforce's rules, written out by hand from facts §C.2, §C.3, §D.4: the kinds the page sets
+/// Salesforce's rules, written out by hand from salesforce.md §C.2, §C.3, §D.4: the kinds the page sets
 /// along with a click on `kind`.
 fn rules_by_hand(kind: PermissionKind, checked: bool) -> Vec<PermissionKind> {
     use ObjectPerm::{Create, Delete, Edit, ModifyAll, Read, ViewAll};
@@ -1145,7 +1145,7 @@ fn generate(seed: u64) -> GeneratedPage {
         map: BTreeMap::new(),
     };
     if page_has_map {
-        // Salesforce's own table for FLS and object permissions (facts §C.2, §C.3).
+        // Salesforce's own table for FLS and object permissions (salesforce.md §C.2, §C.3).
         for (key, perm) in OBJECT_KEYS {
             let kind = PermissionKind::ObjectPerm { perm };
             let key_of = |kind: PermissionKind| match kind {

@@ -85,7 +85,7 @@ fn generate_and_assign_then_reapply_writes_nothing() {
         .iter()
         .map(|s| (s.kind, s.action, s.count))
         .collect();
-    // Account, Contact, Invoice_Line__c and its master Invoice__c (Read, facts §C.2);
+    // Account, Contact, Invoice_Line__c and its master Invoice__c (Read, salesforce.md §C.2);
     // 5 fields: Name (required) and BillingCity (a compound component) are left out.
     assert_eq!(
         kinds,
@@ -385,7 +385,7 @@ fn a_duplicate_label_fails_with_salesforces_own_message() {
 
 #[test]
 fn an_assignment_the_license_refuses_rolls_everything_back() {
-    // [U] facts §H.Q5: an org whose integration license refuses Password Never Expires.
+    // [U] salesforce.md §H.Q5: an org whose integration license refuses Password Never Expires.
     let config = SimConfig {
         integration_license_allows: vec!["ViewEncryptedData".into()],
         ..SimConfig::default()

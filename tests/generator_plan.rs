@@ -1,5 +1,5 @@
 //! The generator's planning over fixtures, without an org: spec → closed spec → diff against an
-//! existing set → ordered steps → API calls (facts §B.3, §B.4, §C.1–§C.4, §H.Q3–§H.Q5).
+//! existing set → ordered steps → API calls (salesforce.md §B.3, §B.4, §C.1–§C.4, §H.Q3–§H.Q5).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use forcefield::generator::eligibility::ObjectDescribe;
@@ -157,7 +157,7 @@ fn dependencies_are_closed_and_ineligible_fields_excluded_with_reasons() {
     ] {
         assert_eq!(
             account[flag], true,
-            "Modify All requires {flag} (facts §C.2)"
+            "Modify All requires {flag} (salesforce.md §C.2)"
         );
     }
     assert_eq!(account["PermissionsCreate"], false);
@@ -330,7 +330,7 @@ fn the_diff_against_an_existing_set_updates_deletes_and_keeps() {
         .all(|c| c["ParentId"] == "0PSAM0000000009AAA"));
     assert_eq!(write_plan.permission_set.action, Action::Update);
 
-    // The same set with a PSL license: LicenseId is create-only (facts §C.1).
+    // The same set with a PSL license: LicenseId is create-only (salesforce.md §C.1).
     let mut psl_spec = spec();
     psl_spec.license = LicenseChoice::IntegrationPsl;
     let write_plan = plan(&psl_spec, &state, false);
@@ -367,7 +367,7 @@ fn the_psl_goes_before_the_assignment_and_its_exhaustion_blocks() {
     assert!(blocked.blockers.iter().any(|b| b.contains("5 of 5")));
 }
 
-/// 10 objects, 500 fields → 1 + 1 + 3 + 1 + 1 = 7 collection calls (facts §B.3: ≤ 200 records),
+/// 10 objects, 500 fields → 1 + 1 + 3 + 1 + 1 = 7 collection calls (salesforce.md §B.3: ≤ 200 records),
 /// or one composite where mixing is allowed (§B.4: ≤ 25 subrequests, ≤ 5 collections).
 #[test]
 fn batches_follow_salesforces_limits() {

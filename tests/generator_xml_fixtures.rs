@@ -7,7 +7,7 @@ use forcefield::generator::metadata::{export, file_name, import};
 use forcefield::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
 use std::path::PathBuf;
 
-/// The real retrieved file quoted in facts §E (SFIR `SfInspector.permissionset-meta.xml`), verbatim.
+/// The real retrieved file quoted in salesforce.md §E (SFIR `SfInspector.permissionset-meta.xml`), verbatim.
 const SFIR: &str = include_str!("fixtures/metadata/SfInspector.retrieved.permissionset-meta.xml");
 
 fn specs() -> Vec<PermissionSetSpec> {

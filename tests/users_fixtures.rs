@@ -1,4 +1,4 @@
-//! Integration-user classification over query rows shaped as Salesforce returns them (facts
+//! Integration-user classification over query rows shaped as Salesforce returns them (salesforce.md
 //! §B.1, §C.5–§C.7, §H.Q4, §H.Q5), one fixture per state; and the badge cache, with the clock
 //! passed in, over a transport that answers like an org and counts its calls.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -172,7 +172,7 @@ fn every_unhealthy_state_has_its_warning() {
             WarningCode::PasswordExpires
         ]
     );
-    // A set licensed "Salesforce" (facts §C.5, §C.7).
+    // A set licensed "Salesforce" (salesforce.md §C.5, §C.7).
     assert_eq!(
         warnings_of(user(
             "005AM000000004AAAA",
@@ -191,7 +191,7 @@ fn every_unhealthy_state_has_its_warning() {
         )),
         [WarningCode::AssignmentWillFail]
     );
-    // A set licensed with the PSL, which the user does not hold (facts §H.Q4).
+    // A set licensed with the PSL, which the user does not hold (salesforce.md §H.Q4).
     assert_eq!(
         warnings_of(user(
             "005AM000000005AAAA",
@@ -311,7 +311,7 @@ fn password_never_expires_counts_from_the_profile_too() {
 
 #[test]
 fn the_license_decides_never_the_profile_name() {
-    // facts §C.7: both integration profiles occur, and clones are renamed.
+    // salesforce.md §C.7: both integration profiles occur, and clones are renamed.
     let deprecated = profile(
         "Salesforce API Only System Integrations",
         "Salesforce Integration",
@@ -415,19 +415,14 @@ impl Transport for Org {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, String> {
         self.calls.borrow_mut().push(request.url.clone());
         if self.expired.get() {
-            return Ok(HttpResponse {
-                status: 401,
-                body:
-                    r#"[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]"#
-                        .into(),
-            });
+            return Ok(HttpResponse::new(
+                401,
+                r#"[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]"#,
+            ));
         }
         if request.url.contains("/query/children-") {
             let body = json!({"totalSize": 2, "done": true, "records": [assignment("Second Page", false, None, &["PasswordNeverExpires"])]});
-            return Ok(HttpResponse {
-                status: 200,
-                body: body.to_string(),
-            });
+            return Ok(HttpResponse::new(200, body.to_string()));
         }
         let rows: Vec<Value> = ids_in(&request.url)
             .iter()
@@ -457,10 +452,7 @@ impl Transport for Org {
             })
             .collect();
         let body = json!({"totalSize": rows.len(), "done": true, "records": rows});
-        Ok(HttpResponse {
-            status: 200,
-            body: body.to_string(),
-        })
+        Ok(HttpResponse::new(200, body.to_string()))
     }
 }
 

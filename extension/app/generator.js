@@ -297,7 +297,7 @@ async function adopt(reply, message, rerenderAll, keepName = false) {
 
 let namesAsked = 0;
 
-/** Label "Integration – <name>" and the API name, derived and checked by the core (facts §C.1). */
+/** Label "Integration – <name>" and the API name, derived and checked by the core (salesforce.md §C.1). */
 async function setIntegrationName(name) {
   state.integrationName = name;
   const asked = ++namesAsked;
@@ -531,7 +531,7 @@ function fieldRow(field, chosen, sync) {
   const access = chosen.picked.get(field.name);
   const read = h('input', { type: 'checkbox', 'data-ff': 'field-read', '.checked': Boolean(access), disabled: field.grant === 'none', 'aria-label': `Read ${field.label}` });
   const edit = h('input', { type: 'checkbox', 'data-ff': 'field-edit', '.checked': access === 'readEdit', disabled: field.grant !== 'readEdit', 'aria-label': `Edit ${field.label}` });
-  // Field-level security: Edit needs Read; clearing Read clears Edit (facts §C.3).
+  // Field-level security: Edit needs Read; clearing Read clears Edit (salesforce.md §C.3).
   read.addEventListener('change', () => {
     if (read.checked) chosen.picked.set(field.name, edit.checked ? 'readEdit' : 'read');
     else { chosen.picked.delete(field.name); edit.checked = false; }
@@ -662,8 +662,8 @@ function planView(plan) {
       h('ul', {}, plan.excludedFields.map((f) => h('li', {}, h('code', {}, f.field), ` — ${f.reason}`)))));
   }
   if (plan.licenseChange) {
-    // LicenseId is create-only (facts §C.1): offer a new set beside the old one, with a name and
-    // a label of its own (both must be unique, facts §C.1 DUPLICATE_MASTER_LABEL).
+    // LicenseId is create-only (salesforce.md §C.1): offer a new set beside the old one, with a name and
+    // a label of its own (both must be unique, salesforce.md §C.1 DUPLICATE_MASTER_LABEL).
     const fresh = h('button', { type: 'button', class: 'slds-button slds-button_neutral', 'data-ff': 'new-permission-set-instead' }, 'Create a new permission set instead');
     fresh.addEventListener('click', async () => {
       state.targetPermissionSetId = null;

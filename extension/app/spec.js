@@ -1,7 +1,7 @@
 // The generator page's choices ↔ the core's PermissionSetSpec (src/model.rs). Which object
 // permissions follow a click is the core's answer (`objectAccessChange`), not the page's.
 
-/** Object access levels in Setup's order (facts §C.2). */
+/** Object access levels in Setup's order (salesforce.md §C.2). */
 export const ACCESS_LEVELS = [
   ['read', 'Read'], ['create', 'Create'], ['edit', 'Edit'], ['delete', 'Delete'], ['viewAll', 'View All'], ['modifyAll', 'Modify All'],
 ];

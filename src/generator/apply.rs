@@ -4,7 +4,7 @@
 //! the undo runs in reverse order; when it can't (session expired, API allowance spent), the
 //! journal keeps what remains for "finish clean-up".
 //!
-//! Writes are sObject Collections with `allOrNone` (facts §B.3), one type per call (§H.Q3), or
+//! Writes are sObject Collections with `allOrNone` (salesforce.md §B.3), one type per call (§H.Q3), or
 //! composite requests with `allOrNone` where the org allows mixing Setup types (§B.4, §H.Q3 [U]).
 
 use super::plan::{is_single, CallPlan, Part, Step, WritePlan, PERMISSION_SET_ID};
@@ -304,7 +304,7 @@ fn blocks_undo(error: &ApiError) -> bool {
     )
 }
 
-/// The first real error of a save-result list (facts §B.3: `statusCode`; rows rolled back
+/// The first real error of a save-result list (salesforce.md §B.3: `statusCode`; rows rolled back
 /// because of another row carry ALL_OR_NONE_OPERATION_ROLLED_BACK).
 fn first_error(results: &[Value]) -> Option<StepError> {
     let errors: Vec<&Value> = results
@@ -357,7 +357,7 @@ enum Outcome {
     Refused { part: usize, error: StepError },
 }
 
-/// One collection call for one part (facts §B.3).
+/// One collection call for one part (salesforce.md §B.3).
 async fn send_batch<T: Transport>(
     client: &Client<'_, T>,
     journal: &Journal,
@@ -417,7 +417,7 @@ async fn send_batch<T: Transport>(
     Ok(Outcome::Written(vec![ids]))
 }
 
-/// One composite request for several parts, all or none (facts §B.4).
+/// One composite request for several parts, all or none (salesforce.md §B.4).
 async fn send_composite<T: Transport>(
     client: &Client<'_, T>,
     journal: &Journal,

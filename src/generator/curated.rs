@@ -1,6 +1,6 @@
 //! The system permissions the generator offers for integration users, each with one line of
 //! explanation and a risk flag. API Enabled is left out on purpose: the integration profile
-//! already grants it and a PSL-licensed set doesn't even offer it (facts §H.Q5).
+//! already grants it and a PSL-licensed set doesn't even offer it (salesforce.md §H.Q5).
 
 use super::view::Risk;
 
@@ -11,7 +11,7 @@ pub const SYSTEM_PERMISSIONS: &[(&str, &str, Risk)] = &[
         "The integration's password never expires, so a password policy can't break it overnight.",
         Risk::Medium,
     ),
-    // facts §C.1: "Only users with the View Encrypted Data permission can see data in encrypted
+    // salesforce.md §C.1: "Only users with the View Encrypted Data permission can see data in encrypted
     // custom text fields".
     (
         "ViewEncryptedData",

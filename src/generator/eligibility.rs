@@ -1,10 +1,10 @@
 //! Which fields a permission set can grant, from the object's describe: read and edit, read
-//! only, or not at all, each with the reason (facts §B.6, §C.3, §C.4).
+//! only, or not at all, each with the reason (salesforce.md §B.6, §C.3, §C.4).
 
 use super::view::{FieldChoice, Grant};
 use serde::{Deserialize, Serialize};
 
-/// The describe properties of one field that decide its field-level security (facts §B.6).
+/// The describe properties of one field that decide its field-level security (salesforce.md §B.6).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DescribeField {
@@ -22,7 +22,7 @@ pub struct DescribeField {
     pub defaulted_on_create: bool,
     pub compound_field_name: Option<String>,
     pub reference_to: Vec<String>,
-    /// Set on master-detail fields (0 or 1) (facts §B.6).
+    /// Set on master-detail fields (0 or 1) (salesforce.md §B.6).
     pub relationship_order: Option<u8>,
     pub cascade_delete: bool,
 }
@@ -46,7 +46,7 @@ impl ObjectDescribe {
     }
 
     /// Master objects of this object's master-detail fields: granting anything on a detail
-    /// object requires Read on its master (facts §C.2).
+    /// object requires Read on its master (salesforce.md §C.2).
     pub fn masters(&self) -> Vec<String> {
         self.fields
             .iter()
@@ -55,7 +55,7 @@ impl ObjectDescribe {
             .collect()
     }
 
-    /// Names of compound fields whose components are listed separately (facts §C.3: the
+    /// Names of compound fields whose components are listed separately (salesforce.md §C.3: the
     /// compound is granted, its components are rejected).
     fn is_compound_component(&self, field: &DescribeField) -> bool {
         field
@@ -77,7 +77,7 @@ pub fn grant_of(object: &ObjectDescribe, field: &DescribeField) -> (Grant, Optio
         );
     }
     if !field.permissionable {
-        // facts §B.6, §C.3: required fields, Id and system audit fields describe as
+        // salesforce.md §B.6, §C.3: required fields, Id and system audit fields describe as
         // non-permissionable; they are always readable (and required ones always editable).
         let reason = if field.field_type == "id" {
             "The record Id is always readable."
@@ -92,7 +92,7 @@ pub fn grant_of(object: &ObjectDescribe, field: &DescribeField) -> (Grant, Optio
         };
         return (Grant::None, Some(reason.to_owned()));
     }
-    // facts §C.3: FLS on a compound field (an address) is set on the compound itself (creating it
+    // salesforce.md §C.3: FLS on a compound field (an address) is set on the compound itself (creating it
     // for Contact.MailingAddress works, for its components it fails: salesforce.stackexchange.com
     // q/97912, confirmed with `search`); it is editable when its components are.
     let components: Vec<&DescribeField> = object
@@ -107,7 +107,7 @@ pub fn grant_of(object: &ObjectDescribe, field: &DescribeField) -> (Grant, Optio
             (Grant::ReadOnly, Some("Its parts are read only.".to_owned()))
         };
     }
-    // facts §C.3, §C.4: formula and auto-number fields take Read only; so do fields no one can
+    // salesforce.md §C.3, §C.4: formula and auto-number fields take Read only; so do fields no one can
     // write.
     if field.calculated {
         return (

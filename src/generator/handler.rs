@@ -423,7 +423,7 @@ where
     }))
 }
 
-/// The curated list against the org: which exist, what they require (facts §H.Q5).
+/// The curated list against the org: which exist, what they require (salesforce.md §H.Q5).
 fn system_permission_choices(catalog: &OrgCatalog) -> Vec<SystemPermissionChoice> {
     curated::SYSTEM_PERMISSIONS
         .iter()
@@ -548,7 +548,7 @@ where
 }
 
 /// A spec copied from an existing permission set or a profile (its hidden permission set,
-/// facts §C.1).
+/// salesforce.md §C.1).
 async fn load_access<J, T, S>(
     browser: &Browser<'_, J, T, S>,
     client: &Client<'_, T>,

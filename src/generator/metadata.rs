@@ -1,4 +1,4 @@
-//! Metadata API PermissionSet XML (facts §E, §H.Q4): export in Salesforce's element order, ready
+//! Metadata API PermissionSet XML (salesforce.md §E, §H.Q4): export in Salesforce's element order, ready
 //! for `sf project deploy start`, and import of the same format. A tiny writer and reader of its
 //! own keep the WebAssembly small.
 
@@ -6,7 +6,7 @@ use super::plan::{close_object, INTEGRATION_PSL};
 use crate::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
 use std::collections::BTreeMap;
 
-/// Source-format file name: `<Name>.permissionset-meta.xml` (facts §E).
+/// Source-format file name: `<Name>.permissionset-meta.xml` (salesforce.md §E).
 pub fn file_name(spec: &PermissionSetSpec) -> String {
     format!("{}.permissionset-meta.xml", spec.name)
 }
@@ -40,7 +40,7 @@ fn flag(on: bool) -> &'static str {
 }
 
 /// The spec as a PermissionSet file. Top-level elements and the fields inside each are in the
-/// alphabetical order of retrieved files (facts §E); object permissions carry their closure
+/// alphabetical order of retrieved files (salesforce.md §E); object permissions carry their closure
 /// (§C.2); `<license>` is the PSL's DeveloperName for a PSL-licensed set and absent for None (§H.Q4).
 pub fn export(spec: &PermissionSetSpec) -> String {
     let mut out = String::from(
@@ -360,7 +360,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
 
-    /// The real retrieved file quoted in facts §E (SFIR's test permission set), verbatim.
+    /// The real retrieved file quoted in salesforce.md §E (SFIR's test permission set), verbatim.
     const SFIR: &str =
         include_str!("../../tests/fixtures/metadata/SfInspector.retrieved.permissionset-meta.xml");
 
@@ -399,7 +399,7 @@ mod tests {
         let xml = export(&spec);
         assert!(xml.contains("<license>SalesforceAPIIntegrationPsl</license>"));
         assert!(xml.contains("<label>Integration – NetSuite &amp; Co &lt;ERP&gt;</label>"));
-        // Delete closes over Edit and Read (facts §C.2); a field's object gets Read.
+        // Delete closes over Edit and Read (salesforce.md §C.2); a field's object gets Read.
         let account = xml.find("<object>Account</object>").unwrap();
         assert!(xml[..account].contains("<allowEdit>true</allowEdit>"));
         assert!(xml.contains("<object>Contact</object>"));

@@ -1,10 +1,10 @@
-//! The permission set's label and API name (facts §C.1: `Name` "only underscores and
+//! The permission set's label and API name (salesforce.md §C.1: `Name` "only underscores and
 //! alphanumeric characters… must begin with a letter, not include spaces, not end with an
 //! underscore, and not contain two consecutive underscores"; max 80; `Label` max 80).
 
 use super::view::DerivedNames;
 
-/// Max length of `PermissionSet.Name` and `Label` (facts §C.1).
+/// Max length of `PermissionSet.Name` and `Label` (salesforce.md §C.1).
 pub const MAX_LENGTH: usize = 80;
 
 /// "Integration – <name>" and the API name derived from it.
@@ -103,7 +103,7 @@ pub fn name_problems(name: &str) -> Vec<String> {
     problems
 }
 
-/// Problems with a label (facts §C.1: required, max 80).
+/// Problems with a label (salesforce.md §C.1: required, max 80).
 pub fn label_problems(label: &str) -> Vec<String> {
     let mut problems = Vec::new();
     if label.trim().is_empty() {

@@ -1,6 +1,6 @@
 //! The generator's reads: the org's catalog (grantable objects, system permissions and their
 //! dependencies, cached for the browser session) and the current state a plan is diffed against,
-//! batched into composite requests so a plan costs one read call (facts §B.4: ≤ 25 subrequests,
+//! batched into composite requests so a plan costs one read call (salesforce.md §B.4: ≤ 25 subrequests,
 //! ≤ 5 of them queries; composite takes the sObject and Query resources — REST API Developer
 //! Guide "Send Multiple Requests Using Composite", confirmed with `search`).
 
@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 #[serde(rename_all = "camelCase")]
 pub struct OrgCatalog {
     /// Objects that take ObjectPermissions: the `ObjectPermissions.SobjectType` picklist
-    /// (facts §H.Q3), labelled from describeGlobal.
+    /// (salesforce.md §H.Q3), labelled from describeGlobal.
     pub objects: Vec<ObjectChoice>,
     /// `PermissionSet` system permission fields: (name without `Permissions`, label).
     pub permission_fields: Vec<(String, String)>,
@@ -63,7 +63,7 @@ fn query_url<T: Transport>(client: &Client<'_, T>, soql: &str, tooling: bool) ->
 }
 
 /// Runs GET subrequests in as few composite calls as the limits allow; each answer by reference.
-/// Query answers have every page (`nextRecordsUrl` followed with plain GETs, facts §B.1).
+/// Query answers have every page (`nextRecordsUrl` followed with plain GETs, salesforce.md §B.1).
 async fn composite_reads<T: Transport>(
     client: &Client<'_, T>,
     subs: Vec<Sub>,
@@ -582,7 +582,7 @@ pub async fn read_state<T: Transport>(
 
 use Target::{ById, ByName};
 
-/// SOQL for a user with its license assignments and permission set assignments (facts §C.6,
+/// SOQL for a user with its license assignments and permission set assignments (salesforce.md §C.6,
 /// §C.7: `User.PermissionSetLicenseAssignments`, `Profile.UserLicense.Name`).
 pub fn user_soql(filter: &str) -> String {
     format!("SELECT Id, Name, Username, Profile.Name, Profile.UserLicense.Name, (SELECT Id, PermissionSetLicenseId, PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssignments), (SELECT PermissionSetId, PermissionSet.Name, PermissionSet.Label, PermissionSet.IsOwnedByProfile FROM PermissionSetAssignments) FROM User WHERE {filter}")
@@ -596,7 +596,7 @@ fn children(row: &Value, relationship: &str) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-/// The user's license name (facts §C.7: integration users are found by license, not profile).
+/// The user's license name (salesforce.md §C.7: integration users are found by license, not profile).
 pub fn license_name(row: &Value) -> Option<String> {
     row.get("Profile")?
         .get("UserLicense")?

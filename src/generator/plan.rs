@@ -1,7 +1,7 @@
 //! Spec + the org's current state → the difference → ordered write steps → API calls. Pure: the
 //! reads that fill [`OrgState`] live in `org.rs`, the writes in `apply.rs`.
 //!
-//! Salesforce won't mix Setup object types in one write (facts §B.3, §H.Q3), so each step is one
+//! Salesforce won't mix Setup object types in one write (salesforce.md §B.3, §H.Q3), so each step is one
 //! sObject type and one action, sent as sObject Collections of ≤ 200 records (§B.3), parents
 //! first: PermissionSet, ObjectPermissions, FieldPermissions, the PSL assignment, then the
 //! permission set assignment (§C.7, §H.Q4). Where the org accepts several Setup types in one
@@ -16,14 +16,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// sObject Collections take at most 200 records per call (facts §B.3).
+/// sObject Collections take at most 200 records per call (salesforce.md §B.3).
 pub const COLLECTION_LIMIT: usize = 200;
-/// Composite: at most 25 subrequests, at most 5 of them collections or queries (facts §B.4).
+/// Composite: at most 25 subrequests, at most 5 of them collections or queries (salesforce.md §B.4).
 pub const COMPOSITE_SUBREQUESTS: usize = 25;
 pub const COMPOSITE_COLLECTIONS: usize = 5;
 /// Stands for the permission set's Id in records written before it is known.
 pub const PERMISSION_SET_ID: &str = "@permissionSet";
-/// DeveloperName of the Salesforce API Integration permission set license (facts §C.6).
+/// DeveloperName of the Salesforce API Integration permission set license (salesforce.md §C.6).
 pub const INTEGRATION_PSL: &str = "SalesforceAPIIntegrationPsl";
 
 /// The existing permission set the spec is applied to.
@@ -50,13 +50,13 @@ pub struct ExistingPermissionSet {
 pub struct AssigneeState {
     pub id: String,
     pub name: String,
-    /// Profile's user license is "Salesforce Integration" (facts §C.7).
+    /// Profile's user license is "Salesforce Integration" (salesforce.md §C.7).
     pub is_integration: bool,
     pub has_integration_psl: bool,
     pub assigned_permission_set_ids: Vec<String>,
 }
 
-/// The Salesforce API Integration PSL in this org (facts §C.6).
+/// The Salesforce API Integration PSL in this org (salesforce.md §C.6).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PslState {
@@ -78,7 +78,7 @@ pub struct OrgState {
     pub psl: Option<PslState>,
     /// Describes of the spec's objects.
     pub describes: BTreeMap<String, ObjectDescribe>,
-    /// `ObjectPermissions.SobjectType` picklist values (facts §H.Q3); empty = not known.
+    /// `ObjectPermissions.SobjectType` picklist values (salesforce.md §H.Q3); empty = not known.
     pub grantable_objects: BTreeSet<String>,
     /// System permissions the org's PermissionSet has (`Permissions<Name>` fields); empty = not known.
     pub permission_fields: BTreeSet<String>,
@@ -148,7 +148,7 @@ pub struct Desired {
     pub system_permissions: BTreeSet<String>,
 }
 
-/// Closes one object's access over Salesforce's "Requires …" rules (facts §C.2), reusing the
+/// Closes one object's access over Salesforce's "Requires …" rules (salesforce.md §C.2), reusing the
 /// bulk toggles' rule table.
 pub fn close_object(access: ObjectAccess) -> ObjectAccess {
     access
@@ -219,7 +219,7 @@ pub fn close_spec(
         *entry = merge(*entry, *access);
     }
     // Objects that only got fields get Read; objects with nothing get Read too (a row with no
-    // permission is not allowed, facts §C.2).
+    // permission is not allowed, salesforce.md §C.2).
     let mut implied_read = Vec::new();
     for (name, access) in desired.objects.iter_mut() {
         if access.is_empty() {
@@ -234,7 +234,7 @@ pub fn close_spec(
             implied_read.join(", ")
         ));
     }
-    // A detail object's permissions require Read on its master (facts §C.2).
+    // A detail object's permissions require Read on its master (salesforce.md §C.2).
     let details: Vec<(String, Vec<String>)> = desired
         .objects
         .keys()
@@ -273,7 +273,7 @@ pub fn close_spec(
             ));
         }
     }
-    // System permissions and what they require (PermissionDependency, facts §H.Q5).
+    // System permissions and what they require (PermissionDependency, salesforce.md §H.Q5).
     let mut frontier: Vec<String> = spec.system_permissions.iter().cloned().collect();
     while let Some(name) = frontier.pop() {
         if !desired.system_permissions.insert(name.clone()) {
@@ -313,7 +313,7 @@ fn merge(a: ObjectAccess, b: ObjectAccess) -> ObjectAccess {
     }
 }
 
-/// The ObjectPermissions fields of an access (facts §C.2).
+/// The ObjectPermissions fields of an access (salesforce.md §C.2).
 pub fn object_fields(access: &ObjectAccess) -> Map<String, Value> {
     let mut fields = Map::new();
     for (name, on) in [
@@ -329,7 +329,7 @@ pub fn object_fields(access: &ObjectAccess) -> Map<String, Value> {
     fields
 }
 
-/// The FieldPermissions fields of an access (facts §C.3).
+/// The FieldPermissions fields of an access (salesforce.md §C.3).
 pub fn field_fields(access: FieldAccess) -> Map<String, Value> {
     let mut fields = Map::new();
     fields.insert("PermissionsRead".to_owned(), Value::Bool(true));
@@ -452,7 +452,7 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
             }
             let mut fields = Map::new();
             let mut before = Map::new();
-            // Only when the set was chosen by Id can its name differ: a rename (facts §C.1: the
+            // Only when the set was chosen by Id can its name differ: a rename (salesforce.md §C.1: the
             // new name must be unique, or Salesforce answers DUPLICATE_DEVELOPER_NAME).
             if existing.name != spec.name {
                 fields.insert("Name".into(), text(&spec.name));
@@ -655,7 +655,7 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
         String::new(),
     );
 
-    // The PSL first, then the permission set assignment (facts §C.7, §H.Q4).
+    // The PSL first, then the permission set assignment (salesforce.md §C.7, §H.Q4).
     if let Some(assignee) = &state.assignee {
         let needs_psl = assignee.is_integration || spec.license == LicenseChoice::IntegrationPsl;
         if needs_psl && !assignee.has_integration_psl {
@@ -793,7 +793,7 @@ fn parts_of(steps: &[Step]) -> Vec<Part> {
         .collect()
 }
 
-/// One collection call per type and action per 200 records (facts §B.3, §H.Q3).
+/// One collection call per type and action per 200 records (salesforce.md §B.3, §H.Q3).
 pub fn batch_calls(steps: &[Step]) -> Vec<CallPlan> {
     parts_of(steps)
         .into_iter()

@@ -1,4 +1,4 @@
-//! The optional first step: create the integration user itself (facts §C.7: the Salesforce
+//! The optional first step: create the integration user itself (salesforce.md §C.7: the Salesforce
 //! Integration license, the API-only profile found by its license). It can't be undone (users
 //! can only be deactivated), so the page confirms it separately.
 
@@ -73,7 +73,7 @@ pub async fn create<T: Transport>(
         return Err(problems.join(" "));
     }
     let to_message = |e: ApiError| e.message;
-    // facts §C.7: find the profile by its license, not its (renamed, cloneable) name; prefer
+    // salesforce.md §C.7: find the profile by its license, not its (renamed, cloneable) name; prefer
     // the current standard profile over the deprecated one.
     let profiles: Vec<Value> = client
         .query("SELECT Id, Name FROM Profile WHERE UserLicense.Name = 'Salesforce Integration'")

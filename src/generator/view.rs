@@ -33,9 +33,9 @@ pub struct UserSummary {
     pub id: String,
     pub name: String,
     pub username: String,
-    /// Profile's user license is "Salesforce Integration" (facts §C.7).
+    /// Profile's user license is "Salesforce Integration" (salesforce.md §C.7).
     pub is_integration: bool,
-    /// Holds the `SalesforceAPIIntegrationPsl` license (facts §C.6).
+    /// Holds the `SalesforceAPIIntegrationPsl` license (salesforce.md §C.6).
     pub has_integration_psl: bool,
     pub profile_name: Option<String>,
     pub assigned_permission_sets: Vec<PermissionSetRef>,
@@ -65,7 +65,7 @@ pub struct SystemPermissionChoice {
     pub label: String,
     pub explanation: String,
     pub risk: Risk,
-    /// User permissions it depends on, from the org's `PermissionDependency` (facts §H.Q5).
+    /// User permissions it depends on, from the org's `PermissionDependency` (salesforce.md §H.Q5).
     pub requires: Vec<String>,
     pub available: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -124,7 +124,7 @@ pub struct ProfileChoice {
     pub name: String,
 }
 
-/// How far a field can be granted (facts §C.3, §C.4).
+/// How far a field can be granted (salesforce.md §C.3, §C.4).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Grant {
@@ -191,7 +191,7 @@ impl StepKind {
 }
 
 /// One step of a plan: records of one type and one action. A step takes one write call per
-/// 200 records (facts §B.3), or shares one composite call when mixing is allowed.
+/// 200 records (salesforce.md §B.3), or shares one composite call when mixing is allowed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct PlanStep {
@@ -235,7 +235,7 @@ pub struct PlanView {
     pub requires_confirmation: bool,
     /// Fields of the spec left out, with the reason (`Object.Field: reason`).
     pub excluded_fields: Vec<ExcludedField>,
-    /// Set when the existing set's license differs: `LicenseId` is create-only (facts §C.1).
+    /// Set when the existing set's license differs: `LicenseId` is create-only (salesforce.md §C.1).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub license_change: Option<LicenseChange>,
     /// Whether the writes go in one composite request (org allows mixing Setup types, §H.Q3 [U]).
@@ -327,6 +327,6 @@ pub struct ApplyView {
 pub struct DerivedNames {
     pub label: String,
     pub name: String,
-    /// Salesforce's Name rules the name breaks (empty when valid, facts §C.1).
+    /// Salesforce's Name rules the name breaks (empty when valid, salesforce.md §C.1).
     pub problems: Vec<String>,
 }

@@ -1,5 +1,5 @@
 //! The sans-IO REST client: builds requests for one org's API host, sends them through a
-//! [`Transport`], maps failures to [`ApiError`] and follows query paging (facts §A.4, §B.1).
+//! [`Transport`], maps failures to [`ApiError`] and follows query paging (salesforce.md §A.4, §B.1).
 
 use super::error::ApiError;
 use super::host::SalesforceHost;
@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 /// Salesforce lets clients name themselves per call; it shows in the org's API usage reports
-/// (facts §A.4 `Sforce-Call-Options`).
+/// (salesforce.md §A.4 `Sforce-Call-Options`).
 const CALL_OPTIONS: &str = "client=Forcefield";
 
 /// A REST client bound to one session and API version.
@@ -21,7 +21,7 @@ pub struct Client<'a, T> {
     version: ApiVersion,
 }
 
-/// One page of a query answer (facts §B.1).
+/// One page of a query answer (salesforce.md §B.1).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct QueryPage<R> {
@@ -32,7 +32,7 @@ struct QueryPage<R> {
     records: Vec<R>,
 }
 
-/// Which versions the org's API host offers: `GET /services/data/` (facts §A.4), negotiated
+/// Which versions the org's API host offers: `GET /services/data/` (salesforce.md §A.4), negotiated
 /// against what Forcefield supports.
 pub async fn discover_version(
     transport: &impl Transport,
@@ -72,7 +72,7 @@ impl<'a, T: Transport> Client<'a, T> {
 
     /// Sends any request with an optional JSON body to a path under the API host. Non-2xx
     /// answers are errors; a 2xx answer is returned as is (collections and composite report
-    /// per-record failures inside a 200, facts §B.3, §B.4).
+    /// per-record failures inside a 200, salesforce.md §B.3, §B.4).
     pub async fn send(
         &self,
         method: Method,
@@ -105,7 +105,7 @@ impl<'a, T: Transport> Client<'a, T> {
         parse(&response.body, what)
     }
 
-    /// Runs a SOQL query and returns every record, following `nextRecordsUrl` (facts §B.1).
+    /// Runs a SOQL query and returns every record, following `nextRecordsUrl` (salesforce.md §B.1).
     pub async fn query<R: DeserializeOwned>(&self, soql: &str) -> Result<Vec<R>, ApiError> {
         let mut path = format!("{}/query?q={}", self.version.data_path(), form_encode(soql));
         let mut records = Vec::new();
@@ -135,7 +135,7 @@ impl<'a, T: Transport> Client<'a, T> {
             .await
     }
 
-    /// The org record: name, sandbox flag, instance (SFIR's first call, facts §A.3).
+    /// The org record: name, sandbox flag, instance (SFIR's first call, salesforce.md §A.3).
     pub async fn organization(&self) -> Result<Organization, ApiError> {
         let mut orgs: Vec<Organization> = self
             .query("SELECT Id, Name, IsSandbox, InstanceName, OrganizationType FROM Organization")
@@ -189,7 +189,7 @@ fn api_url(host: &SalesforceHost, path: &str) -> String {
     format!("https://{host}{path}")
 }
 
-/// `application/x-www-form-urlencoded` for a query parameter: spaces as `+` (facts §B.1).
+/// `application/x-www-form-urlencoded` for a query parameter: spaces as `+` (salesforce.md §B.1).
 pub fn form_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for byte in text.bytes() {
@@ -249,10 +249,7 @@ mod tests {
                 answers: RefCell::new(
                     answers
                         .iter()
-                        .map(|(status, body)| HttpResponse {
-                            status: *status,
-                            body: (*body).to_owned(),
-                        })
+                        .map(|(status, body)| HttpResponse::new(*status, *body))
                         .collect(),
                 ),
                 sent: RefCell::new(Vec::new()),

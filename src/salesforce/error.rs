@@ -1,5 +1,5 @@
 //! One error type for every Salesforce API failure, mapped from HTTP statuses and Salesforce's
-//! `[{message, errorCode, fields}]` bodies into messages an admin can act on (facts §A.4, §A.5, §B.2).
+//! `[{message, errorCode, fields}]` bodies into messages an admin can act on (salesforce.md §A.4, §A.5, §B.2).
 
 use serde::{Deserialize, Serialize};
 
@@ -44,7 +44,7 @@ pub struct ApiError {
     pub fields: Vec<String>,
 }
 
-/// One entry of Salesforce's REST error array (facts §B.2).
+/// One entry of Salesforce's REST error array (salesforce.md §B.2).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct RestErrorEntry {
@@ -78,7 +78,7 @@ impl ApiError {
         }
     }
 
-    /// Maps a non-success HTTP answer to an error (facts §A.4, §A.5, §B.2).
+    /// Maps a non-success HTTP answer to an error (salesforce.md §A.4, §A.5, §B.2).
     pub fn from_response(status: u16, body: &str) -> Self {
         let entries: Vec<RestErrorEntry> = serde_json::from_str(body).unwrap_or_default();
         let first = entries.first();

@@ -1,10 +1,10 @@
 //! Salesforce host names: which hosts belong to Salesforce, which one serves an org's REST API,
-//! and what kind of org a My Domain host names (facts §A.3, §A.6).
+//! and what kind of org a My Domain host names (salesforce.md §A.3, §A.6).
 
 use std::fmt;
 
 /// Parent domains whose `sid` cookies can belong to an org, searched in this order
-/// (SFIR `getSfHost`, facts §A.3). `salesforce-setup.com` is deliberately absent: a Setup-domain
+/// (SFIR `getSfHost`, salesforce.md §A.3). `salesforce-setup.com` is deliberately absent: a Setup-domain
 /// page's cookie only tells us the org id; the API host comes from the `*.my.salesforce.com` cookie.
 pub const SESSION_COOKIE_DOMAINS: [&str; 6] = [
     "salesforce.com",
@@ -15,7 +15,7 @@ pub const SESSION_COOKIE_DOMAINS: [&str; 6] = [
     "force.com",
 ];
 
-/// Every parent domain on which Forcefield runs (facts §A.1 host permissions).
+/// Every parent domain on which Forcefield runs (salesforce.md §A.1 host permissions).
 const SALESFORCE_DOMAINS: [&str; 14] = [
     "salesforce.com",
     "salesforce-setup.com",
@@ -43,7 +43,7 @@ const API_DOMAINS: [&str; 5] = [
 ];
 
 /// Microsoft Defender for Cloud Apps proxies Salesforce under this suffix; the `sid` there exists
-/// but cannot be read (facts §A.3, §A.6).
+/// but cannot be read (salesforce.md §A.3, §A.6).
 const MCAS_SUFFIX: &str = ".mcas.ms";
 
 /// A lower-cased host name that is known to belong to Salesforce.
@@ -113,7 +113,7 @@ impl SalesforceHost {
     }
 
     /// The API host this UI host most likely belongs to, by SFIR's `getMyDomain` rewrite
-    /// (facts §A.3) extended to the Setup domain (facts §H.Q7): `x.lightning.force.com` and
+    /// (salesforce.md §A.3) extended to the Setup domain (salesforce.md §H.Q7): `x.lightning.force.com` and
     /// `x.my.salesforce-setup.com` become `x.my.salesforce.com`, sandbox/scratch/develop included.
     /// The cookie search in [`super::session`] has the last word; this is the tie-breaker.
     pub fn api_host_guess(&self) -> Option<SalesforceHost> {
@@ -135,7 +135,7 @@ impl SalesforceHost {
         Self::parse(&mapped).filter(Self::is_api_host)
     }
 
-    /// What the My Domain part of the host says about the org (facts §A.6).
+    /// What the My Domain part of the host says about the org (salesforce.md §A.6).
     pub fn my_domain(&self) -> Option<MyDomain> {
         let host = self.0.strip_suffix(MCAS_SUFFIX).unwrap_or(&self.0);
         let before_my = host
@@ -176,7 +176,7 @@ fn is_under(host: &str, domain: &str) -> bool {
             .is_some_and(|prefix| prefix.ends_with('.'))
 }
 
-/// The kind of org a My Domain host name announces (facts §A.6).
+/// The kind of org a My Domain host name announces (salesforce.md §A.6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum DomainKind {

@@ -1,5 +1,5 @@
 //! Finding the admin's API session for a Salesforce tab from the browser's `sid` cookies, the way
-//! Salesforce Inspector Reloaded proved works (facts §A.3), with several orgs kept apart by org id.
+//! Salesforce Inspector Reloaded proved works (salesforce.md §A.3), with several orgs kept apart by org id.
 
 use super::host::{SalesforceHost, SESSION_COOKIE_DOMAINS};
 use std::fmt;
@@ -30,7 +30,7 @@ pub trait CookieJar {
     async fn sids_on_domain(&self, domain: &str) -> Result<Vec<SidCookie>, String>;
 }
 
-/// A Salesforce org id, the 15-character form that prefixes every `sid` value (facts §A.3).
+/// A Salesforce org id, the 15-character form that prefixes every `sid` value (salesforce.md §A.3).
 #[derive(
     Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
 )]
@@ -47,7 +47,7 @@ impl OrgId {
     }
 
     /// The org id a `sid` value belongs to: "sid value starts with the 15-char org Id followed
-    /// by `!`" (facts §A.3).
+    /// by `!`" (salesforce.md §A.3).
     pub fn of_sid(sid: &str) -> Option<Self> {
         let (org, _) = sid.split_once('!')?;
         (org.len() == 15).then(|| Self::parse(org)).flatten()
@@ -126,7 +126,7 @@ pub async fn org_of_page(jar: &impl CookieJar, page_url: &str) -> Result<OrgId, 
     OrgId::of_sid(&cookie.value).ok_or(SessionError::NotLoggedIn)
 }
 
-/// The API session for the org whose page is at `page_url` (facts §A.3): the page's `sid` names
+/// The API session for the org whose page is at `page_url` (salesforce.md §A.3): the page's `sid` names
 /// the org; the same org's `sid` on an API host is the session. A `sid` of another org is never
 /// used, so several orgs open at once stay apart.
 pub async fn find_session(jar: &impl CookieJar, page_url: &str) -> Result<Session, SessionError> {

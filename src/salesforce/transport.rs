@@ -46,7 +46,29 @@ impl std::fmt::Debug for HttpRequest {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpResponse {
     pub status: u16,
+    /// Response headers, names lower-cased. The client reads few of them (`date`, the only server
+    /// clock a client sees, salesforce.md §I.6); a transport may pass only those it can see.
+    pub headers: Vec<(String, String)>,
     pub body: String,
+}
+
+impl HttpResponse {
+    /// A response with no headers (replayed answers in tests, transports that expose none).
+    pub fn new(status: u16, body: impl Into<String>) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            body: body.into(),
+        }
+    }
+
+    /// The first value of header `name` (compared case-insensitively).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value.as_str())
+    }
 }
 
 /// Sends requests. An `Err` means no HTTP answer at all (offline, DNS, TLS, aborted).

@@ -4,11 +4,11 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// The newest API version Forcefield is written against: v66.0, Spring '26 (facts §A.4).
+/// The newest API version Forcefield is written against: v66.0, Spring '26 (salesforce.md §A.4).
 pub const SUPPORTED_MAX: ApiVersion = ApiVersion { major: 66 };
 
 /// The oldest version whose objects and fields Forcefield relies on (PermissionSet.LicenseId is
-/// 38.0+, PermissionSetAssignment.IsActive 52.0+, facts §C.1, §C.5).
+/// 38.0+, PermissionSetAssignment.IsActive 52.0+, salesforce.md §C.1, §C.5).
 pub const SUPPORTED_MIN: ApiVersion = ApiVersion { major: 52 };
 
 /// A Salesforce REST API version. Salesforce only issues `NN.0` versions.
@@ -63,7 +63,7 @@ impl From<ApiVersion> for String {
     }
 }
 
-/// One entry of `GET /services/data/` (facts §A.4).
+/// One entry of `GET /services/data/` (salesforce.md §A.4).
 #[derive(Debug, Deserialize)]
 pub(crate) struct OfferedVersion {
     pub version: String,

@@ -4,12 +4,12 @@
 use super::record::{PermissionSetRow, UserRecord};
 use serde::{Deserialize, Serialize};
 
-/// The integration user license (facts §C.7: decide by license, never by profile name).
+/// The integration user license (salesforce.md §C.7: decide by license, never by profile name).
 pub const INTEGRATION_LICENSE: &str = "Salesforce Integration";
-/// The integration permission set license (facts §C.6).
+/// The integration permission set license (salesforce.md §C.6).
 pub const INTEGRATION_PSL: &str = "SalesforceAPIIntegrationPsl";
 const INTEGRATION_PSL_LABEL: &str = "Salesforce API Integration";
-/// Key prefixes of the two kinds of `PermissionSet.LicenseId` (facts §C.1).
+/// Key prefixes of the two kinds of `PermissionSet.LicenseId` (salesforce.md §C.1).
 const USER_LICENSE_PREFIX: &str = "100";
 const PSL_PREFIX: &str = "0PL";
 
@@ -208,7 +208,7 @@ pub fn classify(user: &UserRecord) -> UserBadge {
             )
         })
         .collect();
-    // facts §C.6: one note spells the name `SalesforceAPIIntegrationPSL`.
+    // salesforce.md §C.6: one note spells the name `SalesforceAPIIntegrationPSL`.
     let has_integration_psl = held_psls
         .iter()
         .any(|(_, name)| name.eq_ignore_ascii_case(INTEGRATION_PSL));
@@ -291,7 +291,7 @@ fn health(
     let mut warnings = Vec::new();
     let mut warn = |code, message: String| warnings.push(HealthWarning { code, message });
     if !has_integration_psl {
-        // facts §C.7 / §H.Q4: assign the PSL first; permission sets (License None or the PSL)
+        // salesforce.md §C.7 / §H.Q4: assign the PSL first; permission sets (License None or the PSL)
         // rely on it.
         warn(
             WarningCode::MissingIntegrationPsl,
@@ -319,10 +319,10 @@ fn health(
             .clone()
             .unwrap_or_else(|| license_id.to_owned());
         let fails = if license_id.starts_with(USER_LICENSE_PREFIX) {
-            // facts §C.5: a permission set's user license must match the profile's.
+            // salesforce.md §C.5: a permission set's user license must match the profile's.
             !same_id(license_id, profile_license_id)
         } else if license_id.starts_with(PSL_PREFIX) {
-            // facts §H.Q4: a PSL-licensed set needs the user to hold that PSL.
+            // salesforce.md §H.Q4: a PSL-licensed set needs the user to hold that PSL.
             !held_psls.iter().any(|(id, _)| same_id(id, license_id))
         } else {
             false
@@ -342,7 +342,7 @@ fn health(
             .iter()
             .any(|ps| ps.permissions_password_never_expires == Some(true));
     if !never_expires {
-        // facts §H.Q5: Password Never Expires comes from the profile or a permission set.
+        // salesforce.md §H.Q5: Password Never Expires comes from the profile or a permission set.
         warn(
             WarningCode::PasswordExpires,
             "Password expires (no Password Never Expires): the integration stops when it does."

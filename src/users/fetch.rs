@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 /// list costs no API call, and a fix made in another tab shows soon after.
 pub const CACHE_TTL_MS: u64 = 5 * 60 * 1000;
 
-/// Most users one request may ask about (the Users list shows at most 1000 rows, facts §H.Q1).
+/// Most users one request may ask about (the Users list shows at most 1000 rows, salesforce.md §H.Q1).
 pub const MAX_USERS_PER_REQUEST: usize = 1000;
 
 /// The per-org cache, one `storage.session` value: `{"<18-char user Id>": {"at": ms, "badge":
@@ -190,7 +190,7 @@ pub async fn badges_for<T: Transport, S: KeyValueStore>(
 }
 
 /// One query for up to [`USERS_PER_QUERY`] users; a child list Salesforce cut short is read to
-/// its end through its own `nextRecordsUrl` (facts §B.1).
+/// its end through its own `nextRecordsUrl` (salesforce.md §B.1).
 async fn query_users<T: Transport>(
     client: &Client<'_, T>,
     ids: &[UserId],

@@ -1,5 +1,5 @@
 //! Integration-user badges: who on a Setup page is an integration user, why, and what in their
-//! setup is silently wrong — decided from one SOQL query's rows (facts §C.5–§C.7, §H.Q4, §H.Q5).
+//! setup is silently wrong — decided from one SOQL query's rows (salesforce.md §C.5–§C.7, §H.Q4, §H.Q5).
 //!
 //! * [`record`]: the query (chunked Id lists) and the rows it returns.
 //! * [`classify`]: one row → a [`UserBadge`] (pure).

@@ -1,16 +1,16 @@
 //! The one query that classifies the users on a page, and the rows it returns: User with its
 //! profile's license and permissions, and child subqueries for permission set and permission
-//! set license assignments (facts §C.5, §C.6, §C.7; relationship names §C.6).
+//! set license assignments (salesforce.md §C.5, §C.6, §C.7; relationship names §C.6).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
 
 /// Users per query: 200 quoted Ids form-encode to about 5.4 KB, which keeps the query URL far
-/// below the ~16 KB Salesforce accepts in a GET (facts §B.1).
+/// below the ~16 KB Salesforce accepts in a GET (salesforce.md §B.1).
 pub const USERS_PER_QUERY: usize = 200;
 
-/// A User Id (key prefix `005`, facts §H.Q1 1b), always held in its 18-character form so 15- and
+/// A User Id (key prefix `005`, salesforce.md §H.Q1 1b), always held in its 18-character form so 15- and
 /// 18-character links of the same user meet. Validated, so it is safe inside a SOQL literal.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -55,9 +55,9 @@ fn to18(id15: &str) -> String {
 }
 
 /// The SOQL for up to [`USERS_PER_QUERY`] users. Profile-owned permission sets come back among
-/// the assignments (`IsOwnedByProfile`, facts §C.1), and the profile's own `Permissions<Name>`
+/// the assignments (`IsOwnedByProfile`, salesforce.md §C.1), and the profile's own `Permissions<Name>`
 /// fields are read too (Object Reference "Profile": "One field for each permission").
-/// `PermissionSet.License.Name` names a PSL or user license (the polymorphic `LicenseId`, facts
+/// `PermissionSet.License.Name` names a PSL or user license (the polymorphic `LicenseId`, salesforce.md
 /// §C.1; the same path in several independent tools' queries, public code).
 pub fn soql(ids: &[UserId]) -> String {
     let list: Vec<String> = ids.iter().map(|id| format!("'{id}'")).collect();
@@ -122,7 +122,7 @@ impl UserRecord {
 }
 
 /// A child subquery's result: `null` when there are no children, else a query page of its own
-/// (facts §B.1), which may itself continue at `nextRecordsUrl`.
+/// (salesforce.md §B.1), which may itself continue at `nextRecordsUrl`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Children<R> {
     pub done: bool,
@@ -176,7 +176,7 @@ impl ProfileRow {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AssignmentRow {
     pub permission_set_id: Option<String>,
-    /// Set when the assignment is of a permission set group (facts §C.5, API 45.0+).
+    /// Set when the assignment is of a permission set group (salesforce.md §C.5, API 45.0+).
     pub permission_set_group_id: Option<String>,
     pub permission_set: Option<PermissionSetRow>,
 }
@@ -197,7 +197,7 @@ pub struct PermissionSetRow {
     pub label: Option<String>,
     pub is_owned_by_profile: bool,
     pub is_custom: bool,
-    /// A PermissionSetLicense (`0PL`) or a UserLicense (`100`) Id, or none (facts §C.1).
+    /// A PermissionSetLicense (`0PL`) or a UserLicense (`100`) Id, or none (salesforce.md §C.1).
     pub license_id: Option<String>,
     pub license_name: Option<String>,
     pub permissions_api_user_only: Option<bool>,

@@ -1,5 +1,5 @@
 //! The browser's `fetch` as the client's [`Transport`]. Runs in extension contexts only, where
-//! host permissions lift CORS (facts §A.6); cookies are never sent, the bearer token is.
+//! host permissions lift CORS (salesforce.md §A.6); cookies are never sent, the bearer token is.
 
 use crate::salesforce::{HttpRequest, HttpResponse, Method, Transport};
 use gloo_net::http::RequestBuilder;
@@ -30,7 +30,16 @@ impl Transport for Fetch {
         };
         let response = pending.send().await.map_err(|e| e.to_string())?;
         let status = response.status();
+        let headers = response
+            .headers()
+            .entries()
+            .map(|(name, value)| (name.to_ascii_lowercase(), value))
+            .collect();
         let body = response.text().await.map_err(|e| e.to_string())?;
-        Ok(HttpResponse { status, body })
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
     }
 }

@@ -13,7 +13,7 @@ use wasm_bindgen::prelude::*;
 ///
 /// `sender_url` is the URL of the sending frame as the browser reports it (content scripts);
 /// extension pages pass `null`. `cookie_store_id` is Firefox's container store of the tab
-/// (`sender.tab.cookieStoreId`, facts §A.1); Chrome passes `null`.
+/// (`sender.tab.cookieStoreId`, salesforce.md §A.1); Chrome passes `null`.
 #[wasm_bindgen]
 pub async fn handle(
     request: JsValue,

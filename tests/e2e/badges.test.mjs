@@ -84,7 +84,7 @@ describe('Chromium: integration-user badges', () => {
   });
 
   test('with the session expired the list stays unbadged and shows one message', async () => {
-    // The API answers 401 INVALID_SESSION_ID (facts §A.5) while the page itself still renders.
+    // The API answers 401 INVALID_SESSION_ID (salesforce.md §A.5) while the page itself still renders.
     await sim.admin('POST', '/__sim/faults', {
       kind: 'fail', method: 'GET', path: '/services/data/*/query', status: 401,
       errorCode: 'INVALID_SESSION_ID', message: 'Session expired or invalid', times: 100,

@@ -9,7 +9,7 @@ import { ACME, loginUrl, repoRoot, startSim } from './lib/sim.mjs';
 
 const artifacts = path.join(repoRoot, 'tests/e2e/artifacts');
 
-// The Classic iframe sits inside nested shadow roots (facts §D.1): walk them to find it.
+// The Classic iframe sits inside nested shadow roots (salesforce.md §D.1): walk them to find it.
 const FIND_CLASSIC_FRAME = `
   const seen = [document];
   while (seen.length) {

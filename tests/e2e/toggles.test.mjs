@@ -121,7 +121,7 @@ describe('Chromium: bulk column toggles', () => {
   test('API-name search and "custom fields only" pick out custom fields', async () => {
     const frame = await openObject('Invoice__c');
     const filter = frame.locator('[data-ff="row-filter"]').last();
-    // A field's row key is its API name (`Object.Field`, from the page's onclick, facts §D.3).
+    // A field's row key is its API name (`Object.Field`, from the page's onclick, salesforce.md §D.3).
     const shownKeys = () => frame.locator(READ).evaluateAll((boxes) => boxes
       .filter((box) => !box.closest('tr').hidden)
       .map((box) => /'([^']+)'/.exec(box.getAttribute('onclick'))?.[1] ?? ''));

@@ -16,7 +16,7 @@ const source = path.join(here, 'force-app');
 const sets = path.join(source, 'main/default/permissionsets');
 const NAMES = ['Integration_Marketo', 'Integration_NetSuite', 'SfInspector'];
 
-// facts §E: the real retrieved SFIR test permission set, verbatim.
+// salesforce.md §E: the real retrieved SFIR test permission set, verbatim.
 const RETRIEVED_SFIR = await readFile(path.join(here, '../fixtures/metadata/SfInspector.retrieved.permissionset-meta.xml'), 'utf8');
 
 const topLevelElements = (xml) => [...xml.matchAll(/^ {4}<([A-Za-z]+)>/gm)].map((m) => m[1]);
@@ -61,7 +61,7 @@ test('source-deploy-retrieve resolves and converts every export without error', 
 });
 
 test('exports have the shape of files retrieved from real orgs', async () => {
-  // Imported from the retrieved file and exported again by the core: byte for byte (facts §E).
+  // Imported from the retrieved file and exported again by the core: byte for byte (salesforce.md §E).
   assert.equal(await readFile(path.join(sets, 'SfInspector.permissionset-meta.xml'), 'utf8'), RETRIEVED_SFIR);
   const retrievedOrder = topLevelElements(RETRIEVED_SFIR);
   for (const name of NAMES) {
@@ -71,7 +71,7 @@ test('exports have the shape of files retrieved from real orgs', async () => {
     assert.ok(retrievedOrder.filter((e) => elements.includes(e))
       .every((e, i, shared) => i === 0 || elements.indexOf(shared[i - 1]) <= elements.indexOf(e)));
   }
-  // facts §H.Q4: a set licensed with the integration PSL names its DeveloperName; None has no element.
+  // salesforce.md §H.Q4: a set licensed with the integration PSL names its DeveloperName; None has no element.
   const netsuite = await readFile(path.join(sets, 'Integration_NetSuite.permissionset-meta.xml'), 'utf8');
   assert.match(netsuite, /\n {4}<license>SalesforceAPIIntegrationPsl<\/license>\n/);
   assert.match(netsuite, /<userPermissions>\n {8}<enabled>true<\/enabled>\n {8}<name>PasswordNeverExpires<\/name>/);

@@ -27,11 +27,22 @@ impl Transport for SimTransport {
             .map_err(|e| e.to_string())?;
         let mut response = self.0.run(http_request).map_err(|e| e.to_string())?;
         let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .filter_map(|(name, value)| {
+                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+            })
+            .collect();
         let body = response
             .body_mut()
             .read_to_string()
             .map_err(|e| e.to_string())?;
-        Ok(HttpResponse { status, body })
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+        })
     }
 }
 

@@ -178,7 +178,7 @@ pub fn check(
         .and_then(Value::as_bool);
     if all_frames != Some(true) {
         problems.push(
-            "the content script must run in all frames (the Classic Setup iframe, facts §D.1)"
+            "the content script must run in all frames (the Classic Setup iframe, salesforce.md §D.1)"
                 .to_owned(),
         );
     }

@@ -39,7 +39,7 @@ export async function launchChromium({ headless = true } = {}) {
 /**
  * The frame (Classic iframe or top page) whose URL contains `urlPart` (or passes it, when it is a
  * function), once it exists. The Lightning shell replaces the Classic frame on every in-frame
- * navigation (facts §D.1), so tests look it up again after each one.
+ * navigation (salesforce.md §D.1), so tests look it up again after each one.
  */
 export async function frameWithUrl(page, urlPart, timeout = 15000) {
   const deadline = Date.now() + timeout;

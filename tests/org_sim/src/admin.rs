@@ -120,7 +120,7 @@ pub fn handle(shared: &Shared, req: &Req) -> Resp {
 }
 
 /// Sets an org's API usage (`None` = the whole allowance, so the next call gets
-/// REQUEST_LIMIT_EXCEEDED, facts §B.2). False if the org is unknown.
+/// REQUEST_LIMIT_EXCEEDED, salesforce.md §B.2). False if the org is unknown.
 pub fn set_api_usage(shared: &Shared, org: &str, used: Option<u64>) -> bool {
     let mut st = shared.lock();
     let Some(idx) = st.org_index(org) else {
@@ -135,7 +135,7 @@ pub fn set_api_usage(shared: &Shared, org: &str, used: Option<u64>) -> bool {
     }
 }
 
-/// Issues a `sid` as login would on `<org>.my.salesforce.com` (API-capable, facts §A.3).
+/// Issues a `sid` as login would on `<org>.my.salesforce.com` (API-capable, salesforce.md §A.3).
 pub fn issue_api_session(shared: &Shared, org: &str, username: &str) -> Option<String> {
     let mut st = shared.lock();
     let idx = st.org_index(org)?;

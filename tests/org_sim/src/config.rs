@@ -1,26 +1,26 @@
 //! Run-time configuration of the sim: network, paging, latency, API allowance, and one switch
-//! per behaviour that salesforce-facts.md marks [U] (unconfirmed), so tests can exercise both
+//! per behaviour that docs/salesforce.md marks [U] (unconfirmed), so tests can exercise both
 //! outcomes.
 
 use std::net::{IpAddr, Ipv4Addr};
 
 /// Which host serves the Classic page framed by the `*.lightning.force.com` Setup shell.
-/// Exact frame origin per org type is [U] (facts §D.1, §G).
+/// Exact frame origin per org type is [U] (salesforce.md §D.1, §G).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ClassicFrameHost {
-    /// `<org>.my.salesforce.com` ("different subdomain" in older Lightning, facts §D.1). That
+    /// `<org>.my.salesforce.com` ("different subdomain" in older Lightning, salesforce.md §D.1). That
     /// frame is cross-site from `*.lightning.force.com`, so browsers that block third-party
     /// cookies (current Chromium, Firefox) show it the login page.
     MyDomain,
-    /// The shell's own host (same-origin frame, as on the Setup domain, facts §D.1). Default,
+    /// The shell's own host (same-origin frame, as on the Setup domain, salesforce.md §D.1). Default,
     /// because it is what works in current browsers.
     #[default]
     SameHost,
 }
 
 /// What happens when an update leaves an ObjectPermissions/FieldPermissions row with every
-/// permission false. facts §C.2 [S]: rejected ("you cannot have … all FALSE … delete the
-/// record"); facts §C.3 [C]: a FieldPermissions row without Read "will be deleted".
+/// permission false. salesforce.md §C.2 [S]: rejected ("you cannot have … all FALSE … delete the
+/// record"); salesforce.md §C.3 [C]: a FieldPermissions row without Read "will be deleted".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum AllFalsePermissions {
     /// Reject the write (default).
@@ -30,25 +30,25 @@ pub enum AllFalsePermissions {
     Delete,
 }
 
-/// errorCodes the facts leave open ([U], facts §H.Q3 table, §H.10). Each is a choice of the
+/// errorCodes the facts leave open ([U], salesforce.md §H.Q3 table, §H.10). Each is a choice of the
 /// sim; change them with `--error-code NAME=CODE`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnconfirmedCodes {
-    /// Duplicate PermissionSetAssignment (text confirmed, code [U]; facts §C.5, §H.Q3).
+    /// Duplicate PermissionSetAssignment (text confirmed, code [U]; salesforce.md §C.5, §H.Q3).
     pub duplicate_assignment: String,
     /// Duplicate PermissionSetLicenseAssign (prefix "duplicate value found" [C]; code [S]).
     pub duplicate_license_assignment: String,
-    /// Permission set license with no licenses left ([U], facts §C.5, §H.Q3).
+    /// Permission set license with no licenses left ([U], salesforce.md §C.5, §H.Q3).
     pub psl_exhausted: String,
-    /// Several types in one write call when one is a Setup object ([U], facts §B.3, §H.Q3).
+    /// Several types in one write call when one is a Setup object ([U], salesforce.md §B.3, §H.Q3).
     pub mixed_setup_types: String,
-    /// FieldPermissions Edit without Read ([U], facts §C.3, §H.Q3).
+    /// FieldPermissions Edit without Read ([U], salesforce.md §C.3, §H.Q3).
     pub field_edit_without_read: String,
-    /// FieldPermissions Edit on formula / auto-number / roll-up fields ([U], facts §C.3).
+    /// FieldPermissions Edit on formula / auto-number / roll-up fields ([U], salesforce.md §C.3).
     pub read_only_field_edit: String,
     /// An ObjectPermissions/FieldPermissions row with every permission false ([U], §C.2).
     pub all_false: String,
-    /// PermissionSet Name not matching the API-name rules ([U]; rules per facts §C.1).
+    /// PermissionSet Name not matching the API-name rules ([U]; rules per salesforce.md §C.1).
     pub invalid_api_name: String,
 }
 
@@ -105,7 +105,7 @@ pub struct SimConfig {
     pub bind: IpAddr,
     /// Port; 0 picks an ephemeral port (see `RunningSim::port`).
     pub port: u16,
-    /// Records per query batch; real default and maximum 2000 (facts §B.1).
+    /// Records per query batch; real default and maximum 2000 (salesforce.md §B.1).
     pub query_page_size: usize,
     /// Delay before every (non-admin) response, in milliseconds.
     pub latency_ms: u64,
@@ -113,65 +113,65 @@ pub struct SimConfig {
     pub latency_jitter_ms: u64,
     /// Seed of the latency PRNG (same seed, same delays).
     pub latency_seed: u64,
-    /// Daily API request allowance per org (facts §B.2: REQUEST_LIMIT_EXCEEDED once spent;
+    /// Daily API request allowance per org (salesforce.md §B.2: REQUEST_LIMIT_EXCEEDED once spent;
     /// `Sforce-Limit-Info: api-usage=N/<allowance>`). Enterprise orgs get 15000+.
     pub api_allowance: u64,
     /// When true, `sid`s issued for the setup-domain host are also valid for the REST API.
-    /// [U] facts §A.3 / §H.Q7 (SUPR implies yes, SFIR avoids it). Default false.
+    /// [U] salesforce.md §A.3 / §H.Q7 (SUPR implies yes, SFIR avoids it). Default false.
     pub ui_sessions_valid_for_api: bool,
     /// Max API version of production orgs (e.g. `acme`). Production lags sandboxes during a
-    /// release (facts §A.4: v66.0 = Spring '26).
+    /// release (salesforce.md §A.4: v66.0 = Spring '26).
     pub prod_api_version: String,
     /// Max API version of sandbox orgs (e.g. `acme--uat`).
     pub sandbox_api_version: String,
-    /// Host of the Classic frame inside the `*.lightning.force.com` shell ([U] facts §D.1, §G).
+    /// Host of the Classic frame inside the `*.lightning.force.com` shell ([U] salesforce.md §D.1, §G).
     pub classic_frame_host: ClassicFrameHost,
-    /// `User.UserType` of integration users; [U] facts §C.7 / §H.Q4 ("probably Standard").
+    /// `User.UserType` of integration users; [U] salesforce.md §C.7 / §H.Q4 ("probably Standard").
     pub integration_user_type: String,
-    /// `UserLicense.LicenseDefinitionKey` of "Salesforce Integration"; [U] facts §C.7 / §H.Q4
+    /// `UserLicense.LicenseDefinitionKey` of "Salesforce Integration"; [U] salesforce.md §C.7 / §H.Q4
     /// (not in any documented key list; this default is invented).
     pub integration_license_key: String,
-    /// Rows per page of the Classic Users list when `rowsperpage` is absent; [U] facts §H.Q1
+    /// Rows per page of the Classic Users list when `rowsperpage` is absent; [U] salesforce.md §H.Q1
     /// attests only the `rowsperpage` parameter and its 1000 maximum.
     pub users_list_page_size: usize,
     /// Whether the Users list's paging links and rolodex letters re-render the list in place
-    /// (fetch + swap, as enhanced Setup lists do) instead of loading a new page. facts §H.Q1
+    /// (fetch + swap, as enhanced Setup lists do) instead of loading a new page. salesforce.md §H.Q1
     /// attests plain links (`.listElementBottomNav div.next a`, `a.listItem`) and
     /// server-rendered rows; in-place re-rendering is [U]. Default false.
     pub users_list_ajax: bool,
     /// Whether one composite / graph request may write several Setup object types (or mix
-    /// them with data types); [U] facts §H.Q3. Default false: the later write fails with
+    /// them with data types); [U] salesforce.md §H.Q3. Default false: the later write fails with
     /// `codes.mixed_setup_types`.
     pub allow_mixed_setup_types_in_composite: bool,
     /// Extra user-permission dependencies `(permission, required permission)`, API names
     /// without `Permissions`; dependencies of PasswordNeverExpires / ViewEncryptedData are [U]
-    /// (facts §H.Q5), so none by default.
+    /// (salesforce.md §H.Q5), so none by default.
     pub extra_permission_dependencies: Vec<(String, String)>,
-    /// `PermissionSet.Type` of profile-owned permission sets; [U] facts §C.1.
+    /// `PermissionSet.Type` of profile-owned permission sets; [U] salesforce.md §C.1.
     pub profile_permission_set_type: String,
     /// All-false permission rows on update; see [`AllFalsePermissions`].
     pub all_false_permissions: AllFalsePermissions,
     /// errorCodes the facts leave open.
     pub codes: UnconfirmedCodes,
     /// Language of Setup page labels (headers, button values, section titles); ids, classes
-    /// and API-name titles never change (facts §D.2: labels are localized).
+    /// and API-name titles never change (salesforce.md §D.2: labels are localized).
     pub locale: crate::pages::i18n::Locale,
     /// Which of the [U] system permissions in [`INTEGRATION_CHECKED_PERMISSIONS`] a permission
-    /// set assigned to a Salesforce-Integration-license user may grant (facts §H.Q5: allowed
+    /// set assigned to a Salesforce-Integration-license user may grant (salesforce.md §H.Q5: allowed
     /// for the license / the API Integration PSL is [U] for both). Default: both allowed.
     pub integration_license_allows: Vec<String>,
     /// Whether `PermissionsApiEnabled = true` on a permission set licensed with the
-    /// `SalesforceAPIIntegrationPsl` is accepted ([U] facts §H.Q5; the PSL-licensed UI does
+    /// `SalesforceAPIIntegrationPsl` is accepted ([U] salesforce.md §H.Q5; the PSL-licensed UI does
     /// not offer "API Enabled", §H.Q4). Default true.
     pub psl_api_enabled_accepted: bool,
     /// Whether a permission set assigned to a Salesforce-Integration-license user may grant
-    /// View All (`PermissionsViewAllRecords`) on standard objects (facts §H.Q4: "The
+    /// View All (`PermissionsViewAllRecords`) on standard objects (salesforce.md §H.Q4: "The
     /// Integration license cannot grant View All on standard objects", single source [S]).
     /// Default false.
     pub integration_view_all_standard: bool,
 }
 
-/// The system permissions [`SimConfig::integration_license_allows`] governs (facts §H.Q5).
+/// The system permissions [`SimConfig::integration_license_allows`] governs (salesforce.md §H.Q5).
 pub const INTEGRATION_CHECKED_PERMISSIONS: &[&str] = &["PasswordNeverExpires", "ViewEncryptedData"];
 
 impl Default for SimConfig {

@@ -1,5 +1,5 @@
 //! Transport-neutral request/response helpers: a fully read request, response builders with
-//! the headers Salesforce sends (CSP on HTML per facts §D.1/§H.Q1, JSON errors per §B.2).
+//! the headers Salesforce sends (CSP on HTML per salesforce.md §D.1/§H.Q1, JSON errors per §B.2).
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -10,13 +10,13 @@ use hyper::{Method, Response, StatusCode};
 pub type Resp = Response<Full<Bytes>>;
 
 /// The Content-Security-Policy of every HTML page: like Salesforce's, scripts only from the
-/// page's own origin and no `'unsafe-eval'` / `'wasm-unsafe-eval'` (design.md "Where code
+/// page's own origin and no `'unsafe-eval'` / `'wasm-unsafe-eval'` (docs/architecture.md "Where code
 /// runs": such a CSP makes WebAssembly compilation fail in Chromium content scripts).
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'self' https://*.lightning.force.com https://*.my.salesforce-setup.com https://*.my.salesforce.com";
 
 /// Extra directive on the Lightning shell only: without it `default-src 'self'` forbids the
 /// shell on `*.lightning.force.com` to frame the Classic page on `*.my.salesforce.com`
-/// (facts §D.1: the Classic page is framed, possibly from another subdomain).
+/// (salesforce.md §D.1: the Classic page is framed, possibly from another subdomain).
 pub const SHELL_FRAME_SRC: &str = "frame-src 'self' https://*.my.salesforce.com https://*.lightning.force.com https://*.my.salesforce-setup.com";
 
 /// A request with its body read.
@@ -103,7 +103,7 @@ impl Req {
         self.headers.contains_key(header::AUTHORIZATION)
     }
 
-    /// The token of `Authorization: Bearer <token>` (facts §A.4; `OAuth <token>` is accepted
+    /// The token of `Authorization: Bearer <token>` (salesforce.md §A.4; `OAuth <token>` is accepted
     /// too, the older spelling).
     pub fn bearer(&self) -> Option<String> {
         let v = self
@@ -170,7 +170,7 @@ pub fn json(status: StatusCode, value: &serde_json::Value) -> Resp {
     build(status, "application/json;charset=UTF-8", value.to_string())
 }
 
-/// A REST error body: a JSON array of `{message, errorCode}` (facts §B.2).
+/// A REST error body: a JSON array of `{message, errorCode}` (salesforce.md §B.2).
 pub fn api_error(status: StatusCode, error_code: &str, message: &str) -> Resp {
     json(
         status,
@@ -178,7 +178,7 @@ pub fn api_error(status: StatusCode, error_code: &str, message: &str) -> Resp {
     )
 }
 
-/// 401 with the exact INVALID_SESSION_ID body (facts §A.5).
+/// 401 with the exact INVALID_SESSION_ID body (salesforce.md §A.5).
 pub fn invalid_session() -> Resp {
     api_error(
         StatusCode::UNAUTHORIZED,
@@ -187,7 +187,7 @@ pub fn invalid_session() -> Resp {
     )
 }
 
-/// 404 NOT_FOUND as the REST API sends it (facts §B.2, key order as quoted there).
+/// 404 NOT_FOUND as the REST API sends it (salesforce.md §B.2, key order as quoted there).
 pub fn api_not_found() -> Resp {
     json(
         StatusCode::NOT_FOUND,

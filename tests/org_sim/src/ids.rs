@@ -18,7 +18,7 @@ pub mod prefix {
     pub const USER_LICENSE: &str = "100";
     /// `Organization`.
     pub const ORGANIZATION: &str = "00D";
-    /// Query locators (`nextRecordsUrl`, facts §B.1).
+    /// Query locators (`nextRecordsUrl`, salesforce.md §B.1).
     pub const QUERY_LOCATOR: &str = "01g";
     /// `Account`.
     pub const ACCOUNT: &str = "001";
@@ -161,7 +161,7 @@ mod tests {
             to18("00DAM0000000001").as_deref(),
             Some("00DAM00000000012AA")
         );
-        // A documented example pair (REST guide sample Id 003RO0000035WQgYAM, facts §B.1).
+        // A documented example pair (REST guide sample Id 003RO0000035WQgYAM, salesforce.md §B.1).
         assert_eq!(
             to18("003RO0000035WQg").as_deref(),
             Some("003RO0000035WQgYAM")

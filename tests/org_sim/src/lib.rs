@@ -1,6 +1,6 @@
 //! org-sim: a simulated Salesforce org served over HTTPS for Forcefield's native tests, browser
-//! end-to-end tests and demo (design.md "The simulated org"). Several orgs are virtual-hosted
-//! by `Host`; each behaviour cites the salesforce-facts.md section it rests on, and facts
+//! end-to-end tests and demo (docs/architecture.md "The simulated org"). Several orgs are virtual-hosted
+//! by `Host`; each behaviour cites the docs/salesforce.md section it rests on, and facts
 //! marked [U] are switches in [`SimConfig`].
 //!
 //! ```no_run
@@ -179,7 +179,7 @@ impl RunningSim {
         admin::issue_api_session(&self.shared, org, username).unwrap_or_default()
     }
 
-    /// Invalidates every session (facts §A.5).
+    /// Invalidates every session (salesforce.md §A.5).
     pub fn expire_sessions(&self) {
         self.shared.lock().expire_sessions();
     }

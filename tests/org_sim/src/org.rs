@@ -1,11 +1,11 @@
 //! A simulated org at run time (identity, hosts, API version, data) and the mapping from a
-//! request's `Host` header to an org and host kind (facts §A.6 domain formats).
+//! request's `Host` header to an org and host kind (salesforce.md §A.6 domain formats).
 
 use crate::config::SimConfig;
 use crate::seed::{self, OrgSeed};
 use crate::store::{Store, StoreError};
 
-/// Which of an org's hosts a request reached (facts §A.6, §F.1).
+/// Which of an org's hosts a request reached (salesforce.md §A.6, §F.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum HostKind {
     /// `<org>.my.salesforce.com` / `<org>.sandbox.my.salesforce.com`: API, login, Classic.
@@ -17,7 +17,7 @@ pub enum HostKind {
 }
 
 impl HostKind {
-    /// All kinds, in login order (my domain first, setup domain last; facts §A.3).
+    /// All kinds, in login order (my domain first, setup domain last; salesforce.md §A.3).
     pub const ALL: [Self; 3] = [Self::MyDomain, Self::Lightning, Self::Setup];
 
     /// Short label for logs and CLI output.
@@ -51,11 +51,11 @@ pub struct Org {
     pub default_username: String,
     /// Records.
     pub store: Store,
-    /// Tooling API records (PermissionDependency, facts §H.Q5).
+    /// Tooling API records (PermissionDependency, salesforce.md §H.Q5).
     pub tooling: Store,
     /// Permission dependencies enforced on permission sets (same rows as `tooling`).
     pub dependencies: Vec<crate::seed_perms::Dependency>,
-    /// API calls made so far (`Sforce-Limit-Info`, facts §B.2 REQUEST_LIMIT_EXCEEDED context).
+    /// API calls made so far (`Sforce-Limit-Info`, salesforce.md §B.2 REQUEST_LIMIT_EXCEEDED context).
     pub api_usage: u64,
 }
 
@@ -86,7 +86,7 @@ impl Org {
         })
     }
 
-    /// Host name of one of this org's hosts (facts §A.6: sandboxes add `.sandbox`).
+    /// Host name of one of this org's hosts (salesforce.md §A.6: sandboxes add `.sandbox`).
     pub fn host(&self, kind: HostKind) -> String {
         let sbx = if self.is_sandbox { ".sandbox" } else { "" };
         match kind {

@@ -1,4 +1,4 @@
-//! Request routing: virtual hosting by `Host` (facts §A.6), loopback admin, REST, login,
+//! Request routing: virtual hosting by `Host` (salesforce.md §A.6), loopback admin, REST, login,
 //! Lightning shell, Classic pages and assets; decides which requests are logged.
 
 use hyper::StatusCode;
@@ -56,7 +56,7 @@ fn org_host(shared: &Shared, req: &Req, org: usize, kind: HostKind) -> Resp {
     if path.starts_with("/services/") {
         return match kind {
             // lightning.force.com redirects API calls to the my-domain host, which would drop
-            // the Authorization header (facts §A.3, SFIR getMyDomain comment).
+            // the Authorization header (salesforce.md §A.3, SFIR getMyDomain comment).
             HostKind::Lightning => http::redirect(&format!("{my_domain}{}", req.path_and_query())),
             _ => rest::handle(shared, req, Some(org)),
         };

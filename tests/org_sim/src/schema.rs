@@ -2,7 +2,7 @@
 //! relationships) that the record store, the SOQL engine, validation and describe all read, so
 //! adding an object is one place (`catalog/`).
 
-/// Field data types the sim knows (the describe `type` values, facts §B.6).
+/// Field data types the sim knows (the describe `type` values, salesforce.md §B.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldType {
     /// The record's own Id.
@@ -35,9 +35,9 @@ pub enum FieldType {
     Date,
     /// Date-time (epoch ms inside, REST format outside).
     DateTime,
-    /// A compound address, read-only, built from its component fields (facts §C.3).
+    /// A compound address, read-only, built from its component fields (salesforce.md §C.3).
     Address,
-    /// Classic encrypted text (facts §C.1 ViewEncryptedData).
+    /// Classic encrypted text (salesforce.md §C.1 ViewEncryptedData).
     EncryptedString,
 }
 
@@ -93,7 +93,7 @@ impl FieldType {
         }
     }
 
-    /// The describe `soapType` (facts §B.6 example: `tns:ID` for Ids and references).
+    /// The describe `soapType` (salesforce.md §B.6 example: `tns:ID` for Ids and references).
     pub fn soap_type(self) -> &'static str {
         match self {
             Self::Id | Self::Reference => "tns:ID",
@@ -108,7 +108,7 @@ impl FieldType {
     }
 }
 
-/// One field of an object with its describe properties (facts §B.6).
+/// One field of an object with its describe properties (salesforce.md §B.6).
 #[derive(Debug, Clone)]
 pub struct FieldDef {
     /// API name, canonical case (`ProfileId`).
@@ -139,7 +139,7 @@ pub struct FieldDef {
     pub custom: bool,
     /// Classic encrypted text.
     pub encrypted: bool,
-    /// Can carry FieldPermissions (facts §B.6, §C.3, §C.4).
+    /// Can carry FieldPermissions (salesforce.md §B.6, §C.3, §C.4).
     pub permissionable: bool,
     /// Max length of text (0 for non-text).
     pub length: u32,
@@ -204,7 +204,7 @@ impl FieldDef {
         }
     }
 
-    /// Required on create: not nillable and not defaulted (facts §B.6: such fields are not
+    /// Required on create: not nillable and not defaulted (salesforce.md §B.6: such fields are not
     /// permissionable).
     pub fn required(mut self) -> Self {
         self.nillable = false;
@@ -220,7 +220,7 @@ impl FieldDef {
         self
     }
 
-    /// Create-only (facts §C.1: `PermissionSet.LicenseId`).
+    /// Create-only (salesforce.md §C.1: `PermissionSet.LicenseId`).
     pub fn create_only(mut self) -> Self {
         self.updateable = false;
         self
@@ -252,7 +252,7 @@ impl FieldDef {
         self
     }
 
-    /// A formula field (calculated, read-only; FLS Read only, facts §C.3).
+    /// A formula field (calculated, read-only; FLS Read only, salesforce.md §C.3).
     pub fn formula(mut self, formula: &str) -> Self {
         self.calculated = true;
         self.formula = Some(formula.to_owned());
@@ -269,7 +269,7 @@ impl FieldDef {
         self
     }
 
-    /// An auto-number field with display format like `INV-{0000}` (facts §C.3).
+    /// An auto-number field with display format like `INV-{0000}` (salesforce.md §C.3).
     pub fn auto_number(mut self, format: &str) -> Self {
         self.auto_number = Some(format.to_owned());
         self.createable = false;
@@ -286,7 +286,7 @@ impl FieldDef {
         self
     }
 
-    /// Component of compound field `compound` (facts §C.3).
+    /// Component of compound field `compound` (salesforce.md §C.3).
     pub fn component_of(mut self, compound: &str) -> Self {
         self.compound_field_name = Some(compound.to_owned());
         self
@@ -346,7 +346,7 @@ pub struct ChildRelationship {
     pub cascade_delete: bool,
 }
 
-/// Where an object sits in the mixed-DML rule (facts §B.3, §H.Q3).
+/// Where an object sits in the mixed-DML rule (salesforce.md §B.3, §H.Q3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DmlCategory {
     /// Ordinary data.
@@ -368,7 +368,7 @@ pub struct ObjectDef {
     pub key_prefix: String,
     /// `__c` object.
     pub custom: bool,
-    /// Custom setting (facts §C.2: no ObjectPermissions).
+    /// Custom setting (salesforce.md §C.2: no ObjectPermissions).
     pub custom_setting: bool,
     /// Supports create.
     pub createable: bool,
@@ -376,9 +376,9 @@ pub struct ObjectDef {
     pub updateable: bool,
     /// Supports delete (User: never, brief).
     pub deletable: bool,
-    /// Listed in `ObjectPermissions.SobjectType` (facts §H.Q3).
+    /// Listed in `ObjectPermissions.SobjectType` (salesforce.md §H.Q3).
     pub object_permissionable: bool,
-    /// Listed in `FieldPermissions.SobjectType` (facts §H.Q3: includes Task, Event, User).
+    /// Listed in `FieldPermissions.SobjectType` (salesforce.md §H.Q3: includes Task, Event, User).
     pub field_permissionable: bool,
     /// Mixed-DML category.
     pub dml: DmlCategory,
@@ -493,7 +493,7 @@ impl ObjectDef {
         self.with(f.label("Owner ID"))
     }
 
-    /// Adds the system audit fields (facts §B.6: `CreatedById` is a non-nillable,
+    /// Adds the system audit fields (salesforce.md §B.6: `CreatedById` is a non-nillable,
     /// non-permissionable, read-only reference to User).
     pub fn audit(self) -> Self {
         let sys = |f: FieldDef| FieldDef {
@@ -564,7 +564,7 @@ pub fn lookup(name: &str, to: &[&str], relationship: &str) -> FieldDef {
     }
 }
 
-/// A master-detail field to `master` (facts §C.2, §C.3: required on the child, not
+/// A master-detail field to `master` (salesforce.md §C.2, §C.3: required on the child, not
 /// permissionable, not reparentable here).
 pub fn master_detail(name: &str, master: &str, relationship: &str) -> FieldDef {
     let mut f = lookup(name, &[master], relationship);

@@ -8,12 +8,12 @@ use crate::ids::{self, IdAllocator};
 use crate::schema::Schema;
 use crate::store::{Store, StoreError, Value};
 
-/// License names (facts §C.7).
+/// License names (salesforce.md §C.7).
 pub const LICENSE_SALESFORCE: &str = "Salesforce";
-/// The integration user license (facts §C.7).
+/// The integration user license (salesforce.md §C.7).
 pub const LICENSE_INTEGRATION: &str = "Salesforce Integration";
 
-/// Profile names and their license (facts §C.7: the two API-only profiles sit on the
+/// Profile names and their license (salesforce.md §C.7: the two API-only profiles sit on the
 /// Salesforce Integration license; the second is deprecated but still present in older orgs).
 pub const PROFILES: &[(&str, &str)] = &[
     ("System Administrator", LICENSE_SALESFORCE),
@@ -70,7 +70,7 @@ const fn inactive(u: UserSeed) -> UserSeed {
 /// One seeded org.
 #[derive(Debug, Clone, Copy)]
 pub struct OrgSeed {
-    /// My Domain name (`acme`, `acme--uat`); hosts derive from it (facts §A.6).
+    /// My Domain name (`acme`, `acme--uat`); hosts derive from it (salesforce.md §A.6).
     pub name: &'static str,
     /// Organization.Name.
     pub display_name: &'static str,
@@ -140,7 +140,7 @@ const ACME_USERS: &[UserSeed] = &[
         "mary.keller@acme.example",
         STANDARD,
     ),
-    // Integration users (facts §C.7): API-only profile on the Salesforce Integration license.
+    // Integration users (salesforce.md §C.7): API-only profile on the Salesforce Integration license.
     user(
         "NetSuite",
         "Integration",
@@ -159,14 +159,14 @@ const ACME_USERS: &[UserSeed] = &[
         "int-legacy-erp@acme.example",
         API_ONLY,
     )),
-    // On the deprecated profile, still present in older orgs (facts §C.7).
+    // On the deprecated profile, still present in older orgs (salesforce.md §C.7).
     user(
         "Data Sync",
         "Integration",
         "int-datasync@acme.example",
         API_ONLY_OLD,
     ),
-    // Integration users in the remaining states (facts §C.7, §H.Q4): PSL but no permission
+    // Integration users in the remaining states (salesforce.md §C.7, §H.Q4): PSL but no permission
     // set; and one holding a permission set licensed "Salesforce" (assignment-invalid).
     user(
         "Tableau",
@@ -215,7 +215,7 @@ const UAT_USERS: &[UserSeed] = &[
     ),
 ];
 
-/// The seeded orgs (facts §A.6 host formats; `acme--uat` is an enhanced-domain sandbox).
+/// The seeded orgs (salesforce.md §A.6 host formats; `acme--uat` is an enhanced-domain sandbox).
 pub const ORGS: &[OrgSeed] = &[
     OrgSeed {
         name: "acme",
@@ -264,7 +264,7 @@ pub fn build_store(seed: &OrgSeed, config: &SimConfig) -> Result<Store, StoreErr
     for (name, key, total) in [
         // "SFDC" is the key of the full Salesforce license.
         (LICENSE_SALESFORCE, "SFDC".to_owned(), 100),
-        // 5 free Integration licenses in EE/UE/PE (facts §C.7); key is [U].
+        // 5 free Integration licenses in EE/UE/PE (salesforce.md §C.7); key is [U].
         (
             LICENSE_INTEGRATION,
             config.integration_license_key.clone(),
@@ -354,7 +354,7 @@ pub fn build_store(seed: &OrgSeed, config: &SimConfig) -> Result<Store, StoreErr
     }
     crate::seed_perms::seed(&mut store, seed, config)?;
     crate::seed_data::seed(&mut store)?;
-    // System audit fields of every seeded record (facts §B.6 CreatedById etc.).
+    // System audit fields of every seeded record (salesforce.md §B.6 CreatedById etc.).
     let admin = store
         .find_by(
             "User",

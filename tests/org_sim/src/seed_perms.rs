@@ -1,8 +1,8 @@
-//! The permission half of the seed (facts §C.1–§C.7, §H.Q4): permission set licenses, one
+//! The permission half of the seed (salesforce.md §C.1–§C.7, §H.Q4): permission set licenses, one
 //! profile-owned permission set per profile, custom / managed / session permission sets, a
 //! permission set group with its aggregate set, object and field permissions, assignments and
 //! license assignments that put the integration users in every state. Also the permission
-//! dependencies served by the Tooling API (facts §H.Q5).
+//! dependencies served by the Tooling API (salesforce.md §H.Q5).
 
 use std::collections::HashMap;
 
@@ -11,10 +11,10 @@ use crate::config::SimConfig;
 use crate::seed::{OrgSeed, LICENSE_INTEGRATION, LICENSE_SALESFORCE};
 use crate::store::{Store, StoreError, Value};
 
-/// DeveloperName of the integration PSL (facts §C.6).
+/// DeveloperName of the integration PSL (salesforce.md §C.6).
 pub const INTEGRATION_PSL: &str = "SalesforceAPIIntegrationPsl";
 
-/// One permission dependency row (Tooling `PermissionDependency`, facts §H.Q5).
+/// One permission dependency row (Tooling `PermissionDependency`, salesforce.md §H.Q5).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Dependency {
     /// Permission (`ModifyAllData`).
@@ -30,8 +30,8 @@ pub struct Dependency {
 
 /// User-permission dependencies the sim enforces and serves. Modelled on real behaviour (the
 /// doc's ModifyAllData example, the "Convert Leads depends on Create Account" data-load error
-/// of facts §C.2); PasswordNeverExpires / ViewEncryptedData have none unless configured
-/// ([U] facts §H.Q5).
+/// of salesforce.md §C.2); PasswordNeverExpires / ViewEncryptedData have none unless configured
+/// ([U] salesforce.md §H.Q5).
 pub fn dependencies(config: &SimConfig) -> Vec<Dependency> {
     let user = |p: &str, r: &str| Dependency {
         permission: p.into(),
@@ -128,7 +128,7 @@ const fn ps(name: &'static str, label: &'static str) -> PsSeed {
 
 const PERMISSION_SETS: &[PsSeed] = &[
     // Fully set up integration user: PSL first, then a License=None set with
-    // PasswordNeverExpires (facts §H.Q4 "What this means").
+    // PasswordNeverExpires (salesforce.md §H.Q4 "What this means").
     PsSeed {
         description: "NetSuite integration user: accounts, contacts, invoices",
         perms: &["PasswordNeverExpires"],
@@ -158,7 +158,7 @@ const PERMISSION_SETS: &[PsSeed] = &[
         assignees: &["int-marketo@acme.example"],
         ..ps("Marketo_Password_Policy", "Marketo Password Policy")
     },
-    // Licensed with the PSL itself (the equal alternative, facts §H.Q4).
+    // Licensed with the PSL itself (the equal alternative, salesforce.md §H.Q4).
     PsSeed {
         description: "Legacy ERP read access",
         license: Lic::Psl(INTEGRATION_PSL),
@@ -166,7 +166,7 @@ const PERMISSION_SETS: &[PsSeed] = &[
         assignees: &["int-legacy-erp@acme.example"],
         ..ps("Legacy_ERP_Access", "Legacy ERP Access")
     },
-    // Licensed "Salesforce": can never be assigned to an integration user (facts §C.7);
+    // Licensed "Salesforce": can never be assigned to an integration user (salesforce.md §C.7);
     // seeded on int-zapier anyway, the assignment-invalid state.
     PsSeed {
         description: "Sales operations",
@@ -187,7 +187,7 @@ const PERMISSION_SETS: &[PsSeed] = &[
         assignees: &["margaret.hamilton@acme.example"],
         ..ps("Invoice_Viewer", "Invoice Viewer")
     },
-    // Licensed with the user license "Salesforce Integration": custom objects only (facts
+    // Licensed with the user license "Salesforce Integration": custom objects only (salesforce.md
     // §H.Q4: standard objects can't be granted).
     PsSeed {
         description: "Shipments for integration users",
@@ -195,7 +195,7 @@ const PERMISSION_SETS: &[PsSeed] = &[
         objects: &[("Shipment__c", "RCE")],
         ..ps("Integration_Shipments", "Integration Shipments")
     },
-    // From a managed package (facts §C.1 NamespacePrefix).
+    // From a managed package (salesforce.md §C.1 NamespacePrefix).
     PsSeed {
         description: "Declarative Lookup Rollup Summaries: full access",
         namespace: Some("dlrs"),
@@ -205,7 +205,7 @@ const PERMISSION_SETS: &[PsSeed] = &[
             "Lookup Rollup Summaries - Full",
         )
     },
-    // Session-based (facts §C.1 HasActivationRequired, Type 'Session').
+    // Session-based (salesforce.md §C.1 HasActivationRequired, Type 'Session').
     PsSeed {
         description: "Elevated access, activated per session",
         session: true,
@@ -219,7 +219,7 @@ const PERMISSION_SETS: &[PsSeed] = &[
     },
 ];
 
-/// System permissions of the profile-owned sets (facts §H.Q4: the API-only profiles enable
+/// System permissions of the profile-owned sets (salesforce.md §H.Q4: the API-only profiles enable
 /// ApiEnabled, ApiUserOnly, ChatterInternalUser only).
 fn profile_perms(profile: &str) -> Vec<&'static str> {
     match profile {
@@ -298,7 +298,7 @@ fn field_perm(store: &mut Store, parent: &str, field: &str, edit: bool) -> Resul
     .map(|_| ())
 }
 
-/// Whether FLS Edit can be granted on a field (facts §C.3/§C.4).
+/// Whether FLS Edit can be granted on a field (salesforce.md §C.3/§C.4).
 fn editable(store: &Store, field: &str) -> bool {
     let (o, f) = field.split_once('.').unwrap_or_default();
     store
@@ -310,7 +310,7 @@ fn editable(store: &Store, field: &str) -> bool {
 
 /// Seeds licenses, permission sets and assignments into `store` (users and profiles exist).
 pub fn seed(store: &mut Store, org: &OrgSeed, config: &SimConfig) -> Result<(), StoreError> {
-    // Permission set licenses (facts §C.6; a similarly named one that does not work, gist
+    // Permission set licenses (salesforce.md §C.6; a similarly named one that does not work, gist
     // infocynic).
     let mut psl_ids = HashMap::new();
     for (dev, label, total, for_integrations) in [
@@ -334,7 +334,7 @@ pub fn seed(store: &mut Store, org: &OrgSeed, config: &SimConfig) -> Result<(), 
             ("TotalLicenses".to_owned(), Value::Int(total)),
             ("UsedLicenses".to_owned(), Value::Int(0)),
         ];
-        // MaximumPermissions<Name> (facts §C.6): everything except the admin-only powers.
+        // MaximumPermissions<Name> (salesforce.md §C.6): everything except the admin-only powers.
         values.extend(
             SYSTEM_PERMISSIONS
                 .iter()
@@ -345,7 +345,7 @@ pub fn seed(store: &mut Store, org: &OrgSeed, config: &SimConfig) -> Result<(), 
         );
         psl_ids.insert(dev, insert_owned(store, "PermissionSetLicense", &values)?);
     }
-    // Profile-owned permission sets (facts §C.1: IsOwnedByProfile, ProfileId; Type [U]).
+    // Profile-owned permission sets (salesforce.md §C.1: IsOwnedByProfile, ProfileId; Type [U]).
     let schema = std::sync::Arc::new(store.schema().clone());
     let profiles: Vec<(String, String)> = store
         .records("Profile")
@@ -447,7 +447,7 @@ pub fn seed(store: &mut Store, org: &OrgSeed, config: &SimConfig) -> Result<(), 
         }
         ps_ids.insert(p.name, id);
     }
-    // A permission set group and its aggregate set (facts §C.1 Type 'Group').
+    // A permission set group and its aggregate set (salesforce.md §C.1 Type 'Group').
     let psg = store.insert(
         "PermissionSetGroup",
         &[
@@ -549,7 +549,7 @@ pub fn seed(store: &mut Store, org: &OrgSeed, config: &SimConfig) -> Result<(), 
             ],
         )?;
     }
-    // PSL assignments: fully set up, PSL-only, and the inactive user (facts §C.6).
+    // PSL assignments: fully set up, PSL-only, and the inactive user (salesforce.md §C.6).
     for name in [
         "int-netsuite@acme.example",
         "int-tableau@acme.example",
@@ -571,7 +571,7 @@ pub fn seed(store: &mut Store, org: &OrgSeed, config: &SimConfig) -> Result<(), 
     Ok(())
 }
 
-/// `PermissionSetLicense.UsedLicenses` = its assignments (facts §C.6: consistent counts).
+/// `PermissionSetLicense.UsedLicenses` = its assignments (salesforce.md §C.6: consistent counts).
 pub fn recount_psl(store: &mut Store) {
     let counts: Vec<(String, i64)> = store
         .records("PermissionSetLicense")
@@ -590,7 +590,7 @@ pub fn recount_psl(store: &mut Store) {
     }
 }
 
-/// `UserLicense.UsedLicenses` = active users on profiles of that license (facts §C.7).
+/// `UserLicense.UsedLicenses` = active users on profiles of that license (salesforce.md §C.7).
 pub fn recount_user_licenses(store: &mut Store) {
     let counts: Vec<(String, i64)> = store
         .records("UserLicense")

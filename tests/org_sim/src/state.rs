@@ -1,5 +1,5 @@
-//! Mutable state shared by all connections: orgs, sessions (`sid`s, facts §A.3), one-time
-//! login tickets, query cursors (facts §B.1) and the request log, behind one mutex.
+//! Mutable state shared by all connections: orgs, sessions (`sid`s, salesforce.md §A.3), one-time
+//! login tickets, query cursors (salesforce.md §B.1) and the request log, behind one mutex.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -51,7 +51,7 @@ pub struct Ticket {
     pub start_url: String,
 }
 
-/// A query cursor behind a `nextRecordsUrl` (facts §B.1).
+/// A query cursor behind a `nextRecordsUrl` (salesforce.md §B.1).
 #[derive(Debug, Clone)]
 pub struct Cursor {
     /// Org name.
@@ -117,7 +117,7 @@ impl SimState {
     }
 
     /// Issues a session for a user (by username) of an org on a host; returns the `sid`:
-    /// `<15-char org Id>!<random>` (facts §A.3 — the part before `!` is the org Id).
+    /// `<15-char org Id>!<random>` (salesforce.md §A.3 — the part before `!` is the org Id).
     pub fn issue_session(&mut self, org: usize, user_id: &str, host: HostKind) -> Option<String> {
         let o = self.orgs.get(org)?;
         let sid = format!("{}!{}", o.org_id15, random_token(96));
@@ -137,7 +137,7 @@ impl SimState {
         self.sessions.get(sid)
     }
 
-    /// Invalidates every session (facts §A.5: expired sessions answer INVALID_SESSION_ID).
+    /// Invalidates every session (salesforce.md §A.5: expired sessions answer INVALID_SESSION_ID).
     pub fn expire_sessions(&mut self) {
         self.sessions.clear();
         self.tickets.clear();

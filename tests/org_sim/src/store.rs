@@ -408,7 +408,7 @@ impl Store {
     }
 
     /// JSON of a field as the REST API renders it; compound addresses are built from their
-    /// components (facts §C.3).
+    /// components (salesforce.md §C.3).
     pub fn field_json(&self, rec: &Record, field: &str) -> serde_json::Value {
         let compound = self
             .schema

@@ -1,5 +1,5 @@
 //! TLS: one self-signed certificate per run covering every simulated host name (wildcards for
-//! the facts §A.6 domain formats, plus localhost/127.0.0.1), served with rustls on ring.
+//! the salesforce.md §A.6 domain formats, plus localhost/127.0.0.1), served with rustls on ring.
 
 use std::sync::Arc;
 

@@ -1,5 +1,5 @@
 //! Custom objects: `Invoice__c` with its master-detail child `Invoice_Line__c`, `Shipment__c`,
-//! the custom setting `Integration_Settings__c` (facts §C.2: no ObjectPermissions) and
+//! the custom setting `Integration_Settings__c` (salesforce.md §C.2: no ObjectPermissions) and
 //! `Wide_Object__c` with about 800 fields for performance work, and `Subscription__c`.
 
 use crate::schema::{lookup, master_detail, FieldDef, FieldType as T, ObjectDef};
@@ -9,7 +9,7 @@ pub const WIDE_FIELDS: usize = 800;
 
 fn text_name(label: &str) -> FieldDef {
     // Custom text Name: not nillable but defaulted (the Id) when omitted; name fields are
-    // not permissionable (facts §B.6).
+    // not permissionable (salesforce.md §B.6).
     let mut f = FieldDef::new("Name", T::String)
         .len(80)
         .name_field()
@@ -128,7 +128,7 @@ fn settings() -> ObjectDef {
         .with(FieldDef::new("Timeout__c", T::Double))
         .with(FieldDef::new("Enabled__c", T::Boolean))
         .audit();
-    // facts §C.2 / §H.Q3: custom settings take no ObjectPermissions.
+    // salesforce.md §C.2 / §H.Q3: custom settings take no ObjectPermissions.
     o.custom_setting = true;
     o
 }

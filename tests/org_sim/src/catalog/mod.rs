@@ -19,7 +19,7 @@ pub fn schema() -> Schema {
     perms::finish(Schema::new(objects))
 }
 
-/// Organization, UserLicense, Profile, User (facts §A.3 SFIR's first query, §C.7).
+/// Organization, UserLicense, Profile, User (salesforce.md §A.3 SFIR's first query, §C.7).
 fn identity() -> Vec<ObjectDef> {
     vec![
         ObjectDef::new("Organization", prefix::ORGANIZATION)
@@ -40,14 +40,14 @@ fn identity() -> Vec<ObjectDef> {
             .field("UsedLicenses", T::Int),
         profile(),
         // User: created, updated, deactivated, never deleted (brief); FieldPermissions can name
-        // User fields but ObjectPermissions cannot (facts §H.Q3).
+        // User fields but ObjectPermissions cannot (salesforce.md §H.Q3).
         user(),
     ]
 }
 
 /// Profile, with one `Permissions<Name>` boolean per system permission (Object Reference
 /// "Profile": "One field for each permission"). Their values are the profile-owned permission
-/// set's (facts §C.1: every profile has one), read through at query time (`soql::eval`).
+/// set's (salesforce.md §C.1: every profile has one), read through at query time (`soql::eval`).
 fn profile() -> ObjectDef {
     let mut o = ObjectDef::new("Profile", prefix::PROFILE)
         .setup()

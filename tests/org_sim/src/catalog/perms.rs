@@ -1,11 +1,11 @@
-//! Permission objects (facts §C.1–§C.6): PermissionSet with its `Permissions<Name>` booleans,
+//! Permission objects (salesforce.md §C.1–§C.6): PermissionSet with its `Permissions<Name>` booleans,
 //! ObjectPermissions, FieldPermissions, PermissionSetAssignment, PermissionSetLicense(+Assign),
 //! PermissionSetGroup(+Component); and the Tooling object PermissionDependency (§H.Q5).
 
 use crate::ids::prefix;
 use crate::schema::{lookup, FieldDef, FieldType as T, ObjectDef, Schema};
 
-/// System permissions simulated: API name (without `Permissions`) and label (facts §C.1).
+/// System permissions simulated: API name (without `Permissions`) and label (salesforce.md §C.1).
 pub const SYSTEM_PERMISSIONS: &[(&str, &str)] = &[
     ("ApiEnabled", "API Enabled"),
     ("ApiUserOnly", "API Only User"),
@@ -47,7 +47,7 @@ pub fn permission_label(name: &str) -> &str {
         .map_or(name, |(_, l)| l)
 }
 
-/// ObjectPermissions booleans in dependency order with their data-API verbs (facts §C.2:
+/// ObjectPermissions booleans in dependency order with their data-API verbs (salesforce.md §C.2:
 /// View All → "Read All", Modify All → "Edit All").
 pub const OBJECT_PERMISSIONS: &[(&str, &str)] = &[
     ("PermissionsRead", "Read"),
@@ -68,7 +68,7 @@ pub fn objects() -> Vec<ObjectDef> {
     let mut ps = ObjectDef::new("PermissionSet", prefix::PERMISSION_SET)
         .labels("Permission Set", "Permission Sets")
         .setup()
-        // facts §C.1: Name ≤80, unique, pattern-checked; Label ≤80, unique.
+        // salesforce.md §C.1: Name ≤80, unique, pattern-checked; Label ≤80, unique.
         .with(
             FieldDef::new("Name", T::String)
                 .len(80)
@@ -82,7 +82,7 @@ pub fn objects() -> Vec<ObjectDef> {
                 .name_field(),
         )
         .with(FieldDef::new("Description", T::TextArea).len(255))
-        // facts §C.1: LicenseId nillable, create-only, PSL or UserLicense.
+        // salesforce.md §C.1: LicenseId nillable, create-only, PSL or UserLicense.
         .with(
             lookup(
                 "LicenseId",
@@ -125,7 +125,7 @@ pub fn objects() -> Vec<ObjectDef> {
                 .create_only()
                 .required(),
         )
-        // Values filled in by `finish` from the schema (facts §H.Q3).
+        // Values filled in by `finish` from the schema (salesforce.md §H.Q3).
         .with(
             FieldDef::new("SobjectType", T::Picklist)
                 .len(40)
@@ -184,7 +184,7 @@ pub fn objects() -> Vec<ObjectDef> {
         .with(FieldDef::new("ExpirationDate", T::DateTime))
         .with(sys_ro(FieldDef::new("IsActive", T::Boolean)))
         .audit();
-    // facts §C.5: "To update an assignment, delete an existing assignment and insert a new one"
+    // salesforce.md §C.5: "To update an assignment, delete an existing assignment and insert a new one"
     // — ExpirationDate stays updateable (newer versions).
     psa.updateable = true;
 
@@ -290,7 +290,7 @@ pub fn objects() -> Vec<ObjectDef> {
     vec![ps, op, fp, psa, psl, psla, psg, psgc]
 }
 
-/// Fills the restricted picklists that list grantable objects and fields (facts §H.Q3,
+/// Fills the restricted picklists that list grantable objects and fields (salesforce.md §H.Q3,
 /// §C.3): `ObjectPermissions.SobjectType` = objects taking ObjectPermissions;
 /// `FieldPermissions.SobjectType` = objects taking FieldPermissions (Task, Event, User too);
 /// `FieldPermissions.Field` = their permissionable fields, compound components excluded.
@@ -337,7 +337,7 @@ pub fn finish(schema: Schema) -> Schema {
     Schema::new(out)
 }
 
-/// The Tooling API schema: PermissionDependency (facts §H.Q5; query only).
+/// The Tooling API schema: PermissionDependency (salesforce.md §H.Q5; query only).
 pub fn tooling_schema() -> Schema {
     Schema::new(vec![ObjectDef::new(
         "PermissionDependency",

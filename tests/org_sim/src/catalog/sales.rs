@@ -1,11 +1,11 @@
 //! Standard sales objects with realistic fields: required name fields, compound address and
-//! name fields, auto-number, formula, lookups, polymorphic activity references (facts §B.6,
+//! name fields, auto-number, formula, lookups, polymorphic activity references (salesforce.md §B.6,
 //! §C.3, §C.4).
 
 use crate::schema::{lookup, FieldDef, FieldType as T, ObjectDef};
 
 /// Compound address `prefix` + Street/City/State/PostalCode/Country + `<prefix>Address`
-/// (facts §C.3: components describe as permissionable, the compound is what FLS accepts).
+/// (salesforce.md §C.3: components describe as permissionable, the compound is what FLS accepts).
 pub fn address(mut o: ObjectDef, prefix: &str) -> ObjectDef {
     let compound = format!("{prefix}Address");
     for (part, ty, len) in [
@@ -27,7 +27,7 @@ pub fn address(mut o: ObjectDef, prefix: &str) -> ObjectDef {
 }
 
 /// FirstName/LastName/Salutation with the compound `Name` (required LastName is not
-/// permissionable, facts §B.6).
+/// permissionable, salesforce.md §B.6).
 fn person_name(o: ObjectDef) -> ObjectDef {
     o.with(
         FieldDef::new("Salutation", T::Picklist)
@@ -277,7 +277,7 @@ fn lead() -> ObjectDef {
 }
 
 /// Task and Event share Subject, polymorphic Who/What, Description, Owner; they are children
-/// of other objects for permissions: FieldPermissions yes, ObjectPermissions no (facts §H.Q3).
+/// of other objects for permissions: FieldPermissions yes, ObjectPermissions no (salesforce.md §H.Q3).
 fn activity(name: &str, key_prefix: &str) -> ObjectDef {
     let mut o = ObjectDef::new(name, key_prefix)
         .with(FieldDef::new("Subject", T::Picklist).values(&["Call", "Email", "Meeting"], false))

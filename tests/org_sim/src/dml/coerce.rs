@@ -1,6 +1,6 @@
 //! Request JSON → typed field values, with the field-level checks Salesforce makes before any
 //! business rule: unknown fields, read-only fields, types, lengths, restricted picklists,
-//! e-mail format, reference Ids (facts §B.2 error shapes; messages modelled on real ones).
+//! e-mail format, reference Ids (salesforce.md §B.2 error shapes; messages modelled on real ones).
 
 use std::collections::HashMap;
 
@@ -21,7 +21,7 @@ pub enum Op {
 }
 
 /// Converts a request body to canonical field values. `attributes` is ignored; `Id` is
-/// rejected on create ("don't set the id field", facts §B.3) and ignored on update.
+/// rejected on create ("don't set the id field", salesforce.md §B.3) and ignored on update.
 pub fn fields(
     store: &Store,
     object: &ObjectDef,
@@ -68,7 +68,7 @@ pub fn fields(
         }
     }
     if !read_only.is_empty() {
-        // facts §B.2 (INVALID_FIELD_FOR_INSERT_UPDATE); facts §C.1 LicenseId is create-only.
+        // salesforce.md §B.2 (INVALID_FIELD_FOR_INSERT_UPDATE); salesforce.md §C.1 LicenseId is create-only.
         let refs: Vec<&str> = read_only.iter().map(String::as_str).collect();
         return Err(vec![ApiErr::new(
             "INVALID_FIELD_FOR_INSERT_UPDATE",
@@ -181,7 +181,7 @@ pub fn value(
                     .any(|t| t.eq_ignore_ascii_case(&r.object))
             });
             if !target_ok {
-                // facts §B.2: bad Id → INVALID_CROSS_REFERENCE_KEY "invalid cross reference id".
+                // salesforce.md §B.2: bad Id → INVALID_CROSS_REFERENCE_KEY "invalid cross reference id".
                 return Err(ApiErr::new(
                     "INVALID_CROSS_REFERENCE_KEY",
                     "invalid cross reference id",
@@ -211,7 +211,7 @@ pub fn value(
                 .fields(&[name]));
             }
             if f.ty == FieldType::Email && !s.is_empty() && !is_email(&s) {
-                // facts §B.4 example error body.
+                // salesforce.md §B.4 example error body.
                 return Err(ApiErr::new(
                     "INVALID_EMAIL_ADDRESS",
                     format!("{label}: invalid email address: {s}"),
@@ -220,7 +220,7 @@ pub fn value(
             }
             let s = canonical_picklist(object, f, &s);
             if f.restricted_picklist && !f.picklist.contains(&s) {
-                // facts §C.3 (restricted picklist message, `Field Name:` label prefix).
+                // salesforce.md §C.3 (restricted picklist message, `Field Name:` label prefix).
                 return Err(ApiErr::new(
                     "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
                     format!("{label}: bad value for restricted picklist field: {s}"),
@@ -233,7 +233,7 @@ pub fn value(
 }
 
 /// Restricted picklist values match case-insensitively and come back canonical; on
-/// `FieldPermissions.Field` a lookup may be named without `Id` (facts §C.3, API 50.0+).
+/// `FieldPermissions.Field` a lookup may be named without `Id` (salesforce.md §C.3, API 50.0+).
 fn canonical_picklist(object: &ObjectDef, f: &FieldDef, s: &str) -> String {
     if !f.restricted_picklist {
         return s.to_owned();

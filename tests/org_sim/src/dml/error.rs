@@ -1,5 +1,5 @@
-//! The error of one record operation, rendered either as a REST error (`errorCode`, facts
-//! §B.2) or as a SaveResult error inside sObject Collections (`statusCode`, facts §B.3).
+//! The error of one record operation, rendered either as a REST error (`errorCode`, salesforce.md
+//! §B.2) or as a SaveResult error inside sObject Collections (`statusCode`, salesforce.md §B.3).
 
 use serde_json::{json, Value as Json};
 
@@ -12,7 +12,7 @@ pub struct ApiErr {
     pub code: String,
     /// Message.
     pub message: String,
-    /// `fields`; `None` omits the key (facts §B.4 PROCESSING_HALTED bodies have none).
+    /// `fields`; `None` omits the key (salesforce.md §B.4 PROCESSING_HALTED bodies have none).
     pub fields: Option<Vec<String>>,
 }
 
@@ -45,14 +45,14 @@ impl ApiErr {
         self
     }
 
-    /// 404 NOT_FOUND (facts §B.2).
+    /// 404 NOT_FOUND (salesforce.md §B.2).
     pub fn not_found() -> Self {
         Self::new("NOT_FOUND", "The requested resource does not exist")
             .no_fields()
             .status(404)
     }
 
-    /// REST error object `{message, errorCode, fields?}` (facts §B.2).
+    /// REST error object `{message, errorCode, fields?}` (salesforce.md §B.2).
     pub fn rest_json(&self) -> Json {
         let mut v = json!({ "message": self.message, "errorCode": self.code });
         if let Some(f) = &self.fields {
@@ -61,7 +61,7 @@ impl ApiErr {
         v
     }
 
-    /// SaveResult error object `{statusCode, message, fields}` (facts §B.3).
+    /// SaveResult error object `{statusCode, message, fields}` (salesforce.md §B.3).
     pub fn save_json(&self) -> Json {
         json!({
             "statusCode": self.code,
@@ -71,7 +71,7 @@ impl ApiErr {
     }
 }
 
-/// A REST error body: a JSON array of error objects (facts §B.2).
+/// A REST error body: a JSON array of error objects (salesforce.md §B.2).
 pub fn rest_body(errors: &[ApiErr]) -> Json {
     Json::Array(errors.iter().map(ApiErr::rest_json).collect())
 }

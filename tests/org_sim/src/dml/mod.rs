@@ -48,7 +48,7 @@ fn object_def(ctx: &Ctx<'_>, object: &str) -> Result<ObjectDef, ApiErr> {
         })
 }
 
-/// Fields derived from others: compound person names (facts §C.3 compound name fields).
+/// Fields derived from others: compound person names (salesforce.md §C.3 compound name fields).
 fn derive(object: &ObjectDef, fields: &mut HashMap<String, Value>) {
     let is_person = object
         .find_field("Name")
@@ -202,7 +202,7 @@ fn first_version(ctx: &mut Ctx<'_>, version_id: &str) -> Result<(), ApiErr> {
 
 /// Finds a record of `object` (any type when `None`) by Id.
 /// The record a write names. Without an object (inside composite or collections) a bad Id is
-/// INVALID_CROSS_REFERENCE_KEY (facts §B.2); on `/sobjects/{Type}/{id}` it is NOT_FOUND.
+/// INVALID_CROSS_REFERENCE_KEY (salesforce.md §B.2); on `/sobjects/{Type}/{id}` it is NOT_FOUND.
 fn find(ctx: &Ctx<'_>, object: Option<&str>, id: &str) -> Result<Record, ApiErr> {
     let found = ctx
         .org

@@ -1,4 +1,4 @@
-//! Business rules of the permission objects and users, checked on the written state (facts
+//! Business rules of the permission objects and users, checked on the written state (salesforce.md
 //! §C.1–§C.7, §H.Q3, §H.Q4): PermissionSet names and uniqueness, permission dependencies,
 //! ObjectPermissions / FieldPermissions rules, the license-match rule of assignments,
 //! duplicate and exhausted license assignments, usernames and user licenses.
@@ -21,7 +21,7 @@ pub fn prepare(
     fields: &mut HashMap<String, Value>,
 ) {
     if def.name == "PermissionSetAssignment" && old.is_none() {
-        // A group assignment points at the group's aggregate set (facts §C.1 Type 'Group').
+        // A group assignment points at the group's aggregate set (salesforce.md §C.1 Type 'Group').
         let missing_ps = fields
             .get("PermissionSetId")
             .is_none_or(|v| *v == Value::Null);
@@ -52,7 +52,7 @@ pub fn prepare(
     }
 }
 
-/// Recomputes license usage (facts §C.6, §C.7).
+/// Recomputes license usage (salesforce.md §C.6, §C.7).
 pub fn recount(ctx: &mut Ctx<'_>) {
     recount_psl(&mut ctx.org.store);
     recount_user_licenses(&mut ctx.org.store);
@@ -110,7 +110,7 @@ fn assigned_to_integration_user(store: &Store, ps: &str) -> bool {
 }
 
 /// The [U] system permissions `ps` grants that the integration license does not allow under
-/// `integration_license_allows` (facts §H.Q5), as labels; only those `added` says are new.
+/// `integration_license_allows` (salesforce.md §H.Q5), as labels; only those `added` says are new.
 fn integration_disallowed_system(ctx: &Ctx<'_>, added: &dyn Fn(&str) -> bool) -> Option<String> {
     INTEGRATION_CHECKED_PERMISSIONS
         .iter()
@@ -124,7 +124,7 @@ fn integration_disallowed_system(ctx: &Ctx<'_>, added: &dyn Fn(&str) -> bool) ->
         .map(|p| permission_label(p).to_owned())
 }
 
-/// View All on a standard object (facts §H.Q4, single source [S]) unless
+/// View All on a standard object (salesforce.md §H.Q4, single source [S]) unless
 /// `integration_view_all_standard`.
 fn view_all_standard_blocked(ctx: &Ctx<'_>, row: &Record) -> Option<String> {
     let object = row.text("SobjectType").unwrap_or_default();
@@ -134,7 +134,7 @@ fn view_all_standard_blocked(ctx: &Ctx<'_>, row: &Record) -> Option<String> {
     .then(|| format!("{} {object}", verb("PermissionsViewAllRecords")))
 }
 
-/// The integration-license switches on writes that add permissions (facts §H.Q5, §H.Q4,
+/// The integration-license switches on writes that add permissions (salesforce.md §H.Q5, §H.Q4,
 /// §C.7): `PermissionsApiEnabled` on a PSL-licensed set (`psl_api_enabled_accepted`), and
 /// permissions added to a set already assigned to a Salesforce Integration user
 /// (`integration_license_allows`, `integration_view_all_standard`). Profile-owned sets are
@@ -148,7 +148,7 @@ fn integration_additions(
     let store = &ctx.org.store;
     match def.name.as_str() {
         "PermissionSet" => {
-            // facts §H.Q5: outcome of ApiEnabled on a PSL-licensed set is [U] → switch.
+            // salesforce.md §H.Q5: outcome of ApiEnabled on a PSL-licensed set is [U] → switch.
             let psl_licensed = ps_license(store, rec).is_some_and(|l| {
                 l.object == "PermissionSetLicense"
                     && l.text("DeveloperName") == Some(INTEGRATION_PSL)
@@ -209,7 +209,7 @@ pub fn before_delete(_ctx: &Ctx<'_>, _def: &ObjectDef, _rec: &Record) -> Vec<Api
 }
 
 /// Rules after a delete (the record is gone): removing Read on a master while a detail keeps
-/// permissions, or an object permission another permission needs (facts §C.2).
+/// permissions, or an object permission another permission needs (salesforce.md §C.2).
 pub fn after_delete(ctx: &Ctx<'_>, def: &ObjectDef, removed: &Record) -> Vec<ApiErr> {
     if def.name != "ObjectPermissions" {
         return Vec::new();
@@ -222,7 +222,7 @@ pub fn after_delete(ctx: &Ctx<'_>, def: &ObjectDef, removed: &Record) -> Vec<Api
 }
 
 /// With `AllFalsePermissions::Delete`, an update leaving every permission false deletes the
-/// row (facts §C.3 "or it will be deleted").
+/// row (salesforce.md §C.3 "or it will be deleted").
 pub fn delete_when_all_false(ctx: &Ctx<'_>, def: &ObjectDef, id: &str) -> bool {
     ctx.config.all_false_permissions == AllFalsePermissions::Delete
         && matches!(def.name.as_str(), "ObjectPermissions" | "FieldPermissions")
@@ -240,12 +240,12 @@ fn integrity(msgs: Vec<String>) -> Vec<ApiErr> {
     if msgs.is_empty() {
         Vec::new()
     } else {
-        // facts §C.2: FIELD_INTEGRITY_EXCEPTION, messages joined by "; ", fields [] ([U]).
+        // salesforce.md §C.2: FIELD_INTEGRITY_EXCEPTION, messages joined by "; ", fields [] ([U]).
         vec![ApiErr::new("FIELD_INTEGRITY_EXCEPTION", msgs.join("; "))]
     }
 }
 
-/// facts §C.1: letters, digits, underscores; starts with a letter; no trailing or double
+/// salesforce.md §C.1: letters, digits, underscores; starts with a letter; no trailing or double
 /// underscore; ≤80 (length is checked by the field).
 pub fn valid_api_name(name: &str) -> bool {
     let starts = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
@@ -274,7 +274,7 @@ fn permission_set(ctx: &Ctx<'_>, rec: &Record) -> Vec<ApiErr> {
         .filter(|p| p.id != rec.id && p.text("NamespacePrefix") == ns)
         .collect();
     let mut errors = Vec::new();
-    // facts §C.1 (CumulusCI #3045): both errors when both collide, label first.
+    // salesforce.md §C.1 (CumulusCI #3045): both errors when both collide, label first.
     if others.iter().any(|p| {
         p.text("Label")
             .is_some_and(|l| l.eq_ignore_ascii_case(label))
@@ -319,7 +319,7 @@ fn has_object_perm(store: &Store, ps: &str, object: &str, field: &str) -> bool {
 }
 
 /// "Permission X depends on permission(s): Y" for every enabled system permission of `ps`
-/// whose prerequisites are missing (facts §C.1 "the update or insert will fail", §C.2
+/// whose prerequisites are missing (salesforce.md §C.1 "the update or insert will fail", §C.2
 /// message format, §H.Q5 PermissionDependency).
 fn dependency_messages(ctx: &Ctx<'_>, ps: &str) -> Vec<String> {
     let store = &ctx.org.store;
@@ -360,7 +360,7 @@ fn dependency_messages(ctx: &Ctx<'_>, ps: &str) -> Vec<String> {
         .collect()
 }
 
-/// Requirements within one ObjectPermissions row (facts §C.2 "Requires …").
+/// Requirements within one ObjectPermissions row (salesforce.md §C.2 "Requires …").
 const OBJECT_DEPENDENCIES: &[(&str, &[&str])] = &[
     ("PermissionsCreate", &["PermissionsRead"]),
     ("PermissionsEdit", &["PermissionsRead"]),
@@ -417,7 +417,7 @@ fn ps_license<'a>(store: &'a Store, ps: &Record) -> Option<&'a Record> {
 }
 
 fn license_error(what: &str) -> ApiErr {
-    // facts §H.Q3: FIELD_INTEGRITY_EXCEPTION "The user license doesn't allow the permission: …"
+    // salesforce.md §H.Q3: FIELD_INTEGRITY_EXCEPTION "The user license doesn't allow the permission: …"
     // (data-API form names the object's API name, e.g. "Read CardPaymentMethod").
     ApiErr::new(
         "FIELD_INTEGRITY_EXCEPTION",
@@ -430,7 +430,7 @@ fn is_custom_object(store: &Store, object: &str) -> bool {
 }
 
 /// Permission set licensed with the *user license* "Salesforce Integration": standard objects
-/// can't be granted (facts §H.Q4).
+/// can't be granted (salesforce.md §H.Q4).
 fn integration_user_license_blocks(store: &Store, ps: &str, object: &str) -> bool {
     let Some(ps) = store.get(ps) else {
         return false;
@@ -447,7 +447,7 @@ fn object_permissions(ctx: &Ctx<'_>, rec: &Record, is_update: bool) -> Vec<ApiEr
     if all_false(rec)
         && !(is_update && ctx.config.all_false_permissions == AllFalsePermissions::Delete)
     {
-        // facts §C.2 [S]: all-false rows are rejected; code/message [U].
+        // salesforce.md §C.2 [S]: all-false rows are rejected; code/message [U].
         return vec![ApiErr::new(
             &ctx.config.codes.all_false,
             format!("Object permissions for {object} must grant at least one permission; delete the ObjectPermissions record to remove all access."),
@@ -477,7 +477,7 @@ fn object_permissions(ctx: &Ctx<'_>, rec: &Record, is_update: bool) -> Vec<ApiEr
             ));
         }
     }
-    // Master-detail: a detail needs Read on its master (facts §C.2).
+    // Master-detail: a detail needs Read on its master (salesforce.md §C.2).
     let master = store
         .schema()
         .object(object)
@@ -506,7 +506,7 @@ fn object_permissions(ctx: &Ctx<'_>, rec: &Record, is_update: bool) -> Vec<ApiEr
 }
 
 fn duplicate_value(code: &str) -> ApiErr {
-    // facts §H.Q3: generic Salesforce "duplicate value found" message.
+    // salesforce.md §H.Q3: generic Salesforce "duplicate value found" message.
     ApiErr::new(
         code,
         "duplicate value found: <unknown> duplicates value on record with id: <unknown>",
@@ -519,7 +519,7 @@ fn field_permissions(ctx: &Ctx<'_>, rec: &Record, is_update: bool) -> Vec<ApiErr
     let object = rec.text("SobjectType").unwrap_or_default();
     let field = rec.text("Field").unwrap_or_default();
     if field.split('.').next() != Some(object) {
-        // facts §C.3: Field "must be prefixed with the SobjectType".
+        // salesforce.md §C.3: Field "must be prefixed with the SobjectType".
         return vec![ApiErr::new(
             "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
             format!("Field Name: bad value for restricted picklist field: {field}"),
@@ -529,14 +529,14 @@ fn field_permissions(ctx: &Ctx<'_>, rec: &Record, is_update: bool) -> Vec<ApiErr
     let (read, edit) = (rec.flag("PermissionsRead"), rec.flag("PermissionsEdit"));
     let deletes = is_update && ctx.config.all_false_permissions == AllFalsePermissions::Delete;
     if !(read || edit || deletes) {
-        // facts §C.3 "must have at minimum PermissionsRead set to true"; code/message [U].
+        // salesforce.md §C.3 "must have at minimum PermissionsRead set to true"; code/message [U].
         return vec![ApiErr::new(
             &ctx.config.codes.all_false,
             format!("Field permissions for {field} must grant at least Read; delete the FieldPermissions record to remove all access."),
         )];
     }
     if edit && !read {
-        // facts §C.3 "PermissionsEdit … Requires PermissionsRead"; code [U].
+        // salesforce.md §C.3 "PermissionsEdit … Requires PermissionsRead"; code [U].
         return vec![ApiErr::new(
             &ctx.config.codes.field_edit_without_read,
             format!("Permission Edit {field} depends on permission(s): Read {field}"),
@@ -546,7 +546,7 @@ fn field_permissions(ctx: &Ctx<'_>, rec: &Record, is_update: bool) -> Vec<ApiErr
         .split_once('.')
         .and_then(|(o, f)| store.schema().object(o).and_then(|o| o.find_field(f)));
     if edit && def.is_some_and(|f| !fls_editable(f)) {
-        // facts §C.3: formula and auto-number fields are limited to PermissionsRead; code [U].
+        // salesforce.md §C.3: formula and auto-number fields are limited to PermissionsRead; code [U].
         return vec![ApiErr::new(
             &ctx.config.codes.read_only_field_edit,
             format!("PermissionsEdit isn't allowed on {field}: formula, roll-up summary, auto-number and read-only fields are limited to PermissionsRead"),
@@ -564,7 +564,7 @@ fn field_permissions(ctx: &Ctx<'_>, rec: &Record, is_update: bool) -> Vec<ApiErr
     Vec::new()
 }
 
-/// Whether FLS Edit can be granted (facts §C.3/§C.4): not formula, roll-up or auto-number,
+/// Whether FLS Edit can be granted (salesforce.md §C.3/§C.4): not formula, roll-up or auto-number,
 /// and updateable — compound addresses count as updateable through their components.
 pub fn fls_editable(f: &crate::schema::FieldDef) -> bool {
     !f.calculated
@@ -600,7 +600,7 @@ fn holds_psl(store: &Store, user: &str, psl: &str) -> bool {
     })
 }
 
-/// facts §C.5 / §C.7 / §H.Q4: the license-match rule of PermissionSetAssignment.
+/// salesforce.md §C.5 / §C.7 / §H.Q4: the license-match rule of PermissionSetAssignment.
 fn assignment(ctx: &Ctx<'_>, rec: &Record) -> Vec<ApiErr> {
     let store = &ctx.org.store;
     let user = rec.text("AssigneeId").unwrap_or_default();
@@ -617,7 +617,7 @@ fn assignment(ctx: &Ctx<'_>, rec: &Record) -> Vec<ApiErr> {
             && a.text("PermissionSetId") == Some(ps.id.as_str())
     });
     if duplicate {
-        // facts §C.5: text [C], code [U].
+        // salesforce.md §C.5: text [C], code [U].
         return vec![ApiErr::new(
             &ctx.config.codes.duplicate_assignment,
             "Duplicate PermissionSetAssignment",
@@ -633,14 +633,14 @@ fn assignment(ctx: &Ctx<'_>, rec: &Record) -> Vec<ApiErr> {
         .and_then(|l| l.text("Name"))
         .unwrap_or_default();
     let fails = match ps_license(store, ps) {
-        // facts §C.5: a user-license set needs the same user license.
+        // salesforce.md §C.5: a user-license set needs the same user license.
         Some(l) if l.object == "UserLicense" => {
             Some(l.id.as_str()) != user_license.map(|u| u.id.as_str())
         }
-        // A PSL-licensed set needs the PSL assigned first (facts §H.Q4).
+        // A PSL-licensed set needs the PSL assigned first (salesforce.md §H.Q4).
         Some(l) => !holds_psl(store, user, &l.id),
         // License None: on a Salesforce Integration user, object permissions need the API
-        // Integration PSL first (facts §H.Q4 "What this means").
+        // Integration PSL first (salesforce.md §H.Q4 "What this means").
         None => {
             let grants_objects = store
                 .records("ObjectPermissions")
@@ -673,7 +673,7 @@ fn license_assignment(ctx: &Ctx<'_>, rec: &Record) -> Vec<ApiErr> {
             && a.text("PermissionSetLicenseId") == Some(psl_id)
     });
     if duplicate {
-        // facts §H.Q3: "duplicate value found" prefix [C], code [S].
+        // salesforce.md §H.Q3: "duplicate value found" prefix [C], code [S].
         return vec![duplicate_value(
             &ctx.config.codes.duplicate_license_assignment,
         )];
@@ -685,7 +685,7 @@ fn license_assignment(ctx: &Ctx<'_>, rec: &Record) -> Vec<ApiErr> {
         );
         if let (Value::Int(used), Value::Int(total)) = (used, total) {
             if used > total {
-                // facts §C.5 / §H.Q3: code [U], message invented.
+                // salesforce.md §C.5 / §H.Q3: code [U], message invented.
                 return vec![ApiErr::new(
                     &ctx.config.codes.psl_exhausted,
                     format!(
@@ -724,7 +724,7 @@ fn user(ctx: &Ctx<'_>, rec: &Record) -> Vec<ApiErr> {
             (l.get("UsedLicenses"), l.get("TotalLicenses"))
         {
             if used > total {
-                // facts §C.7: 5 Salesforce Integration licenses; code as Salesforce sends it.
+                // salesforce.md §C.7: 5 Salesforce Integration licenses; code as Salesforce sends it.
                 return vec![ApiErr::new(
                     "LICENSE_LIMIT_EXCEEDED",
                     "License Limit Exceeded",

@@ -1,5 +1,5 @@
 //! Static files served under `/sim/` and `/img/`: the shell script (pages carry no inline
-//! script, facts §D.1 CSP) and the stylesheets that make pages look roughly like Salesforce.
+//! script, salesforce.md §D.1 CSP) and the stylesheets that make pages look roughly like Salesforce.
 
 use hyper::StatusCode;
 

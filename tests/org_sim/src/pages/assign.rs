@@ -1,10 +1,10 @@
 //! The Classic per-user permission set assignment page
-//! `/udd/PermissionSet/assignPermissionSet.apexp?userId={005}` (facts §H.Q2, reached from the
+//! `/udd/PermissionSet/assignPermissionSet.apexp?userId={005}` (salesforce.md §H.Q2, reached from the
 //! user detail page's "Edit Assignments" button, §H.Q1 1c): dueling lists "Available Permission
 //! Sets" / "Enabled Permission Sets" (`select.dueling`, `img[alt='Add']` / `img[alt='Remove']`
 //! wired by `/sim/assign.js`), Save `input[value='Save']` posting the enabled list. Saving
 //! creates and deletes PermissionSetAssignment rows through `crate::dml`, the REST write path,
-//! so the license rules reject exactly as the API does (facts §C.5); a save is all-or-none.
+//! so the license rules reject exactly as the API does (salesforce.md §C.5); a save is all-or-none.
 
 use std::collections::BTreeSet;
 
@@ -19,7 +19,7 @@ use crate::pages::{i18n, permsets};
 use crate::state::{Session, Shared};
 use crate::store::Record;
 
-/// The page path (facts §H.Q2, SFIR).
+/// The page path (salesforce.md §H.Q2, SFIR).
 pub const PATH: &str = "/udd/PermissionSet/assignPermissionSet.apexp";
 
 /// The user's assignments of assignable sets: permission set Id → assignment Id.
@@ -155,7 +155,7 @@ pub fn handle(
                 .iter()
                 .find(|(p, _)| p == ps)
                 .map_or("", |(_, l)| l.as_str());
-            // facts §C.5 / §H.Q3: the UI wording "Can't assign permission set "X" to user
+            // salesforce.md §C.5 / §H.Q3: the UI wording "Can't assign permission set "X" to user
             // "Y". The user license doesn't allow the permission: …" [S].
             errors.extend(e.into_iter().map(|e| {
                 format!(

@@ -1,6 +1,6 @@
 //! Classic Setup pages as they appear inside the Lightning frame: Setup home, the Users list
-//! (server-rendered `table.list`, facts §H.Q1 1a/1b) and the user detail page (§H.Q1 1c), all
-//! with `body.sfdcBody` (facts §D.2) and every piece of org data HTML-escaped.
+//! (server-rendered `table.list`, salesforce.md §H.Q1 1a/1b) and the user detail page (§H.Q1 1c), all
+//! with `body.sfdcBody` (salesforce.md §D.2) and every piece of org data HTML-escaped.
 
 use hyper::StatusCode;
 
@@ -13,17 +13,17 @@ use crate::pages::{assign, page_session, setup, to_login, user_related};
 use crate::state::{Session, Shared};
 use crate::store::Record;
 
-/// List views of the Users list (`select#fcf`, facts §H.Q1 1a): id, label.
+/// List views of the Users list (`select#fcf`, salesforce.md §H.Q1 1a): id, label.
 const VIEWS: &[(&str, &str)] = &[
     ("00BAM0000000001", "All Users"),
     ("00BAM0000000002", "Active Users"),
     ("00BAM0000000003", "Admin Users"),
 ];
 
-/// Maximum `rowsperpage` (facts §H.Q1 1a: "page size max 1000").
+/// Maximum `rowsperpage` (salesforce.md §H.Q1 1a: "page size max 1000").
 const MAX_ROWS: usize = 1000;
 
-/// Body classes (facts §D.2, §H.Q8: `hasMotif setupTab listPage|detailPage … sfdcBody
+/// Body classes (salesforce.md §D.2, §H.Q8: `hasMotif setupTab listPage|detailPage … sfdcBody
 /// brandQuaternaryBgr`).
 const BODY_LIST: &str = "hasMotif setupTab listPage sfdcBody brandQuaternaryBgr";
 const BODY_DETAIL: &str = "hasMotif setupTab detailPage sfdcBody brandQuaternaryBgr";
@@ -52,7 +52,7 @@ fn is_record_like(path: &str) -> bool {
     })
 }
 
-/// Frame/document title of a Classic path (facts §H.Q1 1b: `All Users ~ Salesforce - <Edition>`).
+/// Frame/document title of a Classic path (salesforce.md §H.Q1 1b: `All Users ~ Salesforce - <Edition>`).
 pub fn title_for(org: &Org, classic_path: &str) -> String {
     let path = classic_path.split('?').next().unwrap_or_default();
     let suffix = format!("Salesforce - {}", org.edition);
@@ -73,7 +73,7 @@ pub fn title_for(org: &Org, classic_path: &str) -> String {
         .map(|p| p.trim_end_matches("/e"))
         .and_then(|id| crate::pages::perm_model::container(&org.store, id))
     {
-        // Permission set / profile pages (facts §D.3, §D.4).
+        // Permission set / profile pages (salesforce.md §D.3, §D.4).
         let kind = match c.owner {
             crate::pages::perm_model::Owner::PermissionSet => "Permission Set",
             crate::pages::perm_model::Owner::Profile => "Profile",
@@ -208,7 +208,7 @@ struct Row<'a> {
     profile: Option<&'a Record>,
 }
 
-/// "Last, First" (facts §H.Q1 1b: the Full Name link text).
+/// "Last, First" (salesforce.md §H.Q1 1b: the Full Name link text).
 fn last_first(u: &Record) -> String {
     let last = u.text("LastName").unwrap_or_default();
     match u.text("FirstName") {
@@ -248,7 +248,7 @@ fn users_list(shared: &Shared, org: &Org, req: &Req, session: &Session, in_frame
                 .as_deref()
                 .is_none_or(|p| r.user.text("ProfileId") == Some(p))
         })
-        // Rolodex letter (facts §H.Q1 1a): names ("Last, First") starting with it.
+        // Rolodex letter (salesforce.md §H.Q1 1a): names ("Last, First") starting with it.
         .filter(|r| {
             rolodex.is_none_or(|letter| {
                 last_first(r.user)
@@ -302,7 +302,7 @@ fn users_list(shared: &Shared, org: &Org, req: &Req, session: &Session, in_frame
         if i == 0 {
             classes.push("first");
         }
-        // "Login" only when the admin may log in as that user (facts §H.Q1 1b).
+        // "Login" only when the admin may log in as that user (salesforce.md §H.Q1 1b).
         let login = if u.flag("IsActive") && u.id != session.user_id {
             format!(
                 "&nbsp;|&nbsp;<a href=\"/servlet/servlet.su?oid={}&amp;suorgadminid={id15}&amp;retURL={ret_url}&amp;targetURL=%2Fhome%2Fhome.jsp\" class=\"actionLink\" title=\"Login - Record {n} - {t}\">Login</a>",
@@ -358,7 +358,7 @@ fn users_list(shared: &Shared, org: &Org, req: &Req, session: &Session, in_frame
     } else {
         "<span class=\"greyedLink\">Next Page&gt;</span>".to_owned()
     };
-    // Rolodex links keep the view, the profile filter and the frame flag (facts §H.Q1 1a).
+    // Rolodex links keep the view, the profile filter and the frame flag (salesforce.md §H.Q1 1a).
     let rolodex_link = |index: Option<u32>| {
         let mut q: Vec<String> = kept
             .iter()
@@ -421,7 +421,7 @@ fn users_list(shared: &Shared, org: &Org, req: &Req, session: &Session, in_frame
         total = rows.len(),
     );
     let title = format!("{view_label} ~ Salesforce - {}", org.edition);
-    // [U] facts §H.Q1: paging and rolodex re-rendering the list in place (`--users-list-ajax`).
+    // [U] salesforce.md §H.Q1: paging and rolodex re-rendering the list in place (`--users-list-ajax`).
     let scripts: &[&str] = if shared.config.users_list_ajax {
         &["/sim/userslist.js"]
     } else {
@@ -433,7 +433,7 @@ fn users_list(shared: &Shared, org: &Org, req: &Req, session: &Session, in_frame
     )
 }
 
-/// The Classic boolean cell (facts §H.Q1 1b: `img.checkImg[title=Checked|Not Checked]`).
+/// The Classic boolean cell (salesforce.md §H.Q1 1b: `img.checkImg[title=Checked|Not Checked]`).
 fn check_img(on: bool) -> String {
     let (src, label) = if on {
         ("/img/checkbox_checked.gif", "Checked")
@@ -459,7 +459,7 @@ fn user_detail(org: &Org, locale: Locale, u: &Record, in_frame: bool) -> Resp {
         )
     });
     let t = |f: &str| esc(u.text(f).unwrap_or_default());
-    // Left/right label columns as on the real page (facts §H.Q1 1c).
+    // Left/right label columns as on the real page (salesforce.md §H.Q1 1c).
     let rows = [
         ("Name", esc(name), "Role", String::new()),
         ("Alias", t("Alias"), "User License", esc(license)),

@@ -1,5 +1,5 @@
 //! The original-profile-UI field-level security page `/setup/layout/flsedit.jsp?id={00e}&type=
-//! {Object}` (facts §D.4): Field Name | Field Type | Visible | Read-Only, `th.displayedCol` /
+//! {Object}` (salesforce.md §D.4): Field Name | Field Type | Visible | Read-Only, `th.displayedCol` /
 //! `th.readonlyCol`, checkbox ids `display_{fieldId}` (Visible) and `edit_{fieldId}`
 //! (Read-Only; which box carries `edit_` is [U]), Save `input[name=save]`. Semantics: Visible =
 //! Read, Read-Only = Read without Edit; it writes the profile-owned permission set's rows.
@@ -69,7 +69,7 @@ fn base_type(t: FieldType) -> &'static str {
 /// (Visible checked, Visible disabled, Read-Only checked, Read-Only disabled) of a row.
 fn boxes(r: &FieldRow<'_>, read: bool, edit: bool) -> (bool, bool, bool, bool) {
     match r.access {
-        // Required fields: Visible checked+disabled, Read-Only disabled (facts §D.4).
+        // Required fields: Visible checked+disabled, Read-Only disabled (salesforce.md §D.4).
         Access::Fixed { edit: true } => (true, true, false, true),
         // System audit fields: visible, always read-only.
         Access::Fixed { edit: false } => (true, true, true, true),
@@ -117,7 +117,7 @@ pub fn page(
         esc(c.t(i18n::SAVE)),
         esc(c.t(i18n::CANCEL))
     );
-    // facts §D.4: title "Account Field-Level Security for profile" / "Basic User".
+    // salesforce.md §D.4: title "Account Field-Level Security for profile" / "Basic User".
     let kind = format!("{} {}", o.label, c.t(i18n::FLS_TITLE));
     let content = format!(
         "{title}{errors}<form id=\"editPage\" name=\"editPage\" method=\"post\" action=\"{action}\"><div class=\"bPageBlock brandSecondaryBrd bEditBlock secondaryPalette\"><div class=\"pbHeader\"><table border=\"0\" cellpadding=\"0\" cellspacing=\"0\"><tr><td class=\"pbTitle\"></td><td class=\"pbButton\" id=\"topButtonRow\">{buttons}</td></tr></table></div><div class=\"pbBody\"><table class=\"list\" border=\"0\" cellspacing=\"0\" cellpadding=\"0\"><tr class=\"headerRow\"><th scope=\"col\">{c1}</th><th scope=\"col\">{c2}</th><th scope=\"col\" class=\"displayedCol\">{c3}</th><th scope=\"col\" class=\"readonlyCol\">{c4}</th></tr>\n{trs}</table></div></div></form>",

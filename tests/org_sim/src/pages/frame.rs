@@ -1,12 +1,12 @@
-//! The chrome every Classic Setup page shares: document, `body.sfdcBody` (facts §D.2), page
+//! The chrome every Classic Setup page shares: document, `body.sfdcBody` (salesforce.md §D.2), page
 //! title block (`h1.pageType` / `h2.pageDescription`), error block, boolean images, and links
-//! that keep `isdtp=p1` inside the Lightning frame (facts §D.1).
+//! that keep `isdtp=p1` inside the Lightning frame (salesforce.md §D.1).
 
 use crate::http::esc;
 use crate::org::Org;
 use crate::pages::i18n::{self, Locale};
 
-/// Body classes (facts §D.2, §H.Q8: `hasMotif setupTab listPage|detailPage|editPage …
+/// Body classes (salesforce.md §D.2, §H.Q8: `hasMotif setupTab listPage|detailPage|editPage …
 /// sfdcBody brandQuaternaryBgr`).
 pub const BODY_LIST: &str = "hasMotif setupTab listPage sfdcBody brandQuaternaryBgr";
 /// Detail page body classes.
@@ -56,7 +56,7 @@ impl PageCtx<'_> {
         )
     }
 
-    /// Frame/document title `<what> ~ Salesforce - <Edition>` (facts §H.Q1 1b).
+    /// Frame/document title `<what> ~ Salesforce - <Edition>` (salesforce.md §H.Q1 1b).
     pub fn title(&self, what: &str) -> String {
         format!("{what} ~ Salesforce - {}", self.org.edition)
     }
@@ -81,7 +81,7 @@ pub fn layout(
             esc(&org.display_name)
         )
     };
-    // Scripts only as external files: the CSP forbids inline script (design.md).
+    // Scripts only as external files: the CSP forbids inline script (docs/architecture.md).
     let scripts: String = scripts
         .iter()
         .map(|s| format!("<script src=\"{}\"></script>", esc(s)))
@@ -100,7 +100,7 @@ pub fn layout(
     )
 }
 
-/// `div.bPageTitle` with `h1.pageType` and `h2.pageDescription` (facts §D.2).
+/// `div.bPageTitle` with `h1.pageType` and `h2.pageDescription` (salesforce.md §D.2).
 pub fn page_title(kind: &str, description: &str) -> String {
     format!(
         "<div class=\"bPageTitle\"><div class=\"ptBody\"><div class=\"content\"><img src=\"/img/s.gif\" alt=\"{k}\" class=\"pageTitleIcon\" title=\"{k}\"><h1 class=\"pageType\">{k}</h1><h2 class=\"pageDescription\">{d}</h2><div class=\"blank\">&nbsp;</div></div></div></div>",
@@ -109,7 +109,7 @@ pub fn page_title(kind: &str, description: &str) -> String {
     )
 }
 
-/// Page errors: `#errorDiv_ep` with `div.errorMsg` per message (facts §D.2 error selectors).
+/// Page errors: `#errorDiv_ep` with `div.errorMsg` per message (salesforce.md §D.2 error selectors).
 pub fn errors(locale: Locale, messages: &[String]) -> String {
     if messages.is_empty() {
         return String::new();
@@ -127,7 +127,7 @@ pub fn errors(locale: Locale, messages: &[String]) -> String {
     format!("<div id=\"errorDiv_ep\" class=\"pbError\">{items}</div>")
 }
 
-/// The Classic boolean cell (facts §H.Q1 1b: `img.checkImg[title=Checked|Not Checked]`).
+/// The Classic boolean cell (salesforce.md §H.Q1 1b: `img.checkImg[title=Checked|Not Checked]`).
 pub fn check_img(on: bool) -> String {
     let (src, label) = if on {
         ("/img/checkbox_checked.gif", "Checked")
@@ -138,7 +138,7 @@ pub fn check_img(on: bool) -> String {
 }
 
 /// `<input type=checkbox>` with the given id (also its `name`, as JSF renders it), state and
-/// optional onclick attribute (kept verbatim, facts §D.3).
+/// optional onclick attribute (kept verbatim, salesforce.md §D.3).
 pub fn checkbox(id: &str, checked: bool, disabled: bool, extra: &str) -> String {
     format!(
         "<input type=\"checkbox\" id=\"{id}\" name=\"{id}\"{c}{d}{extra}>",
@@ -152,7 +152,7 @@ pub fn checkbox(id: &str, checked: bool, disabled: bool, extra: &str) -> String 
     )
 }
 
-/// `onclick="ProfileDependentCheckboxes.handleClick(this, '<row>', '<perm>')"` (facts §D.3),
+/// `onclick="ProfileDependentCheckboxes.handleClick(this, '<row>', '<perm>')"` (salesforce.md §D.3),
 /// with literal quotes as Salesforce renders it; keys are API names, other characters dropped.
 pub fn handle_click(row_key: &str, perm_key: &str) -> String {
     let clean = |s: &str| -> String {
@@ -167,7 +167,7 @@ pub fn handle_click(row_key: &str, perm_key: &str) -> String {
     )
 }
 
-/// `tr.dataRow.even|odd(.first)(.last)` classes (facts §H.Q1 1a).
+/// `tr.dataRow.even|odd(.first)(.last)` classes (salesforce.md §H.Q1 1a).
 pub fn row_class(i: usize, len: usize) -> String {
     let mut c = vec!["dataRow", if i % 2 == 0 { "even" } else { "odd" }];
     if i == 0 {

@@ -1,5 +1,5 @@
 //! Page label localization: Salesforce localizes every label, heading and button `value`
-//! (facts §D.2: "Button labels are localized … never match on text"), while ids, classes and
+//! (salesforce.md §D.2: "Button labels are localized … never match on text"), while ids, classes and
 //! API-name titles stay the same. `--locale de` renders Setup pages in German so nothing in the
 //! extension can depend on English text.
 
@@ -56,15 +56,15 @@ const fn t(en: &'static str, de: &'static str) -> Text {
 
 /// Buttons.
 pub const SAVE: Text = t("Save", "Speichern");
-/// Dueling list titles (facts §H.Q1 1c).
+/// Dueling list titles (salesforce.md §H.Q1 1c).
 pub const AVAILABLE_PERMISSION_SETS: Text =
     t("Available Permission Sets", "Verfügbare Berechtigungssätze");
-/// Dueling list titles (facts §H.Q1 1c).
+/// Dueling list titles (salesforce.md §H.Q1 1c).
 pub const ENABLED_PERMISSION_SETS: Text =
     t("Enabled Permission Sets", "Aktivierte Berechtigungssätze");
-/// Dueling list controls (facts §H.Q1 1c `img[alt='Add']`).
+/// Dueling list controls (salesforce.md §H.Q1 1c `img[alt='Add']`).
 pub const ADD: Text = t("Add", "Hinzufügen");
-/// Dueling list controls (facts §H.Q1 1c `img[alt='Remove']`).
+/// Dueling list controls (salesforce.md §H.Q1 1c `img[alt='Remove']`).
 pub const REMOVE: Text = t("Remove", "Entfernen");
 /// Assignment list heading.
 pub const CURRENT_ASSIGNMENTS: Text = t("Current Assignments", "Aktuelle Zuweisungen");
@@ -154,11 +154,11 @@ pub const ENABLED: Text = t("Enabled", "Aktiviert");
 pub const FIELD_NAME: Text = t("Field Name", "Feldname");
 /// Column headers.
 pub const FIELD_TYPE: Text = t("Field Type", "Feldtyp");
-/// Column headers (facts §D.3: "Read Access"/"Edit Access" wording).
+/// Column headers (salesforce.md §D.3: "Read Access"/"Edit Access" wording).
 pub const READ_ACCESS: Text = t("Read Access", "Lesezugriff");
 /// Column headers.
 pub const EDIT_ACCESS: Text = t("Edit Access", "Bearbeitungszugriff");
-/// Column headers (facts §D.4: Visible / Read-Only).
+/// Column headers (salesforce.md §D.4: Visible / Read-Only).
 pub const VISIBLE: Text = t("Visible", "Sichtbar");
 /// Column headers.
 pub const READ_ONLY: Text = t("Read-Only", "Schreibgeschützt");
@@ -182,7 +182,7 @@ pub const EXPIRATION_DATE: Text = t("Expiration Date", "Ablaufdatum");
 /// Column headers.
 pub const ASSIGNED_ON: Text = t("Date Assigned", "Zuweisungsdatum");
 
-/// Object permission labels (facts §D.3: Read, Create, Edit, Delete, View All, Modify All).
+/// Object permission labels (salesforce.md §D.3: Read, Create, Edit, Delete, View All, Modify All).
 pub const P_READ: Text = t("Read", "Lesen");
 /// Object permission labels.
 pub const P_CREATE: Text = t("Create", "Erstellen");
@@ -195,7 +195,7 @@ pub const P_VIEW_ALL: Text = t("View All", "Alle anzeigen");
 /// Object permission labels.
 pub const P_MODIFY_ALL: Text = t("Modify All", "Alle ändern");
 
-/// Related lists on the user page (facts §H.Q1 1c).
+/// Related lists on the user page (salesforce.md §H.Q1 1c).
 pub const PS_ASSIGNMENTS: Text = t("Permission Set Assignments", "Berechtigungssatzzuweisungen");
 /// Related lists.
 pub const PSL_ASSIGNMENTS: Text = t(
@@ -206,14 +206,14 @@ pub const PSL_ASSIGNMENTS: Text = t(
 pub const NO_RECORDS: Text = t("No records to display", "Keine Datensätze zur Anzeige");
 /// Empty license.
 pub const NONE: Text = t("--None--", "--Keine--");
-/// Generic error heading (facts §D.2 `#errorDiv_ep` / `div.errorMsg`).
+/// Generic error heading (salesforce.md §D.2 `#errorDiv_ep` / `div.errorMsg`).
 pub const ERROR_PREFIX: Text = t("Error:", "Fehler:");
 /// Page title suffix.
 pub const FLS_TITLE: Text = t(
     "Field-Level Security for profile",
     "Sicherheit auf Feldebene für Profil",
 );
-/// Users list and user detail (facts §H.Q1 1b/1c labels).
+/// Users list and user detail (salesforce.md §H.Q1 1b/1c labels).
 pub const USERS: Text = t("Users", "Benutzer");
 /// Users list.
 pub const USER: Text = t("User", "Benutzer");

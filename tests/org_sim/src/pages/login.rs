@@ -1,5 +1,5 @@
 //! Login: the org's login page and the `/__sim/login` flow that sets a host-only `sid` cookie
-//! on each of the org's three hosts via one-time tickets (facts §A.3, §A.6, §F.1).
+//! on each of the org's three hosts via one-time tickets (salesforce.md §A.3, §A.6, §F.1).
 
 use hyper::StatusCode;
 
@@ -7,11 +7,11 @@ use crate::http::{self, esc, Req, Resp};
 use crate::org::{HostKind, Org};
 use crate::state::{Shared, Ticket};
 
-/// Where a login lands by default: Setup home on the setup domain (facts §A.6, §D.7).
+/// Where a login lands by default: Setup home on the setup domain (salesforce.md §A.6, §D.7).
 pub const DEFAULT_START: &str = "/lightning/setup/SetupOneHome/home";
 
 /// `Set-Cookie` value of a `sid`: host-only (no Domain), Secure, HttpOnly, SameSite=None.
-/// HttpOnly: page JS cannot read it (facts §H.Q7, "Require HttpOnly attribute").
+/// HttpOnly: page JS cannot read it (salesforce.md §H.Q7, "Require HttpOnly attribute").
 fn sid_cookie(sid: &str) -> String {
     format!("sid={sid}; Path=/; Secure; HttpOnly; SameSite=None")
 }

@@ -1,5 +1,5 @@
 //! Browser-facing pages: login, the Lightning Setup shell and Classic Setup pages, plus their
-//! static assets; all HTML carries the Salesforce-like CSP (facts §D.1, §H.Q1).
+//! static assets; all HTML carries the Salesforce-like CSP (salesforce.md §D.1, §H.Q1).
 
 pub mod assets;
 pub mod assign;
@@ -22,7 +22,7 @@ use crate::org::{HostKind, Org};
 use crate::state::{Session, Shared};
 
 /// The page session: the host's own `sid` cookie, issued for this org and this host (cookies
-/// are host-only, facts §F.1).
+/// are host-only, salesforce.md §F.1).
 pub fn page_session(shared: &Shared, req: &Req, org: usize, kind: HostKind) -> Option<Session> {
     let sid = req.cookie("sid")?;
     let st = shared.lock();

@@ -1,6 +1,6 @@
 //! Object Settings of a permission set (`/{0PS}?s=EntityPermissions[&o=]`, edit
-//! `/{0PS}/e?s=EntityPermissions&o=`, facts §D.3) and the same pages of an enhanced profile
-//! (`/{00e}[/e]?s=ObjectsAndTabs[&o=]`, facts §D.4): Tab Settings, the Object Permissions table,
+//! `/{0PS}/e?s=EntityPermissions&o=`, salesforce.md §D.3) and the same pages of an enhanced profile
+//! (`/{00e}[/e]?s=ObjectsAndTabs[&o=]`, salesforce.md §D.4): Tab Settings, the Object Permissions table,
 //! the Field Permissions table with `:fls_read_ck` / `:fls_edit_ck` checkboxes, the
 //! `ProfileDependentCheckboxes` wiring and a Save that persists exactly what was posted.
 
@@ -17,13 +17,13 @@ use crate::pages::perm_model::{
 use crate::pages::perm_write::Change;
 use crate::schema::ObjectDef;
 
-/// The JSF form id: every control id starts with it (facts §D.3 example ids `j_id0:j_id5:…`).
+/// The JSF form id: every control id starts with it (salesforce.md §D.3 example ids `j_id0:j_id5:…`).
 pub const FORM: &str = "j_id0:j_id5";
 
-/// The external script defining `window.ProfileDependentCheckboxes` (facts §D.3).
+/// The external script defining `window.ProfileDependentCheckboxes` (salesforce.md §D.3).
 pub const SCRIPT: &str = "/sim/permdeps.js";
 
-/// Labels of the six object permissions (facts §D.3).
+/// Labels of the six object permissions (salesforce.md §D.3).
 const OBJECT_LABELS: [i18n::Text; 6] = [
     i18n::P_READ,
     i18n::P_CREATE,
@@ -43,7 +43,7 @@ const TAB_AVAILABLE: &str = "TabAvailable";
 /// Tab Visible key.
 const TAB_VISIBLE: &str = "TabVisible";
 
-/// `?s=` section of the owner (facts §H.Q2: `ObjectsAndTabs` for profiles is
+/// `?s=` section of the owner (salesforce.md §H.Q2: `ObjectsAndTabs` for profiles is
 /// `EntityPermissions` for permission sets).
 pub fn section(owner: Owner) -> &'static str {
     match owner {
@@ -52,13 +52,13 @@ pub fn section(owner: Owner) -> &'static str {
     }
 }
 
-/// Checkbox id of a field row (facts §D.3: ids end with `:fls_read_ck` / `:fls_edit_ck`).
+/// Checkbox id of a field row (salesforce.md §D.3: ids end with `:fls_read_ck` / `:fls_edit_ck`).
 pub fn field_id(i: usize, edit: bool) -> String {
     let suffix = if edit { "fls_edit_ck" } else { "fls_read_ck" };
     format!("{FORM}:fieldTable:{i}:{suffix}")
 }
 
-/// Checkbox id of object permission `k` ([U]; suffix `olp_check` per facts §D.3 [S]).
+/// Checkbox id of object permission `k` ([U]; suffix `olp_check` per salesforce.md §D.3 [S]).
 pub fn object_id(k: usize) -> String {
     format!("{FORM}:olpTable:{k}:olp_check")
 }
@@ -73,7 +73,7 @@ pub fn tab_id(visible: bool) -> String {
     format!("{FORM}:tabTable:0:{s}")
 }
 
-/// `dependents` / `antecedents` of the page global (facts §C.2 "Requires …" rules, §C.3
+/// `dependents` / `antecedents` of the page global (salesforce.md §C.2 "Requires …" rules, §C.3
 /// Edit requires Read, §D.3 semantics): checking a key checks its dependents; unchecking
 /// unchecks its antecedents. Lists are transitively closed so one level suffices.
 pub fn dependency_json() -> String {
@@ -195,7 +195,7 @@ pub fn list(c: &PageCtx<'_>, cont: &Container<'_>) -> String {
             perms = esc(&perms),
         ));
     }
-    // facts §D.4: the profile list is `[id$='table_objects_and_tabs:tb']`.
+    // salesforce.md §D.4: the profile list is `[id$='table_objects_and_tabs:tb']`.
     let tbody_id = match cont.owner {
         Owner::Profile => format!(" id=\"{FORM}:table_objects_and_tabs:tb\""),
         Owner::PermissionSet => String::new(),
@@ -246,7 +246,7 @@ pub fn stored_shown(
     }
 }
 
-/// Read-only view of one object (check images, `a.btn.pc_buttonLink` Edit, facts §D.2).
+/// Read-only view of one object (check images, `a.btn.pc_buttonLink` Edit, salesforce.md §D.2).
 pub fn view(c: &PageCtx<'_>, cont: &Container<'_>, o: &ObjectDef) -> String {
     let rows = perm_model::field_rows(o);
     let shown = stored_shown(cont, &c.org.store, o, &rows);
@@ -323,7 +323,7 @@ fn section_block(title: &str, table: &str) -> String {
     )
 }
 
-/// The edit page (facts §D.3).
+/// The edit page (salesforce.md §D.3).
 pub fn edit(
     c: &PageCtx<'_>,
     cont: &Container<'_>,
@@ -341,7 +341,7 @@ pub fn edit(
         }
     };
     let row_key = o.name.as_str();
-    // Tab Settings: one row, Available | Visible (facts §D.3; not persisted by the sim).
+    // Tab Settings: one row, Available | Visible (salesforce.md §D.3; not persisted by the sim).
     let tab = section_block(
         c.t(i18n::TAB_SETTINGS),
         &format!(
@@ -352,9 +352,9 @@ pub fn edit(
             frame::checkbox(&tab_id(true), shown.tab[1], false, &frame::handle_click(row_key, TAB_VISIBLE)),
         ),
     );
-    // Object Permissions: Permission Name | Enabled, one row per permission (facts §D.3 and
+    // Object Permissions: Permission Name | Enabled, one row per permission (salesforce.md §D.3 and
     // the reference screenshot). Objects outside ObjectPermissions.SobjectType (User, Task,
-    // Event, facts §H.Q3) have none.
+    // Event, salesforce.md §H.Q3) have none.
     let object_table = if o.object_permissionable {
         let trs: String = OBJECT_LABELS
             .iter()
@@ -373,7 +373,7 @@ pub fn edit(
         String::new()
     };
     // Field Permissions: Field Name | Read Access | Edit Access; header divs `fls_readheader` /
-    // `fls_editheader`; disabled rows per facts §D.3.
+    // `fls_editheader`; disabled rows per salesforce.md §D.3.
     let mut field_trs = String::with_capacity(rows.len() * 400);
     for (i, (r, (read, edit))) in rows.iter().zip(&shown.fields).enumerate() {
         let key = r.qualified(o);
@@ -428,7 +428,7 @@ fn object_permissions_table(c: &PageCtx<'_>, trs: &str) -> String {
     )
 }
 
-/// Save and Cancel (facts §D.2: `input[type=submit][value=Save][id$='button_pc_save']`).
+/// Save and Cancel (salesforce.md §D.2: `input[type=submit][value=Save][id$='button_pc_save']`).
 pub fn save_cancel(c: &PageCtx<'_>) -> String {
     format!(
         "<input type=\"submit\" class=\"btn\" id=\"{FORM}:button_pc_save\" name=\"{FORM}:button_pc_save\" value=\"{}\"> <input type=\"submit\" class=\"btn\" id=\"{FORM}:button_pc_cancel\" name=\"{FORM}:button_pc_cancel\" value=\"{}\">",

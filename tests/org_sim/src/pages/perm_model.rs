@@ -1,6 +1,6 @@
 //! What the Classic permission pages show, read from the store through its public API: the
-//! permission container (a permission set, or a profile's owned permission set, facts §C.1),
-//! the objects and the rows of a field-permission table (facts §D.3, §C.3, §C.4), and the
+//! permission container (a permission set, or a profile's owned permission set, salesforce.md §C.1),
+//! the objects and the rows of a field-permission table (salesforce.md §D.3, §C.3, §C.4), and the
 //! stored ObjectPermissions / FieldPermissions of one container and object.
 
 use std::collections::HashMap;
@@ -14,7 +14,7 @@ use crate::store::{Record, Store};
 pub enum Owner {
     /// A permission set page (`/0PS…`).
     PermissionSet,
-    /// An enhanced profile page (`/00e…`), writing to the profile-owned set (facts §C.1,
+    /// An enhanced profile page (`/00e…`), writing to the profile-owned set (salesforce.md §C.1,
     /// §D.4).
     Profile,
 }
@@ -46,7 +46,7 @@ pub fn container<'a>(store: &'a Store, id: &str) -> Option<Container<'a>> {
             label: rec.text("Label").unwrap_or_default().to_owned(),
         }),
         "Profile" => {
-            // facts §C.1: every profile has a child PermissionSet (IsOwnedByProfile, ProfileId).
+            // salesforce.md §C.1: every profile has a child PermissionSet (IsOwnedByProfile, ProfileId).
             let ps = store
                 .records("PermissionSet")
                 .iter()
@@ -64,7 +64,7 @@ pub fn container<'a>(store: &'a Store, id: &str) -> Option<Container<'a>> {
 }
 
 /// Objects shown under Object Settings: those taking ObjectPermissions or FieldPermissions,
-/// custom settings excluded (facts §C.2, §H.Q3), sorted by label.
+/// custom settings excluded (salesforce.md §C.2, §H.Q3), sorted by label.
 pub fn objects(schema: &Schema) -> Vec<&ObjectDef> {
     let mut out: Vec<&ObjectDef> = schema
         .objects()
@@ -75,7 +75,7 @@ pub fn objects(schema: &Schema) -> Vec<&ObjectDef> {
     out
 }
 
-/// The 15-char CustomObject Id of a custom object, used as `o=` (facts §D.3: "15-char
+/// The 15-char CustomObject Id of a custom object, used as `o=` (salesforce.md §D.3: "15-char
 /// CustomObject Id for custom objects"). The sim derives it from the key prefix: `01I` +
 /// `AM0000000` + key prefix.
 pub fn custom_object_id(o: &ObjectDef) -> Option<String> {
@@ -83,7 +83,7 @@ pub fn custom_object_id(o: &ObjectDef) -> Option<String> {
 }
 
 /// The `o=` value of an object: API name for standard objects, CustomObject Id for custom
-/// ones (facts §D.3).
+/// ones (salesforce.md §D.3).
 pub fn object_param(o: &ObjectDef) -> String {
     custom_object_id(o).unwrap_or_else(|| o.name.clone())
 }
@@ -102,12 +102,12 @@ pub fn resolve_object<'a>(schema: &'a Schema, param: &str) -> Option<&'a ObjectD
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
     /// A permissionable field: Read enabled; Edit enabled only when the field can be edited
-    /// (facts §C.3/§C.4: formula, auto-number, roll-up and read-only fields take Read only).
+    /// (salesforce.md §C.3/§C.4: formula, auto-number, roll-up and read-only fields take Read only).
     Grantable {
         /// Whether the Edit box is enabled.
         edit_allowed: bool,
     },
-    /// Shown but not grantable (facts §D.3 screenshot): required fields Read+Edit checked and
+    /// Shown but not grantable (salesforce.md §D.3 screenshot): required fields Read+Edit checked and
     /// disabled; system audit / read-only name fields Read checked, Edit unchecked, both
     /// disabled.
     Fixed {
@@ -128,7 +128,7 @@ pub struct FieldRow<'a> {
 }
 
 impl FieldRow<'_> {
-    /// `Object.Field`, the FieldPermissions.Field value (facts §C.3).
+    /// `Object.Field`, the FieldPermissions.Field value (salesforce.md §C.3).
     pub fn qualified(&self, object: &ObjectDef) -> String {
         format!("{}.{}", object.name, self.def.name)
     }
@@ -144,8 +144,8 @@ fn display_label(f: &FieldDef) -> String {
     f.label.clone()
 }
 
-/// The rows of the Field Permissions table, sorted by label (as on the real page, facts §D.3
-/// screenshot): every permissionable field except compound components (facts §C.3, §C.4),
+/// The rows of the Field Permissions table, sorted by label (as on the real page, salesforce.md §D.3
+/// screenshot): every permissionable field except compound components (salesforce.md §C.3, §C.4),
 /// plus the non-grantable rows the real page shows disabled: required / name / owner /
 /// master-detail fields and the Created By / Last Modified By audit lookups.
 pub fn field_rows(o: &ObjectDef) -> Vec<FieldRow<'_>> {
@@ -226,7 +226,7 @@ pub fn stored_fields(store: &Store, ps_id: &str, object: &str) -> HashMap<String
 }
 
 /// The six object permissions the page shows, in order, with their ObjectPermissions field
-/// and page key (facts §D.3: Read, Create, Edit, Delete, View All, Modify All).
+/// and page key (salesforce.md §D.3: Read, Create, Edit, Delete, View All, Modify All).
 pub const OBJECT_PERMS: [&str; 6] = [
     "PermissionsRead",
     "PermissionsCreate",
@@ -250,7 +250,7 @@ pub fn stored_object(store: &Store, ps_id: &str, object: &str) -> Option<(String
 }
 
 /// The effective (read, edit) a row shows: stored values for grantable rows; fixed rows are
-/// always readable (facts §C.3: required fields always read+edit, audit fields read-only).
+/// always readable (salesforce.md §C.3: required fields always read+edit, audit fields read-only).
 pub fn shown(row: &FieldRow<'_>, stored: &HashMap<String, StoredField>) -> (bool, bool) {
     match row.access {
         Access::Grantable { .. } => stored

@@ -1,8 +1,8 @@
 //! Saves from the Classic permission pages, through the same write engine as REST
 //! (`crate::dml`: coercion, audit fields, business rules), so a page save and an API write obey
 //! the same rules. A page save is all-or-none: on the first error the store is restored.
-//! Unchecking everything deletes the row (facts §C.3: a FieldPermissions row without Read "will
-//! be deleted"; facts §C.2: "to remove all access to an object, you have to delete the
+//! Unchecking everything deletes the row (salesforce.md §C.3: a FieldPermissions row without Read "will
+//! be deleted"; salesforce.md §C.2: "to remove all access to an object, you have to delete the
 //! ObjectPermissions record").
 
 use serde_json::{Map, Value as Json};

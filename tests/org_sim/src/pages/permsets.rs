@@ -1,7 +1,7 @@
-//! Permission set list `/0PS?setupid=PermSets` (facts §D.7) and overview `/{0PS}` (label, API
+//! Permission set list `/0PS?setupid=PermSets` (salesforce.md §D.7) and overview `/{0PS}` (label, API
 //! name, license, description; links to Object Settings, System Permissions and Manage
-//! Assignments, facts §D.3, §H.Q2), plus the enhanced profile overview `/{00e}` with the same
-//! section links (facts §D.4).
+//! Assignments, salesforce.md §D.3, §H.Q2), plus the enhanced profile overview `/{00e}` with the same
+//! section links (salesforce.md §D.4).
 
 use crate::http::esc;
 use crate::ids;
@@ -11,7 +11,7 @@ use crate::pages::perm_model::{Container, Owner};
 use crate::store::Record;
 
 /// Custom permission sets as the list and the assignment page show them: not profile-owned,
-/// not a group's aggregate set (facts §C.1 `IsOwnedByProfile`, `Type = 'Group'`), by label.
+/// not a group's aggregate set (salesforce.md §C.1 `IsOwnedByProfile`, `Type = 'Group'`), by label.
 pub fn listed<'a>(c: &PageCtx<'a>) -> Vec<&'a Record> {
     let mut v: Vec<&Record> = c
         .org
@@ -32,7 +32,7 @@ fn license_label(c: &PageCtx<'_>, ps: &Record) -> String {
         .to_owned()
 }
 
-/// The list page (a server-rendered `table.list`, like the Users list, facts §H.Q1 1a; the
+/// The list page (a server-rendered `table.list`, like the Users list, salesforce.md §H.Q1 1a; the
 /// real list's markup is [U]).
 pub fn list(c: &PageCtx<'_>) -> String {
     let sets = listed(c);
@@ -79,8 +79,8 @@ pub fn list(c: &PageCtx<'_>) -> String {
     )
 }
 
-/// The profile list `/00e?setupid=EnhancedProfiles` (facts §D.7). The real list is an
-/// enhanced (x-grid3) list (facts §H.Q1 1a [S]); the sim serves a plain `table.list` with the
+/// The profile list `/00e?setupid=EnhancedProfiles` (salesforce.md §D.7). The real list is an
+/// enhanced (x-grid3) list (salesforce.md §H.Q1 1a [S]); the sim serves a plain `table.list` with the
 /// `/00e…` links ([U] deviation, documented in the README).
 pub fn profile_list(c: &PageCtx<'_>) -> String {
     let mut profiles: Vec<&Record> = c.org.store.records("Profile").iter().collect();
@@ -144,7 +144,7 @@ pub fn overview(c: &PageCtx<'_>, cont: &Container<'_>) -> String {
                     esc(yes_no(ps.flag("HasActivationRequired"))),
                 ),
             ];
-            // facts §H.Q2: Manage Assignments is a Lightning page.
+            // salesforce.md §H.Q2: Manage Assignments is a Lightning page.
             let manage = format!(
                 "/lightning/setup/PermSets/{}/PermissionSetAssignment/home",
                 cont.url_id
@@ -228,7 +228,7 @@ pub const ASSIGNMENTS_SECTION: &str = "PermissionSetAssignment";
 
 /// The assignee list of a permission set. The real "Manage Assignments" page is a Lightning
 /// page at `/lightning/setup/PermSets/{0PS}/PermissionSetAssignment/home` whose markup is [U]
-/// (facts §H.Q2); the sim frames this plain Classic `table.list` there instead.
+/// (salesforce.md §H.Q2); the sim frames this plain Classic `table.list` there instead.
 pub fn assignments(c: &PageCtx<'_>, cont: &Container<'_>) -> String {
     let store = &c.org.store;
     let mut rows: Vec<(&Record, &Record)> = store

@@ -1,4 +1,4 @@
-//! Dispatch of the Classic permission pages (facts §D.3, §D.4, §D.7, §H.Q2): permission set
+//! Dispatch of the Classic permission pages (salesforce.md §D.3, §D.4, §D.7, §H.Q2): permission set
 //! list and overview, Object Settings, System Permissions, the enhanced profile pages and the
 //! original `flsedit.jsp`; GET renders, POST saves through [`perm_write`] and redirects to the
 //! view page (or re-renders with the errors).
@@ -136,7 +136,7 @@ pub fn handle(
             let s = req.param("s");
             match s.as_deref() {
                 None | Some("") => Some(ok(permsets::overview(&c, &cont))),
-                // The Lightning "Manage Assignments" page, served as Classic ([U] facts §H.Q2).
+                // The Lightning "Manage Assignments" page, served as Classic ([U] salesforce.md §H.Q2).
                 Some(permsets::ASSIGNMENTS_SECTION) if cont.owner == Owner::PermissionSet => {
                     Some(ok(permsets::assignments(&c, &cont)))
                 }
@@ -238,7 +238,7 @@ fn save(
 }
 
 /// POST of the System Permissions edit page: confirmation step when dependencies would be
-/// added (facts §H.Q2), otherwise save and redirect to the view.
+/// added (salesforce.md §H.Q2), otherwise save and redirect to the view.
 #[allow(clippy::too_many_arguments)]
 fn system_save(
     shared: &Shared,

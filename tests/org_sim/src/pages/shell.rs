@@ -1,6 +1,6 @@
-//! The Lightning Setup shell: `#auraLoadingBox` (facts §A.3), header, left nav, and data for
+//! The Lightning Setup shell: `#auraLoadingBox` (salesforce.md §A.3), header, left nav, and data for
 //! `/sim/shell.js`, which builds nested open shadow roots ending in
-//! `force-aloha-page > iframe[name^=vfFrameId]` holding the Classic page (facts §D.1).
+//! `force-aloha-page > iframe[name^=vfFrameId]` holding the Classic page (salesforce.md §D.1).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -14,7 +14,7 @@ use crate::pages::i18n::{self, Text};
 use crate::pages::{classic, page_session, to_login};
 use crate::state::Shared;
 
-/// Setup nodes the shell knows: node, nav label, Classic path (facts §D.5, §D.7).
+/// Setup nodes the shell knows: node, nav label, Classic path (salesforce.md §D.5, §D.7).
 const NODES: &[(&str, Text, &str)] = &[
     (
         "SetupOneHome",
@@ -33,7 +33,7 @@ const NODES: &[(&str, Text, &str)] = &[
         "/00e?setupid=EnhancedProfiles",
     ),
     ("Profiles", i18n::PROFILES, "/00e?setupid=EnhancedProfiles"),
-    // Used by some tools for the permission set list (facts §D.3 [S]).
+    // Used by some tools for the permission set list (salesforce.md §D.3 [S]).
     (
         "PermissionSetListView",
         i18n::PERMISSION_SETS,
@@ -59,7 +59,7 @@ pub fn handle(shared: &Shared, req: &Req, org: usize, kind: HostKind) -> Resp {
         (o.origin(HostKind::Setup), o.display_name.clone())
     };
     if kind == HostKind::MyDomain {
-        // Lightning pages on the instance domain redirect to the setup domain (facts §A.6,
+        // Lightning pages on the instance domain redirect to the setup domain (salesforce.md §A.6,
         // BF commit d132451).
         return http::redirect(&format!("{origin_setup}{}", req.path_and_query()));
     }
@@ -74,7 +74,7 @@ pub fn handle(shared: &Shared, req: &Req, org: usize, kind: HostKind) -> Resp {
     // ["", "lightning", "setup", Node, "home" | "page"]
     let (node, action, ps) = match parts.as_slice() {
         ["", "lightning", "setup", node, action] => (*node, *action, None),
-        // Manage Assignments (facts §H.Q2 [S] URL); the real page is Lightning with [U]
+        // Manage Assignments (salesforce.md §H.Q2 [S] URL); the real page is Lightning with [U]
         // markup, so the shell frames the sim's Classic assignee list.
         ["", "lightning", "setup", "PermSets", ps, "PermissionSetAssignment", "home"]
             if ps.starts_with(crate::ids::prefix::PERMISSION_SET)
@@ -95,7 +95,7 @@ pub fn handle(shared: &Shared, req: &Req, org: usize, kind: HostKind) -> Resp {
         ),
         "home" => default_path.to_owned(),
         "page" => match req.param("address") {
-            // Only same-site relative addresses (as Setup builds them, facts §D.5).
+            // Only same-site relative addresses (as Setup builds them, salesforce.md §D.5).
             Some(a) if a.starts_with('/') && !a.starts_with("//") => a,
             _ => return not_simulated(&display_name, &req.path),
         },
@@ -106,7 +106,7 @@ pub fn handle(shared: &Shared, req: &Req, org: usize, kind: HostKind) -> Resp {
         return http::text(StatusCode::NOT_FOUND, "Not Found");
     };
     let frame_origin = match (kind, shared.config.classic_frame_host) {
-        // [U] facts §D.1/§G: frame origin per org type unknown → switch.
+        // [U] salesforce.md §D.1/§G: frame origin per org type unknown → switch.
         (HostKind::Lightning, ClassicFrameHost::MyDomain) => o.origin(HostKind::MyDomain),
         _ => o.origin(kind),
     };

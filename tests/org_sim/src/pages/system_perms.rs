@@ -1,7 +1,7 @@
 //! System Permissions of a permission set or enhanced profile: view `/{id}?s=SystemPermissions`,
-//! edit `/{id}/e?s=SystemPermissions` with checkbox `title` = API permission name (facts §H.Q2),
+//! edit `/{id}/e?s=SystemPermissions` with checkbox `title` = API permission name (salesforce.md §H.Q2),
 //! and the "Permission Changes Confirmation" step that lists added dependent permissions and
-//! needs a second Save (facts §H.Q2 [S]).
+//! needs a second Save (salesforce.md §H.Q2 [S]).
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -116,7 +116,7 @@ pub fn edit(
                 || cont.ps.flag(&format!("Permissions{name}")),
                 |w| w.contains(*name),
             );
-            // facts §H.Q2: `title` = API permission name without prefix.
+            // salesforce.md §H.Q2: `title` = API permission name without prefix.
             let extra = format!(
                 " title=\"{}\"{}",
                 esc(name),
@@ -132,7 +132,7 @@ pub fn edit(
         })
         .collect();
     // System permissions have no in-page dependency wiring: dependencies are added on Save
-    // through the confirmation step (facts §H.Q2), so `dependents` stays empty here.
+    // through the confirmation step (salesforce.md §H.Q2), so `dependents` stays empty here.
     let deps = os::data_block(
         "sim-pdc",
         &serde_json::json!({"dependents": {}, "antecedents": {}}),
@@ -178,7 +178,7 @@ pub struct Added {
 }
 
 /// Dependencies the selection lacks (transitively), per the sim's dependency table (the same
-/// one the write rules and the Tooling `PermissionDependency` object use, facts §H.Q5).
+/// one the write rules and the Tooling `PermissionDependency` object use, salesforce.md §H.Q5).
 pub fn missing(
     config: &SimConfig,
     c: &PageCtx<'_>,
@@ -235,7 +235,7 @@ fn verb_index(verb: &str) -> Option<usize> {
 }
 
 /// The confirmation page: lists `added`, carries the selection in hidden fields, and asks for a
-/// second Save (facts §H.Q2).
+/// second Save (salesforce.md §H.Q2).
 pub fn confirmation(
     c: &PageCtx<'_>,
     cont: &Container<'_>,
@@ -301,7 +301,7 @@ pub fn changes(
             let mut perms = stored.as_ref().map_or([false; 6], |s| s.1);
             if let Some(i) = verb_index(verb) {
                 perms[i] = true;
-                // facts §C.2: everything but Read requires Read; Delete and Modify All more.
+                // salesforce.md §C.2: everything but Read requires Read; Delete and Modify All more.
                 perms[0] = true;
                 if i >= 3 {
                     perms[2] = true;

@@ -1,5 +1,5 @@
 //! The user detail page's "Permission Set Assignments" and "Permission Set License
-//! Assignments" related lists (facts §H.Q1 1c: `div[id$='RelatedPermsetAssignmentList']`,
+//! Assignments" related lists (salesforce.md §H.Q1 1c: `div[id$='RelatedPermsetAssignmentList']`,
 //! `input[name='editPermSetAssignments']`, delete links `a.actionLink`; the PSL list's markup is
 //! [U] and follows the same shape).
 
@@ -64,7 +64,7 @@ pub fn lists(c: &PageCtx<'_>, u: &Record) -> String {
             esc(c.t(i18n::EXPIRATION_DATE))
         )
     };
-    // facts §H.Q1 1c / §H.Q2: leads to the Classic assignment page (via /sim/assign.js).
+    // salesforce.md §H.Q1 1c / §H.Q2: leads to the Classic assignment page (via /sim/assign.js).
     let psa_button = format!(
         "<input value=\"{}\" class=\"btn\" name=\"editPermSetAssignments\" type=\"button\" data-href=\"{}\">",
         esc(c.t(i18n::EDIT_ASSIGNMENTS)),

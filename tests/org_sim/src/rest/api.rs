@@ -69,7 +69,7 @@ impl ApiOut {
         }
     }
 
-    /// An error response (facts §B.2: a JSON array of errors).
+    /// An error response (salesforce.md §B.2: a JSON array of errors).
     pub fn errors(errors: &[ApiErr]) -> Self {
         let status = errors.first().map_or(400, |e| e.http);
         Self::json(status, rest_body(errors))
@@ -144,7 +144,7 @@ impl Ctx<'_> {
     }
 }
 
-/// Routes one call (facts §B: resources under `/services/data/vNN.N/`).
+/// Routes one call (salesforce.md §B: resources under `/services/data/vNN.N/`).
 pub fn dispatch(ctx: &mut Ctx<'_>, call: &Call) -> ApiOut {
     let tail = call.tail.as_str();
     let parts: Vec<&str> = tail.split('/').collect();
@@ -182,7 +182,7 @@ pub fn dispatch(ctx: &mut Ctx<'_>, call: &Call) -> ApiOut {
     }
 }
 
-/// 405 in the REST error shape (facts §B.2: 405 method not allowed).
+/// 405 in the REST error shape (salesforce.md §B.2: 405 method not allowed).
 pub fn method_not_allowed(method: &str, allowed: &str) -> ApiOut {
     let mut out = ApiOut::error(
         405,

@@ -1,5 +1,5 @@
-//! REST authentication: `Authorization: Bearer <sid>` (facts §A.4); only API-capable sessions
-//! pass; the caller answers anything else with 401 INVALID_SESSION_ID (facts §A.5).
+//! REST authentication: `Authorization: Bearer <sid>` (salesforce.md §A.4); only API-capable sessions
+//! pass; the caller answers anything else with 401 INVALID_SESSION_ID (salesforce.md §A.5).
 
 use crate::http::Req;
 use crate::org::HostKind;
@@ -10,8 +10,8 @@ pub fn authenticate(shared: &Shared, req: &Req, host_org: Option<usize>) -> Opti
     let sid = req.bearer()?;
     let st = shared.lock();
     let session = st.session(&sid).cloned()?;
-    // Only the *.my.salesforce.com sid has API access; UI-host sids are for pages (facts §A.3,
-    // SFIR's comment). Setup-domain sids on the API are [U] (facts §H.Q7) → config switch.
+    // Only the *.my.salesforce.com sid has API access; UI-host sids are for pages (salesforce.md §A.3,
+    // SFIR's comment). Setup-domain sids on the API are [U] (salesforce.md §H.Q7) → config switch.
     let api_capable = match session.host {
         HostKind::MyDomain => true,
         HostKind::Setup => shared.config.ui_sessions_valid_for_api,

@@ -1,7 +1,7 @@
-//! sObject Collections `POST|PATCH|DELETE /composite/sobjects` (facts §B.3): up to 200 records,
+//! sObject Collections `POST|PATCH|DELETE /composite/sobjects` (salesforce.md §B.3): up to 200 records,
 //! per-record results with `statusCode` errors, allOrNone with real rollback and
 //! ALL_OR_NONE_OPERATION_ROLLED_BACK, and the rule against mixing a Setup object type with
-//! other types in one call (facts §B.3 [C]; the error code is [U], `codes.mixed_setup_types`).
+//! other types in one call (salesforce.md §B.3 [C]; the error code is [U], `codes.mixed_setup_types`).
 
 use serde_json::{json, Value as Json};
 
@@ -9,12 +9,12 @@ use super::api::{ApiOut, Call, Ctx};
 use crate::dml::{self, ApiErr};
 use crate::schema::DmlCategory;
 
-/// Max records per call (facts §B.3).
+/// Max records per call (salesforce.md §B.3).
 pub const MAX_RECORDS: usize = 200;
-/// Max chunks (runs of one type) per call (facts §B.3).
+/// Max chunks (runs of one type) per call (salesforce.md §B.3).
 pub const MAX_CHUNKS: usize = 10;
 
-/// facts §B.3: message verbatim.
+/// salesforce.md §B.3: message verbatim.
 pub const ROLLED_BACK: &str =
     "Record rolled back because not all records were valid and the request was using AllOrNone header";
 
@@ -26,7 +26,7 @@ fn too_many() -> ApiOut {
     )
 }
 
-/// The mixed-DML message (modelled on the Apex MIXED_DML_OPERATION text, facts §H.Q3).
+/// The mixed-DML message (modelled on the Apex MIXED_DML_OPERATION text, salesforce.md §H.Q3).
 pub fn mixed_message(object: &str, original: &str) -> String {
     format!(
         "DML operation on setup object is not permitted after you have updated a non-setup object (or vice versa): {object}, original object: {original}"
@@ -208,7 +208,7 @@ fn one(
         )]);
     };
     if mixed && !t.eq_ignore_ascii_case(first_type) {
-        // facts §B.3 [C] rule; REST code [U] → config.
+        // salesforce.md §B.3 [C] rule; REST code [U] → config.
         return Err(vec![ApiErr::new(
             &ctx.config.codes.mixed_setup_types,
             mixed_message(t, first_type),

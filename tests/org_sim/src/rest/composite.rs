@@ -1,4 +1,4 @@
-//! Composite `POST /composite` (facts §B.4): ≤25 subrequests, `@{ref.path}` references,
+//! Composite `POST /composite` (salesforce.md §B.4): ≤25 subrequests, `@{ref.path}` references,
 //! allOrNone with real rollback and PROCESSING_HALTED bodies, top-level 200, forbidden
 //! subrequest headers; and composite batch `POST /composite/batch`. The subrequest engine is
 //! shared with composite graph.
@@ -10,12 +10,12 @@ use serde_json::{json, Value as Json};
 use super::api::{dispatch, ApiOut, Call, Ctx};
 use super::collections::{mixed_message, mixes_setup};
 
-/// Max subrequests of composite and batch (facts §B.4).
+/// Max subrequests of composite and batch (salesforce.md §B.4).
 pub const MAX_SUBREQUESTS: usize = 25;
-/// Max sObject Collections or query subrequests per composite (facts §B.4).
+/// Max sObject Collections or query subrequests per composite (salesforce.md §B.4).
 pub const MAX_COLLECTION_OR_QUERY: usize = 5;
 
-/// facts §B.4: the rollback body of allOrNone (verbatim message, key order as quoted).
+/// salesforce.md §B.4: the rollback body of allOrNone (verbatim message, key order as quoted).
 pub fn halted() -> Json {
     json!([{
         "errorCode": "PROCESSING_HALTED",
@@ -41,7 +41,7 @@ fn bad_request(message: &str) -> ApiOut {
 }
 
 fn valid_reference_id(r: &str) -> bool {
-    // facts §B.4: starts with a letter or number; letters, numbers, underscore only.
+    // salesforce.md §B.4: starts with a letter or number; letters, numbers, underscore only.
     r.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
         && r.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
@@ -73,7 +73,7 @@ pub fn parse_subs(list: Option<&Json>) -> Result<Vec<Sub>, ApiOut> {
             )));
         }
         if let Some(Json::Object(h)) = item.get("httpHeaders") {
-            // facts §B.4: Accept, Authorization, Content-Type are inherited → top-level 400.
+            // salesforce.md §B.4: Accept, Authorization, Content-Type are inherited → top-level 400.
             if let Some(bad) = h.keys().find(|k| {
                 ["accept", "authorization", "content-type"]
                     .contains(&k.to_ascii_lowercase().as_str())
@@ -240,7 +240,7 @@ fn entry(reference_id: &str, out: &ApiOut) -> Json {
 }
 
 /// Runs subrequests in order. `all_or_none`: the first failure rolls everything back and
-/// every other subrequest answers PROCESSING_HALTED (facts §B.4). `allowed` filters the URLs
+/// every other subrequest answers PROCESSING_HALTED (salesforce.md §B.4). `allowed` filters the URLs
 /// a caller supports (graph). Returns the entries and whether all succeeded.
 pub fn run(
     ctx: &mut Ctx<'_>,
@@ -302,7 +302,7 @@ pub fn run(
             let mut all = written.clone();
             all.extend(types.iter().cloned());
             if !ctx.config.allow_mixed_setup_types_in_composite && mixes_setup(ctx, &all) {
-                // [U] facts §H.Q3 → switch allow_mixed_setup_types_in_composite.
+                // [U] salesforce.md §H.Q3 → switch allow_mixed_setup_types_in_composite.
                 let original = written
                     .first()
                     .cloned()
@@ -358,7 +358,7 @@ pub fn run(
 }
 
 fn unresolved(expr: &str) -> ApiOut {
-    // facts §B.4: unresolvable reference.
+    // salesforce.md §B.4: unresolvable reference.
     let reference = expr.split(['.', '[']).next().unwrap_or(expr);
     ApiOut::json(
         400,
@@ -411,7 +411,7 @@ pub fn composite(ctx: &mut Ctx<'_>, call: &Call) -> ApiOut {
         .and_then(Json::as_bool)
         .unwrap_or(false);
     let (entries, _) = run(ctx, &subs, all_or_none, &|_| true);
-    // facts §B.4: top level always 200.
+    // salesforce.md §B.4: top level always 200.
     ApiOut::json(200, json!({ "compositeResponse": entries }))
 }
 

@@ -1,5 +1,5 @@
 //! describeGlobal `GET /sobjects/` (with `If-Modified-Since` → 304), the basic object info
-//! `GET /sobjects/{Type}` and `GET /sobjects/{Type}/describe` in the shapes of facts §B.6.
+//! `GET /sobjects/{Type}` and `GET /sobjects/{Type}/describe` in the shapes of salesforce.md §B.6.
 
 use serde_json::{json, Map, Value as Json};
 
@@ -24,7 +24,7 @@ fn http_date(s: &str) -> Option<i64> {
     crate::datetime::parse(&format!("{year}-{m:02}-{day:0>2}T{time}Z"))
 }
 
-/// 304 when the schema has not changed since `If-Modified-Since` (facts §B.6).
+/// 304 when the schema has not changed since `If-Modified-Since` (salesforce.md §B.6).
 fn not_modified(call: &Call) -> Option<ApiOut> {
     let since = call.if_modified_since.as_deref().and_then(http_date)?;
     (since >= SEED_EPOCH_MS).then(|| ApiOut::empty(304))
@@ -45,7 +45,7 @@ fn urls(version: &str, o: &ObjectDef) -> Json {
     })
 }
 
-/// The describeGlobal entry of an object (facts §B.6 key list).
+/// The describeGlobal entry of an object (salesforce.md §B.6 key list).
 fn global_entry(version: &str, o: &ObjectDef) -> Map<String, Json> {
     let data = o.dml == crate::schema::DmlCategory::Data && !o.custom_setting;
     let v = json!({
@@ -120,7 +120,7 @@ pub fn basic(ctx: &mut Ctx<'_>, t: &str) -> ApiOut {
     )
 }
 
-/// One field of a describe (facts §B.6 key list; CreatedById / Id examples).
+/// One field of a describe (salesforce.md §B.6 key list; CreatedById / Id examples).
 pub fn field_json(o: &ObjectDef, f: &FieldDef) -> Json {
     let ty = f.ty;
     let text = ty.is_text() || ty == FieldType::Id || ty == FieldType::Reference;
@@ -211,7 +211,7 @@ pub fn field_json(o: &ObjectDef, f: &FieldDef) -> Json {
     first
 }
 
-/// `GET /sobjects/{Type}/describe` (facts §B.6: global keys + fields, childRelationships,
+/// `GET /sobjects/{Type}/describe` (salesforce.md §B.6: global keys + fields, childRelationships,
 /// recordTypeInfos, …); `If-Modified-Since` → 304.
 pub fn sobject(ctx: &mut Ctx<'_>, call: &Call, t: &str) -> ApiOut {
     let Some(o) = find(ctx, t) else {

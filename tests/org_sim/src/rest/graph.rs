@@ -1,4 +1,4 @@
-//! Composite graph `POST /composite/graph` (facts §B.5): each graph is all-or-none; limits of
+//! Composite graph `POST /composite/graph` (salesforce.md §B.5): each graph is all-or-none; limits of
 //! 75 graphs, 500 nodes per graph and per payload, depth 15, 15 different nodes, and after 14
 //! failed graphs the remaining ones answer PROCESSING_HALTED. Supported node URLs:
 //! `/sobjects/{SObject}` POST and `/sobjects/{SObject}/{id}` GET/PATCH/DELETE.
@@ -10,7 +10,7 @@ use serde_json::{json, Value as Json};
 use super::api::{ApiOut, Call, Ctx};
 use super::composite::{halted, parse_subs, run, split_url, Sub};
 
-/// facts §B.5 limits.
+/// salesforce.md §B.5 limits.
 pub const MAX_GRAPHS: usize = 75;
 /// Max nodes per graph and per payload.
 pub const MAX_NODES: usize = 500;

@@ -1,5 +1,5 @@
 //! `GET /services/data/vNN.N/limits`: the org's limits with the daily API allowance in use
-//! (facts §B.2); 403 API_DISABLED_FOR_ORG for a Salesforce Integration user (facts §H.Q3).
+//! (salesforce.md §B.2); 403 API_DISABLED_FOR_ORG for a Salesforce Integration user (salesforce.md §H.Q3).
 
 use serde_json::json;
 
@@ -20,7 +20,7 @@ pub fn handle(ctx: &mut Ctx<'_>) -> ApiOut {
         .and_then(|l| s.get(l))
         .and_then(|l| l.text("Name"));
     if license == Some(LICENSE_INTEGRATION) {
-        // facts §H.Q3 [S]: /limits answers 403 API_DISABLED_FOR_ORG to integration users.
+        // salesforce.md §H.Q3 [S]: /limits answers 403 API_DISABLED_FOR_ORG to integration users.
         return ApiOut::error(
             403,
             "API_DISABLED_FOR_ORG",

@@ -1,5 +1,5 @@
-//! The REST API under `/services/` (facts §A.4, §B): authentication by Bearer `sid`, the daily
-//! API allowance (facts §B.2 REQUEST_LIMIT_EXCEEDED, `Sforce-Limit-Info`), and the versioned
+//! The REST API under `/services/` (salesforce.md §A.4, §B): authentication by Bearer `sid`, the daily
+//! API allowance (salesforce.md §B.2 REQUEST_LIMIT_EXCEEDED, `Sforce-Limit-Info`), and the versioned
 //! resources, run through [`api::dispatch`] with the state locked.
 
 pub mod api;
@@ -124,7 +124,7 @@ fn with_auth(
         (idx, usage, spent)
     };
     let mut resp = if spent {
-        // facts §B.2: 403 with this exact body once the allowance is spent.
+        // salesforce.md §B.2: 403 with this exact body once the allowance is spent.
         http::api_error(
             StatusCode::FORBIDDEN,
             "REQUEST_LIMIT_EXCEEDED",
@@ -141,7 +141,7 @@ fn with_auth(
     resp
 }
 
-/// 405 in the REST error shape (facts §B.2: 405 method not allowed).
+/// 405 in the REST error shape (salesforce.md §B.2: 405 method not allowed).
 pub fn method_not_allowed(method: &Method, allowed: &str) -> Resp {
     api::method_not_allowed(method.as_str(), allowed).into_resp()
 }

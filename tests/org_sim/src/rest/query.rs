@@ -1,4 +1,4 @@
-//! `query` / `queryAll` / `tooling/query` with paging (facts §B.1): at most `query_page_size`
+//! `query` / `queryAll` / `tooling/query` with paging (salesforce.md §B.1): at most `query_page_size`
 //! records per batch, `done:false` + `nextRecordsUrl` (`…/query/01g…-<offset>`) for the rest;
 //! queryAll also returns deleted records; the Tooling API serves PermissionDependency (§H.Q5).
 
@@ -25,7 +25,7 @@ pub fn run(ctx: &mut Ctx<'_>, call: &Call, all_rows: bool, tooling: bool) -> Api
     let store = if tooling { &o.tooling } else { &o.store };
     let result = match soql::execute_with(store, q, &ctx.version, all_rows) {
         Ok(r) => r,
-        // Error envelope per facts §B.2; MALFORMED_QUERY per §B.1.
+        // Error envelope per salesforce.md §B.2; MALFORMED_QUERY per §B.1.
         Err(e) => return ApiOut::error(400, e.code.as_str(), &e.message(q)),
     };
     let total = result.total_size;

@@ -1,4 +1,4 @@
-//! sObject CRUD: `POST /sobjects/{Type}` → 201 `{"id","success":true,"errors":[]}` (facts
+//! sObject CRUD: `POST /sobjects/{Type}` → 201 `{"id","success":true,"errors":[]}` (salesforce.md
 //! §B.2), `GET|PATCH|DELETE /sobjects/{Type}/{id}`; User can be created, updated and
 //! deactivated but never deleted (brief; 405).
 

@@ -1,5 +1,5 @@
 //! API versions: the unauthenticated version list, the per-version resources map, and
-//! validation of `vNN.N` path segments against the org's maximum (facts §A.4, §B.2 NOT_FOUND).
+//! validation of `vNN.N` path segments against the org's maximum (salesforce.md §A.4, §B.2 NOT_FOUND).
 
 use hyper::StatusCode;
 use serde_json::{json, Map, Value};
@@ -20,7 +20,7 @@ fn parse(v: &str) -> Option<(u32, u32)> {
 }
 
 /// Release label of a version: three releases a year, 65.0 = Winter '26, 66.0 = Spring '26,
-/// 64.0 = Summer '25 (facts §A.4: docs for release 260 show v66.0, 258 show v65.0).
+/// 64.0 = Summer '25 (salesforce.md §A.4: docs for release 260 show v66.0, 258 show v65.0).
 pub fn label(major: u32) -> String {
     let n = i64::from(major) - 65;
     let year = 26 + n.div_euclid(3);

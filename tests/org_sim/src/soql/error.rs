@@ -1,12 +1,12 @@
 //! SOQL errors carrying the REST `errorCode` and a message laid out like Salesforce's (the query
-//! line, a caret, `ERROR at Row:r:Column:c`, then the reason); envelope per facts §B.2.
+//! line, a caret, `ERROR at Row:r:Column:c`, then the reason); envelope per salesforce.md §B.2.
 
 use super::lexer::Pos;
 
 /// The REST `errorCode` of a failed query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SoqlErrorCode {
-    /// Syntax error (facts §B.1: "invalid SOQL → MALFORMED_QUERY").
+    /// Syntax error (salesforce.md §B.1: "invalid SOQL → MALFORMED_QUERY").
     MalformedQuery,
     /// Unknown field or relationship.
     InvalidField,

@@ -1,5 +1,5 @@
 //! Resolves a parsed query against the schema (INVALID_TYPE / INVALID_FIELD errors), then
-//! filters, sorts, slices and renders records in the REST query shape (facts §B.1).
+//! filters, sorts, slices and renders records in the REST query shape (salesforce.md §B.1).
 
 use std::cmp::Ordering;
 
@@ -16,7 +16,7 @@ use crate::store::{Record, Store, Value};
 /// All matching rows of a query, rendered; paging is the REST layer's job.
 #[derive(Debug, Clone, PartialEq)]
 pub struct QueryResult {
-    /// Number of matching rows (after LIMIT/OFFSET), facts §B.1 `totalSize`.
+    /// Number of matching rows (after LIMIT/OFFSET), salesforce.md §B.1 `totalSize`.
     pub total_size: usize,
     /// Rendered records (empty for `COUNT()`).
     pub records: Vec<Json>,
@@ -109,7 +109,7 @@ impl Resolved {
 
 /// A field of a record; through a polymorphic relationship the parent may be a type without
 /// `Name` (PermissionSetLicense): the polymorphic Name entity then shows its `MasterLabel`.
-/// A profile's `Permissions<Name>` are its profile-owned permission set's (facts §C.1).
+/// A profile's `Permissions<Name>` are its profile-owned permission set's (salesforce.md §C.1).
 fn field_of<'a>(store: &'a Store, rec: &'a Record, field: &str) -> &'a Value {
     if rec.object == "Profile" && field.starts_with("Permissions") {
         static FALSE: Value = Value::Bool(false);
@@ -657,7 +657,7 @@ fn attributes(object: &str, id: &str, version: &str) -> Json {
 }
 
 /// Writes `r` (from hop `depth` on) into `out`, nesting parents as objects with their own
-/// `attributes` and writing `null` for a missing parent (facts §B.1).
+/// `attributes` and writing `null` for a missing parent (salesforce.md §B.1).
 fn insert_path(
     store: &Store,
     out: &mut Map<String, Json>,

@@ -1,5 +1,5 @@
 //! A small but real SOQL engine (tokenizer → parser → evaluator over the record store), so the
-//! sim answers queries the way the REST query resource does (facts §B.1) instead of canned JSON.
+//! sim answers queries the way the REST query resource does (salesforce.md §B.1) instead of canned JSON.
 
 pub mod ast;
 pub mod error;

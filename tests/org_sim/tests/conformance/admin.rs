@@ -122,7 +122,7 @@ fn unknown_hosts_get_plain_404_and_are_logged() {
     let r = get(&agent, "https://acme--uat.my.salesforce.com/", None);
     assert_eq!(
         r.status, 404,
-        "a sandbox lives under .sandbox. (facts §A.6)"
+        "a sandbox lives under .sandbox. (salesforce.md §A.6)"
     );
     let log = sim.request_log();
     assert_eq!(log.len(), 2);

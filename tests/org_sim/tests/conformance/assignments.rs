@@ -1,5 +1,5 @@
-//! Permission set assignment pages (facts §C.5, §H.Q1 1c, §H.Q2) and the [U] integration-license
-//! switches (facts §H.Q5, §H.Q4, §C.7): markup, Save through the REST write path (checked via
+//! Permission set assignment pages (salesforce.md §C.5, §H.Q1 1c, §H.Q2) and the [U] integration-license
+//! switches (salesforce.md §H.Q5, §H.Q4, §C.7): markup, Save through the REST write path (checked via
 //! REST), all-or-none rejected saves, each switch both ways.
 
 use org_sim::{RunningSim, SimConfig};
@@ -76,7 +76,7 @@ fn assignment_page_has_the_documented_markup() {
     let api = Api::admin(&sim);
     let agent = logged_in(&sim, ACME, ADMIN);
     let user = id15(&api.user_id("int-netsuite@acme.example"));
-    // The user detail page's Edit Assignments button leads to the page (facts §H.Q1 1c).
+    // The user detail page's Edit Assignments button leads to the page (salesforce.md §H.Q1 1c).
     let detail = page(
         &agent,
         &format!("https://{ACME}/{user}?noredirect=1&isUserEntityOverride=1"),
@@ -183,7 +183,7 @@ fn a_save_the_api_would_reject_shows_the_error_and_saves_nothing() {
         .map(text)
         .collect();
     assert_eq!(errors.len(), 1, "{errors:?}");
-    // facts §C.5 / §H.Q3 UI wording around the API message.
+    // salesforce.md §C.5 / §H.Q3 UI wording around the API message.
     assert!(
         errors[0].contains("Can't assign permission set \"Invoice Viewer\" to user \""),
         "{errors:?}"

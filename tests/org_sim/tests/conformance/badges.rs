@@ -1,5 +1,5 @@
 //! What integration-user badges rely on: the Users list's rolodex filter and its in-place
-//! switch (facts §H.Q1), a profile's `Permissions<Name>` fields (its profile-owned set, §C.1),
+//! switch (salesforce.md §H.Q1), a profile's `Permissions<Name>` fields (its profile-owned set, §C.1),
 //! and the Connect API user photo resource with the ContentVersion file it takes.
 use org_sim::SimConfig;
 use scraper::{Html, Selector};

@@ -1,4 +1,4 @@
-//! sObject Collections (facts §B.3), composite (§B.4), batch, graph (§B.5): results, limits,
+//! sObject Collections (salesforce.md §B.3), composite (§B.4), batch, graph (§B.5): results, limits,
 //! references, allOrNone with real rollback, the mixed-Setup-types rule (§H.Q3).
 
 use serde_json::{json, Value};

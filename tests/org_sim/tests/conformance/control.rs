@@ -1,4 +1,4 @@
-//! Control and observation: daily API allowance (facts §B.2), faults, latency, state dump.
+//! Control and observation: daily API allowance (salesforce.md §B.2), faults, latency, state dump.
 
 use org_sim::{Fault, FaultKind, SimConfig};
 use serde_json::json;

@@ -1,5 +1,5 @@
 //! Data API: the seeded objects and permission data, child subqueries, queryAll, describe and
-//! describeGlobal (facts §B.1, §B.6, §C.1–§C.7, §H.Q3–§H.Q5), sObject CRUD (§B.2), limits.
+//! describeGlobal (salesforce.md §B.1, §B.6, §C.1–§C.7, §H.Q3–§H.Q5), sObject CRUD (§B.2), limits.
 
 use serde_json::{json, Value};
 
@@ -92,7 +92,7 @@ fn seed_has_licenses_psl_and_integration_users_in_every_state() {
             ),
         ]
     );
-    // Empty child relationship renders null (facts §B.1 shape).
+    // Empty child relationship renders null (salesforce.md §B.1 shape).
     assert_eq!(users[0]["PermissionSetAssignments"], Value::Null);
     // The PSL-licensed set's License.Name (polymorphic) and the "Salesforce"-licensed one.
     let zap = &users[5]["PermissionSetAssignments"]["records"][0]["PermissionSet"];
@@ -124,7 +124,7 @@ fn permission_sets_cover_profiles_managed_sessions_and_groups() {
         .iter()
         .find(|p| p["Profile"]["Name"] == "Minimum Access - API Only Integrations")
         .unwrap();
-    // facts §H.Q4: ApiEnabled + ApiUserOnly (+ ChatterInternalUser) only.
+    // salesforce.md §H.Q4: ApiEnabled + ApiUserOnly (+ ChatterInternalUser) only.
     assert_eq!(
         (
             api_only["PermissionsApiEnabled"].clone(),
@@ -250,7 +250,7 @@ fn describe_global_and_sobject_describe() {
             .unwrap()
             .clone()
     };
-    // facts §B.6: CreatedById example.
+    // salesforce.md §B.6: CreatedById example.
     let c = field(&d, "CreatedById");
     for (k, v) in [
         ("type", json!("reference")),
@@ -284,7 +284,7 @@ fn describe_global_and_sobject_describe() {
     assert_eq!(
         field(&d, "BillingCity")["permissionable"],
         true,
-        "facts §C.3: components describe as permissionable"
+        "salesforce.md §C.3: components describe as permissionable"
     );
     assert_eq!(field(&d, "BillingAddress")["type"], "address");
     let contacts = d["childRelationships"]
@@ -318,7 +318,7 @@ fn describe_global_and_sobject_describe() {
     );
     let wide = api.get("sobjects/Wide_Object__c/describe").json();
     assert!(wide["fields"].as_array().unwrap().len() > 800);
-    // facts §H.Q3: the picklists list exactly what can be granted.
+    // salesforce.md §H.Q3: the picklists list exactly what can be granted.
     let op = api.get("sobjects/ObjectPermissions/describe").json();
     let values = |f: Value| -> Vec<String> {
         f["picklistValues"]
@@ -386,7 +386,7 @@ fn crud_create_get_update_delete_and_query_all() {
         api.query(&format!("SELECT Name FROM Account WHERE Id = '{id}'"))[0]["Name"],
         "Hooli XYZ"
     );
-    // Validation errors in the REST shape (facts §B.2).
+    // Validation errors in the REST shape (salesforce.md §B.2).
     assert_exact(
         &api.post("sobjects/Account", &json!({"Industry": "Retail"})),
         400,
@@ -474,7 +474,7 @@ fn users_are_created_updated_deactivated_never_deleted() {
         405,
         json!([{"message": "HTTP Method 'DELETE' not allowed. Allowed are GET,HEAD,PATCH", "errorCode": "METHOD_NOT_ALLOWED"}]),
     );
-    // The Salesforce Integration license is full (5 of 5, facts §C.7).
+    // The Salesforce Integration license is full (5 of 5, salesforce.md §C.7).
     let api_only =
         api.id("SELECT Id FROM Profile WHERE Name = 'Minimum Access - API Only Integrations'");
     assert_exact(&api.post("sobjects/User", &json!({"Username": "int-six@acme.example", "LastName": "Six", "Email": "six@acme.example", "Alias": "six", "ProfileId": api_only, "IsActive": true})), 400, json!([{"message": "License Limit Exceeded", "errorCode": "LICENSE_LIMIT_EXCEEDED", "fields": []}]));
@@ -503,14 +503,14 @@ fn limits_and_tooling_permission_dependency() {
     assert_eq!(l["DailyApiRequests"]["Max"], 15000);
     let used = sim.api_usage("acme");
     assert_eq!(l["DailyApiRequests"]["Remaining"], 15000 - used);
-    // facts §H.Q3: 403 API_DISABLED_FOR_ORG for an Integration-license user.
+    // salesforce.md §H.Q3: 403 API_DISABLED_FOR_ORG for an Integration-license user.
     let int = Api::as_user(&sim, "int-netsuite@acme.example");
     assert_exact(
         &int.get("limits"),
         403,
         json!([{"message": "API is not enabled for this Organization or Partner", "errorCode": "API_DISABLED_FOR_ORG"}]),
     );
-    // Tooling PermissionDependency (facts §H.Q5).
+    // Tooling PermissionDependency (salesforce.md §H.Q5).
     let r = api.get(&format!("tooling/query?q={}", q("SELECT Permission, PermissionType, RequiredPermission, RequiredPermissionType FROM PermissionDependency WHERE Permission IN ('ModifyAllData', 'PasswordNeverExpires', 'ViewEncryptedData')")));
     assert_eq!(r.status, 200, "{}", r.body);
     let rows = r.json()["records"].as_array().unwrap().clone();

@@ -1,4 +1,4 @@
-//! Login and page sessions (facts §A.3, §A.6, §F.1).
+//! Login and page sessions (salesforce.md §A.3, §A.6, §F.1).
 
 use crate::common::*;
 

@@ -1,5 +1,5 @@
 //! Conformance tests: the sim, over real HTTPS with real host names, behaves as
-//! salesforce-facts.md says Salesforce does.
+//! docs/salesforce.md says Salesforce does.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod admin;

@@ -1,4 +1,4 @@
-//! Lightning shell and Classic pages (facts §A.3, §D.1, §D.2, §D.5, §H.Q1).
+//! Lightning shell and Classic pages (salesforce.md §A.3, §D.1, §D.2, §D.5, §H.Q1).
 
 use org_sim::{ClassicFrameHost, SimConfig};
 use scraper::{Html, Selector};
@@ -87,7 +87,7 @@ fn setup_shell_has_csp_loading_box_nav_and_frame_data() {
     ] {
         assert_eq!(count(&doc, &format!("nav a[href='{href}']")), 1, "{href}");
     }
-    // No iframe in the light DOM: shell.js builds it inside shadow roots (facts §D.1).
+    // No iframe in the light DOM: shell.js builds it inside shadow roots (salesforce.md §D.1).
     assert_eq!(count(&doc, "iframe"), 0);
     let data = shell_data(&r.body);
     assert_eq!(
@@ -119,7 +119,7 @@ fn shell_page_address_and_frame_host_per_shell_host() {
     );
     assert_eq!(r.status, 200, "{}", r.body);
     let data = shell_data(&r.body);
-    // Lightning shell frames its own host by default ([U] facts §D.1 → switch).
+    // Lightning shell frames its own host by default ([U] salesforce.md §D.1 → switch).
     assert_eq!(
         data["frameUrl"],
         format!("https://acme.lightning.force.com{address}&isdtp=p1")
@@ -153,7 +153,7 @@ fn shell_page_address_and_frame_host_per_shell_host() {
         None,
     );
     assert_eq!(r.status, 404);
-    // Lightning pages on the my-domain host go to the setup domain (facts §A.6).
+    // Lightning pages on the my-domain host go to the setup domain (salesforce.md §A.6).
     let r = get(
         &agent,
         &format!("https://{ACME}/lightning/setup/ManageUsers/home"),
@@ -282,7 +282,7 @@ fn classic_users_list_markup_is_the_server_rendered_table() {
         30
     );
     assert_eq!(count(&doc, &format!("{table} tr.dataRow td.actionColumn a.actionLink[href$='/e?retURL=%2F005%3FisUserEntityOverride%3D1%26setupid%3DManageUsers']")), 30);
-    // Login links for active users other than the viewer (facts §H.Q1 1b).
+    // Login links for active users other than the viewer (salesforce.md §H.Q1 1b).
     let logins = count(
         &doc,
         &format!("{table} tr.dataRow td.actionColumn a[href*=suorgadminid]"),

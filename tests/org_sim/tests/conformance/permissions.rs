@@ -1,4 +1,4 @@
-//! Permission-object validation with the exact error bodies (facts §C.1–§C.6, §H.Q3, §H.Q4).
+//! Permission-object validation with the exact error bodies (salesforce.md §C.1–§C.6, §H.Q3, §H.Q4).
 
 use serde_json::json;
 
@@ -46,7 +46,7 @@ fn permission_set_names_labels_and_license_id() {
         400,
         json!([{"message": "Required fields are missing: [Name]", "errorCode": "REQUIRED_FIELD_MISSING", "fields": ["Name"]}]),
     );
-    // facts §C.1: both duplicate errors, label first.
+    // salesforce.md §C.1: both duplicate errors, label first.
     assert_exact(
         &api.post(
             "sobjects/PermissionSet",
@@ -76,7 +76,7 @@ fn permission_set_names_labels_and_license_id() {
         (ps[0]["IsCustom"].clone(), ps[0]["Type"].clone()),
         (json!(true), json!("Regular"))
     );
-    // facts §C.1: LicenseId is create-only.
+    // salesforce.md §C.1: LicenseId is create-only.
     assert_exact(
         &api.patch(
             &format!("sobjects/PermissionSet/{id}"),
@@ -93,7 +93,7 @@ fn permission_set_names_labels_and_license_id() {
         .status,
         204
     );
-    // User-permission dependencies (facts §C.1, §H.Q5): ModifyAllData needs ViewAllData.
+    // User-permission dependencies (salesforce.md §C.1, §H.Q5): ModifyAllData needs ViewAllData.
     assert_exact(
         &api.post(
             "sobjects/PermissionSet",
@@ -103,7 +103,7 @@ fn permission_set_names_labels_and_license_id() {
         fie("Permission Modify All Data depends on permission(s): View All Data"),
     );
     api.create("PermissionSet", json!({"Name": "Mad", "Label": "Mad", "PermissionsModifyAllData": true, "PermissionsViewAllData": true}));
-    // Convert Leads needs Create on Account (facts §C.2 data-load message).
+    // Convert Leads needs Create on Account (salesforce.md §C.2 data-load message).
     assert_exact(
         &api.patch(
             &format!("sobjects/PermissionSet/{id}"),
@@ -124,7 +124,7 @@ fn object_permissions_rules() {
         b["ParentId"] = json!(ps);
         api.post("sobjects/ObjectPermissions", &b)
     };
-    // facts §C.2 dependency rules, data-API wording.
+    // salesforce.md §C.2 dependency rules, data-API wording.
     assert_exact(
         &op(json!({"SobjectType": "Account", "PermissionsCreate": true})),
         400,
@@ -147,7 +147,7 @@ fn object_permissions_rules() {
     );
     // All-false rows are rejected (code [U]).
     assert_exact(&op(json!({"SobjectType": "Account"})), 400, fie("Object permissions for Account must grant at least one permission; delete the ObjectPermissions record to remove all access."));
-    // Outside the restricted picklist (facts §H.Q3).
+    // Outside the restricted picklist (salesforce.md §H.Q3).
     for t in ["Task", "Integration_Settings__c", "User"] {
         assert_exact(
             &op(json!({"SobjectType": t, "PermissionsRead": true})),
@@ -155,7 +155,7 @@ fn object_permissions_rules() {
             json!([{"message": format!("Sobject Type Name: bad value for restricted picklist field: {t}"), "errorCode": "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "fields": ["SobjectType"]}]),
         );
     }
-    // Master-detail: the detail needs Read on the master (facts §C.2).
+    // Master-detail: the detail needs Read on the master (salesforce.md §C.2).
     assert_exact(
         &op(json!({"SobjectType": "Invoice_Line__c", "PermissionsRead": true})),
         400,
@@ -256,7 +256,7 @@ fn field_permissions_rules() {
         api.post("sobjects/FieldPermissions", &json!({"ParentId": ps, "SobjectType": object, "Field": field, "PermissionsRead": read, "PermissionsEdit": edit}))
     };
     let picklist = |f: &str| json!([{"message": format!("Field Name: bad value for restricted picklist field: {f}"), "errorCode": "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", "fields": ["Field"]}]);
-    // facts §C.3: compound components rejected, the compound accepted.
+    // salesforce.md §C.3: compound components rejected, the compound accepted.
     assert_exact(
         &fp("Contact", "Contact.MailingCity", true, false),
         400,
@@ -305,7 +305,7 @@ fn field_permissions_rules() {
         api.get(&format!("sobjects/FieldPermissions/{id}")).json()["Field"],
         "Contact.AccountId"
     );
-    // Task / Event / User fields are grantable (facts §H.Q3).
+    // Task / Event / User fields are grantable (salesforce.md §H.Q3).
     assert_eq!(fp("Task", "Task.Description", true, true).status, 201);
     assert_eq!(fp("User", "User.Title", true, false).status, 201);
     assert_exact(
@@ -330,7 +330,7 @@ fn assignment_license_rules_and_duplicates() {
             &json!({"AssigneeId": api.user_id(user), "PermissionSetId": api.ps_id(ps)}),
         )
     };
-    // "Salesforce"-licensed set on an integration user (facts §C.7, §H.Q3).
+    // "Salesforce"-licensed set on an integration user (salesforce.md §C.7, §H.Q3).
     assert_exact(
         &psa("int-tableau@acme.example", "Sales_Ops"),
         400,
@@ -377,7 +377,7 @@ fn assignment_license_rules_and_duplicates() {
         psa("alan.turing@acme.example", "Invoice_Viewer").status,
         201
     );
-    // Duplicate (facts §C.5: text confirmed, code [U]).
+    // Duplicate (salesforce.md §C.5: text confirmed, code [U]).
     assert_exact(
         &psa("alan.turing@acme.example", "Invoice_Viewer"),
         400,

@@ -1,4 +1,4 @@
-//! REST API (facts §A.4, §A.5, §B.1, §B.2, §H.Q7).
+//! REST API (salesforce.md §A.4, §A.5, §B.1, §B.2, §H.Q7).
 
 use std::collections::HashSet;
 
@@ -190,7 +190,7 @@ fn records_have_attributes_and_parents_nest() {
     );
     assert_eq!(rec["IsActive"], true);
     assert!(rec["CreatedDate"].as_str().unwrap().ends_with(".000+0000"));
-    // Organization (SFIR's first query, facts §A.3).
+    // Organization (SFIR's first query, salesforce.md §A.3).
     let r = query(
         &sim,
         &sid,
@@ -209,7 +209,7 @@ fn records_have_attributes_and_parents_nest() {
     );
     assert_eq!(r.json()["records"][0]["IsSandbox"], true);
     assert_eq!(r.json()["records"][0]["Name"], "Acme Corp (UAT)");
-    // Integration users by license (facts §C.7).
+    // Integration users by license (salesforce.md §C.7).
     let r = query(&sim, &sid, "SELECT Id, Name FROM Profile WHERE UserLicense.Name = 'Salesforce Integration' ORDER BY Name");
     let names: Vec<Value> = r.json()["records"]
         .as_array()
@@ -426,7 +426,7 @@ fn invalid_sessions_get_401_invalid_session_id() {
     check(Some("00DAM0000000001!bogus"), "unknown sid");
     let r = get_with(&agent, &url, &[("Authorization", "Basic Zm9vOmJhcg==")]);
     assert_eq!(r.status, 401);
-    // UI-host sids are page sessions only (facts §A.3); setup-domain on API is [U] (§H.Q7).
+    // UI-host sids are page sessions only (salesforce.md §A.3); setup-domain on API is [U] (§H.Q7).
     let (sids, _) = login_steps(&sim.agent(), ACME, "");
     let r = get(&agent, &url, Some(&sids[0]));
     assert_eq!(r.status, 200, "the my-domain sid is an API session");
@@ -516,7 +516,7 @@ fn api_usage_header_loopback_api_and_lightning_redirect() {
     let r = get(&agent, "https://localhost/services/data/", None);
     assert_eq!(r.status, 200);
     assert_eq!(get(&agent, "https://127.0.0.1/005", None).status, 404);
-    // The lightning host redirects API calls to the my-domain host (facts §A.3).
+    // The lightning host redirects API calls to the my-domain host (salesforce.md §A.3).
     let r = get(
         &agent,
         &query_url(ACME_LIGHTNING, "SELECT Id FROM User"),

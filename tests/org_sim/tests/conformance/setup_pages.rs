@@ -1,4 +1,4 @@
-//! Classic permission pages (facts §D.3, §D.4, §H.Q1 1c, §H.Q2): documented selectors and
+//! Classic permission pages (salesforce.md §D.3, §D.4, §H.Q1 1c, §H.Q2): documented selectors and
 //! attributes, disabled rows, the `ProfileDependentCheckboxes` onclick form, Save persisting
 //! exactly what a browser posts (checked through REST), and the German label switch.
 
@@ -10,7 +10,7 @@ use scraper::{ElementRef, Html, Selector};
 
 use crate::common::*;
 
-/// Boostr's regex (facts §D.3), as a tiny hand parser: `(this, 'row', 'perm')`.
+/// Boostr's regex (salesforce.md §D.3), as a tiny hand parser: `(this, 'row', 'perm')`.
 fn parse_handle_click(onclick: &str) -> Option<(String, String)> {
     let rest = onclick
         .to_lowercase()
@@ -203,7 +203,7 @@ fn permission_set_object_edit_page_has_the_documented_markup() {
         &format!("https://{ACME}/{ps}/e?s=EntityPermissions&o=Account"),
     );
     assert_eq!(all(&doc, "body.sfdcBody").len(), 1);
-    // facts §D.3 headers and checkboxes.
+    // salesforce.md §D.3 headers and checkboxes.
     assert_eq!(all(&doc, "div[id*=fls_readheader]").len(), 1);
     assert_eq!(all(&doc, "div[id*=fls_editheader]").len(), 1);
     let reads = all(&doc, "input[type=checkbox][id$=':fls_read_ck']");
@@ -218,7 +218,7 @@ fn permission_set_object_edit_page_has_the_documented_markup() {
     }
     // Object permissions: six boxes ending olp_check, in a Permission Name | Enabled table.
     assert_eq!(all(&doc, "input[type=checkbox][id$=olp_check]").len(), 6);
-    // Save / Cancel (facts §D.2).
+    // Save / Cancel (salesforce.md §D.2).
     assert_eq!(
         all(&doc, "input[type=submit][value=Save][id$='button_pc_save']").len(),
         1
@@ -240,7 +240,7 @@ fn permission_set_object_edit_page_has_the_documented_markup() {
         let v = s.value();
         assert!(v.attr("src").is_some() || v.attr("type") == Some("application/json"));
     }
-    // Field rows sorted by label; disabled rows per facts §D.3.
+    // Field rows sorted by label; disabled rows per salesforce.md §D.3.
     let rows = field_rows(&doc);
     let labels: Vec<String> = rows.iter().map(|r| r.0.to_lowercase()).collect();
     let mut sorted = labels.clone();
@@ -283,7 +283,7 @@ fn dependency_data_follows_the_documented_object_and_field_rules() {
             .collect::<String>(),
     )
     .unwrap();
-    // facts §C.2: Delete requires Read and Edit; Modify All requires Read, Delete, Edit, View All.
+    // salesforce.md §C.2: Delete requires Read and Edit; Modify All requires Read, Delete, Edit, View All.
     let deps = |k: &str| -> BTreeSet<String> {
         data["dependents"][k]
             .as_array()
@@ -299,7 +299,7 @@ fn dependency_data_follows_the_documented_object_and_field_rules() {
             .into()
     );
     assert_eq!(deps("PermissionsModifyAllRecords").len(), 4);
-    // facts §C.3 UI: unchecking Read unchecks Edit.
+    // salesforce.md §C.3 UI: unchecking Read unchecks Edit.
     assert!(data["antecedents"]["PermissionsRead"]
         .as_array()
         .unwrap()
@@ -372,7 +372,7 @@ fn save_persists_exactly_what_the_checkboxes_say() {
         &format!("https://{ACME}/{ps}?s=EntityPermissions&o=Account"),
     );
     assert!(all(&view, "img.checkImg[title=Checked]").len() >= 6);
-    // Unchecking every object permission deletes the ObjectPermissions row (facts §C.2).
+    // Unchecking every object permission deletes the ObjectPermissions row (salesforce.md §C.2).
     let doc = page(&agent, &url);
     let off: BTreeMap<String, bool> = (0..6)
         .map(|k| (format!("j_id0:j_id5:olpTable:{k}:olp_check"), false))
@@ -393,7 +393,7 @@ fn a_post_the_api_would_reject_is_rejected_and_nothing_is_saved() {
     let before = field_perms(&sim, &full, "Account");
     let rows = field_rows(&doc);
     let id = |e: &ElementRef<'_>| e.value().id().unwrap().to_owned();
-    // A browser without script: Edit without Read on Website (facts §C.3 Edit requires Read),
+    // A browser without script: Edit without Read on Website (salesforce.md §C.3 Edit requires Read),
     // plus a valid change that must not be saved either.
     let mut changes = BTreeMap::new();
     changes.insert(id(&row(&rows, "Website").2), true);
@@ -415,7 +415,7 @@ fn wide_object_edit_page_lists_every_field_and_saves_all_of_them() {
     let agent = logged_in(&sim, ACME, ADMIN);
     let ps = ps_id(&sim, "Wide_Object_Access");
     let full = org_sim::ids::to18(&ps).unwrap();
-    // `o=` is the 15-char CustomObject Id for custom objects (facts §D.3); find it on the list.
+    // `o=` is the 15-char CustomObject Id for custom objects (salesforce.md §D.3); find it on the list.
     let list = page(&agent, &format!("https://{ACME}/{ps}?s=EntityPermissions"));
     let link = all(&list, "table.list a")
         .into_iter()
@@ -494,7 +494,7 @@ fn profile_object_page_writes_the_profile_owned_permission_set() {
         stored.get("Account.Rating").copied(),
         want.then_some((true, false))
     );
-    // facts §D.4: the profile's object list tbody.
+    // salesforce.md §D.4: the profile's object list tbody.
     let list = page(
         &agent,
         &format!("https://{ACME}/{profile}?s=ObjectsAndTabs"),
@@ -531,7 +531,7 @@ fn original_profile_fls_page_has_visible_and_read_only_columns() {
         .iter()
         .all(|v| v.value().id().unwrap().starts_with("edit_")));
     assert_eq!(all(&doc, "input[name=save][type=submit]").len(), 1);
-    // Required field: Visible checked+disabled, Read-Only disabled (facts §D.4).
+    // Required field: Visible checked+disabled, Read-Only disabled (salesforce.md §D.4).
     let name_v = one(&doc, "input#display_Name");
     let name_r = one(&doc, "input#edit_Name");
     assert!(is_checked(&name_v) && is_disabled(&name_v));
@@ -563,7 +563,7 @@ fn system_permissions_use_api_name_titles_and_confirm_added_dependencies() {
     assert!(!all(&view, "img.checkImg").is_empty());
     let url = format!("https://{ACME}/{ps}/e?s=SystemPermissions");
     let doc = page(&agent, &url);
-    // facts §H.Q2: title = API name without prefix.
+    // salesforce.md §H.Q2: title = API name without prefix.
     for t in ["PasswordNeverExpires", "ViewEncryptedData", "ApiEnabled"] {
         assert_eq!(
             all(&doc, &format!("input[type=checkbox][title='{t}']")).len(),

@@ -1,4 +1,4 @@
-// Permission set assignment page (facts §H.Q1 1c): moves options between the dueling
+// Permission set assignment page (salesforce.md §H.Q1 1c): moves options between the dueling
 // lists, posts the whole enabled list on Save, and navigates buttons that carry data-href
 // (the CSP forbids inline handlers).
 (function () {

@@ -1,5 +1,5 @@
 /* org-sim: the page-script global `window.ProfileDependentCheckboxes` of Classic permission
- * pages (facts §D.3). Salesforce defines it in an inline script and wires each checkbox with an
+ * pages (salesforce.md §D.3). Salesforce defines it in an inline script and wires each checkbox with an
  * inline `onclick="ProfileDependentCheckboxes.handleClick(this, '<rowKey>', '<permKey>')"`.
  * The sim's CSP (`script-src 'self'`) blocks inline scripts and inline handlers, so this
  * external file defines the global and, for every element carrying such an onclick attribute,

@@ -1,4 +1,4 @@
-// org-sim Lightning Setup shell (facts §D.1). Builds nested open shadow roots, so
+// org-sim Lightning Setup shell (salesforce.md §D.1). Builds nested open shadow roots, so
 // document.querySelectorAll('iframe') does not see the Classic frame, but
 // innerShadowRoot.querySelector('force-aloha-page iframe[name^=vfFrameId]') does.
 // Served as an external file: the page CSP allows no inline script.
@@ -23,7 +23,7 @@
     frame.src = src;
     frame.setAttribute('allowfullscreen', 'true');
     var loads = 0;
-    // "The frame element is replaced on every in-frame navigation" (facts §D.1, [S]).
+    // "The frame element is replaced on every in-frame navigation" (salesforce.md §D.1, [S]).
     frame.addEventListener('load', function () {
       loads += 1;
       if (loads < 2) { return; }

@@ -1,4 +1,4 @@
-// Users list with `--users-list-ajax` ([U] facts §H.Q1): the paging links and rolodex letters
+// Users list with `--users-list-ajax` ([U] salesforce.md §H.Q1): the paging links and rolodex letters
 // fetch the next list and swap the list, its paginator and the rolodex in place, without a
 // page load — the way enhanced Setup lists re-render. Plain links without this script.
 (function () {
