@@ -1,8 +1,8 @@
 //! Bindings to `extension/browser.js`, the one JavaScript module that calls the browser's
 //! extension APIs, adapted to the core's [`CookieJar`] and [`KeyValueStore`] traits.
 
-use crate::salesforce::{CookieJar, SidCookie};
-use crate::settings::{Area, KeyValueStore};
+use crate::platform::{Area, Clock, KeyValueStore, StorageError};
+use crate::salesforce::{CookieJar, CookieStoreError, SidCookie};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(module = "/extension/browser.js")]
@@ -39,23 +39,23 @@ impl Cookies {
 }
 
 impl CookieJar for Cookies {
-    async fn sid_for_url(&self, url: &str) -> Result<Option<SidCookie>, String> {
+    async fn sid_for_url(&self, url: &str) -> Result<Option<SidCookie>, CookieStoreError> {
         let cookie = sid_cookie_for_url(url, self.store_id.clone())
             .await
-            .map_err(describe)?;
+            .map_err(|e| CookieStoreError(describe(e)))?;
         if cookie.is_null() || cookie.is_undefined() {
             return Ok(None);
         }
         serde_wasm_bindgen::from_value(cookie)
             .map(Some)
-            .map_err(|e| e.to_string())
+            .map_err(|e| CookieStoreError(e.to_string()))
     }
 
-    async fn sids_on_domain(&self, domain: &str) -> Result<Vec<SidCookie>, String> {
+    async fn sids_on_domain(&self, domain: &str) -> Result<Vec<SidCookie>, CookieStoreError> {
         let cookies = sid_cookies_on_domain(domain, self.store_id.clone())
             .await
-            .map_err(describe)?;
-        serde_wasm_bindgen::from_value(cookies).map_err(|e| e.to_string())
+            .map_err(|e| CookieStoreError(describe(e)))?;
+        serde_wasm_bindgen::from_value(cookies).map_err(|e| CookieStoreError(e.to_string()))
     }
 }
 
@@ -70,22 +70,39 @@ fn area_name(area: Area) -> &'static str {
 }
 
 impl KeyValueStore for Storage {
-    async fn get(&self, area: Area, key: &str) -> Result<Option<serde_json::Value>, String> {
-        let value = storage_get(area_name(area), key).await.map_err(describe)?;
+    async fn get(&self, area: Area, key: &str) -> Result<Option<serde_json::Value>, StorageError> {
+        let value = storage_get(area_name(area), key)
+            .await
+            .map_err(|e| StorageError::Host(describe(e)))?;
         if value.is_null() || value.is_undefined() {
             return Ok(None);
         }
         serde_wasm_bindgen::from_value(value)
             .map(Some)
-            .map_err(|e| e.to_string())
+            .map_err(|e| StorageError::Encoding(e.to_string()))
     }
 
-    async fn set(&self, area: Area, key: &str, value: serde_json::Value) -> Result<(), String> {
+    async fn set(
+        &self,
+        area: Area,
+        key: &str,
+        value: serde_json::Value,
+    ) -> Result<(), StorageError> {
         let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        let value = serde::Serialize::serialize(&value, &serializer).map_err(|e| e.to_string())?;
+        let value = serde::Serialize::serialize(&value, &serializer)
+            .map_err(|e| StorageError::Encoding(e.to_string()))?;
         storage_set(area_name(area), key, value)
             .await
-            .map_err(describe)?;
+            .map_err(|e| StorageError::Host(describe(e)))?;
         Ok(())
+    }
+}
+
+/// The browser's clock.
+pub struct BrowserClock;
+
+impl Clock for BrowserClock {
+    fn now_ms(&self) -> u64 {
+        js_sys::Date::now() as u64
     }
 }

@@ -1,11 +1,13 @@
 //! The WebAssembly face of the core: the one exported entry point, and the adapters that give
-//! [`crate::service`] the browser's cookies, storage and `fetch`.
+//! [`crate::router`] the browser's cookies, storage, `fetch` and clock as the core's platform.
 
 mod browser;
 mod fetch;
 
+use crate::platform::Host;
 use crate::protocol::{Reply, Request};
-use crate::service::{self, Browser};
+use crate::router;
+use crate::salesforce::CookieSessions;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -22,13 +24,13 @@ pub async fn handle(
 ) -> JsValue {
     let reply = match serde_wasm_bindgen::from_value::<Request>(request) {
         Ok(request) => {
-            let cookies = browser::Cookies::new(cookie_store_id);
-            let browser = Browser {
-                cookies: &cookies,
-                transport: &fetch::Fetch,
-                store: &browser::Storage,
+            let host = Host {
+                sessions: CookieSessions(browser::Cookies::new(cookie_store_id)),
+                transport: fetch::Fetch,
+                storage: browser::Storage,
+                clock: browser::BrowserClock,
             };
-            service::handle(&browser, request, sender_url.as_deref()).await
+            router::handle(&host, request, sender_url.as_deref()).await
         }
         Err(e) => Reply::Failed {
             message: format!("Forcefield received a message it does not understand: {e}"),
@@ -42,9 +44,4 @@ fn to_js(reply: &Reply) -> JsValue {
     reply
         .serialize(&serializer)
         .unwrap_or_else(|e| JsValue::from_str(&e.to_string()))
-}
-
-/// Milliseconds since the epoch, for the badge cache.
-pub(crate) fn now_ms() -> u64 {
-    js_sys::Date::now() as u64
 }
