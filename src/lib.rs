@@ -22,7 +22,8 @@
 //!   admin's per-org switches; [`toggles`]: the bulk toggles' request.
 //! * [`router`]: the one entry point, which only routes each request to its feature. Features
 //!   never import it; hosts call it.
-//! * `web` (wasm32 only): the only code that touches wasm-bindgen, js-sys, web-sys and gloo-net.
+//! * `web` (wasm32 only): the only code that touches wasm-bindgen and js-sys: the `Core` a host
+//!   constructs with its own functions (the extension's `browserHost`, or Node's).
 
 pub mod columns;
 pub mod connection;

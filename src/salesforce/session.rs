@@ -139,6 +139,9 @@ pub enum SessionError {
     NoApiSession(String),
     #[error("The browser refused to read Salesforce's cookies: {0}")]
     CookieStore(String),
+    /// A host with its own login (the Salesforce CLI) could not give a session.
+    #[error("No Salesforce session is available: {0}")]
+    Host(String),
 }
 
 /// The org a page belongs to, from its own `sid` cookie only (no API call, no other cookie).
