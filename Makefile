@@ -1,5 +1,5 @@
 # Forcefield. The two commands: `make demo` and `make test`; each installs what is missing first.
-.PHONY: build test test-rust test-node test-e2e demo lint fmt bench setup clean
+.PHONY: build test test-rust test-node test-e2e test-plugin demo lint fmt bench setup clean
 .DEFAULT_GOAL := build
 
 setup:
@@ -10,10 +10,11 @@ build:
 	scripts/build.sh
 
 # Everything: native Rust tests (core, packaging, simulated org), the core in plain Node, the
-# Firefox package lint, and the browser tests in Chromium and Firefox against the simulated org.
+# Firefox package lint, the browser tests in Chromium and Firefox against the simulated org, and
+# the sf plugin through the real Salesforce CLI.
 test: setup
 	scripts/build.sh
-	$(MAKE) --no-print-directory test-rust test-node test-e2e
+	$(MAKE) --no-print-directory test-rust test-node test-e2e test-plugin
 
 test-rust:
 	cargo test --workspace
@@ -30,6 +31,12 @@ test-e2e:
 	node_modules/.bin/web-ext lint --source-dir dist/firefox --warnings-as-errors
 	tests/e2e/run.sh tests/e2e/*.test.mjs tests/org_sim/jsforce/*.test.mjs
 	scripts/in-loopback-netns.sh node --test tests/metadata/
+
+# The sf plugin (plugin/) through the real Salesforce CLI (npm @salesforce/cli) against the
+# simulated org: loopback-only namespace, the org's host names in a private /etc/hosts.
+test-plugin:
+	cargo build --quiet -p org-sim
+	tests/plugin/run.sh
 
 demo: setup
 	scripts/build.sh
@@ -56,5 +63,5 @@ fmt:
 	cargo fmt --all
 
 clean:
-	rm -rf pkg dist tests/e2e/artifacts
+	rm -rf pkg dist tests/e2e/artifacts plugin/lib plugin/core
 	cargo clean

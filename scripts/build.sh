@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the extension: Rust → wasm32 → wasm-bindgen (--target web) → wasm-opt → dist/.
+# Builds the extension: Rust → wasm32 → wasm-bindgen (--target web) → wasm-opt → dist/; then the
+# sf plugin (plugin/: TypeScript → lib/, with the generator page's core copied into core/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 wasm=target/wasm32-unknown-unknown/release/forcefield.wasm
@@ -37,3 +38,6 @@ module pkg/generator
 module pkg --no-default-features
 
 cargo xtask dist
+
+# The sf plugin runs the same core as the generator page (pkg/generator), loaded in Node.
+npm run --silent build --workspace plugin

@@ -70,6 +70,15 @@ pub enum Request {
         #[serde(default)]
         file_name: Option<String>,
     },
+    /// A spec file from a command line (`fileName`, its `text`): the generator's JSON spec or a
+    /// PermissionSet XML file, read strictly, with `license` filling a file that names none.
+    #[serde(rename_all = "camelCase")]
+    ReadSpec {
+        file_name: String,
+        text: String,
+        #[serde(default)]
+        license: Option<crate::model::LicenseChoice>,
+    },
     /// The spec as `<Name>.permissionset-meta.xml` (salesforce.md §E, §H.Q4).
     ExportXml {
         spec: PermissionSetSpec,
@@ -158,6 +167,17 @@ pub enum Request {
         email: String,
         #[serde(default)]
         alias: Option<String>,
+    },
+    /// Every user Forcefield marks in the org of `orgUrl` (the `sf` plugin's `users list`).
+    #[serde(rename_all = "camelCase")]
+    IntegrationUsers {
+        org_url: String,
+    },
+    /// One user's health, by username or Id (the `sf` plugin's `users check`).
+    #[serde(rename_all = "camelCase")]
+    CheckUser {
+        org_url: String,
+        user: String,
     },
     /// A content script lists the users its page links to (Ids from the links, 15 or 18
     /// characters); the core answers with the badges of the marked ones. The org is the
@@ -256,6 +276,11 @@ pub enum Reply {
         spec: PermissionSetSpec,
         warnings: Vec<String>,
     },
+    /// A spec file that can't be used (`readSpec`), and why: the command line's input is wrong,
+    /// nothing was read from the org.
+    SpecRefused {
+        message: String,
+    },
     #[serde(rename_all = "camelCase")]
     Xml {
         file_name: String,
@@ -276,6 +301,17 @@ pub enum Reply {
     },
     Applies {
         applies: Vec<ApplyView>,
+    },
+    /// The org's marked users, and how many users were read to find them.
+    #[cfg(feature = "generator")]
+    IntegrationUsers {
+        users: Vec<crate::users::directory::IntegrationUser>,
+        scanned: usize,
+    },
+    #[cfg(feature = "generator")]
+    UserCheck {
+        verdict: crate::users::directory::Verdict,
+        user: Option<crate::users::directory::IntegrationUser>,
     },
     #[serde(rename_all = "camelCase")]
     UserCreated {

@@ -41,6 +41,14 @@ pub async fn handle<P: Platform>(
             crate::users::requests::set_profile_photo(platform, sender_url, user_id, &png_base64)
                 .await
         }
+        #[cfg(feature = "generator")]
+        Request::IntegrationUsers { org_url } => {
+            crate::users::directory::list_request(platform, &org_url).await
+        }
+        #[cfg(feature = "generator")]
+        Request::CheckUser { org_url, user } => {
+            crate::users::directory::check_request(platform, &org_url, &user).await
+        }
         generator_request => crate::generator::handle(platform, generator_request).await,
     }
 }

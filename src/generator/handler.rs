@@ -44,6 +44,16 @@ pub async fn handle<P: Platform>(platform: &P, request: Request) -> Reply {
                 Err(e) => failed(e),
             }
         }
+        Request::ReadSpec {
+            file_name,
+            text,
+            license,
+        } => match super::spec_file::read(&file_name, &text, license) {
+            Ok((spec, warnings)) => Reply::Spec { spec, warnings },
+            Err(e) => Reply::SpecRefused {
+                message: e.to_string(),
+            },
+        },
         Request::ExportXml { spec } => Reply::Xml {
             file_name: super::metadata::file_name(&spec),
             xml: super::metadata::export(&spec),

@@ -256,6 +256,15 @@ pub fn name_from_file(file_name: &str) -> Option<String> {
     (!name.is_empty()).then(|| name.to_owned())
 }
 
+/// Whether a PermissionSet file names a licence: a `<license>` with a value. Without one the set
+/// is licensed None (salesforce.md §H.Q4), which a command line may still choose for it.
+pub fn states_license(xml: &str) -> bool {
+    parse(xml).is_ok_and(|root| {
+        root.child_text("license")
+            .is_some_and(|l| !l.trim().is_empty())
+    })
+}
+
 /// Reads a PermissionSet file into a spec, with a warning for each thing not carried over.
 pub fn import(
     xml: &str,

@@ -6,6 +6,7 @@
 //! * [`plan`]: spec + the org's current state → the difference → ordered write batches.
 //! * [`apply`]: the journal-driven apply, one write per step, rollback and finish-clean-up.
 //! * [`metadata`]: Metadata API PermissionSet XML export and import (§E, §H.Q4).
+//! * [`spec_file`]: a spec file from a command line (JSON or XML), read strictly.
 //! * [`handler`]: the generator's requests, through the host's [`crate::platform::Platform`].
 //! * [`view`]: the JSON shapes the generator page is shown.
 
@@ -25,6 +26,8 @@ pub mod names;
 pub mod org;
 #[cfg(feature = "generator")]
 pub mod plan;
+#[cfg(feature = "generator")]
+pub mod spec_file;
 #[cfg(feature = "generator")]
 pub mod stored;
 #[cfg(feature = "generator")]

@@ -190,13 +190,21 @@ pub async fn badges_for<T: Transport, S: KeyValueStore>(
     Ok(lookup.badges(store).await)
 }
 
-/// One query for up to [`USERS_PER_QUERY`] users; a child list Salesforce cut short is read to
-/// its end through its own `nextRecordsUrl` (salesforce.md §B.1).
+/// One query for up to [`USERS_PER_QUERY`] users.
 async fn query_users<T: Transport>(
     client: &Client<'_, T>,
     ids: &[UserId],
 ) -> Result<Vec<UserRecord>, ApiError> {
-    let rows: Vec<serde_json::Value> = client.query(&record::soql(ids)).await?;
+    read_users(client, &record::soql(ids)).await
+}
+
+/// Every user row of `soql` (a query of [`record::select_users`]), every page; a child list
+/// Salesforce cut short is read to its end through its own `nextRecordsUrl` (salesforce.md §B.1).
+pub(super) async fn read_users<T: Transport>(
+    client: &Client<'_, T>,
+    soql: &str,
+) -> Result<Vec<UserRecord>, ApiError> {
+    let rows: Vec<serde_json::Value> = client.query(soql).await?;
     let mut users = Vec::with_capacity(rows.len());
     for row in &rows {
         let Some(mut user) = UserRecord::from_json(row) else {

@@ -7,8 +7,11 @@
 //! * [`icons`]: the admin's custom icon per integration user (`storage.local`).
 //! * [`photo`]: "Use as profile photo" through the Connect REST user photo resource.
 //! * [`requests`]: the protocol's badge requests, served for the core's handler.
+//! * `directory` (with the whole core): every integration user of an org, for the `sf` plugin.
 
 pub mod classify;
+#[cfg(feature = "generator")]
+pub mod directory;
 pub mod fetch;
 pub mod icons;
 pub mod photo;

@@ -61,8 +61,13 @@ fn to18(id15: &str) -> String {
 /// §C.1; the same path in several independent tools' queries, public code).
 pub fn soql(ids: &[UserId]) -> String {
     let list: Vec<String> = ids.iter().map(|id| format!("'{id}'")).collect();
-    format!(
-        "SELECT Id, Name, IsActive, ProfileId, Profile.Name, Profile.UserLicenseId, \
+    format!("{} WHERE Id IN ({})", select_users(), list.join(", "))
+}
+
+/// The select list and object of [`soql`], without a condition: every field and child list a
+/// user's classification reads.
+pub fn select_users() -> &'static str {
+    "SELECT Id, Username, Name, IsActive, ProfileId, Profile.Name, Profile.UserLicenseId, \
          Profile.UserLicense.Name, Profile.PermissionsApiUserOnly, \
          Profile.PermissionsPasswordNeverExpires, \
          (SELECT PermissionSetId, PermissionSetGroupId, PermissionSet.Name, PermissionSet.Label, \
@@ -71,9 +76,7 @@ pub fn soql(ids: &[UserId]) -> String {
          PermissionSet.PermissionsPasswordNeverExpires FROM PermissionSetAssignments), \
          (SELECT PermissionSetLicenseId, PermissionSetLicense.DeveloperName, \
          PermissionSetLicense.MasterLabel FROM PermissionSetLicenseAssignments) \
-         FROM User WHERE Id IN ({})",
-        list.join(", ")
-    )
+         FROM User"
 }
 
 // The rows are read from `serde_json::Value` by hand rather than derived: one generic JSON
@@ -83,6 +86,7 @@ pub fn soql(ids: &[UserId]) -> String {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UserRecord {
     pub id: String,
+    pub username: Option<String>,
     pub name: Option<String>,
     pub is_active: bool,
     pub profile: Option<ProfileRow>,
@@ -108,6 +112,7 @@ impl UserRecord {
     pub fn from_json(v: &Value) -> Option<Self> {
         Some(Self {
             id: text(v, "Id")?,
+            username: text(v, "Username"),
             name: text(v, "Name"),
             is_active: flag(v, "IsActive").unwrap_or(false),
             profile: parent(v, "Profile").map(|p| ProfileRow::from_json(&p)),

@@ -169,6 +169,9 @@ pub struct SimConfig {
     /// Integration license cannot grant View All on standard objects", single source [S]).
     /// Default false.
     pub integration_view_all_standard: bool,
+    /// Generated standard users added to the production org `acme` after its seeded users
+    /// (`user0001@acme.example` …), for listing an org with thousands of users. Default 0.
+    pub extra_users: usize,
 }
 
 /// The system permissions [`SimConfig::integration_license_allows`] governs (salesforce.md §H.Q5).
@@ -204,6 +207,7 @@ impl Default for SimConfig {
                 .collect(),
             psl_api_enabled_accepted: true,
             integration_view_all_standard: false,
+            extra_users: 0,
         }
     }
 }

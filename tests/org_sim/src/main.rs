@@ -104,6 +104,13 @@ struct Cli {
     /// `allow` or `reject` (default; single third-party source).
     #[arg(long, default_value = "reject")]
     integration_view_all_standard: String,
+    /// Generated standard users added to `acme` (`user0001@acme.example` …).
+    #[arg(long, default_value_t = 0)]
+    extra_users: usize,
+    /// Writes the run's self-signed certificate (PEM) to this file before `ready`, for clients
+    /// that trust it explicitly (Node's `NODE_EXTRA_CA_CERTS`).
+    #[arg(long, value_name = "FILE")]
+    cert_out: Option<std::path::PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -204,6 +211,7 @@ fn main() -> ExitCode {
         integration_license_key: cli.integration_license_key,
         users_list_page_size: cli.users_list_page_size,
         users_list_ajax: cli.users_list_ajax,
+        extra_users: cli.extra_users,
     };
     let mut sim = match org_sim::start(config) {
         Ok(s) => s,
@@ -212,6 +220,13 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(path) = &cli.cert_out {
+        if let Err(e) = std::fs::write(path, sim.cert_pem()) {
+            eprintln!("--cert-out {}: {e}", path.display());
+            sim.stop_and_join();
+            return ExitCode::FAILURE;
+        }
+    }
     let mut lines = vec![format!("org-sim listening on https://{}", sim.addr())];
     lines.extend(sim.served_urls());
     lines.push("ready".into());

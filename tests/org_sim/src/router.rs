@@ -20,6 +20,20 @@ pub struct Routed {
 
 /// Routes one request.
 pub fn route(shared: &Shared, req: &Req) -> Routed {
+    // A doubled slash at the start of the path is served as one: the Salesforce CLI stores an
+    // access-token login's instance URL with a trailing slash and jsforce appends
+    // `/services/...` to it, and such logins work against real orgs (salesforce.md §I.16).
+    if req.path.starts_with("//") {
+        let single = Req {
+            path: format!("/{}", req.path.trim_start_matches('/')),
+            ..req.clone()
+        };
+        return route_path(shared, &single);
+    }
+    route_path(shared, req)
+}
+
+fn route_path(shared: &Shared, req: &Req) -> Routed {
     let target = org::target(&shared.lock().orgs, &req.host);
     match target {
         Target::Loopback if req.path.starts_with("/__sim/") => Routed {

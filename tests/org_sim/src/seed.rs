@@ -67,6 +67,15 @@ const fn inactive(u: UserSeed) -> UserSeed {
     UserSeed { active: false, ..u }
 }
 
+/// A user as inserted: a seeded [`UserSeed`] or a generated one.
+struct NewUser {
+    first: Option<&'static str>,
+    last: String,
+    username: String,
+    profile: &'static str,
+    active: bool,
+}
+
 /// One seeded org.
 #[derive(Debug, Clone, Copy)]
 pub struct OrgSeed {
@@ -258,6 +267,7 @@ pub fn build_store(seed: &OrgSeed, config: &SimConfig) -> Result<Store, StoreErr
             ("InstanceName", Value::text(seed.instance)),
             ("OrganizationType", Value::text(seed.edition)),
             ("TrialExpirationDate", Value::Null),
+            ("NamespacePrefix", Value::Null),
         ],
     )?;
     let mut licenses = Vec::new();
@@ -300,7 +310,24 @@ pub fn build_store(seed: &OrgSeed, config: &SimConfig) -> Result<Store, StoreErr
         profiles.push((*name, *license, id));
     }
     let mut used = [0i64; 2];
-    for (i, u) in seed.users.iter().enumerate() {
+    let seeded = seed.users.iter().map(|u| NewUser {
+        first: u.first,
+        last: u.last.to_owned(),
+        username: u.username.to_owned(),
+        profile: u.profile,
+        active: u.active,
+    });
+    // Generated users only in the production org, after the seeded ones (the first seeded
+    // user stays the default login user).
+    let extra = if seed.sandbox { 0 } else { config.extra_users };
+    let generated = (1..=extra).map(|n| NewUser {
+        first: Some("Bulk"),
+        last: format!("User {n:04}"),
+        username: format!("user{n:04}@{}.example", seed.name),
+        profile: STANDARD,
+        active: true,
+    });
+    for (i, u) in seeded.chain(generated).enumerate() {
         let (profile_id, license) = profiles
             .iter()
             .find(|(n, _, _)| *n == u.profile)
@@ -312,7 +339,7 @@ pub fn build_store(seed: &OrgSeed, config: &SimConfig) -> Result<Store, StoreErr
         }
         let name = match u.first {
             Some(f) => format!("{f} {}", u.last),
-            None => u.last.to_owned(),
+            None => u.last.clone(),
         };
         let i = i64::try_from(i).unwrap_or(0);
         let user_type = if integration {
@@ -327,12 +354,12 @@ pub fn build_store(seed: &OrgSeed, config: &SimConfig) -> Result<Store, StoreErr
                 ("LocaleSidKey", Value::text("en_US")),
                 ("EmailEncodingKey", Value::text("UTF-8")),
                 ("LanguageLocaleKey", Value::text("en_US")),
-                ("Username", Value::text(u.username)),
+                ("Username", Value::text(u.username.clone())),
                 ("Name", Value::text(name)),
                 ("FirstName", u.first.map_or(Value::Null, Value::text)),
-                ("LastName", Value::text(u.last)),
-                ("Alias", Value::text(alias(u.first, u.last))),
-                ("Email", Value::text(email(u.username))),
+                ("LastName", Value::text(u.last.clone())),
+                ("Alias", Value::text(alias(u.first, &u.last))),
+                ("Email", Value::text(email(&u.username))),
                 ("IsActive", Value::Bool(u.active)),
                 ("UserType", Value::text(user_type)),
                 ("ProfileId", profile_id),
@@ -348,6 +375,11 @@ pub fn build_store(seed: &OrgSeed, config: &SimConfig) -> Result<Store, StoreErr
                 ),
             ],
         )?;
+    }
+    if let Some((_, salesforce)) = licenses.iter().find(|(n, _)| *n == LICENSE_SALESFORCE) {
+        // Enough full licenses for the generated users.
+        let total = 100 + i64::try_from(extra).unwrap_or(0);
+        store.update(salesforce, "TotalLicenses", Value::Int(total))?;
     }
     for ((_, id), count) in licenses.iter().zip(used) {
         store.update(id, "UsedLicenses", Value::Int(count))?;

@@ -28,7 +28,9 @@ fn identity() -> Vec<ObjectDef> {
             .field("IsSandbox", T::Boolean)
             .field("InstanceName", T::String)
             .field("OrganizationType", T::Picklist)
-            .field("TrialExpirationDate", T::DateTime),
+            .field("TrialExpirationDate", T::DateTime)
+            // Queried by the Salesforce CLI after login (salesforce.md §I.16).
+            .field("NamespacePrefix", T::String),
         ObjectDef::new("UserLicense", prefix::USER_LICENSE)
             .labels("User License", "User Licenses")
             .query_only()

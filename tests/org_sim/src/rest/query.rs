@@ -1,5 +1,5 @@
 //! `query` / `queryAll` / `tooling/query` with paging (salesforce.md §B.1): at most `query_page_size`
-//! records per batch, `done:false` + `nextRecordsUrl` (`…/query/01g…-<offset>`) for the rest;
+//! records per batch, child rows of subqueries counted, `done:false` + `nextRecordsUrl` (`…/query/01g…-<offset>`) for the rest;
 //! queryAll also returns deleted records; the Tooling API serves PermissionDependency (§H.Q5).
 
 use serde_json::{json, Value};
@@ -29,13 +29,14 @@ pub fn run(ctx: &mut Ctx<'_>, call: &Call, all_rows: bool, tooling: bool) -> Api
         Err(e) => return ApiOut::error(400, e.code.as_str(), &e.message(q)),
     };
     let total = result.total_size;
-    if result.records.len() <= page {
+    let end = batch_end(&result.records, 0, page);
+    if end == result.records.len() {
         return ApiOut::json(
             200,
             json!({ "totalSize": total, "done": true, "records": result.records }),
         );
     }
-    let first: Vec<Value> = result.records[..page].to_vec();
+    let first: Vec<Value> = result.records[..end].to_vec();
     let cursor = Cursor {
         org: o.name.clone(),
         records: result.records,
@@ -49,7 +50,7 @@ pub fn run(ctx: &mut Ctx<'_>, call: &Call, all_rows: bool, tooling: bool) -> Api
         json!({
             "totalSize": total,
             "done": false,
-            "nextRecordsUrl": format!("{base}/{locator}-{page}"),
+            "nextRecordsUrl": format!("{base}/{locator}-{end}"),
             "records": first,
         }),
     )
@@ -78,7 +79,7 @@ pub fn next_page(ctx: &mut Ctx<'_>, locator: &str, tooling: bool) -> ApiOut {
     if offset > cursor.records.len() {
         return invalid();
     }
-    let end = (offset + page).min(cursor.records.len());
+    let end = batch_end(&cursor.records, offset, page);
     let mut body = json!({
         "totalSize": cursor.records.len(),
         "done": end == cursor.records.len(),
@@ -88,4 +89,46 @@ pub fn next_page(ctx: &mut Ctx<'_>, locator: &str, tooling: bool) -> ApiOut {
         body["nextRecordsUrl"] = Value::String(format!("{base}/{id}-{end}"));
     }
     ApiOut::json(200, body)
+}
+
+/// Where the batch starting at `offset` ends: at most `page` rows, where "child objects count
+/// toward the number of records for the batch size" (salesforce.md §B.1), and at least one record.
+fn batch_end(records: &[Value], offset: usize, page: usize) -> usize {
+    let mut rows = 0;
+    let mut end = offset;
+    for record in records.iter().skip(offset) {
+        let weight = 1 + child_rows(record);
+        if end > offset && rows + weight > page {
+            break;
+        }
+        rows += weight;
+        end += 1;
+    }
+    end
+}
+
+/// The rows of a record's subquery results (`{"totalSize", "done", "records": [...]}` values).
+fn child_rows(record: &Value) -> usize {
+    record.as_object().map_or(0, |fields| {
+        fields
+            .values()
+            .filter_map(|v| v.get("records")?.as_array().map(Vec::len))
+            .sum()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn child_rows_count_toward_the_batch() {
+        let parent = |children: usize| json!({"Id": "x", "Profile": {"Name": "p"}, "Kids": {"totalSize": children, "done": true, "records": vec![json!({}); children]}});
+        let records = vec![parent(2), parent(2), parent(0), parent(5)];
+        // 3 + 3 rows fill a batch of 6; a record too big for the batch still goes alone.
+        assert_eq!(batch_end(&records, 0, 6), 2);
+        assert_eq!(batch_end(&records, 2, 6), 3);
+        assert_eq!(batch_end(&records, 3, 2), 4);
+        assert_eq!(batch_end(&records, 0, 100), 4);
+    }
 }

@@ -1,0 +1,222 @@
+//! A spec handed over as a file (the `sf` plugin's `--spec`, kept in source control): the
+//! generator's JSON spec (what templates save, [`PermissionSetSpec`]) or a Metadata API
+//! `<Name>.permissionset-meta.xml` (salesforce.md §E). A file is read strictly, since nobody is
+//! looking at a preview while a pipeline runs: a key the spec doesn't have is refused, not
+//! ignored. Its licence is settled against the one asked for on the command line: the file's
+//! licence wins, the command line only fills a file that names none, and a conflict is refused.
+
+use super::metadata;
+use crate::model::{LicenseChoice, PermissionSetSpec};
+use serde_json::Value;
+
+/// Keys of the JSON spec (see [`PermissionSetSpec`]) and of one object's access.
+const SPEC_KEYS: &[&str] = &[
+    "name",
+    "label",
+    "description",
+    "license",
+    "objects",
+    "fields",
+    "systemPermissions",
+];
+const ACCESS_KEYS: &[&str] = &["read", "create", "edit", "delete", "viewAll", "modifyAll"];
+
+/// Why a spec file can't be used. Nothing is read from the org and nothing is written.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SpecFileError {
+    #[error("The spec file {file} is empty.")]
+    Empty { file: String },
+    #[error("The spec file {file} is not valid JSON: {detail}")]
+    NotJson { file: String, detail: String },
+    #[error("The spec file {file} is not a Forcefield spec: {detail}")]
+    NotSpec { file: String, detail: String },
+    #[error("The spec file {file} has {keys}, which a Forcefield spec doesn't have. Spec keys are name, label, description, license, objects, fields and systemPermissions; object access keys are read, create, edit, delete, viewAll and modifyAll.")]
+    UnknownKeys { file: String, keys: String },
+    #[error("The spec file {file} is not a PermissionSet file: {detail}")]
+    NotPermissionSet { file: String, detail: String },
+    #[error("The spec file {file} is licensed {file_license}, but --license asks for {asked}. Change one of them: the file's licence wins, and --license only fills a spec that names none.")]
+    LicenseConflict {
+        file: String,
+        file_license: &'static str,
+        asked: &'static str,
+    },
+}
+
+fn license_name(license: LicenseChoice) -> &'static str {
+    match license {
+        LicenseChoice::None => "None",
+        LicenseChoice::IntegrationPsl => "Salesforce API Integration",
+    }
+}
+
+/// Reads the file `file_name` (its content `text`) into a spec and the warnings of its import,
+/// with `license` (from the command line) applied where the file names none.
+pub fn read(
+    file_name: &str,
+    text: &str,
+    license: Option<LicenseChoice>,
+) -> Result<(PermissionSetSpec, Vec<String>), SpecFileError> {
+    let file = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
+    let trimmed = text.trim_start_matches('\u{feff}').trim();
+    if trimmed.is_empty() {
+        return Err(SpecFileError::Empty {
+            file: file.to_owned(),
+        });
+    }
+    let is_xml = file.ends_with(".xml") || (!file.ends_with(".json") && trimmed.starts_with('<'));
+    let (mut spec, warnings, states_license) = if is_xml {
+        let (spec, warnings) = metadata::import(trimmed, Some(file)).map_err(|detail| {
+            SpecFileError::NotPermissionSet {
+                file: file.to_owned(),
+                detail,
+            }
+        })?;
+        (spec, warnings, metadata::states_license(trimmed))
+    } else {
+        let (spec, states_license) = read_json(file, trimmed)?;
+        (spec, Vec::new(), states_license)
+    };
+    match (states_license, license) {
+        (_, None) => {}
+        (false, Some(asked)) => spec.license = asked,
+        (true, Some(asked)) if asked == spec.license => {}
+        (true, Some(asked)) => {
+            return Err(SpecFileError::LicenseConflict {
+                file: file.to_owned(),
+                file_license: license_name(spec.license),
+                asked: license_name(asked),
+            })
+        }
+    }
+    Ok((spec, warnings))
+}
+
+/// The JSON spec and whether it names a licence; unknown keys are refused.
+fn read_json(file: &str, text: &str) -> Result<(PermissionSetSpec, bool), SpecFileError> {
+    let value: Value = serde_json::from_str(text).map_err(|e| SpecFileError::NotJson {
+        file: file.to_owned(),
+        detail: e.to_string(),
+    })?;
+    let Some(top) = value.as_object() else {
+        return Err(SpecFileError::NotSpec {
+            file: file.to_owned(),
+            detail: "it is not a JSON object".to_owned(),
+        });
+    };
+    let mut unknown: Vec<String> = top
+        .keys()
+        .filter(|key| !SPEC_KEYS.contains(&key.as_str()))
+        .map(|key| format!("\"{key}\""))
+        .collect();
+    if let Some(objects) = top.get("objects").and_then(Value::as_object) {
+        for (object, access) in objects {
+            for key in access.as_object().into_iter().flat_map(|a| a.keys()) {
+                if !ACCESS_KEYS.contains(&key.as_str()) {
+                    unknown.push(format!("\"{key}\" (in objects.{object})"));
+                }
+            }
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(SpecFileError::UnknownKeys {
+            file: file.to_owned(),
+            keys: unknown.join(", "),
+        });
+    }
+    let states_license = top.get("license").is_some_and(|l| !l.is_null());
+    let spec = serde_json::from_value(value).map_err(|e| SpecFileError::NotSpec {
+        file: file.to_owned(),
+        detail: e.to_string(),
+    })?;
+    Ok((spec, states_license))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NETSUITE: &str = r#"{"name": "Integration_NetSuite", "label": "Integration – NetSuite",
+        "objects": {"Account": {"read": true}}, "fields": {"Account.Industry": "read"},
+        "systemPermissions": ["PasswordNeverExpires"]}"#;
+
+    #[test]
+    fn a_json_spec_without_a_licence_takes_the_command_lines() {
+        let (spec, warnings) = read(
+            "netsuite.json",
+            NETSUITE,
+            Some(LicenseChoice::IntegrationPsl),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(spec.license, LicenseChoice::IntegrationPsl);
+        assert_eq!(spec.name, "Integration_NetSuite");
+        assert!(warnings.is_empty());
+        let (spec, _) = read("netsuite.json", NETSUITE, None).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(spec.license, LicenseChoice::None);
+    }
+
+    #[test]
+    fn the_files_licence_wins_and_a_conflict_is_refused() {
+        let named = NETSUITE.replacen('{', r#"{"license": "none", "#, 1);
+        assert_eq!(
+            read("n.json", &named, Some(LicenseChoice::None)).map(|(s, _)| s.license),
+            Ok(LicenseChoice::None)
+        );
+        assert!(matches!(
+            read("n.json", &named, Some(LicenseChoice::IntegrationPsl)),
+            Err(SpecFileError::LicenseConflict { .. })
+        ));
+        let xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n    <label>X</label>\n    <license>SalesforceAPIIntegrationPsl</license>\n</PermissionSet>\n";
+        assert!(matches!(
+            read("X.permissionset-meta.xml", xml, Some(LicenseChoice::None)),
+            Err(SpecFileError::LicenseConflict { .. })
+        ));
+        let unlicensed = xml.replace("    <license>SalesforceAPIIntegrationPsl</license>\n", "");
+        let (spec, _) = read(
+            "X.permissionset-meta.xml",
+            &unlicensed,
+            Some(LicenseChoice::IntegrationPsl),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(spec.license, LicenseChoice::IntegrationPsl);
+        assert_eq!(spec.name, "X");
+    }
+
+    #[test]
+    fn unknown_keys_and_malformed_files_are_refused() {
+        let typo = NETSUITE.replace("systemPermissions", "sytemPermissions");
+        let error = read("n.json", &typo, None).err();
+        assert!(
+            matches!(&error, Some(SpecFileError::UnknownKeys { keys, .. }) if keys == "\"sytemPermissions\""),
+            "{error:?}"
+        );
+        let access = NETSUITE.replace("\"read\": true", "\"raed\": true");
+        assert!(matches!(
+            read("n.json", &access, None),
+            Err(SpecFileError::UnknownKeys { keys, .. }) if keys.contains("objects.Account")
+        ));
+        assert!(matches!(
+            read("n.json", "{\"name\": ", None),
+            Err(SpecFileError::NotJson { .. })
+        ));
+        assert!(matches!(
+            read("n.json", "[1, 2]", None),
+            Err(SpecFileError::NotSpec { .. })
+        ));
+        assert!(matches!(
+            read(
+                "n.json",
+                "{\"fields\": {\"Account.Name\": \"write\"}}",
+                None
+            ),
+            Err(SpecFileError::NotSpec { .. })
+        ));
+        assert!(matches!(
+            read("n.json", "  \n", None),
+            Err(SpecFileError::Empty { .. })
+        ));
+        assert!(matches!(
+            read("x.permissionset-meta.xml", "<Profile></Profile>", None),
+            Err(SpecFileError::NotPermissionSet { .. })
+        ));
+    }
+}

@@ -1,0 +1,208 @@
+//! Every integration user of an org, for a host that lists or checks them away from Setup pages
+//! (the `sf` plugin's `forcefield users list` and `users check`): one query over the org's users,
+//! read to its last page (salesforce.md §B.1), each user classified exactly as a badge is.
+
+use super::classify::{classify, BadgeKind, HealthWarning};
+use super::fetch::read_users;
+use super::record::{self, AssignmentRow, LicenseAssignmentRow, UserId, UserRecord};
+use crate::connection::{connect, ConnectError};
+use crate::platform::{Platform, Transport};
+use crate::protocol::Reply;
+use crate::salesforce::{ApiError, Client};
+use serde::{Deserialize, Serialize};
+
+/// One marked user (integration licence, API only, or the integration permission set licence)
+/// with what their badge says and what they hold.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IntegrationUser {
+    pub id: String,
+    pub username: String,
+    pub name: String,
+    pub active: bool,
+    pub profile: Option<String>,
+    /// The profile's user licence.
+    pub user_license: Option<String>,
+    /// The Salesforce Integration user licence (salesforce.md §C.7): the users a generated
+    /// permission set is for, and the only ones given health warnings.
+    pub integration: bool,
+    /// Permission set licences held, by DeveloperName (salesforce.md §C.6).
+    pub permission_set_licenses: Vec<String>,
+    /// Permission sets assigned directly or through a group, by API name (not the profile's own).
+    pub permission_sets: Vec<String>,
+    pub kinds: Vec<BadgeKind>,
+    /// One sentence per kind.
+    pub reasons: Vec<String>,
+    pub warnings: Vec<HealthWarning>,
+}
+
+/// What `users check` finds about one user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Verdict {
+    /// An integration user with nothing to warn about.
+    Healthy,
+    /// An integration user whose setup has warnings.
+    NeedsAttention,
+    /// The user exists but is not on the Salesforce Integration licence.
+    NotIntegration,
+    /// No user with that username or Id.
+    NotFound,
+}
+
+impl IntegrationUser {
+    fn of(user: &UserRecord) -> Self {
+        let badge = classify(user);
+        let assignments = user
+            .permission_set_assignments
+            .iter()
+            .flat_map(|c| c.records.iter());
+        let licenses = user
+            .permission_set_license_assignments
+            .iter()
+            .flat_map(|c| c.records.iter());
+        let profile = user.profile.clone().unwrap_or_default();
+        Self {
+            id: user.id.clone(),
+            username: user.username.clone().unwrap_or_default(),
+            name: user.name.clone().unwrap_or_default(),
+            active: user.is_active,
+            profile: profile.name,
+            user_license: profile.user_license_name,
+            integration: badge.integration,
+            permission_set_licenses: licenses
+                .filter_map(|l: &LicenseAssignmentRow| l.developer_name.clone())
+                .collect(),
+            permission_sets: assignments
+                .filter_map(|a: &AssignmentRow| a.permission_set.as_ref())
+                .filter(|set| !set.is_owned_by_profile)
+                .filter_map(|set| set.name.clone())
+                .collect(),
+            kinds: badge.kinds,
+            reasons: badge.reasons,
+            warnings: badge.warnings,
+        }
+    }
+
+    /// Whether Forcefield marks the user at all.
+    pub fn is_marked(&self) -> bool {
+        !self.kinds.is_empty()
+    }
+
+    pub fn verdict(&self) -> Verdict {
+        match (self.integration, self.warnings.is_empty()) {
+            (false, _) => Verdict::NotIntegration,
+            (true, true) => Verdict::Healthy,
+            (true, false) => Verdict::NeedsAttention,
+        }
+    }
+}
+
+/// The org's marked users, by username, and how many users were read to find them.
+pub async fn integration_users<T: Transport>(
+    client: &Client<'_, T>,
+) -> Result<(Vec<IntegrationUser>, usize), ApiError> {
+    let users = read_users(
+        client,
+        &format!("{} ORDER BY Username", record::select_users()),
+    )
+    .await?;
+    let scanned = users.len();
+    let marked = users
+        .iter()
+        .map(IntegrationUser::of)
+        .filter(IntegrationUser::is_marked)
+        .collect();
+    Ok((marked, scanned))
+}
+
+/// One user, by Id (15 or 18 characters) or username, with their classification; `None` when
+/// the org has no such user.
+pub async fn find_user<T: Transport>(
+    client: &Client<'_, T>,
+    user: &str,
+) -> Result<Option<IntegrationUser>, ApiError> {
+    let user = user.trim();
+    let condition = match UserId::parse(user) {
+        Some(id) => format!("Id = '{id}'"),
+        None => format!("Username = {}", literal(user)),
+    };
+    let users = read_users(
+        client,
+        &format!("{} WHERE {condition}", record::select_users()),
+    )
+    .await?;
+    Ok(users.first().map(IntegrationUser::of))
+}
+
+/// `integrationUsers`: every marked user of the org of `org_url`.
+pub async fn list_request<P: Platform>(platform: &P, org_url: &str) -> Reply {
+    let connection = match connect(platform, org_url).await {
+        Ok(connection) => connection,
+        Err(e) => return connect_failed(e),
+    };
+    match integration_users(&connection.client()).await {
+        Ok((users, scanned)) => Reply::IntegrationUsers { users, scanned },
+        Err(e) => Reply::Failed { message: e.message },
+    }
+}
+
+/// `checkUser`: one user's health, by username or Id.
+pub async fn check_request<P: Platform>(platform: &P, org_url: &str, user: &str) -> Reply {
+    let connection = match connect(platform, org_url).await {
+        Ok(connection) => connection,
+        Err(e) => return connect_failed(e),
+    };
+    match find_user(&connection.client(), user).await {
+        Ok(Some(user)) => Reply::UserCheck {
+            verdict: user.verdict(),
+            user: Some(user),
+        },
+        Ok(None) => Reply::UserCheck {
+            verdict: Verdict::NotFound,
+            user: None,
+        },
+        Err(e) => Reply::Failed { message: e.message },
+    }
+}
+
+fn connect_failed(e: ConnectError) -> Reply {
+    Reply::Failed {
+        message: match e {
+            ConnectError::Session(e) => e.to_string(),
+            ConnectError::Api(e) => e.message,
+        },
+    }
+}
+
+/// A SOQL string literal (`\` and `'` escaped; SOQL and SOSL Reference "Quoted String Escape
+/// Sequences").
+fn literal(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('\'');
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\'' => out.push_str("\\'"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            other => out.push(other),
+        }
+    }
+    out.push('\'');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_quoted_as_soql_literals() {
+        assert_eq!(literal("o'brien@acme.example"), r"'o\'brien@acme.example'");
+        assert_eq!(literal(r"a\b"), r"'a\\b'");
+        assert_eq!(literal("x' OR Username != 'y"), r"'x\' OR Username != \'y'");
+    }
+}

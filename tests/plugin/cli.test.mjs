@@ -1,0 +1,81 @@
+// The real `sf` logs in to the simulated org and uses it: every request the CLI makes during
+// `sf org login access-token` and `sf org display` is answered as Salesforce answers it
+// (salesforce.md §I.16), and `sf forcefield permset export` writes a file Salesforce's own
+// source-deploy-retrieve library takes, as `sf project deploy start` would.
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
+import { loggedInCli, startSim } from './harness.mjs';
+
+let sim;
+let cli;
+
+before(async () => {
+  sim = await startSim();
+  cli = await loggedInCli(sim);
+});
+
+after(async () => {
+  await cli?.cleanup();
+  await sim?.stop();
+});
+
+test('login asks the org what the CLI asks and gets real answers', async () => {
+  const requests = (await sim.log()).filter((r) => r.host === 'acme.my.salesforce.com');
+  const asked = requests.map((r) => `${r.method} ${r.path.split('?')[0]} ${r.status}`);
+  // salesforce.md §I.16: UserInfo, the user record, the Dev Hub probe (refused: not a Dev Hub).
+  assert.deepEqual(asked.slice(0, 3), [
+    'GET /services/oauth2/userinfo 200',
+    `GET /services/data/v51.0/sobjects/User/${requests[1].path.split('/').pop()} 200`,
+    'GET /services/data/v51.0/query 400',
+  ]);
+  assert.match(requests[2].path, /ScratchOrgInfo/);
+  assert.ok(requests.every((r) => r.auth_sent), 'every call carries the token');
+});
+
+test('sf org display reaches the org through the sim', async () => {
+  const shown = await cli.sf(['org', 'display', '--target-org', 'acme']);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.equal(shown.json.result.username, 'admin@acme.example');
+  assert.equal(shown.json.result.connectedStatus, 'Connected', JSON.stringify(shown.json));
+  assert.equal(shown.json.result.apiVersion, '66.0');
+});
+
+test('permset export writes what source-deploy-retrieve converts for a deploy', async () => {
+  const project = await mkdtemp(path.join(tmpdir(), 'forcefield-export-'));
+  try {
+    const dir = path.join(project, 'force-app/main/default/permissionsets');
+    const exported = await cli.sf(['forcefield', 'permset', 'export', '--target-org', 'acme', '--name', 'NetSuite_Integration', '--output-dir', dir]);
+    assert.equal(exported.code, 0, exported.stdout + exported.stderr);
+    assert.equal(exported.json.status, 0);
+    const file = path.join(dir, 'NetSuite_Integration.permissionset-meta.xml');
+    assert.equal(exported.json.result.path, file);
+    const xml = await readFile(file, 'utf8');
+    // Licensed None (tests/org_sim README), with its system permission and object access.
+    assert.doesNotMatch(xml, /<license>/);
+    assert.match(xml, /<name>PasswordNeverExpires<\/name>/);
+    assert.match(xml, /<object>Invoice__c<\/object>/);
+    const components = ComponentSet.fromSource(path.join(project, 'force-app'));
+    assert.deepEqual([...components].map((c) => `${c.type.name}:${c.fullName}`), ['PermissionSet:NetSuite_Integration']);
+    const out = path.join(project, 'mdapi');
+    await new MetadataConverter().convert(components, 'metadata', { type: 'directory', outputDirectory: out, genUniqueDir: false });
+    assert.equal(await readFile(path.join(out, 'permissionsets/NetSuite_Integration.permissionset'), 'utf8'), xml);
+  } finally {
+    await rm(project, { recursive: true, force: true });
+  }
+});
+
+test('permset export of a name the org lacks is bad input: exit 2, one message, no file', async () => {
+  const project = await mkdtemp(path.join(tmpdir(), 'forcefield-export-'));
+  try {
+    const missing = await cli.sf(['forcefield', 'permset', 'export', '--target-org', 'acme', '--name', 'No_Such_Set', '--output-dir', project]);
+    assert.equal(missing.code, 2);
+    assert.equal(missing.json.status, 2);
+    assert.match(missing.json.message, /no custom permission set with the API name "No_Such_Set"/);
+  } finally {
+    await rm(project, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,120 @@
+// The Salesforce CLI (npm @salesforce/cli, the real `sf`) against the simulated org, with the
+// Forcefield plugin linked: one org-sim on port 443 (tests/plugin/run.sh puts the org's host names
+// in /etc/hosts inside the loopback-only namespace), its certificate trusted through
+// NODE_EXTRA_CA_CERTS, a fresh HOME for the CLI's auth files, and a login the way a pipeline does
+// it: `SF_ACCESS_TOKEN=… sf org login access-token --instance-url … --no-prompt`
+// (salesforce.md §I.16). One sim and one login per test file: the CLI starts slowly.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SF = path.join(ROOT, 'node_modules/.bin/sf');
+export const PLUGIN = path.join(ROOT, 'plugin');
+export const ACME = 'https://acme.my.salesforce.com';
+
+/** Starts org-sim on port 443 with `args`; resolves once it is ready. */
+export async function startSim(args = []) {
+  const dir = await mkdtemp(path.join(tmpdir(), 'forcefield-sim-'));
+  const certFile = path.join(dir, 'sim.pem');
+  const child = spawn(path.join(ROOT, 'target/debug/org-sim'), ['--port', '443', '--cert-out', certFile, ...args],
+    { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`org-sim exited with ${code}`)));
+    lines.on('line', (line) => { if (line === 'ready') resolve(); });
+  });
+  const ca = await readFile(certFile, 'utf8');
+  /** A loopback admin call (tests/org_sim/README.md: /__sim/…); resolves to the parsed answer. */
+  const admin = (method, pathname, body) => new Promise((resolve, reject) => {
+    const request = https.request({ host: '127.0.0.1', port: 443, method, path: pathname, ca, headers: { 'content-type': 'application/json' } }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => { text += chunk; });
+      response.on('end', () => {
+        if (response.statusCode >= 400) reject(new Error(`${method} ${pathname}: ${response.statusCode} ${text}`));
+        else resolve(text ? JSON.parse(text) : null);
+      });
+    });
+    request.on('error', reject);
+    request.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+  return {
+    certFile,
+    admin,
+    /** A new API session of `username` (as the API host's login would give). */
+    session: async (username = 'admin@acme.example', org = 'acme') => (await admin('POST', '/__sim/sessions', { org, username })).sid,
+    log: () => admin('GET', '/__sim/log'),
+    state: (org = 'acme') => admin('GET', `/__sim/state?org=${org}`),
+    reset: () => admin('POST', '/__sim/reset'),
+    expireSessions: () => admin('POST', '/__sim/expire-sessions'),
+    stop: async () => {
+      child.kill('SIGTERM');
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The CLI's environment: its own HOME, the file keychain, no telemetry or update checks. */
+export function cliEnv(home, certFile) {
+  return {
+    ...process.env,
+    HOME: home,
+    PATH: `${path.join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`,
+    SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
+    SF_DISABLE_TELEMETRY: 'true',
+    SF_AUTOUPDATE_DISABLE: 'true',
+    SF_SKIP_NEW_VERSION_CHECK: 'true',
+    SF_HIDE_RELEASE_NOTES: 'true',
+    NODE_EXTRA_CA_CERTS: certFile,
+  };
+}
+
+/** Runs the real `sf` with `args`; with `json`, adds --json and parses stdout. */
+export function run(env, args, { json = true, extraEnv = {}, onStderr } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(SF, json ? [...args, '--json'] : args, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => { stdout += chunk; });
+    child.stderr.setEncoding('utf8').on('data', (chunk) => { stderr += chunk; onStderr?.(chunk, child); });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      let parsed = null;
+      if (json) {
+        try {
+          parsed = JSON.parse(stdout);
+        } catch {
+          parsed = null;
+        }
+      }
+      resolve({ code, signal, stdout, stderr, json: parsed, child });
+    });
+  });
+}
+
+/**
+ * A logged-in CLI: a fresh HOME, `sf org login access-token` for acme's admin (alias `acme`), and
+ * the plugin linked from plugin/. Returns the environment and a runner bound to it.
+ */
+export async function loggedInCli(sim, { username = 'admin@acme.example' } = {}) {
+  const home = await mkdtemp(path.join(tmpdir(), 'forcefield-cli-home-'));
+  const env = cliEnv(home, sim.certFile);
+  const token = await sim.session(username);
+  const login = await run(env, ['org', 'login', 'access-token', '--instance-url', ACME, '--no-prompt', '--alias', 'acme'],
+    { extraEnv: { SF_ACCESS_TOKEN: token } });
+  if (login.code !== 0) throw new Error(`login failed (${login.code}): ${login.stdout}${login.stderr}`);
+  const link = await run(env, ['plugins', 'link', PLUGIN, '--no-install'], { json: false });
+  if (link.code !== 0) throw new Error(`plugins link failed (${link.code}): ${link.stdout}${link.stderr}`);
+  return {
+    home,
+    env,
+    token,
+    sf: (args, options) => run(env, args, options),
+    cleanup: () => rm(home, { recursive: true, force: true }),
+  };
+}
