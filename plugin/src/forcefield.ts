@@ -65,6 +65,13 @@ export abstract class ForcefieldCommand<T> extends SfCommand<T> {
     return reply as R;
   }
 
+  /** Flag errors oclif finds (a missing or unknown flag, a value not among the options) are
+   * bad input: exit 2, as every other bad input. */
+  protected override async catch(error: Error & { parse?: unknown; oclif?: { exit?: number } }): Promise<never> {
+    if (error.parse !== undefined) error.oclif = { ...error.oclif, exit: EXIT.input };
+    return super.catch(error);
+  }
+
   /** Marks the run as "needs attention" (exit 3; --json `status` 3). */
   protected needsAttention(): void {
     process.exitCode = EXIT.attention;

@@ -118,3 +118,34 @@ export async function loggedInCli(sim, { username = 'admin@acme.example' } = {})
     cleanup: () => rm(home, { recursive: true, force: true }),
   };
 }
+
+const VOLATILE = new Set(['Id', 'ParentId', 'PermissionSetId', 'CreatedDate', 'CreatedById', 'LastModifiedDate', 'LastModifiedById', 'SystemModstamp']);
+
+/**
+ * What the org holds for the permission set `name` (from the sim's state dump): the set, its
+ * object and field permissions, its assignments and the assignees' licence assignments, without
+ * Ids and audit fields, so two orgs (or one org before and after) compare as records.
+ */
+export function permissionSetRecords(state, name) {
+  const set = (state.PermissionSet ?? []).find((r) => r.Name === name);
+  if (!set) return null;
+  const strip = (r) => Object.fromEntries(Object.entries(r).filter(([key]) => !VOLATILE.has(key)));
+  const sortBy = (rows, key) => [...rows].sort((a, b) => String(key(a)).localeCompare(String(key(b))));
+  const children = (type) => (state[type] ?? []).filter((r) => r.ParentId === set.Id);
+  const assignments = (state.PermissionSetAssignment ?? []).filter((r) => r.PermissionSetId === set.Id);
+  const assignees = new Set(assignments.map((a) => a.AssigneeId));
+  return {
+    permissionSet: strip(set),
+    objectPermissions: sortBy(children('ObjectPermissions'), (r) => r.SobjectType).map(strip),
+    fieldPermissions: sortBy(children('FieldPermissions'), (r) => r.Field).map(strip),
+    assignments: sortBy(assignments, (r) => r.AssigneeId).map(strip),
+    licenseAssignments: sortBy((state.PermissionSetLicenseAssign ?? []).filter((r) => assignees.has(r.AssigneeId)), (r) => r.AssigneeId).map(strip),
+  };
+}
+
+/**
+ * The write calls among logged requests: anything but GET, except `POST …/composite`, which the
+ * core sends only with GET subrequests (its batched reads; it writes with sObject Collections).
+ */
+export const writes = (log) => log.filter((r) => r.method !== 'GET' && r.path.startsWith('/services/')
+  && !/^\/services\/data\/v[\d.]+\/composite$/.test(r.path));

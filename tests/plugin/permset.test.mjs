@@ -1,0 +1,196 @@
+// `sf forcefield permset plan / apply / cleanup` through the real `sf` against the simulated org:
+// a spec kept as a file is previewed, applied all or nothing with its licence and assignment,
+// re-applied without a write, resumed after `kill -9`, cleaned up after a failed undo; bad input
+// gets one message, exit 2, and writes nothing; an expired session exits 1.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { loggedInCli, permissionSetRecords, startSim, writes } from './harness.mjs';
+
+const SPEC = {
+  name: 'Integration_Pipeline',
+  label: 'Integration – Pipeline',
+  description: 'Kept in the repository, applied from CI.',
+  objects: { Account: { read: true }, Invoice__c: { read: true, create: true, edit: true } },
+  fields: { 'Account.Industry': 'read', 'Invoice__c.Amount__c': 'readEdit' },
+  systemPermissions: ['PasswordNeverExpires'],
+};
+const ORG = ['--target-org', 'acme'];
+
+let sim;
+let cli;
+let dir;
+
+/** Writes `content` (an object as JSON, or text) to a file of the test's directory. */
+async function specFile(name, content) {
+  const file = path.join(dir, name);
+  await writeFile(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  return file;
+}
+
+/** Runs `args` and checks it was refused as bad input: exit 2, one line, nothing written. */
+async function refused(args, message) {
+  const before = (await sim.log()).length;
+  const stateBefore = await sim.state();
+  const result = await cli.sf(args);
+  assert.equal(result.code, 2, result.stdout + result.stderr);
+  assert.equal(result.json.status, 2);
+  // One sentence (oclif adds its "See more help with --help" to flag errors).
+  const [sentence, ...rest] = result.json.message.trim().split('\n');
+  assert.match(sentence, message);
+  assert.ok(rest.every((line) => /^See more help with --help$/.test(line)), result.json.message);
+  assert.deepEqual(writes((await sim.log()).slice(before)), []);
+  assert.deepEqual(await sim.state(), stateBefore);
+  return result;
+}
+
+before(async () => {
+  sim = await startSim();
+  cli = await loggedInCli(sim);
+  dir = await mkdtemp(path.join(tmpdir(), 'forcefield-specs-'));
+});
+
+after(async () => {
+  await cli?.cleanup();
+  await sim?.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('plan previews a spec file and writes nothing', async () => {
+  const spec = await specFile('pipeline.json', SPEC);
+  const before = (await sim.log()).length;
+  const planned = await cli.sf(['forcefield', 'permset', 'plan', ...ORG, '--spec', spec, '--assign', 'int-tableau@acme.example', '--license', 'api-integration']);
+  assert.equal(planned.code, 0, planned.stdout + planned.stderr);
+  const plan = planned.json.result;
+  assert.equal(plan.permissionSet.action, 'create');
+  assert.equal(plan.permissionSet.name, 'Integration_Pipeline');
+  assert.deepEqual(plan.blockers, []);
+  assert.ok(plan.requiresConfirmation, 'acme is a production org');
+  assert.deepEqual(plan.steps.map((s) => s.kind), ['permissionSet', 'objectPermissions', 'fieldPermissions', 'permissionSetAssignment']);
+  assert.deepEqual(writes((await sim.log()).slice(before)), []);
+  assert.equal(permissionSetRecords(await sim.state(), 'Integration_Pipeline'), null);
+});
+
+test('apply on production needs the prompt or --no-prompt: refused under --json, nothing written', async () => {
+  const spec = await specFile('pipeline.json', SPEC);
+  await refused(['forcefield', 'permset', 'apply', ...ORG, '--spec', spec], /production org/);
+});
+
+test('apply writes the set, its licence and the assignment; a second apply writes nothing', async () => {
+  const spec = await specFile('pipeline.json', SPEC);
+  const before = (await sim.log()).length;
+  const applied = await cli.sf(['forcefield', 'permset', 'apply', ...ORG, '--spec', spec, '--assign', 'int-tableau@acme.example', '--license', 'api-integration', '--no-prompt']);
+  assert.equal(applied.code, 0, applied.stdout + applied.stderr);
+  assert.equal(applied.json.result.apply.status, 'done');
+  const plan = applied.json.result.plan;
+  // The apply's calls: one state read and the writes the plan announced.
+  assert.equal(applied.json.result.apiCalls.apply, plan.apiCalls.reads + plan.apiCalls.writes);
+  assert.equal(writes((await sim.log()).slice(before)).length, plan.apiCalls.writes);
+  const records = permissionSetRecords(await sim.state(), 'Integration_Pipeline');
+  assert.equal(records.permissionSet.Label, 'Integration – Pipeline');
+  assert.ok(records.permissionSet.LicenseId, 'licensed with the integration PSL');
+  assert.deepEqual(records.objectPermissions.map((o) => [o.SobjectType, o.PermissionsRead, o.PermissionsEdit]),
+    [['Account', true, false], ['Invoice__c', true, true]]);
+  assert.deepEqual(records.fieldPermissions.map((f) => [f.Field, f.PermissionsEdit]),
+    [['Account.Industry', false], ['Invoice__c.Amount__c', true]]);
+  assert.equal(records.assignments.length, 1);
+
+  const again = (await sim.log()).length;
+  const second = await cli.sf(['forcefield', 'permset', 'apply', ...ORG, '--spec', spec, '--assign', 'int-tableau@acme.example', '--license', 'api-integration', '--no-prompt']);
+  assert.equal(second.code, 0, second.stdout + second.stderr);
+  assert.equal(second.json.result.apply.status, 'done');
+  assert.deepEqual(writes((await sim.log()).slice(again)), []);
+  assert.deepEqual(permissionSetRecords(await sim.state(), 'Integration_Pipeline'), records);
+});
+
+test('bad input is one message, exit 2, nothing written', async () => {
+  const good = await specFile('good.json', { ...SPEC, name: 'Integration_Bad_Input', label: 'Integration – Bad Input' });
+  const apply = (spec, ...more) => ['forcefield', 'permset', 'apply', ...ORG, '--spec', spec, '--no-prompt', ...more];
+  await refused(apply(path.join(dir, 'missing.json')), /No spec file at .*missing\.json/);
+  await refused(apply(await specFile('broken.json', '{"name": "X", ')), /is not valid JSON/);
+  await refused(apply(await specFile('typo.json', { ...SPEC, sytemPermissions: [] })), /"sytemPermissions", which a Forcefield spec doesn't have/);
+  await refused(apply(await specFile('licensed.json', { ...SPEC, license: 'none' }), '--license', 'api-integration'),
+    /licensed None, but --license asks for Salesforce API Integration/);
+  await refused(apply(good, '--assign', 'admin@acme.example'), /admin@acme\.example isn't an integration user/);
+  await refused(apply(good, '--assign', 'nobody@acme.example'), /no user with the username or Id "nobody@acme\.example"/);
+  await refused(apply(good, '--license', 'gold'), /Expected --license=gold to be one of: none, api-integration/);
+});
+
+test('kill -9 while a write is out, then --resume: the apply ends consistent, once', async () => {
+  const spec = await specFile('killed.json', { ...SPEC, name: 'Integration_Killed', label: 'Integration – Killed' });
+  await sim.admin('POST', '/__sim/latency', { ms: 1500, jitterMs: 0 });
+  let killedAfter = null;
+  const killed = await cli.sf(['forcefield', 'permset', 'apply', ...ORG, '--spec', spec, '--assign', 'int-tableau@acme.example', '--no-prompt'], {
+    json: false,
+    onStderr: (chunk, child) => {
+      // The first step is written; the next write is out (every answer takes 1.5 s): kill now.
+      if (killedAfter === null && chunk.includes('✓')) {
+        killedAfter = chunk;
+        setTimeout(() => child.kill('SIGKILL'), 400);
+      }
+    },
+  });
+  await sim.admin('POST', '/__sim/latency', { ms: 0, jitterMs: 0 });
+  assert.equal(killed.signal, 'SIGKILL', killed.stdout + killed.stderr);
+  const interrupted = permissionSetRecords(await sim.state(), 'Integration_Killed');
+  assert.ok(interrupted, 'the first step was written before the kill');
+  assert.equal(interrupted.assignments.length, 0, 'the apply did not finish');
+
+  const resumed = await cli.sf(['forcefield', 'permset', 'apply', ...ORG, '--resume']);
+  const records = permissionSetRecords(await sim.state(), 'Integration_Killed');
+  if (resumed.json.status === 0) {
+    // Continued: every record once, as an uninterrupted apply writes them.
+    assert.equal(resumed.json.result.apply.status, 'done');
+    assert.deepEqual(records.objectPermissions.map((o) => o.SobjectType), ['Account', 'Invoice__c']);
+    assert.deepEqual(records.fieldPermissions.map((f) => f.Field), ['Account.Industry', 'Invoice__c.Amount__c']);
+    assert.equal(records.assignments.length, 1);
+  } else {
+    // Undone: the outcome of the write that was out is looked up and undone with the rest.
+    assert.equal(resumed.json.status, 1, resumed.stdout + resumed.stderr);
+    assert.equal(resumed.json.data.status, 'rolledBack');
+    assert.equal(records, null);
+  }
+  // Nothing is left to resume or clean up.
+  const cleanup = await cli.sf(['forcefield', 'permset', 'cleanup', ...ORG]);
+  assert.equal(cleanup.code, 0, cleanup.stdout + cleanup.stderr);
+  assert.deepEqual(cleanup.json.result.applies, []);
+  const again = await cli.sf(['forcefield', 'permset', 'apply', ...ORG, '--resume']);
+  assert.equal(again.code, 2);
+  assert.match(again.json.message, /no interrupted apply to resume/);
+});
+
+test('a failed write whose undo is refused leaves a clean-up, which permset cleanup finishes', async () => {
+  const spec = await specFile('failing.json', { ...SPEC, name: 'Integration_Failing', label: 'Integration – Failing' });
+  const collections = '/services/data/v66.0/composite/sobjects';
+  // The second write (the object permissions) fails; the third (the undo of the first) is
+  // refused because the org's API allowance is spent.
+  await sim.admin('POST', '/__sim/faults', { kind: 'fail', path: collections, nthWrite: 2, status: 503, errorCode: 'SERVER_UNAVAILABLE', message: 'Try again later.' });
+  await sim.admin('POST', '/__sim/faults', { kind: 'fail', path: collections, nthWrite: 3, status: 403, errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' });
+  const failed = await cli.sf(['forcefield', 'permset', 'apply', ...ORG, '--spec', spec, '--no-prompt']);
+  await sim.admin('DELETE', '/__sim/faults');
+  assert.equal(failed.code, 3, failed.stdout + failed.stderr);
+  assert.equal(failed.json.status, 3);
+  assert.equal(failed.json.result.apply.status, 'cleanupNeeded');
+  assert.deepEqual(failed.json.result.apply.remaining.map((r) => r.sobjectType), ['PermissionSet']);
+  assert.ok(permissionSetRecords(await sim.state(), 'Integration_Failing'), 'the set remains until the clean-up');
+
+  const cleaned = await cli.sf(['forcefield', 'permset', 'cleanup', ...ORG]);
+  assert.equal(cleaned.code, 0, cleaned.stdout + cleaned.stderr);
+  assert.deepEqual(cleaned.json.result.applies.map((a) => a.status), ['rolledBack']);
+  assert.equal(permissionSetRecords(await sim.state(), 'Integration_Failing'), null);
+});
+
+test('an expired session is one clear message, exit 1, nothing written', async () => {
+  const spec = await specFile('expired.json', { ...SPEC, name: 'Integration_Expired', label: 'Integration – Expired' });
+  await sim.expireSessions();
+  const before = (await sim.log()).length;
+  const result = await cli.sf(['forcefield', 'permset', 'apply', ...ORG, '--spec', spec, '--no-prompt']);
+  assert.equal(result.code, 1, result.stdout + result.stderr);
+  assert.equal(result.json.status, 1);
+  assert.match(result.json.message, /session has expired/);
+  assert.doesNotMatch(result.json.message.trim(), /\n/);
+  assert.deepEqual(writes((await sim.log()).slice(before)), []);
+  assert.equal(permissionSetRecords(await sim.state(), 'Integration_Expired'), null);
+});
