@@ -119,6 +119,10 @@ pub enum Request {
         /// Setup object types in one composite (salesforce.md §H.Q3 [U]); the default is one type per call.
         #[serde(default)]
         use_composite: bool,
+        /// An object or field the org doesn't have blocks the plan instead of being left out
+        /// (a spec file from a pipeline, where nobody reads the preview).
+        #[serde(default)]
+        strict: bool,
     },
     /// Plans again against the org as it is now and starts the apply: persists its journal and
     /// makes no write yet. The page then calls `continueApply` until the status is not `running`.
@@ -135,6 +139,9 @@ pub enum Request {
         /// Required on production orgs.
         #[serde(default)]
         confirmed_production: bool,
+        /// As for `planPermissionSet`.
+        #[serde(default)]
+        strict: bool,
     },
     /// Performs the next write call (or, after a failure, the next undo call) and persists the
     /// journal before answering, so an apply survives the background worker stopping.

@@ -478,6 +478,7 @@ fn a_changed_license_is_a_blocker_that_offers_a_new_set() {
         target_permission_set_id: None,
         use_composite: false,
         confirmed_production: true,
+        strict: false,
     }) {
         Reply::Failed { message } => assert!(message.contains("Nothing was changed")),
         other => panic!("{other:?}"),
@@ -496,6 +497,7 @@ fn production_needs_confirmation_and_sandboxes_do_not() {
             target_permission_set_id: None,
             use_composite: false,
             confirmed_production: confirmed,
+            strict: false,
         })
     };
     match ask(ACME, false) {
@@ -775,6 +777,7 @@ fn renaming_a_set_to_a_name_in_use_fails_with_salesforces_message() {
         target_permission_set_id: Some(id),
         use_composite: false,
         confirmed_production: true,
+        strict: false,
     }) {
         Reply::ApplyProgress { apply } => apply,
         other => panic!("{other:?}"),

@@ -78,7 +78,7 @@ export async function integrationUserId(command: ForcefieldCommand<unknown>, org
 /** The plan of `spec` against the org now; reads, writes nothing. */
 export async function plan(command: ForcefieldCommand<unknown>, org: OrgCore, spec: Spec, assigneeId?: string): Promise<Plan> {
   const reply = await command.ask<{ type: string; plan: Plan }>(org,
-    { type: 'planPermissionSet', orgUrl: org.orgUrl, spec, assigneeId: assigneeId ?? null }, ['plan']);
+    { type: 'planPermissionSet', orgUrl: org.orgUrl, spec, assigneeId: assigneeId ?? null, strict: true }, ['plan']);
   return reply.plan;
 }
 

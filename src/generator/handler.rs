@@ -107,11 +107,13 @@ pub async fn handle<P: Platform>(platform: &P, request: Request) -> Reply {
             assignee_id,
             target_permission_set_id,
             use_composite,
+            strict,
         } => {
             let target = PlanTarget {
                 assignee_id: assignee_id.as_deref(),
                 permission_set_id: target_permission_set_id.as_deref(),
                 use_composite,
+                strict,
             };
             match plan_for(platform, &org_url, &spec, target).await {
                 Ok((_, plan, _)) => Reply::Plan { plan },
@@ -125,11 +127,13 @@ pub async fn handle<P: Platform>(platform: &P, request: Request) -> Reply {
             target_permission_set_id,
             use_composite,
             confirmed_production,
+            strict,
         } => {
             let target = PlanTarget {
                 assignee_id: assignee_id.as_deref(),
                 permission_set_id: target_permission_set_id.as_deref(),
                 use_composite,
+                strict,
             };
             let (session, view, write_plan) =
                 match plan_for(platform, &org_url, &spec, target).await {
@@ -469,6 +473,8 @@ struct PlanTarget<'a> {
     assignee_id: Option<&'a str>,
     permission_set_id: Option<&'a str>,
     use_composite: bool,
+    /// Unknown objects and fields block the plan ([`super::spec_file::unknown_names`]).
+    strict: bool,
 }
 
 /// Connects to the org of `org_url` and plans `spec` there: the session (an apply goes on with
@@ -507,7 +513,12 @@ async fn read_and_plan<T: Transport>(
         None => Target::ByName(&spec.name),
     };
     let state = org::read_state(client, &catalog, spec, existing, target.assignee_id).await?;
-    let write_plan = plan::plan(spec, &state, target.use_composite);
+    let mut write_plan = plan::plan(spec, &state, target.use_composite);
+    if target.strict {
+        write_plan
+            .blockers
+            .extend(super::spec_file::unknown_names(spec, &state));
+    }
     let view = PlanView {
         requires_confirmation: summary.is_production,
         org: summary,

@@ -6,6 +6,7 @@
 //! licence wins, the command line only fills a file that names none, and a conflict is refused.
 
 use super::metadata;
+use super::plan::OrgState;
 use crate::model::{LicenseChoice, PermissionSetSpec};
 use serde_json::Value;
 
@@ -89,6 +90,36 @@ pub fn read(
         }
     }
     Ok((spec, warnings))
+}
+
+/// The spec's objects and fields the org doesn't have, one sentence each. The generator page
+/// leaves such fields out and shows why; a spec file with one is refused as a whole (a typo in a
+/// repository should stop the pipeline, not grant less than it says).
+pub fn unknown_names(spec: &PermissionSetSpec, state: &OrgState) -> Vec<String> {
+    let mut unknown = Vec::new();
+    let mut missing_objects = std::collections::BTreeSet::new();
+    for object in spec.objects.keys().map(String::as_str).chain(
+        spec.fields
+            .keys()
+            .filter_map(|key| key.split_once('.').map(|(object, _)| object)),
+    ) {
+        if !state.describes.contains_key(object) && missing_objects.insert(object) {
+            unknown.push(format!("The object {object} doesn't exist in this org."));
+        }
+    }
+    for key in spec.fields.keys() {
+        match key.split_once('.') {
+            None => unknown.push(format!("{key} is not an Object.Field name.")),
+            Some((object, field)) => {
+                if let Some(describe) = state.describes.get(object) {
+                    if describe.field(field).is_none() {
+                        unknown.push(format!("{object} has no field {field} in this org."));
+                    }
+                }
+            }
+        }
+    }
+    unknown
 }
 
 /// The JSON spec and whether it names a licence; unknown keys are refused.
@@ -179,6 +210,38 @@ mod tests {
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(spec.license, LicenseChoice::IntegrationPsl);
         assert_eq!(spec.name, "X");
+    }
+
+    #[test]
+    fn objects_and_fields_the_org_lacks_are_named() {
+        let account: super::super::eligibility::ObjectDescribe = serde_json::from_str(
+            r#"{"name": "Account", "fields": [{"name": "Industry"}, {"name": "Name"}]}"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let state = OrgState {
+            describes: [("Account".to_owned(), account)].into_iter().collect(),
+            ..OrgState::default()
+        };
+        let (mut spec, _) = read("n.json", NETSUITE, None).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(unknown_names(&spec, &state), Vec::<String>::new());
+        spec.fields.insert(
+            "Account.Nope__c".to_owned(),
+            crate::model::FieldAccess::Read,
+        );
+        spec.fields
+            .insert("Nope__c.Name".to_owned(), crate::model::FieldAccess::Read);
+        spec.objects
+            .insert("Nope__c".to_owned(), Default::default());
+        spec.fields
+            .insert("Dotless".to_owned(), crate::model::FieldAccess::Read);
+        assert_eq!(
+            unknown_names(&spec, &state),
+            [
+                "The object Nope__c doesn't exist in this org.",
+                "Account has no field Nope__c in this org.",
+                "Dotless is not an Object.Field name.",
+            ]
+        );
     }
 
     #[test]

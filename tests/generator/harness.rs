@@ -24,6 +24,7 @@ impl World {
             assignee_id: assignee.map(str::to_owned),
             target_permission_set_id: None,
             use_composite: composite,
+            strict: false,
         }) {
             Reply::Plan { plan } => plan,
             other => panic!("no plan: {other:?}"),
@@ -43,6 +44,7 @@ impl World {
             target_permission_set_id: None,
             use_composite: composite,
             confirmed_production: true,
+            strict: false,
         }) {
             Reply::ApplyProgress { apply } => apply,
             other => panic!("not started: {other:?}"),

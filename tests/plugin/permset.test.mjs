@@ -116,6 +116,13 @@ test('bad input is one message, exit 2, nothing written', async () => {
   await refused(apply(good, '--assign', 'admin@acme.example'), /admin@acme\.example isn't an integration user/);
   await refused(apply(good, '--assign', 'nobody@acme.example'), /no user with the username or Id "nobody@acme\.example"/);
   await refused(apply(good, '--license', 'gold'), /Expected --license=gold to be one of: none, api-integration/);
+  // Names the org doesn't have: the whole spec is refused, not applied with less than it says.
+  await refused(apply(await specFile('object.json', { ...SPEC, name: 'Integration_Unknown', objects: { ...SPEC.objects, Nope__c: { read: true } } })),
+    /^Nothing was changed: The object Nope__c doesn't exist in this org\.$/);
+  await refused(apply(await specFile('field.json', { ...SPEC, name: 'Integration_Unknown', fields: { ...SPEC.fields, 'Account.Nope__c': 'read' } })),
+    /^Nothing was changed: Account has no field Nope__c in this org\.$/);
+  await refused(['forcefield', 'permset', 'plan', ...ORG, '--spec', await specFile('field.json', { ...SPEC, name: 'Integration_Unknown', fields: { 'Account.Nope__c': 'read' } })],
+    /Account has no field Nope__c in this org\./);
 });
 
 test('kill -9 while a write is out, then --resume: the apply ends consistent, once', async () => {
