@@ -48,7 +48,7 @@ bench: setup
 	scripts/build.sh
 	cargo build --quiet -p org-sim
 	cargo build --quiet --release -p forcefield --example generator_bench
-	scripts/in-loopback-netns.sh node tests/e2e/bench.mjs
+	scripts/in-loopback-netns.sh scripts/with-org-hosts.sh node tests/e2e/bench.mjs
 
 lint:
 	scripts/setup.sh build

@@ -5,8 +5,9 @@ import { readFile } from 'node:fs/promises';
 import https from 'node:https';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { frameWithUrl, launchChromium, loadedClassicFrame, openPopup, tabIdFor } from './lib/chromium.mjs';
+import { artifactsDir, frameWithUrl, launchChromium, loadedClassicFrame, openPopup, tabIdFor } from './lib/chromium.mjs';
 import { ACME, loginUrl, repoRoot, startSim } from './lib/sim.mjs';
+import { pluginRows } from '../plugin/bench.mjs';
 
 const LATENCY_MS = 150;
 const RUNS = 5;
@@ -146,6 +147,7 @@ try {
   const perRecordTimes = [];
   let records = 0;
   let applyCalls = 0;
+  let exportedSpec = null;
   for (let run = 0; run < RUNS; run++) {
     const generator = await browser.context.newPage();
     await generator.goto(`chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}`);
@@ -159,6 +161,12 @@ try {
     }
     await generator.locator('[data-ff="preview"]').click();
     await generator.locator('[data-ff="confirm-production"]').check();
+    if (run === 0) {
+      // The same spec for the sf plugin's apply (tests/plugin/bench.mjs), as the page exports it.
+      const [download] = await Promise.all([generator.waitForEvent('download'), generator.locator('[data-ff="export-xml"]').click()]);
+      exportedSpec = path.join(artifactsDir, download.suggestedFilename());
+      await download.saveAs(exportedSpec);
+    }
     const logBefore = (await sim.admin('GET', '/__sim/log')).body.length;
     await generator.locator('[data-ff="apply"]').click();
     await generator.locator('[data-ff="apply-status"][data-status="done"]').waitFor({ timeout: 120000 });
@@ -272,6 +280,9 @@ try {
   await browser.context.close();
   await sim.stop();
 }
+
+// The sf plugin through the real Salesforce CLI, on a simulated org of its own.
+rows.push(...await pluginRows({ runs: RUNS, latencyMs: LATENCY_MS, spec: exportedSpec, extensionApplyCalls: applyCalls }));
 
 // The permission set generator, natively against its own simulated org (examples/generator_bench.rs,
 // built by `make bench`): one JSON row per line.

@@ -7,17 +7,4 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 files=("$@")
 [ ${#files[@]} -gt 0 ] || files=(tests/plugin/*.test.mjs)
-if [ "${FORCEFIELD_ORG_HOSTS:-}" != mounted ]; then
-  exec scripts/in-loopback-netns.sh unshare -m env FORCEFIELD_ORG_HOSTS=mounted "$0" "${files[@]}"
-fi
-hosts=$(mktemp)
-trap 'rm -f "$hosts"' EXIT
-{
-  echo '127.0.0.1 localhost'
-  echo '::1 localhost'
-  for org in acme acme--uat.sandbox; do
-    echo "127.0.0.1 $org.my.salesforce.com $org.lightning.force.com $org.my.salesforce-setup.com"
-  done
-} > "$hosts"
-mount --bind "$hosts" /etc/hosts
-node --test --test-concurrency=1 "${files[@]}"
+exec scripts/in-loopback-netns.sh scripts/with-org-hosts.sh node --test --test-concurrency=1 "${files[@]}"
