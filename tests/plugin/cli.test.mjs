@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
-import { loggedInCli, startSim } from './harness.mjs';
+import { ROOT, loggedInCli, startSim } from './harness.mjs';
 
 let sim;
 let cli;
@@ -78,4 +78,18 @@ test('permset export of a name the org lacks is bad input: exit 2, one message, 
   } finally {
     await rm(project, { recursive: true, force: true });
   }
+});
+
+test('the packed plugin carries the core, the compiled commands, their messages and the command manifest', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--workspace', 'plugin'], { cwd: ROOT, encoding: 'utf8' }));
+  const files = packed.files.map((f) => f.path).sort();
+  for (const file of ['core/forcefield.js', 'core/forcefield_bg.wasm', 'oclif.manifest.json', 'package.json',
+    'lib/commands/forcefield/permset/apply.js', 'lib/commands/forcefield/users/list.js', 'messages/forcefield.permset.apply.md']) {
+    assert.ok(files.includes(file), `${file} in ${files.join(', ')}`);
+  }
+  assert.ok(!files.some((f) => f.startsWith('src/')), 'no TypeScript sources');
+  // The same core the generator page loads.
+  const { readFile: read } = await import('node:fs/promises');
+  assert.deepEqual(await read(path.join(ROOT, 'plugin/core/forcefield_bg.wasm')), await read(path.join(ROOT, 'pkg/generator/forcefield_bg.wasm')));
 });
