@@ -62,9 +62,10 @@ pub fn execute_with(
             records: Vec::new(),
         });
     }
+    let groups = plan.child_groups(store);
     let records = rows
         .iter()
-        .map(|r| Json::Object(plan.render(store, r, version)))
+        .map(|r| Json::Object(plan.render(store, r, version, &groups)))
         .collect();
     Ok(QueryResult {
         total_size: rows.len(),
@@ -453,6 +454,9 @@ fn type_word(ty: FieldType) -> &'static str {
     }
 }
 
+/// A subquery's child records by the Id of their parent.
+type ChildGroups<'a> = std::collections::HashMap<&'a str, Vec<&'a Record>>;
+
 /// What to put into each rendered record.
 #[derive(Debug, Clone)]
 enum Item {
@@ -614,23 +618,52 @@ impl Plan {
         rows.into_iter().skip(offset).take(limit).collect()
     }
 
-    fn render(&self, store: &Store, rec: &Record, version: &str) -> Map<String, Json> {
+    /// For each child subquery (by item position), the child records of each parent Id in store
+    /// order: one pass over the child table per query instead of one per parent row.
+    fn child_groups<'a>(&self, store: &'a Store) -> Vec<Option<ChildGroups<'a>>> {
+        self.items
+            .iter()
+            .map(|item| match item {
+                Item::Field(_) => None,
+                Item::Children(plan, _) => {
+                    let field = plan.parent_field.as_deref().unwrap_or_default();
+                    let mut groups = ChildGroups::new();
+                    for child in store.records(&plan.object) {
+                        if let Some(parent) = child.text(field) {
+                            groups.entry(parent).or_default().push(child);
+                        }
+                    }
+                    Some(groups)
+                }
+            })
+            .collect()
+    }
+
+    fn render(
+        &self,
+        store: &Store,
+        rec: &Record,
+        version: &str,
+        groups: &[Option<ChildGroups<'_>>],
+    ) -> Map<String, Json> {
         let mut out = Map::new();
         out.insert(
             "attributes".into(),
             attributes(&self.object, &rec.id, version),
         );
-        for item in &self.items {
+        for (position, item) in self.items.iter().enumerate() {
             match item {
                 Item::Field(r) => insert_path(store, &mut out, rec, r, 0, version),
                 Item::Children(plan, name) => {
-                    let field = plan.parent_field.clone().unwrap_or_default();
                     let kids = plan.rows(
                         store,
-                        store
-                            .records(&plan.object)
-                            .iter()
-                            .filter(|c| c.text(&field) == Some(rec.id.as_str())),
+                        groups
+                            .get(position)
+                            .and_then(Option::as_ref)
+                            .and_then(|g| g.get(rec.id.as_str()))
+                            .into_iter()
+                            .flatten()
+                            .copied(),
                     );
                     let value = if kids.is_empty() {
                         Json::Null
@@ -638,7 +671,7 @@ impl Plan {
                         json!({
                             "totalSize": kids.len(),
                             "done": true,
-                            "records": kids.iter().map(|k| Json::Object(plan.render(store, k, version))).collect::<Vec<_>>(),
+                            "records": kids.iter().map(|k| Json::Object(plan.render(store, k, version, &[]))).collect::<Vec<_>>(),
                         })
                     };
                     out.insert(name.clone(), value);
