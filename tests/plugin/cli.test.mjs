@@ -37,7 +37,13 @@ test('login asks the org what the CLI asks and gets real answers', async () => {
 });
 
 test('sf org display reaches the org through the sim', async () => {
+  const before = (await sim.log()).length;
   const shown = await cli.sf(['org', 'display', '--target-org', 'acme']);
+  // Every request it makes is answered (salesforce.md §I.16: paths start `//services/` after an
+  // access-token login; the org serves them as `/services/`).
+  const asked = (await sim.log()).slice(before);
+  assert.ok(asked.length > 0);
+  assert.deepEqual(asked.filter((r) => r.status >= 400), []);
   assert.equal(shown.code, 0, shown.stderr);
   assert.equal(shown.json.result.username, 'admin@acme.example');
   assert.equal(shown.json.result.connectedStatus, 'Connected', JSON.stringify(shown.json));

@@ -189,6 +189,33 @@ test('a failed write whose undo is refused leaves a clean-up, which permset clea
   assert.equal(permissionSetRecords(await sim.state(), 'Integration_Failing'), null);
 });
 
+test('in a terminal, production asks before writing: "n" writes nothing, "y" applies', async () => {
+  const spec = await specFile('prompted.json', { ...SPEC, name: 'Integration_Prompted', label: 'Integration – Prompted' });
+  // `script` gives the CLI a terminal; the answer is typed into it.
+  const inTerminal = async (answer) => {
+    const { spawn } = await import('node:child_process');
+    const command = `sf forcefield permset apply --target-org acme --spec ${spec}`;
+    const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { env: cli.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      output += chunk;
+      if (/production org Acme Corp\?/.test(output) && !child.answered) {
+        child.answered = true;
+        child.stdin.write(`${answer}\r`);
+      }
+    });
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    return { code, output };
+  };
+  const declined = await inTerminal('n');
+  assert.equal(declined.code, 1, declined.output);
+  assert.match(declined.output, /Nothing was changed/);
+  assert.equal(permissionSetRecords(await sim.state(), 'Integration_Prompted'), null);
+  const confirmed = await inTerminal('y');
+  assert.equal(confirmed.code, 0, confirmed.output);
+  assert.ok(permissionSetRecords(await sim.state(), 'Integration_Prompted'));
+});
+
 test('an expired session is one clear message, exit 1, nothing written', async () => {
   const spec = await specFile('expired.json', { ...SPEC, name: 'Integration_Expired', label: 'Integration – Expired' });
   await sim.expireSessions();
