@@ -30,20 +30,27 @@ async function specFile(name, content) {
   return file;
 }
 
-/** Runs `args` and checks it was refused as bad input: exit 2, one line, nothing written. */
-async function refused(args, message) {
-  const before = (await sim.log()).length;
-  const stateBefore = await sim.state();
-  const result = await cli.sf(args);
+/** Checks `result` was refused as bad input: exit 2, one sentence matching `message`. */
+function assertRefused(result, message) {
   assert.equal(result.code, 2, result.stdout + result.stderr);
   assert.equal(result.json.status, 2);
   // One sentence (oclif adds its "See more help with --help" to flag errors).
   const [sentence, ...rest] = result.json.message.trim().split('\n');
   assert.match(sentence, message);
   assert.ok(rest.every((line) => /^See more help with --help$/.test(line)), result.json.message);
+}
+
+/**
+ * Runs every `[args, message]` case at once (the CLI starts slowly) and checks each was refused
+ * as bad input and that none of them wrote anything.
+ */
+async function refused(...cases) {
+  const before = (await sim.log()).length;
+  const stateBefore = await sim.state();
+  const results = await Promise.all(cases.map(([args]) => cli.sf(args)));
+  results.forEach((result, i) => assertRefused(result, cases[i][1]));
   assert.deepEqual(writes((await sim.log()).slice(before)), []);
   assert.deepEqual(await sim.state(), stateBefore);
-  return result;
 }
 
 before(async () => {
@@ -75,7 +82,7 @@ test('plan previews a spec file and writes nothing', async () => {
 
 test('apply on production needs the prompt or --no-prompt: refused under --json, nothing written', async () => {
   const spec = await specFile('pipeline.json', SPEC);
-  await refused(['forcefield', 'permset', 'apply', ...ORG, '--spec', spec], /production org/);
+  await refused([['forcefield', 'permset', 'apply', ...ORG, '--spec', spec], /production org/]);
 });
 
 test('apply writes the set, its licence and the assignment; a second apply writes nothing', async () => {
@@ -108,21 +115,23 @@ test('apply writes the set, its licence and the assignment; a second apply write
 test('bad input is one message, exit 2, nothing written', async () => {
   const good = await specFile('good.json', { ...SPEC, name: 'Integration_Bad_Input', label: 'Integration – Bad Input' });
   const apply = (spec, ...more) => ['forcefield', 'permset', 'apply', ...ORG, '--spec', spec, '--no-prompt', ...more];
-  await refused(apply(path.join(dir, 'missing.json')), /No spec file at .*missing\.json/);
-  await refused(apply(await specFile('broken.json', '{"name": "X", ')), /is not valid JSON/);
-  await refused(apply(await specFile('typo.json', { ...SPEC, sytemPermissions: [] })), /"sytemPermissions", which a Forcefield spec doesn't have/);
-  await refused(apply(await specFile('licensed.json', { ...SPEC, license: 'none' }), '--license', 'api-integration'),
-    /licensed None, but --license asks for Salesforce API Integration/);
-  await refused(apply(good, '--assign', 'admin@acme.example'), /admin@acme\.example isn't an integration user/);
-  await refused(apply(good, '--assign', 'nobody@acme.example'), /no user with the username or Id "nobody@acme\.example"/);
-  await refused(apply(good, '--license', 'gold'), /Expected --license=gold to be one of: none, api-integration/);
-  // Names the org doesn't have: the whole spec is refused, not applied with less than it says.
-  await refused(apply(await specFile('object.json', { ...SPEC, name: 'Integration_Unknown', objects: { ...SPEC.objects, Nope__c: { read: true } } })),
-    /^Nothing was changed: The object Nope__c doesn't exist in this org\.$/);
-  await refused(apply(await specFile('field.json', { ...SPEC, name: 'Integration_Unknown', fields: { ...SPEC.fields, 'Account.Nope__c': 'read' } })),
-    /^Nothing was changed: Account has no field Nope__c in this org\.$/);
-  await refused(['forcefield', 'permset', 'plan', ...ORG, '--spec', await specFile('field.json', { ...SPEC, name: 'Integration_Unknown', fields: { 'Account.Nope__c': 'read' } })],
-    /Account has no field Nope__c in this org\./);
+  await refused(
+    [apply(path.join(dir, 'missing.json')), /No spec file at .*missing\.json/],
+    [apply(await specFile('broken.json', '{"name": "X", ')), /is not valid JSON/],
+    [apply(await specFile('typo.json', { ...SPEC, sytemPermissions: [] })), /"sytemPermissions", which a Forcefield spec doesn't have/],
+    [apply(await specFile('licensed.json', { ...SPEC, license: 'none' }), '--license', 'api-integration'),
+      /licensed None, but --license asks for Salesforce API Integration/],
+    [apply(good, '--assign', 'admin@acme.example'), /admin@acme\.example isn't an integration user/],
+    [apply(good, '--assign', 'nobody@acme.example'), /no user with the username or Id "nobody@acme\.example"/],
+    [apply(good, '--license', 'gold'), /Expected --license=gold to be one of: none, api-integration/],
+    // Names the org doesn't have: the whole spec is refused, not applied with less than it says.
+    [apply(await specFile('object.json', { ...SPEC, name: 'Integration_Unknown', objects: { ...SPEC.objects, Nope__c: { read: true } } })),
+      /^Nothing was changed: The object Nope__c doesn't exist in this org\.$/],
+    [apply(await specFile('field.json', { ...SPEC, name: 'Integration_Unknown', fields: { ...SPEC.fields, 'Account.Nope__c': 'read' } })),
+      /^Nothing was changed: Account has no field Nope__c in this org\.$/],
+    [['forcefield', 'permset', 'plan', ...ORG, '--spec', await specFile('field-only.json', { ...SPEC, name: 'Integration_Unknown', fields: { 'Account.Nope__c': 'read' } })],
+      /Account has no field Nope__c in this org\./],
+  );
 });
 
 test('kill -9 while a write is out, then --resume: the apply ends consistent, once', async () => {
