@@ -17,6 +17,9 @@ const ms = (value) => value.toFixed(value < 10 ? 2 : 0);
 const sim = await startSim({ args: ['--latency-ms', String(LATENCY_MS)] });
 const browser = await launchChromium();
 const rows = [];
+// The generator page's exported spec and its Apply's API calls, for the sf plugin's rows.
+let exportedSpec = null;
+let pageApplyCalls = 0;
 try {
   const page = await browser.context.newPage();
   await page.goto(loginUrl(ACME));
@@ -147,7 +150,6 @@ try {
   const perRecordTimes = [];
   let records = 0;
   let applyCalls = 0;
-  let exportedSpec = null;
   for (let run = 0; run < RUNS; run++) {
     const generator = await browser.context.newPage();
     await generator.goto(`chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}`);
@@ -172,6 +174,7 @@ try {
     await generator.locator('[data-ff="apply-status"][data-status="done"]').waitFor({ timeout: 120000 });
     applyTimes.push(await generator.evaluate(() => performance.getEntriesByName('forcefield:generator-apply')[0].duration));
     applyCalls = (await sim.admin('GET', '/__sim/log')).body.slice(logBefore).filter((c) => c.path.startsWith('/services/')).length;
+    pageApplyCalls = applyCalls;
     await generator.close();
 
     const [created] = await sim.query(`SELECT Id FROM PermissionSet WHERE Name = 'Integration_Bench_${run}'`);
@@ -282,7 +285,7 @@ try {
 }
 
 // The sf plugin through the real Salesforce CLI, on a simulated org of its own.
-rows.push(...await pluginRows({ runs: RUNS, latencyMs: LATENCY_MS, spec: exportedSpec, extensionApplyCalls: applyCalls }));
+rows.push(...await pluginRows({ runs: RUNS, latencyMs: LATENCY_MS, spec: exportedSpec, extensionApplyCalls: pageApplyCalls }));
 
 // The permission set generator, natively against its own simulated org (examples/generator_bench.rs,
 // built by `make bench`): one JSON row per line.
