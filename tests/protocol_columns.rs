@@ -3,7 +3,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use forcefield::protocol::{Reply, Request};
-use forcefield::salesforce::{CookieJar, HttpRequest, HttpResponse, SidCookie, Transport};
+use forcefield::salesforce::{
+    CookieJar, HttpRequest, HttpResponse, SidCookie, Transport, TransportError,
+};
 use forcefield::service::{handle, Browser};
 use forcefield::settings::{Area, KeyValueStore};
 
@@ -20,8 +22,10 @@ impl CookieJar for Nothing {
 }
 
 impl Transport for Nothing {
-    async fn send(&self, _: HttpRequest) -> Result<HttpResponse, String> {
-        Err("planning columns called the network".into())
+    async fn send(&self, _: HttpRequest) -> Result<HttpResponse, TransportError> {
+        Err(TransportError::Unreachable(
+            "planning columns called the network".into(),
+        ))
     }
 }
 

@@ -5,7 +5,7 @@
 
 use forcefield::salesforce::{
     ApiErrorKind, ApiVersion, Client, HttpRequest, HttpResponse, OrgId, SalesforceHost, Session,
-    Transport,
+    Transport, TransportError,
 };
 use forcefield::users::{badges_for, classify, BadgeKind, UserRecord, WarningCode, CACHE_TTL_MS};
 use serde_json::{json, Value};
@@ -412,7 +412,7 @@ fn ids_in(url: &str) -> Vec<String> {
 }
 
 impl Transport for Org {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, String> {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         self.calls.borrow_mut().push(request.url.clone());
         if self.expired.get() {
             return Ok(HttpResponse::new(

@@ -176,7 +176,10 @@ async fn send(
         headers,
         body,
     };
-    let response = transport.send(request).await.map_err(ApiError::network)?;
+    let response = transport
+        .send(request)
+        .await
+        .map_err(ApiError::from_transport)?;
     if (200..300).contains(&response.status) {
         Ok(response)
     } else {
@@ -234,6 +237,7 @@ pub struct Organization {
 mod tests {
     use super::*;
     use crate::salesforce::session::OrgId;
+    use crate::salesforce::TransportError;
     use std::cell::RefCell;
     use std::collections::VecDeque;
 
@@ -258,12 +262,12 @@ mod tests {
     }
 
     impl Transport for Replay {
-        async fn send(&self, request: HttpRequest) -> Result<HttpResponse, String> {
+        async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
             self.sent.borrow_mut().push(request);
             self.answers
                 .borrow_mut()
                 .pop_front()
-                .ok_or_else(|| "connection refused".to_owned())
+                .ok_or_else(|| TransportError::Unreachable("connection refused".to_owned()))
         }
     }
 

@@ -11,5 +11,5 @@ pub use client::{discover_version, form_encode, Client, Organization, UserInfo};
 pub use error::{ApiError, ApiErrorKind};
 pub use host::{DomainKind, MyDomain, SalesforceHost};
 pub use session::{find_session, org_of_page, CookieJar, OrgId, Session, SessionError, SidCookie};
-pub use transport::{HttpRequest, HttpResponse, Method, Transport};
+pub use transport::{HttpRequest, HttpResponse, Method, Transport, TransportError};
 pub use version::ApiVersion;

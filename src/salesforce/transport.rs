@@ -71,8 +71,23 @@ impl HttpResponse {
     }
 }
 
-/// Sends requests. An `Err` means no HTTP answer at all (offline, DNS, TLS, aborted).
+/// Why a transport has no answer to hand back.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TransportError {
+    /// No HTTP answer at all: offline, DNS, TLS, aborted.
+    #[error("{0}")]
+    Unreachable(String),
+    /// The host answered with a redirect. Transports never follow one: every request carries the
+    /// session token, which goes to the org's API host only, never wherever a `Location` points.
+    /// The browser's `fetch` with `redirect: "manual"` hides where (an opaque redirect), so
+    /// `location` is known only to transports that can see it.
+    #[error("the API host answered with a redirect{}", location.as_deref().map(|l| format!(" to {l}")).unwrap_or_default())]
+    Redirected { location: Option<String> },
+}
+
+/// Sends requests as they are, never following redirects (a 3xx answer is
+/// [`TransportError::Redirected`]).
 #[allow(async_fn_in_trait)] // Used single-threaded; browsers have no Send futures anyway.
 pub trait Transport {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, String>;
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
 }

@@ -4,7 +4,9 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use forcefield::protocol::{Reply, Request};
-use forcefield::salesforce::{CookieJar, HttpRequest, HttpResponse, SidCookie, Transport};
+use forcefield::salesforce::{
+    CookieJar, HttpRequest, HttpResponse, SidCookie, Transport, TransportError,
+};
 use forcefield::service::{handle, Browser};
 use forcefield::settings::{Area, KeyValueStore};
 use org_sim::{RunningSim, SimConfig};
@@ -12,10 +14,12 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 
 /// HTTPS through the sim's agent (trusts its certificate, resolves Salesforce hosts to it).
+/// Like the extension's `fetch` (`redirect: "manual"`), it never follows a redirect.
 pub struct SimTransport(ureq::Agent);
 
 impl Transport for SimTransport {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, String> {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
+        let unreachable = |e: &dyn std::fmt::Display| TransportError::Unreachable(e.to_string());
         let mut builder = ureq::http::Request::builder()
             .method(request.method.as_str())
             .uri(&request.url);
@@ -24,8 +28,21 @@ impl Transport for SimTransport {
         }
         let http_request = builder
             .body(request.body.unwrap_or_default())
-            .map_err(|e| e.to_string())?;
-        let mut response = self.0.run(http_request).map_err(|e| e.to_string())?;
+            .map_err(|e| unreachable(&e))?;
+        let http_request = self
+            .0
+            .configure_request(http_request)
+            .max_redirects(0)
+            .build();
+        let mut response = self.0.run(http_request).map_err(|e| unreachable(&e))?;
+        if response.status().is_redirection() {
+            let location = response
+                .headers()
+                .get("location")
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned);
+            return Err(TransportError::Redirected { location });
+        }
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -37,7 +54,7 @@ impl Transport for SimTransport {
         let body = response
             .body_mut()
             .read_to_string()
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| unreachable(&e))?;
         Ok(HttpResponse {
             status,
             headers,
