@@ -262,7 +262,6 @@ fn an_api_redirect_is_a_typed_error_and_the_token_never_leaves_the_api_host() {
         } => {
             assert_eq!(error_kind, Some(ApiErrorKind::Redirected));
             assert!(reason.contains("answered with a redirect"), "{reason}");
-            assert!(reason.contains(elsewhere), "{reason}");
         }
         other => panic!("should be unavailable: {other:?}"),
     }

@@ -4,8 +4,8 @@
 use super::error::ApiError;
 use super::host::SalesforceHost;
 use super::session::Session;
-use super::transport::{HttpRequest, HttpResponse, Method, Transport};
 use super::version::{ApiVersion, OfferedVersion};
+use crate::platform::{HttpRequest, HttpResponse, Method, Transport};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -236,8 +236,8 @@ pub struct Organization {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::platform::TransportError;
     use crate::salesforce::session::OrgId;
-    use crate::salesforce::TransportError;
     use std::cell::RefCell;
     use std::collections::VecDeque;
 

@@ -1,5 +1,5 @@
-//! The seam between the sans-IO client and the network: the browser's `fetch` in WebAssembly, a
-//! native HTTP client in tests.
+//! HTTP as the core sees it: a fully built request and the answer's status, headers and body.
+//! The client in [`crate::salesforce`] builds them; a host's [`super::Transport`] sends them.
 
 /// HTTP methods the client uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,25 +69,4 @@ impl HttpResponse {
             .find(|(key, _)| key.eq_ignore_ascii_case(name))
             .map(|(_, value)| value.as_str())
     }
-}
-
-/// Why a transport has no answer to hand back.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum TransportError {
-    /// No HTTP answer at all: offline, DNS, TLS, aborted.
-    #[error("{0}")]
-    Unreachable(String),
-    /// The host answered with a redirect. Transports never follow one: every request carries the
-    /// session token, which goes to the org's API host only, never wherever a `Location` points.
-    /// The browser's `fetch` with `redirect: "manual"` hides where (an opaque redirect), so
-    /// `location` is known only to transports that can see it.
-    #[error("the API host answered with a redirect{}", location.as_deref().map(|l| format!(" to {l}")).unwrap_or_default())]
-    Redirected { location: Option<String> },
-}
-
-/// Sends requests as they are, never following redirects (a 3xx answer is
-/// [`TransportError::Redirected`]).
-#[allow(async_fn_in_trait)] // Used single-threaded; browsers have no Send futures anyway.
-pub trait Transport {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError>;
 }
