@@ -1,8 +1,8 @@
 //! The core's request handler: one entry point for every [`Request`], written against small
 //! browser traits so the same code runs in the extension and in native tests against the sim.
 
-use crate::columns::{self, ColumnAction, PageSnapshot, RowFilter, ToggleRequest};
-use crate::protocol::{ColumnControl, OrgStatus, Reply, Request};
+use crate::columns::source as toggles;
+use crate::protocol::{OrgStatus, Reply, Request};
 use crate::salesforce::{
     discover_version, find_session, org_of_page, ApiError, ApiVersion, Client, CookieJar,
     DomainKind, OrgId, Session, Transport,
@@ -32,7 +32,15 @@ where
 {
     match request {
         Request::PageLoaded { .. } => page_verdict(browser, sender_url).await,
-        Request::PlanColumns { snapshot, filter } => column_plans(&snapshot, filter.as_ref()),
+        Request::PlanColumns { snapshot, filter } => {
+            toggles::column_plans(&snapshot, filter.as_ref())
+        }
+        Request::AccessSources {} => toggles::access_sources(browser, sender_url).await,
+        Request::CopyAccess {
+            source,
+            mode,
+            snapshot,
+        } => toggles::copy_access(browser, sender_url, &source, mode, &snapshot).await,
         Request::OrgStatus { tab_url } => Reply::OrgStatus(org_status(browser, &tab_url).await),
         Request::SetOrgEnabled { org_id, enabled } => {
             match settings::save(browser.store, &org_id, &OrgSettings { enabled }).await {
@@ -78,39 +86,6 @@ async fn page_verdict<J: CookieJar, T, S: KeyValueStore>(
     Reply::PageVerdict {
         enhance: enabled,
         org_id: Some(org_id),
-    }
-}
-
-/// Every toggleable column of a page with both of its plans (pure: no API call, no storage).
-fn column_plans(snapshot: &PageSnapshot, filter: Option<&RowFilter>) -> Reply {
-    let model = columns::detect_columns(snapshot);
-    let plan = |column_key: &str, table_key: &str, action| {
-        let filter = filter.filter(|f| f.table_key == table_key).cloned();
-        columns::plan_toggle(
-            &model,
-            &ToggleRequest {
-                column_key: column_key.to_owned(),
-                action,
-                filter,
-            },
-        )
-    };
-    let controls: Result<Vec<ColumnControl>, columns::ColumnsError> = model
-        .columns()
-        .iter()
-        .map(|column| {
-            Ok(ColumnControl {
-                check_all: plan(&column.key, &column.table_key, ColumnAction::CheckAll)?,
-                clear_all: plan(&column.key, &column.table_key, ColumnAction::ClearAll)?,
-                column: column.clone(),
-            })
-        })
-        .collect();
-    match controls {
-        Ok(columns) => Reply::ColumnPlans { columns },
-        Err(e) => Reply::Failed {
-            message: e.to_string(),
-        },
     }
 }
 

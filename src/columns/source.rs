@@ -1,0 +1,370 @@
+//! The toggles' requests (salesforce.md §C.1–§C.3, §D.3, §D.4): the page's controls from its
+//! snapshot, the permission sets and profiles of the page's org to copy access from, and one
+//! source's object and field permissions for the page's object, read through the API and turned
+//! into box states by [`super::copy`]. The org is always the sender frame's; nothing is written.
+
+use super::copy::{self, CopyMode, FieldGrant, SourceAccess};
+use super::{detect_columns, PageControls, PageSnapshot, RowFilter};
+use crate::protocol::Reply;
+use crate::rules::ObjectPerm;
+use crate::salesforce::{
+    find_session, ApiError, ApiErrorKind, ApiVersion, Client, CookieJar, Session, Transport,
+};
+use crate::service::{api_version, Browser};
+use crate::settings::KeyValueStore;
+use serde::{Deserialize, Serialize};
+
+/// Where access is copied from: `{"permissionSetId": "0PS…"}` or `{"profileId": "00e…"}` (a
+/// profile's access lives on its own permission set, salesforce.md §C.1).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SourceRef {
+    PermissionSet {
+        #[serde(rename = "permissionSetId")]
+        permission_set_id: String,
+    },
+    Profile {
+        #[serde(rename = "profileId")]
+        profile_id: String,
+    },
+}
+
+/// One permission set or profile the admin can copy from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SourceOption {
+    pub source: SourceRef,
+    /// The permission set's label or the profile's name, shown as text.
+    pub label: String,
+}
+
+/// The page's controls: every column with a control and each box's dependency closure, so
+/// toggles, pastes and copies run on the page without a round trip (pure: no API call, no storage).
+pub fn column_plans(snapshot: &PageSnapshot, filter: Option<&RowFilter>) -> Reply {
+    Reply::ColumnPlans(PageControls::of(&detect_columns(snapshot), filter))
+}
+
+/// The permission sets and profiles of the sender frame's org, except the one its page edits.
+pub async fn access_sources<J, T, S>(
+    browser: &Browser<'_, J, T, S>,
+    sender_url: Option<&str>,
+) -> Reply
+where
+    J: CookieJar,
+    T: Transport,
+    S: KeyValueStore,
+{
+    let (session, version, url) = match connect(browser, sender_url).await {
+        Ok(connected) => connected,
+        Err(message) => return Reply::Failed { message },
+    };
+    let client = Client::new(browser.transport, &session, version);
+    match sources(&client, &url).await {
+        Ok(sources) => Reply::AccessSources { sources },
+        Err(e) => Reply::Failed {
+            message: api_message("list the permission sets and profiles", &e),
+        },
+    }
+}
+
+/// One source's access to the page's object as the states of the page's boxes.
+pub async fn copy_access<J, T, S>(
+    browser: &Browser<'_, J, T, S>,
+    sender_url: Option<&str>,
+    source: &SourceRef,
+    mode: CopyMode,
+    snapshot: &PageSnapshot,
+) -> Reply
+where
+    J: CookieJar,
+    T: Transport,
+    S: KeyValueStore,
+{
+    let model = detect_columns(snapshot);
+    let object = copy::page_object(&model)
+        .or_else(|| sender_url.and_then(flsedit_object))
+        .filter(|object| is_identifier(object));
+    let Some(object) = object else {
+        return Reply::Failed {
+            message:
+                "Forcefield could not tell which object this page is about, so it copied nothing."
+                    .to_owned(),
+        };
+    };
+    let (session, version, _) = match connect(browser, sender_url).await {
+        Ok(connected) => connected,
+        Err(message) => return Reply::Failed { message },
+    };
+    let client = Client::new(browser.transport, &session, version);
+    match read_access(&client, source, &object).await {
+        Ok(access) => Reply::AccessCopy {
+            plan: copy::plan_copy(&model, &object, &access, mode),
+        },
+        Err(e) => Reply::Failed {
+            message: api_message("read the access to copy", &e),
+        },
+    }
+}
+
+/// The session and API version of the sender frame's org, and the frame's URL.
+async fn connect<J, T, S>(
+    browser: &Browser<'_, J, T, S>,
+    sender_url: Option<&str>,
+) -> Result<(Session, ApiVersion, String), String>
+where
+    J: CookieJar,
+    T: Transport,
+    S: KeyValueStore,
+{
+    let url = sender_url.ok_or("Copying access works on Salesforce pages only.")?;
+    let session = find_session(browser.cookies, url)
+        .await
+        .map_err(|e| e.to_string())?;
+    let version = api_version(browser, &session)
+        .await
+        .map_err(|e| api_message("reach the org", &e))?;
+    Ok((session, version, url.to_owned()))
+}
+
+fn api_message(doing: &str, error: &ApiError) -> String {
+    match error.kind {
+        ApiErrorKind::SessionExpired => format!(
+            "Your Salesforce session has expired, so Forcefield couldn't {doing}. Log in again, then reload the page."
+        ),
+        _ => format!("Forcefield couldn't {doing}: {error}"),
+    }
+}
+
+/// Letters, digits and underscores, starting with a letter: safe inside a SOQL literal.
+fn is_identifier(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_alphabetic())
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A 15- or 18-character record Id, safe inside a SOQL literal.
+fn checked_id(id: &str) -> Result<&str, ApiError> {
+    if (id.len() == 15 || id.len() == 18) && id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        Ok(id)
+    } else {
+        Err(ApiError::malformed(
+            "an Id",
+            format!("{id:?} is not a record Id"),
+        ))
+    }
+}
+
+/// The object of the original profile page `flsedit.jsp?id=…&type=<Object>` (salesforce.md §D.4),
+/// whose rows don't name it.
+fn flsedit_object(url: &str) -> Option<String> {
+    let (path, query) = url.split_once('?')?;
+    if !path.ends_with("/setup/layout/flsedit.jsp") {
+        return None;
+    }
+    query
+        .split('#')
+        .next()?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("type="))
+        .map(str::to_owned)
+}
+
+/// The 15-character Id at the start of a Classic page's path (`/0PS…/e?…`, `/00e…?…`).
+fn page_record(url: &str) -> Option<String> {
+    let after_host = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_host.split_once('/').map(|(_, path)| path)?;
+    let first = path.split(['/', '?', '#']).next()?;
+    (first.len() == 15 || first.len() == 18)
+        .then(|| first.get(..15).map(str::to_owned))
+        .flatten()
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct PermissionSetRow {
+    id: String,
+    label: Option<String>,
+    #[serde(default)]
+    is_owned_by_profile: bool,
+    profile_id: Option<String>,
+    profile: Option<NameRow>,
+    permission_set_group_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct NameRow {
+    name: Option<String>,
+}
+
+/// Every permission set (not a group's aggregate set) and every profile, by label, except the
+/// one the page at `url` edits.
+async fn sources<T: Transport>(
+    client: &Client<'_, T>,
+    url: &str,
+) -> Result<Vec<SourceOption>, ApiError> {
+    let rows: Vec<PermissionSetRow> = client
+        .query("SELECT Id, Label, IsOwnedByProfile, ProfileId, Profile.Name, PermissionSetGroupId FROM PermissionSet")
+        .await?;
+    let own = page_record(url);
+    let is_own = |id: &str| own.as_deref().is_some_and(|own| id.get(..15) == Some(own));
+    let mut sources: Vec<SourceOption> = rows
+        .into_iter()
+        .filter(|row| row.permission_set_group_id.is_none())
+        .filter_map(|row| {
+            if row.is_owned_by_profile {
+                let profile_id = row.profile_id?;
+                let label = row
+                    .profile
+                    .and_then(|p| p.name)
+                    .unwrap_or_else(|| profile_id.clone());
+                (!is_own(&profile_id)).then_some(SourceOption {
+                    source: SourceRef::Profile { profile_id },
+                    label,
+                })
+            } else {
+                let label = row.label.unwrap_or_else(|| row.id.clone());
+                (!is_own(&row.id)).then_some(SourceOption {
+                    source: SourceRef::PermissionSet {
+                        permission_set_id: row.id,
+                    },
+                    label,
+                })
+            }
+        })
+        .collect();
+    sources.sort_by(|a, b| {
+        let profile = |s: &SourceOption| matches!(s.source, SourceRef::Profile { .. });
+        (profile(a), a.label.to_lowercase()).cmp(&(profile(b), b.label.to_lowercase()))
+    });
+    Ok(sources)
+}
+
+#[derive(Deserialize)]
+struct ObjectPermissionsRow {
+    #[serde(rename = "PermissionsRead", default)]
+    read: bool,
+    #[serde(rename = "PermissionsCreate", default)]
+    create: bool,
+    #[serde(rename = "PermissionsEdit", default)]
+    edit: bool,
+    #[serde(rename = "PermissionsDelete", default)]
+    delete: bool,
+    #[serde(rename = "PermissionsViewAllRecords", default)]
+    view_all: bool,
+    #[serde(rename = "PermissionsModifyAllRecords", default)]
+    modify_all: bool,
+}
+
+#[derive(Deserialize)]
+struct FieldPermissionsRow {
+    #[serde(rename = "Field")]
+    field: String,
+    #[serde(rename = "PermissionsRead", default)]
+    read: bool,
+    #[serde(rename = "PermissionsEdit", default)]
+    edit: bool,
+}
+
+/// The source's ObjectPermissions and FieldPermissions rows for `object`, both queries at once.
+async fn read_access<T: Transport>(
+    client: &Client<'_, T>,
+    source: &SourceRef,
+    object: &str,
+) -> Result<SourceAccess, ApiError> {
+    let parent = match source {
+        SourceRef::PermissionSet { permission_set_id } => {
+            format!("ParentId = '{}'", checked_id(permission_set_id)?)
+        }
+        // The profile's access is on the permission set it owns (salesforce.md §C.1).
+        SourceRef::Profile { profile_id } => format!(
+            "Parent.IsOwnedByProfile = true AND Parent.ProfileId = '{}'",
+            checked_id(profile_id)?
+        ),
+    };
+    let object_query = format!(
+        "SELECT PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords FROM ObjectPermissions WHERE {parent} AND SobjectType = '{object}'"
+    );
+    let field_query = format!(
+        "SELECT Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE {parent} AND SobjectType = '{object}'"
+    );
+    let (objects, fields) = futures_util::future::join(
+        client.query::<ObjectPermissionsRow>(&object_query),
+        client.query::<FieldPermissionsRow>(&field_query),
+    )
+    .await;
+    let mut access = SourceAccess {
+        object: object.to_owned(),
+        ..SourceAccess::default()
+    };
+    for row in objects? {
+        for (granted, perm) in [
+            (row.read, ObjectPerm::Read),
+            (row.create, ObjectPerm::Create),
+            (row.edit, ObjectPerm::Edit),
+            (row.delete, ObjectPerm::Delete),
+            (row.view_all, ObjectPerm::ViewAll),
+            (row.modify_all, ObjectPerm::ModifyAll),
+        ] {
+            if granted {
+                access.object_perms.insert(perm);
+            }
+        }
+    }
+    for row in fields? {
+        // `Field` is `Object.Field` (salesforce.md §C.3).
+        let name = row
+            .field
+            .split_once('.')
+            .map_or(row.field.as_str(), |(_, field)| field);
+        access.fields.insert(
+            name.to_owned(),
+            FieldGrant {
+                read: row.read,
+                edit: row.read && row.edit,
+            },
+        );
+    }
+    Ok(access)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_names_its_record_and_flsedit_its_object() {
+        assert_eq!(
+            page_record(
+                "https://acme.my.salesforce.com/0PSAM0000000001/e?s=EntityPermissions&o=Account"
+            ),
+            Some("0PSAM0000000001".to_owned())
+        );
+        assert_eq!(
+            page_record("https://acme.my.salesforce.com/00eAM0000000001AAA?s=ObjectsAndTabs"),
+            Some("00eAM0000000001".to_owned())
+        );
+        assert_eq!(
+            page_record("https://acme.my.salesforce.com/setup/layout/flsedit.jsp?id=x"),
+            None
+        );
+        assert_eq!(
+            flsedit_object(
+                "https://acme.my.salesforce.com/setup/layout/flsedit.jsp?id=00e&type=Lead"
+            ),
+            Some("Lead".to_owned())
+        );
+        assert_eq!(
+            flsedit_object("https://acme.my.salesforce.com/0PS/e?type=Lead"),
+            None
+        );
+    }
+
+    #[test]
+    fn only_ids_and_identifiers_reach_a_query() {
+        assert!(checked_id("0PSAM0000000001").is_ok());
+        assert!(checked_id("0PS' OR Id != '").is_err());
+        assert!(is_identifier("Invoice__c"));
+        assert!(!is_identifier("Account' OR"));
+        assert!(!is_identifier("1Account"));
+    }
+}
