@@ -2,7 +2,6 @@
 //! answers. JSON-shaped (`{"type": "...", ...}`) so the JavaScript side stays a thin pass-through.
 
 use crate::columns::copy::{CopyMode, CopyPlan};
-use crate::columns::source::{SourceOption, SourceRef};
 use crate::columns::{PageControls, PageSnapshot, RowFilter};
 use crate::generator::view::{
     ApplyView, DerivedNames, FieldChoice, GeneratorContext, PlanView, TemplateSummary,
@@ -10,6 +9,7 @@ use crate::generator::view::{
 use crate::model::{ObjectAccess, PermissionSetSpec};
 use crate::rules::ObjectPerm;
 use crate::salesforce::{ApiErrorKind, ApiVersion, DomainKind, MyDomain, OrgId};
+use crate::toggles::{SourceOption, SourceRef};
 use crate::users::{UserBadge, UserIcon};
 use serde::{Deserialize, Serialize};
 

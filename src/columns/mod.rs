@@ -11,11 +11,12 @@
 //!
 //! * this module: the snapshot, column detection by markup, the page model;
 //! * [`steps`]: running steps, toggle and paste plans, truthful header states, the controls;
-//! * [`copy`]: another permission set's or profile's access as the page's box states;
-//! * [`source`]: reading that access through the API, and the requests that serve both.
+//! * [`copy`]: another permission set's or profile's access as the page's box states.
+//!
+//! The requests that serve them, reading a source's access through the API, are in
+//! [`crate::toggles`].
 
 pub mod copy;
-pub mod source;
 pub mod steps;
 
 pub use steps::{

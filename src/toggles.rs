@@ -1,17 +1,16 @@
-//! The toggles' requests (salesforce.md §C.1–§C.3, §D.3, §D.4): the page's controls from its
-//! snapshot, the permission sets and profiles of the page's org to copy access from, and one
-//! source's object and field permissions for the page's object, read through the API and turned
-//! into box states by [`super::copy`]. The org is always the sender frame's; nothing is written.
+//! The bulk toggles' requests (salesforce.md §C.1–§C.3, §D.3, §D.4): the page's controls from its
+//! snapshot (pure: no API call, no storage), the permission sets and profiles of the page's org to
+//! copy access from, and one source's object and field permissions for the page's object, read
+//! through the API and turned into box states by [`crate::columns::copy`]. The org is always the
+//! sender frame's; nothing is written.
 
-use super::copy::{self, CopyMode, FieldGrant, SourceAccess};
-use super::{detect_columns, PageControls, PageSnapshot, RowFilter};
+use crate::columns::copy::{self, CopyMode, FieldGrant, SourceAccess};
+use crate::columns::{detect_columns, PageControls, PageSnapshot, RowFilter};
+use crate::connection::{connect, ConnectError, Connection};
+use crate::platform::{Platform, Transport};
 use crate::protocol::Reply;
 use crate::rules::ObjectPerm;
-use crate::salesforce::{
-    find_session, ApiError, ApiErrorKind, ApiVersion, Client, CookieJar, Session, Transport,
-};
-use crate::service::{api_version, Browser};
-use crate::settings::KeyValueStore;
+use crate::salesforce::{ApiError, ApiErrorKind, Client};
 use serde::{Deserialize, Serialize};
 
 /// Where access is copied from: `{"permissionSetId": "0PS…"}` or `{"profileId": "00e…"}` (a
@@ -45,21 +44,12 @@ pub fn column_plans(snapshot: &PageSnapshot, filter: Option<&RowFilter>) -> Repl
 }
 
 /// The permission sets and profiles of the sender frame's org, except the one its page edits.
-pub async fn access_sources<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
-    sender_url: Option<&str>,
-) -> Reply
-where
-    J: CookieJar,
-    T: Transport,
-    S: KeyValueStore,
-{
-    let (session, version, url) = match connect(browser, sender_url).await {
+pub async fn access_sources<P: Platform>(platform: &P, sender_url: Option<&str>) -> Reply {
+    let (connection, url) = match sender_connection(platform, sender_url).await {
         Ok(connected) => connected,
         Err(message) => return Reply::Failed { message },
     };
-    let client = Client::new(browser.transport, &session, version);
-    match sources(&client, &url).await {
+    match sources(&connection.client(), url).await {
         Ok(sources) => Reply::AccessSources { sources },
         Err(e) => Reply::Failed {
             message: api_message("list the permission sets and profiles", &e),
@@ -68,18 +58,13 @@ where
 }
 
 /// One source's access to the page's object as the states of the page's boxes.
-pub async fn copy_access<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
+pub async fn copy_access<P: Platform>(
+    platform: &P,
     sender_url: Option<&str>,
     source: &SourceRef,
     mode: CopyMode,
     snapshot: &PageSnapshot,
-) -> Reply
-where
-    J: CookieJar,
-    T: Transport,
-    S: KeyValueStore,
-{
+) -> Reply {
     let model = detect_columns(snapshot);
     let object = copy::page_object(&model)
         .or_else(|| sender_url.and_then(flsedit_object))
@@ -91,12 +76,11 @@ where
                     .to_owned(),
         };
     };
-    let (session, version, _) = match connect(browser, sender_url).await {
+    let (connection, _) = match sender_connection(platform, sender_url).await {
         Ok(connected) => connected,
         Err(message) => return Reply::Failed { message },
     };
-    let client = Client::new(browser.transport, &session, version);
-    match read_access(&client, source, &object).await {
+    match read_access(&connection.client(), source, &object).await {
         Ok(access) => Reply::AccessCopy {
             plan: copy::plan_copy(&model, &object, &access, mode),
         },
@@ -106,24 +90,17 @@ where
     }
 }
 
-/// The session and API version of the sender frame's org, and the frame's URL.
-async fn connect<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
-    sender_url: Option<&str>,
-) -> Result<(Session, ApiVersion, String), String>
-where
-    J: CookieJar,
-    T: Transport,
-    S: KeyValueStore,
-{
+/// The connection to the sender frame's org, and the frame's URL.
+async fn sender_connection<'p, 'u, P: Platform>(
+    platform: &'p P,
+    sender_url: Option<&'u str>,
+) -> Result<(Connection<'p, P::Transport>, &'u str), String> {
     let url = sender_url.ok_or("Copying access works on Salesforce pages only.")?;
-    let session = find_session(browser.cookies, url)
-        .await
-        .map_err(|e| e.to_string())?;
-    let version = api_version(browser, &session)
-        .await
-        .map_err(|e| api_message("reach the org", &e))?;
-    Ok((session, version, url.to_owned()))
+    match connect(platform, url).await {
+        Ok(connection) => Ok((connection, url)),
+        Err(ConnectError::Session(e)) => Err(e.to_string()),
+        Err(ConnectError::Api(e)) => Err(api_message("reach the org", &e)),
+    }
 }
 
 fn api_message(doing: &str, error: &ApiError) -> String {
