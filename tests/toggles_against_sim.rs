@@ -140,10 +140,10 @@ fn copying_a_permission_set_reads_its_rows_for_the_pages_object_in_one_round_tri
         assert_eq!(states[&format!("objectPerms:{k}:olp_check")], on, "{k}");
     }
     // Account Number: Read and Edit; Industry: nothing.
-    assert_eq!(states["fieldPerms:2:fls_read_ck"], true);
-    assert_eq!(states["fieldPerms:2:fls_edit_ck"], true);
-    assert_eq!(states["fieldPerms:6:fls_read_ck"], false);
-    assert_eq!(states["fieldPerms:6:fls_edit_ck"], false);
+    assert!(states["fieldPerms:2:fls_read_ck"]);
+    assert!(states["fieldPerms:2:fls_edit_ck"]);
+    assert!(!states["fieldPerms:6:fls_read_ck"]);
+    assert!(!states["fieldPerms:6:fls_edit_ck"]);
     // Phone and Billing Address are granted but have no row on this (fixture) page.
     assert!(plan
         .fields_not_on_page
@@ -249,8 +249,8 @@ fn on_flsedit_the_object_comes_from_the_address_and_unnamed_rows_are_counted() {
     assert_eq!(plan.rows_without_api_name, 1);
     let states = targets(&plan);
     // Account Number: Read and Edit ⇒ Visible, not Read-Only.
-    assert_eq!(states["display_AccountNumber"], true);
-    assert_eq!(states["edit_AccountNumber"], false);
+    assert!(states["display_AccountNumber"]);
+    assert!(!states["edit_AccountNumber"]);
 }
 
 #[test]
