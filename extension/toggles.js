@@ -334,6 +334,8 @@ globalThis.forcefieldToggles = (() => {
       this.stale = true;
       this.refreshing = null;
       this.timer = null;
+      // The page's own dependency map arrived after the page was read: plan again with it.
+      this.mapChanged = false;
     }
 
     /** Reads the page and asks the core for its controls and each box's closure. */
@@ -341,6 +343,7 @@ globalThis.forcefieldToggles = (() => {
       this.refreshing ??= (async () => {
         try {
           this.stale = false;
+          this.mapChanged = false;
           const slices = await Slices.begin();
           const page = await readPage(slices);
           slices.end();
@@ -357,9 +360,30 @@ globalThis.forcefieldToggles = (() => {
           this.refreshing = null;
           // The page changed again while it was being read: read it once more.
           if (this.stale) this.schedule();
+          else if (this.mapChanged) this.replan().catch(() => {});
         }
       })();
       return this.refreshing;
+    }
+
+    /**
+     * The page handed over its own dependency map (page_world.js). The boxes are the same, so the
+     * snapshot already read is planned again with the map; meanwhile toggles keep the built-in
+     * rules' closures (salesforce.md §D.3: the map, when present, is the page's truth).
+     */
+    dependenciesArrived() {
+      this.mapChanged = true;
+      if (!this.refreshing && !this.stale && this.page) this.replan().catch(() => {});
+    }
+
+    async replan() {
+      const page = this.page;
+      this.mapChanged = false;
+      page.snapshot.dependencyMap = pageDependencies;
+      const reply = await this.ask({ type: 'planColumns', snapshot: page.snapshot });
+      if (reply?.type !== 'columnPlans' || this.page !== page || this.stale) return;
+      this.adopt(page, reply);
+      this.draw();
     }
 
     adopt(page, reply) {
@@ -807,7 +831,7 @@ globalThis.forcefieldToggles = (() => {
     start(ask) {
       const toggles = new PageToggles(ask);
       toggles.watch();
-      listenForPageDependencies(() => toggles.refreshSoon());
+      listenForPageDependencies(() => toggles.dependenciesArrived());
       return toggles.refresh();
     },
   };
