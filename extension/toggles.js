@@ -228,7 +228,6 @@ globalThis.forcefieldToggles = (() => {
   class Model {
     constructor(page, reply) {
       const count = reply.boxes.length;
-      this.page = page;
       this.elements = new Array(count);
       this.rows = new Array(count);
       this.on = new Array(count);
@@ -262,8 +261,9 @@ globalThis.forcefieldToggles = (() => {
       const { elements, checked, disabled } = this;
       for (let i = 0; i < elements.length; i++) {
         const box = elements[i];
-        checked[i] = box.checked ? 1 : 0;
-        disabled[i] = box.disabled ? 1 : 0;
+        checked[i] = box?.checked ? 1 : 0;
+        // A box the page no longer has counts as disabled: never written.
+        disabled[i] = !box || box.disabled ? 1 : 0;
       }
     }
 
@@ -405,6 +405,7 @@ globalThis.forcefieldToggles = (() => {
     async replan() {
       const page = this.page;
       this.mapChanged = false;
+      if (!page) return;
       page.snapshot.dependencyMap = pageDependencies;
       const reply = await this.ask({ type: 'planColumns', snapshot: page.snapshot });
       if (reply?.type !== 'columnPlans' || this.page !== page || this.stale) return;
