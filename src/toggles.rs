@@ -155,22 +155,16 @@ fn page_record(url: &str) -> Option<String> {
         .flatten()
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct PermissionSetRow {
-    id: String,
-    label: Option<String>,
-    #[serde(default)]
-    is_owned_by_profile: bool,
-    profile_id: Option<String>,
-    profile: Option<NameRow>,
-    permission_set_group_id: Option<String>,
+// Query rows are read as JSON values, the form the badges' query already uses: a row type of
+// their own would add a deserializer per type to the core every Setup page wakes.
+type Row = serde_json::Value;
+
+fn text(row: &Row, field: &str) -> Option<String> {
+    row.get(field).and_then(Row::as_str).map(str::to_owned)
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct NameRow {
-    name: Option<String>,
+fn flag(row: &Row, field: &str) -> bool {
+    row.get(field).and_then(Row::as_bool).unwrap_or(false)
 }
 
 /// Every permission set (not a group's aggregate set) and every profile, by label, except the
@@ -179,67 +173,45 @@ async fn sources<T: Transport>(
     client: &Client<'_, T>,
     url: &str,
 ) -> Result<Vec<SourceOption>, ApiError> {
-    let rows: Vec<PermissionSetRow> = client
+    let rows: Vec<Row> = client
         .query("SELECT Id, Label, IsOwnedByProfile, ProfileId, Profile.Name, PermissionSetGroupId FROM PermissionSet")
         .await?;
     let own = page_record(url);
     let is_own = |id: &str| own.as_deref().is_some_and(|own| id.get(..15) == Some(own));
     let mut sources: Vec<SourceOption> = rows
-        .into_iter()
-        .filter(|row| row.permission_set_group_id.is_none())
+        .iter()
+        .filter(|row| text(row, "PermissionSetGroupId").is_none())
         .filter_map(|row| {
-            if row.is_owned_by_profile {
-                let profile_id = row.profile_id?;
+            let id = text(row, "Id")?;
+            if flag(row, "IsOwnedByProfile") {
+                let profile_id = text(row, "ProfileId")?;
                 let label = row
-                    .profile
-                    .and_then(|p| p.name)
+                    .get("Profile")
+                    .and_then(|profile| text(profile, "Name"))
                     .unwrap_or_else(|| profile_id.clone());
                 (!is_own(&profile_id)).then_some(SourceOption {
                     source: SourceRef::Profile { profile_id },
                     label,
                 })
             } else {
-                let label = row.label.unwrap_or_else(|| row.id.clone());
-                (!is_own(&row.id)).then_some(SourceOption {
+                let label = text(row, "Label").unwrap_or_else(|| id.clone());
+                (!is_own(&id)).then_some(SourceOption {
                     source: SourceRef::PermissionSet {
-                        permission_set_id: row.id,
+                        permission_set_id: id,
                     },
                     label,
                 })
             }
         })
         .collect();
+    // Permission sets first, then profiles, each by label ignoring ASCII case (Unicode case
+    // tables would weigh more than this list is worth in the core every Setup page wakes).
     sources.sort_by(|a, b| {
         let profile = |s: &SourceOption| matches!(s.source, SourceRef::Profile { .. });
-        (profile(a), a.label.to_lowercase()).cmp(&(profile(b), b.label.to_lowercase()))
+        let label = |s: &SourceOption| s.label.to_ascii_lowercase();
+        (profile(a), label(a)).cmp(&(profile(b), label(b)))
     });
     Ok(sources)
-}
-
-#[derive(Deserialize)]
-struct ObjectPermissionsRow {
-    #[serde(rename = "PermissionsRead", default)]
-    read: bool,
-    #[serde(rename = "PermissionsCreate", default)]
-    create: bool,
-    #[serde(rename = "PermissionsEdit", default)]
-    edit: bool,
-    #[serde(rename = "PermissionsDelete", default)]
-    delete: bool,
-    #[serde(rename = "PermissionsViewAllRecords", default)]
-    view_all: bool,
-    #[serde(rename = "PermissionsModifyAllRecords", default)]
-    modify_all: bool,
-}
-
-#[derive(Deserialize)]
-struct FieldPermissionsRow {
-    #[serde(rename = "Field")]
-    field: String,
-    #[serde(rename = "PermissionsRead", default)]
-    read: bool,
-    #[serde(rename = "PermissionsEdit", default)]
-    edit: bool,
 }
 
 /// The source's ObjectPermissions and FieldPermissions rows for `object`, both queries at once.
@@ -265,8 +237,8 @@ async fn read_access<T: Transport>(
         "SELECT Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE {parent} AND SobjectType = '{object}'"
     );
     let (objects, fields) = futures_util::future::join(
-        client.query::<ObjectPermissionsRow>(&object_query),
-        client.query::<FieldPermissionsRow>(&field_query),
+        client.query::<Row>(&object_query),
+        client.query::<Row>(&field_query),
     )
     .await;
     let mut access = SourceAccess {
@@ -274,30 +246,33 @@ async fn read_access<T: Transport>(
         ..SourceAccess::default()
     };
     for row in objects? {
-        for (granted, perm) in [
-            (row.read, ObjectPerm::Read),
-            (row.create, ObjectPerm::Create),
-            (row.edit, ObjectPerm::Edit),
-            (row.delete, ObjectPerm::Delete),
-            (row.view_all, ObjectPerm::ViewAll),
-            (row.modify_all, ObjectPerm::ModifyAll),
+        for (field, perm) in [
+            ("PermissionsRead", ObjectPerm::Read),
+            ("PermissionsCreate", ObjectPerm::Create),
+            ("PermissionsEdit", ObjectPerm::Edit),
+            ("PermissionsDelete", ObjectPerm::Delete),
+            ("PermissionsViewAllRecords", ObjectPerm::ViewAll),
+            ("PermissionsModifyAllRecords", ObjectPerm::ModifyAll),
         ] {
-            if granted {
+            if flag(&row, field) {
                 access.object_perms.insert(perm);
             }
         }
     }
     for row in fields? {
+        let Some(field) = text(&row, "Field") else {
+            continue;
+        };
         // `Field` is `Object.Field` (salesforce.md §C.3).
-        let name = row
-            .field
+        let name = field
             .split_once('.')
-            .map_or(row.field.as_str(), |(_, field)| field);
+            .map_or(field.as_str(), |(_, name)| name);
+        let read = flag(&row, "PermissionsRead");
         access.fields.insert(
             name.to_owned(),
             FieldGrant {
-                read: row.read,
-                edit: row.read && row.edit,
+                read,
+                edit: read && flag(&row, "PermissionsEdit"),
             },
         );
     }
