@@ -14,6 +14,8 @@ trap 'rm -f "$hosts"' EXIT
   for org in acme acme--uat.sandbox; do
     echo "127.0.0.1 $org.my.salesforce.com $org.lightning.force.com $org.my.salesforce-setup.com"
   done
+  # Where the simulated org's `redirect` faults send clients (tests/org_sim/src/tls.rs).
+  echo '127.0.0.1 collector.attacker.example'
 } > "$hosts"
 mount --bind "$hosts" /etc/hosts
 "$@"

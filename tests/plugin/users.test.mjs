@@ -3,6 +3,8 @@
 // finds the integration users wherever they sort; check gates on one user's health; an expired
 // session is one clear message.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
 import { after, before, test } from 'node:test';
 import { loggedInCli, startSim } from './harness.mjs';
 
@@ -79,6 +81,24 @@ test('users check of a user who is not an integration user, or of nobody: exit 2
   const nobody = await cli.sf(['forcefield', 'users', 'check', '--target-org', 'acme', '--user', "o'nobody@acme.example"]);
   assert.equal(nobody.code, 2);
   assert.equal(nobody.json.message, 'The org has no user with the username or Id "o\'nobody@acme.example".');
+});
+
+test('an API answer redirecting elsewhere: the plugin follows no redirect, one clear message, exit 1', async () => {
+  const collector = 'collector.attacker.example';
+  // The collector is reachable: a client that followed the redirect would show up in the log.
+  await new Promise((resolve, reject) => https.get({ host: collector, path: '/probe', ca: readFileSync(sim.certFile) },
+    (response) => { response.resume(); response.on('end', resolve); }).on('error', reject));
+  assert.ok((await sim.log()).some((c) => c.host === collector && c.path === '/probe'));
+
+  await sim.admin('POST', '/__sim/faults', { kind: 'redirect', method: 'GET', path: '/services/data/*/query', location: `https://${collector}/steal`, times: 10 });
+  const before = (await sim.log()).length;
+  const listed = await cli.sf(['forcefield', 'users', 'list', '--target-org', 'acme']);
+  await sim.admin('DELETE', '/__sim/faults');
+  assert.equal(listed.code, 1, listed.stdout + listed.stderr);
+  assert.match(listed.json.message, /redirect/);
+  const calls = (await sim.log()).slice(before);
+  assert.ok(calls.some((c) => c.status === 302 && c.host === 'acme.my.salesforce.com'));
+  assert.deepEqual(calls.filter((c) => c.host !== 'acme.my.salesforce.com'), []);
 });
 
 test('an expired session is one clear message, exit 1', async () => {
