@@ -42,8 +42,10 @@ export abstract class ForcefieldCommand<T> extends SfCommand<T> {
   /** Loads the core for `org`, with the connection's access token and instance URL. */
   protected async coreFor(org: Org): Promise<OrgCore> {
     const connection = org.getConnection();
+    if (!connection.accessToken || !connection.instanceUrl) {
+      throw failure(messages.getMessage('error.noAccessToken', [org.getUsername() ?? '']));
+    }
     const orgUrl = connection.instanceUrl.replace(/\/+$/, '');
-    if (!connection.accessToken) throw failure(messages.getMessage('error.noAccessToken', [org.getUsername() ?? '']));
     const host = nodeHost({ instanceUrl: orgUrl, accessToken: connection.accessToken }, new CoreStore(stateDir()));
     return { core: await loadCore(host), host, orgUrl, org };
   }

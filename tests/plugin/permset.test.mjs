@@ -134,7 +134,7 @@ test('bad input is one message, exit 2, nothing written', async () => {
   );
 });
 
-test('kill -9 while a write is out, then --resume: the apply ends consistent, once', async () => {
+test('kill -9 while a write is out, then --resume: the apply ends consistent, once', async (t) => {
   const spec = await specFile('killed.json', { ...SPEC, name: 'Integration_Killed', label: 'Integration – Killed' });
   await sim.admin('POST', '/__sim/latency', { ms: 1500, jitterMs: 0 });
   let killedAfter = null;
@@ -155,6 +155,7 @@ test('kill -9 while a write is out, then --resume: the apply ends consistent, on
   assert.equal(interrupted.assignments.length, 0, 'the apply did not finish');
 
   const resumed = await cli.sf(['forcefield', 'permset', 'apply', ...ORG, '--resume']);
+  t.diagnostic(`--resume: ${resumed.json.status === 0 ? 'continued to done' : `ended ${resumed.json.data?.status}`}`);
   const records = permissionSetRecords(await sim.state(), 'Integration_Killed');
   if (resumed.json.status === 0) {
     // Continued: every record once, as an uninterrupted apply writes them.
