@@ -29,8 +29,10 @@ export async function storageGet(area, key) {
   return items[key] ?? null;
 }
 
+/** Stores `value` under `key`; `null` removes the key (the core's "absent"). */
 export async function storageSet(area, key, value) {
-  await api.storage[area].set({ [key]: value });
+  if (value === null) await api.storage[area].remove(key);
+  else await api.storage[area].set({ [key]: value });
 }
 
 /** Routes messages from this extension's own content scripts to `handler(message, sender)`. */

@@ -16,6 +16,7 @@
 //!   custom icons and the profile photo.
 //! * [`protocol`]: the one message protocol between content scripts, extension pages and the core.
 //! * [`settings`]: the admin's per-org switches.
+//! * [`storage`]: versioned stored values, their migrations, and unreadable values kept aside.
 //! * [`service`]: the request handler that ties them together behind small browser traits.
 //! * `web` (wasm32 only): the only code that touches wasm-bindgen, js-sys, web-sys and gloo-net.
 
@@ -27,6 +28,7 @@ pub mod rules;
 pub mod salesforce;
 pub mod service;
 pub mod settings;
+pub mod storage;
 pub mod users;
 
 #[cfg(target_arch = "wasm32")]

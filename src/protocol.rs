@@ -8,6 +8,7 @@ use crate::generator::view::{
 use crate::model::{ObjectAccess, PermissionSetSpec};
 use crate::rules::ObjectPerm;
 use crate::salesforce::{ApiErrorKind, ApiVersion, DomainKind, MyDomain, OrgId};
+use crate::storage::SetAside;
 use crate::users::{UserBadge, UserIcon};
 use serde::{Deserialize, Serialize};
 
@@ -38,6 +39,11 @@ pub enum Request {
         #[serde(rename = "orgId")]
         org_id: OrgId,
         enabled: bool,
+    },
+    /// The admin forgets the unreadable values kept aside for a storage key (settings, icons,
+    /// templates): the popup's or the generator page's "Forget" (extension pages only).
+    ForgetUnreadable {
+        key: String,
     },
     // ----- The permission set generator (issue #6). Requests come from the generator page, an
     // extension page without a sender URL, so each names its org by `orgUrl`: any Salesforce URL
@@ -230,6 +236,10 @@ pub enum Reply {
         badges: Vec<UserBadge>,
         error: Option<BadgeProblem>,
     },
+    /// The unreadable values kept aside for `key` are gone.
+    Forgotten {
+        key: String,
+    },
     UserIconSaved {
         #[serde(rename = "userId")]
         user_id: String,
@@ -315,6 +325,13 @@ pub enum OrgStatus {
         user_name: String,
         username: String,
         enabled: bool,
+        /// Why Forcefield is off here although the admin did not switch it off: its settings
+        /// could not be read (unreadable settings never turn it on).
+        #[serde(default)]
+        settings_problem: Option<String>,
+        /// This org's stored values that could not be read, kept aside (settings, icons).
+        #[serde(default)]
+        set_aside: Vec<SetAside>,
     },
 }
 

@@ -8,6 +8,7 @@ use crate::salesforce::{
     DomainKind, OrgId, Session, Transport,
 };
 use crate::settings::{self, Area, KeyValueStore, OrgSettings};
+use crate::storage::{self, IfUnreadable, Loaded, ReadError, SetAside, Stored, Unversioned};
 use crate::users;
 
 /// What the core needs from the browser context it runs in.
@@ -42,6 +43,12 @@ where
                 },
             }
         }
+        Request::ForgetUnreadable { key } if sender_url.is_none() => {
+            forget_unreadable(browser.store, key).await
+        }
+        Request::ForgetUnreadable { .. } => Reply::Failed {
+            message: "Only Forcefield's own pages can forget what was kept aside.".to_owned(),
+        },
         Request::BadgeUsers { user_ids } => {
             users::requests::user_badges(browser, sender_url, &user_ids).await
         }
@@ -74,9 +81,9 @@ async fn page_verdict<J: CookieJar, T, S: KeyValueStore>(
             org_id: None,
         };
     };
-    let enabled = org_enabled(browser.store, &org_id).await;
+    let switch = settings::org_switch(browser.store, &org_id).await;
     Reply::PageVerdict {
-        enhance: enabled,
+        enhance: switch.enabled,
         org_id: Some(org_id),
     }
 }
@@ -162,7 +169,8 @@ where
         (false, Some(DomainKind::DeveloperEdition)) => DomainKind::DeveloperEdition,
         (false, _) => DomainKind::Production,
     };
-    let enabled = org_enabled(browser.store, &session.org_id).await;
+    let switch = settings::org_switch(browser.store, &session.org_id).await;
+    let set_aside = set_aside_for_org(browser.store, &session.org_id).await;
     Ok(OrgStatus::Connected {
         org_id: session.org_id.clone(),
         org_name: org.name,
@@ -172,7 +180,9 @@ where
         api_version: version,
         user_name: user.name,
         username: user.preferred_username,
-        enabled,
+        enabled: switch.enabled,
+        settings_problem: switch.problem,
+        set_aside,
     })
 }
 
@@ -189,17 +199,15 @@ where
     if let Some(version) = cached_api_version(browser.store, &session.org_id).await {
         return Ok(version);
     }
-    let key = version_key(&session.org_id);
     let version = discover_version(browser.transport, session).await?;
     // A failed cache write only costs one more discovery call later.
-    let _ = browser
-        .store
-        .set(
-            Area::Session,
-            &key,
-            serde_json::Value::String(version.to_string()),
-        )
-        .await;
+    let _ = storage::save(
+        browser.store,
+        Area::Session,
+        &version_key(&session.org_id),
+        &version,
+    )
+    .await;
     Ok(version)
 }
 
@@ -208,20 +216,73 @@ pub(crate) async fn cached_api_version(
     store: &impl KeyValueStore,
     org: &OrgId,
 ) -> Option<ApiVersion> {
-    let cached = store
-        .get(Area::Session, &version_key(org))
+    storage::load(store, Area::Session, &version_key(org))
         .await
         .ok()
-        .flatten();
-    cached.and_then(|v| serde_json::from_value::<ApiVersion>(v).ok())
+        .and_then(Loaded::found)
 }
 
-/// Whether Forcefield is on for the org; on when storage can't be read, as by default.
-async fn org_enabled(store: &impl KeyValueStore, org: &OrgId) -> bool {
-    settings::load(store, org)
-        .await
-        .map(|s| s.enabled)
-        .unwrap_or(true)
+/// What was kept aside for the org because it could not be read: its settings and icons.
+async fn set_aside_for_org(store: &impl KeyValueStore, org: &OrgId) -> Vec<SetAside> {
+    let mut notices = storage::set_aside_notices(
+        store,
+        Area::Local,
+        &settings::key(org),
+        "Forcefield's settings for this org",
+    )
+    .await;
+    notices.extend(
+        storage::set_aside_notices(
+            store,
+            Area::Local,
+            &users::icons::key(org),
+            "Your user icons for this org",
+        )
+        .await,
+    );
+    notices
+}
+
+/// Forgets what was kept aside under `key`: only keys whose values are kept aside (settings,
+/// icons, templates), and only when an extension page asks.
+async fn forget_unreadable(store: &impl KeyValueStore, key: String) -> Reply {
+    let forgettable = ["org:", "userIcons:"]
+        .iter()
+        .any(|prefix| key.starts_with(prefix))
+        || key == crate::generator::TEMPLATES_KEY;
+    if !forgettable {
+        return Reply::Failed {
+            message: format!("Nothing is kept aside under \"{key}\"."),
+        };
+    }
+    match storage::forget_set_aside(store, Area::Local, &key).await {
+        Ok(()) => Reply::Forgotten { key },
+        Err(e) => Reply::Failed {
+            message: format!("It could not be forgotten: {e}"),
+        },
+    }
+}
+
+/// The API version cache: version 0 was the version's text as a JSON string.
+impl Stored for ApiVersion {
+    const KIND: &'static str = "apiVersion";
+    const VERSION: u32 = 1;
+    const UNVERSIONED: Unversioned = Unversioned::Value;
+    const IF_UNREADABLE: IfUnreadable = IfUnreadable::Refetch;
+
+    fn read(version: u32, json: &str) -> Result<Self, ReadError> {
+        if version > 1 {
+            return Err(ReadError::NoMigration(version));
+        }
+        storage::json_value(Self::KIND, json)?
+            .as_str()
+            .and_then(ApiVersion::parse)
+            .ok_or_else(|| ReadError::Invalid("it is not an API version".into()))
+    }
+
+    fn write(&self) -> Result<String, serde_json::Error> {
+        Ok(serde_json::Value::String(self.to_string()).to_string())
+    }
 }
 
 fn version_key(org: &OrgId) -> String {

@@ -7,15 +7,16 @@ use super::curated;
 use super::eligibility::{field_choices, ObjectDescribe};
 use super::org::{self, OrgCatalog, Target};
 use super::plan::{self, same_id};
+use super::templates;
 use super::view::{
     ApiCalls, GeneratorContext, PermissionSetChoice, PlanView, ProfileChoice, PslSummary,
-    SystemPermissionChoice, TemplateSummary, UserSummary,
+    SystemPermissionChoice, UserSummary,
 };
 use crate::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
 use crate::protocol::{AccessSource, Reply, Request};
 use crate::salesforce::{find_session, ApiError, Client, CookieJar, Session, Transport};
 use crate::service::{api_version, Browser};
-use crate::settings::{Area, KeyValueStore};
+use crate::settings::KeyValueStore;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -54,24 +55,29 @@ where
             xml: super::metadata::export(&spec),
         },
         Request::SaveTemplate { name, spec } => {
-            let mut templates = load_templates(browser.store).await;
             if name.trim().is_empty() {
                 return failed("A template needs a name.");
             }
-            templates.insert(name.trim().to_owned(), spec);
-            save_templates(browser.store, templates).await
+            change_templates(browser.store, |templates| {
+                templates.0.insert(name.trim().to_owned(), spec);
+            })
+            .await
         }
         Request::DeleteTemplate { name } => {
-            let mut templates = load_templates(browser.store).await;
-            templates.remove(&name);
-            save_templates(browser.store, templates).await
+            change_templates(browser.store, |templates| {
+                templates.0.remove(&name);
+            })
+            .await
         }
-        Request::LoadTemplate { name } => match load_templates(browser.store).await.remove(&name) {
-            Some(spec) => Reply::Spec {
-                spec,
-                warnings: Vec::new(),
+        Request::LoadTemplate { name } => match templates::load(browser.store).await {
+            Ok(mut templates) => match templates.0.remove(&name) {
+                Some(spec) => Reply::Spec {
+                    spec,
+                    warnings: Vec::new(),
+                },
+                None => failed(format!("No template is called \"{name}\".")),
             },
-            None => failed(format!("No template is called \"{name}\".")),
+            Err(e) => failed(e.to_string()),
         },
         Request::GeneratorContext { org_url, user_id } => {
             let (session, version) = match connect(browser, &org_url).await {
@@ -271,30 +277,19 @@ where
     }
 }
 
-const TEMPLATES_KEY: &str = "generatorTemplates";
-
-async fn load_templates(store: &impl KeyValueStore) -> BTreeMap<String, PermissionSetSpec> {
-    super::stored::load(store, Area::Local, TEMPLATES_KEY)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_default()
-}
-
-fn template_list(templates: &BTreeMap<String, PermissionSetSpec>) -> Vec<TemplateSummary> {
-    templates
-        .keys()
-        .map(|name| TemplateSummary { name: name.clone() })
-        .collect()
-}
-
-async fn save_templates(
+/// Loads the templates (an unreadable store is kept aside first), changes them, saves them.
+async fn change_templates(
     store: &impl KeyValueStore,
-    templates: BTreeMap<String, PermissionSetSpec>,
+    change: impl FnOnce(&mut templates::Templates),
 ) -> Reply {
-    match super::stored::save(store, Area::Local, TEMPLATES_KEY, &templates).await {
+    let mut saved = match templates::load_for_change(store).await {
+        Ok(saved) => saved,
+        Err(e) => return failed(e.to_string()),
+    };
+    change(&mut saved);
+    match templates::save(store, &saved).await {
         Ok(()) => Reply::Templates {
-            templates: template_list(&templates),
+            templates: saved.list(),
         },
         Err(e) => failed(format!("The templates could not be saved: {e}")),
     }
@@ -418,7 +413,11 @@ where
         system_permissions: system_permission_choices(&catalog),
         integration_psl,
         permission_sets,
-        templates: template_list(&load_templates(browser.store).await),
+        templates: templates::load(browser.store)
+            .await
+            .map(|t| t.list())
+            .unwrap_or_default(),
+        set_aside_templates: templates::set_aside(browser.store).await,
         profiles,
     }))
 }

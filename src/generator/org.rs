@@ -7,11 +7,11 @@
 use super::curated;
 use super::eligibility::ObjectDescribe;
 use super::plan::{AssigneeState, ExistingPermissionSet, OrgState, PslState, INTEGRATION_PSL};
-use super::stored;
 use super::view::{ObjectChoice, OrgSummary};
 use crate::model::{FieldAccess, ObjectAccess, PermissionSetSpec};
 use crate::salesforce::{ApiError, Client, DomainKind, Method, Session, Transport};
 use crate::settings::{Area, KeyValueStore};
+use crate::storage::{self, IfUnreadable, Loaded, ReadError, Stored, Unversioned};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,6 +27,44 @@ pub struct OrgCatalog {
     pub permission_fields: Vec<(String, String)>,
     /// Curated permission → the user permissions it requires (Tooling PermissionDependency, §H.Q5).
     pub dependencies: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// The catalog cache (`storage.session`); version 0 was its JSON text in a string.
+impl Stored for OrgCatalog {
+    const KIND: &'static str = "orgCatalog";
+    const VERSION: u32 = 1;
+    const UNVERSIONED: Unversioned = Unversioned::Text;
+    const IF_UNREADABLE: IfUnreadable = IfUnreadable::Refetch;
+
+    fn read(version: u32, json: &str) -> Result<Self, ReadError> {
+        match version {
+            0 | 1 => storage::from_json(Self::KIND, json),
+            other => Err(ReadError::NoMigration(other)),
+        }
+    }
+
+    fn write(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string(self)
+    }
+}
+
+/// The org summary cache (`storage.session`); version 0 was its JSON text in a string.
+impl Stored for OrgSummary {
+    const KIND: &'static str = "orgSummary";
+    const VERSION: u32 = 1;
+    const UNVERSIONED: Unversioned = Unversioned::Text;
+    const IF_UNREADABLE: IfUnreadable = IfUnreadable::Refetch;
+
+    fn read(version: u32, json: &str) -> Result<Self, ReadError> {
+        match version {
+            0 | 1 => storage::from_json(Self::KIND, json),
+            other => Err(ReadError::NoMigration(other)),
+        }
+    }
+
+    fn write(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string(self)
+    }
 }
 
 /// A GET subrequest of a composite read.
@@ -203,7 +241,9 @@ pub async fn org_summary<T: Transport, S: KeyValueStore>(
     store: &S,
 ) -> Result<OrgSummary, ApiError> {
     let key = format!("generatorOrg:{}", session.org_id);
-    if let Ok(Some(summary)) = stored::load::<OrgSummary>(store, Area::Session, &key).await {
+    if let Ok(Loaded::Found(summary)) =
+        storage::load::<OrgSummary>(store, Area::Session, &key).await
+    {
         if summary.api_version == client.version() {
             return Ok(summary);
         }
@@ -225,7 +265,7 @@ pub async fn org_summary<T: Transport, S: KeyValueStore>(
         api_version: client.version(),
         is_production: !org.is_sandbox,
     };
-    let _ = stored::save(store, Area::Session, &key, &summary).await;
+    let _ = storage::save(store, Area::Session, &key, &summary).await;
     Ok(summary)
 }
 
@@ -237,7 +277,9 @@ pub async fn catalog<T: Transport, S: KeyValueStore>(
     store: &S,
 ) -> Result<OrgCatalog, ApiError> {
     let key = format!("generatorCatalog:{}", session.org_id);
-    if let Ok(Some(catalog)) = stored::load::<OrgCatalog>(store, Area::Session, &key).await {
+    if let Ok(Loaded::Found(catalog)) =
+        storage::load::<OrgCatalog>(store, Area::Session, &key).await
+    {
         return Ok(catalog);
     }
     let data = client.version().data_path();
@@ -339,7 +381,7 @@ pub async fn catalog<T: Transport, S: KeyValueStore>(
         permission_fields,
         dependencies,
     };
-    let _ = stored::save(store, Area::Session, &key, &catalog).await;
+    let _ = storage::save(store, Area::Session, &key, &catalog).await;
     Ok(catalog)
 }
 
@@ -351,7 +393,7 @@ pub async fn fresh_catalog<T: Transport, S: KeyValueStore>(
     store: &S,
 ) -> Result<OrgCatalog, ApiError> {
     let key = format!("generatorCatalog:{}", session.org_id);
-    let _ = store.set(Area::Session, &key, Value::Null).await;
+    let _ = storage::remove(store, Area::Session, &key).await;
     catalog(client, session, store).await
 }
 

@@ -313,6 +313,29 @@ describe('Chromium: the permission set generator', () => {
     assert.ok(await fresh.locator('[data-ff="load-warning"]').count() >= 1, 'what a profile copy leaves out is said');
   });
 
+  test('an unreadable template store is shown with its content, kept, and not overwritten', async () => {
+    const unreadable = '{"ERP":{"name":"ERP","license":"platinum"}}';
+    await browser.worker.evaluate((text) => chrome.storage.local.set({ generatorTemplates: text }), unreadable);
+    const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
+    const generator = await nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
+      `chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}`));
+    const notice = generator.locator('[data-ff="set-aside-templates"]');
+    assert.match(await notice.textContent(), /saved templates could not be read/);
+    assert.equal(await notice.locator('[data-ff="set-aside-raw"]').textContent(), JSON.stringify(unreadable));
+    await generator.screenshot({ path: path.join(artifactsDir, 'generator-unreadable-templates.png') });
+    // A new template is saved beside the kept copy.
+    await generator.locator('[data-ff="template-name"]').fill('Fresh');
+    await generator.locator('[data-ff="save-template"]').click();
+    await generator.locator('[data-ff="start-from"] option[value="template:Fresh"]').waitFor({ state: 'attached' });
+    const kept = await browser.worker.evaluate(() => chrome.storage.local.get('unreadable:generatorTemplates'));
+    assert.match(JSON.stringify(kept), /platinum/);
+    await generator.locator('[data-ff="set-aside-templates"] [data-ff="set-aside-forget"]').click();
+    await generator.locator('[data-ff="set-aside-templates"]').waitFor({ state: 'detached' });
+    assert.deepEqual(await browser.worker.evaluate(() => chrome.storage.local.get('unreadable:generatorTemplates')), {});
+    await browser.worker.evaluate(() => chrome.storage.local.remove('generatorTemplates'));
+    await generator.close();
+  });
+
   test('a changed license is not updated in place: the plan offers a new permission set', async () => {
     const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
     const generator = await nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
