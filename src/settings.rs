@@ -1,24 +1,10 @@
-//! The admin's per-org choices, kept in extension storage (never the session token), and the
-//! browser storage trait every stored value goes through (see [`crate::storage`]).
+//! The admin's per-org choices, kept in extension storage (never the session token), versioned
+//! through [`crate::storage`].
 
+use crate::platform::{Area, KeyValueStore};
 use crate::salesforce::OrgId;
-use crate::storage::{self, IfUnreadable, Loaded, ReadError, StorageError, Stored, Unversioned};
+use crate::storage::{self, IfUnreadable, Loaded, ReadError, StoreError, Stored, Unversioned};
 use serde::{Deserialize, Serialize};
-
-/// Which storage area a value lives in: `local` survives restarts; `session` is cleared when the
-/// browser closes and survives the background worker stopping.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Area {
-    Local,
-    Session,
-}
-
-/// The browser's extension storage. `set` with `null` removes the key.
-#[allow(async_fn_in_trait)] // Used single-threaded in one browser context.
-pub trait KeyValueStore {
-    async fn get(&self, area: Area, key: &str) -> Result<Option<serde_json::Value>, String>;
-    async fn set(&self, area: Area, key: &str, value: serde_json::Value) -> Result<(), String>;
-}
 
 /// Settings for one org.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,7 +54,7 @@ pub fn key(org: &OrgId) -> String {
 pub async fn load(
     store: &impl KeyValueStore,
     org: &OrgId,
-) -> Result<Loaded<OrgSettings>, StorageError> {
+) -> Result<Loaded<OrgSettings>, StoreError> {
     storage::load(store, Area::Local, &key(org)).await
 }
 
@@ -76,7 +62,7 @@ pub async fn save(
     store: &impl KeyValueStore,
     org: &OrgId,
     settings: &OrgSettings,
-) -> Result<(), StorageError> {
+) -> Result<(), StoreError> {
     storage::save(store, Area::Local, &key(org), settings).await
 }
 

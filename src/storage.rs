@@ -17,7 +17,7 @@
 //! * a cache (a copy of what the org said) is read again from the org, as an expired one is:
 //!   there is nothing of the admin's in it to keep.
 
-use crate::settings::{Area, KeyValueStore};
+use crate::platform::{Area, KeyValueStore, StorageError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use thiserror::Error;
@@ -100,10 +100,10 @@ pub fn json_value(kind: &'static str, json: &str) -> Result<Value, ReadError> {
 
 /// Why storage could not serve a load or a save.
 #[derive(Debug, Error)]
-pub enum StorageError {
-    /// The browser's storage itself failed.
+pub enum StoreError {
+    /// The host's storage itself failed.
     #[error("extension storage failed: {0}")]
-    Browser(String),
+    Host(#[from] StorageError),
     #[error("the value could not be written: {0}")]
     Encode(#[from] serde_json::Error),
     /// The list of a key's unreadable values can't itself be read, so nothing more is moved
@@ -227,8 +227,8 @@ async fn get_raw(
     store: &impl KeyValueStore,
     area: Area,
     key: &str,
-) -> Result<Option<Value>, StorageError> {
-    let raw = store.get(area, key).await.map_err(StorageError::Browser)?;
+) -> Result<Option<Value>, StoreError> {
+    let raw = store.get(area, key).await?;
     Ok(raw.filter(|raw| !raw.is_null()))
 }
 
@@ -242,7 +242,7 @@ async fn unreadable(
     if_unreadable: IfUnreadable,
     reason: ReadError,
     raw: &Value,
-) -> Result<Option<UnreadableValue>, StorageError> {
+) -> Result<Option<UnreadableValue>, StoreError> {
     if if_unreadable == IfUnreadable::Refetch {
         return Ok(None);
     }
@@ -262,7 +262,7 @@ pub async fn load<T: Stored>(
     store: &impl KeyValueStore,
     area: Area,
     key: &str,
-) -> Result<Loaded<T>, StorageError> {
+) -> Result<Loaded<T>, StoreError> {
     let Some(raw) = get_raw(store, area, key).await? else {
         return Ok(Loaded::Absent);
     };
@@ -289,7 +289,7 @@ pub async fn save<T: Stored>(
     area: Area,
     key: &str,
     value: &T,
-) -> Result<(), StorageError> {
+) -> Result<(), StoreError> {
     let stored = encode(value)?;
     let check = (T::IF_UNREADABLE == IfUnreadable::Quarantine).then_some(T::KIND);
     save_checked(
@@ -310,7 +310,7 @@ async fn save_checked(
     key: &str,
     stored: Value,
     check: Option<(&'static str, ReadCheck)>,
-) -> Result<(), StorageError> {
+) -> Result<(), StoreError> {
     if let Some((kind, readable)) = check {
         if let Some(raw) = get_raw(store, area, key).await? {
             if let Err(reason) = readable(&raw) {
@@ -327,18 +327,15 @@ async fn save_checked(
             }
         }
     }
-    store
-        .set(area, key, stored)
-        .await
-        .map_err(StorageError::Browser)
+    store.set(area, key, stored).await.map_err(StoreError::Host)
 }
 
 /// Removes `key` (a cache to be read again).
-pub async fn remove(store: &impl KeyValueStore, area: Area, key: &str) -> Result<(), StorageError> {
+pub async fn remove(store: &impl KeyValueStore, area: Area, key: &str) -> Result<(), StoreError> {
     store
         .set(area, key, Value::Null)
         .await
-        .map_err(StorageError::Browser)
+        .map_err(StoreError::Host)
 }
 
 /// The unreadable values of one key, kept under `unreadable:<key>`: `[{"key", "kind",
@@ -412,12 +409,12 @@ async fn read_quarantine(
     store: &impl KeyValueStore,
     area: Area,
     key: &str,
-) -> Result<Quarantine, StorageError> {
+) -> Result<Quarantine, StoreError> {
     let at = quarantine_key(key);
     let Some(raw) = get_raw(store, area, &at).await? else {
         return Ok(Quarantine::default());
     };
-    decode::<Quarantine>(&raw).map_err(|reason| StorageError::QuarantineUnreadable {
+    decode::<Quarantine>(&raw).map_err(|reason| StoreError::QuarantineUnreadable {
         key: at,
         key_of: key.to_owned(),
         reason: reason.to_string(),
@@ -429,7 +426,7 @@ async fn set_aside(
     store: &impl KeyValueStore,
     area: Area,
     unreadable: &UnreadableValue,
-) -> Result<(), StorageError> {
+) -> Result<(), StoreError> {
     let mut quarantine = read_quarantine(store, area, &unreadable.key).await?;
     if quarantine.values.iter().any(|v| v.raw == unreadable.raw) {
         return Ok(());
@@ -438,7 +435,7 @@ async fn set_aside(
     store
         .set(area, &quarantine_key(&unreadable.key), encode(&quarantine)?)
         .await
-        .map_err(StorageError::Browser)
+        .map_err(StoreError::Host)
 }
 
 /// Every unreadable value kept aside for `key`, oldest first.
@@ -446,7 +443,7 @@ pub async fn set_aside_values(
     store: &impl KeyValueStore,
     area: Area,
     key: &str,
-) -> Result<Vec<UnreadableValue>, StorageError> {
+) -> Result<Vec<UnreadableValue>, StoreError> {
     Ok(read_quarantine(store, area, key).await?.values)
 }
 
@@ -483,7 +480,7 @@ pub async fn forget_set_aside(
     store: &impl KeyValueStore,
     area: Area,
     key: &str,
-) -> Result<(), StorageError> {
+) -> Result<(), StoreError> {
     remove(store, area, &quarantine_key(key)).await
 }
 
@@ -491,20 +488,14 @@ pub async fn forget_set_aside(
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use std::cell::RefCell;
-    use std::collections::BTreeMap;
+    use crate::platform::memory::MemoryStorage as Memory;
 
-    #[derive(Default)]
-    struct Memory(RefCell<BTreeMap<String, Value>>);
+    fn put(store: &Memory, key: &str, value: Value) {
+        pollster::block_on(store.set(Area::Local, key, value)).unwrap();
+    }
 
-    impl KeyValueStore for Memory {
-        async fn get(&self, _: Area, key: &str) -> Result<Option<Value>, String> {
-            Ok(self.0.borrow().get(key).cloned())
-        }
-        async fn set(&self, _: Area, key: &str, value: Value) -> Result<(), String> {
-            self.0.borrow_mut().insert(key.to_owned(), value);
-            Ok(())
-        }
+    fn stored(store: &Memory, key: &str) -> Option<Value> {
+        pollster::block_on(store.get(Area::Local, key)).unwrap()
     }
 
     /// A kind at version 2 whose version 0 was a bare number and version 1 `{"n": …}`.
@@ -544,13 +535,15 @@ mod tests {
     #[test]
     fn older_versions_migrate_and_newer_ones_are_set_aside() {
         let store = Memory::default();
-        store.0.borrow_mut().insert(
-            "a".into(),
+        put(
+            &store,
+            "a",
             serde_json::json!({"kind": "count", "version": 1, "json": "{\"n\":3}"}),
         );
         assert_eq!(load_count(&store, "a"), Loaded::Found(Count { count: 3 }));
-        store.0.borrow_mut().insert(
-            "b".into(),
+        put(
+            &store,
+            "b",
             serde_json::json!({"kind": "count", "version": 3, "json": "{}"}),
         );
         let Loaded::Unreadable(unreadable) = load_count(&store, "b") else {
@@ -563,10 +556,7 @@ mod tests {
     #[test]
     fn an_unreadable_value_is_kept_aside_once_and_survives_the_next_save() {
         let store = Memory::default();
-        store
-            .0
-            .borrow_mut()
-            .insert("a".into(), serde_json::json!({"what": "garbage"}));
+        put(&store, "a", serde_json::json!({"what": "garbage"}));
         for _ in 0..3 {
             assert!(matches!(load_count(&store, "a"), Loaded::Unreadable(_)));
         }
@@ -587,16 +577,13 @@ mod tests {
     #[test]
     fn a_value_is_not_replaced_when_its_unreadable_copy_cannot_be_kept() {
         let store = Memory::default();
-        store.0.borrow_mut().insert("a".into(), Value::from(7));
-        store
-            .0
-            .borrow_mut()
-            .insert("unreadable:a".into(), Value::from("not a list"));
+        put(&store, "a", Value::from(7));
+        put(&store, "unreadable:a", Value::from("not a list"));
         let saved = pollster::block_on(save(&store, Area::Local, "a", &Count { count: 1 }));
         assert!(
-            matches!(saved, Err(StorageError::QuarantineUnreadable { .. })),
+            matches!(saved, Err(StoreError::QuarantineUnreadable { .. })),
             "{saved:?}"
         );
-        assert_eq!(store.0.borrow().get("a"), Some(&Value::from(7)));
+        assert_eq!(stored(&store, "a"), Some(Value::from(7)));
     }
 }

@@ -698,7 +698,7 @@ fn creating_the_integration_user_checks_input_and_reports_the_license_limit() {
         forcefield::salesforce::ApiVersion::new(66),
     );
     pollster::block_on(client.send(
-        forcefield::salesforce::Method::Patch,
+        forcefield::platform::Method::Patch,
         &format!("/services/data/v66.0/sobjects/User/{legacy}"),
         Some(r#"{"IsActive":false}"#.into()),
     ))
@@ -728,18 +728,18 @@ fn a_worker_stopped_mid_call_undoes_what_the_journal_knows() {
     // The worker stopped after saving "call 2 in flight" and before its answer was recorded.
     let org = forcefield::salesforce::OrgId::parse("00DAM0000000001").unwrap();
     let key = format!("generatorApply:{org}:{}", apply.apply_id);
-    let stored = pollster::block_on(forcefield::settings::KeyValueStore::get(
+    let stored = pollster::block_on(forcefield::platform::KeyValueStore::get(
         &world.storage,
-        forcefield::settings::Area::Local,
+        forcefield::platform::Area::Local,
         &key,
     ))
     .unwrap()
     .unwrap();
     let mut journal: serde_json::Value = serde_json::from_str(stored.as_str().unwrap()).unwrap();
     journal["inFlight"] = serde_json::json!(1);
-    pollster::block_on(forcefield::settings::KeyValueStore::set(
+    pollster::block_on(forcefield::platform::KeyValueStore::set(
         &world.storage,
-        forcefield::settings::Area::Local,
+        forcefield::platform::Area::Local,
         &key,
         serde_json::Value::String(journal.to_string()),
     ))
@@ -811,9 +811,9 @@ fn a_write_whose_answer_was_lost_is_found_and_undone() {
         let mut apply = world.start_apply(&spec, Some(&marketo), false);
         let key = format!("generatorApply:{org}:{}", apply.apply_id);
         let read = || {
-            let stored = pollster::block_on(forcefield::settings::KeyValueStore::get(
+            let stored = pollster::block_on(forcefield::platform::KeyValueStore::get(
                 &world.storage,
-                forcefield::settings::Area::Local,
+                forcefield::platform::Area::Local,
                 &key,
             ))
             .unwrap()
@@ -828,9 +828,9 @@ fn a_write_whose_answer_was_lost_is_found_and_undone() {
         apply = world.continue_apply(&apply.apply_id);
         assert_eq!(apply.status, ApplyStatus::Running);
         journal["inFlight"] = serde_json::json!(lost);
-        pollster::block_on(forcefield::settings::KeyValueStore::set(
+        pollster::block_on(forcefield::platform::KeyValueStore::set(
             &world.storage,
-            forcefield::settings::Area::Local,
+            forcefield::platform::Area::Local,
             &key,
             serde_json::Value::String(journal.to_string()),
         ))

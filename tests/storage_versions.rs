@@ -16,10 +16,12 @@ use forcefield::generator::org::OrgCatalog;
 use forcefield::generator::templates::Templates;
 use forcefield::generator::view::OrgSummary;
 use forcefield::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
+use forcefield::platform::{Area, Host, KeyValueStore, StorageError, SystemClock};
 use forcefield::protocol::{OrgStatus, Reply, Request, Surface};
+use forcefield::router::handle;
+use forcefield::salesforce::CookieSessions;
 use forcefield::salesforce::{ApiVersion, OrgId};
-use forcefield::service::{handle, Browser};
-use forcefield::settings::{Area, KeyValueStore, OrgSettings};
+use forcefield::settings::OrgSettings;
 use forcefield::storage::{self, Stored};
 use forcefield::users::icons::Icons;
 use forcefield::users::{BadgeCache, UserIcon};
@@ -54,13 +56,9 @@ fn fixtures() -> Vec<(String, Value)> {
 /// A world whose extension storage holds `fixture` exactly.
 fn world_with(fixture: &Value) -> World {
     let world = World::start(SimConfig::default());
-    for (area, local) in [("local", true), ("session", false)] {
-        for (key, value) in fixture[area].as_object().unwrap() {
-            world
-                .storage
-                .0
-                .borrow_mut()
-                .insert((local, key.clone()), value.clone());
+    for (name, area) in [("local", Area::Local), ("session", Area::Session)] {
+        for (key, value) in fixture[name].as_object().unwrap() {
+            put(&world, area, key, value.clone());
         }
     }
     world
@@ -192,29 +190,21 @@ fn a_browser_holding_version_0_storage_keeps_every_choice() {
         name: "New".into(),
         spec: PermissionSetSpec::default(),
     });
-    let stored = stored(&world, true, "generatorTemplates");
+    let stored = stored(&world, Area::Local, "generatorTemplates");
     assert_eq!(stored["version"], Templates::VERSION);
     let templates = storage::decode::<Templates>(&stored).unwrap();
     let names: Vec<&str> = templates.0.keys().map(String::as_str).collect();
     assert_eq!(names, ["ERP read", "Empty", "New"]);
 }
 
-fn stored(world: &World, local: bool, key: &str) -> Value {
-    world
-        .storage
-        .0
-        .borrow()
-        .get(&(local, key.to_owned()))
-        .cloned()
+fn stored(world: &World, area: Area, key: &str) -> Value {
+    pollster::block_on(world.storage.get(area, key))
+        .unwrap()
         .unwrap_or(Value::Null)
 }
 
-fn put(world: &World, local: bool, key: &str, value: Value) {
-    world
-        .storage
-        .0
-        .borrow_mut()
-        .insert((local, key.to_owned()), value);
+fn put(world: &World, area: Area, key: &str, value: Value) {
+    pollster::block_on(world.storage.set(area, key, value)).unwrap();
 }
 
 fn acme_status(world: &World) -> (bool, Option<String>, Vec<storage::SetAside>) {
@@ -256,7 +246,7 @@ fn unreadable_settings_do_not_switch_forcefield_back_on() {
         serde_json::json!({"kind": "settings", "version": 1, "json": "{\"enabled\":"}),
         serde_json::json!({"kind": "settings", "version": 99, "json": "{\"enabled\":true}"}),
     ] {
-        put(&world, true, &key, unreadable.clone());
+        put(&world, Area::Local, &key, unreadable.clone());
         assert!(!acme_page_enhanced(&world), "{unreadable}");
         let (enabled, problem, set_aside) = acme_status(&world);
         assert!(!enabled, "{unreadable}");
@@ -290,23 +280,24 @@ fn unreadable_settings_do_not_switch_forcefield_back_on() {
 struct BrokenStorage;
 
 impl KeyValueStore for BrokenStorage {
-    async fn get(&self, _: Area, _: &str) -> Result<Option<Value>, String> {
-        Err("storage is unavailable".into())
+    async fn get(&self, _: Area, _: &str) -> Result<Option<Value>, StorageError> {
+        Err(StorageError::Host("storage is unavailable".into()))
     }
-    async fn set(&self, _: Area, _: &str, _: Value) -> Result<(), String> {
-        Err("storage is unavailable".into())
+    async fn set(&self, _: Area, _: &str, _: Value) -> Result<(), StorageError> {
+        Err(StorageError::Host("storage is unavailable".into()))
     }
 }
 
 #[test]
 fn settings_that_cannot_be_read_at_all_keep_forcefield_off() {
     let world = World::start(SimConfig::default());
-    let browser = Browser {
-        cookies: &world.jar,
+    let host = Host {
+        sessions: CookieSessions(&world.jar),
         transport: &world.transport,
-        store: &BrokenStorage,
+        storage: &BrokenStorage,
+        clock: SystemClock,
     };
-    let ask = |request, sender| pollster::block_on(handle(&browser, request, sender));
+    let ask = |request, sender| pollster::block_on(handle(&host, request, sender));
     match ask(
         Request::PageLoaded {
             surface: Surface::ClassicSetup,
@@ -352,7 +343,12 @@ fn unreadable_templates_are_kept_aside_and_the_next_save_does_not_lose_them() {
     let world = World::start(SimConfig::default());
     // Version 0 text with a spec the code can't read (a license that doesn't exist).
     let unreadable = Value::from(r#"{"ERP":{"name":"ERP","license":"platinum"}}"#);
-    put(&world, true, "generatorTemplates", unreadable.clone());
+    put(
+        &world,
+        Area::Local,
+        "generatorTemplates",
+        unreadable.clone(),
+    );
     match world.ask(Request::LoadTemplate { name: "ERP".into() }) {
         Reply::Failed { message } => assert!(message.contains("could not be read"), "{message}"),
         other => panic!("{other:?}"),
@@ -396,7 +392,7 @@ fn unreadable_icons_are_kept_aside_and_shown_in_the_popup() {
     let unreadable = serde_json::json!({ tableau.clone(): {"kind": "emoji", "emoji": ""} });
     put(
         &world,
-        true,
+        Area::Local,
         &format!("userIcons:{ACME_ORG}"),
         unreadable.clone(),
     );
@@ -437,25 +433,25 @@ fn unreadable_caches_are_read_again_from_the_org() {
     let world = World::start(SimConfig::default());
     put(
         &world,
-        false,
+        Area::Session,
         &format!("apiVersion:{ACME_ORG}"),
         Value::from("sixty-six"),
     );
     put(
         &world,
-        false,
+        Area::Session,
         &format!("generatorCatalog:{ACME_ORG}"),
         Value::from("{"),
     );
     put(
         &world,
-        false,
+        Area::Session,
         &format!("generatorOrg:{ACME_ORG}"),
         serde_json::json!([1]),
     );
     put(
         &world,
-        false,
+        Area::Session,
         &format!("userBadges:{ACME_ORG}"),
         Value::from(3),
     );
@@ -486,10 +482,14 @@ fn unreadable_caches_are_read_again_from_the_org() {
         "generatorOrg",
         "userBadges",
     ] {
-        let value = stored(&world, false, &format!("{key}:{ACME_ORG}"));
+        let value = stored(&world, Area::Session, &format!("{key}:{ACME_ORG}"));
         assert_eq!(value["version"], 1, "{key}: {value}");
         assert_eq!(
-            stored(&world, false, &format!("unreadable:{key}:{ACME_ORG}")),
+            stored(
+                &world,
+                Area::Session,
+                &format!("unreadable:{key}:{ACME_ORG}")
+            ),
             Value::Null
         );
     }
@@ -587,13 +587,11 @@ fn write_storage_fixture() {
     world.start_apply(&spec("Integration_Pending"), None, false);
 
     let mut areas = Map::new();
-    for (local, name) in [(true, "local"), (false, "session")] {
-        let values: Map<String, Value> = world
-            .storage
-            .0
-            .borrow()
+    let snapshot = world.storage.snapshot();
+    for (area, name) in [(Area::Local, "local"), (Area::Session, "session")] {
+        let values: Map<String, Value> = snapshot
             .iter()
-            .filter(|((is_local, _), _)| *is_local == local)
+            .filter(|((of, _), _)| *of == area)
             .map(|((_, key), value)| (key.clone(), value.clone()))
             .collect();
         areas.insert(name.to_owned(), Value::Object(values));

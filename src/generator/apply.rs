@@ -11,8 +11,9 @@ use super::plan::{is_single, CallPlan, Part, Step, WritePlan, PERMISSION_SET_ID}
 use super::view::{
     Action, ApplyStatus, ApplyView, RemainingRecord, StepError, StepKind, StepProgress, StepState,
 };
-use crate::salesforce::{ApiError, Client, Method, OrgId, Transport};
-use crate::settings::{Area, KeyValueStore};
+use crate::platform::{Area, KeyValueStore};
+use crate::platform::{Method, Transport};
+use crate::salesforce::{ApiError, Client, OrgId};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -224,7 +225,8 @@ pub async fn save(store: &impl KeyValueStore, journal: &Journal) -> Result<(), S
         &storage_key(&journal.org_id, &journal.apply_id),
         journal,
     )
-    .await?;
+    .await
+    .map_err(|e| e.to_string())?;
     let mut index = load_index(store, &journal.org_id).await;
     let unfinished = matches!(
         journal.status,
@@ -238,7 +240,9 @@ pub async fn save(store: &impl KeyValueStore, journal: &Journal) -> Result<(), S
     } else {
         return Ok(());
     }
-    super::stored::save(store, Area::Local, &index_key(&journal.org_id), &index).await
+    super::stored::save(store, Area::Local, &index_key(&journal.org_id), &index)
+        .await
+        .map_err(|e| e.to_string())
 }
 
 async fn load_index(store: &impl KeyValueStore, org: &OrgId) -> Vec<String> {

@@ -12,11 +12,11 @@ use super::view::{
     ApiCalls, GeneratorContext, PermissionSetChoice, PlanView, ProfileChoice, PslSummary,
     SystemPermissionChoice, UserSummary,
 };
+use crate::connection::{connect, connect_session, ConnectError, Connection};
 use crate::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
+use crate::platform::{KeyValueStore, Platform, SessionSource, Transport};
 use crate::protocol::{AccessSource, Reply, Request};
-use crate::salesforce::{find_session, ApiError, Client, CookieJar, Session, Transport};
-use crate::service::{api_version, Browser};
-use crate::settings::KeyValueStore;
+use crate::salesforce::{ApiError, Client, Session};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -27,12 +27,7 @@ fn failed(message: impl Into<String>) -> Reply {
 }
 
 /// Answers one generator request.
-pub async fn handle<J, T, S>(browser: &Browser<'_, J, T, S>, request: Request) -> Reply
-where
-    J: CookieJar,
-    T: Transport,
-    S: KeyValueStore,
-{
+pub async fn handle<P: Platform>(platform: &P, request: Request) -> Reply {
     match request {
         Request::ObjectAccessChange {
             access,
@@ -58,18 +53,18 @@ where
             if name.trim().is_empty() {
                 return failed("A template needs a name.");
             }
-            change_templates(browser.store, |templates| {
+            change_templates(platform.storage(), |templates| {
                 templates.0.insert(name.trim().to_owned(), spec);
             })
             .await
         }
         Request::DeleteTemplate { name } => {
-            change_templates(browser.store, |templates| {
+            change_templates(platform.storage(), |templates| {
                 templates.0.remove(&name);
             })
             .await
         }
-        Request::LoadTemplate { name } => match templates::load(browser.store).await {
+        Request::LoadTemplate { name } => match templates::load(platform.storage()).await {
             Ok(mut templates) => match templates.0.remove(&name) {
                 Some(spec) => Reply::Spec {
                     spec,
@@ -80,28 +75,25 @@ where
             Err(e) => failed(e.to_string()),
         },
         Request::GeneratorContext { org_url, user_id } => {
-            let (session, version) = match connect(browser, &org_url).await {
-                Ok(found) => found,
-                Err(reply) => return reply,
+            let connection = match connect(platform, &org_url).await {
+                Ok(connection) => connection,
+                Err(e) => return connect_failed(e),
             };
-            let client = Client::new(browser.transport, &session, version);
-            reply(generator_context(browser, &client, &session, user_id.as_deref()).await)
+            reply(generator_context(platform.storage(), &connection, user_id.as_deref()).await)
         }
         Request::ObjectFields { org_url, sobject } => {
-            let (session, version) = match connect(browser, &org_url).await {
-                Ok(found) => found,
-                Err(reply) => return reply,
+            let connection = match connect(platform, &org_url).await {
+                Ok(connection) => connection,
+                Err(e) => return connect_failed(e),
             };
-            let client = Client::new(browser.transport, &session, version);
-            reply(object_fields(&client, sobject).await)
+            reply(object_fields(&connection.client(), sobject).await)
         }
         Request::LoadAccess { org_url, source } => {
-            let (session, version) = match connect(browser, &org_url).await {
-                Ok(found) => found,
-                Err(reply) => return reply,
+            let connection = match connect(platform, &org_url).await {
+                Ok(connection) => connection,
+                Err(e) => return connect_failed(e),
             };
-            let client = Client::new(browser.transport, &session, version);
-            reply(load_access(browser, &client, &session, source).await)
+            reply(load_access(platform.storage(), &connection, source).await)
         }
         Request::PlanPermissionSet {
             org_url,
@@ -115,7 +107,7 @@ where
                 permission_set_id: target_permission_set_id.as_deref(),
                 use_composite,
             };
-            match plan_for(browser, &org_url, &spec, target).await {
+            match plan_for(platform, &org_url, &spec, target).await {
                 Ok((_, plan, _)) => Reply::Plan { plan },
                 Err(reply) => reply,
             }
@@ -133,11 +125,11 @@ where
                 permission_set_id: target_permission_set_id.as_deref(),
                 use_composite,
             };
-            let (session, view, write_plan) = match plan_for(browser, &org_url, &spec, target).await
-            {
-                Ok(planned) => planned,
-                Err(reply) => return reply,
-            };
+            let (session, view, write_plan) =
+                match plan_for(platform, &org_url, &spec, target).await {
+                    Ok(planned) => planned,
+                    Err(reply) => return reply,
+                };
             if !view.blockers.is_empty() {
                 return failed(format!("Nothing was changed: {}", view.blockers.join(" ")));
             }
@@ -147,14 +139,14 @@ where
                     view.org.org_name
                 ));
             }
-            let apply_id = apply::next_apply_id(browser.store, &session.org_id).await;
+            let apply_id = apply::next_apply_id(platform.storage(), &session.org_id).await;
             let journal = Journal::new(
                 apply_id,
                 session.org_id.clone(),
                 session.api_host.to_string(),
                 write_plan,
             );
-            match apply::save(browser.store, &journal).await {
+            match apply::save(platform.storage(), &journal).await {
                 Ok(()) => Reply::ApplyProgress {
                     apply: journal.view(),
                 },
@@ -164,23 +156,21 @@ where
             }
         }
         Request::ContinueApply { org_url, apply_id } => {
-            step_apply(browser, &org_url, &apply_id, false).await
+            step_apply(platform, &org_url, &apply_id, false).await
         }
         Request::FinishCleanUp { org_url, apply_id } => {
-            step_apply(browser, &org_url, &apply_id, true).await
+            step_apply(platform, &org_url, &apply_id, true).await
         }
-        Request::PendingApplies { org_url } => {
-            match find_session(browser.cookies, &org_url).await {
-                Ok(session) => Reply::Applies {
-                    applies: apply::pending(browser.store, &session.org_id)
-                        .await
-                        .iter()
-                        .map(Journal::view)
-                        .collect(),
-                },
-                Err(e) => failed(e.to_string()),
-            }
-        }
+        Request::PendingApplies { org_url } => match platform.sessions().org_of(&org_url).await {
+            Ok(org_id) => Reply::Applies {
+                applies: apply::pending(platform.storage(), &org_id)
+                    .await
+                    .iter()
+                    .map(Journal::view)
+                    .collect(),
+            },
+            Err(e) => failed(e.to_string()),
+        },
         Request::CreateIntegrationUser {
             org_url,
             first_name,
@@ -189,11 +179,10 @@ where
             email,
             alias,
         } => {
-            let (session, version) = match connect(browser, &org_url).await {
-                Ok(found) => found,
-                Err(reply) => return reply,
+            let connection = match connect(platform, &org_url).await {
+                Ok(connection) => connection,
+                Err(e) => return connect_failed(e),
             };
-            let client = Client::new(browser.transport, &session, version);
             let input = super::user::NewUser {
                 first_name: first_name.unwrap_or_default(),
                 last_name,
@@ -201,7 +190,7 @@ where
                 email,
                 alias: alias.unwrap_or_default(),
             };
-            match super::user::create(&client, &input).await {
+            match super::user::create(&connection.client(), &input).await {
                 Ok((user_id, username)) => Reply::UserCreated { user_id, username },
                 Err(message) => failed(message),
             }
@@ -214,60 +203,47 @@ fn reply(result: Result<Reply, ApiError>) -> Reply {
     result.unwrap_or_else(|e| failed(e.message))
 }
 
-/// Resolves the org of `org_url` exactly as `orgStatus` does: its session and API version.
-async fn connect<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
-    org_url: &str,
-) -> Result<(Session, crate::salesforce::ApiVersion), Reply>
-where
-    J: CookieJar,
-    T: Transport,
-    S: KeyValueStore,
-{
-    let session = find_session(browser.cookies, org_url)
-        .await
-        .map_err(|e| failed(e.to_string()))?;
-    let version = api_version(browser, &session)
-        .await
-        .map_err(|e| failed(e.message))?;
-    Ok((session, version))
+/// The page is told why the org could not be reached.
+fn connect_failed(e: ConnectError) -> Reply {
+    match e {
+        ConnectError::Session(e) => failed(e.to_string()),
+        ConnectError::Api(e) => failed(e.message),
+    }
 }
 
 /// Advances an apply by one call (`continueApply`) or resumes its undo (`finishCleanUp`).
-async fn step_apply<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
+async fn step_apply<P: Platform>(
+    platform: &P,
     org_url: &str,
     apply_id: &str,
     clean_up: bool,
-) -> Reply
-where
-    J: CookieJar,
-    T: Transport,
-    S: KeyValueStore,
-{
+) -> Reply {
     // The journal is found by the org of the URL, so the journal's org and the session's match.
-    let session = match find_session(browser.cookies, org_url).await {
+    let session = match platform.sessions().session(org_url).await {
         Ok(session) => session,
         Err(e) => return failed(e.to_string()),
     };
-    let mut journal = match apply::load(browser.store, &session.org_id, apply_id).await {
+    let mut journal = match apply::load(platform.storage(), &session.org_id, apply_id).await {
         Ok(journal) => journal,
         Err(e) => return failed(e),
     };
-    let version = match api_version(browser, &session).await {
-        Ok(version) => version,
+    let connection = match connect_session(platform, session).await {
+        Ok(connection) => connection,
         Err(e) => {
             // Can't reach the org now: the journal is unchanged and the page can retry.
             let mut apply = journal.view();
-            apply.message = Some(e.message);
+            apply.message = Some(match e {
+                ConnectError::Session(e) => e.to_string(),
+                ConnectError::Api(e) => e.message,
+            });
             return Reply::ApplyProgress { apply };
         }
     };
-    let client = Client::new(browser.transport, &session, version);
+    let client = connection.client();
     let outcome = if clean_up {
-        apply::finish_clean_up(&client, browser.store, &mut journal).await
+        apply::finish_clean_up(&client, platform.storage(), &mut journal).await
     } else {
-        apply::advance(&client, browser.store, &mut journal).await
+        apply::advance(&client, platform.storage(), &mut journal).await
     };
     match outcome {
         Ok(()) => Reply::ApplyProgress {
@@ -304,18 +280,14 @@ fn text(value: &Value, key: &str) -> String {
 }
 
 /// Everything the generator page opens with: one composite read after the catalog.
-async fn generator_context<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
-    client: &Client<'_, T>,
-    session: &Session,
+async fn generator_context<T: Transport>(
+    store: &impl KeyValueStore,
+    connection: &Connection<'_, T>,
     user_id: Option<&str>,
-) -> Result<Reply, ApiError>
-where
-    T: Transport,
-    S: KeyValueStore,
-{
-    let summary = org::org_summary(client, session, browser.store).await?;
-    let catalog = org::fresh_catalog(client, session, browser.store).await?;
+) -> Result<Reply, ApiError> {
+    let (client, session) = (&connection.client(), &connection.session);
+    let summary = org::org_summary(client, session, store).await?;
+    let catalog = org::fresh_catalog(client, session, store).await?;
     let mut reads = vec![
         (
             "psl".to_owned(),
@@ -413,11 +385,11 @@ where
         system_permissions: system_permission_choices(&catalog),
         integration_psl,
         permission_sets,
-        templates: templates::load(browser.store)
+        templates: templates::load(store)
             .await
             .map(|t| t.list())
             .unwrap_or_default(),
-        set_aside_templates: templates::set_aside(browser.store).await,
+        set_aside_templates: templates::set_aside(store).await,
         profiles,
     }))
 }
@@ -488,39 +460,35 @@ struct PlanTarget<'a> {
 
 /// Connects to the org of `org_url` and plans `spec` there: the session (an apply goes on with
 /// it), the preview, and the writes behind it.
-async fn plan_for<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
+async fn plan_for<P: Platform>(
+    platform: &P,
     org_url: &str,
     spec: &PermissionSetSpec,
     target: PlanTarget<'_>,
-) -> Result<(Session, PlanView, plan::WritePlan), Reply>
-where
-    J: CookieJar,
-    T: Transport,
-    S: KeyValueStore,
-{
-    let (session, version) = connect(browser, org_url).await?;
-    let client = Client::new(browser.transport, &session, version);
-    let (view, write_plan) = read_and_plan(browser, &client, &session, spec, target)
-        .await
-        .map_err(|e| failed(e.message))?;
-    Ok((session, view, write_plan))
+) -> Result<(Session, PlanView, plan::WritePlan), Reply> {
+    let connection = connect(platform, org_url).await.map_err(connect_failed)?;
+    let (view, write_plan) = read_and_plan(
+        platform.storage(),
+        &connection.client(),
+        &connection.session,
+        spec,
+        target,
+    )
+    .await
+    .map_err(|e| failed(e.message))?;
+    Ok((connection.session, view, write_plan))
 }
 
 /// Reads the org and plans: the preview and the writes behind it.
-async fn read_and_plan<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
+async fn read_and_plan<T: Transport>(
+    store: &impl KeyValueStore,
     client: &Client<'_, T>,
     session: &Session,
     spec: &PermissionSetSpec,
     target: PlanTarget<'_>,
-) -> Result<(PlanView, plan::WritePlan), ApiError>
-where
-    T: Transport,
-    S: KeyValueStore,
-{
-    let summary = org::org_summary(client, session, browser.store).await?;
-    let catalog = org::catalog(client, session, browser.store).await?;
+) -> Result<(PlanView, plan::WritePlan), ApiError> {
+    let summary = org::org_summary(client, session, store).await?;
+    let catalog = org::catalog(client, session, store).await?;
     let existing = match target.permission_set_id {
         Some(id) => Target::ById(id),
         None => Target::ByName(&spec.name),
@@ -548,17 +516,13 @@ where
 
 /// A spec copied from an existing permission set or a profile (its hidden permission set,
 /// salesforce.md §C.1).
-async fn load_access<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
-    client: &Client<'_, T>,
-    session: &Session,
+async fn load_access<T: Transport>(
+    store: &impl KeyValueStore,
+    connection: &Connection<'_, T>,
     source: AccessSource,
-) -> Result<Reply, ApiError>
-where
-    T: Transport,
-    S: KeyValueStore,
-{
-    let catalog = org::catalog(client, session, browser.store).await?;
+) -> Result<Reply, ApiError> {
+    let (client, session) = (&connection.client(), &connection.session);
+    let catalog = org::catalog(client, session, store).await?;
     let filter = match &source {
         AccessSource::PermissionSet { permission_set_id } => {
             format!("Id = '{}'", org::checked_id(permission_set_id)?)

@@ -6,7 +6,7 @@
 //! * [`plan`]: spec + the org's current state → the difference → ordered write batches.
 //! * [`apply`]: the journal-driven apply, one write per step, rollback and finish-clean-up.
 //! * [`metadata`]: Metadata API PermissionSet XML export and import (§E, §H.Q4).
-//! * [`handler`]: the generator's requests, served for [`crate::service`].
+//! * [`handler`]: the generator's requests, through the host's [`crate::platform::Platform`].
 //! * [`templates`]: saved specs, versioned in extension storage.
 //! * [`view`]: the JSON shapes the generator page is shown.
 
@@ -42,8 +42,8 @@ pub const TEMPLATES_KEY: &str = "generatorTemplates";
 
 /// Without the generator engine, its requests are answered plainly.
 #[cfg(not(feature = "generator"))]
-pub async fn handle<J, T, S>(
-    _browser: &crate::service::Browser<'_, J, T, S>,
+pub async fn handle<P: crate::platform::Platform>(
+    _platform: &P,
     _request: crate::protocol::Request,
 ) -> crate::protocol::Reply {
     crate::protocol::Reply::Failed {

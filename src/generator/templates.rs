@@ -5,9 +5,9 @@
 use super::view::TemplateSummary;
 use super::TEMPLATES_KEY;
 use crate::model::PermissionSetSpec;
-use crate::settings::{Area, KeyValueStore};
+use crate::platform::{Area, KeyValueStore};
 use crate::storage::{
-    self, IfUnreadable, Loaded, ReadError, SetAside, StorageError, Stored, Unversioned,
+    self, IfUnreadable, Loaded, ReadError, SetAside, StoreError, Stored, Unversioned,
 };
 use std::collections::BTreeMap;
 
@@ -50,7 +50,7 @@ pub enum TemplatesError {
     #[error("The saved templates could not be read ({0}). They are kept aside as they were; the generator page offers their content.")]
     Unreadable(String),
     #[error("The templates could not be read or saved: {0}")]
-    Storage(#[from] StorageError),
+    Storage(#[from] StoreError),
 }
 
 /// The saved templates; an unreadable store is kept aside and reported.

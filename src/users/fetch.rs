@@ -5,8 +5,9 @@
 use super::classify::{classify, UserBadge};
 use super::icons;
 use super::record::{self, Children, UserId, UserRecord, USERS_PER_QUERY};
-use crate::salesforce::{ApiError, Client, OrgId, Transport};
-use crate::settings::{Area, KeyValueStore};
+use crate::platform::Transport;
+use crate::platform::{Area, KeyValueStore};
+use crate::salesforce::{ApiError, Client, OrgId};
 use crate::storage::{self, IfUnreadable, Loaded, ReadError, Stored, Unversioned};
 use serde_json::{Map, Value};
 

@@ -5,9 +5,9 @@
 //! loads a URL: Salesforce's page CSP (`img-src`) cannot block it.
 
 use super::record::UserId;
+use crate::platform::{Area, KeyValueStore};
 use crate::salesforce::OrgId;
-use crate::settings::{Area, KeyValueStore};
-use crate::storage::{self, IfUnreadable, Loaded, ReadError, StorageError, Stored, Unversioned};
+use crate::storage::{self, IfUnreadable, Loaded, ReadError, StoreError, Stored, Unversioned};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -204,7 +204,7 @@ pub enum IconError {
     #[error("{0}")]
     Invalid(String),
     #[error("The icons could not be saved: {0}")]
-    Storage(#[from] StorageError),
+    Storage(#[from] StoreError),
 }
 
 /// Keeps (or with `None`, forgets) one user's icon. Unreadable icons are kept aside first and

@@ -1,0 +1,153 @@
+//! The org a page or tab is on: whether a content script should enhance its page, what the popup
+//! shows about the org, and the admin's switch that turns Forcefield off for one org.
+
+use crate::connection::{connect, ConnectError, Connection};
+use crate::platform::{Area, KeyValueStore, Platform, SessionSource, Transport};
+use crate::protocol::{OrgStatus, Reply};
+use crate::salesforce::{DomainKind, OrgId};
+use crate::settings::{self, OrgSettings};
+use crate::storage::{self, SetAside, StoreError};
+
+/// Whether a content script should enhance its page: only when the frame belongs to an org the
+/// admin has not switched off. Reads the frame's own cookie; makes no API call.
+pub async fn page_verdict<P: Platform>(platform: &P, sender_url: Option<&str>) -> Reply {
+    let Some(url) = sender_url else {
+        return Reply::PageVerdict {
+            enhance: false,
+            org_id: None,
+        };
+    };
+    let Ok(org_id) = platform.sessions().org_of(url).await else {
+        return Reply::PageVerdict {
+            enhance: false,
+            org_id: None,
+        };
+    };
+    let switch = settings::org_switch(platform.storage(), &org_id).await;
+    Reply::PageVerdict {
+        enhance: switch.enabled,
+        org_id: Some(org_id),
+    }
+}
+
+/// The popup's view of the org in a tab: who is logged in where, on which API version.
+pub async fn org_status<P: Platform>(platform: &P, tab_url: &str) -> OrgStatus {
+    let connection = match connect(platform, tab_url).await {
+        Ok(connection) => connection,
+        Err(ConnectError::Session(e)) => {
+            return OrgStatus::Unavailable {
+                reason: e.to_string(),
+                error_kind: None,
+                org_id: platform.sessions().org_of(tab_url).await.ok(),
+            }
+        }
+        Err(ConnectError::Api(e)) => {
+            return OrgStatus::Unavailable {
+                reason: e.message,
+                error_kind: Some(e.kind),
+                org_id: platform.sessions().org_of(tab_url).await.ok(),
+            }
+        }
+    };
+    match connected_status(platform.storage(), &connection).await {
+        Ok(status) => status,
+        Err(e) => OrgStatus::Unavailable {
+            reason: e.message,
+            error_kind: Some(e.kind),
+            org_id: Some(connection.session.org_id),
+        },
+    }
+}
+
+async fn connected_status<T: Transport>(
+    storage: &impl KeyValueStore,
+    connection: &Connection<'_, T>,
+) -> Result<OrgStatus, crate::salesforce::ApiError> {
+    let client = connection.client();
+    let session = &connection.session;
+    // Independent reads go out together: one round trip instead of two.
+    let (user, org) = futures_util::future::join(client.user_info(), client.organization()).await;
+    let (user, org) = (user?, org?);
+    let my_domain = session.api_host.my_domain();
+    let host_kind = my_domain.as_ref().map(|d| d.kind);
+    let kind = match (org.is_sandbox, host_kind) {
+        (true, Some(DomainKind::Scratch)) => DomainKind::Scratch,
+        (true, _) => DomainKind::Sandbox,
+        (false, Some(DomainKind::DeveloperEdition)) => DomainKind::DeveloperEdition,
+        (false, _) => DomainKind::Production,
+    };
+    let switch = settings::org_switch(storage, &session.org_id).await;
+    let set_aside = set_aside_for_org(storage, &session.org_id).await;
+    Ok(OrgStatus::Connected {
+        org_id: session.org_id.clone(),
+        org_name: org.name,
+        my_domain,
+        api_host: session.api_host.to_string(),
+        kind,
+        api_version: connection.version,
+        user_name: user.name,
+        username: user.preferred_username,
+        enabled: switch.enabled,
+        settings_problem: switch.problem,
+        set_aside,
+    })
+}
+
+/// Turns Forcefield on or off for one org (an unreadable saved value is kept aside first).
+pub async fn set_org_enabled(
+    storage: &impl KeyValueStore,
+    org_id: &OrgId,
+    enabled: bool,
+) -> Result<(), StoreError> {
+    settings::save(storage, org_id, &OrgSettings { enabled }).await
+}
+
+/// What was kept aside for the org because it could not be read: its settings and icons.
+async fn set_aside_for_org(store: &impl KeyValueStore, org: &OrgId) -> Vec<SetAside> {
+    let mut notices = storage::set_aside_notices(
+        store,
+        Area::Local,
+        &settings::key(org),
+        "Forcefield's settings for this org",
+    )
+    .await;
+    notices.extend(
+        storage::set_aside_notices(
+            store,
+            Area::Local,
+            &crate::users::icons::key(org),
+            "Your user icons for this org",
+        )
+        .await,
+    );
+    notices
+}
+
+/// Forgets what was kept aside under `key`: only keys whose unreadable values are kept aside
+/// (settings, icons, templates), and only when an extension page asks (`sender_url` is `None`).
+pub async fn forget_unreadable(
+    store: &impl KeyValueStore,
+    key: String,
+    sender_url: Option<&str>,
+) -> Reply {
+    if sender_url.is_some() {
+        return Reply::Failed {
+            message: "Only Forcefield's own pages can forget what was kept aside.".to_owned(),
+        };
+    }
+    let forgettable = ["org:", "userIcons:"]
+        .iter()
+        .any(|prefix| key.starts_with(prefix))
+        || key == crate::generator::TEMPLATES_KEY;
+    if !forgettable {
+        return Reply::Failed {
+            message: format!("Nothing is kept aside under \"{key}\"."),
+        };
+    }
+    match storage::forget_set_aside(store, Area::Local, &key).await {
+        Ok(()) => Reply::Forgotten { key },
+        Err(e) => Reply::Failed {
+            message: format!("It could not be forgotten: {e}"),
+        },
+    }
+}
