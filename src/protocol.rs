@@ -12,6 +12,30 @@ use crate::storage::SetAside;
 use crate::users::{UserBadge, UserIcon};
 use serde::{Deserialize, Serialize};
 
+/// Largest request read, in bytes of JSON: the largest legitimate ones are a Metadata API file at
+/// its 8 MB limit (a little more once escaped) and a page snapshot at its limits (see
+/// [`crate::toggles::SnapshotLimits`]).
+pub const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
+
+/// Why a message is not a request the core reads.
+#[derive(Debug, thiserror::Error)]
+pub enum RequestError {
+    #[error("the message is {} KB, more than the {} KB Forcefield reads", bytes.div_ceil(1024), MAX_REQUEST_BYTES / 1024)]
+    TooLarge { bytes: usize },
+    #[error("{0}")]
+    NotUnderstood(#[from] serde_json::Error),
+}
+
+impl Request {
+    /// Reads a request from its JSON text: the one way a host hands the core a request.
+    pub fn from_json(json: &str) -> Result<Self, RequestError> {
+        if json.len() > MAX_REQUEST_BYTES {
+            return Err(RequestError::TooLarge { bytes: json.len() });
+        }
+        Ok(serde_json::from_str(json)?)
+    }
+}
+
 /// A request to the core.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
@@ -342,4 +366,30 @@ pub struct ColumnControl {
     pub column: ColumnModel,
     pub check_all: TogglePlan,
     pub clear_all: TogglePlan,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_beyond_the_size_limit_is_refused_with_a_clear_message() {
+        let xml = "x".repeat(MAX_REQUEST_BYTES);
+        let json = format!(r#"{{"type":"importXml","xml":"{xml}"}}"#);
+        match Request::from_json(&json) {
+            Err(e @ RequestError::TooLarge { .. }) => {
+                assert!(e.to_string().contains("more than the 16384 KB"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let small = r#"{"type":"importXml","xml":"<PermissionSet/>"}"#;
+        assert!(matches!(
+            Request::from_json(small),
+            Ok(Request::ImportXml { .. })
+        ));
+        assert!(matches!(
+            Request::from_json("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["),
+            Err(RequestError::NotUnderstood(_))
+        ));
+    }
 }

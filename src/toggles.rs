@@ -4,8 +4,85 @@
 use crate::columns::{self, ColumnAction, PageSnapshot, RowFilter, ToggleRequest};
 use crate::protocol::{ColumnControl, Reply};
 
+/// How much of a page a snapshot may hold. The largest Setup tables are a profile's field-level
+/// security page (one row per field: at most a few hundred custom fields per object plus the
+/// standard ones, salesforce.md §D.4) and a Users list page (up to 1,000 rows, §H.Q1); the limits are
+/// twenty times that, so a real page never meets them and a forged one can't keep the worker busy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SnapshotLimits;
+
+impl SnapshotLimits {
+    pub const TABLES: usize = 1_000;
+    /// Data rows, all tables together.
+    pub const ROWS: usize = 20_000;
+    /// Data and header cells, all tables together.
+    pub const CELLS: usize = 400_000;
+    /// Entries of the page's dependency map (`map[row][perm]`, `dependents`, `antecedents`).
+    pub const DEPENDENCY_ENTRIES: usize = 100_000;
+}
+
+/// Why a snapshot is not planned.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("This page's tables are larger than Forcefield handles ({what}: {found}, at most {max}), so it adds no toggles here.")]
+    TooLarge {
+        what: &'static str,
+        found: usize,
+        max: usize,
+    },
+}
+
+/// Checks a snapshot against [`SnapshotLimits`] before any work is done on it.
+pub fn check_snapshot(snapshot: &PageSnapshot) -> Result<(), SnapshotError> {
+    let over = |what, found, max| {
+        if found > max {
+            Err(SnapshotError::TooLarge { what, found, max })
+        } else {
+            Ok(())
+        }
+    };
+    over("tables", snapshot.tables.len(), SnapshotLimits::TABLES)?;
+    let rows: usize = snapshot.tables.iter().map(|t| t.rows.len()).sum();
+    over("rows", rows, SnapshotLimits::ROWS)?;
+    let cells: usize = snapshot
+        .tables
+        .iter()
+        .map(|t| {
+            t.header.as_ref().map_or(0, Vec::len)
+                + t.rows.iter().map(|r| r.cells.len()).sum::<usize>()
+        })
+        .sum();
+    over("cells", cells, SnapshotLimits::CELLS)?;
+    let entries = snapshot.dependency_map.as_ref().map_or(0, |map| {
+        map.map
+            .values()
+            .map(|perms| perms.len().max(1))
+            .sum::<usize>()
+            + map
+                .dependents
+                .values()
+                .map(|d| d.len().max(1))
+                .sum::<usize>()
+            + map
+                .antecedents
+                .values()
+                .map(|a| a.len().max(1))
+                .sum::<usize>()
+    });
+    over(
+        "dependency map entries",
+        entries,
+        SnapshotLimits::DEPENDENCY_ENTRIES,
+    )
+}
+
 /// Every toggleable column of a page with both of its plans.
 pub fn column_plans(snapshot: &PageSnapshot, filter: Option<&RowFilter>) -> Reply {
+    if let Err(e) = check_snapshot(snapshot) {
+        return Reply::Failed {
+            message: e.to_string(),
+        };
+    }
     let model = columns::detect_columns(snapshot);
     let plan = |column_key: &str, table_key: &str, action| {
         let filter = filter.filter(|f| f.table_key == table_key).cloned();
@@ -34,5 +111,60 @@ pub fn column_plans(snapshot: &PageSnapshot, filter: Option<&RowFilter>) -> Repl
         Err(e) => Reply::Failed {
             message: e.to_string(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::columns::{CellSnapshot, RowSnapshot, TableSnapshot};
+
+    fn rows(count: usize, cells: usize) -> Vec<RowSnapshot> {
+        (0..count)
+            .map(|n| RowSnapshot {
+                key: n.to_string(),
+                label: String::new(),
+                cells: vec![CellSnapshot::default(); cells],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_snapshot_beyond_the_limits_is_refused_with_a_clear_message() {
+        let table = |rows| TableSnapshot {
+            key: None,
+            header: None,
+            rows,
+        };
+        let within = PageSnapshot {
+            tables: vec![table(rows(SnapshotLimits::ROWS, 1))],
+            dependency_map: None,
+        };
+        assert_eq!(check_snapshot(&within), Ok(()));
+        let too_many_rows = PageSnapshot {
+            tables: vec![table(rows(SnapshotLimits::ROWS / 2 + 1, 1)); 2],
+            dependency_map: None,
+        };
+        let too_many_cells = PageSnapshot {
+            tables: vec![table(rows(10, SnapshotLimits::CELLS / 10 + 1))],
+            dependency_map: None,
+        };
+        let too_many_tables = PageSnapshot {
+            tables: vec![TableSnapshot::default(); SnapshotLimits::TABLES + 1],
+            dependency_map: None,
+        };
+        for (snapshot, what) in [
+            (too_many_rows, "rows"),
+            (too_many_cells, "cells"),
+            (too_many_tables, "tables"),
+        ] {
+            match column_plans(&snapshot, None) {
+                Reply::Failed { message } => {
+                    assert!(message.contains(&format!("({what}: ")), "{message}");
+                    assert!(message.contains("adds no toggles"), "{message}");
+                }
+                other => panic!("{what}: {other:?}"),
+            }
+        }
     }
 }

@@ -42,7 +42,7 @@ pub async fn handle<P: Platform>(platform: &P, request: Request) -> Reply {
         Request::ImportXml { xml, file_name } => {
             match super::metadata::import(&xml, file_name.as_deref()) {
                 Ok((spec, warnings)) => Reply::Spec { spec, warnings },
-                Err(e) => failed(e),
+                Err(e) => failed(e.to_string()),
             }
         }
         Request::ExportXml { spec } => Reply::Xml {
@@ -321,11 +321,8 @@ async fn generator_context<T: Transport>(
             id: text(&row, "Id"),
             developer_name: text(&row, "DeveloperName"),
             label: text(&row, "MasterLabel"),
-            total: row
-                .get("TotalLicenses")
-                .and_then(Value::as_u64)
-                .unwrap_or(0) as u32,
-            used: row.get("UsedLicenses").and_then(Value::as_u64).unwrap_or(0) as u32,
+            total: org::count(&row, "TotalLicenses"),
+            used: org::count(&row, "UsedLicenses"),
         });
     let permission_sets = org::take(&mut answers, "sets")?
         .as_array()

@@ -11,7 +11,7 @@ use super::view::{ObjectChoice, OrgSummary};
 use crate::model::{FieldAccess, ObjectAccess, PermissionSetSpec};
 use crate::platform::{Area, KeyValueStore};
 use crate::platform::{Method, Transport};
-use crate::salesforce::{ApiError, Client, DomainKind, Session};
+use crate::salesforce::{ApiError, Client, DomainKind, Session, MAX_QUERY_PAGES};
 use crate::storage::{self, IfUnreadable, Loaded, ReadError, Stored, Unversioned};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -185,7 +185,7 @@ async fn all_records<T: Transport>(
     calls: &std::cell::Cell<usize>,
 ) -> Result<Vec<Value>, ApiError> {
     let mut records = Vec::new();
-    loop {
+    for _ in 0..MAX_QUERY_PAGES {
         if let Some(list) = page.get("records").and_then(Value::as_array) {
             records.extend(list.iter().cloned());
         }
@@ -198,6 +198,10 @@ async fn all_records<T: Transport>(
             _ => return Ok(records),
         }
     }
+    Err(ApiError::malformed(
+        "query results",
+        format!("they did not end within {MAX_QUERY_PAGES} pages"),
+    ))
 }
 
 /// The answer for `reference`, or the error Salesforce gave for it.
@@ -227,7 +231,7 @@ fn flag(value: &Value, key: &str) -> bool {
     value.get(key).and_then(Value::as_bool).unwrap_or(false)
 }
 
-fn count(value: &Value, key: &str) -> u32 {
+pub(super) fn count(value: &Value, key: &str) -> u32 {
     value
         .get(key)
         .and_then(Value::as_u64)

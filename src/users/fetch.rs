@@ -7,7 +7,7 @@ use super::icons;
 use super::record::{self, Children, UserId, UserRecord, USERS_PER_QUERY};
 use crate::platform::Transport;
 use crate::platform::{Area, KeyValueStore};
-use crate::salesforce::{ApiError, Client, OrgId};
+use crate::salesforce::{ApiError, Client, OrgId, MAX_QUERY_PAGES};
 use crate::storage::{self, IfUnreadable, Loaded, ReadError, Stored, Unversioned};
 use serde_json::{Map, Value};
 
@@ -231,7 +231,15 @@ async fn finish_children<T: Transport, R>(
     children: &mut Children<R>,
     row: fn(&serde_json::Value) -> R,
 ) -> Result<(), ApiError> {
+    let mut pages = 0;
     while !children.done {
+        pages += 1;
+        if pages > MAX_QUERY_PAGES {
+            return Err(ApiError::malformed(
+                "a list of assignments",
+                format!("it did not end within {MAX_QUERY_PAGES} pages"),
+            ));
+        }
         let Some(next) = children
             .next_records_url
             .take()

@@ -86,7 +86,7 @@ async fn settle(call: Result<js_sys::Promise, JsValue>) -> Result<JsValue, Strin
 }
 
 /// A JS value as JSON text (`undefined` as `null`).
-fn json_text(value: &JsValue) -> Result<String, String> {
+pub(super) fn json_text(value: &JsValue) -> Result<String, String> {
     if value.is_undefined() {
         return Ok("null".to_owned());
     }

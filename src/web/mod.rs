@@ -8,7 +8,7 @@ mod host;
 use crate::platform::Host;
 use crate::protocol::{Reply, Request};
 use crate::router;
-use host::{from_js, to_js, JsCookies, JsHost, JsSessions};
+use host::{from_js, json_text, to_js, JsCookies, JsHost, JsSessions};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
@@ -76,7 +76,9 @@ async fn answer(
     sender_url: Option<&str>,
     cookie_store_id: Option<String>,
 ) -> JsValue {
-    let reply = match from_js::<Request>(&request) {
+    let request =
+        json_text(&request).and_then(|json| Request::from_json(&json).map_err(|e| e.to_string()));
+    let reply = match request {
         Ok(request) => {
             let sessions = if host.has_own_sessions() {
                 JsSessions::Given(host)
