@@ -30,9 +30,14 @@ pub enum SnapshotError {
         found: usize,
         max: usize,
     },
+    /// Plans name boxes by id, so two boxes with one id can't be told apart (a page whose ids
+    /// repeat, or a forged snapshot).
+    #[error("This page has more than one checkbox with the id {0:?}, so Forcefield can't tell them apart and adds no toggles here.")]
+    DuplicateCheckbox(String),
 }
 
-/// Checks a snapshot against [`SnapshotLimits`] before any work is done on it.
+/// Checks a snapshot against [`SnapshotLimits`], and that its checkbox ids are unique (the
+/// snapshot's contract, which plans rely on), before any work is done on it.
 pub fn check_snapshot(snapshot: &PageSnapshot) -> Result<(), SnapshotError> {
     let over = |what, found, max| {
         if found > max {
@@ -73,7 +78,20 @@ pub fn check_snapshot(snapshot: &PageSnapshot) -> Result<(), SnapshotError> {
         "dependency map entries",
         entries,
         SnapshotLimits::DEPENDENCY_ENTRIES,
-    )
+    )?;
+    let mut ids = std::collections::BTreeSet::new();
+    for checkbox in snapshot
+        .tables
+        .iter()
+        .flat_map(|t| &t.rows)
+        .flat_map(|r| &r.cells)
+        .filter_map(|c| c.checkbox.as_ref())
+    {
+        if !ids.insert(checkbox.id.as_str()) {
+            return Err(SnapshotError::DuplicateCheckbox(checkbox.id.clone()));
+        }
+    }
+    Ok(())
 }
 
 /// Every toggleable column of a page with both of its plans.
@@ -127,6 +145,45 @@ mod tests {
                 cells: vec![CellSnapshot::default(); cells],
             })
             .collect()
+    }
+
+    /// Found by the page snapshot property (`tests/fuzz_properties.rs`): two boxes with one id
+    /// made a plan change that id twice, and its undo restore it to two different states.
+    #[test]
+    fn a_snapshot_with_two_boxes_of_one_id_is_refused() {
+        let checkbox = |checked| CellSnapshot {
+            classes: Vec::new(),
+            checkbox: Some(crate::columns::CheckboxSnapshot {
+                id: "p:fieldPerms:3:fls_read_ck".into(),
+                checked,
+                ..Default::default()
+            }),
+        };
+        let row = |key: &str, checked| RowSnapshot {
+            key: key.into(),
+            label: String::new(),
+            cells: vec![CellSnapshot::default(), checkbox(checked)],
+        };
+        let snapshot = PageSnapshot {
+            tables: vec![TableSnapshot {
+                key: Some("p:fieldPerms".into()),
+                header: None,
+                rows: vec![
+                    row("Account.AnnualRevenue", false),
+                    row("Account.Rating__c", true),
+                ],
+            }],
+            dependency_map: None,
+        };
+        match column_plans(&snapshot, None) {
+            Reply::Failed { message } => {
+                assert!(
+                    message.contains("more than one checkbox with the id"),
+                    "{message}"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
