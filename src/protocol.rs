@@ -20,9 +20,9 @@ pub const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
 /// Why a message is not a request the core reads.
 #[derive(Debug, thiserror::Error)]
 pub enum RequestError {
-    #[error("the message is {} KB, more than the {} KB Forcefield reads", bytes.div_ceil(1024), MAX_REQUEST_BYTES / 1024)]
+    #[error("Forcefield did not read a message of {} KB: it reads at most {} KB.", bytes.div_ceil(1024), MAX_REQUEST_BYTES / 1024)]
     TooLarge { bytes: usize },
-    #[error("{0}")]
+    #[error("Forcefield received a message it does not understand: {0}")]
     NotUnderstood(#[from] serde_json::Error),
 }
 
@@ -378,7 +378,7 @@ mod tests {
         let json = format!(r#"{{"type":"importXml","xml":"{xml}"}}"#);
         match Request::from_json(&json) {
             Err(e @ RequestError::TooLarge { .. }) => {
-                assert!(e.to_string().contains("more than the 16384 KB"), "{e}");
+                assert!(e.to_string().contains("it reads at most 16384 KB"), "{e}");
             }
             other => panic!("{other:?}"),
         }

@@ -76,8 +76,9 @@ async fn answer(
     sender_url: Option<&str>,
     cookie_store_id: Option<String>,
 ) -> JsValue {
-    let request =
-        json_text(&request).and_then(|json| Request::from_json(&json).map_err(|e| e.to_string()));
+    let request = json_text(&request)
+        .map_err(|e| format!("Forcefield received a message it does not understand: {e}"))
+        .and_then(|json| Request::from_json(&json).map_err(|e| e.to_string()));
     let reply = match request {
         Ok(request) => {
             let sessions = if host.has_own_sessions() {
@@ -96,9 +97,7 @@ async fn answer(
             };
             router::handle(&platform, request, sender_url).await
         }
-        Err(e) => Reply::Failed {
-            message: format!("Forcefield received a message it does not understand: {e}"),
-        },
+        Err(message) => Reply::Failed { message },
     };
     to_js(&reply).unwrap_or_else(|e| JsValue::from_str(&e))
 }
