@@ -603,3 +603,94 @@ fn write_storage_fixture() {
     let text = serde_json::to_string_pretty(&Value::Object(areas)).unwrap();
     std::fs::write(&path, text + "\n").unwrap();
 }
+
+/// Any value under any kind's key reads, or (the admin's own kinds) is kept aside exactly as
+/// stored and survives the next save; nothing panics.
+mod any_stored_value {
+    use super::*;
+    use forcefield::platform::memory::MemoryStorage;
+    use forcefield::storage::{IfUnreadable, Loaded};
+    use proptest::prelude::*;
+
+    fn json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            "[a-z0-9\"{}:.,\\[\\] ]{0,24}".prop_map(Value::from),
+            Just(Value::from("66.0")),
+            Just(Value::from("{\"enabled\":false}")),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+                prop::collection::vec(
+                    (
+                        prop_oneof![
+                            Just("kind"),
+                            Just("version"),
+                            Just("json"),
+                            Just("enabled"),
+                            Just("005AM000000000QYAQ"),
+                            Just("emoji"),
+                        ],
+                        inner
+                    ),
+                    0..4
+                )
+                .prop_map(|members| Value::Object(
+                    members
+                        .into_iter()
+                        .map(|(k, v)| (k.to_owned(), v))
+                        .collect()
+                )),
+            ]
+        })
+    }
+
+    fn check<T: Stored + std::fmt::Debug>(raw: &Value, save: &T) {
+        let store = MemoryStorage::default();
+        let at = |key: &str| pollster::block_on(store.get(Area::Local, key)).unwrap();
+        pollster::block_on(store.set(Area::Local, "k", raw.clone())).unwrap();
+        let loaded = pollster::block_on(storage::load::<T>(&store, Area::Local, "k")).unwrap();
+        let kept_raw = || {
+            pollster::block_on(storage::set_aside_values(&store, Area::Local, "k"))
+                .unwrap()
+                .into_iter()
+                .map(|v| v.raw)
+                .collect::<Vec<_>>()
+        };
+        match loaded {
+            Loaded::Found(_) => assert!(kept_raw().is_empty()),
+            Loaded::Absent => assert!(raw.is_null() || T::IF_UNREADABLE == IfUnreadable::Refetch),
+            Loaded::Unreadable(value) => {
+                assert_eq!(T::IF_UNREADABLE, IfUnreadable::Quarantine);
+                assert_eq!(value.raw, raw.to_string());
+            }
+        }
+        pollster::block_on(storage::save(&store, Area::Local, "k", save)).unwrap();
+        if T::IF_UNREADABLE == IfUnreadable::Quarantine
+            && storage::decode::<T>(raw).is_err()
+            && !raw.is_null()
+        {
+            assert_eq!(
+                kept_raw(),
+                vec![raw.to_string()],
+                "kept aside, once, as stored"
+            );
+        }
+        assert!(storage::decode::<T>(&at("k").unwrap()).is_ok());
+    }
+
+    proptest! {
+        #[test]
+        fn any_value_reads_or_is_kept_aside(raw in json()) {
+            check(&raw, &OrgSettings { enabled: false });
+            check(&raw, &Templates::default());
+            check(&raw, &Icons::default());
+            check(&raw, &BadgeCache::default());
+            check(&raw, &ApiVersion::new(66));
+            check(&raw, &OrgCatalog::default());
+        }
+    }
+}
