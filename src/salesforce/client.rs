@@ -199,7 +199,10 @@ async fn send(
         headers,
         body,
     };
-    let response = transport.send(request).await.map_err(ApiError::network)?;
+    let response = transport
+        .send(request)
+        .await
+        .map_err(ApiError::from_transport)?;
     if response.body.len() > MAX_RESPONSE_BYTES {
         return Err(ApiError::too_large(response.status, response.body.len()));
     }

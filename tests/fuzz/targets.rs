@@ -170,8 +170,9 @@ pub fn protocol(data: &[u8]) {
 }
 
 /// A content script's page snapshot (`{"snapshot": …, "filter": …}` or a bare snapshot): the
-/// plans name only boxes of the page, each at most once, never a disabled one, and undo restores
-/// every box it changes.
+/// page's controls name only boxes of the page, by indices that exist (the content script follows
+/// them); every toggle and paste changes only enabled boxes of the page, each at most once, and
+/// its undo restores exactly those.
 pub fn page_snapshot(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -204,29 +205,77 @@ pub fn page_snapshot(data: &[u8]) {
         .filter_map(|c| c.checkbox.as_ref())
         .collect();
     let enabled = |id: &str| boxes.iter().any(|b| b.id == id && !b.disabled);
-    let Reply::ColumnPlans { columns } = reply else {
-        return;
+    let Reply::ColumnPlans(controls) = reply else {
+        panic!("a snapshot within its limits gets controls: {reply:?}");
     };
-    for control in &columns {
-        for plan in [&control.check_all, &control.clear_all] {
-            let mut seen = BTreeSet::new();
-            for change in &plan.changes {
-                assert!(
-                    enabled(&change.checkbox_id),
-                    "a plan changes {change:?}, not an enabled box of the page"
-                );
-                assert!(
-                    seen.insert(&change.checkbox_id),
-                    "a plan changes {} twice",
-                    change.checkbox_id
-                );
+    let count = controls.boxes.len();
+    for links in &controls.boxes {
+        assert!(
+            boxes.iter().any(|b| b.id == links.id),
+            "{} is not a box of the page",
+            links.id
+        );
+        assert!(
+            links.on.iter().chain(&links.off).all(|&i| i < count),
+            "a link beyond the boxes"
+        );
+    }
+    for control in &controls.columns {
+        assert!(
+            control.boxes.iter().all(|&i| i < count),
+            "a column box beyond the boxes"
+        );
+    }
+    for table in &controls.tables {
+        assert!(
+            table.index < snapshot.tables.len(),
+            "a table beyond the snapshot's"
+        );
+    }
+    let model = columns::detect_columns(&snapshot);
+    let check = |changes: &[columns::CheckboxChange], undo: &[columns::CheckboxChange]| {
+        let mut seen = BTreeSet::new();
+        for change in changes {
+            assert!(
+                enabled(&change.checkbox_id),
+                "a plan changes {change:?}, not an enabled box of the page"
+            );
+            assert!(
+                seen.insert(&change.checkbox_id),
+                "a plan changes {} twice",
+                change.checkbox_id
+            );
+        }
+        let undone: BTreeSet<&String> = undo.iter().map(|u| &u.checkbox_id).collect();
+        assert_eq!(undone, seen, "undo restores exactly the changed boxes");
+    };
+    for control in &controls.columns {
+        let column = &control.column;
+        for action in [ColumnAction::CheckAll, ColumnAction::ClearAll] {
+            let filter = filter.clone().filter(|f| f.table_key == column.table_key);
+            let request = ToggleRequest {
+                column_key: column.key.clone(),
+                action,
+                filter,
+            };
+            if let Ok(plan) = columns::plan_toggle(&model, &request) {
+                check(&plan.changes, &plan.undo);
             }
-            let undone: BTreeSet<&String> = plan.undo.iter().map(|u| &u.checkbox_id).collect();
-            assert_eq!(undone, seen, "undo restores exactly the changed boxes");
+        }
+    }
+    for table in controls.tables.iter().take(4) {
+        let rows = snapshot
+            .tables
+            .get(table.index)
+            .map_or(&[][..], |t| &t.rows[..]);
+        for row in rows.iter().take(2) {
+            let filter = filter.as_ref().filter(|f| f.table_key == table.key);
+            if let Ok(plan) = columns::plan_paste(&model, &table.key, &row.key, filter) {
+                check(&plan.changes, &plan.undo);
+            }
         }
     }
     // A toggle of a column the page doesn't have is an error, not a panic.
-    let model = columns::detect_columns(&snapshot);
     let _ = columns::plan_toggle(
         &model,
         &ToggleRequest {
