@@ -297,11 +297,16 @@ const REQUEST_KEYS: &[&str] = &[
     "id",
     "checked",
     "disabled",
+    "mode",
+    "matchExactly",
+    "addOnly",
 ];
 
 const REQUEST_TYPES: &[&str] = &[
     "pageLoaded",
     "planColumns",
+    "accessSources",
+    "copyAccess",
     "orgStatus",
     "setOrgEnabled",
     "forgetUnreadable",
@@ -812,6 +817,44 @@ fn write_fuzz_seeds() {
         write_seed(
             "protocol",
             &format!("{n:02}_{kind}"),
+            &targets::join(&request.to_string(), &answers),
+        );
+    }
+
+    // The toggles' requests from a content script in a Setup frame, with the sim's answers.
+    let page: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/columns/ps_object_page.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let netsuite = world.sim.state_dump("acme")["PermissionSet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["Name"] == "NetSuite_Integration")
+        .map(|p| p["Id"].as_str().unwrap().to_owned())
+        .unwrap();
+    for (name, request) in [
+        ("20_accessSources", json!({"type": "accessSources"})),
+        (
+            "21_copyAccess",
+            json!({"type": "copyAccess", "source": {"permissionSetId": netsuite}, "mode": "addOnly", "snapshot": page}),
+        ),
+    ] {
+        recording.answers.borrow_mut().clear();
+        let parsed = Request::from_json(&request.to_string()).unwrap();
+        pollster::block_on(forcefield::router::handle(
+            &host,
+            parsed,
+            Some(targets::FRAME_URL),
+        ));
+        let answers = compact(&recording.answers.borrow());
+        write_seed(
+            "protocol",
+            name,
             &targets::join(&request.to_string(), &answers),
         );
     }
