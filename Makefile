@@ -1,5 +1,5 @@
 # Forcefield. The two commands: `make demo` and `make test`; each installs what is missing first.
-.PHONY: build test test-rust test-node test-e2e test-plugin demo lint fmt bench setup clean
+.PHONY: build test test-rust test-node test-e2e test-plugin demo lint fmt bench fuzz setup clean
 .DEFAULT_GOAL := build
 
 setup:
@@ -49,6 +49,12 @@ bench: setup
 	cargo build --quiet -p org-sim
 	cargo build --quiet --release -p forcefield --example generator_bench
 	scripts/in-loopback-netns.sh scripts/with-org-hosts.sh node tests/e2e/bench.mjs
+
+# cargo-fuzz on every fuzz target, FUZZ_RUNS executions each (default 10⁷): needs a nightly
+# toolchain and says so when there is none. Slow (hours on two cores); not part of `make test`,
+# which runs the same targets as bounded property tests (tests/fuzz_properties.rs).
+fuzz:
+	scripts/fuzz.sh
 
 lint:
 	scripts/setup.sh build

@@ -46,8 +46,11 @@ export const browserHost = {
     return key in items ? JSON.stringify(items[key]) : null;
   },
 
+  /** Stores the value of `json` under `key`; `null` removes the key (the core's "absent"). */
   async storageSet(area, key, json) {
-    await api.storage[area].set({ [key]: JSON.parse(json) });
+    const value = JSON.parse(json);
+    if (value === null) await api.storage[area].remove(key);
+    else await api.storage[area].set({ [key]: value });
   },
 
   now() {

@@ -20,6 +20,7 @@
 //! * [`protocol`]: the one message protocol between content scripts, extension pages and the core.
 //! * [`org`]: the org of a page or tab (page verdict, the popup's status); [`settings`]: the
 //!   admin's per-org switches; [`toggles`]: the bulk toggles' request.
+//! * [`storage`]: versioned stored values, their migrations, and unreadable values kept aside.
 //! * [`router`]: the one entry point, which only routes each request to its feature. Features
 //!   never import it; hosts call it.
 //! * `web` (wasm32 only): the only code that touches wasm-bindgen and js-sys: the `Core` a host
@@ -36,6 +37,7 @@ pub mod router;
 pub mod rules;
 pub mod salesforce;
 pub mod settings;
+pub mod storage;
 pub mod toggles;
 pub mod users;
 

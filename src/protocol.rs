@@ -9,9 +9,34 @@ use crate::generator::view::{
 use crate::model::{ObjectAccess, PermissionSetSpec};
 use crate::rules::ObjectPerm;
 use crate::salesforce::{ApiErrorKind, ApiVersion, DomainKind, MyDomain, OrgId};
+use crate::storage::SetAside;
 use crate::toggles::{SourceOption, SourceRef};
 use crate::users::{UserBadge, UserIcon};
 use serde::{Deserialize, Serialize};
+
+/// Largest request read, in bytes of JSON: the largest legitimate ones are a Metadata API file at
+/// its 8 MB limit (a little more once escaped) and a page snapshot at its limits (see
+/// [`crate::toggles::SnapshotLimits`]).
+pub const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
+
+/// Why a message is not a request the core reads.
+#[derive(Debug, thiserror::Error)]
+pub enum RequestError {
+    #[error("Forcefield did not read a message of {} KB: it reads at most {} KB.", bytes.div_ceil(1024), MAX_REQUEST_BYTES / 1024)]
+    TooLarge { bytes: usize },
+    #[error("Forcefield received a message it does not understand: {0}")]
+    NotUnderstood(#[from] serde_json::Error),
+}
+
+impl Request {
+    /// Reads a request from its JSON text: the one way a host hands the core a request.
+    pub fn from_json(json: &str) -> Result<Self, RequestError> {
+        if json.len() > MAX_REQUEST_BYTES {
+            return Err(RequestError::TooLarge { bytes: json.len() });
+        }
+        Ok(serde_json::from_str(json)?)
+    }
+}
 
 /// A request to the core.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,6 +75,11 @@ pub enum Request {
         #[serde(rename = "orgId")]
         org_id: OrgId,
         enabled: bool,
+    },
+    /// The admin forgets the unreadable values kept aside for a storage key (settings, icons,
+    /// templates): the popup's or the generator page's "Forget" (extension pages only).
+    ForgetUnreadable {
+        key: String,
     },
     // ----- The permission set generator (issue #6). Requests come from the generator page, an
     // extension page without a sender URL, so each names its org by `orgUrl`: any Salesforce URL
@@ -273,6 +303,10 @@ pub enum Reply {
         badges: Vec<UserBadge>,
         error: Option<BadgeProblem>,
     },
+    /// The unreadable values kept aside for `key` are gone.
+    Forgotten {
+        key: String,
+    },
     UserIconSaved {
         #[serde(rename = "userId")]
         user_id: String,
@@ -374,5 +408,38 @@ pub enum OrgStatus {
         user_name: String,
         username: String,
         enabled: bool,
+        /// Why Forcefield is off here although the admin did not switch it off: its settings
+        /// could not be read (unreadable settings never turn it on).
+        #[serde(default)]
+        settings_problem: Option<String>,
+        /// This org's stored values that could not be read, kept aside (settings, icons).
+        #[serde(default)]
+        set_aside: Vec<SetAside>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_beyond_the_size_limit_is_refused_with_a_clear_message() {
+        let xml = "x".repeat(MAX_REQUEST_BYTES);
+        let json = format!(r#"{{"type":"importXml","xml":"{xml}"}}"#);
+        match Request::from_json(&json) {
+            Err(e @ RequestError::TooLarge { .. }) => {
+                assert!(e.to_string().contains("it reads at most 16384 KB"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let small = r#"{"type":"importXml","xml":"<PermissionSet/>"}"#;
+        assert!(matches!(
+            Request::from_json(small),
+            Ok(Request::ImportXml { .. })
+        ));
+        assert!(matches!(
+            Request::from_json("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["),
+            Err(RequestError::NotUnderstood(_))
+        ));
+    }
 }

@@ -34,6 +34,9 @@ pub async fn handle<P: Platform>(
                 },
             }
         }
+        Request::ForgetUnreadable { key } => {
+            crate::org::forget_unreadable(platform.storage(), key, sender_url).await
+        }
         Request::BadgeUsers { user_ids } => {
             crate::users::requests::user_badges(platform, sender_url, &user_ids).await
         }

@@ -266,6 +266,7 @@ function renderStart(container, rerenderAll) {
   });
 
   container.replaceChildren(card('Start from', 'start',
+    ...(context.setAsideTemplates ?? []).map((kept) => setAsideNotice(kept)),
     h('div', { class: 'ff-row' },
       h('div', { class: 'slds-form-element' },
         h('label', { class: 'slds-form-element__label', for: select.id }, 'Blank, a template, or a copy of existing access'),
@@ -275,6 +276,31 @@ function renderStart(container, rerenderAll) {
       h('label', { class: 'slds-button slds-button_neutral ff-file-label' }, 'Import Metadata API XML…', file)),
     h('div', { class: 'ff-row' }, templateName, save),
     message));
+}
+
+/** A template store that couldn't be read: the core's sentence, its raw content, "Forget". */
+function setAsideNotice(kept) {
+  const notice = alert('warning', 'set-aside-templates');
+  const save = h('a', {
+    href: URL.createObjectURL(new Blob([kept.raw], { type: 'application/json' })),
+    download: 'forcefield-unreadable-templates.json',
+    class: 'slds-button slds-button_neutral',
+    'data-ff': 'set-aside-save',
+  }, 'Save their content');
+  const forget = h('button', { type: 'button', class: 'slds-button slds-button_text-destructive', 'data-ff': 'set-aside-forget' }, 'Forget them');
+  forget.addEventListener('click', async () => {
+    forget.disabled = true;
+    const reply = await core({ type: 'forgetUnreadable', key: kept.key });
+    if (reply.type !== 'forgotten') {
+      forget.disabled = false;
+      return notice.append(failure(reply));
+    }
+    context.setAsideTemplates = context.setAsideTemplates.filter((k) => k !== kept);
+    notice.remove();
+  });
+  const raw = h('details', {}, h('summary', {}, 'Show their content'), h('pre', { class: 'ff-raw', 'data-ff': 'set-aside-raw' }, kept.raw));
+  notice.append(h('div', {}, h('p', {}, kept.message), raw, h('div', { class: 'ff-actions' }, save, forget)));
+  return notice;
 }
 
 /** Takes a `spec` reply (template, copy, XML) as the page's new choices. */

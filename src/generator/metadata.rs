@@ -123,15 +123,65 @@ impl Node {
     }
 }
 
-fn unescape(text: &str) -> Result<String, String> {
+/// Largest file read, in bytes: about 70,000 field permissions (≈ 120 bytes each), far beyond a
+/// generated integration set, small enough that reading it can't exhaust the page's memory.
+pub const MAX_XML_BYTES: usize = 8 * 1024 * 1024;
+/// Deepest element nesting read. A PermissionSet file is three deep (`PermissionSet` >
+/// `fieldPermissions` > `field`, salesforce.md §E); 32 leaves room for any wrapper, and bounds the
+/// parse and the tree it builds (a 20,000-deep file once overflowed the page's stack).
+pub const MAX_XML_DEPTH: usize = 32;
+/// Most elements read: four per field permission at the size limit, with room to spare.
+pub const MAX_XML_ELEMENTS: usize = 500_000;
+
+/// Why a file is not readable XML (as far as this reader reads XML).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum XmlError {
+    #[error("it is {} KB, more than the {} KB Forcefield reads", bytes.div_ceil(1024), MAX_XML_BYTES / 1024)]
+    TooLarge { bytes: usize },
+    #[error(
+        "its elements are nested more than {MAX_XML_DEPTH} deep (a PermissionSet file is 3 deep)"
+    )]
+    TooDeep,
+    #[error("it has more than {MAX_XML_ELEMENTS} elements")]
+    TooManyElements,
+    #[error("an unterminated {0}")]
+    Unterminated(&'static str),
+    #[error("an unknown entity &{0};")]
+    UnknownEntity(String),
+    #[error("</{found}> closes <{open}>")]
+    Mismatched { found: String, open: String },
+    #[error("an end tag </{0}> with nothing open")]
+    UnexpectedEnd(String),
+    #[error("an empty tag")]
+    EmptyTag,
+    #[error("<{0}> is never closed")]
+    Unclosed(String),
+    #[error("no document element")]
+    NoRoot,
+}
+
+/// Why a file can't be imported.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    #[error("This is not a readable XML file: {0}.")]
+    Xml(#[from] XmlError),
+    #[error("This file describes a {0}, not a PermissionSet.")]
+    NotPermissionSet(String),
+}
+
+/// At most 40 characters of `text`, for messages that quote the file.
+fn quoted(text: &str) -> String {
+    text.chars().take(40).collect()
+}
+
+fn unescape(text: &str) -> Result<String, XmlError> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        let end = rest[at..]
-            .find(';')
-            .ok_or_else(|| "an unterminated character reference".to_owned())?;
-        let entity = &rest[at + 1..at + end];
+    while let Some((before, after)) = rest.split_once('&') {
+        out.push_str(before);
+        let (entity, after) = after
+            .split_once(';')
+            .ok_or(XmlError::Unterminated("character reference"))?;
         let decoded = match entity {
             "amp" => '&',
             "lt" => '<',
@@ -147,104 +197,116 @@ fn unescape(text: &str) -> Result<String, String> {
                     None
                 };
                 code.and_then(char::from_u32)
-                    .ok_or_else(|| format!("an unknown entity &{entity};"))?
+                    .ok_or_else(|| XmlError::UnknownEntity(quoted(entity)))?
             }
         };
         out.push(decoded);
-        rest = &rest[at + end + 1..];
+        rest = after;
     }
     out.push_str(rest);
     Ok(out)
 }
 
-/// Parses the document element (XML declaration, comments and attributes are skipped).
-fn parse(xml: &str) -> Result<Node, String> {
-    let mut stack: Vec<Node> = vec![Node::default()];
+/// Parses the document element (XML declaration, comments and attributes are skipped). Iterative,
+/// and bounded by [`MAX_XML_BYTES`], [`MAX_XML_DEPTH`] and [`MAX_XML_ELEMENTS`].
+fn parse(xml: &str) -> Result<Node, XmlError> {
+    if xml.len() > MAX_XML_BYTES {
+        return Err(XmlError::TooLarge { bytes: xml.len() });
+    }
+    // The document itself is the bottom of the stack; open elements are above it.
+    let mut document = Node::default();
+    let mut open: Vec<Node> = Vec::new();
+    let mut elements = 0usize;
     let mut rest = xml.trim_start_matches('\u{feff}');
-    while !rest.is_empty() {
-        match rest.find('<') {
-            None => {
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&unescape(rest)?);
-                }
-                break;
-            }
-            Some(at) => {
-                if at > 0 {
-                    let text = unescape(&rest[..at])?;
-                    if let Some(top) = stack.last_mut() {
-                        top.text.push_str(&text);
-                    }
-                }
-                rest = &rest[at..];
-            }
+    loop {
+        let (text, markup) = match rest.split_once('<') {
+            Some((text, markup)) => (text, Some(markup)),
+            None => (rest, None),
+        };
+        if !text.is_empty() {
+            let text = unescape(text)?;
+            open.last_mut()
+                .unwrap_or(&mut document)
+                .text
+                .push_str(&text);
         }
-        if let Some(after) = rest.strip_prefix("<!--") {
-            let end = after.find("-->").ok_or("an unterminated comment")?;
-            rest = &after[end + 3..];
-        } else if let Some(after) = rest.strip_prefix("<?") {
-            let end = after.find("?>").ok_or("an unterminated declaration")?;
-            rest = &after[end + 2..];
-        } else if let Some(after) = rest.strip_prefix("<![CDATA[") {
-            let end = after.find("]]>").ok_or("an unterminated CDATA section")?;
-            if let Some(top) = stack.last_mut() {
-                top.text.push_str(&after[..end]);
-            }
-            rest = &after[end + 3..];
-        } else if let Some(after) = rest.strip_prefix("<!") {
-            let end = after.find('>').ok_or("an unterminated declaration")?;
-            rest = &after[end + 1..];
-        } else if let Some(after) = rest.strip_prefix("</") {
-            let end = after.find('>').ok_or("an unterminated end tag")?;
-            let name = after[..end].trim();
-            let node = stack.pop().ok_or("an unexpected end tag")?;
+        let Some(markup) = markup else {
+            break;
+        };
+        rest = if let Some(after) = markup.strip_prefix("!--") {
+            after
+                .split_once("-->")
+                .ok_or(XmlError::Unterminated("comment"))?
+                .1
+        } else if let Some(after) = markup.strip_prefix('?') {
+            after
+                .split_once("?>")
+                .ok_or(XmlError::Unterminated("declaration"))?
+                .1
+        } else if let Some(after) = markup.strip_prefix("![CDATA[") {
+            let (cdata, after) = after
+                .split_once("]]>")
+                .ok_or(XmlError::Unterminated("CDATA section"))?;
+            open.last_mut()
+                .unwrap_or(&mut document)
+                .text
+                .push_str(cdata);
+            after
+        } else if let Some(after) = markup.strip_prefix('!') {
+            after
+                .split_once('>')
+                .ok_or(XmlError::Unterminated("declaration"))?
+                .1
+        } else if let Some(after) = markup.strip_prefix('/') {
+            let (name, after) = after
+                .split_once('>')
+                .ok_or(XmlError::Unterminated("end tag"))?;
+            let name = name.trim();
+            let node = open
+                .pop()
+                .ok_or_else(|| XmlError::UnexpectedEnd(quoted(name)))?;
             if node.name != name {
-                return Err(format!("</{name}> closes <{}>", node.name));
+                return Err(XmlError::Mismatched {
+                    found: quoted(name),
+                    open: quoted(&node.name),
+                });
             }
-            stack
-                .last_mut()
-                .ok_or("an unexpected end tag")?
-                .children
-                .push(node);
-            rest = &after[end + 1..];
+            open.last_mut().unwrap_or(&mut document).children.push(node);
+            after
         } else {
-            let after = &rest[1..];
-            let end = after.find('>').ok_or("an unterminated tag")?;
-            let tag = &after[..end];
+            let (tag, after) = markup
+                .split_once('>')
+                .ok_or(XmlError::Unterminated("tag"))?;
             let self_closing = tag.ends_with('/');
             let tag = tag.trim_end_matches('/');
             let name = tag.split_whitespace().next().unwrap_or_default();
             // Namespace prefixes (`<md:label>`) are dropped.
             let name = name.rsplit(':').next().unwrap_or(name).to_owned();
             if name.is_empty() {
-                return Err("an empty tag".to_owned());
+                return Err(XmlError::EmptyTag);
+            }
+            elements += 1;
+            if elements > MAX_XML_ELEMENTS {
+                return Err(XmlError::TooManyElements);
             }
             let node = Node {
                 name,
                 ..Node::default()
             };
             if self_closing {
-                stack
-                    .last_mut()
-                    .ok_or("a tag outside the document")?
-                    .children
-                    .push(node);
+                open.last_mut().unwrap_or(&mut document).children.push(node);
+            } else if open.len() >= MAX_XML_DEPTH {
+                return Err(XmlError::TooDeep);
             } else {
-                stack.push(node);
+                open.push(node);
             }
-            rest = &after[end + 1..];
-        }
+            after
+        };
     }
-    if stack.len() != 1 {
-        return Err(format!(
-            "<{}> is never closed",
-            stack.last().map(|n| n.name.as_str()).unwrap_or_default()
-        ));
+    if let Some(unclosed) = open.last() {
+        return Err(XmlError::Unclosed(quoted(&unclosed.name)));
     }
-    stack
-        .pop()
-        .and_then(|root| root.children.into_iter().next())
-        .ok_or_else(|| "no document element".to_owned())
+    document.children.into_iter().next().ok_or(XmlError::NoRoot)
 }
 
 /// The API name a file name gives (`X.permissionset-meta.xml`, `X.permissionset`).
@@ -269,13 +331,10 @@ pub fn states_license(xml: &str) -> bool {
 pub fn import(
     xml: &str,
     file_name: Option<&str>,
-) -> Result<(PermissionSetSpec, Vec<String>), String> {
-    let root = parse(xml).map_err(|e| format!("This is not a readable XML file: {e}."))?;
+) -> Result<(PermissionSetSpec, Vec<String>), ImportError> {
+    let root = parse(xml)?;
     if root.name != "PermissionSet" {
-        return Err(format!(
-            "This file describes a {}, not a PermissionSet.",
-            root.name
-        ));
+        return Err(ImportError::NotPermissionSet(quoted(&root.name)));
     }
     let mut spec = PermissionSetSpec {
         label: root.child_text("label").unwrap_or_default().to_owned(),
@@ -447,6 +506,53 @@ mod tests {
         assert!(warnings[0].contains("\"Salesforce\""));
     }
 
+    /// Issue #11, finding 3: "Importing a permission set XML nested ~20,000 levels deep throws
+    /// 'Maximum call stack size exceeded' in the page and shows the admin nothing" (natively: a
+    /// stack overflow dropping the nested tree). Now a clear error, before any deep tree exists.
+    #[test]
+    fn a_permission_set_nested_20000_deep_is_refused_with_a_clear_message() {
+        for depth in [33, 20_000, 1_000_000] {
+            let xml = format!(
+                "<PermissionSet>{}{}</PermissionSet>",
+                "<a>".repeat(depth),
+                "</a>".repeat(depth)
+            );
+            let error = import(&xml, None).unwrap_err();
+            assert_eq!(error, ImportError::Xml(XmlError::TooDeep), "{depth}");
+            assert!(error.to_string().contains("nested more than 32 deep"));
+        }
+        // 32 deep is read (and is not a PermissionSet's shape, which the import then says).
+        let xml = format!("{}{}", "<a>".repeat(32), "</a>".repeat(32));
+        assert_eq!(
+            import(&xml, None).unwrap_err(),
+            ImportError::NotPermissionSet("a".into())
+        );
+    }
+
+    #[test]
+    fn files_beyond_the_size_and_element_limits_are_refused_with_a_clear_message() {
+        let big = format!(
+            "<PermissionSet><description>{}</description></PermissionSet>",
+            "x".repeat(MAX_XML_BYTES)
+        );
+        let error = import(&big, None).unwrap_err();
+        assert!(matches!(error, ImportError::Xml(XmlError::TooLarge { .. })));
+        assert!(
+            error
+                .to_string()
+                .contains("is 8193 KB, more than the 8192 KB"),
+            "{error}"
+        );
+        let many = format!(
+            "<PermissionSet>{}</PermissionSet>",
+            "<a/>".repeat(MAX_XML_ELEMENTS)
+        );
+        assert_eq!(
+            import(&many, None).unwrap_err(),
+            ImportError::Xml(XmlError::TooManyElements)
+        );
+    }
+
     #[test]
     fn broken_files_are_errors_not_panics() {
         for bad in [
@@ -456,6 +562,16 @@ mod tests {
             "<Profile></Profile>",
             "<a>&bogus;</a>",
             "<PermissionSet><label>x</label",
+            "</PermissionSet>",
+            "<a>&#xFFFFFFFFF;</a>",
+            "<a>&#55296;</a>",
+            "<a>&",
+            "<",
+            "<!--",
+            "<![CDATA[",
+            "<a/><b/>",
+            "\u{feff}",
+            "<é>ü</é>",
         ] {
             assert!(import(bad, None).is_err(), "{bad}");
         }

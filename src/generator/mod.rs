@@ -8,6 +8,7 @@
 //! * [`metadata`]: Metadata API PermissionSet XML export and import (§E, §H.Q4).
 //! * [`spec_file`]: a spec file from a command line (JSON or XML), read strictly.
 //! * [`handler`]: the generator's requests, through the host's [`crate::platform::Platform`].
+//! * [`templates`]: saved specs, versioned in extension storage.
 //! * [`view`]: the JSON shapes the generator page is shown.
 
 #[cfg(feature = "generator")]
@@ -31,11 +32,16 @@ pub mod spec_file;
 #[cfg(feature = "generator")]
 pub mod stored;
 #[cfg(feature = "generator")]
+pub mod templates;
+#[cfg(feature = "generator")]
 pub mod user;
 pub mod view;
 
 #[cfg(feature = "generator")]
 pub use handler::handle;
+
+/// The `storage.local` key of the saved templates.
+pub const TEMPLATES_KEY: &str = "generatorTemplates";
 
 /// Without the generator engine, its requests are answered plainly.
 #[cfg(not(feature = "generator"))]

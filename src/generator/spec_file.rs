@@ -33,8 +33,12 @@ pub enum SpecFileError {
     NotSpec { file: String, detail: String },
     #[error("The spec file {file} has {keys}, which a Forcefield spec doesn't have. Spec keys are name, label, description, license, objects, fields and systemPermissions; object access keys are read, create, edit, delete, viewAll and modifyAll.")]
     UnknownKeys { file: String, keys: String },
-    #[error("The spec file {file} is not a PermissionSet file: {detail}")]
-    NotPermissionSet { file: String, detail: String },
+    #[error("The spec file {file} can't be used: {cause}")]
+    NotPermissionSet {
+        file: String,
+        #[source]
+        cause: metadata::ImportError,
+    },
     #[error("The spec file {file} is licensed {file_license}, but --license asks for {asked}. Change one of them: the file's licence wins, and --license only fills a spec that names none.")]
     LicenseConflict {
         file: String,
@@ -66,10 +70,10 @@ pub fn read(
     }
     let is_xml = file.ends_with(".xml") || (!file.ends_with(".json") && trimmed.starts_with('<'));
     let (mut spec, warnings, states_license) = if is_xml {
-        let (spec, warnings) = metadata::import(trimmed, Some(file)).map_err(|detail| {
+        let (spec, warnings) = metadata::import(trimmed, Some(file)).map_err(|cause| {
             SpecFileError::NotPermissionSet {
                 file: file.to_owned(),
-                detail,
+                cause,
             }
         })?;
         (spec, warnings, metadata::states_license(trimmed))

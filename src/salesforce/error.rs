@@ -105,6 +105,22 @@ impl ApiError {
         }
     }
 
+    /// An answer larger than the client reads ([`super::client::MAX_RESPONSE_BYTES`]). It was not
+    /// read, so what a write did is unknown (an apply looks it up, as after a lost answer).
+    pub fn too_large(status: u16, bytes: usize) -> Self {
+        Self {
+            kind: ApiErrorKind::MalformedResponse,
+            status: Some(status),
+            code: None,
+            message: format!(
+                "Salesforce's answer was {} MB, more than the {} MB Forcefield reads, so it was not read.",
+                bytes.div_ceil(1024 * 1024),
+                super::client::MAX_RESPONSE_BYTES / (1024 * 1024)
+            ),
+            fields: Vec::new(),
+        }
+    }
+
     /// Maps a non-success HTTP answer to an error (salesforce.md §A.4, §A.5, §B.2).
     pub fn from_response(status: u16, body: &str) -> Self {
         let entries: Vec<RestErrorEntry> = serde_json::from_str(body).unwrap_or_default();

@@ -6,7 +6,10 @@ pub mod host;
 pub mod session;
 pub mod version;
 
-pub use client::{discover_version, form_encode, Client, Organization, UserInfo};
+pub use client::{
+    discover_version, form_encode, Client, Organization, UserInfo, MAX_QUERY_PAGES,
+    MAX_RESPONSE_BYTES,
+};
 pub use error::{ApiError, ApiErrorKind};
 pub use host::{DomainKind, MyDomain, SalesforceHost};
 pub use session::{
