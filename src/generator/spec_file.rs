@@ -2,8 +2,8 @@
 //! generator's JSON spec (what templates save, [`PermissionSetSpec`]) or a Metadata API
 //! `<Name>.permissionset-meta.xml` (salesforce.md §E). A file is read strictly, since nobody is
 //! looking at a preview while a pipeline runs: a key the spec doesn't have is refused, not
-//! ignored. Its licence is settled against the one asked for on the command line: the file's
-//! licence wins, the command line only fills a file that names none, and a conflict is refused.
+//! ignored. Its license is settled against the one asked for on the command line: the file's
+//! license wins, the command line only fills a file that names none, and a conflict is refused.
 
 use super::metadata;
 use super::plan::OrgState;
@@ -39,7 +39,7 @@ pub enum SpecFileError {
         #[source]
         cause: metadata::ImportError,
     },
-    #[error("The spec file {file} is licensed {file_license}, but --license asks for {asked}. Change one of them: the file's licence wins, and --license only fills a spec that names none.")]
+    #[error("The spec file {file} is licensed {file_license}, but --license asks for {asked}. Change one of them: the file's license wins, and --license only fills a spec that names none.")]
     LicenseConflict {
         file: String,
         file_license: &'static str,
@@ -126,7 +126,7 @@ pub fn unknown_names(spec: &PermissionSetSpec, state: &OrgState) -> Vec<String> 
     unknown
 }
 
-/// The JSON spec and whether it names a licence; unknown keys are refused.
+/// The JSON spec and whether it names a license; unknown keys are refused.
 fn read_json(file: &str, text: &str) -> Result<(PermissionSetSpec, bool), SpecFileError> {
     let value: Value = serde_json::from_str(text).map_err(|e| SpecFileError::NotJson {
         file: file.to_owned(),
@@ -175,7 +175,7 @@ mod tests {
         "systemPermissions": ["PasswordNeverExpires"]}"#;
 
     #[test]
-    fn a_json_spec_without_a_licence_takes_the_command_lines() {
+    fn a_json_spec_without_a_license_takes_the_command_lines() {
         let (spec, warnings) = read(
             "netsuite.json",
             NETSUITE,
@@ -190,7 +190,7 @@ mod tests {
     }
 
     #[test]
-    fn the_files_licence_wins_and_a_conflict_is_refused() {
+    fn the_files_license_wins_and_a_conflict_is_refused() {
         let named = NETSUITE.replacen('{', r#"{"license": "none", "#, 1);
         assert_eq!(
             read("n.json", &named, Some(LicenseChoice::None)).map(|(s, _)| s.license),

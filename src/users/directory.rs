@@ -11,7 +11,7 @@ use crate::protocol::Reply;
 use crate::salesforce::{ApiError, Client};
 use serde::{Deserialize, Serialize};
 
-/// One marked user (integration licence, API only, or the integration permission set licence)
+/// One marked user (integration license, API only, or the integration permission set license)
 /// with what their badge says and what they hold.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -21,12 +21,12 @@ pub struct IntegrationUser {
     pub name: String,
     pub active: bool,
     pub profile: Option<String>,
-    /// The profile's user licence.
+    /// The profile's user license.
     pub user_license: Option<String>,
-    /// The Salesforce Integration user licence (salesforce.md §C.7): the users a generated
+    /// The Salesforce Integration user license (salesforce.md §C.7): the users a generated
     /// permission set is for, and the only ones given health warnings.
     pub integration: bool,
-    /// Permission set licences held, by DeveloperName (salesforce.md §C.6).
+    /// Permission set licenses held, by DeveloperName (salesforce.md §C.6).
     pub permission_set_licenses: Vec<String>,
     /// Permission sets assigned directly or through a group, by API name (not the profile's own).
     pub permission_sets: Vec<String>,
@@ -44,7 +44,7 @@ pub enum Verdict {
     Healthy,
     /// An integration user whose setup has warnings.
     NeedsAttention,
-    /// The user exists but is not on the Salesforce Integration licence.
+    /// The user exists but is not on the Salesforce Integration license.
     NotIntegration,
     /// No user with that username or Id.
     NotFound,

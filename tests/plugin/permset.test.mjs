@@ -1,5 +1,5 @@
 // `sf forcefield permset plan / apply / cleanup` through the real `sf` against the simulated org:
-// a spec kept as a file is previewed, applied all or nothing with its licence and assignment,
+// a spec kept as a file is previewed, applied all or nothing with its license and assignment,
 // re-applied without a write, resumed after `kill -9`, cleaned up after a failed undo; bad input
 // gets one message, exit 2, and writes nothing; an expired session exits 1.
 import assert from 'node:assert/strict';
@@ -85,7 +85,7 @@ test('apply on production needs the prompt or --no-prompt: refused under --json,
   await refused([['forcefield', 'permset', 'apply', ...ORG, '--spec', spec], /production org/]);
 });
 
-test('apply writes the set, its licence and the assignment; a second apply writes nothing', async () => {
+test('apply writes the set, its license and the assignment; a second apply writes nothing', async () => {
   const spec = await specFile('pipeline.json', SPEC);
   const before = (await sim.log()).length;
   const applied = await cli.sf(['forcefield', 'permset', 'apply', ...ORG, '--spec', spec, '--assign', 'int-tableau@acme.example', '--license', 'api-integration', '--no-prompt']);

@@ -77,7 +77,7 @@ test('users check of a user who is not an integration user, or of nobody: exit 2
   const admin = await cli.sf(['forcefield', 'users', 'check', '--target-org', 'acme', '--user', 'admin@acme.example']);
   assert.equal(admin.code, 2);
   assert.equal(admin.json.status, 2);
-  assert.equal(admin.json.message, "admin@acme.example isn't an integration user: the profile's user licence is Salesforce, not Salesforce Integration.");
+  assert.equal(admin.json.message, "admin@acme.example isn't an integration user: the profile's user license is Salesforce, not Salesforce Integration.");
   const nobody = await cli.sf(['forcefield', 'users', 'check', '--target-org', 'acme', '--user', "o'nobody@acme.example"]);
   assert.equal(nobody.code, 2);
   assert.equal(nobody.json.message, 'The org has no user with the username or Id "o\'nobody@acme.example".');

@@ -1,6 +1,6 @@
-// `sf forcefield users list`: every user Forcefield marks in the org (integration licence, API
-// only, the integration permission set licence), read page by page however many users the org
-// has, with licences, permission sets and the health warnings of its badges.
+// `sf forcefield users list`: every user Forcefield marks in the org (integration license, API
+// only, the integration permission set license), read page by page however many users the org
+// has, with licenses, permission sets and the health warnings of its badges.
 import { Messages } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { ForcefieldCommand } from '../../../forcefield.js';
