@@ -38,6 +38,8 @@ pub mod salesforce;
 pub mod settings;
 pub mod toggles;
 pub mod users;
+#[cfg(any(feature = "generator", feature = "record-types"))]
+pub mod xml;
 
 #[cfg(target_arch = "wasm32")]
 mod web;
