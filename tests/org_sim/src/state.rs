@@ -25,6 +25,9 @@ pub struct LoggedRequest {
     pub status: u16,
     /// Whether an `Authorization` header was sent.
     pub auth_sent: bool,
+    /// The SOAP call of a Metadata API request (`readMetadata`, `updateMetadata`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub soap_call: Option<String>,
 }
 
 /// A session, i.e. what a `sid` value stands for.
@@ -203,6 +206,11 @@ impl SimState {
                 .collect();
             objects.insert(def.name.clone(), serde_json::Value::Array(rows));
         }
+        // Not an sObject: the profiles' record type settings (salesforce.md §I.12).
+        objects.insert(
+            "ProfileRecordTypeVisibility".to_owned(),
+            crate::record_types::dump(&o.record_type_visibility),
+        );
         Some(serde_json::Value::Object(objects))
     }
 
