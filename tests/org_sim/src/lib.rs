@@ -198,6 +198,12 @@ impl RunningSim {
         self.shared.lock().state_dump(org).unwrap_or_default()
     }
 
+    /// Changes what the org does with record type updates on the integration profile from now on
+    /// (until [`Self::reset`], which restores the configured switch).
+    pub fn set_integration_profile_record_types(&self, mode: IntegrationProfileRecordTypes) {
+        self.shared.lock().integration_profile_record_types = mode;
+    }
+
     /// Arms a fault (see [`faults::Fault`]); returns its id.
     pub fn add_fault(&self, fault: faults::Fault) -> u64 {
         self.shared.lock().control.add(fault)

@@ -212,6 +212,7 @@ fn is_standard(object: &str) -> bool {
 pub fn update_profile(
     org: &mut Org,
     config: &SimConfig,
+    integration_profile: IntegrationProfileRecordTypes,
     profile_full_name: &str,
     entries: &[Entry],
 ) -> Result<Saved, Vec<SaveError>> {
@@ -260,7 +261,7 @@ pub fn update_profile(
         .iter()
         .any(|e| is_standard(e.record_type.split('.').next().unwrap_or_default()));
     if profile_name == INTEGRATION_PROFILE && touches_standard {
-        match config.integration_profile_record_types {
+        match integration_profile {
             IntegrationProfileRecordTypes::Accept => {}
             IntegrationProfileRecordTypes::Ignore => return Ok(Saved::Ignored),
             IntegrationProfileRecordTypes::Refuse => {
@@ -387,6 +388,7 @@ mod tests {
         let saved = update_profile(
             &mut org,
             &config,
+            config.integration_profile_record_types,
             "Admin",
             &[
                 entry("Account.Partner", true, true),
@@ -435,17 +437,20 @@ mod tests {
                 vec![entry("Opportunity.Renewal", true, true)],
             ),
         ] {
-            let result = update_profile(&mut org, &config, name, &entries);
+            let result = update_profile(
+                &mut org,
+                &config,
+                config.integration_profile_record_types,
+                name,
+                &entries,
+            );
             assert!(result.is_err(), "{name} {entries:?}: {result:?}");
         }
         assert_eq!(org.record_type_visibility, before);
-        let ignoring = SimConfig {
-            integration_profile_record_types: IntegrationProfileRecordTypes::Ignore,
-            ..SimConfig::default()
-        };
         let result = update_profile(
             &mut org,
-            &ignoring,
+            &config,
+            IntegrationProfileRecordTypes::Ignore,
             INTEGRATION_PROFILE,
             &[entry("Opportunity.Renewal", true, true)],
         );

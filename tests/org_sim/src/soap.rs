@@ -10,7 +10,7 @@
 use hyper::{Method, StatusCode};
 use roxmltree::{Document, Node};
 
-use crate::config::SimConfig;
+use crate::config::{IntegrationProfileRecordTypes, SimConfig};
 use crate::http::{self, Req, Resp};
 use crate::org::Org;
 use crate::record_types::{self, Entry, SaveError, Saved};
@@ -173,6 +173,7 @@ pub fn handle(shared: &Shared, req: &Req, host_org: Option<usize>) -> Resp {
         ));
     }
     let mut st = shared.lock();
+    let mode = st.integration_profile_record_types;
     let Some(o) = st.orgs.get_mut(org) else {
         return fault(
             "INVALID_SESSION_ID",
@@ -192,7 +193,7 @@ pub fn handle(shared: &Shared, req: &Req, host_org: Option<usize>) -> Resp {
                 .and_then(|h| child(h, METADATA, "AllOrNoneHeader"))
                 .and_then(|h| flag_of(h, "allOrNone"))
                 .unwrap_or(false);
-            update_metadata(o, &shared.config, call, all_or_none)
+            update_metadata(o, &shared.config, mode, call, all_or_none)
         }
         other => client_fault(&format!(
             "org-sim simulates readMetadata and updateMetadata only, not {other}."
@@ -417,6 +418,7 @@ fn save_result(full_name: &str, errors: &[SaveError]) -> String {
 fn update_metadata(
     org: &mut Org,
     config: &SimConfig,
+    mode: IntegrationProfileRecordTypes,
     call: Node<'_, '_>,
     all_or_none: bool,
 ) -> Resp {
@@ -427,7 +429,7 @@ fn update_metadata(
         let errors = if !c.errors.is_empty() {
             c.errors
         } else {
-            match record_types::update_profile(org, config, &c.full_name, &c.entries) {
+            match record_types::update_profile(org, config, mode, &c.full_name, &c.entries) {
                 Ok(Saved::Changed | Saved::Ignored) => Vec::new(),
                 Err(errors) => errors,
             }

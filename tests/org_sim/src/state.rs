@@ -80,6 +80,9 @@ pub struct SimState {
     log: Vec<LoggedRequest>,
     /// Armed faults and latency.
     pub control: crate::faults::Control,
+    /// What the org does with record type updates on the integration profile: the configured
+    /// switch, changeable at run time (`POST /__sim/integration-profile-record-types`).
+    pub integration_profile_record_types: crate::config::IntegrationProfileRecordTypes,
 }
 
 impl SimState {
@@ -97,6 +100,7 @@ impl SimState {
                 config.latency_jitter_ms,
                 config.latency_seed,
             ),
+            integration_profile_record_types: config.integration_profile_record_types,
         })
     }
 
@@ -109,6 +113,7 @@ impl SimState {
         self.cursor_order.clear();
         self.log.clear();
         self.control.clear();
+        self.integration_profile_record_types = config.integration_profile_record_types;
         Ok(())
     }
 
