@@ -1,5 +1,6 @@
 // The generator's entry points on Classic Setup pages: a "Generate permission set" button in the
-// permission set list's header, and beside an integration user's name on their detail page.
+// permission set list's header, and beside an integration user's name on their detail page,
+// with "Default record types" (the record types page for the user's profile) next to it.
 // Loaded before content_script.js; does nothing until `forcefieldGenerateEntry.start()` runs.
 // It decides nothing: which user is an integration user is the core's verdict, drawn by the
 // badges (badges.js); the button only asks the background to open the generator.
@@ -19,6 +20,27 @@ globalThis.forcefieldGenerateEntry = (() => {
       control.disabled = true;
       send({ type: 'openGenerator', userId })
         .catch((error) => console.debug('Forcefield: could not open the generator:', error))
+        .finally(() => { control.disabled = false; });
+    });
+    return control;
+  }
+
+  // "Default record types" beside it on an integration user's page: opens the record types page
+  // (an extension page) for the user's profile; the write happens there, never from this script.
+  function recordTypesButton(send, userId, name) {
+    const control = document.createElement('input');
+    control.type = 'button';
+    control.className = 'btn';
+    control.value = 'Default record types';
+    control.dataset.ff = 'record-types';
+    control.setAttribute('aria-label', `Default record types of ${name}'s profile`);
+    control.style.marginLeft = '0.5em';
+    control.addEventListener('click', (event) => {
+      // Only the admin's own click or key press opens it, never a page script's `.click()`.
+      if (!event.isTrusted || control.disabled) return;
+      control.disabled = true;
+      send({ type: 'openRecordTypes', userId })
+        .catch((error) => console.debug('Forcefield: could not open the record types page:', error))
         .finally(() => { control.disabled = false; });
     });
     return control;
@@ -44,6 +66,7 @@ globalThis.forcefieldGenerateEntry = (() => {
       const control = button(send, userId, `${LABEL} for ${name}`);
       control.style.marginLeft = '0.5em';
       (title.parentElement.querySelector(badge) ?? title).after(control);
+      control.after(recordTypesButton(send, userId, name));
     };
     if (document.querySelector(badge)) return place();
     const onClassified = (event) => {

@@ -7,12 +7,14 @@
 //! * [`view`]: pure: what the page shows per object, the entries a change sends, the check
 //!   after it.
 //! * [`flow`]: the calls, through the host's platform: reading a profile's defaults, setting one.
+//! * [`requests`]: the record types page's requests and replies.
 //!
 //! This is a single profile update, outside the permission set apply: nothing is journalled,
 //! because one call either saves the profile's entries or saves nothing (one component, all or
 //! none, §I.12), and the profile read again shows which.
 
 pub mod flow;
+pub mod requests;
 pub mod view;
 
 use crate::connection::ConnectError;

@@ -301,15 +301,24 @@ fn the_switch_changes_at_run_time_and_reset_restores_it() {
     let entries = [("Opportunity.Renewal", true, true)];
     let r = post(
         &agent,
-        &format!("https://127.0.0.1:{}/__sim/integration-profile-record-types", sim.port()),
+        &format!(
+            "https://127.0.0.1:{}/__sim/integration-profile-record-types",
+            sim.port()
+        ),
         "application/json",
         r#"{"mode":"accept"}"#,
     );
     assert_eq!(r.status, 204, "{}", r.body);
-    let r = call(&agent, &envelope(&sid, "", &update_body(INTEGRATION, &entries)));
+    let r = call(
+        &agent,
+        &envelope(&sid, "", &update_body(INTEGRATION, &entries)),
+    );
     assert_eq!(texts(&r.body, "success"), ["true"]);
     sim.reset();
-    let r = call(&agent, &envelope(&sid, "", &update_body(INTEGRATION, &entries)));
+    let r = call(
+        &agent,
+        &envelope(&sid, "", &update_body(INTEGRATION, &entries)),
+    );
     assert_eq!(texts(&r.body, "success"), ["false"]);
 }
 
