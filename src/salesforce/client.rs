@@ -176,7 +176,10 @@ async fn send(
         headers,
         body,
     };
-    let response = transport.send(request).await.map_err(ApiError::network)?;
+    let response = transport
+        .send(request)
+        .await
+        .map_err(ApiError::from_transport)?;
     if (200..300).contains(&response.status) {
         Ok(response)
     } else {

@@ -308,7 +308,7 @@ impl<'a, T: Transport> MetadataClient<'a, T> {
         self.transport
             .send(request)
             .await
-            .map_err(ApiError::network)
+            .map_err(ApiError::from_transport)
     }
 
     /// The profile `full_name`'s record type visibilities (one `readMetadata` call).

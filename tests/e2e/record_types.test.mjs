@@ -137,6 +137,31 @@ describe('Chromium: default record types of the integration profile', () => {
     assert.deepEqual(rows, ['Opportunity.New_Business', 'Opportunity.Renewal', 'Opportunity.Legacy_Deal']);
   });
 
+  test('faked clicks on "Default record types" open nothing; the admin\'s one click opens one page', async () => {
+    const id15 = users['int-tableau'].slice(0, 15);
+    await page.goto(`https://${ACME.setup}/lightning/setup/ManageUsers/page?address=${encodeURIComponent(`/${id15}`)}`);
+    const frame = await loadedClassicFrame(page, `/${id15}`);
+    const button = frame.locator('[data-ff="record-types"]');
+    await button.waitFor();
+    const seen = await frame.evaluate(() => {
+      const control = document.querySelector('[data-ff="record-types"]');
+      const trusted = [];
+      control.addEventListener('click', (event) => trusted.push(event.isTrusted));
+      for (let i = 0; i < 5; i++) {
+        control.click();
+        control.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, view: window }));
+      }
+      return trusted;
+    });
+    assert.ok(seen.length === 10 && seen.every((trusted) => trusted === false), 'the page\'s clicks reached the button, untrusted');
+    // The admin's click is answered after every faked one was: had any opened a tab, it would be
+    // open by the time the admin's is.
+    await nextPage(browser.context, /\/app\/record-types\.html/, () => button.click());
+    await page.waitForTimeout(500);
+    const open = browser.context.pages().filter((p) => p.url().includes('/app/record-types.html'));
+    assert.equal(open.length, 1, `tabs: ${browser.context.pages().map((p) => p.url()).join(', ')}`);
+  });
+
   test('the generator opens the same page for its user', async () => {
     const id15 = users['int-marketo'].slice(0, 15);
     await page.goto(`https://${ACME.setup}/lightning/setup/ManageUsers/page?address=${encodeURIComponent(`/${id15}`)}`);
