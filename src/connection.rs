@@ -26,6 +26,16 @@ impl<'a, T: Transport> Connection<'a, T> {
         Client::new(self.transport, &self.session, self.version)
     }
 
+    /// A Metadata API (SOAP) client for this org at [`Self::version`] (salesforce.md §I.12).
+    #[cfg(feature = "record-types")]
+    pub fn metadata(&self) -> crate::salesforce::metadata_api::MetadataClient<'_, T> {
+        crate::salesforce::metadata_api::MetadataClient::new(
+            self.transport,
+            &self.session,
+            self.version,
+        )
+    }
+
     pub fn org_id(&self) -> &OrgId {
         &self.session.org_id
     }

@@ -228,6 +228,32 @@ pub enum Request {
         org_url: String,
         user: String,
     },
+    // ----- Default record types of a profile (issue #16 item 1), from the record types page, an
+    // extension page that names its org by `orgUrl` like the generator's requests.
+    /// A profile's default record types per object: the profile of `userId`, or `profileId`.
+    #[cfg(feature = "record-types")]
+    #[serde(rename_all = "camelCase")]
+    RecordTypeDefaults {
+        org_url: String,
+        #[serde(default)]
+        user_id: Option<String>,
+        #[serde(default)]
+        profile_id: Option<String>,
+    },
+    /// Makes `recordType` the default of its object for the profile, after the admin confirmed;
+    /// `shownDefault` is the default the page showed (nothing is sent if the org has another by
+    /// now). The profile's fields are the ones `recordTypeDefaults` answered.
+    #[cfg(feature = "record-types")]
+    #[serde(rename_all = "camelCase")]
+    SetDefaultRecordType {
+        org_url: String,
+        profile_id: String,
+        profile_name: String,
+        profile_full_name: String,
+        record_type: String,
+        #[serde(default)]
+        shown_default: Option<String>,
+    },
     /// A content script lists the users its page links to (Ids from the links, 15 or 18
     /// characters); the core answers with the badges of the marked ones. The org is the
     /// sender frame's, as for `PageLoaded`.
@@ -374,6 +400,21 @@ pub enum Reply {
     UserCreated {
         user_id: String,
         username: String,
+    },
+    #[cfg(feature = "record-types")]
+    RecordTypeDefaults(crate::record_types::RecordTypeDefaults),
+    /// The default is set and the profile, read again, shows it.
+    #[cfg(feature = "record-types")]
+    DefaultRecordTypeSet {
+        object: crate::record_types::ObjectRecordTypes,
+    },
+    /// Nothing was changed (or, when Salesforce said it saved but didn't, what it has instead):
+    /// one message, and the profile's record type page in Setup when that is the way on.
+    #[cfg(feature = "record-types")]
+    #[serde(rename_all = "camelCase")]
+    DefaultRecordTypeNotSet {
+        message: String,
+        settings_url: Option<String>,
     },
 }
 

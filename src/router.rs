@@ -58,6 +58,31 @@ pub async fn handle<P: Platform>(
         Request::CheckUser { org_url, user } => {
             crate::users::directory::check_request(platform, &org_url, &user).await
         }
+        #[cfg(feature = "record-types")]
+        Request::RecordTypeDefaults {
+            org_url,
+            user_id,
+            profile_id,
+        } => crate::record_types::requests::defaults(platform, &org_url, user_id, profile_id).await,
+        #[cfg(feature = "record-types")]
+        Request::SetDefaultRecordType {
+            org_url,
+            profile_id,
+            profile_name,
+            profile_full_name,
+            record_type,
+            shown_default,
+        } => {
+            let request = crate::record_types::flow::SetDefault {
+                org_url,
+                profile_id,
+                profile_name,
+                profile_full_name,
+                record_type,
+                shown_default,
+            };
+            crate::record_types::requests::set_default(platform, &request).await
+        }
         generator_request => crate::generator::handle(platform, generator_request).await,
     }
 }

@@ -158,8 +158,14 @@ function renderUser(container) {
       ['Salesforce API Integration license', user.hasIntegrationPsl ? 'Assigned' : 'Not assigned yet', 'user-psl'],
       ['Permission sets', user.assignedPermissionSets.map((p) => p.label).join(', ') || 'None', 'user-permission-sets'],
     ];
+    // A default record type lives on the profile, outside the permission set: its own page.
+    const recordTypes = new URLSearchParams({ org: orgUrl, user: user.id });
+    const storeId = new URLSearchParams(location.search).get('store');
+    if (storeId) recordTypes.set('store', storeId);
     container.replaceChildren(card(`For ${user.name}`, 'user',
       h('dl', { class: 'ff-facts' }, facts.map(([label, value, role]) => h('div', {}, h('dt', {}, label), h('dd', { 'data-ff': role }, value)))),
+      h('p', {}, h('a', { href: `record-types.html?${recordTypes}`, target: '_blank', 'data-ff': 'open-record-types' },
+        'Default record types of this user\'s profile…')),
       user.isIntegration ? null : alert('warning', 'user-warning', 'This user is not an integration user; the permission set will still be assigned to them.')));
     return;
   }

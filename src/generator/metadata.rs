@@ -1,9 +1,10 @@
 //! Metadata API PermissionSet XML (salesforce.md §E, §H.Q4): export in Salesforce's element order, ready
-//! for `sf project deploy start`, and import of the same format. A tiny writer and reader of its
-//! own keep the WebAssembly small.
+//! for `sf project deploy start`, and import of the same format. The project's tiny XML reader and
+//! writer ([`crate::xml`]) keep the WebAssembly small.
 
 use super::plan::{close_object, INTEGRATION_PSL};
 use crate::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
+use crate::xml::{flag, parse, push_element, quoted, XmlError};
 use std::collections::BTreeMap;
 
 /// Source-format file name: `<Name>.permissionset-meta.xml` (salesforce.md §E).
@@ -11,32 +12,10 @@ pub fn file_name(spec: &PermissionSetSpec) -> String {
     format!("{}.permissionset-meta.xml", spec.name)
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn element(out: &mut String, indent: usize, name: &str, value: &str) {
     out.push_str(&" ".repeat(indent));
-    out.push_str(&format!("<{name}>{}</{name}>\n", escape(value)));
-}
-
-fn flag(on: bool) -> &'static str {
-    if on {
-        "true"
-    } else {
-        "false"
-    }
+    push_element(out, name, value);
+    out.push('\n');
 }
 
 /// The spec as a PermissionSet file. Top-level elements and the fields inside each are in the
@@ -102,64 +81,6 @@ pub fn export(spec: &PermissionSetSpec) -> String {
     out
 }
 
-/// An element of the parsed document: name, text, children.
-#[derive(Debug, Default)]
-struct Node {
-    name: String,
-    text: String,
-    children: Vec<Node>,
-}
-
-impl Node {
-    fn child_text(&self, name: &str) -> Option<&str> {
-        self.children
-            .iter()
-            .find(|c| c.name == name)
-            .map(|c| c.text.trim())
-    }
-
-    fn child_flag(&self, name: &str) -> bool {
-        self.child_text(name) == Some("true")
-    }
-}
-
-/// Largest file read, in bytes: about 70,000 field permissions (≈ 120 bytes each), far beyond a
-/// generated integration set, small enough that reading it can't exhaust the page's memory.
-pub const MAX_XML_BYTES: usize = 8 * 1024 * 1024;
-/// Deepest element nesting read. A PermissionSet file is three deep (`PermissionSet` >
-/// `fieldPermissions` > `field`, salesforce.md §E); 32 leaves room for any wrapper, and bounds the
-/// parse and the tree it builds (a 20,000-deep file once overflowed the page's stack).
-pub const MAX_XML_DEPTH: usize = 32;
-/// Most elements read: four per field permission at the size limit, with room to spare.
-pub const MAX_XML_ELEMENTS: usize = 500_000;
-
-/// Why a file is not readable XML (as far as this reader reads XML).
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum XmlError {
-    #[error("it is {} KB, more than the {} KB Forcefield reads", bytes.div_ceil(1024), MAX_XML_BYTES / 1024)]
-    TooLarge { bytes: usize },
-    #[error(
-        "its elements are nested more than {MAX_XML_DEPTH} deep (a PermissionSet file is 3 deep)"
-    )]
-    TooDeep,
-    #[error("it has more than {MAX_XML_ELEMENTS} elements")]
-    TooManyElements,
-    #[error("an unterminated {0}")]
-    Unterminated(&'static str),
-    #[error("an unknown entity &{0};")]
-    UnknownEntity(String),
-    #[error("</{found}> closes <{open}>")]
-    Mismatched { found: String, open: String },
-    #[error("an end tag </{0}> with nothing open")]
-    UnexpectedEnd(String),
-    #[error("an empty tag")]
-    EmptyTag,
-    #[error("<{0}> is never closed")]
-    Unclosed(String),
-    #[error("no document element")]
-    NoRoot,
-}
-
 /// Why a file can't be imported.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ImportError {
@@ -167,146 +88,6 @@ pub enum ImportError {
     Xml(#[from] XmlError),
     #[error("This file describes a {0}, not a PermissionSet.")]
     NotPermissionSet(String),
-}
-
-/// At most 40 characters of `text`, for messages that quote the file.
-fn quoted(text: &str) -> String {
-    text.chars().take(40).collect()
-}
-
-fn unescape(text: &str) -> Result<String, XmlError> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some((before, after)) = rest.split_once('&') {
-        out.push_str(before);
-        let (entity, after) = after
-            .split_once(';')
-            .ok_or(XmlError::Unterminated("character reference"))?;
-        let decoded = match entity {
-            "amp" => '&',
-            "lt" => '<',
-            "gt" => '>',
-            "quot" => '"',
-            "apos" => '\'',
-            _ => {
-                let code = if let Some(hex) = entity.strip_prefix("#x") {
-                    u32::from_str_radix(hex, 16).ok()
-                } else if let Some(dec) = entity.strip_prefix('#') {
-                    dec.parse().ok()
-                } else {
-                    None
-                };
-                code.and_then(char::from_u32)
-                    .ok_or_else(|| XmlError::UnknownEntity(quoted(entity)))?
-            }
-        };
-        out.push(decoded);
-        rest = after;
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
-/// Parses the document element (XML declaration, comments and attributes are skipped). Iterative,
-/// and bounded by [`MAX_XML_BYTES`], [`MAX_XML_DEPTH`] and [`MAX_XML_ELEMENTS`].
-fn parse(xml: &str) -> Result<Node, XmlError> {
-    if xml.len() > MAX_XML_BYTES {
-        return Err(XmlError::TooLarge { bytes: xml.len() });
-    }
-    // The document itself is the bottom of the stack; open elements are above it.
-    let mut document = Node::default();
-    let mut open: Vec<Node> = Vec::new();
-    let mut elements = 0usize;
-    let mut rest = xml.trim_start_matches('\u{feff}');
-    loop {
-        let (text, markup) = match rest.split_once('<') {
-            Some((text, markup)) => (text, Some(markup)),
-            None => (rest, None),
-        };
-        if !text.is_empty() {
-            let text = unescape(text)?;
-            open.last_mut()
-                .unwrap_or(&mut document)
-                .text
-                .push_str(&text);
-        }
-        let Some(markup) = markup else {
-            break;
-        };
-        rest = if let Some(after) = markup.strip_prefix("!--") {
-            after
-                .split_once("-->")
-                .ok_or(XmlError::Unterminated("comment"))?
-                .1
-        } else if let Some(after) = markup.strip_prefix('?') {
-            after
-                .split_once("?>")
-                .ok_or(XmlError::Unterminated("declaration"))?
-                .1
-        } else if let Some(after) = markup.strip_prefix("![CDATA[") {
-            let (cdata, after) = after
-                .split_once("]]>")
-                .ok_or(XmlError::Unterminated("CDATA section"))?;
-            open.last_mut()
-                .unwrap_or(&mut document)
-                .text
-                .push_str(cdata);
-            after
-        } else if let Some(after) = markup.strip_prefix('!') {
-            after
-                .split_once('>')
-                .ok_or(XmlError::Unterminated("declaration"))?
-                .1
-        } else if let Some(after) = markup.strip_prefix('/') {
-            let (name, after) = after
-                .split_once('>')
-                .ok_or(XmlError::Unterminated("end tag"))?;
-            let name = name.trim();
-            let node = open
-                .pop()
-                .ok_or_else(|| XmlError::UnexpectedEnd(quoted(name)))?;
-            if node.name != name {
-                return Err(XmlError::Mismatched {
-                    found: quoted(name),
-                    open: quoted(&node.name),
-                });
-            }
-            open.last_mut().unwrap_or(&mut document).children.push(node);
-            after
-        } else {
-            let (tag, after) = markup
-                .split_once('>')
-                .ok_or(XmlError::Unterminated("tag"))?;
-            let self_closing = tag.ends_with('/');
-            let tag = tag.trim_end_matches('/');
-            let name = tag.split_whitespace().next().unwrap_or_default();
-            // Namespace prefixes (`<md:label>`) are dropped.
-            let name = name.rsplit(':').next().unwrap_or(name).to_owned();
-            if name.is_empty() {
-                return Err(XmlError::EmptyTag);
-            }
-            elements += 1;
-            if elements > MAX_XML_ELEMENTS {
-                return Err(XmlError::TooManyElements);
-            }
-            let node = Node {
-                name,
-                ..Node::default()
-            };
-            if self_closing {
-                open.last_mut().unwrap_or(&mut document).children.push(node);
-            } else if open.len() >= MAX_XML_DEPTH {
-                return Err(XmlError::TooDeep);
-            } else {
-                open.push(node);
-            }
-            after
-        };
-    }
-    if let Some(unclosed) = open.last() {
-        return Err(XmlError::Unclosed(quoted(&unclosed.name)));
-    }
-    document.children.into_iter().next().ok_or(XmlError::NoRoot)
 }
 
 /// The API name a file name gives (`X.permissionset-meta.xml`, `X.permissionset`).
@@ -533,7 +314,7 @@ mod tests {
     fn files_beyond_the_size_and_element_limits_are_refused_with_a_clear_message() {
         let big = format!(
             "<PermissionSet><description>{}</description></PermissionSet>",
-            "x".repeat(MAX_XML_BYTES)
+            "x".repeat(crate::xml::MAX_BYTES)
         );
         let error = import(&big, None).unwrap_err();
         assert!(matches!(error, ImportError::Xml(XmlError::TooLarge { .. })));
@@ -545,7 +326,7 @@ mod tests {
         );
         let many = format!(
             "<PermissionSet>{}</PermissionSet>",
-            "<a/>".repeat(MAX_XML_ELEMENTS)
+            "<a/>".repeat(crate::xml::MAX_ELEMENTS)
         );
         assert_eq!(
             import(&many, None).unwrap_err(),

@@ -1,8 +1,11 @@
-//! Talking to a Salesforce org: hosts, sessions, the REST client and its errors.
+//! Talking to a Salesforce org: hosts, sessions, the REST client and its errors, and the
+//! Metadata API's SOAP calls for profiles (`record-types` feature).
 
 pub mod client;
 pub mod error;
 pub mod host;
+#[cfg(feature = "record-types")]
+pub mod metadata_api;
 pub mod session;
 pub mod version;
 
