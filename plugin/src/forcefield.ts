@@ -59,7 +59,9 @@ export abstract class ForcefieldCommand<T> extends SfCommand<T> {
     const core = 'core' in target ? target.core : target;
     const reply = await core.ask(request, null);
     if (reply.type === 'failed') {
-      throw failure(String(reply.message));
+      // The core words an expired session for the browser; the CLI's way back in is a login.
+      const relogin = 'host' in target && target.host.unauthorized;
+      throw failure(String(reply.message), relogin ? [messages.getMessage('action.login', [target.orgUrl])] : []);
     }
     if (!expected.includes(reply.type)) {
       throw failure(messages.getMessage('error.unexpectedReply', [request.type, reply.type]));

@@ -35,14 +35,20 @@ export interface NodeHost {
   session(orgUrl: string): Promise<OrgLogin | null>;
   /** API calls sent, for progress and measurements. */
   readonly sent: number;
+  /** Whether the org answered 401 Unauthorized (its session is gone) during this command. */
+  readonly unauthorized: boolean;
 }
 
 export function nodeHost(login: OrgLogin, store: CoreStore): NodeHost {
   const apiHost = new URL(login.instanceUrl).host;
   let sent = 0;
+  let unauthorized = false;
   return {
     get sent() {
       return sent;
+    },
+    get unauthorized() {
+      return unauthorized;
     },
 
     /**
@@ -60,6 +66,7 @@ export function nodeHost(login: OrgLogin, store: CoreStore): NodeHost {
         await response.body?.cancel();
         return { status: response.status, headers: [], body: '', redirected: true };
       }
+      if (response.status === 401) unauthorized = true;
       return { status: response.status, headers: [...response.headers], body: await response.text() };
     },
 

@@ -234,6 +234,7 @@ test('an expired session is one clear message, exit 1, nothing written', async (
   assert.equal(result.code, 1, result.stdout + result.stderr);
   assert.equal(result.json.status, 1);
   assert.match(result.json.message, /session has expired/);
+  assert.match(result.json.actions.join(' '), /log in again .*sf org login access-token --instance-url https:\/\/acme\.my\.salesforce\.com/);
   assert.doesNotMatch(result.json.message.trim(), /\n/);
   assert.deepEqual(writes((await sim.log()).slice(before)), []);
   assert.equal(permissionSetRecords(await sim.state(), 'Integration_Expired'), null);

@@ -107,5 +107,6 @@ test('an expired session is one clear message, exit 1', async () => {
   assert.equal(listed.code, 1, listed.stdout + listed.stderr);
   assert.equal(listed.json.status, 1);
   assert.match(listed.json.message, /session has expired/);
+  assert.match(listed.json.actions.join(' '), /log in again/);
   assert.doesNotMatch(listed.json.message, /\n/);
 });
