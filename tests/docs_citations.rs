@@ -14,8 +14,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Directories and top-level files whose text may cite the docs.
-const SCANNED: [&str; 12] = [
+const SCANNED: [&str; 13] = [
     "src",
+    "plugin",
     "tests",
     "extension",
     "scripts",

@@ -74,10 +74,10 @@ export function cliEnv(home, certFile) {
   };
 }
 
-/** Runs the real `sf` with `args`; with `json`, adds --json and parses stdout. */
-export function run(env, args, { json = true, extraEnv = {}, onStderr } = {}) {
+/** Runs the real `sf` with `args` (in `cwd`); with `json`, adds --json and parses stdout. */
+export function run(env, args, { json = true, extraEnv = {}, onStderr, cwd } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(SF, json ? [...args, '--json'] : args, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(SF, json ? [...args, '--json'] : args, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => { stdout += chunk; });
@@ -99,7 +99,8 @@ export function run(env, args, { json = true, extraEnv = {}, onStderr } = {}) {
 
 /**
  * A logged-in CLI: a fresh HOME, `sf org login access-token` for acme's admin (alias `acme`), and
- * the plugin linked from plugin/. Returns the environment and a runner bound to it.
+ * the plugin linked from plugin/ (`--no-install`: its dependencies are the npm workspace's,
+ * salesforce.md §I.19). Returns the environment and a runner bound to it.
  */
 export async function loggedInCli(sim, { username = 'admin@acme.example' } = {}) {
   const home = await mkdtemp(path.join(tmpdir(), 'forcefield-cli-home-'));
