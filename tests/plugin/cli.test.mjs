@@ -1,14 +1,15 @@
 // The real `sf` logs in to the simulated org and uses it: every request the CLI makes during
 // `sf org login access-token` and `sf org display` is answered as Salesforce answers it
 // (salesforce.md §I.16), and `sf forcefield permset export` writes a file Salesforce's own
-// source-deploy-retrieve library takes, as `sf project deploy start` would.
+// source-deploy-retrieve library takes, as `sf project deploy start` would; README.md's worked
+// example runs as written.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
-import { ROOT, loggedInCli, startSim } from './harness.mjs';
+import { ROOT, loggedInCli, permissionSetRecords, startSim, writes } from './harness.mjs';
 
 let sim;
 let cli;
@@ -98,4 +99,68 @@ test('the packed plugin carries the core, the compiled commands, their messages 
   // The same core the generator page loads.
   const { readFile: read } = await import('node:fs/promises');
   assert.deepEqual(await read(path.join(ROOT, 'plugin/core/forcefield_bg.wasm')), await read(path.join(ROOT, 'pkg/generator/forcefield_bg.wasm')));
+});
+
+/**
+ * README.md's worked example ("From the command line"): its `sf forcefield` commands in the order
+ * it gives them, each as one argument list (continued lines joined, comments dropped), and the
+ * change to the file it shows (its XML block).
+ */
+async function readmeExample() {
+  const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.split('\n## From the command line\n')[1].split('\n## ')[0];
+  const blocks = (language) => [...section.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]);
+  const commands = blocks('sh').join('\n').replace(/\\\n\s*/g, ' ').split('\n')
+    .filter((line) => line.startsWith('sf forcefield '))
+    .map((line) => line.replace(/\s+#.*$/, '').trim().split(/\s+/).slice(1));
+  const [change] = blocks('xml');
+  return { commands, change };
+}
+
+test("README's worked example runs as written: export, a reviewed change, plan, apply, check", async () => {
+  const { commands, change } = await readmeExample();
+  const verbs = commands.map((args) => args.slice(1, 3).join(' '));
+  assert.deepEqual(verbs, ['permset export', 'permset plan', 'permset apply', 'users check']);
+  const [exportArgs, planArgs, applyArgs, checkArgs] = commands;
+  const repository = await mkdtemp(path.join(tmpdir(), 'forcefield-repository-'));
+  const sf = (args) => cli.sf(args, { cwd: repository });
+  try {
+    // Once: the set as the org has it, into the repository.
+    const exported = await sf(exportArgs);
+    assert.equal(exported.code, 0, exported.stdout + exported.stderr);
+    const file = exported.json.result.path;
+    assert.equal(path.dirname(file), path.join(repository, 'integrations'));
+    // Kept as exported, it plans no change.
+    const unchanged = await sf(planArgs);
+    assert.equal(unchanged.code, 0, unchanged.stdout + unchanged.stderr);
+    assert.deepEqual(unchanged.json.result.steps, []);
+
+    // The README's reviewed change to the file: read access to Account.Industry.
+    assert.match(change, /<field>Account\.Industry<\/field>/);
+    const xml = await readFile(file, 'utf8');
+    await writeFile(file, xml.replace('</PermissionSet>', `${change}</PermissionSet>`));
+
+    const planned = await sf(planArgs);
+    assert.equal(planned.code, 0, planned.stdout + planned.stderr);
+    assert.deepEqual(planned.json.result.steps.map((s) => [s.kind, s.action, s.count]), [['fieldPermissions', 'create', 1]]);
+    const before = (await sim.log()).length;
+    const applied = await sf(applyArgs);
+    assert.equal(applied.code, 0, applied.stdout + applied.stderr);
+    assert.equal(applied.json.result.apply.status, 'done');
+    assert.equal(writes((await sim.log()).slice(before)).length, 1);
+    const records = permissionSetRecords(await sim.state(), 'NetSuite_Integration');
+    assert.deepEqual(records.fieldPermissions.filter((f) => f.Field === 'Account.Industry').map((f) => [f.PermissionsRead, f.PermissionsEdit]), [[true, false]]);
+
+    // The next run of the pipeline: nothing to write; the user's check passes (exit 0).
+    const again = (await sim.log()).length;
+    const reapplied = await sf(applyArgs);
+    assert.equal(reapplied.code, 0, reapplied.stdout + reapplied.stderr);
+    assert.deepEqual(writes((await sim.log()).slice(again)), []);
+    const checked = await sf(checkArgs);
+    assert.equal(checked.code, 0, checked.stdout + checked.stderr);
+    assert.equal(checked.json.result.verdict, 'healthy');
+  } finally {
+    await rm(repository, { recursive: true, force: true });
+    await sim.reset();
+  }
 });

@@ -3,7 +3,7 @@
 // re-applied without a write, resumed after `kill -9`, cleaned up after a failed undo; bad input
 // gets one message, exit 2, and writes nothing; an expired session exits 1.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -47,10 +47,17 @@ function assertRefused(result, message) {
 async function refused(...cases) {
   const before = (await sim.log()).length;
   const stateBefore = await sim.state();
+  const kept = await journalFiles();
   const results = await Promise.all(cases.map(([args]) => cli.sf(args)));
   results.forEach((result, i) => assertRefused(result, cases[i][1]));
   assert.deepEqual(writes((await sim.log()).slice(before)), []);
   assert.deepEqual(await sim.state(), stateBefore);
+  assert.deepEqual(await journalFiles(), kept, 'no journal started');
+}
+
+/** The files of the plugin's state directory (`~/.sf/forcefield`: journals, locks). */
+async function journalFiles() {
+  return (await readdir(path.join(cli.home, '.sf', 'forcefield')).catch(() => [])).sort();
 }
 
 before(async () => {
@@ -78,6 +85,40 @@ test('plan previews a spec file and writes nothing', async () => {
   assert.deepEqual(plan.steps.map((s) => s.kind), ['permissionSet', 'objectPermissions', 'fieldPermissions', 'permissionSetAssignment']);
   assert.deepEqual(writes((await sim.log()).slice(before)), []);
   assert.equal(permissionSetRecords(await sim.state(), 'Integration_Pipeline'), null);
+});
+
+test("the license: the spec's wins, --license fills a spec that names none, a conflict is refused", async () => {
+  // int-marketo lacks the integration PSL: a licensed set assigned to it assigns the PSL first.
+  const plan = (spec, ...more) => cli.sf(['forcefield', 'permset', 'plan', ...ORG, '--spec', spec, '--assign', 'int-marketo@acme.example', ...more]);
+  const licensed = await specFile('licensed-psl.json', { ...SPEC, name: 'Integration_Licensed', license: 'integrationPsl' });
+  const unlicensed = await specFile('unlicensed.json', { ...SPEC, name: 'Integration_Licensed' });
+  const objects = '<objectPermissions><allowCreate>false</allowCreate><allowDelete>false</allowDelete><allowEdit>false</allowEdit>'
+    + '<allowRead>true</allowRead><modifyAllRecords>false</modifyAllRecords><object>Account</object><viewAllRecords>false</viewAllRecords></objectPermissions>';
+  const xml = (license) => `<?xml version="1.0" encoding="UTF-8"?>\n<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">`
+    + `<label>Integration – Licensed</label>${license}${objects}</PermissionSet>\n`;
+  await mkdir(path.join(dir, 'xml-psl'));
+  await mkdir(path.join(dir, 'xml-none'));
+  const xmlLicensed = await specFile('xml-psl/Integration_Licensed.permissionset-meta.xml', xml('<license>SalesforceAPIIntegrationPsl</license>'));
+  const xmlUnlicensed = await specFile('xml-none/Integration_Licensed.permissionset-meta.xml', xml(''));
+  const licenseStep = (result) => {
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    return result.json.result.steps.some((step) => step.kind === 'licenseAssignment');
+  };
+  const [own, agreeing, filled, none, xmlOwn, xmlFilled] = await Promise.all([
+    plan(licensed), plan(licensed, '--license', 'api-integration'), plan(unlicensed, '--license', 'api-integration'),
+    plan(unlicensed), plan(xmlLicensed), plan(xmlUnlicensed, '--license', 'api-integration')]);
+  assert.ok(licenseStep(own), "the spec's license, no flag");
+  assert.ok(licenseStep(agreeing), 'the flag agreeing with the spec');
+  assert.ok(licenseStep(filled), 'the flag filling a spec without one');
+  assert.ok(!licenseStep(none), 'no license anywhere: None');
+  assert.ok(licenseStep(xmlOwn), "the XML file's <license>");
+  assert.ok(licenseStep(xmlFilled), 'the flag filling an XML file without <license>');
+  await refused(
+    [['forcefield', 'permset', 'plan', ...ORG, '--spec', xmlLicensed, '--license', 'none'],
+      /licensed Salesforce API Integration, but --license asks for None/],
+    [['forcefield', 'permset', 'apply', ...ORG, '--spec', licensed, '--license', 'none', '--no-prompt'],
+      /licensed Salesforce API Integration, but --license asks for None/],
+  );
 });
 
 test('apply on production needs the prompt or --no-prompt: refused under --json, nothing written', async () => {
