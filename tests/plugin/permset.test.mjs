@@ -88,8 +88,7 @@ test('plan previews a spec file and writes nothing', async () => {
 });
 
 test("the license: the spec's wins, --license fills a spec that names none, a conflict is refused", async () => {
-  // int-marketo lacks the integration PSL: a licensed set assigned to it assigns the PSL first.
-  const plan = (spec, ...more) => cli.sf(['forcefield', 'permset', 'plan', ...ORG, '--spec', spec, '--assign', 'int-marketo@acme.example', ...more]);
+  const plan = (spec, ...more) => cli.sf(['forcefield', 'permset', 'plan', ...ORG, '--spec', spec, ...more]);
   const licensed = await specFile('licensed-psl.json', { ...SPEC, name: 'Integration_Licensed', license: 'integrationPsl' });
   const unlicensed = await specFile('unlicensed.json', { ...SPEC, name: 'Integration_Licensed' });
   const objects = '<objectPermissions><allowCreate>false</allowCreate><allowDelete>false</allowDelete><allowEdit>false</allowEdit>'
@@ -100,19 +99,20 @@ test("the license: the spec's wins, --license fills a spec that names none, a co
   await mkdir(path.join(dir, 'xml-none'));
   const xmlLicensed = await specFile('xml-psl/Integration_Licensed.permissionset-meta.xml', xml('<license>SalesforceAPIIntegrationPsl</license>'));
   const xmlUnlicensed = await specFile('xml-none/Integration_Licensed.permissionset-meta.xml', xml(''));
-  const licenseStep = (result) => {
+  /** The license of the spec the plan planned (the set's, as the apply would create it). */
+  const plannedLicense = (result) => {
     assert.equal(result.code, 0, result.stdout + result.stderr);
-    return result.json.result.steps.some((step) => step.kind === 'licenseAssignment');
+    return result.json.result.spec.license;
   };
   const [own, agreeing, filled, none, xmlOwn, xmlFilled] = await Promise.all([
     plan(licensed), plan(licensed, '--license', 'api-integration'), plan(unlicensed, '--license', 'api-integration'),
     plan(unlicensed), plan(xmlLicensed), plan(xmlUnlicensed, '--license', 'api-integration')]);
-  assert.ok(licenseStep(own), "the spec's license, no flag");
-  assert.ok(licenseStep(agreeing), 'the flag agreeing with the spec');
-  assert.ok(licenseStep(filled), 'the flag filling a spec without one');
-  assert.ok(!licenseStep(none), 'no license anywhere: None');
-  assert.ok(licenseStep(xmlOwn), "the XML file's <license>");
-  assert.ok(licenseStep(xmlFilled), 'the flag filling an XML file without <license>');
+  assert.equal(plannedLicense(own), 'integrationPsl', "the spec's license, no flag");
+  assert.equal(plannedLicense(agreeing), 'integrationPsl', 'the flag agreeing with the spec');
+  assert.equal(plannedLicense(filled), 'integrationPsl', 'the flag filling a spec without one');
+  assert.equal(plannedLicense(none), 'none', 'no license anywhere: None');
+  assert.equal(plannedLicense(xmlOwn), 'integrationPsl', "the XML file's <license>");
+  assert.equal(plannedLicense(xmlFilled), 'integrationPsl', 'the flag filling an XML file without <license>');
   await refused(
     [['forcefield', 'permset', 'plan', ...ORG, '--spec', xmlLicensed, '--license', 'none'],
       /licensed Salesforce API Integration, but --license asks for None/],

@@ -3,13 +3,16 @@
 import { Messages } from '@salesforce/core';
 import { Flags } from '@salesforce/sf-plugins-core';
 import { ForcefieldCommand } from '../../../forcefield.js';
-import { LICENSE_FLAG, blocked, integrationUserId, plan, readSpec, showPlan, type Plan } from '../../../permset.js';
+import { LICENSE_FLAG, blocked, integrationUserId, plan, readSpec, showPlan, type Plan, type Spec } from '../../../permset.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('@forcefield/plugin-forcefield', 'forcefield.permset.plan');
 const shared = Messages.loadMessages('@forcefield/plugin-forcefield', 'forcefield.permset');
 
-export default class PermsetPlan extends ForcefieldCommand<Plan> {
+/** The core's plan, with the spec it planned: the file as read, its license settled with --license. */
+export type PlanResult = Plan & { spec: Spec };
+
+export default class PermsetPlan extends ForcefieldCommand<PlanResult> {
   public static override readonly summary = messages.getMessage('summary');
   public static override readonly description = messages.getMessage('description');
   public static override readonly examples = messages.getMessages('examples');
@@ -21,7 +24,7 @@ export default class PermsetPlan extends ForcefieldCommand<Plan> {
     license: Flags.option({ summary: shared.getMessage('flags.license.summary'), options: Object.keys(LICENSE_FLAG) as Array<keyof typeof LICENSE_FLAG> })(),
   };
 
-  public async run(): Promise<Plan> {
+  public async run(): Promise<PlanResult> {
     const { flags } = await this.parse(PermsetPlan);
     const org = await this.coreFor(flags['target-org']);
     const spec = await readSpec(this, org, flags.spec, flags.license);
@@ -29,6 +32,6 @@ export default class PermsetPlan extends ForcefieldCommand<Plan> {
     const planned = await plan(this, org, spec, assigneeId);
     showPlan(this, planned);
     if (planned.blockers.length > 0) throw blocked(planned);
-    return planned;
+    return { ...planned, spec };
   }
 }
