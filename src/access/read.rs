@@ -1,0 +1,585 @@
+//! The access feature's reads: GET subrequests batched into as few composite requests as the
+//! API allows (salesforce.md §B.4: at most 25 subrequests, at most 5 of them queries), the org's
+//! permission catalog (describes, cached for the browser session), and the facts "can this set
+//! be assigned?" needs (salesforce.md §C.5, §C.6, §I.8, §I.9). Rows are read from JSON values
+//! by hand: one JSON path in the WebAssembly, as the badges do.
+
+use super::assign::{PslFacts, SetFacts, UserLicences};
+use crate::platform::{Area, KeyValueStore, Method, Transport};
+use crate::salesforce::{form_encode, ApiError, Client, OrgId};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Subrequests per composite request (salesforce.md §B.4).
+pub const COMPOSITE_SUBREQUESTS: usize = 25;
+/// Queries (or sObject Collections) per composite request (salesforce.md §B.4).
+pub const COMPOSITE_QUERIES: usize = 5;
+
+/// One GET subrequest of a composite read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sub {
+    pub reference: String,
+    pub url: String,
+    pub query: bool,
+}
+
+impl Sub {
+    /// A REST query (or, with `tooling`, a Tooling API query).
+    pub fn query<T: Transport>(
+        client: &Client<'_, T>,
+        reference: &str,
+        soql: &str,
+        tooling: bool,
+    ) -> Self {
+        let tooling = if tooling { "/tooling" } else { "" };
+        Self {
+            reference: reference.to_owned(),
+            url: format!(
+                "{}{tooling}/query?q={}",
+                client.version().data_path(),
+                form_encode(soql)
+            ),
+            query: true,
+        }
+    }
+
+    /// A plain GET under the data path (a describe).
+    pub fn get<T: Transport>(client: &Client<'_, T>, reference: &str, path: &str) -> Self {
+        Self {
+            reference: reference.to_owned(),
+            url: format!("{}{path}", client.version().data_path()),
+            query: false,
+        }
+    }
+}
+
+/// Answers by reference: the status and body (a query's body is every record, all pages).
+pub type Answers = BTreeMap<String, (u16, Value)>;
+
+/// Splits subrequests into composite requests within the limits, in order.
+pub fn chunks(subs: Vec<Sub>) -> Vec<Vec<Sub>> {
+    let mut chunks: Vec<Vec<Sub>> = Vec::new();
+    let mut queries = 0;
+    for sub in subs {
+        let full = chunks.last().is_none_or(|chunk| {
+            chunk.len() == COMPOSITE_SUBREQUESTS || (sub.query && queries == COMPOSITE_QUERIES)
+        });
+        if full {
+            chunks.push(Vec::new());
+            queries = 0;
+        }
+        if sub.query {
+            queries += 1;
+        }
+        if let Some(chunk) = chunks.last_mut() {
+            chunk.push(sub);
+        }
+    }
+    chunks
+}
+
+/// Runs `subs` in as few composite requests as the limits allow, adding each API call it makes
+/// (composites and query pages) to `calls`.
+pub async fn composite<T: Transport>(
+    client: &Client<'_, T>,
+    subs: Vec<Sub>,
+    calls: &mut usize,
+) -> Result<Answers, ApiError> {
+    let mut answers = Answers::new();
+    for chunk in chunks(subs) {
+        let body = json!({
+            "allOrNone": false,
+            "compositeRequest": chunk.iter().map(|s| json!({
+                "method": "GET", "url": s.url, "referenceId": s.reference
+            })).collect::<Vec<_>>()
+        });
+        *calls += 1;
+        let response = client
+            .send(
+                Method::Post,
+                &format!("{}/composite", client.version().data_path()),
+                Some(body.to_string()),
+            )
+            .await?;
+        let parsed: Value = serde_json::from_str(&response.body)
+            .map_err(|e| ApiError::malformed("a composite answer", e))?;
+        let list = parsed
+            .get("compositeResponse")
+            .and_then(Value::as_array)
+            .ok_or_else(|| ApiError::malformed("a composite answer", "no compositeResponse"))?;
+        for item in list {
+            let reference = text(item, "referenceId");
+            let status = item
+                .get("httpStatusCode")
+                .and_then(Value::as_u64)
+                .and_then(|s| u16::try_from(s).ok())
+                .unwrap_or(0);
+            let mut body = item.get("body").cloned().unwrap_or(Value::Null);
+            let is_query = chunk.iter().any(|s| s.reference == reference && s.query);
+            if is_query && (200..300).contains(&status) {
+                body = Value::Array(all_records(client, body, calls).await?);
+            }
+            answers.insert(reference, (status, body));
+        }
+    }
+    Ok(answers)
+}
+
+/// Every record of a query answer, following `nextRecordsUrl` on the same host (salesforce.md §B.1).
+async fn all_records<T: Transport>(
+    client: &Client<'_, T>,
+    mut page: Value,
+    calls: &mut usize,
+) -> Result<Vec<Value>, ApiError> {
+    let mut records = Vec::new();
+    loop {
+        if let Some(list) = page.get("records").and_then(Value::as_array) {
+            records.extend(list.iter().cloned());
+        }
+        let done = page.get("done").and_then(Value::as_bool).unwrap_or(true);
+        match page.get("nextRecordsUrl").and_then(Value::as_str) {
+            Some(next) if !done && next.starts_with("/services/data/") => {
+                *calls += 1;
+                page = client.get(next, "query results").await?;
+            }
+            _ => return Ok(records),
+        }
+    }
+}
+
+/// The answer for `reference`, or the error Salesforce gave for it.
+pub fn take(answers: &mut Answers, reference: &str) -> Result<Value, ApiError> {
+    match answers.remove(reference) {
+        Some((status, body)) if (200..300).contains(&status) => Ok(body),
+        Some((status, body)) => Err(ApiError::from_response(status, &body.to_string())),
+        None => Err(ApiError::malformed(
+            "a composite answer",
+            format!("no answer for {reference}"),
+        )),
+    }
+}
+
+/// The rows of a query answer.
+pub fn rows(value: &Value) -> &[Value] {
+    value.as_array().map(Vec::as_slice).unwrap_or_default()
+}
+
+pub fn text(value: &Value, key: &str) -> String {
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+pub fn opt_text(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+pub fn flag(value: &Value, key: &str) -> bool {
+    value.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+fn count(value: &Value, key: &str) -> Option<u32> {
+    value
+        .get(key)
+        .and_then(Value::as_u64)
+        .and_then(|n| u32::try_from(n).ok())
+}
+
+/// A child relationship's rows (`null` when there are none, salesforce.md §B.1).
+pub fn children<'v>(row: &'v Value, relationship: &str) -> &'v [Value] {
+    row.get(relationship)
+        .and_then(|r| r.get("records"))
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}
+
+/// An Id safe inside a SOQL literal: 15 or 18 ASCII letters and digits.
+pub fn checked_id(id: &str) -> Option<&str> {
+    ((id.len() == 15 || id.len() == 18) && id.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .then_some(id)
+}
+
+/// `('a', 'b')` of checked Ids.
+pub fn id_list<'a>(ids: impl IntoIterator<Item = &'a String>) -> String {
+    let quoted: Vec<String> = ids
+        .into_iter()
+        .filter_map(|id| checked_id(id))
+        .map(|id| format!("'{id}'"))
+        .collect();
+    format!("({})", quoted.join(", "))
+}
+
+/// What the org's describes say about permissions, cached for the browser session.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Catalog {
+    /// User permissions on PermissionSet: name without `Permissions` → label.
+    pub permissions: BTreeMap<String, String>,
+    /// User permissions a MutingPermissionSet has (`None`: the org has no muting sets).
+    pub muting_permissions: Option<BTreeSet<String>>,
+    /// Permissions for which PermissionSetLicense has a `MaximumPermissions<Name>` field
+    /// (salesforce.md §I.8: the org decides which exist).
+    pub psl_maximum: BTreeSet<String>,
+    /// Whether ObjectPermissions has `PermissionsViewAllFields` (salesforce.md §I.10).
+    pub view_all_fields: bool,
+    /// Object labels from describeGlobal.
+    pub object_labels: BTreeMap<String, String>,
+}
+
+fn boolean_fields(describe: &Value, prefix: &str) -> Vec<(String, String)> {
+    describe
+        .get("fields")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|f| text(f, "type") == "boolean")
+        .filter_map(|f| {
+            let name = text(f, "name");
+            let bare = name.strip_prefix(prefix)?.to_owned();
+            Some((bare, text(f, "label")))
+        })
+        .collect()
+}
+
+impl Catalog {
+    fn to_json(&self) -> Value {
+        json!({
+            "permissions": self.permissions,
+            "mutingPermissions": self.muting_permissions,
+            "pslMaximum": self.psl_maximum,
+            "viewAllFields": self.view_all_fields,
+            "objectLabels": self.object_labels,
+        })
+    }
+
+    fn from_json(value: &Value) -> Option<Self> {
+        let strings = |key: &str| -> Option<BTreeSet<String>> {
+            value
+                .get(key)?
+                .as_array()?
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        };
+        let map = |key: &str| -> Option<BTreeMap<String, String>> {
+            value
+                .get(key)?
+                .as_object()?
+                .iter()
+                .map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+                .collect()
+        };
+        Some(Self {
+            permissions: map("permissions")?,
+            muting_permissions: match value.get("mutingPermissions")? {
+                Value::Null => None,
+                _ => Some(strings("mutingPermissions")?),
+            },
+            psl_maximum: strings("pslMaximum")?,
+            view_all_fields: value.get("viewAllFields")?.as_bool()?,
+            object_labels: map("objectLabels")?,
+        })
+    }
+
+    /// `, Permissions<A>, Permissions<B>…` for every permission PermissionSet has, with
+    /// `prefix` before each (`PermissionSet.` in a child subquery).
+    pub fn permission_columns(&self, prefix: &str) -> String {
+        self.permissions
+            .keys()
+            .map(|p| format!(", {prefix}Permissions{p}"))
+            .collect()
+    }
+}
+
+fn catalog_key(org: &OrgId) -> String {
+    format!("accessCatalog:{org}")
+}
+
+/// The catalog from `storage.session`, or one composite read of the describes.
+pub async fn catalog<T: Transport, S: KeyValueStore>(
+    client: &Client<'_, T>,
+    org: &OrgId,
+    store: &S,
+    calls: &mut usize,
+) -> Result<Catalog, ApiError> {
+    let key = catalog_key(org);
+    if let Ok(Some(stored)) = store.get(Area::Session, &key).await {
+        if let Some(catalog) = Catalog::from_json(&stored) {
+            return Ok(catalog);
+        }
+    }
+    let subs = vec![
+        Sub::get(client, "global", "/sobjects/"),
+        Sub::get(client, "permissionSet", "/sobjects/PermissionSet/describe"),
+        Sub::get(client, "muting", "/sobjects/MutingPermissionSet/describe"),
+        Sub::get(client, "psl", "/sobjects/PermissionSetLicense/describe"),
+        Sub::get(
+            client,
+            "objectPermissions",
+            "/sobjects/ObjectPermissions/describe",
+        ),
+    ];
+    let mut answers = composite(client, subs, calls).await?;
+    let global = take(&mut answers, "global")?;
+    let object_labels = global
+        .get("sobjects")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|o| (text(o, "name"), text(o, "label")))
+        .collect();
+    let permissions = boolean_fields(&take(&mut answers, "permissionSet")?, "Permissions")
+        .into_iter()
+        .collect();
+    // An org without muting sets answers 404 for the describe (salesforce.md §I.7: API 46.0+).
+    let muting_permissions = take(&mut answers, "muting").ok().map(|d| {
+        boolean_fields(&d, "Permissions")
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect()
+    });
+    let psl_maximum = boolean_fields(&take(&mut answers, "psl")?, "MaximumPermissions")
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    // salesforce.md §I.10: the field exists from API 63.0; ask for it only when described.
+    let view_all_fields = take(&mut answers, "objectPermissions")?
+        .get("fields")
+        .and_then(Value::as_array)
+        .is_some_and(|f| {
+            f.iter()
+                .any(|f| text(f, "name") == "PermissionsViewAllFields")
+        });
+    let catalog = Catalog {
+        permissions,
+        muting_permissions,
+        psl_maximum,
+        view_all_fields,
+        object_labels,
+    };
+    // A failed cache write only costs one more read later.
+    let _ = store.set(Area::Session, &key, catalog.to_json()).await;
+    Ok(catalog)
+}
+
+/// The user's licences, read from a User row with `Profile.UserLicenseId`,
+/// `Profile.UserLicense.Name` and `PermissionSetLicenseAssignments`.
+pub fn user_licences(user: &Value, profile_permissions: BTreeSet<String>) -> UserLicences {
+    let profile = user.get("Profile").cloned().unwrap_or(Value::Null);
+    UserLicences {
+        profile_license_id: opt_text(&profile, "UserLicenseId"),
+        profile_license_name: profile.get("UserLicense").and_then(|l| opt_text(l, "Name")),
+        held_psls: children(user, "PermissionSetLicenseAssignments")
+            .iter()
+            .map(|a| text(a, "PermissionSetLicenseId"))
+            .collect(),
+        will_get_psls: BTreeSet::new(),
+        profile_permissions,
+    }
+}
+
+/// User permissions enabled on a row with `Permissions<Name>` columns.
+pub fn enabled(row: &Value, permissions: impl IntoIterator<Item = String>) -> BTreeSet<String> {
+    permissions
+        .into_iter()
+        .filter(|p| flag(row, &format!("Permissions{p}")))
+        .collect()
+}
+
+/// The org's permission set licences with their seats and maxima (salesforce.md §C.6, §I.8).
+pub fn psl_query(catalog: &Catalog) -> String {
+    let maxima: String = catalog
+        .psl_maximum
+        .iter()
+        .map(|p| format!(", MaximumPermissions{p}"))
+        .collect();
+    format!("SELECT Id, DeveloperName, MasterLabel, TotalLicenses, UsedLicenses{maxima} FROM PermissionSetLicense")
+}
+
+pub fn psl_facts(rows: &[Value], catalog: &Catalog) -> Vec<PslFacts> {
+    rows.iter()
+        .map(|row| PslFacts {
+            id: text(row, "Id"),
+            developer_name: text(row, "DeveloperName"),
+            label: text(row, "MasterLabel"),
+            total: count(row, "TotalLicenses"),
+            used: count(row, "UsedLicenses"),
+            maximum: catalog
+                .psl_maximum
+                .iter()
+                .filter_map(|p| {
+                    row.get(format!("MaximumPermissions{p}"))
+                        .and_then(Value::as_bool)
+                        .map(|on| (p.clone(), on))
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The user row every check starts from.
+pub fn user_query(user_id: &str) -> String {
+    format!(
+        "SELECT Id, Name, Username, IsActive, ProfileId, Profile.Name, Profile.UserLicenseId, \
+         Profile.UserLicense.Name, \
+         (SELECT PermissionSetId, PermissionSet.IsOwnedByProfile FROM PermissionSetAssignments), \
+         (SELECT PermissionSetLicenseId FROM PermissionSetLicenseAssignments) \
+         FROM User WHERE Id = '{user_id}'"
+    )
+}
+
+/// The profile's own permission set, by the user's `ProfileId` (a semi-join, salesforce.md §B.1).
+pub fn profile_permissions_query(catalog: &Catalog, user_id: &str) -> String {
+    format!(
+        "SELECT Id{} FROM PermissionSet WHERE IsOwnedByProfile = true AND ProfileId IN (SELECT ProfileId FROM User WHERE Id = '{user_id}')",
+        catalog.permission_columns("")
+    )
+}
+
+/// What the sets of the org bring, for [`super::assign::check_all`]: every custom set that is
+/// not a group's aggregate, with the user permissions that some licence refuses, whether it has
+/// object permissions, and the standard objects it gives View All or Modify All on.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OrgSets {
+    pub sets: Vec<SetFacts>,
+}
+
+/// Permissions worth reading on every set: those some licence's maximum refuses.
+pub fn candidate_permissions(psls: &[PslFacts], catalog: &Catalog) -> BTreeSet<String> {
+    psls.iter()
+        .flat_map(|p| p.maximum.iter())
+        .filter(|(name, on)| !**on && catalog.permissions.contains_key(*name))
+        .map(|(name, _)| name.clone())
+        .collect()
+}
+
+/// The subrequests reading every set for [`org_sets`].
+pub fn org_sets_subs<T: Transport>(
+    client: &Client<'_, T>,
+    candidates: &BTreeSet<String>,
+) -> Vec<Sub> {
+    let columns: String = candidates
+        .iter()
+        .map(|p| format!(", Permissions{p}"))
+        .collect();
+    vec![
+        Sub::query(
+            client,
+            "sets",
+            &format!("SELECT Id, Name, Label, NamespacePrefix, LicenseId, License.Name{columns} FROM PermissionSet WHERE IsOwnedByProfile = false AND PermissionSetGroupId = null ORDER BY Label"),
+            false,
+        ),
+        Sub::query(
+            client,
+            "viewAll",
+            "SELECT ParentId, SobjectType FROM ObjectPermissions WHERE Parent.IsOwnedByProfile = false AND (PermissionsViewAllRecords = true OR PermissionsModifyAllRecords = true)",
+            false,
+        ),
+        Sub::query(
+            client,
+            "withObjects",
+            "SELECT Id FROM PermissionSet WHERE IsOwnedByProfile = false AND Id IN (SELECT ParentId FROM ObjectPermissions)",
+            false,
+        ),
+    ]
+}
+
+/// The sets from the answers of [`org_sets_subs`]; `assigned` marks the user's own.
+pub fn org_sets(
+    answers: &mut Answers,
+    candidates: &BTreeSet<String>,
+    assigned: &BTreeSet<String>,
+) -> Result<Vec<SetFacts>, ApiError> {
+    let sets = take(answers, "sets")?;
+    let view_all = take(answers, "viewAll")?;
+    let with_objects: BTreeSet<String> = rows(&take(answers, "withObjects")?)
+        .iter()
+        .map(|r| text(r, "Id"))
+        .collect();
+    Ok(rows(&sets)
+        .iter()
+        .map(|row| {
+            let id = text(row, "Id");
+            SetFacts {
+                name: text(row, "Name"),
+                label: text(row, "Label"),
+                namespace: opt_text(row, "NamespacePrefix"),
+                license_id: opt_text(row, "LicenseId"),
+                license_name: row.get("License").and_then(|l| opt_text(l, "Name")),
+                enabled_permissions: enabled(row, candidates.iter().cloned()),
+                grants_objects: with_objects.contains(&id),
+                view_all_standard: rows(&view_all)
+                    .iter()
+                    .filter(|r| text(r, "ParentId") == id)
+                    .map(|r| text(r, "SobjectType"))
+                    .filter(|o| super::assign::is_standard_object(o))
+                    .collect(),
+                assigned: assigned.iter().any(|a| a.get(..15) == id.get(..15)),
+                id,
+            }
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sub(query: bool) -> Sub {
+        Sub {
+            reference: "r".into(),
+            url: "/".into(),
+            query,
+        }
+    }
+
+    #[test]
+    fn composites_hold_at_most_25_subrequests_and_5_queries() {
+        let split = chunks((0..7).map(|_| sub(true)).collect());
+        assert_eq!(split.iter().map(Vec::len).collect::<Vec<_>>(), [5, 2]);
+        let split = chunks((0..30).map(|_| sub(false)).collect());
+        assert_eq!(split.iter().map(Vec::len).collect::<Vec<_>>(), [25, 5]);
+        let mixed: Vec<Sub> = (0..5)
+            .map(|_| sub(false))
+            .chain((0..5).map(|_| sub(true)))
+            .collect();
+        assert_eq!(chunks(mixed).len(), 1);
+    }
+
+    #[test]
+    fn only_ids_reach_a_soql_literal() {
+        assert_eq!(checked_id("005AM0000000001AAA"), Some("005AM0000000001AAA"));
+        assert_eq!(checked_id("005AM0000000001"), Some("005AM0000000001"));
+        assert_eq!(checked_id("005' OR Id != '"), None);
+        assert_eq!(
+            id_list(&["0PSAM0000000001".to_owned(), "bad'".to_owned()]),
+            "('0PSAM0000000001')"
+        );
+    }
+
+    #[test]
+    fn the_catalog_round_trips_through_storage() {
+        let catalog = Catalog {
+            permissions: [("ViewAllData".to_owned(), "View All Data".to_owned())].into(),
+            muting_permissions: Some(["ViewAllData".to_owned()].into()),
+            psl_maximum: ["ViewAllData".to_owned()].into(),
+            view_all_fields: true,
+            object_labels: [("Account".to_owned(), "Account".to_owned())].into(),
+        };
+        assert_eq!(
+            Catalog::from_json(&catalog.to_json()),
+            Some(catalog.clone())
+        );
+        let without_muting = Catalog {
+            muting_permissions: None,
+            ..catalog
+        };
+        assert_eq!(
+            Catalog::from_json(&without_muting.to_json()),
+            Some(without_muting)
+        );
+        assert_eq!(Catalog::from_json(&json!({"permissions": 3})), None);
+    }
+}
