@@ -227,7 +227,9 @@ pub async fn gather<T: Transport>(
             input.sets.push((source, own));
         }
     }
-    input.sets.sort_by_key(|(source, _)| source.label.to_lowercase());
+    input
+        .sets
+        .sort_by_key(|(source, _)| source.label.to_lowercase());
     if groups.is_empty() {
         return Ok(input);
     }

@@ -7,6 +7,7 @@
 use super::assign::{PslFacts, SetFacts, UserLicences};
 use crate::platform::{Area, KeyValueStore, Method, Transport};
 use crate::salesforce::{form_encode, ApiError, Client, OrgId};
+use crate::storage::{self, IfUnreadable, Loaded, ReadError, Stored, Unversioned};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -243,6 +244,27 @@ fn boolean_fields(describe: &Value, prefix: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The catalog cache (`storage.session`, salesforce.md §B.6 describes): read again from the org
+/// when it can't be read. It shipped versioned, so there is no version 0 to migrate.
+impl Stored for Catalog {
+    const KIND: &'static str = "accessCatalog";
+    const VERSION: u32 = 1;
+    const UNVERSIONED: Unversioned = Unversioned::Value;
+    const IF_UNREADABLE: IfUnreadable = IfUnreadable::Refetch;
+
+    fn read(version: u32, json: &str) -> Result<Self, ReadError> {
+        if version != 1 {
+            return Err(ReadError::NoMigration(version));
+        }
+        Self::from_json(&storage::json_value(Self::KIND, json)?)
+            .ok_or_else(|| ReadError::Invalid("it is not an access catalog".into()))
+    }
+
+    fn write(&self) -> Result<String, serde_json::Error> {
+        Ok(self.to_json().to_string())
+    }
+}
+
 impl Catalog {
     fn to_json(&self) -> Value {
         json!({
@@ -305,10 +327,8 @@ pub async fn catalog<T: Transport, S: KeyValueStore>(
     calls: &mut usize,
 ) -> Result<Catalog, ApiError> {
     let key = catalog_key(org);
-    if let Ok(Some(stored)) = store.get(Area::Session, &key).await {
-        if let Some(catalog) = Catalog::from_json(&stored) {
-            return Ok(catalog);
-        }
+    if let Ok(Loaded::Found(catalog)) = storage::load::<Catalog>(store, Area::Session, &key).await {
+        return Ok(catalog);
     }
     let subs = vec![
         Sub::get(client, "global", "/sobjects/"),
@@ -360,7 +380,7 @@ pub async fn catalog<T: Transport, S: KeyValueStore>(
         object_labels,
     };
     // A failed cache write only costs one more read later.
-    let _ = store.set(Area::Session, &key, catalog.to_json()).await;
+    let _ = storage::save(store, Area::Session, &key, &catalog).await;
     Ok(catalog)
 }
 
@@ -581,5 +601,19 @@ mod tests {
             Some(without_muting)
         );
         assert_eq!(Catalog::from_json(&json!({"permissions": 3})), None);
+        // Through the versioned envelope; anything else is read again from the org.
+        let stored = storage::encode(&catalog_for_envelope()).unwrap_or_default();
+        assert_eq!(
+            storage::decode::<Catalog>(&stored).ok(),
+            Some(catalog_for_envelope())
+        );
+        assert!(storage::decode::<Catalog>(&json!({"permissions": {}})).is_err());
+    }
+
+    fn catalog_for_envelope() -> Catalog {
+        Catalog {
+            view_all_fields: true,
+            ..Catalog::default()
+        }
     }
 }

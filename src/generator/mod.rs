@@ -7,6 +7,7 @@
 //! * [`apply`]: the journal-driven apply, one write per step, rollback and finish-clean-up.
 //! * [`metadata`]: Metadata API PermissionSet XML export and import (§E, §H.Q4).
 //! * [`handler`]: the generator's requests, through the host's [`crate::platform::Platform`].
+//! * [`templates`]: saved specs, versioned in extension storage.
 //! * [`view`]: the JSON shapes the generator page is shown.
 
 #[cfg(feature = "generator")]
@@ -28,11 +29,16 @@ pub mod plan;
 #[cfg(feature = "generator")]
 pub mod stored;
 #[cfg(feature = "generator")]
+pub mod templates;
+#[cfg(feature = "generator")]
 pub mod user;
 pub mod view;
 
 #[cfg(feature = "generator")]
 pub use handler::handle;
+
+/// The `storage.local` key of the saved templates.
+pub const TEMPLATES_KEY: &str = "generatorTemplates";
 
 /// Without the generator engine, its requests are answered plainly.
 #[cfg(not(feature = "generator"))]
