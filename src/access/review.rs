@@ -440,7 +440,7 @@ pub fn review(input: &ReviewInput) -> AccessReview {
     let narrower = narrower(input, &granting, &flags, &sources);
     let mut scope_notes = vec![
         "Record sharing is not covered: this review shows permissions (profile, permission sets, permission set groups), not which records sharing rules, roles or manual shares open to the user.".to_owned(),
-        "Permission set groups: each group's access is its members' permissions minus what its muting set mutes, as Salesforce documents; muting never takes away what the profile, another permission set or another group grants (salesforce.md §I.7).".to_owned(),
+        "Permission set groups: each group's access is its members' permissions minus what its muting set mutes, as Salesforce documents; muting never takes away what the profile, another permission set or another group grants.".to_owned(),
     ];
     if groups.iter().any(|g| !g.not_applied.is_empty()) {
         scope_notes.push("Where a muting set mutes a permission that another permission of the same group still needs (for example Read muted while Edit stays), Salesforce doesn't document the result: those entries are shown as the group grants them without muting, and listed under the group.".to_owned());
