@@ -255,6 +255,7 @@ pub enum Request {
         user_id: String,
     },
     /// The same from an extension page (the access review), for the org of `orgUrl`.
+    #[cfg(feature = "generator")]
     #[serde(rename_all = "camelCase")]
     CheckAssignableSets {
         org_url: String,

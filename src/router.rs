@@ -54,6 +54,7 @@ pub async fn handle<P: Platform>(
             crate::access::answer::assignable_sets(platform, sender_url, &user_id).await
         }
         // Extension pages name the org; a content script may only ask about its own frame's.
+        #[cfg(feature = "generator")]
         Request::CheckAssignableSets { org_url, user_id } if sender_url.is_none() => {
             crate::access::answer::assignable_sets(platform, Some(&org_url), &user_id).await
         }

@@ -17,7 +17,6 @@
 //! verdict is never "assignable" on a guess.
 
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// The integration user licence (salesforce.md §C.7).
 pub const INTEGRATION_LICENSE: &str = "Salesforce Integration";
@@ -50,6 +49,20 @@ pub enum RefusalCode {
     ViewAllOnStandardObject,
 }
 
+/// Names (user permissions, licence Ids, objects) as a plain list: these facts are small, and a
+/// list keeps the map and sort code of sets out of the worker's core.
+pub type Names = Vec<String>;
+
+/// `(user permission name, label)`, for the messages.
+pub type Labels = [(String, String)];
+
+fn label_of<'a>(labels: &'a Labels, name: &'a str) -> &'a str {
+    labels
+        .iter()
+        .find(|(n, _)| n == name)
+        .map_or(name, |(_, label)| label.as_str())
+}
+
 /// The user a set would be assigned to, as far as licences go.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -58,12 +71,12 @@ pub struct UserLicences {
     pub profile_license_id: Option<String>,
     pub profile_license_name: Option<String>,
     /// Permission set licences the user holds (Ids).
-    pub held_psls: BTreeSet<String>,
+    pub held_psls: Names,
     /// Licences the user will get before the set (the generator assigns the integration PSL
     /// first, salesforce.md §H.Q4), Ids.
-    pub will_get_psls: BTreeSet<String>,
+    pub will_get_psls: Names,
     /// User permissions the profile enables: its user licence evidently allows them.
-    pub profile_permissions: BTreeSet<String>,
+    pub profile_permissions: Names,
 }
 
 impl UserLicences {
@@ -82,13 +95,21 @@ pub struct PslFacts {
     pub total: Option<u32>,
     pub used: Option<u32>,
     /// `MaximumPermissions<Name>` by permission name, for the fields the org exposes.
-    pub maximum: BTreeMap<String, bool>,
+    pub maximum: Vec<(String, bool)>,
 }
 
 impl PslFacts {
     /// Seats left = `TotalLicenses − UsedLicenses` (salesforce.md §I.8).
     pub fn seats_left(&self) -> Option<u32> {
         Some(self.total?.saturating_sub(self.used?))
+    }
+
+    /// `MaximumPermissions<permission>`, if the org exposes it.
+    pub fn allows(&self, permission: &str) -> Option<bool> {
+        self.maximum
+            .iter()
+            .find(|(p, _)| p == permission)
+            .map(|(_, on)| *on)
     }
 
     pub fn is_integration_psl(&self) -> bool {
@@ -109,11 +130,11 @@ pub struct SetFacts {
     pub license_id: Option<String>,
     pub license_name: Option<String>,
     /// Enabled user permissions that the checks may concern.
-    pub enabled_permissions: BTreeSet<String>,
+    pub enabled_permissions: Names,
     /// Whether it has any object permission.
     pub grants_objects: bool,
     /// Standard objects it gives View All or Modify All on.
-    pub view_all_standard: BTreeSet<String>,
+    pub view_all_standard: Names,
     /// Already assigned to the user.
     pub assigned: bool,
 }
@@ -181,12 +202,7 @@ fn same_id(a: &str, b: &str) -> bool {
 }
 
 /// The verdict for one set. `labels` names user permissions for the messages.
-pub fn check(
-    set: &SetFacts,
-    user: &UserLicences,
-    psls: &[PslFacts],
-    labels: &BTreeMap<String, String>,
-) -> Verdict {
+pub fn check(set: &SetFacts, user: &UserLicences, psls: &[PslFacts], labels: &Labels) -> Verdict {
     let mut blockers = Vec::new();
     let mut unchecked = Vec::new();
     let mut block = |kind, message: String| blockers.push(Blocker { kind, message });
@@ -264,16 +280,11 @@ pub fn check(
         if considered.is_empty() {
             continue;
         }
-        let answers: Vec<Option<bool>> = considered
-            .iter()
-            .map(|p| p.maximum.get(permission).copied())
-            .collect();
+        let answers: Vec<Option<bool>> = considered.iter().map(|p| p.allows(permission)).collect();
         if answers.contains(&Some(true)) {
             continue;
         }
-        let label = labels
-            .get(permission)
-            .map_or(permission.as_str(), String::as_str);
+        let label = label_of(labels, permission);
         if answers.iter().all(|a| *a == Some(false)) {
             let names: Vec<String> = considered
                 .iter()
@@ -314,14 +325,9 @@ pub fn check(
             };
             if refused {
                 let detail = match code {
-                    RefusalCode::ViewAllOnStandardObject => format!(
-                        " ({})",
-                        set.view_all_standard
-                            .iter()
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
+                    RefusalCode::ViewAllOnStandardObject => {
+                        format!(" ({})", set.view_all_standard.join(", "))
+                    }
                     RefusalCode::ObjectsWithoutIntegrationPsl => String::new(),
                 };
                 block(BlockKind::IntegrationRefusal, format!("{message}{detail}"));
@@ -341,14 +347,16 @@ pub fn check(
     }
 }
 
-/// Verdicts for many sets, blocked ones first, then by label.
+/// Verdicts for many sets: blocked ones first, each part in the order given (the reads ask for
+/// the org's sets by label). No sort and no Unicode case folding here, which keeps the worker's
+/// core small.
 pub fn check_all(
     sets: &[SetFacts],
     user: &UserLicences,
     psls: &[PslFacts],
-    labels: &BTreeMap<String, String>,
+    labels: &Labels,
 ) -> Vec<SetVerdict> {
-    let mut verdicts: Vec<SetVerdict> = sets
+    let verdicts: Vec<SetVerdict> = sets
         .iter()
         .map(|set| SetVerdict {
             id: set.id.clone(),
@@ -360,13 +368,10 @@ pub fn check_all(
             verdict: check(set, user, psls, labels),
         })
         .collect();
-    verdicts.sort_by(|a, b| {
-        b.verdict
-            .is_blocked()
-            .cmp(&a.verdict.is_blocked())
-            .then_with(|| a.label.to_lowercase().cmp(&b.label.to_lowercase()))
-    });
-    verdicts
+    let (mut blocked, open): (Vec<SetVerdict>, Vec<SetVerdict>) =
+        verdicts.into_iter().partition(|v| v.verdict.is_blocked());
+    blocked.extend(open);
+    blocked
 }
 
 #[cfg(test)]
@@ -380,9 +385,9 @@ mod tests {
         UserLicences {
             profile_license_id: Some(INTEGRATION_LICENSE_ID.into()),
             profile_license_name: Some(INTEGRATION_LICENSE.into()),
-            held_psls: ["0PLAM0000000001AAA".to_owned()].into(),
-            will_get_psls: BTreeSet::new(),
-            profile_permissions: ["ApiEnabled".to_owned(), "ApiUserOnly".to_owned()].into(),
+            held_psls: vec!["0PLAM0000000001AAA".to_owned()],
+            will_get_psls: Vec::new(),
+            profile_permissions: vec!["ApiEnabled".to_owned(), "ApiUserOnly".to_owned()],
         }
     }
 
@@ -394,13 +399,12 @@ mod tests {
                 label: "Salesforce API Integration".into(),
                 total: Some(5),
                 used: Some(3),
-                maximum: [
+                maximum: vec![
                     ("PasswordNeverExpires".to_owned(), true),
                     ("CustomizeApplication".to_owned(), false),
                     ("ModifyAllData".to_owned(), false),
                     ("ApiEnabled".to_owned(), false),
-                ]
-                .into(),
+                ],
             },
             PslFacts {
                 id: "0PLAM0000000003AAA".into(),
@@ -408,7 +412,7 @@ mod tests {
                 label: "Sales Analytics".into(),
                 total: Some(1),
                 used: Some(1),
-                maximum: [("CustomizeApplication".to_owned(), true)].into(),
+                maximum: vec![("CustomizeApplication".to_owned(), true)],
             },
         ]
     }
@@ -429,12 +433,11 @@ mod tests {
         }
     }
 
-    fn labels() -> BTreeMap<String, String> {
-        [(
+    fn labels() -> Vec<(String, String)> {
+        vec![(
             "CustomizeApplication".to_owned(),
             "Customize Application".to_owned(),
         )]
-        .into()
     }
 
     #[test]
@@ -464,7 +467,7 @@ mod tests {
             [BlockKind::NoSeatLeft]
         );
         let mut holder = user.clone();
-        holder.held_psls.insert("0PLAM0000000003AAA".into());
+        holder.held_psls.push("0PLAM0000000003AAA".into());
         assert!(!check(&analytics, &holder, &psls(), &labels()).is_blocked());
         // With a seat left, the licence comes with the set: Salesforce decides, and says so.
         let mut roomy = psls();
@@ -480,7 +483,7 @@ mod tests {
     #[test]
     fn a_permission_every_licence_refuses_blocks_and_one_that_allows_it_is_enough() {
         let mut admin = set("Connector_Admin");
-        admin.enabled_permissions = ["CustomizeApplication".to_owned()].into();
+        admin.enabled_permissions = vec!["CustomizeApplication".to_owned()];
         let user = integration_user();
         let verdict = check(&admin, &user, &psls(), &labels());
         assert_eq!(kinds(&verdict), [BlockKind::PermissionNotAllowed]);
@@ -497,14 +500,14 @@ mod tests {
         );
         // The profile's own permissions are allowed by its licence.
         let mut api = set("Api");
-        api.enabled_permissions = ["ApiEnabled".to_owned()].into();
+        api.enabled_permissions = vec!["ApiEnabled".to_owned()];
         assert!(!check(&api, &user, &psls(), &labels()).is_blocked());
     }
 
     #[test]
     fn what_the_org_does_not_expose_is_left_to_salesforce() {
         let mut set = set("Reports");
-        set.enabled_permissions = ["RunReports".to_owned()].into();
+        set.enabled_permissions = vec!["RunReports".to_owned()];
         match check(&set, &integration_user(), &psls(), &labels()) {
             Verdict::DecidedAtAssignment { unchecked } => {
                 assert!(
@@ -536,7 +539,7 @@ mod tests {
             [BlockKind::IntegrationRefusal]
         );
         // The generator assigns the PSL first: then it is Salesforce's call.
-        bare.will_get_psls.insert("0PLAM0000000001AAA".into());
+        bare.will_get_psls.push("0PLAM0000000001AAA".into());
         match check(&objects, &bare, &psls(), &labels()) {
             Verdict::DecidedAtAssignment { unchecked } => {
                 assert!(unchecked.iter().any(|u| u.contains("object permissions")))
@@ -545,7 +548,7 @@ mod tests {
         }
         let mut view_all = set("ViewAll");
         view_all.grants_objects = true;
-        view_all.view_all_standard = ["Account".to_owned()].into();
+        view_all.view_all_standard = vec!["Account".to_owned()];
         let verdict = check(&view_all, &integration_user(), &psls(), &labels());
         assert_eq!(kinds(&verdict), [BlockKind::IntegrationRefusal]);
         // Not an integration user: the curated list doesn't apply.
@@ -558,7 +561,7 @@ mod tests {
     fn blocked_sets_come_first_and_list_every_blocker() {
         let mut both = set("Both");
         both.license_id = Some("0PLAM0000000003AAA".into());
-        both.enabled_permissions = ["ModifyAllData".to_owned()].into();
+        both.enabled_permissions = vec!["ModifyAllData".to_owned()];
         both.label = "B".into();
         let mut fine = set("Fine");
         fine.label = "A".into();

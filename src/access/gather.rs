@@ -174,11 +174,11 @@ pub async fn gather<T: Transport>(
         rows(&take(&mut answers, "fields")?),
     );
     let components = take(&mut answers, "components")?;
-    let permission_names: Vec<String> = catalog.permissions.keys().cloned().collect();
+    let permission_names: Vec<String> = catalog.permission_names().cloned().collect();
     let mut input = ReviewInput {
         user,
-        system_labels: catalog.permissions.clone(),
-        object_labels: catalog.object_labels.clone(),
+        system_labels: catalog.permissions.iter().cloned().collect(),
+        object_labels: catalog.object_labels.iter().cloned().collect(),
         view_all_fields_known: catalog.view_all_fields,
         curated,
         ..ReviewInput::default()
@@ -191,7 +191,9 @@ pub async fn gather<T: Transport>(
             .cloned()
             .unwrap_or(Value::Null);
         let mut own = grants.remove(&set_id).unwrap_or_default();
-        own.system = super::read::enabled(&set, permission_names.iter().cloned());
+        own.system = super::read::enabled(&set, &permission_names)
+            .into_iter()
+            .collect();
         if let Some(group_id) = opt_text(assignment, "PermissionSetGroupId") {
             let group = assignment
                 .get("PermissionSetGroup")
@@ -293,14 +295,18 @@ pub async fn gather<T: Transport>(
     for row in rows(&take(&mut answers, "members")?) {
         let id = text(row, "Id");
         let mut own = member_grants.remove(&id).unwrap_or_default();
-        own.system = super::read::enabled(row, permission_names.iter().cloned());
+        own.system = super::read::enabled(row, &permission_names)
+            .into_iter()
+            .collect();
         labelled.insert(id, (text(row, "Label"), own, false));
     }
     if catalog.muting_permissions.is_some() {
         for row in rows(&take(&mut answers, "mutings")?) {
             let id = text(row, "Id");
             let mut own = member_grants.remove(&id).unwrap_or_default();
-            own.system = super::read::enabled(row, muting_names.iter().cloned());
+            own.system = super::read::enabled(row, &muting_names)
+                .into_iter()
+                .collect();
             labelled.insert(id, (text(row, "MasterLabel"), own, true));
         }
     }

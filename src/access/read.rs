@@ -4,12 +4,11 @@
 //! be assigned?" needs (salesforce.md §C.5, §C.6, §I.8, §I.9). Rows are read from JSON values
 //! by hand: one JSON path in the WebAssembly, as the badges do.
 
-use super::assign::{PslFacts, SetFacts, UserLicences};
+use super::assign::{Names, PslFacts, SetFacts, UserLicences};
 use crate::platform::{Area, KeyValueStore, Method, Transport};
 use crate::salesforce::{form_encode, ApiError, Client, OrgId};
 use crate::storage::{self, IfUnreadable, Loaded, ReadError, Stored, Unversioned};
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Subrequests per composite request (salesforce.md §B.4).
 pub const COMPOSITE_SUBREQUESTS: usize = 25;
@@ -54,8 +53,9 @@ impl Sub {
     }
 }
 
-/// Answers by reference: the status and body (a query's body is every record, all pages).
-pub type Answers = BTreeMap<String, (u16, Value)>;
+/// Answers by reference: the status and body (a query's body is every record, all pages). A
+/// list, not a map: a handful of entries, and no map code for the worker's core to carry.
+pub type Answers = Vec<(String, (u16, Value))>;
 
 /// Splits subrequests into composite requests within the limits, in order.
 pub fn chunks(subs: Vec<Sub>) -> Vec<Vec<Sub>> {
@@ -120,7 +120,7 @@ pub async fn composite<T: Transport>(
             if is_query && (200..300).contains(&status) {
                 body = Value::Array(all_records(client, body, calls).await?);
             }
-            answers.insert(reference, (status, body));
+            answers.push((reference, (status, body)));
         }
     }
     Ok(answers)
@@ -150,7 +150,11 @@ async fn all_records<T: Transport>(
 
 /// The answer for `reference`, or the error Salesforce gave for it.
 pub fn take(answers: &mut Answers, reference: &str) -> Result<Value, ApiError> {
-    match answers.remove(reference) {
+    let found = answers
+        .iter()
+        .position(|(r, _)| r == reference)
+        .map(|at| answers.swap_remove(at).1);
+    match found {
         Some((status, body)) if (200..300).contains(&status) => Ok(body),
         Some((status, body)) => Err(ApiError::from_response(status, &body.to_string())),
         None => Err(ApiError::malformed(
@@ -213,20 +217,21 @@ pub fn id_list<'a>(ids: impl IntoIterator<Item = &'a String>) -> String {
     format!("({})", quoted.join(", "))
 }
 
-/// What the org's describes say about permissions, cached for the browser session.
+/// What the org's describes say about permissions, cached for the browser session. Lists, not
+/// maps: the worker's core reads them whole (see [`super::assign::Names`]).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Catalog {
-    /// User permissions on PermissionSet: name without `Permissions` → label.
-    pub permissions: BTreeMap<String, String>,
+    /// User permissions on PermissionSet: (name without `Permissions`, label), as described.
+    pub permissions: Vec<(String, String)>,
     /// User permissions a MutingPermissionSet has (`None`: the org has no muting sets).
-    pub muting_permissions: Option<BTreeSet<String>>,
+    pub muting_permissions: Option<Names>,
     /// Permissions for which PermissionSetLicense has a `MaximumPermissions<Name>` field
     /// (salesforce.md §I.8: the org decides which exist).
-    pub psl_maximum: BTreeSet<String>,
+    pub psl_maximum: Names,
     /// Whether ObjectPermissions has `PermissionsViewAllFields` (salesforce.md §I.10).
     pub view_all_fields: bool,
-    /// Object labels from describeGlobal.
-    pub object_labels: BTreeMap<String, String>,
+    /// (object API name, label) from describeGlobal.
+    pub object_labels: Vec<(String, String)>,
 }
 
 fn boolean_fields(describe: &Value, prefix: &str) -> Vec<(String, String)> {
@@ -265,27 +270,43 @@ impl Stored for Catalog {
     }
 }
 
+fn pairs_json(pairs: &[(String, String)]) -> Value {
+    Value::Object(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+            .collect(),
+    )
+}
+
+fn names_json(names: &[String]) -> Value {
+    Value::Array(names.iter().map(|n| Value::from(n.as_str())).collect())
+}
+
 impl Catalog {
     fn to_json(&self) -> Value {
-        json!({
-            "permissions": self.permissions,
-            "mutingPermissions": self.muting_permissions,
-            "pslMaximum": self.psl_maximum,
-            "viewAllFields": self.view_all_fields,
-            "objectLabels": self.object_labels,
-        })
+        let mut members = serde_json::Map::new();
+        members.insert("permissions".into(), pairs_json(&self.permissions));
+        members.insert(
+            "mutingPermissions".into(),
+            self.muting_permissions
+                .as_deref()
+                .map_or(Value::Null, names_json),
+        );
+        members.insert("pslMaximum".into(), names_json(&self.psl_maximum));
+        members.insert("viewAllFields".into(), Value::Bool(self.view_all_fields));
+        members.insert("objectLabels".into(), pairs_json(&self.object_labels));
+        Value::Object(members)
     }
 
     fn from_json(value: &Value) -> Option<Self> {
-        let strings = |key: &str| -> Option<BTreeSet<String>> {
-            value
-                .get(key)?
-                .as_array()?
+        let strings = |v: &Value| -> Option<Names> {
+            v.as_array()?
                 .iter()
                 .map(|v| v.as_str().map(str::to_owned))
                 .collect()
         };
-        let map = |key: &str| -> Option<BTreeMap<String, String>> {
+        let pairs = |key: &str| -> Option<Vec<(String, String)>> {
             value
                 .get(key)?
                 .as_object()?
@@ -294,22 +315,26 @@ impl Catalog {
                 .collect()
         };
         Some(Self {
-            permissions: map("permissions")?,
+            permissions: pairs("permissions")?,
             muting_permissions: match value.get("mutingPermissions")? {
                 Value::Null => None,
-                _ => Some(strings("mutingPermissions")?),
+                other => Some(strings(other)?),
             },
-            psl_maximum: strings("pslMaximum")?,
+            psl_maximum: strings(value.get("pslMaximum")?)?,
             view_all_fields: value.get("viewAllFields")?.as_bool()?,
-            object_labels: map("objectLabels")?,
+            object_labels: pairs("objectLabels")?,
         })
+    }
+
+    /// The user permission names PermissionSet has.
+    pub fn permission_names(&self) -> impl Iterator<Item = &String> {
+        self.permissions.iter().map(|(name, _)| name)
     }
 
     /// `, Permissions<A>, Permissions<B>…` for every permission PermissionSet has, with
     /// `prefix` before each (`PermissionSet.` in a child subquery).
     pub fn permission_columns(&self, prefix: &str) -> String {
-        self.permissions
-            .keys()
+        self.permission_names()
             .map(|p| format!(", {prefix}Permissions{p}"))
             .collect()
     }
@@ -350,9 +375,7 @@ pub async fn catalog<T: Transport, S: KeyValueStore>(
         .flatten()
         .map(|o| (text(o, "name"), text(o, "label")))
         .collect();
-    let permissions = boolean_fields(&take(&mut answers, "permissionSet")?, "Permissions")
-        .into_iter()
-        .collect();
+    let permissions = boolean_fields(&take(&mut answers, "permissionSet")?, "Permissions");
     // An org without muting sets answers 404 for the describe (salesforce.md §I.7: API 46.0+).
     let muting_permissions = take(&mut answers, "muting").ok().map(|d| {
         boolean_fields(&d, "Permissions")
@@ -386,7 +409,7 @@ pub async fn catalog<T: Transport, S: KeyValueStore>(
 
 /// The user's licences, read from a User row with `Profile.UserLicenseId`,
 /// `Profile.UserLicense.Name` and `PermissionSetLicenseAssignments`.
-pub fn user_licences(user: &Value, profile_permissions: BTreeSet<String>) -> UserLicences {
+pub fn user_licences(user: &Value, profile_permissions: Names) -> UserLicences {
     let profile = user.get("Profile").cloned().unwrap_or(Value::Null);
     UserLicences {
         profile_license_id: opt_text(&profile, "UserLicenseId"),
@@ -395,16 +418,17 @@ pub fn user_licences(user: &Value, profile_permissions: BTreeSet<String>) -> Use
             .iter()
             .map(|a| text(a, "PermissionSetLicenseId"))
             .collect(),
-        will_get_psls: BTreeSet::new(),
+        will_get_psls: Vec::new(),
         profile_permissions,
     }
 }
 
 /// User permissions enabled on a row with `Permissions<Name>` columns.
-pub fn enabled(row: &Value, permissions: impl IntoIterator<Item = String>) -> BTreeSet<String> {
+pub fn enabled<'a>(row: &Value, permissions: impl IntoIterator<Item = &'a String>) -> Names {
     permissions
         .into_iter()
         .filter(|p| flag(row, &format!("Permissions{p}")))
+        .cloned()
         .collect()
 }
 
@@ -458,28 +482,20 @@ pub fn profile_permissions_query(catalog: &Catalog, user_id: &str) -> String {
     )
 }
 
-/// What the sets of the org bring, for [`super::assign::check_all`]: every custom set that is
-/// not a group's aggregate, with the user permissions that some licence refuses, whether it has
-/// object permissions, and the standard objects it gives View All or Modify All on.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct OrgSets {
-    pub sets: Vec<SetFacts>,
-}
-
 /// Permissions worth reading on every set: those some licence's maximum refuses.
-pub fn candidate_permissions(psls: &[PslFacts], catalog: &Catalog) -> BTreeSet<String> {
-    psls.iter()
-        .flat_map(|p| p.maximum.iter())
-        .filter(|(name, on)| !**on && catalog.permissions.contains_key(*name))
-        .map(|(name, _)| name.clone())
-        .collect()
+pub fn candidate_permissions(psls: &[PslFacts], catalog: &Catalog) -> Names {
+    let mut candidates: Names = Vec::new();
+    for (name, on) in psls.iter().flat_map(|p| p.maximum.iter()) {
+        let known = catalog.permission_names().any(|p| p == name);
+        if !on && known && !candidates.contains(name) {
+            candidates.push(name.clone());
+        }
+    }
+    candidates
 }
 
 /// The subrequests reading every set for [`org_sets`].
-pub fn org_sets_subs<T: Transport>(
-    client: &Client<'_, T>,
-    candidates: &BTreeSet<String>,
-) -> Vec<Sub> {
+pub fn org_sets_subs<T: Transport>(client: &Client<'_, T>, candidates: &[String]) -> Vec<Sub> {
     let columns: String = candidates
         .iter()
         .map(|p| format!(", Permissions{p}"))
@@ -509,12 +525,12 @@ pub fn org_sets_subs<T: Transport>(
 /// The sets from the answers of [`org_sets_subs`]; `assigned` marks the user's own.
 pub fn org_sets(
     answers: &mut Answers,
-    candidates: &BTreeSet<String>,
-    assigned: &BTreeSet<String>,
+    candidates: &[String],
+    assigned: &[String],
 ) -> Result<Vec<SetFacts>, ApiError> {
     let sets = take(answers, "sets")?;
     let view_all = take(answers, "viewAll")?;
-    let with_objects: BTreeSet<String> = rows(&take(answers, "withObjects")?)
+    let with_objects: Names = rows(&take(answers, "withObjects")?)
         .iter()
         .map(|r| text(r, "Id"))
         .collect();
@@ -528,7 +544,7 @@ pub fn org_sets(
                 namespace: opt_text(row, "NamespacePrefix"),
                 license_id: opt_text(row, "LicenseId"),
                 license_name: row.get("License").and_then(|l| opt_text(l, "Name")),
-                enabled_permissions: enabled(row, candidates.iter().cloned()),
+                enabled_permissions: enabled(row, candidates),
                 grants_objects: with_objects.contains(&id),
                 view_all_standard: rows(&view_all)
                     .iter()
@@ -582,11 +598,11 @@ mod tests {
     #[test]
     fn the_catalog_round_trips_through_storage() {
         let catalog = Catalog {
-            permissions: [("ViewAllData".to_owned(), "View All Data".to_owned())].into(),
-            muting_permissions: Some(["ViewAllData".to_owned()].into()),
-            psl_maximum: ["ViewAllData".to_owned()].into(),
+            permissions: vec![("ViewAllData".to_owned(), "View All Data".to_owned())],
+            muting_permissions: Some(vec!["ViewAllData".to_owned()]),
+            psl_maximum: vec!["ViewAllData".to_owned()],
             view_all_fields: true,
-            object_labels: [("Account".to_owned(), "Account".to_owned())].into(),
+            object_labels: vec![("Account".to_owned(), "Account".to_owned())],
         };
         assert_eq!(
             Catalog::from_json(&catalog.to_json()),

@@ -9,7 +9,6 @@ use crate::connection::{connect, ConnectError, Connection};
 use crate::platform::Platform;
 use crate::salesforce::{ApiError, ApiErrorKind};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 
 /// Why an access request could not be answered, worded for the admin by `Display`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -110,7 +109,7 @@ pub async fn assignable_sets<P: Platform>(
     let user = rows(&users).first().ok_or(AccessError::NoSuchUser)?;
     let licences = integration_licences(user, &take(&mut answers, "profile")?, &catalog)?;
     let psls = read::psl_facts(rows(&take(&mut answers, "psls")?), &catalog);
-    let assigned: BTreeSet<String> = read::children(user, "PermissionSetAssignments")
+    let assigned: assign::Names = read::children(user, "PermissionSetAssignments")
         .iter()
         .map(|a| text(a, "PermissionSetId"))
         .collect();
@@ -138,7 +137,7 @@ fn integration_licences(
 ) -> Result<assign::UserLicences, AccessError> {
     let profile_permissions = rows(profile)
         .first()
-        .map(|row| read::enabled(row, catalog.permissions.keys().cloned()))
+        .map(|row| read::enabled(row, catalog.permission_names()))
         .unwrap_or_default();
     let licences = read::user_licences(user, profile_permissions);
     if !licences.is_integration() {
@@ -233,7 +232,7 @@ pub async fn check_spec<P: Platform>(
     // The generator assigns the Salesforce API Integration licence to an integration user who
     // lacks it, before the set (salesforce.md §H.Q4).
     if let Some(psl) = integration_psl {
-        licences.will_get_psls.insert(psl.id.clone());
+        licences.will_get_psls.push(psl.id.clone());
     }
     let set = assign::SetFacts {
         name: spec.name.clone(),
@@ -246,7 +245,7 @@ pub async fn check_spec<P: Platform>(
             LicenseChoice::None => None,
             LicenseChoice::IntegrationPsl => integration_psl.map(|p| p.label.clone()),
         },
-        enabled_permissions: spec.system_permissions.clone(),
+        enabled_permissions: spec.system_permissions.iter().cloned().collect(),
         grants_objects: spec.objects.values().any(|a| !a.is_empty()),
         view_all_standard: spec
             .objects
@@ -261,7 +260,7 @@ pub async fn check_spec<P: Platform>(
     let system_permissions = curated
         .iter()
         .map(|name| {
-            let allowed = integration_psl.and_then(|p| p.maximum.get(*name).copied());
+            let allowed = integration_psl.and_then(|p| p.allows(name));
             let note = match allowed {
                 Some(true) => format!("The \u{201c}{label}\u{201d} licence allows it."),
                 Some(false) => format!("The \u{201c}{label}\u{201d} licence doesn't allow it (MaximumPermissions{name} is false): an integration user can't be given a set with it."),
@@ -291,7 +290,7 @@ pub async fn review<P: Platform>(
     platform: &P,
     org_url: &str,
     user_id: &str,
-    curated: BTreeSet<String>,
+    curated: std::collections::BTreeSet<String>,
 ) -> Result<(super::review::AccessReview, usize), AccessError> {
     let user_id = checked_id(user_id)
         .filter(|id| id.starts_with("005"))
@@ -306,7 +305,7 @@ pub async fn review_connected<P: Platform>(
     platform: &P,
     connection: &Connection<'_, P::Transport>,
     user_id: &str,
-    curated: BTreeSet<String>,
+    curated: std::collections::BTreeSet<String>,
 ) -> Result<(super::review::AccessReview, usize), AccessError> {
     use super::gather::{gather, GatherError};
     let client = connection.client();
