@@ -1,7 +1,10 @@
 // End to end in Firefox ESR: the access review opened from the sandbox integration user's page
 // (a real WebDriver click on "Access review", which the content script takes only as the admin's
 // own), the group's muting applied, a filter, the CSV with its formula guard; the health panel's
-// "Can permission sets be assigned?"; and one message for a user who isn't an integration user.
+// "Can permission sets be assigned?"; the badge's menu and the health panel's own button;
+// "Generate a narrower set" opening the generator prefilled, which checks the set before it is
+// assigned; and one message, nothing changed, for a user who isn't an integration user and for an
+// expired session.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -54,6 +57,30 @@ describe('Firefox: the access review', () => {
     await firefox.call('POST', `/element/${Object.values(element)[0]}/click`, {});
   };
 
+  /** Runs `clickIt`, then switches to the window it opened and waits until its page is usable. */
+  const switchToOpened = async (clickIt) => {
+    const before = await firefox.call('GET', '/window/handles');
+    await clickIt();
+    let opened = null;
+    for (let i = 0; i < 100 && !opened; i++) {
+      opened = (await firefox.call('GET', '/window/handles')).find((h) => !before.includes(h)) ?? null;
+      if (!opened) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(opened, 'a page opened');
+    await firefox.call('POST', '/window', { handle: opened });
+    await firefox.waitFor(`return document.body?.dataset.ffReady === 'true'`);
+  };
+
+  /** Closes the current window and goes back to `home`. */
+  const closeAndReturn = async (home) => {
+    await firefox.call('DELETE', '/window');
+    await firefox.call('POST', '/window', { handle: home });
+  };
+
+  const reviewUrl = (org, username) => `app/access.html?org=${encodeURIComponent(`https://${org.setup}/`)}&user=${ids[username]}`;
+
+  const checked = (selector) => firefox.script(`return document.querySelector(arguments[0])?.checked ?? null`, selector);
+
   test('from the user page: sources, muting, a filter and a CSV that guards against formulas', async () => {
     const home = await firefox.call('GET', '/window');
     await userFrame(UAT, 'int-netsuite@acme.example.uat');
@@ -104,13 +131,74 @@ describe('Firefox: the access review', () => {
     await firefox.toTop();
   });
 
+  test('the badge menu and the health panel\'s own button open the review', async () => {
+    const home = await firefox.call('GET', '/window');
+    await userFrame(ACME, 'int-netsuite@acme.example');
+    await click('[data-ff="badge"][data-ff-integration="true"]');
+    const menuItem = elementRef(await firefox.waitFor(`
+      return [...document.querySelectorAll('[data-ff="badge-menu"] button')].find((b) => b.textContent.startsWith('Access review')) ?? null;`));
+    await switchToOpened(() => firefox.call('POST', `/element/${Object.values(menuItem)[0]}/click`, {}));
+    assert.equal(await firefox.script(`return document.querySelector('[data-ff="access-username"]').textContent`), 'int-netsuite@acme.example');
+    await closeAndReturn(home);
+    await userFrame(ACME, 'int-netsuite@acme.example');
+    await switchToOpened(() => click('[data-ff="health-access-review"]'));
+    assert.equal(await firefox.script(`return document.querySelector('[data-ff="access-username"]').textContent`), 'int-netsuite@acme.example');
+    await closeAndReturn(home);
+    await firefox.toTop();
+  });
+
+  test('"Generate a narrower set" opens the generator prefilled, which checks the set before it is assigned', async () => {
+    const home = await firefox.call('GET', '/window');
+    await firefox.openExtensionPage(reviewUrl(UAT, 'int-netsuite@acme.example.uat'));
+    const review = await firefox.call('GET', '/window');
+    await firefox.waitFor(`return document.body?.dataset.ffReady === 'true'`);
+    const removed = await firefox.script(`return [...document.querySelectorAll('[data-ff="narrower-removed-item"]')].map((li) => li.textContent)`);
+    assert.equal(removed.length, 2);
+    assert.match(removed[0], /^View All on Shipment__c \(from permission set group “Integration Bundle”\)/);
+    await switchToOpened(() => click('[data-ff="generate-narrower"]'));
+    assert.match(await firefox.script('return location.href'), /\/app\/generator\.html\?.*narrower=1/);
+    const warnings = await firefox.waitFor(`
+      const w = [...document.querySelectorAll('[data-ff="narrower"] [data-ff="load-warning"]')].map((e) => e.textContent);
+      return w.length ? w : null;`);
+    assert.deepEqual(warnings.map((w) => w.split(' (from')[0]), ['Left out: View All on Shipment__c', 'Left out: View All Fields on Shipment__c']);
+    const shipment = '[data-ff="object-row"][data-object="Shipment__c"]';
+    assert.equal(await checked(`${shipment} [data-ff="access-read"]`), true);
+    assert.equal(await checked(`${shipment} [data-ff="access-edit"]`), true);
+    assert.equal(await checked(`${shipment} [data-ff="access-viewAll"]`), false);
+    assert.equal(await checked('[data-ff="system-permission"][data-name="RunReports"] input'), true);
+    assert.equal(await firefox.waitFor(`return document.querySelector('[data-ff="assignment-state"]')?.dataset.state ?? null`), 'decidedAtAssignment');
+    // Modify All Data would block it (a real click on the box, then Preview).
+    await click('[data-ff="system-permission"][data-name="ModifyAllData"] input');
+    await click('[data-ff="preview"]');
+    await firefox.waitFor(`return document.querySelector('[data-ff="assignment-state"]')?.dataset.state === 'blocked'`);
+    assert.match(await firefox.script(`return document.querySelector('[data-ff="assignment-blocker"]').textContent`), /Modify All Data/);
+    await firefox.screenshot(path.join(artifacts, 'firefox-access-narrower-generator.png'));
+    await closeAndReturn(review);
+    await closeAndReturn(home);
+  });
+
   test('a user who isn\'t an integration user gets one message', async () => {
     const home = await firefox.call('GET', '/window');
     await firefox.openExtensionPage(`app/access.html?org=${encodeURIComponent(`https://${ACME.setup}/`)}&user=${ids['alan.turing@acme.example']}`);
     await firefox.waitFor(`return document.body?.dataset.ffReady === 'true'`);
     assert.deepEqual(await firefox.script(`return [...document.querySelectorAll('[data-ff="access-error"]')].map((e) => e.textContent)`),
       ['“Alan Turing” is not an integration user: their profile\'s user licence is “Salesforce”, not “Salesforce Integration”. The access review and the assignment check are for integration users. Nothing was changed.']);
-    await firefox.call('DELETE', '/window');
-    await firefox.call('POST', '/window', { handle: home });
+    await closeAndReturn(home);
+  });
+
+  test('an expired session gets one message and changes nothing', async () => {
+    const home = await firefox.call('GET', '/window');
+    await sim.admin('POST', '/__sim/reset');
+    const before = (await sim.admin('GET', '/__sim/state?org=acme')).body;
+    await sim.admin('POST', '/__sim/expire-sessions');
+    await firefox.openExtensionPage(reviewUrl(ACME, 'int-netsuite@acme.example'));
+    await firefox.waitFor(`return document.body?.dataset.ffReady === 'true'`);
+    assert.deepEqual(await firefox.script(`return [...document.querySelectorAll('[data-ff="access-error"]')].map((e) => e.textContent)`),
+      ['Your Salesforce session has expired. Log in to Salesforce again, then reload this page. Nothing was changed.']);
+    assert.equal(await firefox.script(`return document.querySelectorAll('[data-ff="access-objects"]').length`), 0);
+    assert.deepEqual((await sim.admin('GET', '/__sim/state?org=acme')).body, before);
+    await closeAndReturn(home);
+    await firefox.goto(loginUrl(ACME));
+    await firefox.goto(loginUrl(UAT));
   });
 });
