@@ -53,6 +53,12 @@ export const browserHost = {
   now() {
     return Date.now();
   },
+
+  /** Opens the generator beside a content script's tab, after the core allowed it. */
+  openGenerator(besideTab, userId) {
+    if (!besideTab) throw new Error('the generator opens beside a Salesforce tab');
+    return openGenerator(besideTab, userId);
+  },
 };
 
 /** Routes messages from this extension's own content scripts to `handler(message, sender)`. */

@@ -2,8 +2,8 @@
 //!
 //! The extension runs this crate as WebAssembly in its background worker and extension pages
 //! (the popup). Content scripts on Salesforce pages stay thin JavaScript because the pages' CSP
-//! blocks WebAssembly there; they send a [`protocol::Request`] to the background and apply the
-//! [`protocol::Reply`].
+//! blocks WebAssembly there; they send a [`protocol::ContentRequest`] to the background and apply
+//! the [`protocol::Reply`]; extension pages ask [`protocol::PageRequest`]s.
 //!
 //! * [`platform`]: the port a host plugs into (sessions, transport, storage, clock), with
 //!   in-memory stand-ins; [`connection`]: the one way to reach an org (session → API version →
@@ -17,7 +17,8 @@
 //!   resumable, all-or-nothing apply; field eligibility, API names, Metadata API XML.
 //! * [`users`]: integration-user badges: classification, setup-health warnings, the cache,
 //!   custom icons and the profile photo.
-//! * [`protocol`]: the one message protocol between content scripts, extension pages and the core.
+//! * [`protocol`]: the messages, one request enum per feature, each request paired with its reply
+//!   type; per sender, so a content script can only ask about its own frame's org.
 //! * [`org`]: the org of a page or tab (page verdict, the popup's status); [`settings`]: the
 //!   admin's per-org switches; [`toggles`]: the bulk toggles' request.
 //! * [`router`]: the one entry point, which only routes each request to its feature. Features

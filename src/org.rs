@@ -2,35 +2,62 @@
 //! shows about the org, and the admin's switch that turns Forcefield off for one org.
 
 use crate::connection::{connect, ConnectError, Connection};
-use crate::platform::{KeyValueStore, Platform, SessionSource, StorageError, Transport};
-use crate::protocol::{OrgStatus, Reply};
+use crate::platform::{KeyValueStore, Platform, SessionSource, Transport};
+use crate::protocol::org::{
+    FrameOrgRequest, GetOrgStatus, OrgEnabled, OrgReply, OrgRequest, OrgStatus, PageLoaded,
+    PageVerdict, SetOrgEnabled,
+};
+use crate::protocol::{Failed, Frame, ReplyTo};
 use crate::salesforce::{DomainKind, OrgId};
 use crate::settings::{self, OrgSettings};
 
+/// Answers a content script's question about its own frame.
+pub async fn answer_frame<P: Platform>(
+    platform: &P,
+    frame: &Frame,
+    request: FrameOrgRequest,
+) -> OrgReply {
+    match request {
+        FrameOrgRequest::PageLoaded(request) => {
+            OrgReply::PageVerdict(page_verdict(platform, frame, request).await)
+        }
+    }
+}
+
+/// Answers an extension page's request about a tab's org.
+pub async fn answer<P: Platform>(platform: &P, request: OrgRequest) -> Result<OrgReply, Failed> {
+    Ok(match request {
+        OrgRequest::OrgStatus(request) => {
+            OrgReply::OrgStatus(org_status(platform, &request.tab_url).await)
+        }
+        OrgRequest::SetOrgEnabled(request) => {
+            OrgReply::OrgEnabled(set_org_enabled(platform, request).await?)
+        }
+    })
+}
+
 /// Whether a content script should enhance its page: only when the frame belongs to an org the
 /// admin has not switched off. Reads the frame's own cookie; makes no API call.
-pub async fn page_verdict<P: Platform>(platform: &P, sender_url: Option<&str>) -> Reply {
-    let Some(url) = sender_url else {
-        return Reply::PageVerdict {
-            enhance: false,
-            org_id: None,
-        };
-    };
-    let Ok(org_id) = platform.sessions().org_of(url).await else {
-        return Reply::PageVerdict {
+async fn page_verdict<P: Platform>(
+    platform: &P,
+    frame: &Frame,
+    _request: PageLoaded,
+) -> ReplyTo<PageLoaded> {
+    let Ok(org_id) = platform.sessions().org_of(&frame.url).await else {
+        return PageVerdict {
             enhance: false,
             org_id: None,
         };
     };
     let enabled = org_enabled(platform.storage(), &org_id).await;
-    Reply::PageVerdict {
+    PageVerdict {
         enhance: enabled,
         org_id: Some(org_id),
     }
 }
 
 /// The popup's view of the org in a tab: who is logged in where, on which API version.
-pub async fn org_status<P: Platform>(platform: &P, tab_url: &str) -> OrgStatus {
+pub async fn org_status<P: Platform>(platform: &P, tab_url: &str) -> ReplyTo<GetOrgStatus> {
     let connection = match connect(platform, tab_url).await {
         Ok(connection) => connection,
         Err(ConnectError::Session(e)) => {
@@ -90,12 +117,15 @@ async fn connected_status<T: Transport>(
 }
 
 /// Turns Forcefield on or off for one org.
-pub async fn set_org_enabled(
-    storage: &impl KeyValueStore,
-    org_id: &OrgId,
-    enabled: bool,
-) -> Result<(), StorageError> {
-    settings::save(storage, org_id, &OrgSettings { enabled }).await
+async fn set_org_enabled<P: Platform>(
+    platform: &P,
+    request: SetOrgEnabled,
+) -> Result<ReplyTo<SetOrgEnabled>, Failed> {
+    let SetOrgEnabled { org_id, enabled } = request;
+    settings::save(platform.storage(), &org_id, &OrgSettings { enabled })
+        .await
+        .map_err(|e| Failed::new(format!("The setting could not be saved: {e}")))?;
+    Ok(OrgEnabled { org_id, enabled })
 }
 
 /// Whether Forcefield is on for the org; on when storage can't be read, as by default.

@@ -1,46 +1,61 @@
-//! The router: one entry point for every [`Request`], which only routes each to the feature that
+//! The router: the core's entry points, which only route each request to the feature that
 //! answers it. Features take the [`Platform`] and never import this module; only the hosts'
 //! entry points (the wasm shell, native tests) call it.
+//!
+//! Which entry point a message reaches is the host's knowledge of who sent it: a content
+//! script's message (with the browser's sender record) goes to [`answer_content`] and decodes
+//! only as a [`ContentRequest`]; an extension page's or a Node host's goes to [`answer_page`].
 
-use crate::platform::Platform;
-use crate::protocol::{Reply, Request};
+use crate::platform::{Pages, Platform};
+use crate::protocol::{ContentRequest, Failed, Frame, PageRequest, Reply};
+use serde::de::DeserializeOwned;
 
-/// Answers one request. `sender_url` is the URL of the frame that sent it, as the browser
-/// reports it (content scripts); extension pages pass `None`.
-pub async fn handle<P: Platform>(
+/// Answers a content script's message about its own `frame`.
+pub async fn answer_content<P: Platform, G: Pages>(
     platform: &P,
-    request: Request,
-    sender_url: Option<&str>,
+    pages: &G,
+    frame: &Frame,
+    request: ContentRequest,
 ) -> Reply {
-    match request {
-        Request::PageLoaded { .. } => crate::org::page_verdict(platform, sender_url).await,
-        Request::PlanColumns { snapshot, filter } => {
-            crate::toggles::column_plans(&snapshot, filter.as_ref())
-        }
-        Request::OrgStatus { tab_url } => {
-            Reply::OrgStatus(crate::org::org_status(platform, &tab_url).await)
-        }
-        Request::SetOrgEnabled { org_id, enabled } => {
-            match crate::org::set_org_enabled(platform.storage(), &org_id, enabled).await {
-                Ok(()) => Reply::OrgEnabled { org_id, enabled },
-                Err(e) => Reply::Failed {
-                    message: format!("The setting could not be saved: {e}"),
-                },
-            }
-        }
-        Request::BadgeUsers { user_ids } => {
-            crate::users::requests::user_badges(platform, sender_url, &user_ids).await
-        }
-        Request::SetUserIcon { user_id, icon } => {
-            crate::users::requests::set_user_icon(platform, sender_url, user_id, icon).await
-        }
-        Request::SetProfilePhoto {
-            user_id,
-            png_base64,
-        } => {
-            crate::users::requests::set_profile_photo(platform, sender_url, user_id, &png_base64)
+    let answered = match request {
+        ContentRequest::Org(request) => Ok(crate::org::answer_frame(platform, frame, request)
+            .await
+            .into()),
+        ContentRequest::Toggles(request) => crate::toggles::answer(request).map(Reply::from),
+        ContentRequest::Badges(request) => crate::users::requests::answer(platform, frame, request)
+            .await
+            .map(Reply::from),
+        ContentRequest::Generator(request) => {
+            crate::generator::open::answer(platform, pages, frame, request)
                 .await
+                .map(Reply::from)
         }
-        generator_request => crate::generator::handle(platform, generator_request).await,
-    }
+    };
+    answered.unwrap_or_else(Reply::Failed)
+}
+
+/// Answers an extension page's (or a Node host's) request.
+pub async fn answer_page<P: Platform>(platform: &P, request: PageRequest) -> Reply {
+    let answered = match request {
+        PageRequest::Org(request) => crate::org::answer(platform, request).await.map(Reply::from),
+        #[cfg(feature = "generator")]
+        PageRequest::Generator(request) => crate::generator::answer(platform, request)
+            .await
+            .map(Reply::from),
+    };
+    answered.unwrap_or_else(Reply::Failed)
+}
+
+/// A message as JSON, decoded as what its sender may send; anything else is refused.
+pub fn decode<R: DeserializeOwned>(message: serde_json::Value) -> Result<R, Failed> {
+    let kind = message
+        .get("type")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or("(none)")
+        .to_owned();
+    serde_json::from_value(message).map_err(|_| {
+        Failed::new(format!(
+            "Forcefield received a message it does not understand or does not take from this sender (type \"{kind}\")."
+        ))
+    })
 }

@@ -1,12 +1,25 @@
 //! The bulk toggles' request: a page's table snapshot → every toggleable column with both of its
 //! plans precomputed, so a toggle applies without a round trip. Pure: no API call, no storage.
 
-use crate::columns::{self, ColumnAction, PageSnapshot, RowFilter, ToggleRequest};
-use crate::protocol::{ColumnControl, Reply};
+use crate::columns::{self, ColumnAction, ToggleRequest};
+use crate::protocol::toggles::{
+    ColumnControl, ColumnPlans, PlanColumns, TogglesReply, TogglesRequest,
+};
+use crate::protocol::{Failed, ReplyTo};
+
+/// Answers a content script's bulk-toggle request.
+pub fn answer(request: TogglesRequest) -> Result<TogglesReply, Failed> {
+    match request {
+        TogglesRequest::PlanColumns(request) => {
+            column_plans(&request).map(TogglesReply::ColumnPlans)
+        }
+    }
+}
 
 /// Every toggleable column of a page with both of its plans.
-pub fn column_plans(snapshot: &PageSnapshot, filter: Option<&RowFilter>) -> Reply {
-    let model = columns::detect_columns(snapshot);
+fn column_plans(request: &PlanColumns) -> Result<ReplyTo<PlanColumns>, Failed> {
+    let filter = request.filter.as_ref();
+    let model = columns::detect_columns(&request.snapshot);
     let plan = |column_key: &str, table_key: &str, action| {
         let filter = filter.filter(|f| f.table_key == table_key).cloned();
         columns::plan_toggle(
@@ -29,10 +42,7 @@ pub fn column_plans(snapshot: &PageSnapshot, filter: Option<&RowFilter>) -> Repl
             })
         })
         .collect();
-    match controls {
-        Ok(columns) => Reply::ColumnPlans { columns },
-        Err(e) => Reply::Failed {
-            message: e.to_string(),
-        },
-    }
+    controls
+        .map(|columns| ColumnPlans { columns })
+        .map_err(|e| Failed::new(e.to_string()))
 }

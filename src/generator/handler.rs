@@ -1,6 +1,6 @@
-//! Serves the generator's requests (the `Request` variants after `setOrgEnabled`): resolves the
-//! org from `orgUrl` as the popup does, reads through [`super::org`], plans with
-//! [`super::plan`], and advances applies with [`super::apply`].
+//! Serves the generator page's requests ([`GeneratorRequest`]): resolves the org from `orgUrl`
+//! through [`crate::connection`], reads through [`super::org`], plans with [`super::plan`], and
+//! advances applies with [`super::apply`].
 
 use super::apply::{self, Journal};
 use super::curated;
@@ -14,197 +14,207 @@ use super::view::{
 use crate::connection::{connect, connect_session, ConnectError, Connection};
 use crate::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
 use crate::platform::{Area, KeyValueStore, Platform, SessionSource, Transport};
-use crate::protocol::{AccessSource, Reply, Request};
+use crate::protocol::generator::{
+    AccessSource, ApplyProgress, ChangedAccess, CreateIntegrationUser, GeneratorReply,
+    GeneratorRequest, GetObjectFields, LoadAccess, LoadedSpec, ObjectFields, PendingApplies,
+    PlanPermissionSet, Planned, StartApply, Templates, UserCreated, XmlFile,
+};
+use crate::protocol::{Failed, ReplyTo};
 use crate::salesforce::{ApiError, Client, Session};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-fn failed(message: impl Into<String>) -> Reply {
-    Reply::Failed {
-        message: message.into(),
-    }
+fn failed(message: impl Into<String>) -> Failed {
+    Failed::new(message)
 }
 
 /// Answers one generator request.
-pub async fn handle<P: Platform>(platform: &P, request: Request) -> Reply {
-    match request {
-        Request::ObjectAccessChange {
-            access,
-            permission,
-            on,
-        } => Reply::ObjectAccess {
-            access: access.changed(permission, on),
-        },
-        Request::DeriveNames { integration_name } => {
-            Reply::Names(super::names::derive(&integration_name))
+pub async fn answer<P: Platform>(
+    platform: &P,
+    request: GeneratorRequest,
+) -> Result<GeneratorReply, Failed> {
+    let store = platform.storage();
+    Ok(match request {
+        GeneratorRequest::ObjectAccessChange(request) => {
+            GeneratorReply::ObjectAccess(ChangedAccess {
+                access: request.access.changed(request.permission, request.on),
+            })
         }
-        Request::ImportXml { xml, file_name } => {
-            match super::metadata::import(&xml, file_name.as_deref()) {
-                Ok((spec, warnings)) => Reply::Spec { spec, warnings },
-                Err(e) => failed(e),
+        GeneratorRequest::DeriveNames(request) => {
+            GeneratorReply::Names(super::names::derive(&request.integration_name))
+        }
+        GeneratorRequest::ImportXml(request) => {
+            let (spec, warnings) =
+                super::metadata::import(&request.xml, request.file_name.as_deref())
+                    .map_err(failed)?;
+            GeneratorReply::Spec(LoadedSpec { spec, warnings })
+        }
+        GeneratorRequest::ExportXml(request) => GeneratorReply::Xml(XmlFile {
+            file_name: super::metadata::file_name(&request.spec),
+            xml: super::metadata::export(&request.spec),
+        }),
+        GeneratorRequest::SaveTemplate(request) => {
+            if request.name.trim().is_empty() {
+                return Err(failed("A template needs a name."));
             }
+            let mut templates = load_templates(store).await;
+            templates.insert(request.name.trim().to_owned(), request.spec);
+            GeneratorReply::Templates(save_templates(store, templates).await?)
         }
-        Request::ExportXml { spec } => Reply::Xml {
-            file_name: super::metadata::file_name(&spec),
-            xml: super::metadata::export(&spec),
-        },
-        Request::SaveTemplate { name, spec } => {
-            let mut templates = load_templates(platform.storage()).await;
-            if name.trim().is_empty() {
-                return failed("A template needs a name.");
-            }
-            templates.insert(name.trim().to_owned(), spec);
-            save_templates(platform.storage(), templates).await
+        GeneratorRequest::DeleteTemplate(request) => {
+            let mut templates = load_templates(store).await;
+            templates.remove(&request.name);
+            GeneratorReply::Templates(save_templates(store, templates).await?)
         }
-        Request::DeleteTemplate { name } => {
-            let mut templates = load_templates(platform.storage()).await;
-            templates.remove(&name);
-            save_templates(platform.storage(), templates).await
+        GeneratorRequest::LoadTemplate(request) => {
+            let spec = load_templates(store)
+                .await
+                .remove(&request.name)
+                .ok_or_else(|| failed(format!("No template is called \"{}\".", request.name)))?;
+            GeneratorReply::Spec(LoadedSpec {
+                spec,
+                warnings: Vec::new(),
+            })
         }
-        Request::LoadTemplate { name } => {
-            match load_templates(platform.storage()).await.remove(&name) {
-                Some(spec) => Reply::Spec {
-                    spec,
-                    warnings: Vec::new(),
-                },
-                None => failed(format!("No template is called \"{name}\".")),
-            }
+        GeneratorRequest::GeneratorContext(request) => {
+            let connection = connect(platform, &request.org_url)
+                .await
+                .map_err(connect_failed)?;
+            GeneratorReply::GeneratorContext(
+                generator_context(store, &connection, request.user_id.as_deref())
+                    .await
+                    .map_err(api_failed)??,
+            )
         }
-        Request::GeneratorContext { org_url, user_id } => {
-            let connection = match connect(platform, &org_url).await {
-                Ok(connection) => connection,
-                Err(e) => return connect_failed(e),
-            };
-            reply(generator_context(platform.storage(), &connection, user_id.as_deref()).await)
+        GeneratorRequest::ObjectFields(request) => {
+            let connection = connect(platform, &request.org_url)
+                .await
+                .map_err(connect_failed)?;
+            GeneratorReply::ObjectFields(object_fields(&connection.client(), request).await?)
         }
-        Request::ObjectFields { org_url, sobject } => {
-            let connection = match connect(platform, &org_url).await {
-                Ok(connection) => connection,
-                Err(e) => return connect_failed(e),
-            };
-            reply(object_fields(&connection.client(), sobject).await)
+        GeneratorRequest::LoadAccess(request) => {
+            let connection = connect(platform, &request.org_url)
+                .await
+                .map_err(connect_failed)?;
+            GeneratorReply::Spec(load_access(store, &connection, request).await?)
         }
-        Request::LoadAccess { org_url, source } => {
-            let connection = match connect(platform, &org_url).await {
-                Ok(connection) => connection,
-                Err(e) => return connect_failed(e),
-            };
-            reply(load_access(platform.storage(), &connection, source).await)
+        GeneratorRequest::PlanPermissionSet(request) => {
+            GeneratorReply::Plan(plan_permission_set(platform, request).await?)
         }
-        Request::PlanPermissionSet {
-            org_url,
-            spec,
-            assignee_id,
-            target_permission_set_id,
-            use_composite,
-        } => {
-            let target = PlanTarget {
-                assignee_id: assignee_id.as_deref(),
-                permission_set_id: target_permission_set_id.as_deref(),
-                use_composite,
-            };
-            match plan_for(platform, &org_url, &spec, target).await {
-                Ok((_, plan, _)) => Reply::Plan { plan },
-                Err(reply) => reply,
-            }
+        GeneratorRequest::StartApply(request) => {
+            GeneratorReply::ApplyProgress(start_apply(platform, request).await?)
         }
-        Request::StartApply {
-            org_url,
-            spec,
-            assignee_id,
-            target_permission_set_id,
-            use_composite,
-            confirmed_production,
-        } => {
-            let target = PlanTarget {
-                assignee_id: assignee_id.as_deref(),
-                permission_set_id: target_permission_set_id.as_deref(),
-                use_composite,
-            };
-            let (session, view, write_plan) =
-                match plan_for(platform, &org_url, &spec, target).await {
-                    Ok(planned) => planned,
-                    Err(reply) => return reply,
-                };
-            if !view.blockers.is_empty() {
-                return failed(format!("Nothing was changed: {}", view.blockers.join(" ")));
-            }
-            if view.requires_confirmation && !confirmed_production && !write_plan.calls.is_empty() {
-                return failed(format!(
-                    "Nothing was changed: {} is a production org, and applying there needs your explicit confirmation.",
-                    view.org.org_name
-                ));
-            }
-            let apply_id = apply::next_apply_id(platform.storage(), &session.org_id).await;
-            let journal = Journal::new(
-                apply_id,
-                session.org_id.clone(),
-                session.api_host.to_string(),
-                write_plan,
-            );
-            match apply::save(platform.storage(), &journal).await {
-                Ok(()) => Reply::ApplyProgress {
-                    apply: journal.view(),
-                },
-                Err(e) => failed(format!(
-                    "Nothing was changed: the apply's journal could not be saved ({e})."
-                )),
-            }
-        }
-        Request::ContinueApply { org_url, apply_id } => {
-            step_apply(platform, &org_url, &apply_id, false).await
-        }
-        Request::FinishCleanUp { org_url, apply_id } => {
-            step_apply(platform, &org_url, &apply_id, true).await
-        }
-        Request::PendingApplies { org_url } => match platform.sessions().org_of(&org_url).await {
-            Ok(org_id) => Reply::Applies {
-                applies: apply::pending(platform.storage(), &org_id)
+        GeneratorRequest::ContinueApply(request) => GeneratorReply::ApplyProgress(
+            step_apply(platform, &request.org_url, &request.apply_id, false).await?,
+        ),
+        GeneratorRequest::FinishCleanUp(request) => GeneratorReply::ApplyProgress(
+            step_apply(platform, &request.org_url, &request.apply_id, true).await?,
+        ),
+        GeneratorRequest::PendingApplies(request) => {
+            let org_id = platform
+                .sessions()
+                .org_of(&request.org_url)
+                .await
+                .map_err(|e| failed(e.to_string()))?;
+            GeneratorReply::Applies(PendingApplies {
+                applies: apply::pending(store, &org_id)
                     .await
                     .iter()
                     .map(Journal::view)
                     .collect(),
-            },
-            Err(e) => failed(e.to_string()),
-        },
-        Request::CreateIntegrationUser {
-            org_url,
-            first_name,
-            last_name,
-            username,
-            email,
-            alias,
-        } => {
-            let connection = match connect(platform, &org_url).await {
-                Ok(connection) => connection,
-                Err(e) => return connect_failed(e),
-            };
-            let input = super::user::NewUser {
-                first_name: first_name.unwrap_or_default(),
-                last_name,
-                username,
-                email,
-                alias: alias.unwrap_or_default(),
-            };
-            match super::user::create(&connection.client(), &input).await {
-                Ok((user_id, username)) => Reply::UserCreated { user_id, username },
-                Err(message) => failed(message),
-            }
+            })
         }
-        _ => failed("This request is not a generator request."),
-    }
+        GeneratorRequest::CreateIntegrationUser(request) => {
+            GeneratorReply::UserCreated(create_integration_user(platform, request).await?)
+        }
+    })
 }
 
-fn reply(result: Result<Reply, ApiError>) -> Reply {
-    result.unwrap_or_else(|e| failed(e.message))
+fn api_failed(e: ApiError) -> Failed {
+    failed(e.message)
 }
 
 /// The page is told why the org could not be reached.
-fn connect_failed(e: ConnectError) -> Reply {
+fn connect_failed(e: ConnectError) -> Failed {
     match e {
         ConnectError::Session(e) => failed(e.to_string()),
         ConnectError::Api(e) => failed(e.message),
     }
+}
+
+async fn plan_permission_set<P: Platform>(
+    platform: &P,
+    request: PlanPermissionSet,
+) -> Result<ReplyTo<PlanPermissionSet>, Failed> {
+    let target = PlanTarget {
+        assignee_id: request.assignee_id.as_deref(),
+        permission_set_id: request.target_permission_set_id.as_deref(),
+        use_composite: request.use_composite,
+    };
+    let (_, plan, _) = plan_for(platform, &request.org_url, &request.spec, target).await?;
+    Ok(Planned { plan })
+}
+
+/// Plans again against the org as it is now and saves the apply's journal; writes nothing yet.
+async fn start_apply<P: Platform>(
+    platform: &P,
+    request: StartApply,
+) -> Result<ReplyTo<StartApply>, Failed> {
+    let target = PlanTarget {
+        assignee_id: request.assignee_id.as_deref(),
+        permission_set_id: request.target_permission_set_id.as_deref(),
+        use_composite: request.use_composite,
+    };
+    let (session, view, write_plan) =
+        plan_for(platform, &request.org_url, &request.spec, target).await?;
+    if !view.blockers.is_empty() {
+        return Err(failed(format!(
+            "Nothing was changed: {}",
+            view.blockers.join(" ")
+        )));
+    }
+    if view.requires_confirmation && !request.confirmed_production && !write_plan.calls.is_empty() {
+        return Err(failed(format!(
+            "Nothing was changed: {} is a production org, and applying there needs your explicit confirmation.",
+            view.org.org_name
+        )));
+    }
+    let store = platform.storage();
+    let apply_id = apply::next_apply_id(store, &session.org_id).await;
+    let journal = Journal::new(
+        apply_id,
+        session.org_id.clone(),
+        session.api_host.to_string(),
+        write_plan,
+    );
+    apply::save(store, &journal).await.map_err(|e| {
+        failed(format!(
+            "Nothing was changed: the apply's journal could not be saved ({e})."
+        ))
+    })?;
+    Ok(ApplyProgress {
+        apply: journal.view(),
+    })
+}
+
+async fn create_integration_user<P: Platform>(
+    platform: &P,
+    request: CreateIntegrationUser,
+) -> Result<ReplyTo<CreateIntegrationUser>, Failed> {
+    let connection = connect(platform, &request.org_url)
+        .await
+        .map_err(connect_failed)?;
+    let input = super::user::NewUser {
+        first_name: request.first_name.unwrap_or_default(),
+        last_name: request.last_name,
+        username: request.username,
+        email: request.email,
+        alias: request.alias.unwrap_or_default(),
+    };
+    let (user_id, username) = super::user::create(&connection.client(), &input)
+        .await
+        .map_err(failed)?;
+    Ok(UserCreated { user_id, username })
 }
 
 /// Advances an apply by one call (`continueApply`) or resumes its undo (`finishCleanUp`).
@@ -213,26 +223,23 @@ async fn step_apply<P: Platform>(
     org_url: &str,
     apply_id: &str,
     clean_up: bool,
-) -> Reply {
+) -> Result<ApplyProgress, Failed> {
     // The journal is found by the org of the URL, so the journal's org and the session's match.
-    let session = match platform.sessions().session(org_url).await {
-        Ok(session) => session,
-        Err(e) => return failed(e.to_string()),
-    };
-    let mut journal = match apply::load(platform.storage(), &session.org_id, apply_id).await {
-        Ok(journal) => journal,
-        Err(e) => return failed(e),
-    };
+    let session = platform
+        .sessions()
+        .session(org_url)
+        .await
+        .map_err(|e| failed(e.to_string()))?;
+    let mut journal = apply::load(platform.storage(), &session.org_id, apply_id)
+        .await
+        .map_err(failed)?;
     let connection = match connect_session(platform, session).await {
         Ok(connection) => connection,
         Err(e) => {
             // Can't reach the org now: the journal is unchanged and the page can retry.
             let mut apply = journal.view();
-            apply.message = Some(match e {
-                ConnectError::Session(e) => e.to_string(),
-                ConnectError::Api(e) => e.message,
-            });
-            return Reply::ApplyProgress { apply };
+            apply.message = Some(connect_failed(e).message);
+            return Ok(ApplyProgress { apply });
         }
     };
     let client = connection.client();
@@ -241,12 +248,10 @@ async fn step_apply<P: Platform>(
     } else {
         apply::advance(&client, platform.storage(), &mut journal).await
     };
-    match outcome {
-        Ok(()) => Reply::ApplyProgress {
-            apply: journal.view(),
-        },
-        Err(e) => failed(format!("The apply's journal could not be saved: {e}")),
-    }
+    outcome.map_err(|e| failed(format!("The apply's journal could not be saved: {e}")))?;
+    Ok(ApplyProgress {
+        apply: journal.view(),
+    })
 }
 
 const TEMPLATES_KEY: &str = "generatorTemplates";
@@ -269,13 +274,13 @@ fn template_list(templates: &BTreeMap<String, PermissionSetSpec>) -> Vec<Templat
 async fn save_templates(
     store: &impl KeyValueStore,
     templates: BTreeMap<String, PermissionSetSpec>,
-) -> Reply {
-    match super::stored::save(store, Area::Local, TEMPLATES_KEY, &templates).await {
-        Ok(()) => Reply::Templates {
-            templates: template_list(&templates),
-        },
-        Err(e) => failed(format!("The templates could not be saved: {e}")),
-    }
+) -> Result<Templates, Failed> {
+    super::stored::save(store, Area::Local, TEMPLATES_KEY, &templates)
+        .await
+        .map_err(|e| failed(format!("The templates could not be saved: {e}")))?;
+    Ok(Templates {
+        templates: template_list(&templates),
+    })
 }
 
 fn text(value: &Value, key: &str) -> String {
@@ -291,7 +296,7 @@ async fn generator_context<T: Transport>(
     store: &impl KeyValueStore,
     connection: &Connection<'_, T>,
     user_id: Option<&str>,
-) -> Result<Reply, ApiError> {
+) -> Result<Result<GeneratorContext, Failed>, ApiError> {
     let (client, session) = (&connection.client(), &connection.session);
     let summary = org::org_summary(client, session, store).await?;
     let catalog = org::fresh_catalog(client, session, store).await?;
@@ -367,7 +372,7 @@ async fn generator_context<T: Transport>(
         Some(_) => {
             let rows = org::take(&mut answers, "user")?;
             let Some(row) = rows.as_array().and_then(|r| r.first()) else {
-                return Ok(failed("That user doesn't exist in this org."));
+                return Ok(Err(failed("That user doesn't exist in this org.")));
             };
             let state = org::assignee_of(row);
             Some(UserSummary {
@@ -385,7 +390,7 @@ async fn generator_context<T: Transport>(
             })
         }
     };
-    Ok(Reply::GeneratorContext(GeneratorContext {
+    Ok(Ok(GeneratorContext {
         org: summary,
         user,
         objects: catalog.objects.clone(),
@@ -428,14 +433,15 @@ fn system_permission_choices(catalog: &OrgCatalog) -> Vec<SystemPermissionChoice
 
 async fn object_fields<T: Transport>(
     client: &Client<'_, T>,
-    sobject: String,
-) -> Result<Reply, ApiError> {
+    request: GetObjectFields,
+) -> Result<ReplyTo<GetObjectFields>, Failed> {
+    let sobject = request.sobject;
     if !sobject
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '_')
         || sobject.is_empty()
     {
-        return Ok(failed(format!("{sobject:?} is not an object API name.")));
+        return Err(failed(format!("{sobject:?} is not an object API name.")));
     }
     let describe: ObjectDescribe = client
         .get(
@@ -445,8 +451,9 @@ async fn object_fields<T: Transport>(
             ),
             "the object's describe",
         )
-        .await?;
-    Ok(Reply::ObjectFields {
+        .await
+        .map_err(api_failed)?;
+    Ok(ObjectFields {
         fields: field_choices(&describe),
         sobject: describe.name,
     })
@@ -468,7 +475,7 @@ async fn plan_for<P: Platform>(
     org_url: &str,
     spec: &PermissionSetSpec,
     target: PlanTarget<'_>,
-) -> Result<(Session, PlanView, plan::WritePlan), Reply> {
+) -> Result<(Session, PlanView, plan::WritePlan), Failed> {
     let connection = connect(platform, org_url).await.map_err(connect_failed)?;
     let (view, write_plan) = read_and_plan(
         platform.storage(),
@@ -522,8 +529,18 @@ async fn read_and_plan<T: Transport>(
 async fn load_access<T: Transport>(
     store: &impl KeyValueStore,
     connection: &Connection<'_, T>,
+    request: LoadAccess,
+) -> Result<ReplyTo<LoadAccess>, Failed> {
+    read_access(store, connection, request.source)
+        .await
+        .map_err(api_failed)?
+}
+
+async fn read_access<T: Transport>(
+    store: &impl KeyValueStore,
+    connection: &Connection<'_, T>,
     source: AccessSource,
-) -> Result<Reply, ApiError> {
+) -> Result<Result<LoadedSpec, Failed>, ApiError> {
     let (client, session) = (&connection.client(), &connection.session);
     let catalog = org::catalog(client, session, store).await?;
     let filter = match &source {
@@ -539,9 +556,9 @@ async fn load_access<T: Transport>(
         .query(&format!("SELECT Id FROM PermissionSet WHERE {filter}"))
         .await?;
     let Some(id) = rows.first().map(|r| text(r, "Id")) else {
-        return Ok(failed(
+        return Ok(Err(failed(
             "That permission set or profile doesn't exist in this org.",
-        ));
+        )));
     };
     let state = org::read_state(
         client,
@@ -552,7 +569,9 @@ async fn load_access<T: Transport>(
     )
     .await?;
     let Some(existing) = state.existing else {
-        return Ok(failed("That permission set doesn't exist in this org."));
+        return Ok(Err(failed(
+            "That permission set doesn't exist in this org.",
+        )));
     };
     let mut warnings = Vec::new();
     let from_profile = matches!(source, AccessSource::Profile { .. });
@@ -603,5 +622,5 @@ async fn load_access<T: Transport>(
         fields,
         system_permissions,
     };
-    Ok(Reply::Spec { spec, warnings })
+    Ok(Ok(LoadedSpec { spec, warnings }))
 }

@@ -8,6 +8,7 @@
 //! * [`metadata`]: Metadata API PermissionSet XML export and import (§E, §H.Q4).
 //! * [`handler`]: the generator's requests, through the host's [`crate::platform::Platform`].
 //! * [`view`]: the JSON shapes the generator page is shown.
+//! * [`open`]: a content script's "Generate permission set" (always compiled: the worker answers it).
 
 #[cfg(feature = "generator")]
 pub mod apply;
@@ -21,6 +22,7 @@ pub mod handler;
 pub mod metadata;
 #[cfg(feature = "generator")]
 pub mod names;
+pub mod open;
 #[cfg(feature = "generator")]
 pub mod org;
 #[cfg(feature = "generator")]
@@ -32,15 +34,4 @@ pub mod user;
 pub mod view;
 
 #[cfg(feature = "generator")]
-pub use handler::handle;
-
-/// Without the generator engine, its requests are answered plainly.
-#[cfg(not(feature = "generator"))]
-pub async fn handle<P: crate::platform::Platform>(
-    _platform: &P,
-    _request: crate::protocol::Request,
-) -> crate::protocol::Reply {
-    crate::protocol::Reply::Failed {
-        message: "This part of Forcefield doesn't include the permission set generator: open the generator page.".to_owned(),
-    }
-}
+pub use handler::answer;

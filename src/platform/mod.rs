@@ -8,6 +8,7 @@
 //! * [`Transport`]: sends one HTTP request, returns status, headers and body.
 //! * [`KeyValueStore`]: JSON values by key, in a lasting and a per-browser-session area.
 //! * [`Clock`]: the time, for caches.
+//! * [`Pages`] (browser hosts only): the extension's own pages, opened for the admin.
 //!
 //! A [`Platform`] bundles the four; features receive it (or the connection
 //! [`crate::connection::connect`] makes from it) and never see the host itself.
@@ -105,6 +106,19 @@ impl Clock for SystemClock {
         }
     }
 }
+
+/// The extension's own pages, which only a browser host has: opened for the admin beside the tab
+/// whose content script asked.
+#[allow(async_fn_in_trait)] // Used single-threaded; browsers and wasm have no Send futures anyway.
+pub trait Pages {
+    /// Opens the permission set generator for one user (an Id the core checked) or for none.
+    async fn open_generator(&self, user_id: Option<&str>) -> Result<(), HostError>;
+}
+
+/// A host's function failed: its own words.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct HostError(pub String);
 
 /// Everything a host gives the core. Features take `&impl Platform`.
 pub trait Platform {

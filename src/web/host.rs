@@ -20,6 +20,8 @@
 //!   sidCookiesOnDomain?(domain: string, storeId: string | null): Promise<{ domain: string; value: string }[]>;
 //!   // …or the host's own login: the API host (or instance URL) and access token of the org a URL is on.
 //!   session?(orgUrl: string): Promise<{ instanceUrl: string; accessToken: string } | null>;
+//!   // Browser hosts only: opens the generator page beside a content script's tab.
+//!   openGenerator?(tab: object, userId: string | null): Promise<unknown>;
 //! }
 //! ```
 
@@ -69,6 +71,23 @@ extern "C" {
     ) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(method, catch, js_name = session)]
     fn session(this: &JsHost, org_url: &str) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = openGenerator)]
+    fn open_generator_beside(
+        this: &JsHost,
+        tab: &JsValue,
+        user_id: Option<String>,
+    ) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// Opens the generator page beside `tab` (the browser's tab record of the asking content script).
+pub(super) async fn open_generator(
+    host: &JsHost,
+    tab: &JsValue,
+    user_id: Option<&str>,
+) -> Result<(), String> {
+    settle(host.open_generator_beside(tab, user_id.map(str::to_owned)))
+        .await
+        .map(|_| ())
 }
 
 /// A JS exception or rejection in words.

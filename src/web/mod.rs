@@ -5,8 +5,8 @@
 
 mod host;
 
-use crate::platform::Host;
-use crate::protocol::{Reply, Request};
+use crate::platform::{Host, HostError, Pages};
+use crate::protocol::{ContentRequest, Failed, Frame, PageRequest, Reply};
 use crate::router;
 use host::{from_js, to_js, JsCookies, JsHost, JsSessions};
 use serde::Deserialize;
@@ -38,6 +38,20 @@ struct SenderTab {
     cookie_store_id: Option<String>,
 }
 
+/// The host's pages beside the sender's tab (`host.openGenerator(tab, userId)`).
+struct SenderPages<'a> {
+    host: &'a JsHost,
+    tab: JsValue,
+}
+
+impl Pages for SenderPages<'_> {
+    async fn open_generator(&self, user_id: Option<&str>) -> Result<(), HostError> {
+        host::open_generator(self.host, &self.tab, user_id)
+            .await
+            .map_err(HostError)
+    }
+}
+
 #[wasm_bindgen]
 impl Core {
     /// Binds the core to a host's functions (see [`host`] for their shape).
@@ -52,7 +66,14 @@ impl Core {
     pub fn ask(&self, request: JsValue, cookie_store_id: Option<String>) -> js_sys::Promise {
         let host = self.host.clone();
         wasm_bindgen_futures::future_to_promise(async move {
-            Ok(answer(&host, request, None, cookie_store_id).await)
+            let reply = match decode::<PageRequest>(&request) {
+                Ok(request) => {
+                    let platform = platform(&host, cookie_store_id);
+                    router::answer_page(&platform, request).await
+                }
+                Err(failed) => Reply::Failed(failed),
+            };
+            Ok(to_js(&reply).unwrap_or_else(|e| JsValue::from_str(&e)))
         })
     }
 
@@ -62,41 +83,54 @@ impl Core {
     pub fn answer_content_script(&self, request: JsValue, sender: JsValue) -> js_sys::Promise {
         let host = self.host.clone();
         wasm_bindgen_futures::future_to_promise(async move {
-            let sender: MessageSender = from_js(&sender).unwrap_or_default();
-            let store_id = sender.tab.and_then(|tab| tab.cookie_store_id);
-            let frame_url = sender.url.unwrap_or_default();
-            Ok(answer(&host, request, Some(&frame_url), store_id).await)
+            let record: MessageSender = from_js(&sender).unwrap_or_default();
+            let reply = match decode::<ContentRequest>(&request) {
+                Ok(request) => {
+                    let frame = Frame {
+                        url: record.url.unwrap_or_default(),
+                    };
+                    let store_id = record.tab.and_then(|tab| tab.cookie_store_id);
+                    let tab = js_sys::Reflect::get(&sender, &JsValue::from_str("tab"))
+                        .unwrap_or(JsValue::NULL);
+                    let pages = SenderPages { host: &host, tab };
+                    let platform = platform(&host, store_id);
+                    router::answer_content(&platform, &pages, &frame, request).await
+                }
+                Err(failed) => Reply::Failed(failed),
+            };
+            Ok(to_js(&reply).unwrap_or_else(|e| JsValue::from_str(&e)))
         })
     }
 }
 
-async fn answer(
+/// A message as the request type of its sender, or why it is refused.
+fn decode<R: serde::de::DeserializeOwned>(message: &JsValue) -> Result<R, Failed> {
+    let value: serde_json::Value = from_js(message).map_err(|e| {
+        Failed::new(format!(
+            "Forcefield received a message that is not JSON: {e}"
+        ))
+    })?;
+    router::decode(value)
+}
+
+/// The host's functions as the core's platform, with sessions from the host's own login or from
+/// the cookies of `cookie_store_id`.
+fn platform(
     host: &JsHost,
-    request: JsValue,
-    sender_url: Option<&str>,
     cookie_store_id: Option<String>,
-) -> JsValue {
-    let reply = match from_js::<Request>(&request) {
-        Ok(request) => {
-            let sessions = if host.has_own_sessions() {
-                JsSessions::Given(host)
-            } else {
-                JsSessions::Cookies(JsCookies {
-                    host,
-                    store_id: cookie_store_id,
-                })
-            };
-            let platform = Host {
-                sessions,
-                transport: host,
-                storage: host,
-                clock: host,
-            };
-            router::handle(&platform, request, sender_url).await
-        }
-        Err(e) => Reply::Failed {
-            message: format!("Forcefield received a message it does not understand: {e}"),
-        },
+) -> Host<JsSessions<'_>, &JsHost, &JsHost, &JsHost> {
+    let sessions = if host.has_own_sessions() {
+        JsSessions::Given(host)
+    } else {
+        JsSessions::Cookies(JsCookies {
+            host,
+            store_id: cookie_store_id,
+        })
     };
-    to_js(&reply).unwrap_or_else(|e| JsValue::from_str(&e))
+    Host {
+        sessions,
+        transport: host,
+        storage: host,
+        clock: host,
+    }
 }
