@@ -23,6 +23,7 @@
 //!   admin's per-org switches; [`toggles`]: the bulk toggles' request.
 //! * [`router`]: the one entry point, which only routes each request to its feature. Features
 //!   never import it; hosts call it.
+//! * [`words`]: every error the admin can see, worded in one place (each error type's `Display`).
 //! * `web` (wasm32 only): the only code that touches wasm-bindgen and js-sys: the `Core` a host
 //!   constructs with its own functions (the extension's `browserHost`, or Node's).
 
@@ -39,6 +40,7 @@ pub mod salesforce;
 pub mod settings;
 pub mod toggles;
 pub mod users;
+pub mod words;
 
 #[cfg(target_arch = "wasm32")]
 mod web;

@@ -1,13 +1,13 @@
 //! The org a page or tab is on: whether a content script should enhance its page, what the popup
 //! shows about the org, and the admin's switch that turns Forcefield off for one org.
 
-use crate::connection::{connect, ConnectError, Connection};
-use crate::platform::{KeyValueStore, Platform, SessionSource, Transport};
+use crate::connection::{connect, Connection};
+use crate::platform::{KeyValueStore, Platform, SessionSource, StorageError, Transport};
 use crate::protocol::org::{
     FrameOrgRequest, GetOrgStatus, OrgEnabled, OrgReply, OrgRequest, OrgStatus, PageLoaded,
     PageVerdict, SetOrgEnabled,
 };
-use crate::protocol::{Failed, Frame, ReplyTo};
+use crate::protocol::{Frame, ReplyTo};
 use crate::salesforce::{DomainKind, OrgId};
 use crate::settings::{self, OrgSettings};
 
@@ -24,8 +24,14 @@ pub async fn answer_frame<P: Platform>(
     }
 }
 
+/// What can go wrong answering the org feature's requests (worded in [`crate::words`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OrgError {
+    SettingNotSaved(StorageError),
+}
+
 /// Answers an extension page's request about a tab's org.
-pub async fn answer<P: Platform>(platform: &P, request: OrgRequest) -> Result<OrgReply, Failed> {
+pub async fn answer<P: Platform>(platform: &P, request: OrgRequest) -> Result<OrgReply, OrgError> {
     Ok(match request {
         OrgRequest::OrgStatus(request) => {
             OrgReply::OrgStatus(org_status(platform, &request.tab_url).await)
@@ -60,17 +66,10 @@ async fn page_verdict<P: Platform>(
 pub async fn org_status<P: Platform>(platform: &P, tab_url: &str) -> ReplyTo<GetOrgStatus> {
     let connection = match connect(platform, tab_url).await {
         Ok(connection) => connection,
-        Err(ConnectError::Session(e)) => {
+        Err(e) => {
             return OrgStatus::Unavailable {
                 reason: e.to_string(),
-                error_kind: None,
-                org_id: platform.sessions().org_of(tab_url).await.ok(),
-            }
-        }
-        Err(ConnectError::Api(e)) => {
-            return OrgStatus::Unavailable {
-                reason: e.message,
-                error_kind: Some(e.kind),
+                error_kind: e.api_kind(),
                 org_id: platform.sessions().org_of(tab_url).await.ok(),
             }
         }
@@ -120,11 +119,11 @@ async fn connected_status<T: Transport>(
 async fn set_org_enabled<P: Platform>(
     platform: &P,
     request: SetOrgEnabled,
-) -> Result<ReplyTo<SetOrgEnabled>, Failed> {
+) -> Result<ReplyTo<SetOrgEnabled>, OrgError> {
     let SetOrgEnabled { org_id, enabled } = request;
     settings::save(platform.storage(), &org_id, &OrgSettings { enabled })
         .await
-        .map_err(|e| Failed::new(format!("The setting could not be saved: {e}")))?;
+        .map_err(OrgError::SettingNotSaved)?;
     Ok(OrgEnabled { org_id, enabled })
 }
 

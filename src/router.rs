@@ -21,14 +21,18 @@ pub async fn answer_content<P: Platform, G: Pages>(
         ContentRequest::Org(request) => Ok(crate::org::answer_frame(platform, frame, request)
             .await
             .into()),
-        ContentRequest::Toggles(request) => crate::toggles::answer(request).map(Reply::from),
+        ContentRequest::Toggles(request) => crate::toggles::answer(request)
+            .map(Reply::from)
+            .map_err(worded),
         ContentRequest::Badges(request) => crate::users::requests::answer(platform, frame, request)
             .await
-            .map(Reply::from),
+            .map(Reply::from)
+            .map_err(worded),
         ContentRequest::Generator(request) => {
             crate::generator::open::answer(platform, pages, frame, request)
                 .await
                 .map(Reply::from)
+                .map_err(worded)
         }
     };
     answered.unwrap_or_else(Reply::Failed)
@@ -37,13 +41,22 @@ pub async fn answer_content<P: Platform, G: Pages>(
 /// Answers an extension page's (or a Node host's) request.
 pub async fn answer_page<P: Platform>(platform: &P, request: PageRequest) -> Reply {
     let answered = match request {
-        PageRequest::Org(request) => crate::org::answer(platform, request).await.map(Reply::from),
+        PageRequest::Org(request) => crate::org::answer(platform, request)
+            .await
+            .map(Reply::from)
+            .map_err(worded),
         #[cfg(feature = "generator")]
         PageRequest::Generator(request) => crate::generator::answer(platform, request)
             .await
-            .map(Reply::from),
+            .map(Reply::from)
+            .map_err(worded),
     };
     answered.unwrap_or_else(Reply::Failed)
+}
+
+/// A feature's typed error as the admin reads it (worded in [`crate::words`]).
+fn worded(error: impl std::fmt::Display) -> Failed {
+    Failed::new(error.to_string())
 }
 
 /// A message as JSON, decoded as what its sender may send; anything else is refused.

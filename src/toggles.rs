@@ -5,10 +5,16 @@ use crate::columns::{self, ColumnAction, ToggleRequest};
 use crate::protocol::toggles::{
     ColumnControl, ColumnPlans, PlanColumns, TogglesReply, TogglesRequest,
 };
-use crate::protocol::{Failed, ReplyTo};
+use crate::protocol::ReplyTo;
+
+/// What can go wrong planning a page's toggles (worded in [`crate::words`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TogglesError {
+    Columns(columns::ColumnsError),
+}
 
 /// Answers a content script's bulk-toggle request.
-pub fn answer(request: TogglesRequest) -> Result<TogglesReply, Failed> {
+pub fn answer(request: TogglesRequest) -> Result<TogglesReply, TogglesError> {
     match request {
         TogglesRequest::PlanColumns(request) => {
             column_plans(&request).map(TogglesReply::ColumnPlans)
@@ -17,7 +23,7 @@ pub fn answer(request: TogglesRequest) -> Result<TogglesReply, Failed> {
 }
 
 /// Every toggleable column of a page with both of its plans.
-fn column_plans(request: &PlanColumns) -> Result<ReplyTo<PlanColumns>, Failed> {
+fn column_plans(request: &PlanColumns) -> Result<ReplyTo<PlanColumns>, TogglesError> {
     let filter = request.filter.as_ref();
     let model = columns::detect_columns(&request.snapshot);
     let plan = |column_key: &str, table_key: &str, action| {
@@ -44,5 +50,5 @@ fn column_plans(request: &PlanColumns) -> Result<ReplyTo<PlanColumns>, Failed> {
         .collect();
     controls
         .map(|columns| ColumnPlans { columns })
-        .map_err(|e| Failed::new(e.to_string()))
+        .map_err(TogglesError::Columns)
 }

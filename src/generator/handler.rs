@@ -11,7 +11,8 @@ use super::view::{
     ApiCalls, GeneratorContext, PermissionSetChoice, PlanView, ProfileChoice, PslSummary,
     SystemPermissionChoice, TemplateSummary, UserSummary,
 };
-use crate::connection::{connect, connect_session, ConnectError, Connection};
+use super::GeneratorError;
+use crate::connection::{connect, connect_session, Connection};
 use crate::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
 use crate::platform::{Area, KeyValueStore, Platform, SessionSource, Transport};
 use crate::protocol::generator::{
@@ -19,20 +20,16 @@ use crate::protocol::generator::{
     GeneratorRequest, GetObjectFields, LoadAccess, LoadedSpec, ObjectFields, PendingApplies,
     PlanPermissionSet, Planned, StartApply, Templates, UserCreated, XmlFile,
 };
-use crate::protocol::{Failed, ReplyTo};
+use crate::protocol::ReplyTo;
 use crate::salesforce::{ApiError, Client, Session};
 use serde_json::Value;
 use std::collections::BTreeMap;
-
-fn failed(message: impl Into<String>) -> Failed {
-    Failed::new(message)
-}
 
 /// Answers one generator request.
 pub async fn answer<P: Platform>(
     platform: &P,
     request: GeneratorRequest,
-) -> Result<GeneratorReply, Failed> {
+) -> Result<GeneratorReply, GeneratorError> {
     let store = platform.storage();
     Ok(match request {
         GeneratorRequest::ObjectAccessChange(request) => {
@@ -46,7 +43,7 @@ pub async fn answer<P: Platform>(
         GeneratorRequest::ImportXml(request) => {
             let (spec, warnings) =
                 super::metadata::import(&request.xml, request.file_name.as_deref())
-                    .map_err(failed)?;
+                    .map_err(GeneratorError::Xml)?;
             GeneratorReply::Spec(LoadedSpec { spec, warnings })
         }
         GeneratorRequest::ExportXml(request) => GeneratorReply::Xml(XmlFile {
@@ -55,7 +52,7 @@ pub async fn answer<P: Platform>(
         }),
         GeneratorRequest::SaveTemplate(request) => {
             if request.name.trim().is_empty() {
-                return Err(failed("A template needs a name."));
+                return Err(GeneratorError::TemplateNeedsName);
             }
             let mut templates = load_templates(store).await;
             templates.insert(request.name.trim().to_owned(), request.spec);
@@ -70,32 +67,24 @@ pub async fn answer<P: Platform>(
             let spec = load_templates(store)
                 .await
                 .remove(&request.name)
-                .ok_or_else(|| failed(format!("No template is called \"{}\".", request.name)))?;
+                .ok_or(GeneratorError::NoSuchTemplate(request.name))?;
             GeneratorReply::Spec(LoadedSpec {
                 spec,
                 warnings: Vec::new(),
             })
         }
         GeneratorRequest::GeneratorContext(request) => {
-            let connection = connect(platform, &request.org_url)
-                .await
-                .map_err(connect_failed)?;
+            let connection = connect(platform, &request.org_url).await?;
             GeneratorReply::GeneratorContext(
-                generator_context(store, &connection, request.user_id.as_deref())
-                    .await
-                    .map_err(api_failed)??,
+                generator_context(store, &connection, request.user_id.as_deref()).await?,
             )
         }
         GeneratorRequest::ObjectFields(request) => {
-            let connection = connect(platform, &request.org_url)
-                .await
-                .map_err(connect_failed)?;
+            let connection = connect(platform, &request.org_url).await?;
             GeneratorReply::ObjectFields(object_fields(&connection.client(), request).await?)
         }
         GeneratorRequest::LoadAccess(request) => {
-            let connection = connect(platform, &request.org_url)
-                .await
-                .map_err(connect_failed)?;
+            let connection = connect(platform, &request.org_url).await?;
             GeneratorReply::Spec(load_access(store, &connection, request).await?)
         }
         GeneratorRequest::PlanPermissionSet(request) => {
@@ -115,7 +104,7 @@ pub async fn answer<P: Platform>(
                 .sessions()
                 .org_of(&request.org_url)
                 .await
-                .map_err(|e| failed(e.to_string()))?;
+                .map_err(GeneratorError::Session)?;
             GeneratorReply::Applies(PendingApplies {
                 applies: apply::pending(store, &org_id)
                     .await
@@ -130,22 +119,10 @@ pub async fn answer<P: Platform>(
     })
 }
 
-fn api_failed(e: ApiError) -> Failed {
-    failed(e.message)
-}
-
-/// The page is told why the org could not be reached.
-fn connect_failed(e: ConnectError) -> Failed {
-    match e {
-        ConnectError::Session(e) => failed(e.to_string()),
-        ConnectError::Api(e) => failed(e.message),
-    }
-}
-
 async fn plan_permission_set<P: Platform>(
     platform: &P,
     request: PlanPermissionSet,
-) -> Result<ReplyTo<PlanPermissionSet>, Failed> {
+) -> Result<ReplyTo<PlanPermissionSet>, GeneratorError> {
     let target = PlanTarget {
         assignee_id: request.assignee_id.as_deref(),
         permission_set_id: request.target_permission_set_id.as_deref(),
@@ -159,7 +136,7 @@ async fn plan_permission_set<P: Platform>(
 async fn start_apply<P: Platform>(
     platform: &P,
     request: StartApply,
-) -> Result<ReplyTo<StartApply>, Failed> {
+) -> Result<ReplyTo<StartApply>, GeneratorError> {
     let target = PlanTarget {
         assignee_id: request.assignee_id.as_deref(),
         permission_set_id: request.target_permission_set_id.as_deref(),
@@ -168,16 +145,12 @@ async fn start_apply<P: Platform>(
     let (session, view, write_plan) =
         plan_for(platform, &request.org_url, &request.spec, target).await?;
     if !view.blockers.is_empty() {
-        return Err(failed(format!(
-            "Nothing was changed: {}",
-            view.blockers.join(" ")
-        )));
+        return Err(GeneratorError::Blocked(view.blockers));
     }
     if view.requires_confirmation && !request.confirmed_production && !write_plan.calls.is_empty() {
-        return Err(failed(format!(
-            "Nothing was changed: {} is a production org, and applying there needs your explicit confirmation.",
-            view.org.org_name
-        )));
+        return Err(GeneratorError::NeedsProductionConfirmation {
+            org_name: view.org.org_name,
+        });
     }
     let store = platform.storage();
     let apply_id = apply::next_apply_id(store, &session.org_id).await;
@@ -187,11 +160,9 @@ async fn start_apply<P: Platform>(
         session.api_host.to_string(),
         write_plan,
     );
-    apply::save(store, &journal).await.map_err(|e| {
-        failed(format!(
-            "Nothing was changed: the apply's journal could not be saved ({e})."
-        ))
-    })?;
+    apply::save(store, &journal)
+        .await
+        .map_err(GeneratorError::JournalNotStarted)?;
     Ok(ApplyProgress {
         apply: journal.view(),
     })
@@ -200,10 +171,8 @@ async fn start_apply<P: Platform>(
 async fn create_integration_user<P: Platform>(
     platform: &P,
     request: CreateIntegrationUser,
-) -> Result<ReplyTo<CreateIntegrationUser>, Failed> {
-    let connection = connect(platform, &request.org_url)
-        .await
-        .map_err(connect_failed)?;
+) -> Result<ReplyTo<CreateIntegrationUser>, GeneratorError> {
+    let connection = connect(platform, &request.org_url).await?;
     let input = super::user::NewUser {
         first_name: request.first_name.unwrap_or_default(),
         last_name: request.last_name,
@@ -213,7 +182,7 @@ async fn create_integration_user<P: Platform>(
     };
     let (user_id, username) = super::user::create(&connection.client(), &input)
         .await
-        .map_err(failed)?;
+        .map_err(GeneratorError::NewUser)?;
     Ok(UserCreated { user_id, username })
 }
 
@@ -223,22 +192,22 @@ async fn step_apply<P: Platform>(
     org_url: &str,
     apply_id: &str,
     clean_up: bool,
-) -> Result<ApplyProgress, Failed> {
+) -> Result<ApplyProgress, GeneratorError> {
     // The journal is found by the org of the URL, so the journal's org and the session's match.
     let session = platform
         .sessions()
         .session(org_url)
         .await
-        .map_err(|e| failed(e.to_string()))?;
+        .map_err(GeneratorError::Session)?;
     let mut journal = apply::load(platform.storage(), &session.org_id, apply_id)
         .await
-        .map_err(failed)?;
+        .map_err(GeneratorError::Journal)?;
     let connection = match connect_session(platform, session).await {
         Ok(connection) => connection,
         Err(e) => {
             // Can't reach the org now: the journal is unchanged and the page can retry.
             let mut apply = journal.view();
-            apply.message = Some(connect_failed(e).message);
+            apply.message = Some(e.to_string());
             return Ok(ApplyProgress { apply });
         }
     };
@@ -248,7 +217,7 @@ async fn step_apply<P: Platform>(
     } else {
         apply::advance(&client, platform.storage(), &mut journal).await
     };
-    outcome.map_err(|e| failed(format!("The apply's journal could not be saved: {e}")))?;
+    outcome.map_err(GeneratorError::JournalNotSaved)?;
     Ok(ApplyProgress {
         apply: journal.view(),
     })
@@ -274,10 +243,10 @@ fn template_list(templates: &BTreeMap<String, PermissionSetSpec>) -> Vec<Templat
 async fn save_templates(
     store: &impl KeyValueStore,
     templates: BTreeMap<String, PermissionSetSpec>,
-) -> Result<Templates, Failed> {
+) -> Result<Templates, GeneratorError> {
     super::stored::save(store, Area::Local, TEMPLATES_KEY, &templates)
         .await
-        .map_err(|e| failed(format!("The templates could not be saved: {e}")))?;
+        .map_err(GeneratorError::TemplatesNotSaved)?;
     Ok(Templates {
         templates: template_list(&templates),
     })
@@ -296,7 +265,7 @@ async fn generator_context<T: Transport>(
     store: &impl KeyValueStore,
     connection: &Connection<'_, T>,
     user_id: Option<&str>,
-) -> Result<Result<GeneratorContext, Failed>, ApiError> {
+) -> Result<GeneratorContext, GeneratorError> {
     let (client, session) = (&connection.client(), &connection.session);
     let summary = org::org_summary(client, session, store).await?;
     let catalog = org::fresh_catalog(client, session, store).await?;
@@ -372,7 +341,7 @@ async fn generator_context<T: Transport>(
         Some(_) => {
             let rows = org::take(&mut answers, "user")?;
             let Some(row) = rows.as_array().and_then(|r| r.first()) else {
-                return Ok(Err(failed("That user doesn't exist in this org.")));
+                return Err(GeneratorError::NoSuchUser);
             };
             let state = org::assignee_of(row);
             Some(UserSummary {
@@ -390,7 +359,7 @@ async fn generator_context<T: Transport>(
             })
         }
     };
-    Ok(Ok(GeneratorContext {
+    Ok(GeneratorContext {
         org: summary,
         user,
         objects: catalog.objects.clone(),
@@ -399,7 +368,7 @@ async fn generator_context<T: Transport>(
         permission_sets,
         templates: template_list(&load_templates(store).await),
         profiles,
-    }))
+    })
 }
 
 /// The curated list against the org: which exist, what they require (salesforce.md §H.Q5).
@@ -434,14 +403,14 @@ fn system_permission_choices(catalog: &OrgCatalog) -> Vec<SystemPermissionChoice
 async fn object_fields<T: Transport>(
     client: &Client<'_, T>,
     request: GetObjectFields,
-) -> Result<ReplyTo<GetObjectFields>, Failed> {
+) -> Result<ReplyTo<GetObjectFields>, GeneratorError> {
     let sobject = request.sobject;
     if !sobject
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '_')
         || sobject.is_empty()
     {
-        return Err(failed(format!("{sobject:?} is not an object API name.")));
+        return Err(GeneratorError::NotAnObjectName(sobject));
     }
     let describe: ObjectDescribe = client
         .get(
@@ -451,8 +420,7 @@ async fn object_fields<T: Transport>(
             ),
             "the object's describe",
         )
-        .await
-        .map_err(api_failed)?;
+        .await?;
     Ok(ObjectFields {
         fields: field_choices(&describe),
         sobject: describe.name,
@@ -475,8 +443,8 @@ async fn plan_for<P: Platform>(
     org_url: &str,
     spec: &PermissionSetSpec,
     target: PlanTarget<'_>,
-) -> Result<(Session, PlanView, plan::WritePlan), Failed> {
-    let connection = connect(platform, org_url).await.map_err(connect_failed)?;
+) -> Result<(Session, PlanView, plan::WritePlan), GeneratorError> {
+    let connection = connect(platform, org_url).await?;
     let (view, write_plan) = read_and_plan(
         platform.storage(),
         &connection.client(),
@@ -484,8 +452,7 @@ async fn plan_for<P: Platform>(
         spec,
         target,
     )
-    .await
-    .map_err(|e| failed(e.message))?;
+    .await?;
     Ok((connection.session, view, write_plan))
 }
 
@@ -530,17 +497,8 @@ async fn load_access<T: Transport>(
     store: &impl KeyValueStore,
     connection: &Connection<'_, T>,
     request: LoadAccess,
-) -> Result<ReplyTo<LoadAccess>, Failed> {
-    read_access(store, connection, request.source)
-        .await
-        .map_err(api_failed)?
-}
-
-async fn read_access<T: Transport>(
-    store: &impl KeyValueStore,
-    connection: &Connection<'_, T>,
-    source: AccessSource,
-) -> Result<Result<LoadedSpec, Failed>, ApiError> {
+) -> Result<ReplyTo<LoadAccess>, GeneratorError> {
+    let source = request.source;
     let (client, session) = (&connection.client(), &connection.session);
     let catalog = org::catalog(client, session, store).await?;
     let filter = match &source {
@@ -556,9 +514,7 @@ async fn read_access<T: Transport>(
         .query(&format!("SELECT Id FROM PermissionSet WHERE {filter}"))
         .await?;
     let Some(id) = rows.first().map(|r| text(r, "Id")) else {
-        return Ok(Err(failed(
-            "That permission set or profile doesn't exist in this org.",
-        )));
+        return Err(GeneratorError::NoSuchAccessSource);
     };
     let state = org::read_state(
         client,
@@ -569,9 +525,7 @@ async fn read_access<T: Transport>(
     )
     .await?;
     let Some(existing) = state.existing else {
-        return Ok(Err(failed(
-            "That permission set doesn't exist in this org.",
-        )));
+        return Err(GeneratorError::NoSuchPermissionSet);
     };
     let mut warnings = Vec::new();
     let from_profile = matches!(source, AccessSource::Profile { .. });
@@ -622,5 +576,5 @@ async fn read_access<T: Transport>(
         fields,
         system_permissions,
     };
-    Ok(Ok(LoadedSpec { spec, warnings }))
+    Ok(LoadedSpec { spec, warnings })
 }

@@ -256,17 +256,23 @@ pub fn name_from_file(file_name: &str) -> Option<String> {
     (!name.is_empty()).then(|| name.to_owned())
 }
 
+/// Why a file can't be imported (worded in [`crate::words`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum XmlError {
+    /// Not well-formed XML: what the reader stopped at.
+    Unreadable(String),
+    /// Well-formed, but its document element is another type (named).
+    NotAPermissionSet(String),
+}
+
 /// Reads a PermissionSet file into a spec, with a warning for each thing not carried over.
 pub fn import(
     xml: &str,
     file_name: Option<&str>,
-) -> Result<(PermissionSetSpec, Vec<String>), String> {
-    let root = parse(xml).map_err(|e| format!("This is not a readable XML file: {e}."))?;
+) -> Result<(PermissionSetSpec, Vec<String>), XmlError> {
+    let root = parse(xml).map_err(XmlError::Unreadable)?;
     if root.name != "PermissionSet" {
-        return Err(format!(
-            "This file describes a {}, not a PermissionSet.",
-            root.name
-        ));
+        return Err(XmlError::NotAPermissionSet(root.name));
     }
     let mut spec = PermissionSetSpec {
         label: root.child_text("label").unwrap_or_default().to_owned(),

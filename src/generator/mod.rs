@@ -35,3 +35,46 @@ pub mod view;
 
 #[cfg(feature = "generator")]
 pub use handler::answer;
+
+/// What can go wrong answering the generator page (worded in [`crate::words`]).
+#[cfg(feature = "generator")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GeneratorError {
+    Connect(crate::connection::ConnectError),
+    Session(crate::salesforce::SessionError),
+    Api(crate::salesforce::ApiError),
+    NotAnObjectName(String),
+    TemplateNeedsName,
+    NoSuchTemplate(String),
+    TemplatesNotSaved(crate::platform::StorageError),
+    NoSuchAccessSource,
+    NoSuchPermissionSet,
+    NoSuchUser,
+    Xml(metadata::XmlError),
+    /// The plan has blockers (each a sentence of the plan); nothing was written.
+    Blocked(Vec<String>),
+    NeedsProductionConfirmation {
+        org_name: String,
+    },
+    /// The journal of a new apply could not be saved: nothing was written.
+    JournalNotStarted(String),
+    /// The apply's journal could not be read (the journal's words).
+    Journal(String),
+    /// The journal could not be saved after a step.
+    JournalNotSaved(String),
+    NewUser(user::NewUserError),
+}
+
+#[cfg(feature = "generator")]
+impl From<crate::salesforce::ApiError> for GeneratorError {
+    fn from(e: crate::salesforce::ApiError) -> Self {
+        Self::Api(e)
+    }
+}
+
+#[cfg(feature = "generator")]
+impl From<crate::connection::ConnectError> for GeneratorError {
+    fn from(e: crate::connection::ConnectError) -> Self {
+        Self::Connect(e)
+    }
+}

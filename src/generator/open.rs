@@ -3,12 +3,20 @@
 //! Always compiled: the background worker, which runs the core without the generator's engine,
 //! answers it.
 
-use crate::platform::{Pages, Platform};
+use crate::platform::{HostError, Pages, Platform};
 use crate::protocol::generator::{
     FrameGeneratorRequest, GeneratorOpened, GeneratorReply, OpenGenerator,
 };
-use crate::protocol::{Failed, Frame, ReplyTo};
+use crate::protocol::{Frame, ReplyTo};
 use crate::users::UserId;
+
+/// Why the generator was not opened (worded in [`crate::words`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OpenError {
+    NotAUserId,
+    /// The host could not open the page (its words).
+    NotOpened(HostError),
+}
 
 /// Answers a content script's generator request.
 pub async fn answer<P: Platform, G: Pages>(
@@ -16,7 +24,7 @@ pub async fn answer<P: Platform, G: Pages>(
     pages: &G,
     frame: &Frame,
     request: FrameGeneratorRequest,
-) -> Result<GeneratorReply, Failed> {
+) -> Result<GeneratorReply, OpenError> {
     match request {
         FrameGeneratorRequest::OpenGenerator(request) => {
             open_generator(platform, pages, frame, request)
@@ -31,15 +39,15 @@ async fn open_generator<P: Platform, G: Pages>(
     pages: &G,
     _frame: &Frame,
     request: OpenGenerator,
-) -> Result<ReplyTo<OpenGenerator>, Failed> {
+) -> Result<ReplyTo<OpenGenerator>, OpenError> {
     // Only a user Id is passed on (as the page linked it); the generator page reads the user
     // again through the API.
     if let Some(id) = request.user_id.as_deref() {
-        UserId::parse(id).ok_or_else(|| Failed::new("That is not a user Id."))?;
+        UserId::parse(id).ok_or(OpenError::NotAUserId)?;
     }
     pages
         .open_generator(request.user_id.as_deref())
         .await
-        .map_err(|e| Failed::new(format!("The generator could not be opened: {e}")))?;
+        .map_err(OpenError::NotOpened)?;
     Ok(GeneratorOpened {})
 }

@@ -38,14 +38,12 @@ pub trait Transport {
 }
 
 /// Why a request got no answer the client can use.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TransportError {
     /// Offline, DNS, TLS, aborted: the host's own words.
-    #[error("{0}")]
     Unreachable(String),
     /// The answer was a redirect. Redirects are never followed, so the bearer token never
-    /// leaves the org's API host.
-    #[error("the answer was a redirect to another address, which Forcefield does not follow")]
+    /// leaves the org's API host (salesforce.md §I.15).
     Redirected,
 }
 
@@ -71,13 +69,11 @@ pub trait KeyValueStore {
 }
 
 /// Storage refused a read or a write.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StorageError {
     /// The host's storage failed (quota, a closed database): its own words.
-    #[error("{0}")]
     Host(String),
     /// A value could not be turned into or read from JSON.
-    #[error("the value is not in the expected form ({0})")]
     Encoding(String),
 }
 
@@ -116,8 +112,7 @@ pub trait Pages {
 }
 
 /// A host's function failed: its own words.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HostError(pub String);
 
 /// Everything a host gives the core. Features take `&impl Platform`.

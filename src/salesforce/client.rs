@@ -45,8 +45,7 @@ pub async fn discover_version(
         kind: super::error::ApiErrorKind::NotFound,
         status: Some(response.status),
         code: None,
-        message: "This org offers no REST API version that Forcefield supports (v52.0 to v66.0)."
-            .to_owned(),
+        message: crate::words::no_supported_version(),
         fields: Vec::new(),
     })
 }

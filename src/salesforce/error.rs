@@ -1,5 +1,6 @@
 //! One error type for every Salesforce API failure, mapped from HTTP statuses and Salesforce's
-//! `[{message, errorCode, fields}]` bodies into messages an admin can act on (salesforce.md §A.4, §A.5, §B.2).
+//! `[{message, errorCode, fields}]` bodies into a kind the admin acts on and a sentence worded in
+//! [`crate::words`] (salesforce.md §A.4, §A.5, §B.2).
 
 use serde::{Deserialize, Serialize};
 
@@ -37,7 +38,8 @@ pub struct ApiError {
     pub status: Option<u16>,
     /// Salesforce's `errorCode` (or `statusCode` in save results), when it gave one.
     pub code: Option<String>,
-    /// A sentence for the admin, including Salesforce's own message where it helps.
+    /// A sentence for the admin ([`crate::words::api_failure`]), including Salesforce's own
+    /// message where it helps. Kept with the error: journals record it as it was.
     pub message: String,
     /// Fields Salesforce named.
     #[serde(default)]
@@ -56,24 +58,24 @@ struct RestErrorEntry {
 }
 
 impl ApiError {
-    pub fn network(detail: impl std::fmt::Display) -> Self {
+    /// No HTTP answer at all.
+    pub fn network(detail: crate::platform::TransportError) -> Self {
         Self {
             kind: ApiErrorKind::Network,
             status: None,
             code: None,
-            message: format!(
-                "Salesforce could not be reached ({detail}). Check your connection and try again."
-            ),
+            message: crate::words::unreachable(&detail),
             fields: Vec::new(),
         }
     }
 
+    /// An answer (named by `what`) that could not be read.
     pub fn malformed(what: &str, detail: impl std::fmt::Display) -> Self {
         Self {
             kind: ApiErrorKind::MalformedResponse,
             status: None,
             code: None,
-            message: format!("Salesforce sent {what} that Forcefield could not read ({detail}). Nothing was changed."),
+            message: crate::words::malformed(what, &detail),
             fields: Vec::new(),
         }
     }
@@ -91,56 +93,31 @@ impl ApiError {
         let fields = entries.iter().flat_map(|e| e.fields.clone()).collect();
         let plain_text = body.trim();
 
-        let (kind, message) = match (status, code.as_deref()) {
-            (401, _) | (_, Some("INVALID_SESSION_ID")) => (
-                ApiErrorKind::SessionExpired,
-                "Your Salesforce session has expired. Reload the Salesforce tab (log in again if asked), then try again.".to_owned(),
-            ),
+        let kind = match (status, code.as_deref()) {
+            (401, _) | (_, Some("INVALID_SESSION_ID")) => ApiErrorKind::SessionExpired,
             // The UserInfo endpoint answers a bad token with a bare text body (OAuth style).
-            (403, None) if plain_text.starts_with("Bad_OAuth_Token") || plain_text.starts_with("Missing_OAuth_Token") => (
-                ApiErrorKind::SessionExpired,
-                "Your Salesforce session has expired. Reload the Salesforce tab (log in again if asked), then try again.".to_owned(),
-            ),
-            (_, Some("REQUEST_LIMIT_EXCEEDED")) => (
-                ApiErrorKind::RequestLimit,
-                "This org has used up its API request allowance for now. Forcefield made no changes; try again later or ask Salesforce support to raise the limit.".to_owned(),
-            ),
-            (_, Some("API_DISABLED_FOR_ORG" | "API_CURRENTLY_DISABLED")) => (
-                ApiErrorKind::ApiDisabled,
-                format!("API access is not available to you in this org: {salesforce_says}"),
-            ),
-            (403, _) => (
-                ApiErrorKind::Forbidden,
-                with_detail("Salesforce refused the request: you may lack a permission it needs.", &salesforce_says),
-            ),
-            (404, _) => (
-                ApiErrorKind::NotFound,
-                with_detail("Salesforce did not find what Forcefield asked for.", &salesforce_says),
-            ),
-            (500..=599, _) => (
-                ApiErrorKind::ServerError,
-                with_detail(&format!("Salesforce had an internal error (HTTP {status}). Try again in a moment."), &salesforce_says),
-            ),
-            _ => (
-                ApiErrorKind::Rejected,
-                with_detail(&format!("Salesforce rejected the request (HTTP {status})."), &salesforce_says),
-            ),
+            (403, None)
+                if plain_text.starts_with("Bad_OAuth_Token")
+                    || plain_text.starts_with("Missing_OAuth_Token") =>
+            {
+                ApiErrorKind::SessionExpired
+            }
+            (_, Some("REQUEST_LIMIT_EXCEEDED")) => ApiErrorKind::RequestLimit,
+            (_, Some("API_DISABLED_FOR_ORG" | "API_CURRENTLY_DISABLED")) => {
+                ApiErrorKind::ApiDisabled
+            }
+            (403, _) => ApiErrorKind::Forbidden,
+            (404, _) => ApiErrorKind::NotFound,
+            (500..=599, _) => ApiErrorKind::ServerError,
+            _ => ApiErrorKind::Rejected,
         };
         Self {
             kind,
             status: Some(status),
             code,
-            message,
+            message: crate::words::api_failure(kind, status, &salesforce_says),
             fields,
         }
-    }
-}
-
-fn with_detail(summary: &str, salesforce_says: &str) -> String {
-    if salesforce_says.is_empty() {
-        summary.to_owned()
-    } else {
-        format!("{summary} Salesforce says: {salesforce_says}")
     }
 }
 

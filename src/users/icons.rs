@@ -5,7 +5,7 @@
 //! loads a URL: Salesforce's page CSP (`img-src`) cannot block it.
 
 use super::record::UserId;
-use crate::platform::{Area, KeyValueStore};
+use crate::platform::{Area, KeyValueStore, StorageError};
 use crate::salesforce::OrgId;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 /// Largest picture edge, in pixels (a badge shows it at 16 px; 2× for sharp screens, with room).
 pub const MAX_EDGE: u32 = 64;
 /// Longest emoji text, in characters (a family or flag sequence is several code points).
-const MAX_EMOJI_CHARS: usize = 16;
+pub const MAX_EMOJI_CHARS: usize = 16;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -96,27 +96,23 @@ impl UserIcon {
     }
 
     /// Why this icon can't be kept, if it can't.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), IconError> {
         match self.kind {
             IconKind::Emoji => {
                 let emoji = self.emoji.as_deref().unwrap_or_default();
                 let chars = emoji.chars().count();
                 if chars == 0 || chars > MAX_EMOJI_CHARS {
-                    return Err(format!(
-                        "An icon is one emoji (1 to {MAX_EMOJI_CHARS} characters)."
-                    ));
+                    return Err(IconError::EmojiLength);
                 }
                 if emoji.chars().any(|c| c.is_control() || c.is_whitespace()) {
-                    return Err("An icon can't contain spaces or control characters.".to_owned());
+                    return Err(IconError::EmojiSpaces);
                 }
                 Ok(())
             }
             IconKind::Image => {
                 let (width, height) = (self.width.unwrap_or(0), self.height.unwrap_or(0));
                 if !(1..=MAX_EDGE).contains(&width) || !(1..=MAX_EDGE).contains(&height) {
-                    return Err(format!(
-                        "A picture icon is at most {MAX_EDGE}×{MAX_EDGE} pixels."
-                    ));
+                    return Err(IconError::PictureSize);
                 }
                 let rgba = self.rgba.as_deref().unwrap_or_default();
                 let bytes = (width as usize) * (height as usize) * 4;
@@ -125,12 +121,28 @@ impl UserIcon {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
                 if rgba.len() != expected || !alphabet_ok {
-                    return Err("The picture's pixels are not in the expected form.".to_owned());
+                    return Err(IconError::PicturePixels);
                 }
                 Ok(())
             }
         }
     }
+}
+
+/// Why an icon can't be kept (worded in [`crate::words`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IconError {
+    EmojiLength,
+    EmojiSpaces,
+    PictureSize,
+    PicturePixels,
+}
+
+/// Why an icon was not saved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SaveIconError {
+    Invalid(IconError),
+    Storage(StorageError),
 }
 
 fn key(org: &OrgId) -> String {
@@ -159,9 +171,9 @@ pub async fn save(
     org: &OrgId,
     user: &UserId,
     icon: Option<UserIcon>,
-) -> Result<(), String> {
+) -> Result<(), SaveIconError> {
     if let Some(icon) = &icon {
-        icon.validate()?;
+        icon.validate().map_err(SaveIconError::Invalid)?;
     }
     let mut icons = load_raw(store, org).await;
     match icon {
@@ -171,7 +183,7 @@ pub async fn save(
     store
         .set(Area::Local, &key(org), Value::Object(icons))
         .await
-        .map_err(|e| e.to_string())
+        .map_err(SaveIconError::Storage)
 }
 
 #[cfg(test)]

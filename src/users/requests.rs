@@ -1,22 +1,65 @@
 //! The badges' requests ([`BadgesRequest`]), always about the org of the content script's own
 //! frame, served through the host's [`Platform`].
 
+use super::icons::{IconError, SaveIconError};
+use super::photo::PngError;
 use super::{icons, photo, Lookup, UserId};
 use crate::connection::{connect, connect_quickly, ConnectError};
+use crate::platform::StorageError;
 use crate::platform::{Clock, Platform, SessionSource};
 use crate::protocol::badges::{
     BadgeProblem, BadgeUsers, BadgesReply, BadgesRequest, ProfilePhotoSet, SetProfilePhoto,
     SetUserIcon, UserBadges, UserIconSaved,
 };
-use crate::protocol::{Failed, Frame, ReplyTo};
-use crate::salesforce::{ApiError, ApiErrorKind};
+use crate::protocol::{Frame, ReplyTo};
+use crate::salesforce::{ApiError, ApiErrorKind, SessionError};
+
+/// What can go wrong answering a badge request (worded in [`crate::words`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BadgeError {
+    NotAUserId,
+    Session(SessionError),
+    Icon(IconError),
+    IconNotSaved(StorageError),
+    Png(PngError),
+    PhotoNotSet(ApiError),
+}
+
+/// Why a page's users could not be badged (worded in [`crate::words`]); the page shows it
+/// instead of any badge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BadgeLookupError {
+    Session(SessionError),
+    Api(ApiError),
+}
+
+impl BadgeLookupError {
+    fn problem(&self) -> BadgeProblem {
+        BadgeProblem {
+            kind: match self {
+                Self::Session(_) => None,
+                Self::Api(e) => Some(e.kind),
+            },
+            message: self.to_string(),
+        }
+    }
+}
+
+impl From<ConnectError> for BadgeLookupError {
+    fn from(e: ConnectError) -> Self {
+        match e {
+            ConnectError::Session(e) => Self::Session(e),
+            ConnectError::Api(e) => Self::Api(e),
+        }
+    }
+}
 
 /// Answers one badge request from the content script in `frame`.
 pub async fn answer<P: Platform>(
     platform: &P,
     frame: &Frame,
     request: BadgesRequest,
-) -> Result<BadgesReply, Failed> {
+) -> Result<BadgesReply, BadgeError> {
     Ok(match request {
         BadgesRequest::BadgeUsers(request) => {
             BadgesReply::UserBadges(user_badges(platform, frame, request).await)
@@ -37,80 +80,72 @@ pub async fn user_badges<P: Platform>(
     frame: &Frame,
     request: BadgeUsers,
 ) -> ReplyTo<BadgeUsers> {
-    let problem = |kind, message: String| UserBadges {
-        badges: Vec::new(),
-        error: Some(BadgeProblem { kind, message }),
-    };
-    let org_id = match platform.sessions().org_of(&frame.url).await {
-        Ok(org) => org,
-        Err(e) => return problem(None, e.to_string()),
-    };
+    match lookup_badges(platform, frame, &request.user_ids).await {
+        Ok(badges) => UserBadges {
+            badges,
+            error: None,
+        },
+        Err(e) => UserBadges {
+            badges: Vec::new(),
+            error: Some(e.problem()),
+        },
+    }
+}
+
+async fn lookup_badges<P: Platform>(
+    platform: &P,
+    frame: &Frame,
+    user_ids: &[String],
+) -> Result<Vec<super::UserBadge>, BadgeLookupError> {
+    let org_id = platform
+        .sessions()
+        .org_of(&frame.url)
+        .await
+        .map_err(BadgeLookupError::Session)?;
     let store = platform.storage();
     let now = platform.clock().now_ms();
-    let mut lookup = Lookup::start(store, &org_id, &request.user_ids, now).await;
+    let mut lookup = Lookup::start(store, &org_id, user_ids, now).await;
     if lookup.needs_api() {
-        let fetched = async {
-            // Every field of the badge query exists in the oldest version Forcefield supports:
-            // when the org's version isn't known yet, ask at that one instead of spending a round
-            // trip on discovery first. Only if the org no longer serves it (a retired version
-            // answers 404) is the version discovered.
-            let mut connection = connect_quickly(platform, &frame.url)
-                .await
-                .map_err(connect_failure)?;
-            match lookup.fetch(&connection.client(), store).await {
-                Err(e) if !connection.version_known && e.kind == ApiErrorKind::NotFound => {
-                    connection
-                        .learn_version(store)
-                        .await
-                        .map_err(badge_failure)?;
-                    lookup
-                        .fetch(&connection.client(), store)
-                        .await
-                        .map_err(badge_failure)
-                }
-                other => other.map_err(badge_failure),
+        // Every field of the badge query exists in the oldest version Forcefield supports: when
+        // the org's version isn't known yet, ask at that one instead of spending a round trip on
+        // discovery first. Only if the org no longer serves it (a retired version answers 404)
+        // is the version discovered.
+        let mut connection = connect_quickly(platform, &frame.url).await?;
+        match lookup.fetch(&connection.client(), store).await {
+            Err(e) if !connection.version_known && e.kind == ApiErrorKind::NotFound => {
+                connection
+                    .learn_version(store)
+                    .await
+                    .map_err(BadgeLookupError::Api)?;
+                lookup
+                    .fetch(&connection.client(), store)
+                    .await
+                    .map_err(BadgeLookupError::Api)?;
             }
-        };
-        if let Err((kind, message)) = fetched.await {
-            return problem(kind, message);
+            other => other.map_err(BadgeLookupError::Api)?,
         }
     }
-    UserBadges {
-        badges: lookup.badges(store).await,
-        error: None,
-    }
-}
-
-fn connect_failure(e: ConnectError) -> (Option<ApiErrorKind>, String) {
-    match e {
-        ConnectError::Session(e) => (None, e.to_string()),
-        ConnectError::Api(e) => badge_failure(e),
-    }
-}
-
-fn badge_failure(e: ApiError) -> (Option<ApiErrorKind>, String) {
-    let message = match e.kind {
-        ApiErrorKind::SessionExpired => "Your Salesforce session has expired, so Forcefield can't mark integration users on this page. Log in again, then reload the page.".to_owned(),
-        _ => format!("Forcefield could not mark integration users on this page: {e}"),
-    };
-    (Some(e.kind), message)
+    Ok(lookup.badges(store).await)
 }
 
 async fn set_user_icon<P: Platform>(
     platform: &P,
     frame: &Frame,
     request: SetUserIcon,
-) -> Result<ReplyTo<SetUserIcon>, Failed> {
+) -> Result<ReplyTo<SetUserIcon>, BadgeError> {
     let SetUserIcon { user_id, icon } = request;
-    let user = UserId::parse(&user_id).ok_or_else(|| Failed::new("That is not a user Id."))?;
+    let user = UserId::parse(&user_id).ok_or(BadgeError::NotAUserId)?;
     let org_id = platform
         .sessions()
         .org_of(&frame.url)
         .await
-        .map_err(|e| Failed::new(e.to_string()))?;
+        .map_err(BadgeError::Session)?;
     icons::save(platform.storage(), &org_id, &user, icon.clone())
         .await
-        .map_err(|e| Failed::new(format!("The icon was not saved: {e}")))?;
+        .map_err(|e| match e {
+            SaveIconError::Invalid(e) => BadgeError::Icon(e),
+            SaveIconError::Storage(e) => BadgeError::IconNotSaved(e),
+        })?;
     Ok(UserIconSaved { user_id, icon })
 }
 
@@ -118,20 +153,20 @@ async fn set_profile_photo<P: Platform>(
     platform: &P,
     frame: &Frame,
     request: SetProfilePhoto,
-) -> Result<ReplyTo<SetProfilePhoto>, Failed> {
+) -> Result<ReplyTo<SetProfilePhoto>, BadgeError> {
     let SetProfilePhoto {
         user_id,
         png_base64,
     } = request;
-    let user = UserId::parse(&user_id).ok_or_else(|| Failed::new("That is not a user Id."))?;
-    photo::validate_png(&png_base64).map_err(Failed::new)?;
+    let user = UserId::parse(&user_id).ok_or(BadgeError::NotAUserId)?;
+    photo::validate_png(&png_base64).map_err(BadgeError::Png)?;
     let connection = connect(platform, &frame.url).await.map_err(|e| match e {
-        ConnectError::Session(e) => Failed::new(e.to_string()),
-        ConnectError::Api(e) => Failed::new(format!("The profile photo was not changed: {e}")),
+        ConnectError::Session(e) => BadgeError::Session(e),
+        ConnectError::Api(e) => BadgeError::PhotoNotSet(e),
     })?;
     let photo = photo::set_profile_photo(&connection.client(), &user, &png_base64)
         .await
-        .map_err(|e| Failed::new(format!("The profile photo was not changed: {e}")))?;
+        .map_err(BadgeError::PhotoNotSet)?;
     Ok(ProfilePhotoSet {
         user_id,
         photo_url: photo.small_photo_url,

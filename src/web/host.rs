@@ -26,8 +26,8 @@
 //! ```
 
 use crate::platform::{
-    Area, Clock, HttpRequest, HttpResponse, KeyValueStore, SessionSource, StorageError, Transport,
-    TransportError,
+    Area, Clock, HostError, HttpRequest, HttpResponse, KeyValueStore, SessionSource, StorageError,
+    Transport, TransportError,
 };
 use crate::salesforce::{
     find_session, org_of_page, CookieJar, CookieStoreError, OrgId, SalesforceHost, Session,
@@ -84,28 +84,30 @@ pub(super) async fn open_generator(
     host: &JsHost,
     tab: &JsValue,
     user_id: Option<&str>,
-) -> Result<(), String> {
+) -> Result<(), HostError> {
     settle(host.open_generator_beside(tab, user_id.map(str::to_owned)))
         .await
         .map(|_| ())
 }
 
 /// A JS exception or rejection in words.
-fn describe(error: &JsValue) -> String {
-    error
-        .as_string()
-        .or_else(|| js_sys::Error::from(error.clone()).message().as_string())
-        .unwrap_or_else(|| "unknown host error".to_owned())
+fn describe(error: &JsValue) -> HostError {
+    HostError(
+        error
+            .as_string()
+            .or_else(|| js_sys::Error::from(error.clone()).message().as_string())
+            .unwrap_or_else(|| "unknown host error".to_owned()),
+    )
 }
 
 /// Awaits a host call's promise.
-async fn settle(call: Result<js_sys::Promise, JsValue>) -> Result<JsValue, String> {
+async fn settle(call: Result<js_sys::Promise, JsValue>) -> Result<JsValue, HostError> {
     let promise = call.map_err(|e| describe(&e))?;
     JsFuture::from(promise).await.map_err(|e| describe(&e))
 }
 
 /// A JS value as JSON text (`undefined` as `null`).
-fn json_text(value: &JsValue) -> Result<String, String> {
+fn json_text(value: &JsValue) -> Result<String, HostError> {
     if value.is_undefined() {
         return Ok("null".to_owned());
     }
@@ -115,13 +117,13 @@ fn json_text(value: &JsValue) -> Result<String, String> {
 }
 
 /// A JS value read as a Rust type through its JSON.
-pub(super) fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, String> {
-    serde_json::from_str(&json_text(value)?).map_err(|e| e.to_string())
+pub(super) fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, HostError> {
+    serde_json::from_str(&json_text(value)?).map_err(|e| HostError(e.to_string()))
 }
 
 /// A Rust value as a plain JS value, through its JSON.
-pub(super) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, String> {
-    let text = serde_json::to_string(value).map_err(|e| e.to_string())?;
+pub(super) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, HostError> {
+    let text = serde_json::to_string(value).map_err(|e| HostError(e.to_string()))?;
     js_sys::JSON::parse(&text).map_err(|e| describe(&e))
 }
 
@@ -161,11 +163,12 @@ impl Transport for JsHost {
             headers: &request.headers,
             body: request.body.as_deref(),
         })
-        .map_err(TransportError::Unreachable)?;
+        .map_err(|e| TransportError::Unreachable(e.0))?;
         let answer = settle(self.fetch(wire))
             .await
-            .map_err(TransportError::Unreachable)?;
-        let answer: WireResponse = from_js(&answer).map_err(TransportError::Unreachable)?;
+            .map_err(|e| TransportError::Unreachable(e.0))?;
+        let answer: WireResponse =
+            from_js(&answer).map_err(|e| TransportError::Unreachable(e.0))?;
         if answer.redirected {
             return Err(TransportError::Redirected);
         }
@@ -192,7 +195,7 @@ impl KeyValueStore for JsHost {
     async fn get(&self, area: Area, key: &str) -> Result<Option<serde_json::Value>, StorageError> {
         let value = settle(self.storage_get(area_name(area), key))
             .await
-            .map_err(StorageError::Host)?;
+            .map_err(|e| StorageError::Host(e.0))?;
         match value.as_string() {
             Some(text) => serde_json::from_str(&text)
                 .map(|v: serde_json::Value| (!v.is_null()).then_some(v))
@@ -210,7 +213,7 @@ impl KeyValueStore for JsHost {
         let text = value.to_string();
         settle(self.storage_set(area_name(area), key, &text))
             .await
-            .map_err(StorageError::Host)?;
+            .map_err(|e| StorageError::Host(e.0))?;
         Ok(())
     }
 }
@@ -232,8 +235,8 @@ impl CookieJar for JsCookies<'_> {
     async fn sid_for_url(&self, url: &str) -> Result<Option<SidCookie>, CookieStoreError> {
         let cookie = settle(self.host.sid_cookie_for_url(url, self.store_id.clone()))
             .await
-            .map_err(CookieStoreError)?;
-        from_js(&cookie).map_err(CookieStoreError)
+            .map_err(|e| CookieStoreError(e.0))?;
+        from_js(&cookie).map_err(|e| CookieStoreError(e.0))
     }
 
     async fn sids_on_domain(&self, domain: &str) -> Result<Vec<SidCookie>, CookieStoreError> {
@@ -242,8 +245,8 @@ impl CookieJar for JsCookies<'_> {
                 .sid_cookies_on_domain(domain, self.store_id.clone()),
         )
         .await
-        .map_err(CookieStoreError)?;
-        from_js(&cookies).map_err(CookieStoreError)
+        .map_err(|e| CookieStoreError(e.0))?;
+        from_js(&cookies).map_err(|e| CookieStoreError(e.0))
     }
 }
 
@@ -266,8 +269,8 @@ impl JsSessions<'_> {
     async fn given(host: &JsHost, org_url: &str) -> Result<Session, SessionError> {
         let answer = settle(host.session(org_url))
             .await
-            .map_err(SessionError::Host)?;
-        let given: Option<GivenSession> = from_js(&answer).map_err(SessionError::Host)?;
+            .map_err(|e| SessionError::Host(e.0))?;
+        let given: Option<GivenSession> = from_js(&answer).map_err(|e| SessionError::Host(e.0))?;
         let given = given.ok_or(SessionError::NotLoggedIn)?;
         let api_host =
             SalesforceHost::from_url(&given.instance_url).ok_or(SessionError::NotSalesforce)?;

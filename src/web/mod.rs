@@ -46,9 +46,7 @@ struct SenderPages<'a> {
 
 impl Pages for SenderPages<'_> {
     async fn open_generator(&self, user_id: Option<&str>) -> Result<(), HostError> {
-        host::open_generator(self.host, &self.tab, user_id)
-            .await
-            .map_err(HostError)
+        host::open_generator(self.host, &self.tab, user_id).await
     }
 }
 
@@ -73,7 +71,7 @@ impl Core {
                 }
                 Err(failed) => Reply::Failed(failed),
             };
-            Ok(to_js(&reply).unwrap_or_else(|e| JsValue::from_str(&e)))
+            Ok(to_js(&reply).unwrap_or_else(|e| JsValue::from_str(&e.0)))
         })
     }
 
@@ -98,7 +96,7 @@ impl Core {
                 }
                 Err(failed) => Reply::Failed(failed),
             };
-            Ok(to_js(&reply).unwrap_or_else(|e| JsValue::from_str(&e)))
+            Ok(to_js(&reply).unwrap_or_else(|e| JsValue::from_str(&e.0)))
         })
     }
 }
