@@ -676,7 +676,10 @@ pub async fn advance<T: Transport, S: KeyValueStore>(
 }
 
 fn quoted(values: &[String]) -> Result<String, ApiError> {
-    let quoted: Vec<String> = values.iter().map(|v| super::org::soql_text(v)).collect();
+    let quoted: Vec<String> = values
+        .iter()
+        .map(|v| crate::salesforce::soql::literal(v))
+        .collect();
     if quoted.is_empty() {
         return Err(ApiError::malformed(
             "an interrupted write",
@@ -726,7 +729,7 @@ async fn recover_in_flight<T: Transport>(
                             records.iter().map(|r| field_text(r, "SobjectType")).collect();
                         format!(
                             "SELECT Id FROM ObjectPermissions WHERE ParentId = {} AND SobjectType IN ({})",
-                            super::org::soql_text(parent),
+                            crate::salesforce::soql::literal(parent),
                             quoted(&objects)?
                         )
                     }
@@ -735,7 +738,7 @@ async fn recover_in_flight<T: Transport>(
                             records.iter().map(|r| field_text(r, "Field")).collect();
                         format!(
                             "SELECT Id FROM FieldPermissions WHERE ParentId = {} AND Field IN ({})",
-                            super::org::soql_text(parent),
+                            crate::salesforce::soql::literal(parent),
                             quoted(&fields)?
                         )
                     }
@@ -743,14 +746,14 @@ async fn recover_in_flight<T: Transport>(
                         let record = &records[0];
                         format!(
                             "SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = {} AND PermissionSetLicenseId = {}",
-                            super::org::soql_text(&field_text(record, "AssigneeId")),
-                            super::org::soql_text(&field_text(record, "PermissionSetLicenseId"))
+                            crate::salesforce::soql::literal(&field_text(record, "AssigneeId")),
+                            crate::salesforce::soql::literal(&field_text(record, "PermissionSetLicenseId"))
                         )
                     }
                     (StepKind::PermissionSetAssignment, Some(parent)) => format!(
                         "SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = {} AND PermissionSetId = {}",
-                        super::org::soql_text(&field_text(&records[0], "AssigneeId")),
-                        super::org::soql_text(parent)
+                        crate::salesforce::soql::literal(&field_text(&records[0], "AssigneeId")),
+                        crate::salesforce::soql::literal(parent)
                     ),
                 };
                 let found: Vec<Value> = client.query(&soql).await?;

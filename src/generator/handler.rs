@@ -21,7 +21,7 @@ use crate::protocol::generator::{
     PlanPermissionSet, Planned, StartApply, Templates, UserCreated, XmlFile,
 };
 use crate::protocol::ReplyTo;
-use crate::salesforce::{ApiError, Client, Session};
+use crate::salesforce::{soql, ApiError, Client, Session};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -272,17 +272,37 @@ async fn generator_context<T: Transport>(
     let mut reads = vec![
         (
             "psl".to_owned(),
-            org::query_path(client, &format!("SELECT Id, DeveloperName, MasterLabel, TotalLicenses, UsedLicenses FROM PermissionSetLicense WHERE DeveloperName = '{}'", plan::INTEGRATION_PSL)),
+            org::query_path(client, &org::integration_psl_soql()),
             true,
         ),
         (
             "sets".to_owned(),
-            org::query_path(client, "SELECT Id, Name, Label, Type, PermissionSetGroupId, License.Name FROM PermissionSet WHERE IsOwnedByProfile = false ORDER BY Label"),
+            org::query_path(
+                client,
+                &soql::select([
+                    "Id",
+                    "Name",
+                    "Label",
+                    "Type",
+                    "PermissionSetGroupId",
+                    "License.Name",
+                ])
+                .from("PermissionSet")
+                .where_bool("IsOwnedByProfile", false)
+                .order_by("Label")
+                .to_string(),
+            ),
             true,
         ),
         (
             "profiles".to_owned(),
-            org::query_path(client, "SELECT Id, Name FROM Profile ORDER BY Name"),
+            org::query_path(
+                client,
+                &soql::select(["Id", "Name"])
+                    .from("Profile")
+                    .order_by("Name")
+                    .to_string(),
+            ),
             true,
         ),
     ];
@@ -290,7 +310,7 @@ async fn generator_context<T: Transport>(
         let user = org::checked_id(user)?;
         reads.push((
             "user".to_owned(),
-            org::query_path(client, &org::user_soql(&format!("Id = '{user}'"))),
+            org::query_path(client, &org::user_soql(user)),
             true,
         ));
     }
@@ -501,18 +521,16 @@ async fn load_access<T: Transport>(
     let source = request.source;
     let (client, session) = (&connection.client(), &connection.session);
     let catalog = org::catalog(client, session, store).await?;
-    let filter = match &source {
+    let query = soql::select(["Id"]).from("PermissionSet");
+    let query = match &source {
         AccessSource::PermissionSet { permission_set_id } => {
-            format!("Id = '{}'", org::checked_id(permission_set_id)?)
+            query.where_eq("Id", org::checked_id(permission_set_id)?)
         }
-        AccessSource::Profile { profile_id } => format!(
-            "ProfileId = '{}' AND IsOwnedByProfile = true",
-            org::checked_id(profile_id)?
-        ),
+        AccessSource::Profile { profile_id } => query
+            .where_eq("ProfileId", org::checked_id(profile_id)?)
+            .where_bool("IsOwnedByProfile", true),
     };
-    let rows: Vec<Value> = client
-        .query(&format!("SELECT Id FROM PermissionSet WHERE {filter}"))
-        .await?;
+    let rows: Vec<Value> = client.query(&query.to_string()).await?;
     let Some(id) = rows.first().map(|r| text(r, "Id")) else {
         return Err(GeneratorError::NoSuchAccessSource);
     };

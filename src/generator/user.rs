@@ -2,9 +2,8 @@
 //! Integration license, the API-only profile found by its license). It can't be undone (users
 //! can only be deactivated), so the page confirms it separately.
 
-use super::org::soql_text;
 use crate::platform::{Method, Transport};
-use crate::salesforce::{ApiError, Client};
+use crate::salesforce::{soql, ApiError, Client};
 use serde_json::{json, Value};
 
 /// What the admin typed.
@@ -96,7 +95,12 @@ pub async fn create<T: Transport>(
     // salesforce.md §C.7: find the profile by its license, not its (renamed, cloneable) name; prefer
     // the current standard profile over the deprecated one.
     let profiles: Vec<Value> = client
-        .query("SELECT Id, Name FROM Profile WHERE UserLicense.Name = 'Salesforce Integration'")
+        .query(
+            &soql::select(["Id", "Name"])
+                .from("Profile")
+                .where_eq("UserLicense.Name", "Salesforce Integration")
+                .to_string(),
+        )
         .await
         .map_err(to_message)?;
     let name_of = |p: &Value| {
@@ -115,10 +119,12 @@ pub async fn create<T: Transport>(
         .and_then(Value::as_str)
         .unwrap_or_default();
     let taken: Vec<Value> = client
-        .query(&format!(
-            "SELECT Id FROM User WHERE Username = {}",
-            soql_text(&user.username)
-        ))
+        .query(
+            &soql::select(["Id"])
+                .from("User")
+                .where_eq("Username", &user.username)
+                .to_string(),
+        )
         .await
         .map_err(to_message)?;
     if !taken.is_empty() {

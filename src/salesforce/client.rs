@@ -137,7 +137,17 @@ impl<'a, T: Transport> Client<'a, T> {
     /// The org record: name, sandbox flag, instance (SFIR's first call, salesforce.md §A.3).
     pub async fn organization(&self) -> Result<Organization, ApiError> {
         let mut orgs: Vec<Organization> = self
-            .query("SELECT Id, Name, IsSandbox, InstanceName, OrganizationType FROM Organization")
+            .query(
+                &super::soql::select([
+                    "Id",
+                    "Name",
+                    "IsSandbox",
+                    "InstanceName",
+                    "OrganizationType",
+                ])
+                .from("Organization")
+                .to_string(),
+            )
             .await?;
         orgs.pop()
             .ok_or_else(|| ApiError::malformed("an organization query", "no Organization record"))

@@ -4,6 +4,7 @@ pub mod client;
 pub mod error;
 pub mod host;
 pub mod session;
+pub mod soql;
 pub mod version;
 
 pub use client::{discover_version, form_encode, Client, Organization, UserInfo};

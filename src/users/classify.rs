@@ -60,111 +60,16 @@ pub struct UserBadge {
     pub icon: Option<super::icons::UserIcon>,
 }
 
-impl BadgeKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::IntegrationLicense => "integrationLicense",
-            Self::ApiOnly => "apiOnly",
-            Self::IntegrationPsl => "integrationPsl",
-        }
-    }
-
-    fn parse(text: &str) -> Option<Self> {
-        Some(match text {
-            "integrationLicense" => Self::IntegrationLicense,
-            "apiOnly" => Self::ApiOnly,
-            "integrationPsl" => Self::IntegrationPsl,
-            _ => return None,
-        })
-    }
-}
-
-impl WarningCode {
-    fn as_str(self) -> &'static str {
-        match self {
-            Self::MissingIntegrationPsl => "missingIntegrationPsl",
-            Self::NoCustomPermissionSet => "noCustomPermissionSet",
-            Self::AssignmentWillFail => "assignmentWillFail",
-            Self::PasswordExpires => "passwordExpires",
-            Self::Inactive => "inactive",
-        }
-    }
-
-    fn parse(text: &str) -> Option<Self> {
-        Some(match text {
-            "missingIntegrationPsl" => Self::MissingIntegrationPsl,
-            "noCustomPermissionSet" => Self::NoCustomPermissionSet,
-            "assignmentWillFail" => Self::AssignmentWillFail,
-            "passwordExpires" => Self::PasswordExpires,
-            "inactive" => Self::Inactive,
-            _ => return None,
-        })
-    }
-}
-
 impl UserBadge {
-    /// The badge as the cache keeps it (the same shape the protocol sends, without the icon).
+    /// The badge as the badge cache keeps it: the protocol's own encoding (without the icon,
+    /// which the cache never holds).
     pub fn to_json(&self) -> serde_json::Value {
-        let strings = |items: Vec<&str>| {
-            serde_json::Value::Array(items.into_iter().map(serde_json::Value::from).collect())
-        };
-        let mut badge = serde_json::Map::new();
-        badge.insert("userId".to_owned(), self.user_id.clone().into());
-        badge.insert("integration".to_owned(), self.integration.into());
-        badge.insert(
-            "kinds".to_owned(),
-            strings(self.kinds.iter().map(|k| k.as_str()).collect()),
-        );
-        badge.insert(
-            "reasons".to_owned(),
-            strings(self.reasons.iter().map(String::as_str).collect()),
-        );
-        let warnings = self
-            .warnings
-            .iter()
-            .map(|w| {
-                let mut warning = serde_json::Map::new();
-                warning.insert("code".to_owned(), w.code.as_str().into());
-                warning.insert("message".to_owned(), w.message.clone().into());
-                serde_json::Value::Object(warning)
-            })
-            .collect();
-        badge.insert("warnings".to_owned(), serde_json::Value::Array(warnings));
-        serde_json::Value::Object(badge)
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
     }
 
-    /// Reads a badge as [`UserBadge::to_json`] wrote it (by hand, see `record`); `None` when it
-    /// is not one.
+    /// Reads a badge as [`UserBadge::to_json`] wrote it; `None` when it is not one.
     pub fn from_json(v: &serde_json::Value) -> Option<Self> {
-        let strings = |key| -> Option<Vec<&str>> {
-            v.get(key)?
-                .as_array()?
-                .iter()
-                .map(serde_json::Value::as_str)
-                .collect()
-        };
-        let warnings = v
-            .get("warnings")?
-            .as_array()?
-            .iter()
-            .map(|w| {
-                Some(HealthWarning {
-                    code: WarningCode::parse(w.get("code")?.as_str()?)?,
-                    message: w.get("message")?.as_str()?.to_owned(),
-                })
-            })
-            .collect::<Option<Vec<_>>>()?;
-        Some(Self {
-            user_id: v.get("userId")?.as_str()?.to_owned(),
-            integration: v.get("integration")?.as_bool()?,
-            kinds: strings("kinds")?
-                .into_iter()
-                .map(BadgeKind::parse)
-                .collect::<Option<Vec<_>>>()?,
-            reasons: strings("reasons")?.into_iter().map(str::to_owned).collect(),
-            warnings,
-            icon: None,
-        })
+        Self::deserialize(v).ok()
     }
 
     /// Whether the page should show a badge at all.

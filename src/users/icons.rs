@@ -58,40 +58,14 @@ impl UserIcon {
         }
     }
 
-    /// The icon as storage keeps it (the protocol's shape).
+    /// The icon as storage keeps it: the protocol's own encoding.
     pub fn to_json(&self) -> Value {
-        let mut icon = Map::new();
-        match self.kind {
-            IconKind::Emoji => {
-                icon.insert("kind".to_owned(), "emoji".into());
-                icon.insert("emoji".to_owned(), self.emoji.clone().into());
-            }
-            IconKind::Image => {
-                icon.insert("kind".to_owned(), "image".into());
-                icon.insert("width".to_owned(), self.width.into());
-                icon.insert("height".to_owned(), self.height.into());
-                icon.insert("rgba".to_owned(), self.rgba.clone().into());
-            }
-        }
-        Value::Object(icon)
+        serde_json::to_value(self).unwrap_or(Value::Null)
     }
 
-    /// Reads a stored icon (by hand: see `record`); `None` when it is not one.
-    pub fn from_json(v: &serde_json::Value) -> Option<Self> {
-        let number = |key| {
-            v.get(key)
-                .and_then(serde_json::Value::as_u64)
-                .and_then(|n| u32::try_from(n).ok())
-        };
-        let icon = match v.get("kind")?.as_str()? {
-            "emoji" => Self::emoji(v.get("emoji")?.as_str()?),
-            "image" => Self::image(
-                number("width")?,
-                number("height")?,
-                v.get("rgba")?.as_str()?.to_owned(),
-            ),
-            _ => return None,
-        };
+    /// Reads a stored icon; `None` when it is not a valid one.
+    pub fn from_json(v: &Value) -> Option<Self> {
+        let icon = Self::deserialize(v).ok()?;
         icon.validate().ok().map(|()| icon)
     }
 
