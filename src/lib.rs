@@ -23,6 +23,7 @@
 //!   admin's per-org switches; [`toggles`]: the bulk toggles' request.
 //! * [`router`]: the one entry point, which only routes each request to its feature. Features
 //!   never import it; hosts call it.
+//! * [`json`]: the one way JSON text becomes a typed value (through `serde_json::Value`).
 //! * [`words`]: every error the admin can see, worded in one place (each error type's `Display`).
 //! * `web` (wasm32 only): the only code that touches wasm-bindgen and js-sys: the `Core` a host
 //!   constructs with its own functions (the extension's `browserHost`, or Node's).
@@ -30,6 +31,7 @@
 pub mod columns;
 pub mod connection;
 pub mod generator;
+pub mod json;
 pub mod model;
 pub mod org;
 pub mod platform;

@@ -8,7 +8,6 @@
 
 use crate::platform::{Pages, Platform};
 use crate::protocol::{ContentRequest, Failed, Frame, PageRequest, Reply};
-use serde::de::DeserializeOwned;
 
 /// Answers a content script's message about its own `frame`.
 pub async fn answer_content<P: Platform, G: Pages>(
@@ -57,18 +56,4 @@ pub async fn answer_page<P: Platform>(platform: &P, request: PageRequest) -> Rep
 /// A feature's typed error as the admin reads it (worded in [`crate::words`]).
 fn worded(error: impl std::fmt::Display) -> Failed {
     Failed::new(error.to_string())
-}
-
-/// A message as JSON, decoded as what its sender may send; anything else is refused.
-pub fn decode<R: DeserializeOwned>(message: serde_json::Value) -> Result<R, Failed> {
-    let kind = message
-        .get("type")
-        .and_then(serde_json::Value::as_str)
-        .unwrap_or("(none)")
-        .to_owned();
-    serde_json::from_value(message).map_err(|_| {
-        Failed::new(format!(
-            "Forcefield received a message it does not understand or does not take from this sender (type \"{kind}\")."
-        ))
-    })
 }

@@ -34,7 +34,6 @@ pub async fn save(
     org: &OrgId,
     settings: &OrgSettings,
 ) -> Result<(), StorageError> {
-    let value =
-        serde_json::to_value(settings).map_err(|e| StorageError::Encoding(e.to_string()))?;
+    let value = crate::json::write(settings).map_err(|e| StorageError::Encoding(e.to_string()))?;
     store.set(Area::Local, &key(org), value).await
 }

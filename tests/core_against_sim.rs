@@ -229,8 +229,10 @@ fn the_per_org_switch_only_affects_that_org() {
 
 #[test]
 fn requests_are_plain_json_the_content_script_can_send() {
-    let request: ContentRequest =
-        serde_json::from_str(r#"{"type":"pageLoaded","surface":"classicSetup"}"#).unwrap();
+    let request: ContentRequest = forcefield::protocol::decode(
+        serde_json::from_str(r#"{"type":"pageLoaded","surface":"classicSetup"}"#).unwrap(),
+    )
+    .unwrap();
     assert_eq!(
         request,
         ContentRequest::from(PageLoaded {

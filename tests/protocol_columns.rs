@@ -5,8 +5,8 @@
 use forcefield::platform::memory::Absent;
 use forcefield::platform::Host;
 use forcefield::protocol::toggles::TogglesReply;
-use forcefield::protocol::{ContentRequest, Frame, Reply};
-use forcefield::router::{answer_content, decode};
+use forcefield::protocol::{decode, ContentRequest, Frame, Reply};
+use forcefield::router::answer_content;
 
 fn plan(request_json: serde_json::Value) -> serde_json::Value {
     let request: ContentRequest = decode(request_json).unwrap();

@@ -7,12 +7,13 @@ use crate::salesforce::ApiErrorKind;
 use crate::users::{UserBadge, UserIcon};
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
-pub enum BadgesRequest {
-    BadgeUsers(BadgeUsers),
-    SetUserIcon(SetUserIcon),
-    SetProfilePhoto(SetProfilePhoto),
+super::request_enum! {
+    /// A content script's badge requests, about its own frame's org.
+    pub enum BadgesRequest {
+        "badgeUsers" => BadgeUsers(BadgeUsers),
+        "setUserIcon" => SetUserIcon(SetUserIcon),
+        "setProfilePhoto" => SetProfilePhoto(SetProfilePhoto),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -14,11 +14,11 @@ use crate::model::{ObjectAccess, PermissionSetSpec};
 use crate::rules::ObjectPerm;
 use serde::{Deserialize, Serialize};
 
-/// A content script's generator request.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
-pub enum FrameGeneratorRequest {
-    OpenGenerator(OpenGenerator),
+super::request_enum! {
+    /// A content script's generator request.
+    pub enum FrameGeneratorRequest {
+        "openGenerator" => OpenGenerator(OpenGenerator),
+    }
 }
 
 /// "Generate permission set" on a Setup page: opens the generator beside the sender's tab,
@@ -36,27 +36,27 @@ impl Ask for OpenGenerator {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GeneratorOpened {}
 
-/// The generator page's requests.
 #[cfg(feature = "generator")]
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
-pub enum GeneratorRequest {
-    GeneratorContext(GetGeneratorContext),
-    ObjectFields(GetObjectFields),
-    LoadAccess(LoadAccess),
-    ImportXml(ImportXml),
-    ExportXml(ExportXml),
-    SaveTemplate(SaveTemplate),
-    DeleteTemplate(DeleteTemplate),
-    LoadTemplate(LoadTemplate),
-    ObjectAccessChange(ChangeObjectAccess),
-    DeriveNames(DeriveNames),
-    PlanPermissionSet(PlanPermissionSet),
-    StartApply(StartApply),
-    ContinueApply(ContinueApply),
-    FinishCleanUp(FinishCleanUp),
-    PendingApplies(ListPendingApplies),
-    CreateIntegrationUser(CreateIntegrationUser),
+super::request_enum! {
+    /// The generator page's requests.
+    pub enum GeneratorRequest {
+        "generatorContext" => GeneratorContext(GetGeneratorContext),
+        "objectFields" => ObjectFields(GetObjectFields),
+        "loadAccess" => LoadAccess(LoadAccess),
+        "importXml" => ImportXml(ImportXml),
+        "exportXml" => ExportXml(ExportXml),
+        "saveTemplate" => SaveTemplate(SaveTemplate),
+        "deleteTemplate" => DeleteTemplate(DeleteTemplate),
+        "loadTemplate" => LoadTemplate(LoadTemplate),
+        "objectAccessChange" => ObjectAccessChange(ChangeObjectAccess),
+        "deriveNames" => DeriveNames(DeriveNames),
+        "planPermissionSet" => PlanPermissionSet(PlanPermissionSet),
+        "startApply" => StartApply(StartApply),
+        "continueApply" => ContinueApply(ContinueApply),
+        "finishCleanUp" => FinishCleanUp(FinishCleanUp),
+        "pendingApplies" => PendingApplies(ListPendingApplies),
+        "createIntegrationUser" => CreateIntegrationUser(CreateIntegrationUser),
+    }
 }
 
 /// The generator's answers (to the page, and `generatorOpened` to a content script).

@@ -28,12 +28,70 @@ pub trait Ask {
     type Reply;
 }
 
+/// A request enum read from its JSON message by the message's `type`: each feature knows its
+/// own types, and a sender's enum knows its features. Reading by the tag (instead of serde's
+/// tagged or untagged enums, which buffer the whole message first) keeps one JSON path in the
+/// WebAssembly: JSON text → `serde_json::Value` → the request's own struct.
+pub trait Decode: Sized {
+    /// Whether `kind` (a message's `type`) is one of this enum's requests.
+    fn owns(kind: &str) -> bool;
+    /// The request of type `kind` from its message; `kind` must be [`Self::owns`]'d.
+    fn decode(kind: &str, message: serde_json::Value) -> Result<Self, serde_json::Error>;
+}
+
+/// A message as JSON, decoded as what its sender may send; anything else is refused.
+pub fn decode<R: Decode>(message: serde_json::Value) -> Result<R, Failed> {
+    let kind = message
+        .get("type")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    if !R::owns(&kind) {
+        return Err(Failed::new(format!(
+            "Forcefield does not take a message of type \"{kind}\" from this sender."
+        )));
+    }
+    R::decode(&kind, message).map_err(|e| {
+        Failed::new(format!(
+            "Forcefield received a \"{kind}\" message it does not understand: {e}"
+        ))
+    })
+}
+
+/// A feature's request enum: one variant per request type, with the `type` each is sent as.
+macro_rules! request_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $enum:ident { $( $(#[$vmeta:meta])* $kind:literal => $variant:ident($request:ty) ),* $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub enum $enum {
+            $( $(#[$vmeta])* $variant($request), )*
+        }
+
+        impl $crate::protocol::Decode for $enum {
+            fn owns(kind: &str) -> bool {
+                matches!(kind, $($kind)|*)
+            }
+
+            fn decode(kind: &str, message: serde_json::Value) -> Result<Self, serde_json::Error> {
+                use serde::Deserialize;
+                match kind {
+                    $( $kind => <$request>::deserialize(message).map(Self::$variant), )*
+                    _ => Err(serde::de::Error::custom("not a request type of this sender")),
+                }
+            }
+        }
+    };
+}
+pub(crate) use request_enum;
+
 /// The reply type of request `R`.
 pub type ReplyTo<R> = <R as Ask>::Reply;
 
 /// Everything a content script may ask, by feature. None of it names an org or a URL.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ContentRequest {
     Org(FrameOrgRequest),
     Toggles(TogglesRequest),
@@ -41,10 +99,30 @@ pub enum ContentRequest {
     Generator(FrameGeneratorRequest),
 }
 
+impl Decode for ContentRequest {
+    fn owns(kind: &str) -> bool {
+        FrameOrgRequest::owns(kind)
+            || TogglesRequest::owns(kind)
+            || BadgesRequest::owns(kind)
+            || FrameGeneratorRequest::owns(kind)
+    }
+
+    fn decode(kind: &str, message: serde_json::Value) -> Result<Self, serde_json::Error> {
+        if FrameOrgRequest::owns(kind) {
+            FrameOrgRequest::decode(kind, message).map(Self::Org)
+        } else if TogglesRequest::owns(kind) {
+            TogglesRequest::decode(kind, message).map(Self::Toggles)
+        } else if BadgesRequest::owns(kind) {
+            BadgesRequest::decode(kind, message).map(Self::Badges)
+        } else {
+            FrameGeneratorRequest::decode(kind, message).map(Self::Generator)
+        }
+    }
+}
+
 /// Everything an extension page (the popup, the generator page) or a Node host may ask, by
 /// feature. Each request names the org it is about.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[allow(
     clippy::large_enum_variant,
     reason = "one message per call, decoded and moved once; boxing buys nothing"
@@ -53,6 +131,24 @@ pub enum PageRequest {
     Org(OrgRequest),
     #[cfg(feature = "generator")]
     Generator(GeneratorRequest),
+}
+
+impl Decode for PageRequest {
+    fn owns(kind: &str) -> bool {
+        #[cfg(feature = "generator")]
+        if GeneratorRequest::owns(kind) {
+            return true;
+        }
+        OrgRequest::owns(kind)
+    }
+
+    fn decode(kind: &str, message: serde_json::Value) -> Result<Self, serde_json::Error> {
+        #[cfg(feature = "generator")]
+        if GeneratorRequest::owns(kind) {
+            return GeneratorRequest::decode(kind, message).map(Self::Generator);
+        }
+        OrgRequest::decode(kind, message).map(Self::Org)
+    }
 }
 
 /// The core's answer, by feature, or why there is none.
@@ -240,7 +336,7 @@ mod tests {
     use serde_json::json;
 
     fn content(message: serde_json::Value) -> Option<ContentRequest> {
-        serde_json::from_value(message).ok()
+        decode(message).ok()
     }
 
     #[test]
@@ -263,10 +359,9 @@ mod tests {
 
     #[test]
     fn the_wire_keeps_its_shape() {
-        let page: PageRequest = serde_json::from_value(
-            json!({"type": "orgStatus", "tabUrl": "https://acme.lightning.force.com/"}),
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
+        let page: PageRequest =
+            decode(json!({"type": "orgStatus", "tabUrl": "https://acme.lightning.force.com/"}))
+                .unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(
             page,
             PageRequest::from(org::GetOrgStatus {

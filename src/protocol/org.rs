@@ -5,20 +5,20 @@ use super::Ask;
 use crate::salesforce::{ApiErrorKind, ApiVersion, DomainKind, MyDomain, OrgId};
 use serde::{Deserialize, Serialize};
 
-/// A content script's question about its own frame. It names no org and no URL: the core takes
-/// the frame from the browser's sender record.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
-pub enum FrameOrgRequest {
-    PageLoaded(PageLoaded),
+super::request_enum! {
+    /// A content script's question about its own frame. It names no org and no URL: the core
+    /// takes the frame from the browser's sender record.
+    pub enum FrameOrgRequest {
+        "pageLoaded" => PageLoaded(PageLoaded),
+    }
 }
 
-/// An extension page's requests about the org of a tab it names.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
-pub enum OrgRequest {
-    OrgStatus(GetOrgStatus),
-    SetOrgEnabled(SetOrgEnabled),
+super::request_enum! {
+    /// An extension page's requests about the org of a tab it names.
+    pub enum OrgRequest {
+        "orgStatus" => OrgStatus(GetOrgStatus),
+        "setOrgEnabled" => SetOrgEnabled(SetOrgEnabled),
+    }
 }
 
 /// The org feature's answers.

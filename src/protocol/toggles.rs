@@ -5,11 +5,11 @@ use super::Ask;
 use crate::columns::{ColumnModel, PageSnapshot, RowFilter, TogglePlan};
 use serde::{Deserialize, Serialize};
 
-/// A content script's bulk-toggle requests (pure: they need no org).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
-pub enum TogglesRequest {
-    PlanColumns(PlanColumns),
+super::request_enum! {
+    /// A content script's bulk-toggle requests (pure: they need no org).
+    pub enum TogglesRequest {
+        "planColumns" => PlanColumns(PlanColumns),
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

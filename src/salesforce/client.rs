@@ -214,7 +214,7 @@ pub fn form_encode(text: &str) -> String {
 }
 
 fn parse<R: DeserializeOwned>(body: &str, what: &str) -> Result<R, ApiError> {
-    serde_json::from_str(body).map_err(|e| ApiError::malformed(what, e))
+    crate::json::parse(body).map_err(|e| ApiError::malformed(what, e))
 }
 
 /// The UserInfo answer, as far as Forcefield reads it.

@@ -82,13 +82,13 @@ impl ApiError {
 
     /// Maps a non-success HTTP answer to an error (salesforce.md §A.4, §A.5, §B.2).
     pub fn from_response(status: u16, body: &str) -> Self {
-        let entries: Vec<RestErrorEntry> = serde_json::from_str(body).unwrap_or_default();
+        let entries: Vec<RestErrorEntry> = crate::json::parse(body).unwrap_or_default();
         let first = entries.first();
         let code = first.and_then(|e| e.error_code.clone());
         let salesforce_says = entries
             .iter()
-            .filter_map(|e| e.message.as_deref())
-            .collect::<Vec<_>>()
+            .filter_map(|e| e.message.clone())
+            .collect::<Vec<String>>()
             .join(" ");
         let fields = entries.iter().flat_map(|e| e.fields.clone()).collect();
         let plain_text = body.trim();

@@ -180,14 +180,15 @@ pub async fn find_session(jar: &impl CookieJar, page_url: &str) -> Result<Sessio
         }
     }
     // Prefer the API host the page itself maps to, then a My Domain host over a legacy
-    // instance host (an org keeps old `naXX.salesforce.com` cookies after enabling My Domain).
-    candidates.sort_by_key(|(host, _)| {
+    // instance host (an org keeps old `naXX.salesforce.com` cookies after enabling My Domain);
+    // among equals, the first found.
+    let best = candidates.into_iter().min_by_key(|(host, _)| {
         (
             Some(host) != preferred.as_ref(),
             !host.as_str().contains(".my."),
         )
     });
-    let (api_host, token) = candidates.into_iter().next().ok_or_else(|| {
+    let (api_host, token) = best.ok_or_else(|| {
         SessionError::NoApiSession(preferred.map(|h| h.to_string()).unwrap_or_default())
     })?;
     Session::new(org_id, api_host.clone(), token)

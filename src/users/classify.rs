@@ -64,12 +64,12 @@ impl UserBadge {
     /// The badge as the badge cache keeps it: the protocol's own encoding (without the icon,
     /// which the cache never holds).
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+        crate::json::write(self).unwrap_or(serde_json::Value::Null)
     }
 
     /// Reads a badge as [`UserBadge::to_json`] wrote it; `None` when it is not one.
     pub fn from_json(v: &serde_json::Value) -> Option<Self> {
-        Self::deserialize(v).ok()
+        crate::json::read(v).ok()
     }
 
     /// Whether the page should show a badge at all.

@@ -60,12 +60,12 @@ impl UserIcon {
 
     /// The icon as storage keeps it: the protocol's own encoding.
     pub fn to_json(&self) -> Value {
-        serde_json::to_value(self).unwrap_or(Value::Null)
+        crate::json::write(self).unwrap_or(Value::Null)
     }
 
     /// Reads a stored icon; `None` when it is not a valid one.
     pub fn from_json(v: &Value) -> Option<Self> {
-        let icon = Self::deserialize(v).ok()?;
+        let icon: Self = crate::json::read(v).ok()?;
         icon.validate().ok().map(|()| icon)
     }
 

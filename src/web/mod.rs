@@ -8,8 +8,7 @@ mod host;
 use crate::platform::{Host, HostError, Pages};
 use crate::protocol::{ContentRequest, Failed, Frame, PageRequest, Reply};
 use crate::router;
-use host::{from_js, to_js, JsCookies, JsHost, JsSessions};
-use serde::Deserialize;
+use host::{from_js, text_property, to_js, JsCookies, JsHost, JsSessions};
 use wasm_bindgen::prelude::*;
 
 /// The core, bound to one host.
@@ -17,25 +16,6 @@ use wasm_bindgen::prelude::*;
 #[derive(Debug)]
 pub struct Core {
     host: JsHost,
-}
-
-/// The parts of the browser's sender record (`runtime.MessageSender`) the core reads.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct MessageSender {
-    /// The URL of the frame that sent the message.
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(default)]
-    tab: Option<SenderTab>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SenderTab {
-    /// Firefox's container of the tab (salesforce.md §A.1); Chrome has none.
-    #[serde(default)]
-    cookie_store_id: Option<String>,
 }
 
 /// The host's pages beside the sender's tab (`host.openGenerator(tab, userId)`).
@@ -63,16 +43,15 @@ impl Core {
     /// works on (Firefox containers); `null` elsewhere.
     pub fn ask(&self, request: JsValue, cookie_store_id: Option<String>) -> js_sys::Promise {
         let host = self.host.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            let reply = match decode::<PageRequest>(&request) {
+        promise(Box::pin(async move {
+            match decode::<PageRequest>(&request) {
                 Ok(request) => {
                     let platform = platform(&host, cookie_store_id);
                     router::answer_page(&platform, request).await
                 }
                 Err(failed) => Reply::Failed(failed),
-            };
-            Ok(to_js(&reply).unwrap_or_else(|e| JsValue::from_str(&e.0)))
-        })
+            }
+        }))
     }
 
     /// A message from a content script, with the browser's sender record as the background got
@@ -80,35 +59,45 @@ impl Core {
     #[wasm_bindgen(js_name = answerContentScript)]
     pub fn answer_content_script(&self, request: JsValue, sender: JsValue) -> js_sys::Promise {
         let host = self.host.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            let record: MessageSender = from_js(&sender).unwrap_or_default();
-            let reply = match decode::<ContentRequest>(&request) {
+        promise(Box::pin(async move {
+            match decode::<ContentRequest>(&request) {
                 Ok(request) => {
+                    // The browser's sender record (`runtime.MessageSender`): the URL of the
+                    // frame that sent the message, and its tab, whose `cookieStoreId` is
+                    // Firefox's container (salesforce.md §A.1; Chrome has none).
                     let frame = Frame {
-                        url: record.url.unwrap_or_default(),
+                        url: text_property(&sender, "url").unwrap_or_default(),
                     };
-                    let store_id = record.tab.and_then(|tab| tab.cookie_store_id);
                     let tab = js_sys::Reflect::get(&sender, &JsValue::from_str("tab"))
                         .unwrap_or(JsValue::NULL);
+                    let store_id = text_property(&tab, "cookieStoreId");
                     let pages = SenderPages { host: &host, tab };
                     let platform = platform(&host, store_id);
                     router::answer_content(&platform, &pages, &frame, request).await
                 }
                 Err(failed) => Reply::Failed(failed),
-            };
-            Ok(to_js(&reply).unwrap_or_else(|e| JsValue::from_str(&e.0)))
-        })
+            }
+        }))
     }
 }
 
+/// A reply to come as a promise of a plain JS object. One (boxed) future type for every entry
+/// point: the promise machinery is compiled once.
+fn promise(reply: std::pin::Pin<Box<dyn std::future::Future<Output = Reply>>>) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async move {
+        let reply = reply.await;
+        Ok(to_js(&reply).unwrap_or_else(|e| JsValue::from_str(&e.0)))
+    })
+}
+
 /// A message as the request type of its sender, or why it is refused.
-fn decode<R: serde::de::DeserializeOwned>(message: &JsValue) -> Result<R, Failed> {
+fn decode<R: crate::protocol::Decode>(message: &JsValue) -> Result<R, Failed> {
     let value: serde_json::Value = from_js(message).map_err(|e| {
         Failed::new(format!(
             "Forcefield received a message that is not JSON: {e}"
         ))
     })?;
-    router::decode(value)
+    crate::protocol::decode(value)
 }
 
 /// The host's functions as the core's platform, with sessions from the host's own login or from
@@ -132,3 +121,6 @@ fn platform(
         clock: host,
     }
 }
+
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
