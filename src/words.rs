@@ -154,6 +154,8 @@ impl fmt::Display for BadgeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::NotAUserId => f.write_str("That is not a user Id."),
+            Self::NotAnIntegrationUser => f.write_str("Nothing was changed: Forcefield changes icons and profile photos only for users it marks as integration users in this org."),
+            Self::Unclassified(e) => write!(f, "Nothing was changed: {e}"),
             Self::Session(e) => e.fmt(f),
             Self::Icon(e) => e.fmt(f),
             Self::IconNotSaved(e) => write!(f, "The icon was not saved: {e}"),
@@ -205,6 +207,8 @@ impl fmt::Display for OpenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::NotAUserId => f.write_str("That is not a user Id."),
+            Self::NotAnIntegrationUser => f.write_str("The generator opens from Setup only for users with the Salesforce Integration license in this org."),
+            Self::Unclassified(e) => write!(f, "The generator was not opened: {e}"),
             Self::NotOpened(e) => write!(f, "The generator could not be opened: {e}"),
         }
     }

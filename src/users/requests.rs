@@ -1,5 +1,7 @@
 //! The badges' requests ([`BadgesRequest`]), always about the org of the content script's own
-//! frame, served through the host's [`Platform`].
+//! frame, served through the host's [`Platform`]. A write that needs a person (an icon, the
+//! profile photo) is taken only for a user the core itself classified as an integration user in
+//! that org ([`classification`]), never on the page's word.
 
 use super::icons::{IconError, SaveIconError};
 use super::photo::PngError;
@@ -18,6 +20,10 @@ use crate::salesforce::{ApiError, ApiErrorKind, SessionError};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BadgeError {
     NotAUserId,
+    /// The core did not classify the user as an integration user in the frame's org.
+    NotAnIntegrationUser,
+    /// The user could not be classified (the session, the API).
+    Unclassified(BadgeLookupError),
     Session(SessionError),
     Icon(IconError),
     IconNotSaved(StorageError),
@@ -92,6 +98,19 @@ pub async fn user_badges<P: Platform>(
     }
 }
 
+/// The core's own verdict on one user of the frame's org: their badge when they are an
+/// integration user (by license, API Only User or the API Integration PSL, salesforce.md §C.6,
+/// §C.7), `None` when they are not (or are no user of that org). From the badge cache when
+/// fresh, else one query.
+pub async fn classification<P: Platform>(
+    platform: &P,
+    frame: &Frame,
+    user: &UserId,
+) -> Result<Option<super::UserBadge>, BadgeLookupError> {
+    let badges = lookup_badges(platform, frame, &[user.as_str().to_owned()]).await?;
+    Ok(badges.into_iter().next())
+}
+
 async fn lookup_badges<P: Platform>(
     platform: &P,
     frame: &Frame,
@@ -135,6 +154,10 @@ async fn set_user_icon<P: Platform>(
 ) -> Result<ReplyTo<SetUserIcon>, BadgeError> {
     let SetUserIcon { user_id, icon } = request;
     let user = UserId::parse(&user_id).ok_or(BadgeError::NotAUserId)?;
+    classification(platform, frame, &user)
+        .await
+        .map_err(BadgeError::Unclassified)?
+        .ok_or(BadgeError::NotAnIntegrationUser)?;
     let org_id = platform
         .sessions()
         .org_of(&frame.url)
@@ -160,6 +183,10 @@ async fn set_profile_photo<P: Platform>(
     } = request;
     let user = UserId::parse(&user_id).ok_or(BadgeError::NotAUserId)?;
     photo::validate_png(&png_base64).map_err(BadgeError::Png)?;
+    classification(platform, frame, &user)
+        .await
+        .map_err(BadgeError::Unclassified)?
+        .ok_or(BadgeError::NotAnIntegrationUser)?;
     let connection = connect(platform, &frame.url).await.map_err(|e| match e {
         ConnectError::Session(e) => BadgeError::Session(e),
         ConnectError::Api(e) => BadgeError::PhotoNotSet(e),
