@@ -61,17 +61,6 @@ pub struct UserBadge {
 }
 
 impl UserBadge {
-    /// The badge as the badge cache keeps it: the protocol's own encoding (without the icon,
-    /// which the cache never holds).
-    pub fn to_json(&self) -> serde_json::Value {
-        crate::json::write(self).unwrap_or(serde_json::Value::Null)
-    }
-
-    /// Reads a badge as [`UserBadge::to_json`] wrote it; `None` when it is not one.
-    pub fn from_json(v: &serde_json::Value) -> Option<Self> {
-        crate::json::read(v).ok()
-    }
-
     /// Whether the page should show a badge at all.
     pub fn is_marked(&self) -> bool {
         !self.kinds.is_empty()
