@@ -20,7 +20,8 @@ pub async fn answer_content<P: Platform, G: Pages>(
         ContentRequest::Org(request) => Ok(crate::org::answer_frame(platform, frame, request)
             .await
             .into()),
-        ContentRequest::Toggles(request) => crate::toggles::answer(request)
+        ContentRequest::Toggles(request) => crate::toggles::answer(platform, frame, request)
+            .await
             .map(Reply::from)
             .map_err(worded),
         ContentRequest::Badges(request) => crate::users::requests::answer(platform, frame, request)

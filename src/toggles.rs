@@ -1,54 +1,339 @@
-//! The bulk toggles' request: a page's table snapshot → every toggleable column with both of its
-//! plans precomputed, so a toggle applies without a round trip. Pure: no API call, no storage.
+//! The bulk toggles' requests (salesforce.md §C.1–§C.3, §D.3, §D.4): the page's controls from its
+//! snapshot (pure: no API call, no storage), the permission sets and profiles of the page's org to
+//! copy access from, and one source's object and field permissions for the page's object, read
+//! through the API and turned into box states by [`crate::columns::copy`]. The org is always the
+//! sender frame's; nothing is written.
 
-use crate::columns::{self, ColumnAction, ToggleRequest};
+use crate::columns::copy::{self, FieldGrant, SourceAccess};
+use crate::columns::{detect_columns, PageControls};
+use crate::connection::{connect, ConnectError};
+use crate::platform::{Platform, Transport};
 use crate::protocol::toggles::{
-    ColumnControl, ColumnPlans, PlanColumns, TogglesReply, TogglesRequest,
+    AccessCopy, AccessSources, CopyAccess, ListAccessSources, PlanColumns, SourceOption, SourceRef,
+    TogglesReply, TogglesRequest,
 };
-use crate::protocol::ReplyTo;
+use crate::protocol::{Frame, ReplyTo};
+use crate::rules::ObjectPerm;
+use crate::salesforce::{soql, ApiError, Client};
 
-/// What can go wrong planning a page's toggles (worded in [`crate::words`]).
+/// What can go wrong answering a bulk-toggle request (worded in [`crate::words`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TogglesError {
-    Columns(columns::ColumnsError),
+    /// The page's object could not be told (nothing was copied).
+    UnknownObject,
+    /// The frame's org could not be reached.
+    Connect(ConnectError),
+    /// An API call failed while doing the named step.
+    Api(TogglesStep, ApiError),
 }
 
-/// Answers a content script's bulk-toggle request.
-pub fn answer(request: TogglesRequest) -> Result<TogglesReply, TogglesError> {
-    match request {
-        TogglesRequest::PlanColumns(request) => {
-            column_plans(&request).map(TogglesReply::ColumnPlans)
+/// The step of a copy an API failure stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TogglesStep {
+    ListSources,
+    ReadAccess,
+}
+
+/// Answers a content script's bulk-toggle request about its own `frame`.
+pub async fn answer<P: Platform>(
+    platform: &P,
+    frame: &Frame,
+    request: TogglesRequest,
+) -> Result<TogglesReply, TogglesError> {
+    Ok(match request {
+        TogglesRequest::PlanColumns(request) => TogglesReply::ColumnPlans(column_plans(&request)),
+        TogglesRequest::AccessSources(request) => {
+            TogglesReply::AccessSources(access_sources(platform, frame, request).await?)
         }
+        TogglesRequest::CopyAccess(request) => {
+            TogglesReply::AccessCopy(copy_access(platform, frame, request).await?)
+        }
+    })
+}
+
+/// The page's controls: every column with a control and each box's dependency closure.
+fn column_plans(request: &PlanColumns) -> ReplyTo<PlanColumns> {
+    PageControls::of(&detect_columns(&request.snapshot), request.filter.as_ref())
+}
+
+/// The permission sets and profiles of the frame's org, except the one its page edits.
+async fn access_sources<P: Platform>(
+    platform: &P,
+    frame: &Frame,
+    _request: ListAccessSources,
+) -> Result<ReplyTo<ListAccessSources>, TogglesError> {
+    let connection = connect(platform, &frame.url)
+        .await
+        .map_err(TogglesError::Connect)?;
+    let sources = sources(&connection.client(), &frame.url)
+        .await
+        .map_err(|e| TogglesError::Api(TogglesStep::ListSources, e))?;
+    Ok(AccessSources { sources })
+}
+
+/// One source's access to the page's object as the states of the page's boxes.
+async fn copy_access<P: Platform>(
+    platform: &P,
+    frame: &Frame,
+    request: CopyAccess,
+) -> Result<ReplyTo<CopyAccess>, TogglesError> {
+    let model = detect_columns(&request.snapshot);
+    let object = copy::page_object(&model)
+        .or_else(|| flsedit_object(&frame.url))
+        .filter(|object| is_identifier(object))
+        .ok_or(TogglesError::UnknownObject)?;
+    let connection = connect(platform, &frame.url)
+        .await
+        .map_err(TogglesError::Connect)?;
+    let access = read_access(&connection.client(), &request.source, &object)
+        .await
+        .map_err(|e| TogglesError::Api(TogglesStep::ReadAccess, e))?;
+    Ok(AccessCopy {
+        plan: copy::plan_copy(&model, &object, &access, request.mode),
+    })
+}
+
+/// Letters, digits and underscores, starting with a letter: an API name.
+fn is_identifier(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_alphabetic())
+        && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A 15- or 18-character record Id, safe inside a SOQL literal.
+fn checked_id(id: &str) -> Result<&str, ApiError> {
+    if (id.len() == 15 || id.len() == 18) && id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        Ok(id)
+    } else {
+        Err(ApiError::malformed(
+            "an Id",
+            format!("\"{id}\" is not a record Id"),
+        ))
     }
 }
 
-/// Every toggleable column of a page with both of its plans.
-fn column_plans(request: &PlanColumns) -> Result<ReplyTo<PlanColumns>, TogglesError> {
-    let filter = request.filter.as_ref();
-    let model = columns::detect_columns(&request.snapshot);
-    let plan = |column_key: &str, table_key: &str, action| {
-        let filter = filter.filter(|f| f.table_key == table_key).cloned();
-        columns::plan_toggle(
-            &model,
-            &ToggleRequest {
-                column_key: column_key.to_owned(),
-                action,
-                filter,
-            },
+/// The object of the original profile page `flsedit.jsp?id=…&type=<Object>` (salesforce.md §D.4),
+/// whose rows don't name it.
+fn flsedit_object(url: &str) -> Option<String> {
+    let (path, query) = url.split_once('?')?;
+    if !path.ends_with("/setup/layout/flsedit.jsp") {
+        return None;
+    }
+    query
+        .split('#')
+        .next()?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("type="))
+        .map(str::to_owned)
+}
+
+/// The 15-character Id at the start of a Classic page's path (`/0PS…/e?…`, `/00e…?…`).
+fn page_record(url: &str) -> Option<String> {
+    let after_host = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_host.split_once('/').map(|(_, path)| path)?;
+    let first = path.split(['/', '?', '#']).next()?;
+    (first.len() == 15 || first.len() == 18)
+        .then(|| first.get(..15).map(str::to_owned))
+        .flatten()
+}
+
+// Query rows are read as JSON values, the form the badges' query already uses: a row type of
+// their own would add a deserializer per type to the core every Setup page wakes.
+type Row = serde_json::Value;
+
+fn text(row: &Row, field: &str) -> Option<String> {
+    row.get(field).and_then(Row::as_str).map(str::to_owned)
+}
+
+fn flag(row: &Row, field: &str) -> bool {
+    row.get(field).and_then(Row::as_bool).unwrap_or(false)
+}
+
+/// Every permission set (not a group's aggregate set) and every profile, by label, except the
+/// one the page at `url` edits.
+async fn sources<T: Transport>(
+    client: &Client<'_, T>,
+    url: &str,
+) -> Result<Vec<SourceOption>, ApiError> {
+    let rows = client
+        .query_rows(
+            &soql::select([
+                "Id",
+                "Label",
+                "IsOwnedByProfile",
+                "ProfileId",
+                "Profile.Name",
+                "PermissionSetGroupId",
+            ])
+            .from("PermissionSet")
+            .to_string(),
+        )
+        .await?;
+    let own = page_record(url);
+    let is_own = |id: &str| own.as_deref().is_some_and(|own| id.get(..15) == Some(own));
+    let found = rows
+        .iter()
+        .filter(|row| text(row, "PermissionSetGroupId").is_none())
+        .filter_map(|row| {
+            let id = text(row, "Id")?;
+            if flag(row, "IsOwnedByProfile") {
+                let profile_id = text(row, "ProfileId")?;
+                let label = row
+                    .get("Profile")
+                    .and_then(|profile| text(profile, "Name"))
+                    .unwrap_or_else(|| profile_id.clone());
+                (!is_own(&profile_id)).then_some(SourceOption {
+                    source: SourceRef::Profile { profile_id },
+                    label,
+                })
+            } else {
+                let label = text(row, "Label").unwrap_or_else(|| id.clone());
+                (!is_own(&id)).then_some(SourceOption {
+                    source: SourceRef::PermissionSet {
+                        permission_set_id: id,
+                    },
+                    label,
+                })
+            }
+        });
+    // Permission sets first, then profiles, each by label ignoring ASCII case (Unicode case
+    // tables would weigh more than this list is worth in the core every Setup page wakes). Each
+    // goes in after its equals (a stable order): a sort routine would weigh more than the list
+    // of an org's sets and profiles costs to order this way.
+    let key = |s: &SourceOption| {
+        (
+            matches!(s.source, SourceRef::Profile { .. }),
+            s.label.to_ascii_lowercase(),
         )
     };
-    let controls: Result<Vec<ColumnControl>, columns::ColumnsError> = model
-        .columns()
-        .iter()
-        .map(|column| {
-            Ok(ColumnControl {
-                check_all: plan(&column.key, &column.table_key, ColumnAction::CheckAll)?,
-                clear_all: plan(&column.key, &column.table_key, ColumnAction::ClearAll)?,
-                column: column.clone(),
-            })
-        })
-        .collect();
-    controls
-        .map(|columns| ColumnPlans { columns })
-        .map_err(TogglesError::Columns)
+    let mut sources: Vec<SourceOption> = Vec::new();
+    for source in found {
+        let at = sources.partition_point(|placed| key(placed) <= key(&source));
+        sources.insert(at, source);
+    }
+    Ok(sources)
+}
+
+/// The source's ObjectPermissions and FieldPermissions rows for `object`, both queries at once.
+async fn read_access<T: Transport>(
+    client: &Client<'_, T>,
+    source: &SourceRef,
+    object: &str,
+) -> Result<SourceAccess, ApiError> {
+    let objects = soql::select([
+        "PermissionsRead",
+        "PermissionsCreate",
+        "PermissionsEdit",
+        "PermissionsDelete",
+        "PermissionsViewAllRecords",
+        "PermissionsModifyAllRecords",
+    ])
+    .from("ObjectPermissions");
+    let fields =
+        soql::select(["Field", "PermissionsRead", "PermissionsEdit"]).from("FieldPermissions");
+    let (objects, fields) = match source {
+        SourceRef::PermissionSet { permission_set_id } => {
+            let id = checked_id(permission_set_id)?;
+            (
+                objects.where_eq("ParentId", id),
+                fields.where_eq("ParentId", id),
+            )
+        }
+        // The profile's access is on the permission set it owns (salesforce.md §C.1).
+        SourceRef::Profile { profile_id } => {
+            let id = checked_id(profile_id)?;
+            (
+                objects
+                    .where_bool("Parent.IsOwnedByProfile", true)
+                    .where_eq("Parent.ProfileId", id),
+                fields
+                    .where_bool("Parent.IsOwnedByProfile", true)
+                    .where_eq("Parent.ProfileId", id),
+            )
+        }
+    };
+    let object_query = objects.where_eq("SobjectType", object).to_string();
+    let field_query = fields.where_eq("SobjectType", object).to_string();
+    let (objects, fields) = futures_util::future::join(
+        client.query_rows(&object_query),
+        client.query_rows(&field_query),
+    )
+    .await;
+    let mut access = SourceAccess {
+        object: object.to_owned(),
+        ..SourceAccess::default()
+    };
+    for row in objects? {
+        for (field, perm) in [
+            ("PermissionsRead", ObjectPerm::Read),
+            ("PermissionsCreate", ObjectPerm::Create),
+            ("PermissionsEdit", ObjectPerm::Edit),
+            ("PermissionsDelete", ObjectPerm::Delete),
+            ("PermissionsViewAllRecords", ObjectPerm::ViewAll),
+            ("PermissionsModifyAllRecords", ObjectPerm::ModifyAll),
+        ] {
+            if flag(&row, field) {
+                access.object_perms.insert(perm);
+            }
+        }
+    }
+    for row in fields? {
+        let Some(field) = text(&row, "Field") else {
+            continue;
+        };
+        // `Field` is `Object.Field` (salesforce.md §C.3).
+        let name = field
+            .split_once('.')
+            .map_or(field.as_str(), |(_, name)| name);
+        let read = flag(&row, "PermissionsRead");
+        access.fields.insert(
+            name.to_owned(),
+            FieldGrant {
+                read,
+                edit: read && flag(&row, "PermissionsEdit"),
+            },
+        );
+    }
+    Ok(access)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_names_its_record_and_flsedit_its_object() {
+        assert_eq!(
+            page_record(
+                "https://acme.my.salesforce.com/0PSAM0000000001/e?s=EntityPermissions&o=Account"
+            ),
+            Some("0PSAM0000000001".to_owned())
+        );
+        assert_eq!(
+            page_record("https://acme.my.salesforce.com/00eAM0000000001AAA?s=ObjectsAndTabs"),
+            Some("00eAM0000000001".to_owned())
+        );
+        assert_eq!(
+            page_record("https://acme.my.salesforce.com/setup/layout/flsedit.jsp?id=x"),
+            None
+        );
+        assert_eq!(
+            flsedit_object(
+                "https://acme.my.salesforce.com/setup/layout/flsedit.jsp?id=00e&type=Lead"
+            ),
+            Some("Lead".to_owned())
+        );
+        assert_eq!(
+            flsedit_object("https://acme.my.salesforce.com/0PS/e?type=Lead"),
+            None
+        );
+    }
+
+    #[test]
+    fn only_ids_and_identifiers_reach_a_query() {
+        assert!(checked_id("0PSAM0000000001").is_ok());
+        assert!(checked_id("0PS' OR Id != '").is_err());
+        assert!(is_identifier("Invoice__c"));
+        assert!(!is_identifier("Account' OR"));
+        assert!(!is_identifier("1Account"));
+    }
 }

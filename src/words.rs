@@ -8,7 +8,7 @@ use crate::generator::open::OpenError;
 use crate::org::OrgError;
 use crate::platform::{HostError, StorageError, TransportError};
 use crate::salesforce::{ApiErrorKind, CookieStoreError, SessionError};
-use crate::toggles::TogglesError;
+use crate::toggles::{TogglesError, TogglesStep};
 use crate::users::icons::{IconError, MAX_EDGE, MAX_EMOJI_CHARS};
 use crate::users::photo::PngError;
 use crate::users::{BadgeError, BadgeLookupError};
@@ -109,6 +109,7 @@ pub fn api_failure(kind: ApiErrorKind, status: u16, salesforce_says: &str) -> St
         ApiErrorKind::Forbidden => with_detail("Salesforce refused the request: you may lack a permission it needs."),
         ApiErrorKind::NotFound => with_detail("Salesforce did not find what Forcefield asked for."),
         ApiErrorKind::ServerError => with_detail(&format!("Salesforce had an internal error (HTTP {status}). Try again in a moment.")),
+        ApiErrorKind::Redirected => redirected(),
         ApiErrorKind::Rejected | ApiErrorKind::Network | ApiErrorKind::MalformedResponse => {
             with_detail(&format!("Salesforce rejected the request (HTTP {status})."))
         }
@@ -125,6 +126,11 @@ pub fn malformed(what: &str, detail: &dyn fmt::Display) -> String {
     format!(
         "Salesforce sent {what} that Forcefield could not read ({detail}). Nothing was changed."
     )
+}
+
+/// A redirect, not followed (salesforce.md §I.15).
+pub fn redirected() -> String {
+    "Salesforce's API host answered with a redirect. Forcefield did not follow it, so your session was sent to your org's API host only. If this keeps happening, check for a proxy or a changed My Domain.".to_owned()
 }
 
 /// The org offers no version Forcefield speaks.
@@ -145,8 +151,30 @@ impl fmt::Display for OrgError {
 impl fmt::Display for TogglesError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Columns(e) => e.fmt(f),
+            Self::UnknownObject => f.write_str(
+                "Forcefield could not tell which object this page is about, so it copied nothing.",
+            ),
+            Self::Connect(ConnectError::Session(e)) => e.fmt(f),
+            Self::Connect(ConnectError::Api(e)) => toggles_api(f, "reach the org", e),
+            Self::Api(TogglesStep::ListSources, e) => {
+                toggles_api(f, "list the permission sets and profiles", e)
+            }
+            Self::Api(TogglesStep::ReadAccess, e) => toggles_api(f, "read the access to copy", e),
         }
+    }
+}
+
+fn toggles_api(
+    f: &mut fmt::Formatter<'_>,
+    doing: &str,
+    e: &crate::salesforce::ApiError,
+) -> fmt::Result {
+    match e.kind {
+        ApiErrorKind::SessionExpired => write!(
+            f,
+            "Your Salesforce session has expired, so Forcefield couldn't {doing}. Log in again, then reload the page."
+        ),
+        _ => write!(f, "Forcefield couldn't {doing}: {e}"),
     }
 }
 

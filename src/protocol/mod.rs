@@ -247,8 +247,16 @@ replies!(Org(OrgReply) {
     OrgEnabled(org::OrgEnabled),
 });
 
-requests!(ContentRequest::Toggles(TogglesRequest) { PlanColumns(toggles::PlanColumns) });
-replies!(Toggles(TogglesReply) { ColumnPlans(toggles::ColumnPlans) });
+requests!(ContentRequest::Toggles(TogglesRequest) {
+    PlanColumns(toggles::PlanColumns),
+    AccessSources(toggles::ListAccessSources),
+    CopyAccess(toggles::CopyAccess),
+});
+replies!(Toggles(TogglesReply) {
+    ColumnPlans(crate::columns::PageControls),
+    AccessSources(toggles::AccessSources),
+    AccessCopy(toggles::AccessCopy),
+});
 
 requests!(ContentRequest::Badges(BadgesRequest) {
     BadgeUsers(badges::BadgeUsers),

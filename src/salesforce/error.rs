@@ -2,6 +2,7 @@
 //! `[{message, errorCode, fields}]` bodies into a kind the admin acts on and a sentence worded in
 //! [`crate::words`] (salesforce.md §A.4, §A.5, §B.2).
 
+use crate::platform::TransportError;
 use serde::{Deserialize, Serialize};
 
 /// What went wrong, in the terms an admin acts on.
@@ -24,6 +25,9 @@ pub enum ApiErrorKind {
     ServerError,
     /// No HTTP answer at all.
     Network,
+    /// The API host answered with a redirect, which Forcefield never follows: the session token
+    /// goes to the org's own API host only (README "Security").
+    Redirected,
     /// An answer Forcefield could not read.
     MalformedResponse,
 }
@@ -46,25 +50,72 @@ pub struct ApiError {
     pub fields: Vec<String>,
 }
 
-/// One entry of Salesforce's REST error array (salesforce.md §B.2).
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// One entry of Salesforce's REST error array (salesforce.md §B.2), read by hand from its JSON
+/// value (see the client): `{"message", "errorCode" (or `statusCode` in save results), "fields"}`.
 struct RestErrorEntry {
     message: Option<String>,
-    #[serde(alias = "statusCode")]
     error_code: Option<String>,
-    #[serde(default)]
     fields: Vec<String>,
+}
+
+impl RestErrorEntry {
+    fn all(body: &str) -> Vec<Self> {
+        let Ok(serde_json::Value::Array(entries)) = crate::json::parse(body) else {
+            return Vec::new();
+        };
+        let text =
+            |entry: &serde_json::Value, key: &str| entry.get(key)?.as_str().map(str::to_owned);
+        entries
+            .iter()
+            .map(|entry| Self {
+                message: text(entry, "message"),
+                error_code: text(entry, "errorCode").or_else(|| text(entry, "statusCode")),
+                fields: entry
+                    .get("fields")
+                    .and_then(serde_json::Value::as_array)
+                    .map(|fields| {
+                        fields
+                            .iter()
+                            .filter_map(|f| f.as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
+            .collect()
+    }
 }
 
 impl ApiError {
     /// No HTTP answer at all.
-    pub fn network(detail: crate::platform::TransportError) -> Self {
+    pub fn network(detail: TransportError) -> Self {
         Self {
             kind: ApiErrorKind::Network,
             status: None,
             code: None,
             message: crate::words::unreachable(&detail),
+            fields: Vec::new(),
+        }
+    }
+
+    /// What a transport's failure means to the admin.
+    pub fn from_transport(error: TransportError) -> Self {
+        match error {
+            TransportError::Redirected => Self::redirected(),
+            unreachable => Self::network(unreachable),
+        }
+    }
+
+    /// A redirect answer, not followed. Forcefield calls the API on the org's own My Domain host,
+    /// which answers directly (hosts that redirect API calls, like `*.lightning.force.com`, are
+    /// mapped to it first, salesforce.md §A.3); a redirect means a wrong host or something
+    /// between the browser and Salesforce, and the token must not follow it (salesforce.md §I.15:
+    /// the browser shows only that a redirect came, not where to).
+    pub fn redirected() -> Self {
+        Self {
+            kind: ApiErrorKind::Redirected,
+            status: None,
+            code: None,
+            message: crate::words::redirected(),
             fields: Vec::new(),
         }
     }
@@ -82,7 +133,7 @@ impl ApiError {
 
     /// Maps a non-success HTTP answer to an error (salesforce.md §A.4, §A.5, §B.2).
     pub fn from_response(status: u16, body: &str) -> Self {
-        let entries: Vec<RestErrorEntry> = crate::json::parse(body).unwrap_or_default();
+        let entries = RestErrorEntry::all(body);
         let first = entries.first();
         let code = first.and_then(|e| e.error_code.clone());
         let salesforce_says = entries
@@ -93,6 +144,13 @@ impl ApiError {
         let fields = entries.iter().flat_map(|e| e.fields.clone()).collect();
         let plain_text = body.trim();
 
+        if (300..400).contains(&status) {
+            // Transports report redirects as such; one handed through as a status is the same.
+            return Self {
+                status: Some(status),
+                ..Self::redirected()
+            };
+        }
         let kind = match (status, code.as_deref()) {
             (401, _) | (_, Some("INVALID_SESSION_ID")) => ApiErrorKind::SessionExpired,
             // The UserInfo endpoint answers a bad token with a bare text body (OAuth style).
@@ -159,6 +217,18 @@ mod tests {
         assert_eq!(error.fields, vec!["Label".to_owned(), "Name".to_owned()]);
         assert!(error.message.contains("Enter a unique label."));
         assert!(error.message.contains("Enter a unique API name."));
+    }
+
+    #[test]
+    fn a_redirect_is_its_own_kind_whoever_reports_it() {
+        let reported = ApiError::from_transport(TransportError::Redirected);
+        assert_eq!(reported.kind, ApiErrorKind::Redirected);
+        assert!(reported.message.contains("did not follow it"));
+        let handed_through = ApiError::from_response(302, "");
+        assert_eq!(handed_through.kind, ApiErrorKind::Redirected);
+        assert_eq!(handed_through.status, Some(302));
+        let offline = ApiError::from_transport(TransportError::Unreachable("refused".into()));
+        assert_eq!(offline.kind, ApiErrorKind::Network);
     }
 
     #[test]

@@ -200,7 +200,7 @@ async fn query_users<T: Transport>(
     client: &Client<'_, T>,
     ids: &[UserId],
 ) -> Result<Vec<Value>, ApiError> {
-    let mut rows: Vec<Value> = client.query(&record::soql(ids)).await?;
+    let mut rows = client.query_rows(&record::soql(ids)).await?;
     for row in &mut rows {
         for relationship in [
             "PermissionSetAssignments",

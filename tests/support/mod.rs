@@ -15,6 +15,7 @@ use org_sim::{RunningSim, SimConfig};
 use std::collections::BTreeMap;
 
 /// HTTPS through the sim's agent (trusts its certificate, resolves Salesforce hosts to it).
+/// Like the extension's `fetch` (`redirect: "manual"`), it never follows a redirect.
 pub struct SimTransport(ureq::Agent);
 
 impl Transport for SimTransport {
@@ -28,7 +29,15 @@ impl Transport for SimTransport {
         let http_request = builder
             .body(request.body.unwrap_or_default())
             .map_err(unreachable)?;
+        let http_request = self
+            .0
+            .configure_request(http_request)
+            .max_redirects(0)
+            .build();
         let mut response = self.0.run(http_request).map_err(unreachable)?;
+        if response.status().is_redirection() {
+            return Err(TransportError::Redirected);
+        }
         let status = response.status().as_u16();
         let headers = response
             .headers()

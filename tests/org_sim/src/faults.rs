@@ -1,6 +1,6 @@
 //! Fault injection and latency for tests and the demo: fail the n-th write or a matching
 //! request with a chosen status / errorCode / message, answer the next matching request with
-//! malformed JSON or a body cut short, and delay responses by a fixed or jittered amount from a
+//! malformed JSON, a body cut short or a redirect to another host, and delay responses by a fixed or jittered amount from a
 //! deterministic PRNG. Armed through `/__sim/faults` or [`crate::RunningSim::add_fault`].
 
 use serde::{Deserialize, Serialize};
@@ -17,6 +17,11 @@ pub enum FaultKind {
     /// Run the request, then close the connection after half the body (Content-Length says
     /// more).
     Truncate,
+    /// Answer `302 Found` with `Location: <location>` without running the request: an API host
+    /// (or something in front of it) sending the client elsewhere. `location` may name any
+    /// host the sim also serves, e.g. an attacker-named one resolved to the sim, whose requests
+    /// land in the request log with whether they carried an `Authorization` header.
+    Redirect,
 }
 
 fn default_status() -> u16 {
@@ -62,6 +67,9 @@ pub struct Fault {
     /// How many times it fires before disarming.
     #[serde(default = "default_times")]
     pub times: u32,
+    /// Where a `redirect` sends the client (an absolute URL).
+    #[serde(default)]
+    pub location: Option<String>,
 }
 
 impl Fault {
@@ -76,6 +84,15 @@ impl Fault {
             error_code: error_code.into(),
             message: message.into(),
             times: 1,
+            location: None,
+        }
+    }
+
+    /// A `redirect` of requests matching `method` (any if empty) and `path` glob to `location`.
+    pub fn redirect(method: &str, path: &str, location: &str) -> Self {
+        Self {
+            location: Some(location.to_owned()),
+            ..Self::matching(FaultKind::Redirect, method, path)
         }
     }
 
@@ -90,6 +107,7 @@ impl Fault {
             error_code: default_code(),
             message: default_message(),
             times: 1,
+            location: None,
         }
     }
 }

@@ -101,6 +101,10 @@ async fn handle(
             ),
             logged: true,
         },
+        Some(f) if f.kind == FaultKind::Redirect => router::Routed {
+            resp: http::redirect(f.location.as_deref().unwrap_or("/")),
+            logged: true,
+        },
         _ => router::route(&shared, &req),
     };
     let mut resp = routed.resp;
@@ -117,7 +121,9 @@ async fn handle(
             auth_sent: req.has_authorization(),
         });
     }
-    if let Some(f) = fault.filter(|f| f.kind != FaultKind::Fail) {
+    if let Some(f) =
+        fault.filter(|f| matches!(f.kind, FaultKind::MalformedJson | FaultKind::Truncate))
+    {
         resp = mangle(resp, f.kind).await;
     }
     Ok(resp)
