@@ -2,14 +2,15 @@
 //! shows about the org, and the admin's switch that turns Forcefield off for one org.
 
 use crate::connection::{connect, Connection};
-use crate::platform::{KeyValueStore, Platform, SessionSource, StorageError, Transport};
+use crate::platform::{Area, KeyValueStore, Platform, SessionSource, Transport};
 use crate::protocol::org::{
-    FrameOrgRequest, GetOrgStatus, OrgEnabled, OrgReply, OrgRequest, OrgStatus, PageLoaded,
-    PageVerdict, SetOrgEnabled,
+    ForgetUnreadable, FrameOrgRequest, GetOrgStatus, OrgEnabled, OrgReply, OrgRequest, OrgStatus,
+    PageLoaded, PageVerdict, SetOrgEnabled, UnreadableForgotten,
 };
 use crate::protocol::{Frame, ReplyTo};
 use crate::salesforce::{DomainKind, OrgId};
 use crate::settings::{self, OrgSettings};
+use crate::storage::{self, SetAside, StoreError};
 
 /// Answers a content script's question about its own frame.
 pub async fn answer_frame<P: Platform>(
@@ -25,9 +26,14 @@ pub async fn answer_frame<P: Platform>(
 }
 
 /// What can go wrong answering the org feature's requests (worded in [`crate::words`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum OrgError {
-    SettingNotSaved(StorageError),
+    /// The switch could not be saved.
+    SettingNotSaved(StoreError),
+    /// A key with nothing kept aside (or one that never keeps anything aside) was named.
+    NothingKeptAside(String),
+    /// What was kept aside could not be forgotten.
+    NotForgotten(StoreError),
 }
 
 /// Answers an extension page's request about a tab's org.
@@ -38,6 +44,9 @@ pub async fn answer<P: Platform>(platform: &P, request: OrgRequest) -> Result<Or
         }
         OrgRequest::SetOrgEnabled(request) => {
             OrgReply::OrgEnabled(set_org_enabled(platform, request).await?)
+        }
+        OrgRequest::ForgetUnreadable(request) => {
+            OrgReply::Forgotten(forget_unreadable(platform.storage(), request).await?)
         }
     })
 }
@@ -55,9 +64,9 @@ async fn page_verdict<P: Platform>(
             org_id: None,
         };
     };
-    let enabled = org_enabled(platform.storage(), &org_id).await;
+    let switch = settings::org_switch(platform.storage(), &org_id).await;
     PageVerdict {
-        enhance: enabled,
+        enhance: switch.enabled,
         org_id: Some(org_id),
     }
 }
@@ -101,7 +110,8 @@ async fn connected_status<T: Transport>(
         (false, Some(DomainKind::DeveloperEdition)) => DomainKind::DeveloperEdition,
         (false, _) => DomainKind::Production,
     };
-    let enabled = org_enabled(storage, &session.org_id).await;
+    let switch = settings::org_switch(storage, &session.org_id).await;
+    let set_aside = set_aside_for_org(storage, &session.org_id).await;
     Ok(OrgStatus::Connected {
         org_id: session.org_id.clone(),
         org_name: org.name,
@@ -111,11 +121,13 @@ async fn connected_status<T: Transport>(
         api_version: connection.version,
         user_name: user.name,
         username: user.preferred_username,
-        enabled,
+        enabled: switch.enabled,
+        settings_problem: switch.problem,
+        set_aside,
     })
 }
 
-/// Turns Forcefield on or off for one org.
+/// Turns Forcefield on or off for one org (an unreadable saved value is kept aside first).
 async fn set_org_enabled<P: Platform>(
     platform: &P,
     request: SetOrgEnabled,
@@ -127,10 +139,43 @@ async fn set_org_enabled<P: Platform>(
     Ok(OrgEnabled { org_id, enabled })
 }
 
-/// Whether Forcefield is on for the org; on when storage can't be read, as by default.
-pub async fn org_enabled(store: &impl KeyValueStore, org: &OrgId) -> bool {
-    settings::load(store, org)
+/// What was kept aside for the org because it could not be read: its settings and icons.
+async fn set_aside_for_org(store: &impl KeyValueStore, org: &OrgId) -> Vec<SetAside> {
+    let mut notices = storage::set_aside_notices(
+        store,
+        Area::Local,
+        &settings::key(org),
+        "Forcefield's settings for this org",
+    )
+    .await;
+    notices.extend(
+        storage::set_aside_notices(
+            store,
+            Area::Local,
+            &crate::users::icons::key(org),
+            "Your user icons for this org",
+        )
+        .await,
+    );
+    notices
+}
+
+/// Forgets what was kept aside under `key`: only keys whose unreadable values are kept aside
+/// (settings, icons, templates). Only extension pages ask it: it is no content script's request.
+async fn forget_unreadable(
+    store: &impl KeyValueStore,
+    request: ForgetUnreadable,
+) -> Result<ReplyTo<ForgetUnreadable>, OrgError> {
+    let ForgetUnreadable { key } = request;
+    let forgettable = ["org:", "userIcons:"]
+        .iter()
+        .any(|prefix| key.starts_with(prefix))
+        || key == crate::generator::TEMPLATES_KEY;
+    if !forgettable {
+        return Err(OrgError::NothingKeptAside(key));
+    }
+    storage::forget_set_aside(store, Area::Local, &key)
         .await
-        .map(|s| s.enabled)
-        .unwrap_or(true)
+        .map_err(OrgError::NotForgotten)?;
+    Ok(UnreadableForgotten { key })
 }

@@ -28,8 +28,12 @@ pub async fn answer_content<P: Platform, G: Pages>(
             .await
             .map(Reply::from)
             .map_err(worded),
-        ContentRequest::Generator(request) => {
-            crate::generator::open::answer(platform, pages, frame, request)
+        ContentRequest::Generator(request) => crate::open::answer(platform, pages, frame, request)
+            .await
+            .map(Reply::from)
+            .map_err(worded),
+        ContentRequest::RecordTypes(request) => {
+            crate::open::answer_record_types(platform, pages, frame, request)
                 .await
                 .map(Reply::from)
                 .map_err(worded)
@@ -50,6 +54,13 @@ pub async fn answer_page<P: Platform>(platform: &P, request: PageRequest) -> Rep
             .await
             .map(Reply::from)
             .map_err(worded),
+        #[cfg(feature = "record-types")]
+        PageRequest::RecordTypes(request) => {
+            crate::record_types::requests::answer(platform, request)
+                .await
+                .map(Reply::from)
+                .map_err(worded)
+        }
     };
     answered.unwrap_or_else(Reply::Failed)
 }

@@ -4,11 +4,11 @@
 //! is quoted where it helps.
 
 use crate::connection::ConnectError;
-use crate::generator::open::OpenError;
+use crate::open::OpenError;
 use crate::org::OrgError;
 use crate::platform::{HostError, StorageError, TransportError};
 use crate::salesforce::{ApiErrorKind, CookieStoreError, SessionError};
-use crate::toggles::{TogglesError, TogglesStep};
+use crate::toggles::{SnapshotError, TogglesError, TogglesStep};
 use crate::users::icons::{IconError, MAX_EDGE, MAX_EMOJI_CHARS};
 use crate::users::photo::PngError;
 use crate::users::{BadgeError, BadgeLookupError};
@@ -21,6 +21,7 @@ macro_rules! worded {
 }
 
 worded!(
+    crate::protocol::RequestError,
     SessionError,
     CookieStoreError,
     TransportError,
@@ -29,12 +30,36 @@ worded!(
     ConnectError,
     OrgError,
     TogglesError,
+    SnapshotError,
     BadgeError,
     BadgeLookupError,
     IconError,
     PngError,
     OpenError,
 );
+
+impl fmt::Display for crate::protocol::RequestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use crate::protocol::MAX_REQUEST_BYTES;
+        match self {
+            Self::TooLarge { bytes } => write!(
+                f,
+                "Forcefield did not read a message of {} KB: it reads at most {} KB.",
+                bytes.div_ceil(1024),
+                MAX_REQUEST_BYTES / 1024
+            ),
+            Self::NotJson(e) => write!(f, "Forcefield received a message that is not JSON: {e}"),
+            Self::NotFromThisSender(kind) => write!(
+                f,
+                "Forcefield does not take a message of type \"{kind}\" from this sender."
+            ),
+            Self::NotUnderstood { kind, error } => write!(
+                f,
+                "Forcefield received a \"{kind}\" message it does not understand: {error}"
+            ),
+        }
+    }
+}
 
 impl fmt::Display for SessionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -116,6 +141,24 @@ pub fn api_failure(kind: ApiErrorKind, status: u16, salesforce_says: &str) -> St
     }
 }
 
+/// A SOAP fault of no kind Forcefield tells apart (a fault has no status of its own to name).
+pub fn fault_rejected(salesforce_says: &str) -> String {
+    if salesforce_says.is_empty() {
+        "Salesforce rejected the request.".to_owned()
+    } else {
+        format!("Salesforce rejected the request. Salesforce says: {salesforce_says}")
+    }
+}
+
+/// An answer of `bytes`, beyond the `max_bytes` the client reads.
+pub fn answer_too_large(bytes: usize, max_bytes: usize) -> String {
+    format!(
+        "Salesforce's answer was {} MB, more than the {} MB Forcefield reads, so it was not read.",
+        bytes.div_ceil(1024 * 1024),
+        max_bytes / (1024 * 1024)
+    )
+}
+
 /// No HTTP answer at all.
 pub fn unreachable(detail: &TransportError) -> String {
     format!("Salesforce could not be reached ({detail}). Check your connection and try again.")
@@ -144,6 +187,8 @@ impl fmt::Display for OrgError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::SettingNotSaved(e) => write!(f, "The setting could not be saved: {e}"),
+            Self::NothingKeptAside(key) => write!(f, "Nothing is kept aside under \"{key}\"."),
+            Self::NotForgotten(e) => write!(f, "It could not be forgotten: {e}"),
         }
     }
 }
@@ -151,6 +196,7 @@ impl fmt::Display for OrgError {
 impl fmt::Display for TogglesError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Self::Snapshot(e) => e.fmt(f),
             Self::UnknownObject => f.write_str(
                 "Forcefield could not tell which object this page is about, so it copied nothing.",
             ),
@@ -160,6 +206,15 @@ impl fmt::Display for TogglesError {
                 toggles_api(f, "list the permission sets and profiles", e)
             }
             Self::Api(TogglesStep::ReadAccess, e) => toggles_api(f, "read the access to copy", e),
+        }
+    }
+}
+
+impl fmt::Display for SnapshotError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooLarge { what, found, max } => write!(f, "This page's tables are larger than Forcefield handles ({what}: {found}, at most {max}), so it adds no toggles here."),
+            Self::DuplicateCheckbox(id) => write!(f, "This page has more than one checkbox with the id \"{id}\", so Forcefield can't tell them apart and adds no toggles here."),
         }
     }
 }
@@ -235,21 +290,21 @@ impl fmt::Display for OpenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::NotAUserId => f.write_str("That is not a user Id."),
-            Self::NotAnIntegrationUser => f.write_str("The generator opens from Setup only for users with the Salesforce Integration license in this org."),
-            Self::Unclassified(e) => write!(f, "The generator was not opened: {e}"),
-            Self::NotOpened(e) => write!(f, "The generator could not be opened: {e}"),
+            Self::NotAnIntegrationUser => f.write_str("Forcefield opens the generator and the record types page from Setup only for users with the Salesforce Integration license in this org."),
+            Self::Unclassified(e) => write!(f, "The page was not opened: {e}"),
+            Self::NotOpened(e) => write!(f, "The page could not be opened: {e}"),
         }
     }
 }
 
 #[cfg(feature = "generator")]
 mod generator {
-    use crate::generator::metadata::XmlError;
+    use crate::generator::metadata::ImportError;
     use crate::generator::user::{NewUserError, NewUserProblem};
     use crate::generator::GeneratorError;
     use std::fmt;
 
-    worded!(GeneratorError, XmlError, NewUserError);
+    worded!(GeneratorError, ImportError, NewUserError);
 
     impl fmt::Display for GeneratorError {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -260,7 +315,7 @@ mod generator {
                 Self::NotAnObjectName(name) => write!(f, "{name:?} is not an object API name."),
                 Self::TemplateNeedsName => f.write_str("A template needs a name."),
                 Self::NoSuchTemplate(name) => write!(f, "No template is called \"{name}\"."),
-                Self::TemplatesNotSaved(e) => write!(f, "The templates could not be saved: {e}"),
+                Self::Templates(e) => e.fmt(f),
                 Self::NoSuchAccessSource => f.write_str("That permission set or profile doesn't exist in this org."),
                 Self::NoSuchPermissionSet => f.write_str("That permission set doesn't exist in this org."),
                 Self::NoSuchUser => f.write_str("That user doesn't exist in this org."),
@@ -275,11 +330,11 @@ mod generator {
         }
     }
 
-    impl fmt::Display for XmlError {
+    impl fmt::Display for ImportError {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             match self {
-                Self::Unreadable(detail) => write!(f, "This is not a readable XML file: {detail}."),
-                Self::NotAPermissionSet(root) => {
+                Self::Xml(detail) => write!(f, "This is not a readable XML file: {detail}."),
+                Self::NotPermissionSet(root) => {
                     write!(f, "This file describes a {root}, not a PermissionSet.")
                 }
             }

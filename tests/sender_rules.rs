@@ -1,8 +1,8 @@
 //! The background decides from the browser's sender record (issue #12): a content script is
 //! answered only about the org of its own frame, can change no setting, and the writes that need
-//! a person (an icon, the profile photo, opening the generator) are taken only for users the core
-//! itself classified as integration users in that org. Each rule natively, against the sim, as
-//! the background answers a content script's JSON.
+//! a person (an icon, the profile photo, opening the generator or the record types page) are
+//! taken only for users the core itself classified as integration users in that org. Each rule
+//! natively, against the sim, as the background answers a content script's JSON.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "support/mod.rs"]
@@ -12,6 +12,7 @@ use forcefield::platform::{Area, KeyValueStore};
 use forcefield::protocol::badges::{SetProfilePhoto, SetUserIcon};
 use forcefield::protocol::generator::OpenGenerator;
 use forcefield::protocol::org::{OrgStatus, PageLoaded, PageVerdict, Surface};
+use forcefield::protocol::record_types::OpenRecordTypes;
 use forcefield::protocol::{decode, ContentRequest, Failed, PageRequest, Reply};
 use forcefield::users::UserIcon;
 use org_sim::SimConfig;
@@ -23,6 +24,7 @@ const ACME_FRAME: &str =
     "https://acme.my.salesforce-setup.com/005?isUserEntityOverride=1&setupid=ManageUsers&isdtp=p1";
 const UAT_TAB: &str =
     "https://acme--uat.sandbox.lightning.force.com/lightning/setup/SetupOneHome/home";
+const ACME_ORG: &str = "00DAM0000000001";
 const UAT_ORG: &str = "00DAM0000000002";
 /// A 1×1 PNG.
 const PNG: &str =
@@ -43,7 +45,7 @@ fn user(world: &World, org: &str, username: &str) -> String {
 fn from_content_script(world: &World, message: serde_json::Value, frame_url: &str) -> Reply {
     match decode::<ContentRequest>(message) {
         Ok(request) => world.ask_from_wire(request, frame_url),
-        Err(failed) => Reply::Failed(failed),
+        Err(refused) => Reply::Failed(refused.into()),
     }
 }
 
@@ -116,6 +118,15 @@ fn a_content_script_cannot_change_settings() {
     assert!(matches!(reply, Reply::Failed(_)), "{reply:?}");
     let stored = pollster::block_on(world.storage.get(Area::Local, &format!("org:{UAT_ORG}")));
     assert_eq!(stored, Ok(None), "no setting was written");
+    // Nor its own org's switch, nor what was kept aside of its settings.
+    for setting in [
+        json!({"type": "setOrgEnabled", "orgId": ACME_ORG, "enabled": false}),
+        json!({"type": "forgetUnreadable", "key": format!("org:{ACME_ORG}")}),
+    ] {
+        let reply = from_content_script(&world, setting.clone(), ACME_FRAME);
+        assert!(matches!(reply, Reply::Failed(_)), "{setting}: {reply:?}");
+    }
+    assert_eq!(world.storage.snapshot().len(), 0, "nothing was written");
     let verdict = world
         .ask_from(
             PageLoaded {
@@ -210,4 +221,25 @@ fn the_generator_opens_only_for_integration_users_of_the_frames_org() {
         *world.pages.generators_opened.borrow(),
         [Some(marketo), None]
     );
+}
+
+#[test]
+fn the_record_types_page_opens_only_for_integration_users_of_the_frames_org() {
+    let world = World::start(SimConfig::default());
+    let open = |user_id: String| world.ask_from(OpenRecordTypes { user_id }, ACME_FRAME);
+    for refused in [
+        user(&world, "acme", "admin@acme.example"),
+        user(&world, "acme", "alan.turing@acme.example"),
+        user(&world, "acme--uat", "int-netsuite@acme.example.uat"),
+        "<img src=x>".to_owned(),
+    ] {
+        assert!(open(refused.clone()).is_err(), "{refused}");
+    }
+    // Nor from a message that names no user (the page is for one user's profile).
+    let no_user = from_content_script(&world, json!({"type": "openRecordTypes"}), ACME_FRAME);
+    assert!(matches!(no_user, Reply::Failed(_)), "{no_user:?}");
+    assert!(world.pages.record_types_opened.borrow().is_empty());
+    let marketo = user(&world, "acme", "int-marketo@acme.example");
+    open(marketo.clone()).unwrap();
+    assert_eq!(*world.pages.record_types_opened.borrow(), [marketo]);
 }

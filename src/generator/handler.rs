@@ -7,14 +7,15 @@ use super::curated;
 use super::eligibility::{field_choices, ObjectDescribe};
 use super::org::{self, OrgCatalog, Target};
 use super::plan::{self, same_id};
+use super::templates;
 use super::view::{
     ApiCalls, GeneratorContext, PermissionSetChoice, PlanView, ProfileChoice, PslSummary,
-    SystemPermissionChoice, TemplateSummary, UserSummary,
+    SystemPermissionChoice, UserSummary,
 };
 use super::GeneratorError;
 use crate::connection::{connect, connect_session, Connection};
 use crate::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
-use crate::platform::{Area, KeyValueStore, Platform, SessionSource, Transport};
+use crate::platform::{KeyValueStore, Platform, SessionSource, Transport};
 use crate::protocol::generator::{
     AccessSource, ApplyProgress, ChangedAccess, CreateIntegrationUser, GeneratorReply,
     GeneratorRequest, GetObjectFields, LoadAccess, LoadedSpec, ObjectFields, PendingApplies,
@@ -51,21 +52,28 @@ pub async fn answer<P: Platform>(
             xml: super::metadata::export(&request.spec),
         }),
         GeneratorRequest::SaveTemplate(request) => {
-            if request.name.trim().is_empty() {
+            let name = request.name.trim().to_owned();
+            if name.is_empty() {
                 return Err(GeneratorError::TemplateNeedsName);
             }
-            let mut templates = load_templates(store).await;
-            templates.insert(request.name.trim().to_owned(), request.spec);
-            GeneratorReply::Templates(save_templates(store, templates).await?)
+            GeneratorReply::Templates(
+                change_templates(store, |templates| {
+                    templates.0.insert(name, request.spec);
+                })
+                .await?,
+            )
         }
-        GeneratorRequest::DeleteTemplate(request) => {
-            let mut templates = load_templates(store).await;
-            templates.remove(&request.name);
-            GeneratorReply::Templates(save_templates(store, templates).await?)
-        }
+        GeneratorRequest::DeleteTemplate(request) => GeneratorReply::Templates(
+            change_templates(store, |templates| {
+                templates.0.remove(&request.name);
+            })
+            .await?,
+        ),
         GeneratorRequest::LoadTemplate(request) => {
-            let spec = load_templates(store)
+            let spec = templates::load(store)
                 .await
+                .map_err(GeneratorError::Templates)?
+                .0
                 .remove(&request.name)
                 .ok_or(GeneratorError::NoSuchTemplate(request.name))?;
             GeneratorReply::Spec(LoadedSpec {
@@ -223,32 +231,20 @@ async fn step_apply<P: Platform>(
     })
 }
 
-const TEMPLATES_KEY: &str = "generatorTemplates";
-
-async fn load_templates(store: &impl KeyValueStore) -> BTreeMap<String, PermissionSetSpec> {
-    super::stored::load(store, Area::Local, TEMPLATES_KEY)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_default()
-}
-
-fn template_list(templates: &BTreeMap<String, PermissionSetSpec>) -> Vec<TemplateSummary> {
-    templates
-        .keys()
-        .map(|name| TemplateSummary { name: name.clone() })
-        .collect()
-}
-
-async fn save_templates(
+/// Loads the templates (an unreadable store is kept aside first), changes them, saves them.
+async fn change_templates(
     store: &impl KeyValueStore,
-    templates: BTreeMap<String, PermissionSetSpec>,
+    change: impl FnOnce(&mut templates::Templates),
 ) -> Result<Templates, GeneratorError> {
-    super::stored::save(store, Area::Local, TEMPLATES_KEY, &templates)
+    let mut saved = templates::load_for_change(store)
         .await
-        .map_err(GeneratorError::TemplatesNotSaved)?;
+        .map_err(GeneratorError::Templates)?;
+    change(&mut saved);
+    templates::save(store, &saved)
+        .await
+        .map_err(GeneratorError::Templates)?;
     Ok(Templates {
-        templates: template_list(&templates),
+        templates: saved.list(),
     })
 }
 
@@ -322,11 +318,8 @@ async fn generator_context<T: Transport>(
             id: text(&row, "Id"),
             developer_name: text(&row, "DeveloperName"),
             label: text(&row, "MasterLabel"),
-            total: row
-                .get("TotalLicenses")
-                .and_then(Value::as_u64)
-                .unwrap_or(0) as u32,
-            used: row.get("UsedLicenses").and_then(Value::as_u64).unwrap_or(0) as u32,
+            total: org::count(&row, "TotalLicenses"),
+            used: org::count(&row, "UsedLicenses"),
         });
     let permission_sets = org::take(&mut answers, "sets")?
         .as_array()
@@ -386,7 +379,11 @@ async fn generator_context<T: Transport>(
         system_permissions: system_permission_choices(&catalog),
         integration_psl,
         permission_sets,
-        templates: template_list(&load_templates(store).await),
+        templates: templates::load(store)
+            .await
+            .map(|t| t.list())
+            .unwrap_or_default(),
+        set_aside_templates: templates::set_aside(store).await,
         profiles,
     })
 }

@@ -7,8 +7,8 @@
 //! * [`apply`]: the journal-driven apply, one write per step, rollback and finish-clean-up.
 //! * [`metadata`]: Metadata API PermissionSet XML export and import (§E, §H.Q4).
 //! * [`handler`]: the generator's requests, through the host's [`crate::platform::Platform`].
+//! * [`templates`]: saved specs, versioned in extension storage.
 //! * [`view`]: the JSON shapes the generator page is shown.
-//! * [`open`]: a content script's "Generate permission set" (always compiled: the worker answers it).
 
 #[cfg(feature = "generator")]
 pub mod apply;
@@ -22,7 +22,6 @@ pub mod handler;
 pub mod metadata;
 #[cfg(feature = "generator")]
 pub mod names;
-pub mod open;
 #[cfg(feature = "generator")]
 pub mod org;
 #[cfg(feature = "generator")]
@@ -30,15 +29,20 @@ pub mod plan;
 #[cfg(feature = "generator")]
 pub mod stored;
 #[cfg(feature = "generator")]
+pub mod templates;
+#[cfg(feature = "generator")]
 pub mod user;
 pub mod view;
 
 #[cfg(feature = "generator")]
 pub use handler::answer;
 
+/// The `storage.local` key of the saved templates.
+pub const TEMPLATES_KEY: &str = "generatorTemplates";
+
 /// What can go wrong answering the generator page (worded in [`crate::words`]).
 #[cfg(feature = "generator")]
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum GeneratorError {
     Connect(crate::connection::ConnectError),
     Session(crate::salesforce::SessionError),
@@ -46,11 +50,12 @@ pub enum GeneratorError {
     NotAnObjectName(String),
     TemplateNeedsName,
     NoSuchTemplate(String),
-    TemplatesNotSaved(crate::platform::StorageError),
+    /// The saved templates can't be read or saved (the storage's words).
+    Templates(templates::TemplatesError),
     NoSuchAccessSource,
     NoSuchPermissionSet,
     NoSuchUser,
-    Xml(metadata::XmlError),
+    Xml(metadata::ImportError),
     /// The plan has blockers (each a sentence of the plan); nothing was written.
     Blocked(Vec<String>),
     NeedsProductionConfirmation {

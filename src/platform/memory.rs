@@ -99,6 +99,8 @@ impl SessionSource for GivenSessions {
 #[derive(Debug, Default)]
 pub struct RecordedPages {
     pub generators_opened: RefCell<Vec<Option<String>>>,
+    /// The users whose record types page was opened.
+    pub record_types_opened: RefCell<Vec<String>>,
 }
 
 impl Pages for RecordedPages {
@@ -106,6 +108,13 @@ impl Pages for RecordedPages {
         self.generators_opened
             .borrow_mut()
             .push(user_id.map(str::to_owned));
+        Ok(())
+    }
+
+    async fn open_record_types(&self, user_id: &str) -> Result<(), HostError> {
+        self.record_types_opened
+            .borrow_mut()
+            .push(user_id.to_owned());
         Ok(())
     }
 }
@@ -145,6 +154,10 @@ impl KeyValueStore for Absent {
 
 impl Pages for Absent {
     async fn open_generator(&self, _: Option<&str>) -> Result<(), HostError> {
+        Err(HostError("this host has no pages".to_owned()))
+    }
+
+    async fn open_record_types(&self, _: &str) -> Result<(), HostError> {
         Err(HostError("this host has no pages".to_owned()))
     }
 }

@@ -109,6 +109,8 @@ impl Clock for SystemClock {
 pub trait Pages {
     /// Opens the permission set generator for one user (an Id the core checked) or for none.
     async fn open_generator(&self, user_id: Option<&str>) -> Result<(), HostError>;
+    /// Opens the record types page for one user's profile (an Id the core checked).
+    async fn open_record_types(&self, user_id: &str) -> Result<(), HostError>;
 }
 
 /// A host's function failed: its own words.

@@ -1,6 +1,7 @@
 //! The message protocol: what content scripts, extension pages and other hosts ask the core, and
 //! what it answers. One request enum per feature ([`org`], [`toggles`], [`badges`],
-//! [`generator`]), each request a type paired through [`Ask`] with the one reply type it gets.
+//! [`generator`], [`record_types`]), each request a type paired through [`Ask`] with the one
+//! reply type it gets.
 //!
 //! Who may ask what is structural: a content script's messages decode only as a
 //! [`ContentRequest`], in which nothing names an org or a URL (the core takes the frame from the
@@ -13,6 +14,7 @@
 pub mod badges;
 pub mod generator;
 pub mod org;
+pub mod record_types;
 pub mod toggles;
 
 use badges::{BadgesReply, BadgesRequest};
@@ -20,6 +22,9 @@ use badges::{BadgesReply, BadgesRequest};
 use generator::GeneratorRequest;
 use generator::{FrameGeneratorRequest, GeneratorReply};
 use org::{FrameOrgRequest, OrgReply, OrgRequest};
+#[cfg(feature = "record-types")]
+use record_types::RecordTypesRequest;
+use record_types::{FrameRecordTypesRequest, RecordTypesReply};
 use serde::{Deserialize, Serialize};
 use toggles::{TogglesReply, TogglesRequest};
 
@@ -37,25 +42,67 @@ pub trait Decode: Sized {
     fn owns(kind: &str) -> bool;
     /// The request of type `kind` from its message; `kind` must be [`Self::owns`]'d.
     fn decode(kind: &str, message: serde_json::Value) -> Result<Self, serde_json::Error>;
+    /// The request as its message (`{"type": …, …}`), as a host would send it.
+    fn encode(&self) -> Result<serde_json::Value, serde_json::Error>;
+}
+
+/// A request's message: its fields and its `type`.
+fn tagged<T: Serialize>(kind: &str, request: &T) -> Result<serde_json::Value, serde_json::Error> {
+    let mut message = serde_json::to_value(request)?;
+    if let Some(fields) = message.as_object_mut() {
+        fields.insert("type".to_owned(), kind.into());
+    }
+    Ok(message)
+}
+
+/// Largest request read, in bytes of JSON: the largest legitimate ones are a Metadata API file at
+/// its 8 MB limit (a little more once escaped) and a page snapshot at its limits (see
+/// [`crate::toggles::SnapshotLimits`]).
+pub const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
+
+/// Why a message is not a request the core reads (worded in [`crate::words`]).
+#[derive(Debug)]
+pub enum RequestError {
+    /// Longer than [`MAX_REQUEST_BYTES`]; not read.
+    TooLarge { bytes: usize },
+    /// Not JSON at all.
+    NotJson(serde_json::Error),
+    /// A `type` this sender may not send (or no such type).
+    NotFromThisSender(String),
+    /// The sender's request of this `type`, but not in its shape.
+    NotUnderstood {
+        kind: String,
+        error: serde_json::Error,
+    },
+}
+
+impl From<RequestError> for Failed {
+    fn from(error: RequestError) -> Self {
+        Failed::new(error.to_string())
+    }
+}
+
+/// A message as JSON text, read only up to [`MAX_REQUEST_BYTES`] and decoded as what its sender
+/// may send: the one way a host hands the core a request.
+pub fn decode_text<R: Decode>(json: &str) -> Result<R, RequestError> {
+    if json.len() > MAX_REQUEST_BYTES {
+        return Err(RequestError::TooLarge { bytes: json.len() });
+    }
+    let message = crate::json::parse(json).map_err(RequestError::NotJson)?;
+    decode(message)
 }
 
 /// A message as JSON, decoded as what its sender may send; anything else is refused.
-pub fn decode<R: Decode>(message: serde_json::Value) -> Result<R, Failed> {
+pub fn decode<R: Decode>(message: serde_json::Value) -> Result<R, RequestError> {
     let kind = message
         .get("type")
         .and_then(serde_json::Value::as_str)
         .unwrap_or_default()
         .to_owned();
     if !R::owns(&kind) {
-        return Err(Failed::new(format!(
-            "Forcefield does not take a message of type \"{kind}\" from this sender."
-        )));
+        return Err(RequestError::NotFromThisSender(kind));
     }
-    R::decode(&kind, message).map_err(|e| {
-        Failed::new(format!(
-            "Forcefield received a \"{kind}\" message it does not understand: {e}"
-        ))
-    })
+    R::decode(&kind, message).map_err(|error| RequestError::NotUnderstood { kind, error })
 }
 
 /// A feature's request enum: one variant per request type, with the `type` each is sent as.
@@ -82,6 +129,12 @@ macro_rules! request_enum {
                     _ => Err(serde::de::Error::custom("not a request type of this sender")),
                 }
             }
+
+            fn encode(&self) -> Result<serde_json::Value, serde_json::Error> {
+                match self {
+                    $( Self::$variant(request) => $crate::protocol::tagged($kind, request), )*
+                }
+            }
         }
     };
 }
@@ -97,6 +150,7 @@ pub enum ContentRequest {
     Toggles(TogglesRequest),
     Badges(BadgesRequest),
     Generator(FrameGeneratorRequest),
+    RecordTypes(FrameRecordTypesRequest),
 }
 
 impl Decode for ContentRequest {
@@ -105,6 +159,7 @@ impl Decode for ContentRequest {
             || TogglesRequest::owns(kind)
             || BadgesRequest::owns(kind)
             || FrameGeneratorRequest::owns(kind)
+            || FrameRecordTypesRequest::owns(kind)
     }
 
     fn decode(kind: &str, message: serde_json::Value) -> Result<Self, serde_json::Error> {
@@ -114,8 +169,20 @@ impl Decode for ContentRequest {
             TogglesRequest::decode(kind, message).map(Self::Toggles)
         } else if BadgesRequest::owns(kind) {
             BadgesRequest::decode(kind, message).map(Self::Badges)
-        } else {
+        } else if FrameGeneratorRequest::owns(kind) {
             FrameGeneratorRequest::decode(kind, message).map(Self::Generator)
+        } else {
+            FrameRecordTypesRequest::decode(kind, message).map(Self::RecordTypes)
+        }
+    }
+
+    fn encode(&self) -> Result<serde_json::Value, serde_json::Error> {
+        match self {
+            Self::Org(request) => request.encode(),
+            Self::Toggles(request) => request.encode(),
+            Self::Badges(request) => request.encode(),
+            Self::Generator(request) => request.encode(),
+            Self::RecordTypes(request) => request.encode(),
         }
     }
 }
@@ -131,12 +198,18 @@ pub enum PageRequest {
     Org(OrgRequest),
     #[cfg(feature = "generator")]
     Generator(GeneratorRequest),
+    #[cfg(feature = "record-types")]
+    RecordTypes(RecordTypesRequest),
 }
 
 impl Decode for PageRequest {
     fn owns(kind: &str) -> bool {
         #[cfg(feature = "generator")]
         if GeneratorRequest::owns(kind) {
+            return true;
+        }
+        #[cfg(feature = "record-types")]
+        if RecordTypesRequest::owns(kind) {
             return true;
         }
         OrgRequest::owns(kind)
@@ -147,7 +220,21 @@ impl Decode for PageRequest {
         if GeneratorRequest::owns(kind) {
             return GeneratorRequest::decode(kind, message).map(Self::Generator);
         }
+        #[cfg(feature = "record-types")]
+        if RecordTypesRequest::owns(kind) {
+            return RecordTypesRequest::decode(kind, message).map(Self::RecordTypes);
+        }
         OrgRequest::decode(kind, message).map(Self::Org)
+    }
+
+    fn encode(&self) -> Result<serde_json::Value, serde_json::Error> {
+        match self {
+            Self::Org(request) => request.encode(),
+            #[cfg(feature = "generator")]
+            Self::Generator(request) => request.encode(),
+            #[cfg(feature = "record-types")]
+            Self::RecordTypes(request) => request.encode(),
+        }
     }
 }
 
@@ -163,6 +250,7 @@ pub enum Reply {
     Toggles(TogglesReply),
     Badges(BadgesReply),
     Generator(GeneratorReply),
+    RecordTypes(RecordTypesReply),
     Failed(Failed),
 }
 
@@ -240,11 +328,13 @@ requests!(ContentRequest::Org(FrameOrgRequest) { PageLoaded(org::PageLoaded) });
 requests!(PageRequest::Org(OrgRequest) {
     OrgStatus(org::GetOrgStatus),
     SetOrgEnabled(org::SetOrgEnabled),
+    ForgetUnreadable(org::ForgetUnreadable),
 });
 replies!(Org(OrgReply) {
     PageVerdict(org::PageVerdict),
     OrgStatus(org::OrgStatus),
     OrgEnabled(org::OrgEnabled),
+    Forgotten(org::UnreadableForgotten),
 });
 
 requests!(ContentRequest::Toggles(TogglesRequest) {
@@ -332,6 +422,54 @@ impl From<GeneratorReply> for Reply {
     }
 }
 
+requests!(ContentRequest::RecordTypes(FrameRecordTypesRequest) {
+    OpenRecordTypes(record_types::OpenRecordTypes),
+});
+replies!(RecordTypes(RecordTypesReply) { RecordTypesOpened(record_types::RecordTypesOpened) });
+
+#[cfg(feature = "record-types")]
+requests!(PageRequest::RecordTypes(RecordTypesRequest) {
+    RecordTypeDefaults(record_types::GetRecordTypeDefaults),
+    SetDefaultRecordType(record_types::SetDefaultRecordType),
+});
+#[cfg(feature = "record-types")]
+replies!(RecordTypes(RecordTypesReply) {
+    RecordTypeDefaults(crate::record_types::RecordTypeDefaults),
+    DefaultRecordTypeSet(record_types::DefaultRecordTypeSet),
+    DefaultRecordTypeNotSet(record_types::DefaultRecordTypeNotSet),
+});
+
+/// Setting a default answers with one of two reply types, as the outcome says.
+#[cfg(feature = "record-types")]
+impl From<record_types::DefaultRecordTypeOutcome> for Reply {
+    fn from(outcome: record_types::DefaultRecordTypeOutcome) -> Self {
+        match outcome {
+            record_types::DefaultRecordTypeOutcome::Set(set) => set.into(),
+            record_types::DefaultRecordTypeOutcome::NotSet(not_set) => not_set.into(),
+        }
+    }
+}
+
+#[cfg(feature = "record-types")]
+impl TryFrom<Reply> for record_types::DefaultRecordTypeOutcome {
+    type Error = Reply;
+    fn try_from(reply: Reply) -> Result<Self, Reply> {
+        match reply {
+            Reply::RecordTypes(RecordTypesReply::DefaultRecordTypeSet(set)) => Ok(Self::Set(set)),
+            Reply::RecordTypes(RecordTypesReply::DefaultRecordTypeNotSet(not_set)) => {
+                Ok(Self::NotSet(not_set))
+            }
+            other => Err(other),
+        }
+    }
+}
+
+impl From<RecordTypesReply> for Reply {
+    fn from(reply: RecordTypesReply) -> Self {
+        Self::RecordTypes(reply)
+    }
+}
+
 impl From<Failed> for Reply {
     fn from(failed: Failed) -> Self {
         Self::Failed(failed)
@@ -363,6 +501,27 @@ mod tests {
         ] {
             assert_eq!(content(page_only.clone()), None, "{page_only}");
         }
+    }
+
+    #[test]
+    fn a_request_beyond_the_size_limit_is_refused_with_a_clear_message() {
+        let url = "x".repeat(MAX_REQUEST_BYTES);
+        let json = format!(r#"{{"type":"orgStatus","tabUrl":"{url}"}}"#);
+        match decode_text::<PageRequest>(&json) {
+            Err(e @ RequestError::TooLarge { .. }) => {
+                assert!(e.to_string().contains("it reads at most 16384 KB"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let small = r#"{"type":"orgStatus","tabUrl":"https://acme.my.salesforce.com/"}"#;
+        assert!(matches!(
+            decode_text::<PageRequest>(small),
+            Ok(PageRequest::Org(OrgRequest::OrgStatus(_)))
+        ));
+        assert!(matches!(
+            decode_text::<PageRequest>(&"[".repeat(200)),
+            Err(RequestError::NotJson(_))
+        ));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use super::Ask;
 use crate::salesforce::{ApiErrorKind, ApiVersion, DomainKind, MyDomain, OrgId};
+use crate::storage::SetAside;
 use serde::{Deserialize, Serialize};
 
 super::request_enum! {
@@ -18,6 +19,7 @@ super::request_enum! {
     pub enum OrgRequest {
         "orgStatus" => OrgStatus(GetOrgStatus),
         "setOrgEnabled" => SetOrgEnabled(SetOrgEnabled),
+        "forgetUnreadable" => ForgetUnreadable(ForgetUnreadable),
     }
 }
 
@@ -28,6 +30,7 @@ pub enum OrgReply {
     PageVerdict(PageVerdict),
     OrgStatus(OrgStatus),
     OrgEnabled(OrgEnabled),
+    Forgotten(UnreadableForgotten),
 }
 
 /// A content script saw a Salesforce page load in its frame.
@@ -92,6 +95,13 @@ pub enum OrgStatus {
         user_name: String,
         username: String,
         enabled: bool,
+        /// Why Forcefield is off here although the admin did not switch it off: its settings
+        /// could not be read (unreadable settings never turn it on).
+        #[serde(default)]
+        settings_problem: Option<String>,
+        /// This org's stored values that could not be read, kept aside (settings, icons).
+        #[serde(default)]
+        set_aside: Vec<SetAside>,
     },
 }
 
@@ -112,4 +122,21 @@ pub struct OrgEnabled {
     #[serde(rename = "orgId")]
     pub org_id: OrgId,
     pub enabled: bool,
+}
+
+/// The admin forgets the unreadable values kept aside for a storage key (settings, icons,
+/// templates): the popup's or the generator page's "Forget it" (extension pages only).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForgetUnreadable {
+    pub key: String,
+}
+
+impl Ask for ForgetUnreadable {
+    type Reply = UnreadableForgotten;
+}
+
+/// The unreadable values kept aside for `key` are gone.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnreadableForgotten {
+    pub key: String,
 }

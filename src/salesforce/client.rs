@@ -13,6 +13,16 @@ use serde_json::Value;
 /// (salesforce.md §A.4 `Sforce-Call-Options`).
 const CALL_OPTIONS: &str = "client=Forcefield";
 
+/// Largest answer read, in bytes. Forcefield's largest answers are a composite of at most 25
+/// subrequests such as object describes (salesforce.md §B.4, §B.6) or a query batch of at most
+/// 2,000 records (§B.1): a few MB. 64 MiB is far above them and keeps an answer that is wrong
+/// (or not Salesforce's) from exhausting the worker's memory.
+pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Most pages of one query followed: 1,000 batches are up to 2,000,000 records (salesforce.md §B.1),
+/// far more than any query Forcefield makes; an answer that never says `done` stops here.
+pub const MAX_QUERY_PAGES: usize = 1_000;
+
 /// A REST client bound to one session and API version.
 #[derive(Debug)]
 pub struct Client<'a, T> {
@@ -127,7 +137,7 @@ impl<'a, T: Transport> Client<'a, T> {
     pub async fn query_rows(&self, soql: &str) -> Result<Vec<Value>, ApiError> {
         let mut path = format!("{}/query?q={}", self.version.data_path(), form_encode(soql));
         let mut records = Vec::new();
-        loop {
+        for _ in 0..MAX_QUERY_PAGES {
             // `{"totalSize", "done", "nextRecordsUrl"?, "records": […]}`.
             let mut page: Value = self.get(&path, "query results").await?;
             if page.get("totalSize").and_then(Value::as_u64).is_none() {
@@ -145,8 +155,10 @@ impl<'a, T: Transport> Client<'a, T> {
             match (done, next) {
                 (true, _) => return Ok(records),
                 // The locator is a path on the same host; anything else is refused so the token
-                // can never follow a link elsewhere.
-                (false, Some(next)) if next.starts_with("/services/data/") => path = next,
+                // can never follow a link elsewhere. The same locator again would never end.
+                (false, Some(next)) if next.starts_with("/services/data/") && next != path => {
+                    path = next
+                }
                 (false, next) => {
                     return Err(ApiError::malformed(
                         "a query page",
@@ -158,6 +170,10 @@ impl<'a, T: Transport> Client<'a, T> {
                 }
             }
         }
+        Err(ApiError::malformed(
+            "query results",
+            format!("they did not end within {MAX_QUERY_PAGES} pages"),
+        ))
     }
 
     /// The logged-in user, from the OpenID Connect UserInfo endpoint on the org's own host
@@ -214,7 +230,14 @@ async fn send(
     path: &str,
     body: Option<String>,
 ) -> Result<HttpResponse, ApiError> {
-    debug_assert!(path.starts_with('/'));
+    // Only paths: `https://{host}{path}` with anything else (`@other.host/…`) could send the
+    // token elsewhere.
+    if !path.starts_with('/') {
+        return Err(ApiError::malformed(
+            "a link to follow",
+            "it is not a path on the org's API host",
+        ));
+    }
     let mut headers = vec![
         (
             "Authorization".to_owned(),
@@ -242,6 +265,9 @@ async fn send(
         .send(request)
         .await
         .map_err(ApiError::from_transport)?;
+    if response.body.len() > MAX_RESPONSE_BYTES {
+        return Err(ApiError::too_large(response.status, response.body.len()));
+    }
     if (200..300).contains(&response.status) {
         Ok(response)
     } else {
@@ -338,6 +364,67 @@ mod tests {
             "00DAM0000000001!token".into(),
         )
         .unwrap_or_else(|| panic!("session"))
+    }
+
+    #[test]
+    fn an_answer_larger_than_the_limit_is_refused_with_a_clear_message() {
+        let big = format!("[\"{}\"]", "x".repeat(MAX_RESPONSE_BYTES));
+        let replay = Replay::new(&[(200, big.as_str())]);
+        let session = session();
+        let client = Client::new(&replay, &session, ApiVersion::new(66));
+        let error = pollster::block_on(client.get::<serde_json::Value>("/services/data/", "x"))
+            .err()
+            .unwrap_or_else(|| panic!("read"));
+        assert_eq!(
+            error.kind,
+            crate::salesforce::ApiErrorKind::MalformedResponse
+        );
+        assert!(
+            error.message.contains("more than the 64 MB"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn a_query_that_never_ends_stops_with_a_clear_message() {
+        let page = |next: &str| {
+            format!(r#"{{"totalSize":9,"done":false,"nextRecordsUrl":"{next}","records":[]}}"#)
+        };
+        // The same locator again, and a new locator each time for ever.
+        let same = page("/services/data/v66.0/query?q=SELECT+Id+FROM+User");
+        let forever: Vec<String> = (0..=MAX_QUERY_PAGES)
+            .map(|n| page(&format!("/services/data/v66.0/query/01g-{n}")))
+            .collect();
+        let session = session();
+        for answers in [
+            vec![same.as_str()],
+            forever.iter().map(String::as_str).collect(),
+        ] {
+            let replay = Replay::new(&answers.iter().map(|a| (200, *a)).collect::<Vec<_>>());
+            let client = Client::new(&replay, &session, ApiVersion::new(66));
+            let error =
+                pollster::block_on(client.query::<serde_json::Value>("SELECT Id FROM User"))
+                    .err()
+                    .unwrap_or_else(|| panic!("no end"));
+            assert_eq!(
+                error.kind,
+                crate::salesforce::ApiErrorKind::MalformedResponse
+            );
+            assert!(replay.sent.borrow().len() <= MAX_QUERY_PAGES);
+        }
+    }
+
+    #[test]
+    fn a_path_that_is_not_a_path_is_never_called() {
+        let replay = Replay::new(&[(200, "{}")]);
+        let session = session();
+        let client = Client::new(&replay, &session, ApiVersion::new(66));
+        for path in ["@evil.example/services/data/", "evil.example", ""] {
+            let result = pollster::block_on(client.get::<serde_json::Value>(path, "x"));
+            assert!(result.is_err(), "{path}");
+        }
+        assert!(replay.sent.borrow().is_empty());
     }
 
     #[test]

@@ -7,7 +7,6 @@ use super::icons::{IconError, SaveIconError};
 use super::photo::PngError;
 use super::{icons, photo, Lookup, UserId};
 use crate::connection::{connect, connect_quickly, ConnectError};
-use crate::platform::StorageError;
 use crate::platform::{Clock, Platform, SessionSource};
 use crate::protocol::badges::{
     BadgeProblem, BadgeUsers, BadgesReply, BadgesRequest, ProfilePhotoSet, SetProfilePhoto,
@@ -15,9 +14,10 @@ use crate::protocol::badges::{
 };
 use crate::protocol::{Frame, ReplyTo};
 use crate::salesforce::{ApiError, ApiErrorKind, SessionError};
+use crate::storage::StoreError;
 
 /// What can go wrong answering a badge request (worded in [`crate::words`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum BadgeError {
     NotAUserId,
     /// The core did not classify the user as an integration user in the frame's org.
@@ -26,7 +26,7 @@ pub enum BadgeError {
     Unclassified(BadgeLookupError),
     Session(SessionError),
     Icon(IconError),
-    IconNotSaved(StorageError),
+    IconNotSaved(StoreError),
     Png(PngError),
     PhotoNotSet(ApiError),
 }

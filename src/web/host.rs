@@ -15,15 +15,17 @@
 //!   fetch(request: { method: string; url: string; headers: [string, string][]; body: string | null })
 //!     : Promise<{ status: number; headers: [string, string][]; body: string; redirected?: boolean }>;
 //!   storageGet(area: 'local' | 'session', key: string): Promise<string | null>; // JSON text
-//!   storageSet(area: 'local' | 'session', key: string, json: string): Promise<void>;
+//!   storageSet(area: 'local' | 'session', key: string, json: string): Promise<void>;  // "null" removes the key
 //!   now(): number; // ms since the epoch
 //!   // Sessions: either the browser's cookies…
 //!   sidCookieForUrl?(url: string, storeId: string | null): Promise<{ domain: string; value: string } | null>;
 //!   sidCookiesOnDomain?(domain: string, storeId: string | null): Promise<{ domain: string; value: string }[]>;
 //!   // …or the host's own login: the API host (or instance URL) and access token of the org a URL is on.
 //!   session?(orgUrl: string): Promise<{ instanceUrl: string; accessToken: string } | null>;
-//!   // Browser hosts only: opens the generator page beside a content script's tab.
+//!   // Browser hosts only: open the generator page or the record types page beside a content
+//!   // script's tab.
 //!   openGenerator?(tab: object, userId: string | null): Promise<unknown>;
+//!   openRecordTypes?(tab: object, userId: string): Promise<unknown>;
 //! }
 //! ```
 
@@ -35,7 +37,6 @@ use crate::salesforce::{
     find_session, org_of_page, CookieJar, CookieStoreError, OrgId, SalesforceHost, Session,
     SessionError, SidCookie,
 };
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -79,6 +80,12 @@ extern "C" {
         tab: &JsValue,
         user_id: Option<String>,
     ) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = openRecordTypes)]
+    fn open_record_types_beside(
+        this: &JsHost,
+        tab: &JsValue,
+        user_id: &str,
+    ) -> Result<js_sys::Promise, JsValue>;
 }
 
 /// Opens the generator page beside `tab` (the browser's tab record of the asking content script).
@@ -88,6 +95,17 @@ pub(super) async fn open_generator(
     user_id: Option<&str>,
 ) -> Result<(), HostError> {
     settle(host.open_generator_beside(tab, user_id.map(str::to_owned)))
+        .await
+        .map(|_| ())
+}
+
+/// Opens the record types page beside `tab` for a user's profile.
+pub(super) async fn open_record_types(
+    host: &JsHost,
+    tab: &JsValue,
+    user_id: &str,
+) -> Result<(), HostError> {
+    settle(host.open_record_types_beside(tab, user_id))
         .await
         .map(|_| ())
 }
@@ -109,18 +127,13 @@ async fn settle(call: Result<js_sys::Promise, JsValue>) -> Result<JsValue, HostE
 }
 
 /// A JS value as JSON text (`undefined` as `null`).
-fn json_text(value: &JsValue) -> Result<String, HostError> {
+pub(super) fn json_text(value: &JsValue) -> Result<String, HostError> {
     if value.is_undefined() {
         return Ok("null".to_owned());
     }
     js_sys::JSON::stringify(value)
         .map(String::from)
         .map_err(|e| describe(&e))
-}
-
-/// A JS value read as a Rust type through its JSON.
-pub(super) fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, HostError> {
-    crate::json::parse(&json_text(value)?).map_err(|e| HostError(e.to_string()))
 }
 
 /// A Rust value as a plain JS value, through its JSON.

@@ -8,7 +8,7 @@ mod host;
 use crate::platform::{Host, HostError, Pages};
 use crate::protocol::{ContentRequest, Failed, Frame, PageRequest, Reply};
 use crate::router;
-use host::{from_js, text_property, to_js, JsCookies, JsHost, JsSessions};
+use host::{json_text, text_property, to_js, JsCookies, JsHost, JsSessions};
 use wasm_bindgen::prelude::*;
 
 /// The core, bound to one host.
@@ -18,7 +18,8 @@ pub struct Core {
     host: JsHost,
 }
 
-/// The host's pages beside the sender's tab (`host.openGenerator(tab, userId)`).
+/// The host's pages beside the sender's tab (`host.openGenerator(tab, userId)`,
+/// `host.openRecordTypes(tab, userId)`).
 struct SenderPages<'a> {
     host: &'a JsHost,
     tab: JsValue,
@@ -27,6 +28,10 @@ struct SenderPages<'a> {
 impl Pages for SenderPages<'_> {
     async fn open_generator(&self, user_id: Option<&str>) -> Result<(), HostError> {
         host::open_generator(self.host, &self.tab, user_id).await
+    }
+
+    async fn open_record_types(&self, user_id: &str) -> Result<(), HostError> {
+        host::open_record_types(self.host, &self.tab, user_id).await
     }
 }
 
@@ -90,14 +95,16 @@ fn promise(reply: std::pin::Pin<Box<dyn std::future::Future<Output = Reply>>>) -
     })
 }
 
-/// A message as the request type of its sender, or why it is refused.
+/// A message as the request type of its sender (read as JSON text, so its size is checked
+/// before it is parsed), or why it is refused.
 fn decode<R: crate::protocol::Decode>(message: &JsValue) -> Result<R, Failed> {
-    let value: serde_json::Value = from_js(message).map_err(|e| {
+    let text = json_text(message).map_err(|e| {
         Failed::new(format!(
-            "Forcefield received a message that is not JSON: {e}"
+            "Forcefield received a message that is not JSON: {}",
+            e.0
         ))
     })?;
-    crate::protocol::decode(value)
+    Ok(crate::protocol::decode_text(&text)?)
 }
 
 /// The host's functions as the core's platform, with sessions from the host's own login or from

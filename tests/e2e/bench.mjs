@@ -309,6 +309,9 @@ try {
 // built by `make bench`): one JSON row per line.
 rows.push(...execFileSync(path.join(repoRoot, 'target/release/examples/generator_bench'), { encoding: 'utf8' })
   .split('\n').filter(Boolean).map((line) => JSON.parse(line)));
+// Default record types, natively the same way (examples/record_types_bench.rs).
+rows.push(...execFileSync(path.join(repoRoot, 'target/release/examples/record_types_bench'), { encoding: 'utf8' })
+  .split('\n').filter(Boolean).map((line) => JSON.parse(line)));
 
 console.log('| figure | Forcefield | baseline or peer | ratio | target |');
 console.log('|---|---|---|---|---|');

@@ -313,6 +313,29 @@ describe('Chromium: the permission set generator', () => {
     assert.ok(await fresh.locator('[data-ff="load-warning"]').count() >= 1, 'what a profile copy leaves out is said');
   });
 
+  test('an unreadable template store is shown with its content, kept, and not overwritten', async () => {
+    const unreadable = '{"ERP":{"name":"ERP","license":"platinum"}}';
+    await browser.worker.evaluate((text) => chrome.storage.local.set({ generatorTemplates: text }), unreadable);
+    const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
+    const generator = await nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
+      `chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}`));
+    const notice = generator.locator('[data-ff="set-aside-templates"]');
+    assert.match(await notice.textContent(), /saved templates could not be read/);
+    assert.equal(await notice.locator('[data-ff="set-aside-raw"]').textContent(), JSON.stringify(unreadable));
+    await generator.screenshot({ path: path.join(artifactsDir, 'generator-unreadable-templates.png') });
+    // A new template is saved beside the kept copy.
+    await generator.locator('[data-ff="template-name"]').fill('Fresh');
+    await generator.locator('[data-ff="save-template"]').click();
+    await generator.locator('[data-ff="start-from"] option[value="template:Fresh"]').waitFor({ state: 'attached' });
+    const kept = await browser.worker.evaluate(() => chrome.storage.local.get('unreadable:generatorTemplates'));
+    assert.match(JSON.stringify(kept), /platinum/);
+    await generator.locator('[data-ff="set-aside-templates"] [data-ff="set-aside-forget"]').click();
+    await generator.locator('[data-ff="set-aside-templates"]').waitFor({ state: 'detached' });
+    assert.deepEqual(await browser.worker.evaluate(() => chrome.storage.local.get('unreadable:generatorTemplates')), {});
+    await browser.worker.evaluate(() => chrome.storage.local.remove('generatorTemplates'));
+    await generator.close();
+  });
+
   test('a changed license is not updated in place: the plan offers a new permission set', async () => {
     const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
     const generator = await nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
@@ -476,6 +499,23 @@ describe('Chromium: the permission set generator', () => {
     assert.equal(await row.locator('[data-ff="field-row"][data-field="Email"] [data-ff="field-read"]').isChecked(), true);
     assert.equal(await fresh.locator('[data-ff="system-permission"][data-name="PasswordNeverExpires"] input').isChecked(), true);
   });
+  test('a permission set XML nested 20,000 deep is refused with a clear message, in the page', async () => {
+    // Issue #11, finding 3: this once threw "Maximum call stack size exceeded" and showed nothing.
+    const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
+    const generator = await nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
+      `chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}`));
+    const deep = `<PermissionSet>${'<a>'.repeat(20000)}${'</a>'.repeat(20000)}</PermissionSet>`;
+    await generator.locator('[data-ff="import-xml"]').setInputFiles({ name: 'Deep.permissionset-meta.xml', mimeType: 'text/xml', buffer: Buffer.from(deep) });
+    const error = generator.locator('[data-ff="start"] [data-ff="error"]');
+    await error.waitFor();
+    assert.match(await error.textContent(), /not a readable XML file: its elements are nested more than 32 deep/);
+    // The page still works: a good file imports after it.
+    const good = '<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata"><label>After</label></PermissionSet>';
+    await generator.locator('[data-ff="import-xml"]').setInputFiles({ name: 'After.permissionset-meta.xml', mimeType: 'text/xml', buffer: Buffer.from(good) });
+    await generator.locator('[data-ff="loaded"]').waitFor();
+    await generator.close();
+  });
+
   test('org data is shown as text: a user named like markup stays text', async () => {
     const [user] = await sim.query("SELECT Id FROM User WHERE Username = 'xss@acme.example'");
     const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
