@@ -44,6 +44,7 @@ bench: setup
 	cargo build --quiet -p org-sim
 	cargo build --quiet --release -p forcefield --example generator_bench
 	cargo build --quiet --release -p forcefield --example record_types_bench
+	cargo build --quiet --release -p forcefield --example access_bench
 	scripts/in-loopback-netns.sh node tests/e2e/bench.mjs
 	scripts/size-report.sh
 

@@ -68,6 +68,12 @@ export const browserHost = {
     if (!besideTab) throw new Error('the record types page opens beside a Salesforce tab');
     return openRecordTypes(besideTab, userId);
   },
+
+  /** Opens the access review beside a content script's tab, after the core allowed it. */
+  openAccessReview(besideTab, userId) {
+    if (!besideTab) throw new Error('the access review opens beside a Salesforce tab');
+    return openAccessReview(besideTab, userId);
+  },
 };
 
 /** Routes messages from this extension's own content scripts to `handler(message, sender)`. */
@@ -109,6 +115,14 @@ async function openBeside(besideTab, page, userId) {
   if (Number.isInteger(besideTab.id)) details.openerTabId = besideTab.id;
   if (Number.isInteger(besideTab.windowId)) details.windowId = besideTab.windowId;
   return api.tabs.create(details);
+}
+
+/**
+ * Opens the access review of an integration user in a new tab beside `besideTab`; the page reads
+ * the user again through the API and refuses one who isn't an integration user.
+ */
+export async function openAccessReview(besideTab, userId) {
+  return openBeside(besideTab, 'app/access.html', userId);
 }
 
 /**

@@ -20,6 +20,8 @@
 //!   Setup page doesn't offer them.
 //! * [`users`]: integration-user badges: classification, setup-health warnings, the cache,
 //!   custom icons and the profile photo.
+//! * [`access`]: the access review of an integration user (every grant with its source,
+//!   overrides, broad grants, a narrower set) and "can this set be assigned?".
 //! * [`protocol`]: the messages, one request enum per feature, each request paired with its reply
 //!   type; per sender, so a content script can only ask about its own frame's org.
 //! * [`org`]: the org of a page or tab (page verdict, the popup's status); [`settings`]: the
@@ -34,6 +36,7 @@
 //! * `web` (wasm32 only): the only code that touches wasm-bindgen and js-sys: the `Core` a host
 //!   constructs with its own functions (the extension's `browserHost`, or Node's).
 
+pub mod access;
 pub mod columns;
 pub mod connection;
 pub mod generator;

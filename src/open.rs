@@ -1,12 +1,14 @@
 //! Forcefield's own pages opened from a Setup page: "Generate permission set" opens the generator
 //! beside the content script's tab, for a user of its own frame's org or for none (the permission
-//! set list); "Default record types" opens the record types page for a user. A user must be one
+//! set list); "Default record types" opens the record types page for a user, "Review access" the
+//! access review. A user must be one
 //! the core itself classified as an integration user of that org by license (the users both
 //! pages serve, salesforce.md §C.7); the page's word is not enough. Always compiled: the
 //! background worker, which runs the core without the generator's or the record types' engine,
 //! answers it.
 
 use crate::platform::{HostError, Pages, Platform};
+use crate::protocol::access::{AccessReviewOpened, OpenAccessReview};
 use crate::protocol::generator::{
     FrameGeneratorRequest, GeneratorOpened, GeneratorReply, OpenGenerator,
 };
@@ -92,6 +94,23 @@ async fn open_record_types<P: Platform, G: Pages>(
         .await
         .map_err(OpenError::NotOpened)?;
     Ok(RecordTypesOpened {})
+}
+
+/// A content script's "Review access": the access review beside its tab, for an integration
+/// user of its frame's org.
+pub async fn open_access_review<P: Platform, G: Pages>(
+    platform: &P,
+    pages: &G,
+    frame: &Frame,
+    request: OpenAccessReview,
+) -> Result<ReplyTo<OpenAccessReview>, OpenError> {
+    // As for the generator: only the Id goes on, and the page reads the user through the API.
+    integration_user(platform, frame, &request.user_id).await?;
+    pages
+        .open_access_review(&request.user_id)
+        .await
+        .map_err(OpenError::NotOpened)?;
+    Ok(AccessReviewOpened {})
 }
 
 /// Whether `id` is a user the core classified as an integration user (by license) in the

@@ -7,6 +7,7 @@
 //! only as a [`ContentRequest`]; an extension page's or a Node host's goes to [`answer_page`].
 
 use crate::platform::{Pages, Platform};
+use crate::protocol::access::FrameAccessRequest;
 use crate::protocol::{ContentRequest, Failed, Frame, PageRequest, Reply};
 
 /// Answers a content script's message about its own `frame`.
@@ -38,6 +39,18 @@ pub async fn answer_content<P: Platform, G: Pages>(
                 .map(Reply::from)
                 .map_err(worded)
         }
+        ContentRequest::Access(FrameAccessRequest::AssignableSets(request)) => {
+            crate::access::answer::answer_frame(platform, frame, request)
+                .await
+                .map(Reply::from)
+                .map_err(worded)
+        }
+        ContentRequest::Access(FrameAccessRequest::OpenAccessReview(request)) => {
+            crate::open::open_access_review(platform, pages, frame, request)
+                .await
+                .map(Reply::from)
+                .map_err(worded)
+        }
     };
     answered.unwrap_or_else(Reply::Failed)
 }
@@ -61,6 +74,10 @@ pub async fn answer_page<P: Platform>(platform: &P, request: PageRequest) -> Rep
                 .map(Reply::from)
                 .map_err(worded)
         }
+        #[cfg(feature = "generator")]
+        PageRequest::Access(request) => crate::access::answer::page(platform, request)
+            .await
+            .map_err(worded),
     };
     answered.unwrap_or_else(Reply::Failed)
 }

@@ -3,11 +3,13 @@
 //! here. A sentence says what failed, why, and what was left unchanged; Salesforce's own message
 //! is quoted where it helps.
 
+use crate::access::assign::INTEGRATION_LICENSE;
+use crate::access::requests::AccessError;
 use crate::connection::ConnectError;
 use crate::open::OpenError;
 use crate::org::OrgError;
 use crate::platform::{HostError, StorageError, TransportError};
-use crate::salesforce::{ApiErrorKind, CookieStoreError, SessionError};
+use crate::salesforce::{ApiError, ApiErrorKind, CookieStoreError, SessionError};
 use crate::toggles::{SnapshotError, TogglesError, TogglesStep};
 use crate::users::icons::{IconError, MAX_EDGE, MAX_EMOJI_CHARS};
 use crate::users::photo::PngError;
@@ -36,6 +38,7 @@ worded!(
     IconError,
     PngError,
     OpenError,
+    AccessError,
 );
 
 impl fmt::Display for crate::protocol::RequestError {
@@ -290,9 +293,34 @@ impl fmt::Display for OpenError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::NotAUserId => f.write_str("That is not a user Id."),
-            Self::NotAnIntegrationUser => f.write_str("Forcefield opens the generator and the record types page from Setup only for users with the Salesforce Integration license in this org."),
+            Self::NotAnIntegrationUser => f.write_str("Forcefield opens the generator, the record types page and the access review from Setup only for users with the Salesforce Integration license in this org."),
             Self::Unclassified(e) => write!(f, "The page was not opened: {e}"),
             Self::NotOpened(e) => write!(f, "The page could not be opened: {e}"),
+        }
+    }
+}
+
+/// An access read met an expired session.
+const ACCESS_EXPIRED: &str = "Your Salesforce session has expired. Log in to Salesforce again, then reload this page. Nothing was changed.";
+
+impl fmt::Display for AccessError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let api = |f: &mut fmt::Formatter<'_>, e: &ApiError| match e.kind {
+            ApiErrorKind::SessionExpired => f.write_str(ACCESS_EXPIRED),
+            _ => write!(
+                f,
+                "Forcefield could not read the org's permissions: {e} Nothing was changed."
+            ),
+        };
+        match self {
+            Self::NotAUserId => f.write_str("That is not a user Id. Nothing was read."),
+            Self::NoSuchUser => f.write_str("That user doesn't exist in this org. Nothing was changed."),
+            Self::NotIntegration { name, license } => write!(
+                f,
+                "\u{201c}{name}\u{201d} is not an integration user: their profile's user licence is \u{201c}{license}\u{201d}, not \u{201c}{INTEGRATION_LICENSE}\u{201d}. The access review and the assignment check are for integration users. Nothing was changed."
+            ),
+            Self::Connect(ConnectError::Api(e)) | Self::Api(e) => api(f, e),
+            Self::Connect(ConnectError::Session(e)) => write!(f, "{e}"),
         }
     }
 }

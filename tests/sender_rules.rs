@@ -1,6 +1,7 @@
 //! The background decides from the browser's sender record (issue #12): a content script is
 //! answered only about the org of its own frame, can change no setting, and the writes that need
-//! a person (an icon, the profile photo, opening the generator or the record types page) are
+//! a person (an icon, the profile photo, opening the generator, the record types page or the
+//! access review) are
 //! taken only for users the core itself classified as integration users in that org. Each rule
 //! natively, against the sim, as the background answers a content script's JSON.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -9,6 +10,7 @@
 mod support;
 
 use forcefield::platform::{Area, KeyValueStore};
+use forcefield::protocol::access::{GetAssignableSets, OpenAccessReview};
 use forcefield::protocol::badges::{SetProfilePhoto, SetUserIcon};
 use forcefield::protocol::generator::OpenGenerator;
 use forcefield::protocol::org::{OrgStatus, PageLoaded, PageVerdict, Surface};
@@ -242,4 +244,44 @@ fn the_record_types_page_opens_only_for_integration_users_of_the_frames_org() {
     let marketo = user(&world, "acme", "int-marketo@acme.example");
     open(marketo.clone()).unwrap();
     assert_eq!(*world.pages.record_types_opened.borrow(), [marketo]);
+}
+
+#[test]
+fn the_access_review_opens_only_for_integration_users_of_the_frames_org() {
+    let world = World::start(SimConfig::default());
+    let open = |user_id: String| world.ask_from(OpenAccessReview { user_id }, ACME_FRAME);
+    for refused in [
+        user(&world, "acme", "admin@acme.example"),
+        user(&world, "acme", "alan.turing@acme.example"),
+        user(&world, "acme--uat", "int-netsuite@acme.example.uat"),
+        "<img src=x>".to_owned(),
+    ] {
+        assert!(open(refused.clone()).is_err(), "{refused}");
+    }
+    assert!(world.pages.access_reviews_opened.borrow().is_empty());
+    let netsuite = user(&world, "acme", "int-netsuite@acme.example");
+    open(netsuite.clone()).unwrap();
+    assert_eq!(*world.pages.access_reviews_opened.borrow(), [netsuite]);
+}
+
+#[test]
+fn the_assignment_check_answers_only_about_the_frames_org() {
+    let world = World::start(SimConfig::default());
+    // UAT's integration user, asked about from acme's frame: acme has no such user.
+    let uat_user = user(&world, "acme--uat", "int-netsuite@acme.example.uat");
+    let refused = world.ask_from(GetAssignableSets { user_id: uat_user }, ACME_FRAME);
+    assert!(refused.is_err(), "{refused:?}");
+    // The org named in the message, as an extension page would, is not read.
+    let named = from_content_script(
+        &world,
+        json!({"type": "assignableSets", "userId": user(&world, "acme", "int-netsuite@acme.example"), "orgUrl": UAT_TAB}),
+        ACME_FRAME,
+    );
+    let Reply::Access(_) = named else {
+        panic!("{named:?}")
+    };
+    let sets = forcefield::protocol::access::AssignableSets::try_from(named).unwrap();
+    assert!(sets
+        .user_id
+        .starts_with(&user(&world, "acme", "int-netsuite@acme.example")));
 }

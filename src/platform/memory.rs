@@ -101,6 +101,8 @@ pub struct RecordedPages {
     pub generators_opened: RefCell<Vec<Option<String>>>,
     /// The users whose record types page was opened.
     pub record_types_opened: RefCell<Vec<String>>,
+    /// The users whose access review was opened.
+    pub access_reviews_opened: RefCell<Vec<String>>,
 }
 
 impl Pages for RecordedPages {
@@ -113,6 +115,13 @@ impl Pages for RecordedPages {
 
     async fn open_record_types(&self, user_id: &str) -> Result<(), HostError> {
         self.record_types_opened
+            .borrow_mut()
+            .push(user_id.to_owned());
+        Ok(())
+    }
+
+    async fn open_access_review(&self, user_id: &str) -> Result<(), HostError> {
+        self.access_reviews_opened
             .borrow_mut()
             .push(user_id.to_owned());
         Ok(())
@@ -158,6 +167,10 @@ impl Pages for Absent {
     }
 
     async fn open_record_types(&self, _: &str) -> Result<(), HostError> {
+        Err(HostError("this host has no pages".to_owned()))
+    }
+
+    async fn open_access_review(&self, _: &str) -> Result<(), HostError> {
         Err(HostError("this host has no pages".to_owned()))
     }
 }

@@ -111,6 +111,8 @@ pub trait Pages {
     async fn open_generator(&self, user_id: Option<&str>) -> Result<(), HostError>;
     /// Opens the record types page for one user's profile (an Id the core checked).
     async fn open_record_types(&self, user_id: &str) -> Result<(), HostError>;
+    /// Opens the access review for one user (an Id the core checked).
+    async fn open_access_review(&self, user_id: &str) -> Result<(), HostError>;
 }
 
 /// A host's function failed: its own words.

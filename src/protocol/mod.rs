@@ -1,6 +1,6 @@
 //! The message protocol: what content scripts, extension pages and other hosts ask the core, and
 //! what it answers. One request enum per feature ([`org`], [`toggles`], [`badges`],
-//! [`generator`], [`record_types`]), each request a type paired through [`Ask`] with the one
+//! [`generator`], [`record_types`], [`access`]), each request a type paired through [`Ask`] with the one
 //! reply type it gets.
 //!
 //! Who may ask what is structural: a content script's messages decode only as a
@@ -11,12 +11,16 @@
 //! JavaScript side stays a thin pass-through; a request the core could not answer gets
 //! `{"type": "failed", "message": …}` ([`Failed`]).
 
+pub mod access;
 pub mod badges;
 pub mod generator;
 pub mod org;
 pub mod record_types;
 pub mod toggles;
 
+#[cfg(feature = "generator")]
+use access::AccessRequest;
+use access::{AccessReply, FrameAccessRequest};
 use badges::{BadgesReply, BadgesRequest};
 #[cfg(feature = "generator")]
 use generator::GeneratorRequest;
@@ -151,6 +155,7 @@ pub enum ContentRequest {
     Badges(BadgesRequest),
     Generator(FrameGeneratorRequest),
     RecordTypes(FrameRecordTypesRequest),
+    Access(FrameAccessRequest),
 }
 
 impl Decode for ContentRequest {
@@ -160,6 +165,7 @@ impl Decode for ContentRequest {
             || BadgesRequest::owns(kind)
             || FrameGeneratorRequest::owns(kind)
             || FrameRecordTypesRequest::owns(kind)
+            || FrameAccessRequest::owns(kind)
     }
 
     fn decode(kind: &str, message: serde_json::Value) -> Result<Self, serde_json::Error> {
@@ -171,8 +177,10 @@ impl Decode for ContentRequest {
             BadgesRequest::decode(kind, message).map(Self::Badges)
         } else if FrameGeneratorRequest::owns(kind) {
             FrameGeneratorRequest::decode(kind, message).map(Self::Generator)
-        } else {
+        } else if FrameRecordTypesRequest::owns(kind) {
             FrameRecordTypesRequest::decode(kind, message).map(Self::RecordTypes)
+        } else {
+            FrameAccessRequest::decode(kind, message).map(Self::Access)
         }
     }
 
@@ -183,6 +191,7 @@ impl Decode for ContentRequest {
             Self::Badges(request) => request.encode(),
             Self::Generator(request) => request.encode(),
             Self::RecordTypes(request) => request.encode(),
+            Self::Access(request) => request.encode(),
         }
     }
 }
@@ -200,6 +209,8 @@ pub enum PageRequest {
     Generator(GeneratorRequest),
     #[cfg(feature = "record-types")]
     RecordTypes(RecordTypesRequest),
+    #[cfg(feature = "generator")]
+    Access(AccessRequest),
 }
 
 impl Decode for PageRequest {
@@ -210,6 +221,10 @@ impl Decode for PageRequest {
         }
         #[cfg(feature = "record-types")]
         if RecordTypesRequest::owns(kind) {
+            return true;
+        }
+        #[cfg(feature = "generator")]
+        if AccessRequest::owns(kind) {
             return true;
         }
         OrgRequest::owns(kind)
@@ -224,6 +239,10 @@ impl Decode for PageRequest {
         if RecordTypesRequest::owns(kind) {
             return RecordTypesRequest::decode(kind, message).map(Self::RecordTypes);
         }
+        #[cfg(feature = "generator")]
+        if AccessRequest::owns(kind) {
+            return AccessRequest::decode(kind, message).map(Self::Access);
+        }
         OrgRequest::decode(kind, message).map(Self::Org)
     }
 
@@ -234,6 +253,8 @@ impl Decode for PageRequest {
             Self::Generator(request) => request.encode(),
             #[cfg(feature = "record-types")]
             Self::RecordTypes(request) => request.encode(),
+            #[cfg(feature = "generator")]
+            Self::Access(request) => request.encode(),
         }
     }
 }
@@ -251,6 +272,7 @@ pub enum Reply {
     Badges(BadgesReply),
     Generator(GeneratorReply),
     RecordTypes(RecordTypesReply),
+    Access(AccessReply),
     Failed(Failed),
 }
 
@@ -398,6 +420,37 @@ replies!(Generator(GeneratorReply) {
     UserCreated(generator::UserCreated),
 });
 
+requests!(ContentRequest::Access(FrameAccessRequest) {
+    AssignableSets(access::GetAssignableSets),
+    OpenAccessReview(access::OpenAccessReview),
+});
+replies!(Access(AccessReply) {
+    AccessReviewOpened(access::AccessReviewOpened),
+    AssignableSets(access::AssignableSets),
+});
+#[cfg(feature = "generator")]
+requests!(PageRequest::Access(AccessRequest) {
+    CheckAssignableSets(access::CheckAssignableSets),
+    AccessReview(access::GetAccessReview),
+    AccessTable(access::GetAccessTable),
+    AccessCsv(access::GetAccessCsv),
+    NarrowerSpec(access::GetNarrowerSpec),
+    CheckSpecAssignment(access::CheckSpecAssignment),
+});
+#[cfg(feature = "generator")]
+replies!(Access(AccessReply) {
+    AccessReview(access::ReviewedAccess),
+    AccessTable(crate::access::table::TableView),
+    AccessCsv(access::AccessCsvFile),
+    SpecAssignment(crate::access::requests::SpecAssignment),
+});
+
+impl From<AccessReply> for Reply {
+    fn from(reply: AccessReply) -> Self {
+        Self::Access(reply)
+    }
+}
+
 impl From<OrgReply> for Reply {
     fn from(reply: OrgReply) -> Self {
         Self::Org(reply)
@@ -498,6 +551,8 @@ mod tests {
             json!({"type": "setOrgEnabled", "orgId": "00DAM0000000002", "enabled": false}),
             json!({"type": "pendingApplies", "orgUrl": "https://acme.lightning.force.com/"}),
             json!({"type": "startApply", "orgUrl": "https://acme.lightning.force.com/", "spec": {}}),
+            json!({"type": "checkAssignableSets", "orgUrl": "https://acme.lightning.force.com/", "userId": "005AM000000001AAAA"}),
+            json!({"type": "accessReview", "orgUrl": "https://acme.lightning.force.com/", "userId": "005AM000000001AAAA"}),
         ] {
             assert_eq!(content(page_only.clone()), None, "{page_only}");
         }

@@ -26,6 +26,7 @@
 //!   // script's tab.
 //!   openGenerator?(tab: object, userId: string | null): Promise<unknown>;
 //!   openRecordTypes?(tab: object, userId: string): Promise<unknown>;
+//!   openAccessReview?(tab: object, userId: string): Promise<unknown>;
 //! }
 //! ```
 
@@ -86,6 +87,12 @@ extern "C" {
         tab: &JsValue,
         user_id: &str,
     ) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = openAccessReview)]
+    fn open_access_review_beside(
+        this: &JsHost,
+        tab: &JsValue,
+        user_id: &str,
+    ) -> Result<js_sys::Promise, JsValue>;
 }
 
 /// Opens the generator page beside `tab` (the browser's tab record of the asking content script).
@@ -106,6 +113,17 @@ pub(super) async fn open_record_types(
     user_id: &str,
 ) -> Result<(), HostError> {
     settle(host.open_record_types_beside(tab, user_id))
+        .await
+        .map(|_| ())
+}
+
+/// Opens the access review beside `tab`.
+pub(super) async fn open_access_review(
+    host: &JsHost,
+    tab: &JsValue,
+    user_id: &str,
+) -> Result<(), HostError> {
+    settle(host.open_access_review_beside(tab, user_id))
         .await
         .map(|_| ())
 }

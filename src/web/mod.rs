@@ -19,7 +19,7 @@ pub struct Core {
 }
 
 /// The host's pages beside the sender's tab (`host.openGenerator(tab, userId)`,
-/// `host.openRecordTypes(tab, userId)`).
+/// `host.openRecordTypes(tab, userId)`, `host.openAccessReview(tab, userId)`).
 struct SenderPages<'a> {
     host: &'a JsHost,
     tab: JsValue,
@@ -32,6 +32,10 @@ impl Pages for SenderPages<'_> {
 
     async fn open_record_types(&self, user_id: &str) -> Result<(), HostError> {
         host::open_record_types(self.host, &self.tab, user_id).await
+    }
+
+    async fn open_access_review(&self, user_id: &str) -> Result<(), HostError> {
+        host::open_access_review(self.host, &self.tab, user_id).await
     }
 }
 
