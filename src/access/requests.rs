@@ -3,7 +3,7 @@
 //! table and CSV, the narrower set and the generator's check of the set it is about to create.
 //! Every failure is one message for the admin; nothing here writes to Salesforce.
 
-use super::assign::{self, SetVerdict, Verdict, INTEGRATION_LICENSE};
+use super::assign::{self, SetVerdict, Verdict};
 use super::read::{self, catalog, checked_id, composite, rows, take, text, Catalog, Sub};
 use crate::connection::{connect, ConnectError, Connection};
 use crate::platform::Platform;
@@ -199,7 +199,7 @@ pub async fn check_spec<P: Platform>(
         }
         None => (
             assign::UserLicences {
-                profile_license_name: Some(INTEGRATION_LICENSE.to_owned()),
+                profile_license_name: Some(assign::INTEGRATION_LICENSE.to_owned()),
                 ..assign::UserLicences::default()
             },
             "an integration user".to_owned(),
