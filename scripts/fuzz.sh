@@ -10,7 +10,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 runs=${FUZZ_RUNS:-10000000}
-targets=${FUZZ_TARGETS:-xml_import page_snapshot protocol journal_resumed rest_answers}
+targets=${FUZZ_TARGETS:-xml_import page_snapshot protocol soap_answers rest_answers journal_resumed}
 
 if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
   echo "fuzz: no nightly Rust toolchain here (\`rustup toolchain list\` shows none)." >&2

@@ -504,6 +504,113 @@ fn snapshot_json() -> impl Strategy<Value = Vec<u8>> {
     )
 }
 
+/// Element names and texts of the Metadata API's SOAP answers (salesforce.md §I.12, §I.13).
+const SOAP_NAMES: &[&str] = &[
+    "result",
+    "records",
+    "fullName",
+    "recordTypeVisibilities",
+    "recordType",
+    "default",
+    "visible",
+    "personAccountDefault",
+    "success",
+    "errors",
+    "statusCode",
+    "message",
+    "fields",
+    "faultcode",
+    "faultstring",
+];
+const SOAP_TEXTS: &[&str] = &[
+    "true",
+    "false",
+    "Account.Customer",
+    "Account.Partner",
+    "Opportunity.Renewal",
+    "Account",
+    "Admin",
+    "Minimum Access - API Only Integrations",
+    "sf:INVALID_SESSION_ID",
+    "INVALID_CROSS_REFERENCE_KEY",
+    "",
+];
+
+/// An element of a SOAP answer's body: a known name with a known text, or with children.
+fn soap_element() -> impl Strategy<Value = String> {
+    let text = prop_oneof![
+        3 => proptest::sample::select(SOAP_TEXTS).prop_map(forcefield::xml::escape),
+        1 => xml_text(),
+    ];
+    let leaf = (proptest::sample::select(SOAP_NAMES), text)
+        .prop_map(|(name, text)| format!("<{name}>{text}</{name}>"));
+    leaf.prop_recursive(4, 32, 6, |inner| {
+        (
+            proptest::sample::select(SOAP_NAMES),
+            prop::collection::vec(inner, 0..6),
+        )
+            .prop_map(|(name, children)| format!("<{name}>{}</{name}>", children.concat()))
+    })
+}
+
+/// A SOAP answer: an envelope around a `readMetadataResponse`, an `updateMetadataResponse` or a
+/// `Fault`, its content built from [`soap_element`], and the HTTP status it came with.
+fn soap_answer() -> impl Strategy<Value = (u16, String)> {
+    let call = proptest::sample::select(
+        &[
+            "readMetadataResponse",
+            "updateMetadataResponse",
+            "soapenv:Fault",
+        ][..],
+    );
+    (
+        prop_oneof![4 => Just(200u16), 1 => Just(500)],
+        call,
+        prop::collection::vec(soap_element(), 0..6),
+        any::<bool>(),
+    )
+        .prop_map(|(status, call, children, prefixed)| {
+            let (envelope, body) = if prefixed {
+                ("soapenv:Envelope", "soapenv:Body")
+            } else {
+                ("Envelope", "Body")
+            };
+            let body = format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><{envelope} xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><{body}><{call}>{}</{call}></{body}></{envelope}>",
+                children.concat()
+            );
+            (status, body)
+        })
+}
+
+/// A seed of `soap_answers` (the sim's answers, REST and SOAP) with some of its SOAP answers
+/// replaced by built ones, so the built ones reach the calls they answer.
+fn soap_answers_input() -> impl Strategy<Value = Vec<u8>> {
+    let seeds: Vec<String> = seeds("soap_answers")
+        .into_iter()
+        .map(|seed| String::from_utf8(seed).unwrap())
+        .collect();
+    (
+        proptest::sample::select(seeds),
+        prop::collection::vec(prop::option::of(soap_answer()), 4),
+    )
+        .prop_map(|(seed, built)| {
+            let (user, answers) = targets::split(&seed);
+            let mut built = built.into_iter().cycle();
+            let answers: Vec<(u16, String)> = answers
+                .into_iter()
+                .map(|answer| {
+                    let soap = answer.1.contains("Envelope>");
+                    match built.next().flatten() {
+                        Some(replacement) if soap => replacement,
+                        _ => answer,
+                    }
+                })
+                .collect();
+            targets::join(user, &answers).into_bytes()
+        })
+}
+
 /// A journal's JSON (a seed's) with answers built from the org's grammar.
 fn journal_with_answers() -> impl Strategy<Value = Vec<u8>> {
     let journals: Vec<String> = seeds("journal_resumed")
@@ -566,6 +673,13 @@ proptest! {
     }
 
     #[test]
+    fn soap_answers_are_read_or_refused_and_updates_stay_on_the_chosen_object(
+        data in prop_oneof![mutated_seed("soap_answers"), soap_answers_input()]
+    ) {
+        targets::soap_answers(&data);
+    }
+
+    #[test]
     fn a_stored_journal_resumes_or_is_refused(
         data in prop_oneof![mutated_seed("journal_resumed"), journal_with_answers()]
     ) {
@@ -581,6 +695,7 @@ fn every_seed_runs_through_its_target() {
         ("page_snapshot", targets::page_snapshot),
         ("rest_answers", targets::rest_answers),
         ("journal_resumed", targets::journal_resumed),
+        ("soap_answers", targets::soap_answers),
     ] {
         for seed in seeds(target) {
             run(&seed);
@@ -859,6 +974,53 @@ fn write_fuzz_seeds() {
         );
     }
 
+    // soap_answers: the sim's answers to the record types page's requests (the defaults of the
+    // integration user's profile, then setting one), with the org refusing the update (the
+    // default) and accepting it.
+    write_soap_seed(&world, "refused");
+    write_soap_seed(
+        &support::World::start(SimConfig {
+            integration_profile_record_types: org_sim::IntegrationProfileRecordTypes::Accept,
+            ..SimConfig::default()
+        }),
+        "accepted",
+    );
+
+    // The record types page's requests, with the sim's answers.
+    let netsuite_user = world.sim.state_dump("acme")["User"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["Username"] == "int-netsuite@acme.example")
+        .map(|u| u["Id"].as_str().unwrap().to_owned())
+        .unwrap();
+    let defaults =
+        json!({"type": "recordTypeDefaults", "orgUrl": targets::ORG_URL, "userId": netsuite_user});
+    recording.answers.borrow_mut().clear();
+    let Reply::RecordTypeDefaults(view) = ask(Request::from_json(&defaults.to_string()).unwrap())
+    else {
+        panic!("the sim's integration user has record type defaults");
+    };
+    let answers = compact(&recording.answers.borrow());
+    write_seed(
+        "protocol",
+        "22_recordTypeDefaults",
+        &targets::join(&defaults.to_string(), &answers),
+    );
+    let set = json!({
+        "type": "setDefaultRecordType", "orgUrl": targets::ORG_URL, "profileId": view.profile.id,
+        "profileName": view.profile.name, "profileFullName": view.profile.full_name,
+        "recordType": "Account.Partner", "shownDefault": "Account.Customer"
+    });
+    recording.answers.borrow_mut().clear();
+    ask(Request::from_json(&set.to_string()).unwrap());
+    let answers = compact(&recording.answers.borrow());
+    write_seed(
+        "protocol",
+        "23_setDefaultRecordType",
+        &targets::join(&set.to_string(), &answers),
+    );
+
     // page_snapshot: the column fixtures (snapshots of real Setup markup).
     let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/columns");
     for entry in std::fs::read_dir(fixtures).unwrap() {
@@ -898,4 +1060,56 @@ fn write_fuzz_seeds() {
         "broken",
         "<?xml version=\"1.0\"?><!DOCTYPE x><PermissionSet><md:label>&#x263A;&amp;</md:label><![CDATA[<x>]]><a/><!-- c --></PermissionSet>",
     );
+}
+
+/// The sim's answers to `recordTypeDefaults` for the NetSuite integration user, then to
+/// `setDefaultRecordType` of the first record type it offers, as [`targets::soap_answers`] asks.
+fn write_soap_seed(world: &support::World, name: &str) {
+    let recording = Recording {
+        inner: &world.transport,
+        answers: RefCell::new(Vec::new()),
+    };
+    let storage = forcefield::platform::memory::MemoryStorage::default();
+    let host = Host {
+        sessions: CookieSessions(&world.jar),
+        transport: &recording,
+        storage: &storage,
+        clock: SystemClock,
+    };
+    let ask =
+        |request: Request| pollster::block_on(forcefield::router::handle(&host, request, None));
+    // The version first, as the target has it stored.
+    ask(Request::OrgStatus {
+        tab_url: targets::ORG_URL.into(),
+    });
+    recording.answers.borrow_mut().clear();
+    let user = world.sim.state_dump("acme")["User"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["Username"] == "int-netsuite@acme.example")
+        .map(|u| u["Id"].as_str().unwrap().to_owned())
+        .unwrap();
+    let Reply::RecordTypeDefaults(view) = ask(Request::RecordTypeDefaults {
+        org_url: targets::ORG_URL.into(),
+        user_id: Some(user.clone()),
+        profile_id: None,
+    }) else {
+        panic!("the sim's integration user has record type defaults");
+    };
+    let (object, choice) = view
+        .objects
+        .iter()
+        .find_map(|o| Some((o, o.record_types.iter().find(|c| c.active && !c.default)?)))
+        .unwrap();
+    ask(Request::SetDefaultRecordType {
+        org_url: targets::ORG_URL.into(),
+        profile_id: view.profile.id.clone(),
+        profile_name: view.profile.name.clone(),
+        profile_full_name: view.profile.full_name.clone(),
+        record_type: choice.full_name.clone(),
+        shown_default: object.default.clone(),
+    });
+    let answers = compact(&recording.answers.borrow());
+    write_seed("soap_answers", name, &targets::join(&user, &answers));
 }

@@ -16,7 +16,9 @@ use forcefield::platform::{
 };
 use forcefield::protocol::{Reply, Request};
 use forcefield::rules::ObjectPerm;
+use forcefield::salesforce::metadata_api::{self, parse_read_profile};
 use forcefield::salesforce::{OrgId, SalesforceHost, Session};
+use forcefield::xml;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -36,10 +38,23 @@ const MAX_STEPS: usize = 40;
 #[derive(Debug, Default)]
 pub struct Scripted {
     answers: RefCell<VecDeque<HttpResponse>>,
-    sent: RefCell<usize>,
+    /// Every request sent, in order, and the answer it got.
+    sent: RefCell<Vec<(HttpRequest, Option<HttpResponse>)>>,
 }
 
 impl Scripted {
+    /// Asserts the first request sent (if any) was not the API version discovery: a target that
+    /// remembered the version drives its answers into the calls it means.
+    fn assert_version_remembered(&self) {
+        if let Some((first, _)) = self.sent.borrow().first() {
+            assert!(
+                !first.url.ends_with("/services/data/"),
+                "the remembered API version was not read: {}",
+                first.url
+            );
+        }
+    }
+
     pub fn new(answers: Vec<(u16, String)>) -> Self {
         Self {
             answers: RefCell::new(
@@ -48,7 +63,7 @@ impl Scripted {
                     .map(|(status, body)| HttpResponse::new(status, body))
                     .collect(),
             ),
-            sent: RefCell::new(0),
+            sent: RefCell::new(Vec::new()),
         }
     }
 
@@ -65,11 +80,9 @@ impl Transport for Scripted {
             "a request left the API host: {}",
             request.url
         );
-        *self.sent.borrow_mut() += 1;
-        self.answers
-            .borrow_mut()
-            .pop_front()
-            .ok_or_else(|| TransportError::Unreachable("no more scripted answers".to_owned()))
+        let answer = self.answers.borrow_mut().pop_front();
+        self.sent.borrow_mut().push((request, answer.clone()));
+        answer.ok_or_else(|| TransportError::Unreachable("no more scripted answers".to_owned()))
     }
 }
 
@@ -96,6 +109,14 @@ pub fn join(head: &str, answers: &[(u16, String)]) -> String {
         text.push_str(&format!("{status}\n{body}"));
     }
     text
+}
+
+/// The org's API version as the core caches it for the browser session (`connection.rs`), so
+/// the scripted answers go to the calls a target drives, not to discovering the version.
+pub fn remember_api_version(storage: &MemoryStorage) {
+    let version = serde_json::json!({"kind": "apiVersion", "version": 1, "json": "\"66.0\""});
+    pollster::block_on(storage.set(Area::Session, &format!("apiVersion:{ORG_ID}"), version))
+        .unwrap();
 }
 
 pub fn session() -> Session {
@@ -128,12 +149,14 @@ fn ask(
     pollster::block_on(forcefield::router::handle(host, request, sender))
 }
 
-/// Metadata API XML import: any text is a spec with warnings or a clear error; what it imports
-/// exports and imports again to the same spec.
+/// Metadata API XML import: any text is read by the one XML reader ([`forcefield::xml`]) within
+/// its limits, and what it reads, written back, reads the same; any text is a spec with warnings
+/// or a clear error, and what it imports exports and imports again to the same spec.
 pub fn xml_import(data: &[u8]) {
     let Ok(xml) = std::str::from_utf8(data) else {
         return;
     };
+    xml_reader(xml);
     use forcefield::generator::metadata::{export, file_name, import, name_from_file};
     if let Ok((spec, _)) = import(xml, Some("Fuzz.permissionset-meta.xml")) {
         let exported = export(&spec);
@@ -148,6 +171,244 @@ pub fn xml_import(data: &[u8]) {
         assert_eq!(again.fields, spec.fields);
         assert_eq!(again.system_permissions, spec.system_permissions);
     }
+}
+
+/// The shared XML reader: a document it reads stays within [`xml::MAX_DEPTH`] and
+/// [`xml::MAX_ELEMENTS`], one beyond [`xml::MAX_BYTES`] is refused as too large, and a tree it
+/// reads, written back with every text escaped, reads as the same tree.
+fn xml_reader(text: &str) {
+    let parsed = xml::parse(text);
+    if text.len() > xml::MAX_BYTES {
+        assert!(
+            matches!(parsed, Err(xml::XmlError::TooLarge { .. })),
+            "{parsed:?}"
+        );
+        return;
+    }
+    let Ok(root) = parsed else {
+        return;
+    };
+    let (depth, elements) = tree_size(&root);
+    assert!(depth <= xml::MAX_DEPTH, "{depth} deep");
+    assert!(elements <= xml::MAX_ELEMENTS, "{elements} elements");
+    if names_are_plain(&root) {
+        let written = write_tree(&root);
+        assert_eq!(
+            xml::parse(&written).as_ref(),
+            Ok(&root),
+            "written back: {written}"
+        );
+    }
+}
+
+/// The depth and element count of a tree (iteratively: a tree may be as deep as the reader allows).
+fn tree_size(root: &xml::Element) -> (usize, usize) {
+    let mut stack = vec![(root, 1)];
+    let (mut depth, mut elements) = (0, 0);
+    while let Some((element, level)) = stack.pop() {
+        depth = depth.max(level);
+        elements += 1;
+        stack.extend(element.children.iter().map(|c| (c, level + 1)));
+    }
+    (depth, elements)
+}
+
+/// Names a writer may put in a tag as they are.
+fn names_are_plain(root: &xml::Element) -> bool {
+    let mut stack = vec![root];
+    while let Some(element) = stack.pop() {
+        let plain = element
+            .name
+            .chars()
+            .all(|c| c.is_alphanumeric() || "_-.".contains(c));
+        if !plain {
+            return false;
+        }
+        stack.extend(&element.children);
+    }
+    true
+}
+
+/// The tree as XML: each element's text (escaped) before its children.
+fn write_tree(element: &xml::Element) -> String {
+    let mut out = format!("<{}>{}", element.name, xml::escape(&element.text));
+    for child in &element.children {
+        out.push_str(&write_tree(child));
+    }
+    out.push_str(&format!("</{}>", element.name));
+    out
+}
+
+/// The Metadata API's SOAP answers (salesforce.md §I.12, §I.13), each `<status>\n<body>` after a
+/// user Id (blank: a default one). Every answer, read as a `readMetadata` and as an
+/// `updateMetadata` answer, is a result or a clear error; a profile it reads, written back as
+/// Salesforce writes it, reads the same. Then the record types page's requests run on the
+/// answers in order: the defaults of the user's profile, and a default set from what they
+/// showed. Whatever the org answers, an update names only the chosen object's record types,
+/// makes exactly the chosen one the default, and is sent only when the profile's default is
+/// still the one the page showed.
+pub fn soap_answers(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let (user, answers) = split(text);
+    for (status, body) in answers.iter().take(MAX_SOAP_ANSWERS) {
+        soap_answer(*status, body);
+    }
+    let transport = Scripted::new(answers);
+    let storage = MemoryStorage::default();
+    remember_api_version(&storage);
+    let host = host(&transport, &storage);
+    let user = Some(user.trim()).filter(|u| !u.is_empty());
+    let reply = ask(
+        &host,
+        Request::RecordTypeDefaults {
+            org_url: ORG_URL.into(),
+            user_id: Some(user.unwrap_or("005AM000000000NYAQ").to_owned()),
+            profile_id: None,
+        },
+        None,
+    );
+    serde_json::to_string(&reply).unwrap();
+    transport.assert_version_remembered();
+    let Reply::RecordTypeDefaults(view) = reply else {
+        return;
+    };
+    // The first record type the page would offer to make a default.
+    let choice = view.objects.iter().find_map(|object| {
+        let choice = object
+            .record_types
+            .iter()
+            .find(|c| c.active && !c.default)?;
+        Some((object, choice))
+    });
+    let Some((object, choice)) = choice else {
+        return;
+    };
+    let already_sent = transport.sent.borrow().len();
+    let reply = ask(
+        &host,
+        Request::SetDefaultRecordType {
+            org_url: ORG_URL.into(),
+            profile_id: view.profile.id.clone(),
+            profile_name: view.profile.name.clone(),
+            profile_full_name: view.profile.full_name.clone(),
+            record_type: choice.full_name.clone(),
+            shown_default: object.default.clone(),
+        },
+        None,
+    );
+    serde_json::to_string(&reply).unwrap();
+    let sent = transport.sent.borrow();
+    let calls: Vec<xml::Element> = sent
+        .get(already_sent..)
+        .unwrap_or_default()
+        .iter()
+        .map(|(r, _)| r)
+        .filter(|r| r.url.contains("/services/Soap/m/"))
+        .map(|r| xml::parse(r.body.as_deref().unwrap_or_default()).unwrap())
+        .collect();
+    let updates: Vec<&xml::Element> = calls
+        .iter()
+        .filter_map(|c| c.descendant(&["Body", "updateMetadata", "metadata"]))
+        .collect();
+    assert!(updates.len() <= 1, "more than one update: {updates:?}");
+    let Some(update) = updates.first() else {
+        return;
+    };
+    // The update follows a read whose default for the object is still the one shown.
+    let first_read = answer_to(&sent, already_sent, "readMetadata");
+    let before = parse_read_profile(&first_read, &view.profile.full_name).unwrap();
+    let defaults: Vec<String> =
+        forcefield::record_types::view::current_defaults(&before.visibilities, &object.object)
+            .map(|v| v.record_type.clone())
+            .collect();
+    assert_eq!(
+        defaults.first(),
+        object.default.as_ref(),
+        "an update although the default changed since it was shown"
+    );
+    assert_eq!(
+        update.child_text("fullName"),
+        Some(before.full_name.as_str())
+    );
+    let entries: Vec<&xml::Element> = update.children_named("recordTypeVisibilities").collect();
+    for entry in &entries {
+        let record_type = entry.child_text("recordType").unwrap_or_default();
+        assert_eq!(
+            metadata_api::object_of(record_type),
+            object.object,
+            "an update touches another object: {record_type}"
+        );
+    }
+    let new_defaults: Vec<&str> = entries
+        .iter()
+        .filter(|e| e.child_flag("default"))
+        .map(|e| e.child_text("recordType").unwrap_or_default())
+        .collect();
+    assert_eq!(new_defaults, [choice.full_name.as_str()], "{update:?}");
+}
+
+/// Most answers of one input read on their own by [`soap_answers`].
+const MAX_SOAP_ANSWERS: usize = 8;
+
+/// The answer to the first SOAP call `call` sent after the first `from` requests.
+fn answer_to(
+    sent: &[(HttpRequest, Option<HttpResponse>)],
+    from: usize,
+    call: &str,
+) -> HttpResponse {
+    let tag = format!("<{call}>");
+    sent.get(from..)
+        .unwrap_or_default()
+        .iter()
+        .find(|(r, _)| {
+            r.url.contains("/services/Soap/m/")
+                && r.body.as_deref().is_some_and(|b| b.contains(&tag))
+        })
+        .and_then(|(_, answer)| answer.clone())
+        .unwrap_or_else(|| panic!("no answer to a {call}"))
+}
+
+/// One SOAP answer read both ways.
+fn soap_answer(status: u16, body: &str) {
+    let response = HttpResponse::new(status, body.to_owned());
+    match parse_read_profile(&response, "Fuzz Profile") {
+        Ok(profile) => {
+            assert!(!profile.full_name.is_empty());
+            for visibility in &profile.visibilities {
+                assert!(visibility.record_type.contains('.'), "{visibility:?}");
+            }
+            let written = read_metadata_answer(&profile);
+            let again = parse_read_profile(&HttpResponse::new(200, written.clone()), "other");
+            assert_eq!(again.as_ref(), Ok(&profile), "written back: {written}");
+        }
+        Err(error) => assert!(!error.to_string().is_empty()),
+    }
+    if let Err(error) = metadata_api::parse_save_result(&response) {
+        assert!(!error.to_string().is_empty());
+    }
+}
+
+/// A `readMetadata` answer as Salesforce writes it (salesforce.md §I.12).
+fn read_metadata_answer(profile: &metadata_api::ProfileRecordTypes) -> String {
+    let mut records = String::new();
+    xml::push_element(&mut records, "fullName", &profile.full_name);
+    for v in &profile.visibilities {
+        records.push_str("<recordTypeVisibilities>");
+        xml::push_element(&mut records, "default", xml::flag(v.default));
+        if let Some(person) = v.person_account_default {
+            xml::push_element(&mut records, "personAccountDefault", xml::flag(person));
+        }
+        xml::push_element(&mut records, "recordType", &v.record_type);
+        xml::push_element(&mut records, "visible", xml::flag(v.visible));
+        records.push_str("</recordTypeVisibilities>");
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><soapenv:Envelope xmlns:soapenv=\"{}\" xmlns=\"{}\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><soapenv:Body><readMetadataResponse><result><records xsi:type=\"Profile\">{records}</records></result></readMetadataResponse></soapenv:Body></soapenv:Envelope>",
+        metadata_api::SOAP_ENVELOPE_NS,
+        metadata_api::METADATA_NS
+    )
 }
 
 /// Every request the core deserialises: the request's JSON, then the org's answers. Routed as
@@ -926,11 +1187,7 @@ pub fn journal_resumed(data: &[u8]) {
         format!("generatorApplies:{ORG_ID}"),
         serde_json::Value::String(format!("[\"{JOURNAL_APPLY_ID}\"]")),
     );
-    // The API version is known, so every answer goes to the journal's calls.
-    put(
-        format!("apiVersion:{ORG_ID}"),
-        serde_json::json!({"kind": "apiVersion", "version": 1, "json": "\"66.0\""}),
-    );
+    remember_api_version(&storage);
     let host = host(&transport, &storage);
     let reply = ask(
         &host,
@@ -941,6 +1198,7 @@ pub fn journal_resumed(data: &[u8]) {
     );
     serde_json::to_string(&reply).unwrap();
     drive_apply(&host, &transport, JOURNAL_APPLY_ID);
+    transport.assert_version_remembered();
     for _ in 0..MAX_STEPS {
         if transport.remaining() == 0 {
             break;
