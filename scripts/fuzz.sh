@@ -4,12 +4,17 @@
 # found (fuzz/corpus/<target>/, not kept in git). Prints executions and findings per target and
 # exits non-zero on any crash, hang or out-of-memory; findings are in fuzz/artifacts/<target>/.
 # Needs a nightly toolchain (cargo-fuzz instruments with -Z flags stable Rust lacks); installs
-# cargo-fuzz from crates.io when it is missing. FUZZ_TARGETS picks targets. No sanitizer: the
-# core forbids unsafe code, so address checks add nothing but time; overflow checks stay on.
+# cargo-fuzz from crates.io when it is missing. FUZZ_TARGETS picks targets. FUZZ_SECONDS, when
+# set, also stops each target after that many seconds; the table then shows how many executions it
+# reached, and a target stopped short of FUZZ_RUNS is marked "short" (not a finding). Each target's
+# row is also kept in fuzz/artifacts/<target>/result.md, so two runs of disjoint FUZZ_TARGETS can
+# share a machine. No sanitizer: the core forbids unsafe code, so address checks add nothing but
+# time; overflow checks stay on.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 runs=${FUZZ_RUNS:-10000000}
+seconds_limit=${FUZZ_SECONDS:-0}
 targets=${FUZZ_TARGETS:-xml_import page_snapshot protocol soap_answers rest_answers journal_resumed}
 
 if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
@@ -24,12 +29,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
 fi
 (cd fuzz && cargo +nightly fuzz build -O -a --sanitizer none) || exit 1
 
-report=$root/fuzz/artifacts/report.md
 mkdir -p "$root/fuzz/artifacts"
-{
-  echo "| target | executions | seconds | exec/s | corpus | findings |"
-  echo "|---|---|---|---|---|---|"
-} > "$report"
 failed=0
 for target in $targets; do
   corpus=$root/fuzz/corpus/$target
@@ -39,7 +39,7 @@ for target in $targets; do
   echo "fuzz: $target, $runs executions (log: $log)"
   started=$(date +%s)
   (cd fuzz && cargo +nightly fuzz run -O -a --sanitizer none "$target" "$corpus" "$root/fuzz/seeds/$target" -- \
-    -runs="$runs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1) > "$log" 2>&1
+    -runs="$runs" -max_total_time="$seconds_limit" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1) > "$log" 2>&1
   status=$?
   seconds=$(( $(date +%s) - started ))
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{ print $2 }' | tail -1)
@@ -50,7 +50,15 @@ for target in $targets; do
     failed=1
     echo "fuzz: $target FAILED (exit $status); see $log and $artifacts" >&2
   fi
-  echo "| $target | ${execs:-?} | $seconds | ${per_second:-?} | $files | $findings |" >> "$report"
+  reached=full
+  if [ "${execs:-0}" -lt "$runs" ]; then
+    reached=short
+  fi
+  echo "| $target | ${execs:-?} | $reached | $seconds | ${per_second:-?} | $files | $findings |" > "$artifacts/result.md"
 done
-cat "$report"
+echo "| target | executions | of $runs | seconds | exec/s | corpus | findings |"
+echo "|---|---|---|---|---|---|---|"
+for target in $targets; do
+  cat "$root/fuzz/artifacts/$target/result.md"
+done
 exit "$failed"

@@ -976,15 +976,17 @@ fn write_fuzz_seeds() {
 
     // soap_answers: the sim's answers to the record types page's requests (the defaults of the
     // integration user's profile, then setting one), with the org refusing the update (the
-    // default) and accepting it.
-    write_soap_seed(&world, "refused");
-    write_soap_seed(
-        &support::World::start(SimConfig {
+    // default), accepting it, and with the default changed by someone else after the page showed
+    // it (no update may be sent then).
+    write_soap_seed(&world, "refused", false);
+    let accepting = || {
+        support::World::start(SimConfig {
             integration_profile_record_types: org_sim::IntegrationProfileRecordTypes::Accept,
             ..SimConfig::default()
-        }),
-        "accepted",
-    );
+        })
+    };
+    write_soap_seed(&accepting(), "accepted", false);
+    write_soap_seed(&accepting(), "default_changed_since_shown", true);
 
     // The record types page's requests, with the sim's answers.
     let netsuite_user = world.sim.state_dump("acme")["User"]
@@ -1064,7 +1066,10 @@ fn write_fuzz_seeds() {
 
 /// The sim's answers to `recordTypeDefaults` for the NetSuite integration user, then to
 /// `setDefaultRecordType` of the first record type it offers, as [`targets::soap_answers`] asks.
-fn write_soap_seed(world: &support::World, name: &str) {
+/// With `changed_between`, another record type of that object is made the default elsewhere
+/// (unrecorded) after the page showed the defaults, so the recorded set finds the shown default
+/// gone.
+fn write_soap_seed(world: &support::World, name: &str, changed_between: bool) {
     let recording = Recording {
         inner: &world.transport,
         answers: RefCell::new(Vec::new()),
@@ -1102,14 +1107,39 @@ fn write_soap_seed(world: &support::World, name: &str) {
         .iter()
         .find_map(|o| Some((o, o.record_types.iter().find(|c| c.active && !c.default)?)))
         .unwrap();
-    ask(Request::SetDefaultRecordType {
+    let set = |record_type: &str| Request::SetDefaultRecordType {
         org_url: targets::ORG_URL.into(),
         profile_id: view.profile.id.clone(),
         profile_name: view.profile.name.clone(),
         profile_full_name: view.profile.full_name.clone(),
-        record_type: choice.full_name.clone(),
+        record_type: record_type.to_owned(),
         shown_default: object.default.clone(),
-    });
+    };
+    if changed_between {
+        // Another record type than the page's choice, so that a set that went ahead anyway
+        // would still have something to change.
+        let other = object
+            .record_types
+            .iter()
+            .find(|c| c.active && !c.default && c.full_name != choice.full_name)
+            .unwrap();
+        let elsewhere = Host {
+            sessions: CookieSessions(&world.jar),
+            transport: &world.transport,
+            storage: &storage,
+            clock: SystemClock,
+        };
+        let reply = pollster::block_on(forcefield::router::handle(
+            &elsewhere,
+            set(&other.full_name),
+            None,
+        ));
+        assert!(
+            matches!(reply, Reply::DefaultRecordTypeSet { .. }),
+            "the default set elsewhere: {reply:?}"
+        );
+    }
+    ask(set(&choice.full_name));
     let answers = compact(&recording.answers.borrow());
     write_seed("soap_answers", name, &targets::join(&user, &answers));
 }
