@@ -42,6 +42,7 @@ bench: setup
 	cargo build --quiet -p org-sim
 	cargo build --quiet --release -p forcefield --example generator_bench
 	cargo build --quiet --release -p forcefield --example record_types_bench
+	cargo build --quiet --release -p forcefield --example access_bench
 	scripts/in-loopback-netns.sh node tests/e2e/bench.mjs
 
 # cargo-fuzz on every fuzz target, FUZZ_RUNS executions each (default 10⁷): needs a nightly
