@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # `make fuzz`: every cargo-fuzz target in fuzz/ for FUZZ_RUNS executions (default 10,000,000),
-# one after another, starting from the seeds kept in fuzz/seeds/<target>/ plus what earlier runs
-# found (fuzz/corpus/<target>/, not kept in git). Prints executions and findings per target and
+# one after another, starting from the seeds kept in fuzz/seeds/<target>/, the inputs kept from
+# earlier runs (fuzz/found/<target>/, in git) and what earlier runs on this machine found
+# (fuzz/corpus/<target>/, not in git). With FUZZ_KEEP=1, what a target's run reached that the
+# seeds and kept inputs do not (new code edges, smallest inputs first) is added to
+# fuzz/found/<target>/, which `make test` replays on stable. Prints executions and findings per target and
 # exits non-zero on any crash, hang or out-of-memory; findings are in fuzz/artifacts/<target>/.
 # Needs a nightly toolchain (cargo-fuzz instruments with -Z flags stable Rust lacks); installs
 # cargo-fuzz from crates.io when it is missing. FUZZ_TARGETS picks targets. FUZZ_SECONDS, when
@@ -30,15 +33,36 @@ fi
 (cd fuzz && cargo +nightly fuzz build -O -a --sanitizer none) || exit 1
 
 mkdir -p "$root/fuzz/artifacts"
+
+# Adds to fuzz/found/<target>/ the inputs of fuzz/corpus/<target>/ that reach code edges the seeds
+# and the inputs already kept do not (libFuzzer's merge, edges only, smallest first).
+keep_inputs() {
+  local target=$1 merged
+  merged=$(mktemp -d)
+  cp "$root/fuzz/seeds/$target"/* "$merged"/
+  cp -r "$root/fuzz/found/$target"/. "$merged"/
+  "$root/fuzz/target/$(rustc -vV | sed -n 's/^host: //p')/release/$target" -merge=1 -use_counters=0 \
+    -use_value_profile=0 "$merged" "$root/fuzz/corpus/$target" > "$root/fuzz/artifacts/$target/keep.log" 2>&1
+  for file in "$merged"/*; do
+    name=$(basename "$file")
+    if [ ! -e "$root/fuzz/seeds/$target/$name" ]; then
+      cp "$file" "$root/fuzz/found/$target/$name"
+    fi
+  done
+  rm -rf "$merged"
+  echo "fuzz: $target: $(find "$root/fuzz/found/$target" -type f | wc -l) inputs kept in fuzz/found/$target"
+}
+
 failed=0
 for target in $targets; do
   corpus=$root/fuzz/corpus/$target
   artifacts=$root/fuzz/artifacts/$target
-  mkdir -p "$corpus" "$artifacts"
+  found=$root/fuzz/found/$target
+  mkdir -p "$corpus" "$artifacts" "$found"
   log=$artifacts/run.log
   echo "fuzz: $target, $runs executions (log: $log)"
   started=$(date +%s)
-  (cd fuzz && cargo +nightly fuzz run -O -a --sanitizer none "$target" "$corpus" "$root/fuzz/seeds/$target" -- \
+  (cd fuzz && cargo +nightly fuzz run -O -a --sanitizer none "$target" "$corpus" "$root/fuzz/seeds/$target" "$found" -- \
     -runs="$runs" -max_total_time="$seconds_limit" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1) > "$log" 2>&1
   status=$?
   seconds=$(( $(date +%s) - started ))
@@ -55,6 +79,9 @@ for target in $targets; do
     reached=short
   fi
   echo "| $target | ${execs:-?} | $reached | $seconds | ${per_second:-?} | $files | $findings |" > "$artifacts/result.md"
+  if [ "${FUZZ_KEEP:-0}" = 1 ] && [ "$findings" -eq 0 ]; then
+    keep_inputs "$target"
+  fi
 done
 echo "| target | executions | of $runs | seconds | exec/s | corpus | findings |"
 echo "|---|---|---|---|---|---|---|"
