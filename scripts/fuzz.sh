@@ -35,7 +35,8 @@ fi
 mkdir -p "$root/fuzz/artifacts"
 
 # Adds to fuzz/found/<target>/ the inputs of fuzz/corpus/<target>/ that reach code edges the seeds
-# and the inputs already kept do not (libFuzzer's merge, edges only, smallest first).
+# and the inputs already kept do not (libFuzzer's merge, edges only, smallest first), up to 2 KB
+# each so that the kept corpus stays small.
 keep_inputs() {
   local target=$1 merged
   merged=$(mktemp -d)
@@ -45,7 +46,7 @@ keep_inputs() {
     -use_value_profile=0 "$merged" "$root/fuzz/corpus/$target" > "$root/fuzz/artifacts/$target/keep.log" 2>&1
   for file in "$merged"/*; do
     name=$(basename "$file")
-    if [ ! -e "$root/fuzz/seeds/$target/$name" ]; then
+    if [ ! -e "$root/fuzz/seeds/$target/$name" ] && [ "$(stat -c %s "$file")" -le 2048 ]; then
       cp "$file" "$root/fuzz/found/$target/$name"
     fi
   done

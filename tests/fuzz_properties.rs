@@ -797,8 +797,11 @@ fn a_stored_journal_call_starting_beyond_its_step_records_is_refused_not_a_panic
     targets::journal_resumed(&input);
 }
 
+/// A target's name and the target.
+type NamedTarget = (&'static str, fn(&[u8]));
+
 /// Every target, by name.
-const TARGETS: [(&str, fn(&[u8])); 6] = [
+const TARGETS: [NamedTarget; 6] = [
     ("xml_import", targets::xml_import),
     ("protocol", targets::protocol),
     ("page_snapshot", targets::page_snapshot),
