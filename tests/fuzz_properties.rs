@@ -798,10 +798,9 @@ fn every_input_kept_from_fuzzing_runs_through_its_target() {
 
 /// Found by `make fuzz` (journal_resumed, 2026-12-04): a stored journal whose collection call
 /// names records from 5 to 1 of a step with one record panics at `apply.rs` (slice out of range)
-/// instead of answering an error — issue #11's finding 2. The apply engine that replaces
-/// `apply.rs` (issue #10, the `apply` branch) checks these ranges; un-ignore when it lands.
+/// instead of answering an error — issue #11's finding 2. A journal is now checked, as it is
+/// loaded, that every position it holds points inside it (`Journal::check_positions`).
 #[test]
-#[ignore = "panics in src/generator/apply.rs until the apply engine of issue #10 lands"]
 fn a_stored_journal_call_starting_beyond_its_step_records_is_refused_not_a_panic() {
     let input = std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(
         "fuzz/crashes/journal_resumed/a_stored_journal_call_starting_beyond_its_step_records",
