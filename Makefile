@@ -16,8 +16,10 @@ test: setup
 	scripts/build.sh
 	$(MAKE) --no-print-directory test-rust test-node test-e2e test-plugin
 
+# Both feature sets: the whole core, and the worker's core without the generator's engine.
 test-rust:
 	cargo test --workspace
+	cargo test -p forcefield --no-default-features
 
 # The built core loaded in plain Node with in-memory host functions, as the sf plugin runs it.
 test-node:
@@ -51,6 +53,7 @@ bench: setup
 	cargo build --quiet --release -p forcefield --example record_types_bench
 	cargo build --quiet --release -p forcefield --example access_bench
 	scripts/in-loopback-netns.sh scripts/with-org-hosts.sh node tests/e2e/bench.mjs
+	scripts/size-report.sh
 
 # cargo-fuzz on every fuzz target, FUZZ_RUNS executions each (default 10⁷): needs a nightly
 # toolchain and says so when there is none. Slow (hours on two cores); not part of `make test`,
@@ -62,6 +65,7 @@ lint:
 	scripts/setup.sh build
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p forcefield --all-targets --no-default-features -- -D warnings
 	cargo clippy -p forcefield --lib --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy -p forcefield --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 	scripts/build.sh

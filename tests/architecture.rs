@@ -79,3 +79,59 @@ fn only_the_wasm_shell_touches_the_browser() {
         .collect();
     assert!(offenders.is_empty(), "{offenders:#?}");
 }
+
+/// The command line's feature (src/cli/) sits on top: its protocol, the router, the words and the
+/// crate root name it, no other feature depends on it, so the browser's core is the same with or
+/// without it.
+#[test]
+fn only_the_protocol_router_and_words_know_the_command_line() {
+    let offenders: Vec<String> = core_sources()
+        .into_iter()
+        .filter(|(name, _)| {
+            !name.starts_with("cli/")
+                && ![
+                    "router.rs",
+                    "lib.rs",
+                    "words.rs",
+                    "protocol/mod.rs",
+                    "protocol/cli.rs",
+                ]
+                .contains(&name.as_str())
+        })
+        .flat_map(|(name, text)| {
+            uses(&text, "cli")
+                .into_iter()
+                .filter(|line| line.contains("crate::cli::") || line.contains("crate::cli;"))
+                .map(move |line| format!("{name}: {}", line.trim()))
+        })
+        .collect();
+    assert!(offenders.is_empty(), "{offenders:#?}");
+}
+
+/// The `sf` plugin (plugin/src/) is glue like the extension's JavaScript: it builds no SOQL and
+/// names no REST resource; every call to the org is the core's.
+#[test]
+fn the_plugin_builds_no_query_and_names_no_rest_resource() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("plugin/src");
+    let mut stack = vec![dir];
+    let mut offenders = Vec::new();
+    let mut files = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "ts") {
+                files += 1;
+                let text = std::fs::read_to_string(&path).unwrap();
+                for line in text.lines() {
+                    if line.contains("SELECT ") || line.contains("/services/") {
+                        offenders.push(format!("{}: {}", path.display(), line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(files >= 5, "plugin/src has the commands");
+    assert!(offenders.is_empty(), "{offenders:#?}");
+}

@@ -1,6 +1,8 @@
-// The Node host the core is given (src/web/host.rs describes the shape): the org connection's
-// access token and instance URL as its session, Node's fetch as its transport, a CoreStore as
-// its storage and Date as its clock. Nothing here decides anything about Salesforce.
+// The Node host the core is given: the functions src/web/host.rs reads as the platform's traits
+// (src/platform/mod.rs): the org connection's access token and instance URL as its session
+// source, Node's fetch as its transport, a CoreStore as its storage and Date as its clock, the
+// same shape tests/node/core.test.mjs passes in memory. Nothing here decides anything about
+// Salesforce.
 import type { Area, CoreStore } from './store.js';
 
 /** The org the CLI logged in to, as its auth gives it. */
@@ -30,7 +32,6 @@ export interface NodeHost {
   fetch(request: WireRequest): Promise<WireResponse>;
   storageGet(area: Area, key: string): Promise<string | null>;
   storageSet(area: Area, key: string, json: string): Promise<void>;
-  storageKeys(area: Area, prefix: string): Promise<string>;
   now(): number;
   session(orgUrl: string): Promise<OrgLogin | null>;
   /** API calls sent, for progress and measurements. */
@@ -72,7 +73,6 @@ export function nodeHost(login: OrgLogin, store: CoreStore): NodeHost {
 
     storageGet: (area, key) => store.get(area, key),
     storageSet: (area, key, json) => store.set(area, key, json),
-    storageKeys: async (area, prefix) => JSON.stringify(await store.keys(area, prefix)),
     now: () => Date.now(),
 
     /** The CLI's login answers for its own org's hosts only. */

@@ -64,6 +64,14 @@ export async function readSpec(command: ForcefieldCommand<unknown>, org: OrgCore
   return reply.spec;
 }
 
+/** Refuses (exit 2, nothing written) a spec naming an object or field the org doesn't have:
+ * the core checks its names against the org's describes. */
+export async function checkNames(command: ForcefieldCommand<unknown>, org: OrgCore, spec: Spec): Promise<void> {
+  const reply = await command.ask<{ type: string; message?: string }>(org,
+    { type: 'checkSpecNames', orgUrl: org.orgUrl, spec }, ['specFits', 'specRefused']);
+  if (reply.type === 'specRefused') throw inputError(String(reply.message));
+}
+
 /** The Id of the integration user `user` (username or Id); anyone else is bad input. */
 export async function integrationUserId(command: ForcefieldCommand<unknown>, org: OrgCore, user: string): Promise<string> {
   const reply = await command.ask<{ type: string; verdict: Verdict; user: IntegrationUser | null }>(org,
@@ -75,10 +83,11 @@ export async function integrationUserId(command: ForcefieldCommand<unknown>, org
   return reply.user.id;
 }
 
-/** The plan of `spec` against the org now; reads, writes nothing. */
+/** The plan of `spec` against the org now, once its names are checked; reads, writes nothing. */
 export async function plan(command: ForcefieldCommand<unknown>, org: OrgCore, spec: Spec, assigneeId?: string): Promise<Plan> {
+  await checkNames(command, org, spec);
   const reply = await command.ask<{ type: string; plan: Plan }>(org,
-    { type: 'planPermissionSet', orgUrl: org.orgUrl, spec, assigneeId: assigneeId ?? null, strict: true }, ['plan']);
+    { type: 'planPermissionSet', orgUrl: org.orgUrl, spec, assigneeId: assigneeId ?? null }, ['plan']);
   return reply.plan;
 }
 

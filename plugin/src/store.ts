@@ -3,7 +3,7 @@
 // a process killed at any moment (kill -9 during an apply) leaves every key either as it was or
 // as written, and the apply's journal survives for `--resume`. The per-session area (caches the
 // browser keeps until it closes) lasts one command.
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export type Area = 'local' | 'session';
@@ -11,15 +11,6 @@ export type Area = 'local' | 'session';
 /** Where a key's value lives: its name made safe for a file name. */
 function fileOf(dir: string, key: string): string {
   return join(dir, `${encodeURIComponent(key)}.json`);
-}
-
-/** The key a file holds, or null for a file this store did not write. */
-function keyOf(name: string): string | null {
-  try {
-    return decodeURIComponent(name.slice(0, -'.json'.length));
-  } catch {
-    return null;
-  }
 }
 
 export class CoreStore {
@@ -68,20 +59,5 @@ export class CoreStore {
     } finally {
       await directory.close();
     }
-  }
-
-  public async keys(area: Area, prefix: string): Promise<string[]> {
-    if (area === 'session') return [...this.session.keys()].filter((key) => key.startsWith(prefix));
-    let names: string[];
-    try {
-      names = await readdir(this.dir);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    return names
-      .filter((name) => name.endsWith('.json'))
-      .map((name) => keyOf(name))
-      .filter((key): key is string => key !== null && key.startsWith(prefix));
   }
 }

@@ -258,10 +258,57 @@ pub async fn load(
     org: &OrgId,
     apply_id: &str,
 ) -> Result<Journal, String> {
-    super::stored::load(store, Area::Local, &storage_key(org, apply_id))
+    let journal: Journal = super::stored::load(store, Area::Local, &storage_key(org, apply_id))
         .await
         .map_err(|e| format!("The apply's journal is unreadable: {e}"))?
-        .ok_or_else(|| format!("No apply {apply_id} is recorded for this org."))
+        .ok_or_else(|| format!("No apply {apply_id} is recorded for this org."))?;
+    journal
+        .check_positions()
+        .map_err(|e| format!("The apply's journal is unreadable: {e}"))?;
+    Ok(journal)
+}
+
+impl Journal {
+    /// Every position the journal holds — each call's parts, the call in flight, each undo
+    /// entry's step — points inside the journal. The engine below indexes by them, so a stored
+    /// journal that fails this (edited, corrupted, or from a build that wrote it wrongly) is
+    /// refused with this message instead of stopping the core (found by the fuzz target
+    /// `journal_resumed`: a call starting beyond its step's records).
+    fn check_positions(&self) -> Result<(), String> {
+        for (number, call) in self.calls.iter().enumerate() {
+            let parts = parts_of(call);
+            if parts.is_empty() {
+                return Err(format!("call {number} writes nothing"));
+            }
+            for part in parts {
+                let records = self
+                    .steps
+                    .get(part.step)
+                    .map(|s| s.step.records.len())
+                    .ok_or_else(|| {
+                        format!("call {number} names step {}, which it lacks", part.step)
+                    })?;
+                if part.start >= part.end || part.end > records {
+                    return Err(format!(
+                        "call {number} covers records {}..{} of step {}, which has {records}",
+                        part.start, part.end, part.step
+                    ));
+                }
+            }
+        }
+        if let Some(call) = self.in_flight.filter(|&c| c >= self.calls.len()) {
+            return Err(format!(
+                "the call in flight, {call}, is not one of its calls"
+            ));
+        }
+        if let Some(undo) = self.undo.iter().find(|u| u.step() >= self.steps.len()) {
+            return Err(format!(
+                "an undo entry names step {}, which it lacks",
+                undo.step()
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// Applies of the org that are running or need clean-up.
@@ -676,7 +723,10 @@ pub async fn advance<T: Transport, S: KeyValueStore>(
 }
 
 fn quoted(values: &[String]) -> Result<String, ApiError> {
-    let quoted: Vec<String> = values.iter().map(|v| super::org::soql_text(v)).collect();
+    let quoted: Vec<String> = values
+        .iter()
+        .map(|v| crate::salesforce::soql::literal(v))
+        .collect();
     if quoted.is_empty() {
         return Err(ApiError::malformed(
             "an interrupted write",
@@ -726,7 +776,7 @@ async fn recover_in_flight<T: Transport>(
                             records.iter().map(|r| field_text(r, "SobjectType")).collect();
                         format!(
                             "SELECT Id FROM ObjectPermissions WHERE ParentId = {} AND SobjectType IN ({})",
-                            super::org::soql_text(parent),
+                            crate::salesforce::soql::literal(parent),
                             quoted(&objects)?
                         )
                     }
@@ -735,7 +785,7 @@ async fn recover_in_flight<T: Transport>(
                             records.iter().map(|r| field_text(r, "Field")).collect();
                         format!(
                             "SELECT Id FROM FieldPermissions WHERE ParentId = {} AND Field IN ({})",
-                            super::org::soql_text(parent),
+                            crate::salesforce::soql::literal(parent),
                             quoted(&fields)?
                         )
                     }
@@ -743,14 +793,14 @@ async fn recover_in_flight<T: Transport>(
                         let record = &records[0];
                         format!(
                             "SELECT Id FROM PermissionSetLicenseAssign WHERE AssigneeId = {} AND PermissionSetLicenseId = {}",
-                            super::org::soql_text(&field_text(record, "AssigneeId")),
-                            super::org::soql_text(&field_text(record, "PermissionSetLicenseId"))
+                            crate::salesforce::soql::literal(&field_text(record, "AssigneeId")),
+                            crate::salesforce::soql::literal(&field_text(record, "PermissionSetLicenseId"))
                         )
                     }
                     (StepKind::PermissionSetAssignment, Some(parent)) => format!(
                         "SELECT Id FROM PermissionSetAssignment WHERE AssigneeId = {} AND PermissionSetId = {}",
-                        super::org::soql_text(&field_text(&records[0], "AssigneeId")),
-                        super::org::soql_text(parent)
+                        crate::salesforce::soql::literal(&field_text(&records[0], "AssigneeId")),
+                        crate::salesforce::soql::literal(parent)
                     ),
                 };
                 let found: Vec<Value> = client.query(&soql).await?;

@@ -1,6 +1,6 @@
-//! Serves the generator's requests (the `Request` variants after `setOrgEnabled`): resolves the
-//! org from `orgUrl` as the popup does, reads through [`super::org`], plans with
-//! [`super::plan`], and advances applies with [`super::apply`].
+//! Serves the generator page's requests ([`GeneratorRequest`]): resolves the org from `orgUrl`
+//! through [`crate::connection`], reads through [`super::org`], plans with [`super::plan`], and
+//! advances applies with [`super::apply`].
 
 use super::apply::{self, Journal};
 use super::curated;
@@ -12,217 +12,186 @@ use super::view::{
     ApiCalls, GeneratorContext, PermissionSetChoice, PlanView, ProfileChoice, PslSummary,
     SystemPermissionChoice, UserSummary,
 };
-use crate::connection::{connect, connect_session, ConnectError, Connection};
+use super::GeneratorError;
+use crate::connection::{connect, connect_session, Connection};
 use crate::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
 use crate::platform::{KeyValueStore, Platform, SessionSource, Transport};
-use crate::protocol::{AccessSource, Reply, Request};
-use crate::salesforce::{ApiError, Client, Session};
+use crate::protocol::generator::{
+    AccessSource, ApplyProgress, ChangedAccess, CreateIntegrationUser, GeneratorReply,
+    GeneratorRequest, GetObjectFields, LoadAccess, LoadedSpec, ObjectFields, PendingApplies,
+    PlanPermissionSet, Planned, StartApply, Templates, UserCreated, XmlFile,
+};
+use crate::protocol::ReplyTo;
+use crate::salesforce::{soql, ApiError, Client, Session};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-fn failed(message: impl Into<String>) -> Reply {
-    Reply::Failed {
-        message: message.into(),
-    }
-}
-
 /// Answers one generator request.
-pub async fn handle<P: Platform>(platform: &P, request: Request) -> Reply {
-    match request {
-        Request::ObjectAccessChange {
-            access,
-            permission,
-            on,
-        } => Reply::ObjectAccess {
-            access: access.changed(permission, on),
-        },
-        Request::DeriveNames { integration_name } => {
-            Reply::Names(super::names::derive(&integration_name))
-        }
-        Request::ImportXml { xml, file_name } => {
-            match super::metadata::import(&xml, file_name.as_deref()) {
-                Ok((spec, warnings)) => Reply::Spec { spec, warnings },
-                Err(e) => failed(e.to_string()),
-            }
-        }
-        Request::ReadSpec {
-            file_name,
-            text,
-            license,
-        } => match super::spec_file::read(&file_name, &text, license) {
-            Ok((spec, warnings)) => Reply::Spec { spec, warnings },
-            Err(e) => Reply::SpecRefused {
-                message: e.to_string(),
-            },
-        },
-        Request::ExportXml { spec } => Reply::Xml {
-            file_name: super::metadata::file_name(&spec),
-            xml: super::metadata::export(&spec),
-        },
-        Request::SaveTemplate { name, spec } => {
-            if name.trim().is_empty() {
-                return failed("A template needs a name.");
-            }
-            change_templates(platform.storage(), |templates| {
-                templates.0.insert(name.trim().to_owned(), spec);
+pub async fn answer<P: Platform>(
+    platform: &P,
+    request: GeneratorRequest,
+) -> Result<GeneratorReply, GeneratorError> {
+    let store = platform.storage();
+    Ok(match request {
+        GeneratorRequest::ObjectAccessChange(request) => {
+            GeneratorReply::ObjectAccess(ChangedAccess {
+                access: request.access.changed(request.permission, request.on),
             })
-            .await
         }
-        Request::DeleteTemplate { name } => {
-            change_templates(platform.storage(), |templates| {
-                templates.0.remove(&name);
+        GeneratorRequest::DeriveNames(request) => {
+            GeneratorReply::Names(super::names::derive(&request.integration_name))
+        }
+        GeneratorRequest::ImportXml(request) => {
+            let (spec, warnings) =
+                super::metadata::import(&request.xml, request.file_name.as_deref())
+                    .map_err(GeneratorError::Xml)?;
+            GeneratorReply::Spec(LoadedSpec { spec, warnings })
+        }
+        GeneratorRequest::ExportXml(request) => GeneratorReply::Xml(XmlFile {
+            file_name: super::metadata::file_name(&request.spec),
+            xml: super::metadata::export(&request.spec),
+        }),
+        GeneratorRequest::SaveTemplate(request) => {
+            let name = request.name.trim().to_owned();
+            if name.is_empty() {
+                return Err(GeneratorError::TemplateNeedsName);
+            }
+            GeneratorReply::Templates(
+                change_templates(store, |templates| {
+                    templates.0.insert(name, request.spec);
+                })
+                .await?,
+            )
+        }
+        GeneratorRequest::DeleteTemplate(request) => GeneratorReply::Templates(
+            change_templates(store, |templates| {
+                templates.0.remove(&request.name);
             })
-            .await
+            .await?,
+        ),
+        GeneratorRequest::LoadTemplate(request) => {
+            let spec = templates::load(store)
+                .await
+                .map_err(GeneratorError::Templates)?
+                .0
+                .remove(&request.name)
+                .ok_or(GeneratorError::NoSuchTemplate(request.name))?;
+            GeneratorReply::Spec(LoadedSpec {
+                spec,
+                warnings: Vec::new(),
+            })
         }
-        Request::LoadTemplate { name } => match templates::load(platform.storage()).await {
-            Ok(mut templates) => match templates.0.remove(&name) {
-                Some(spec) => Reply::Spec {
-                    spec,
-                    warnings: Vec::new(),
-                },
-                None => failed(format!("No template is called \"{name}\".")),
-            },
-            Err(e) => failed(e.to_string()),
-        },
-        Request::GeneratorContext { org_url, user_id } => {
-            let connection = match connect(platform, &org_url).await {
-                Ok(connection) => connection,
-                Err(e) => return connect_failed(e),
-            };
-            reply(generator_context(platform.storage(), &connection, user_id.as_deref()).await)
+        GeneratorRequest::GeneratorContext(request) => {
+            let connection = connect(platform, &request.org_url).await?;
+            GeneratorReply::GeneratorContext(
+                generator_context(store, &connection, request.user_id.as_deref()).await?,
+            )
         }
-        Request::ObjectFields { org_url, sobject } => {
-            let connection = match connect(platform, &org_url).await {
-                Ok(connection) => connection,
-                Err(e) => return connect_failed(e),
-            };
-            reply(object_fields(&connection.client(), sobject).await)
+        GeneratorRequest::ObjectFields(request) => {
+            let connection = connect(platform, &request.org_url).await?;
+            GeneratorReply::ObjectFields(object_fields(&connection.client(), request).await?)
         }
-        Request::LoadAccess { org_url, source } => {
-            let connection = match connect(platform, &org_url).await {
-                Ok(connection) => connection,
-                Err(e) => return connect_failed(e),
-            };
-            reply(load_access(platform.storage(), &connection, source).await)
+        GeneratorRequest::LoadAccess(request) => {
+            let connection = connect(platform, &request.org_url).await?;
+            GeneratorReply::Spec(load_access(store, &connection, request).await?)
         }
-        Request::PlanPermissionSet {
-            org_url,
-            spec,
-            assignee_id,
-            target_permission_set_id,
-            use_composite,
-            strict,
-        } => {
-            let target = PlanTarget {
-                assignee_id: assignee_id.as_deref(),
-                permission_set_id: target_permission_set_id.as_deref(),
-                use_composite,
-                strict,
-            };
-            match plan_for(platform, &org_url, &spec, target).await {
-                Ok((_, plan, _)) => Reply::Plan { plan },
-                Err(reply) => reply,
-            }
+        GeneratorRequest::PlanPermissionSet(request) => {
+            GeneratorReply::Plan(plan_permission_set(platform, request).await?)
         }
-        Request::StartApply {
-            org_url,
-            spec,
-            assignee_id,
-            target_permission_set_id,
-            use_composite,
-            confirmed_production,
-            strict,
-        } => {
-            let target = PlanTarget {
-                assignee_id: assignee_id.as_deref(),
-                permission_set_id: target_permission_set_id.as_deref(),
-                use_composite,
-                strict,
-            };
-            let (session, view, write_plan) =
-                match plan_for(platform, &org_url, &spec, target).await {
-                    Ok(planned) => planned,
-                    Err(reply) => return reply,
-                };
-            if !view.blockers.is_empty() {
-                return failed(format!("Nothing was changed: {}", view.blockers.join(" ")));
-            }
-            if view.requires_confirmation && !confirmed_production && !write_plan.calls.is_empty() {
-                return failed(format!(
-                    "Nothing was changed: {} is a production org, and applying there needs your explicit confirmation.",
-                    view.org.org_name
-                ));
-            }
-            let apply_id = apply::next_apply_id(platform.storage(), &session.org_id).await;
-            let journal = Journal::new(
-                apply_id,
-                session.org_id.clone(),
-                session.api_host.to_string(),
-                write_plan,
-            );
-            match apply::save(platform.storage(), &journal).await {
-                Ok(()) => Reply::ApplyProgress {
-                    apply: journal.view(),
-                },
-                Err(e) => failed(format!(
-                    "Nothing was changed: the apply's journal could not be saved ({e})."
-                )),
-            }
+        GeneratorRequest::StartApply(request) => {
+            GeneratorReply::ApplyProgress(start_apply(platform, request).await?)
         }
-        Request::ContinueApply { org_url, apply_id } => {
-            step_apply(platform, &org_url, &apply_id, false).await
-        }
-        Request::FinishCleanUp { org_url, apply_id } => {
-            step_apply(platform, &org_url, &apply_id, true).await
-        }
-        Request::PendingApplies { org_url } => match platform.sessions().org_of(&org_url).await {
-            Ok(org_id) => Reply::Applies {
-                applies: apply::pending(platform.storage(), &org_id)
+        GeneratorRequest::ContinueApply(request) => GeneratorReply::ApplyProgress(
+            step_apply(platform, &request.org_url, &request.apply_id, false).await?,
+        ),
+        GeneratorRequest::FinishCleanUp(request) => GeneratorReply::ApplyProgress(
+            step_apply(platform, &request.org_url, &request.apply_id, true).await?,
+        ),
+        GeneratorRequest::PendingApplies(request) => {
+            let org_id = platform
+                .sessions()
+                .org_of(&request.org_url)
+                .await
+                .map_err(GeneratorError::Session)?;
+            GeneratorReply::Applies(PendingApplies {
+                applies: apply::pending(store, &org_id)
                     .await
                     .iter()
                     .map(Journal::view)
                     .collect(),
-            },
-            Err(e) => failed(e.to_string()),
-        },
-        Request::CreateIntegrationUser {
-            org_url,
-            first_name,
-            last_name,
-            username,
-            email,
-            alias,
-        } => {
-            let connection = match connect(platform, &org_url).await {
-                Ok(connection) => connection,
-                Err(e) => return connect_failed(e),
-            };
-            let input = super::user::NewUser {
-                first_name: first_name.unwrap_or_default(),
-                last_name,
-                username,
-                email,
-                alias: alias.unwrap_or_default(),
-            };
-            match super::user::create(&connection.client(), &input).await {
-                Ok((user_id, username)) => Reply::UserCreated { user_id, username },
-                Err(message) => failed(message),
-            }
+            })
         }
-        _ => failed("This request is not a generator request."),
-    }
+        GeneratorRequest::CreateIntegrationUser(request) => {
+            GeneratorReply::UserCreated(create_integration_user(platform, request).await?)
+        }
+    })
 }
 
-fn reply(result: Result<Reply, ApiError>) -> Reply {
-    result.unwrap_or_else(|e| failed(e.message))
+async fn plan_permission_set<P: Platform>(
+    platform: &P,
+    request: PlanPermissionSet,
+) -> Result<ReplyTo<PlanPermissionSet>, GeneratorError> {
+    let target = PlanTarget {
+        assignee_id: request.assignee_id.as_deref(),
+        permission_set_id: request.target_permission_set_id.as_deref(),
+        use_composite: request.use_composite,
+    };
+    let (_, plan, _) = plan_for(platform, &request.org_url, &request.spec, target).await?;
+    Ok(Planned { plan })
 }
 
-/// The page is told why the org could not be reached.
-fn connect_failed(e: ConnectError) -> Reply {
-    match e {
-        ConnectError::Session(e) => failed(e.to_string()),
-        ConnectError::Api(e) => failed(e.message),
+/// Plans again against the org as it is now and saves the apply's journal; writes nothing yet.
+async fn start_apply<P: Platform>(
+    platform: &P,
+    request: StartApply,
+) -> Result<ReplyTo<StartApply>, GeneratorError> {
+    let target = PlanTarget {
+        assignee_id: request.assignee_id.as_deref(),
+        permission_set_id: request.target_permission_set_id.as_deref(),
+        use_composite: request.use_composite,
+    };
+    let (session, view, write_plan) =
+        plan_for(platform, &request.org_url, &request.spec, target).await?;
+    if !view.blockers.is_empty() {
+        return Err(GeneratorError::Blocked(view.blockers));
     }
+    if view.requires_confirmation && !request.confirmed_production && !write_plan.calls.is_empty() {
+        return Err(GeneratorError::NeedsProductionConfirmation {
+            org_name: view.org.org_name,
+        });
+    }
+    let store = platform.storage();
+    let apply_id = apply::next_apply_id(store, &session.org_id).await;
+    let journal = Journal::new(
+        apply_id,
+        session.org_id.clone(),
+        session.api_host.to_string(),
+        write_plan,
+    );
+    apply::save(store, &journal)
+        .await
+        .map_err(GeneratorError::JournalNotStarted)?;
+    Ok(ApplyProgress {
+        apply: journal.view(),
+    })
+}
+
+async fn create_integration_user<P: Platform>(
+    platform: &P,
+    request: CreateIntegrationUser,
+) -> Result<ReplyTo<CreateIntegrationUser>, GeneratorError> {
+    let connection = connect(platform, &request.org_url).await?;
+    let input = super::user::NewUser {
+        first_name: request.first_name.unwrap_or_default(),
+        last_name: request.last_name,
+        username: request.username,
+        email: request.email,
+        alias: request.alias.unwrap_or_default(),
+    };
+    let (user_id, username) = super::user::create(&connection.client(), &input)
+        .await
+        .map_err(GeneratorError::NewUser)?;
+    Ok(UserCreated { user_id, username })
 }
 
 /// Advances an apply by one call (`continueApply`) or resumes its undo (`finishCleanUp`).
@@ -231,26 +200,23 @@ async fn step_apply<P: Platform>(
     org_url: &str,
     apply_id: &str,
     clean_up: bool,
-) -> Reply {
+) -> Result<ApplyProgress, GeneratorError> {
     // The journal is found by the org of the URL, so the journal's org and the session's match.
-    let session = match platform.sessions().session(org_url).await {
-        Ok(session) => session,
-        Err(e) => return failed(e.to_string()),
-    };
-    let mut journal = match apply::load(platform.storage(), &session.org_id, apply_id).await {
-        Ok(journal) => journal,
-        Err(e) => return failed(e),
-    };
+    let session = platform
+        .sessions()
+        .session(org_url)
+        .await
+        .map_err(GeneratorError::Session)?;
+    let mut journal = apply::load(platform.storage(), &session.org_id, apply_id)
+        .await
+        .map_err(GeneratorError::Journal)?;
     let connection = match connect_session(platform, session).await {
         Ok(connection) => connection,
         Err(e) => {
             // Can't reach the org now: the journal is unchanged and the page can retry.
             let mut apply = journal.view();
-            apply.message = Some(match e {
-                ConnectError::Session(e) => e.to_string(),
-                ConnectError::Api(e) => e.message,
-            });
-            return Reply::ApplyProgress { apply };
+            apply.message = Some(e.to_string());
+            return Ok(ApplyProgress { apply });
         }
     };
     let client = connection.client();
@@ -259,30 +225,27 @@ async fn step_apply<P: Platform>(
     } else {
         apply::advance(&client, platform.storage(), &mut journal).await
     };
-    match outcome {
-        Ok(()) => Reply::ApplyProgress {
-            apply: journal.view(),
-        },
-        Err(e) => failed(format!("The apply's journal could not be saved: {e}")),
-    }
+    outcome.map_err(GeneratorError::JournalNotSaved)?;
+    Ok(ApplyProgress {
+        apply: journal.view(),
+    })
 }
 
 /// Loads the templates (an unreadable store is kept aside first), changes them, saves them.
 async fn change_templates(
     store: &impl KeyValueStore,
     change: impl FnOnce(&mut templates::Templates),
-) -> Reply {
-    let mut saved = match templates::load_for_change(store).await {
-        Ok(saved) => saved,
-        Err(e) => return failed(e.to_string()),
-    };
+) -> Result<Templates, GeneratorError> {
+    let mut saved = templates::load_for_change(store)
+        .await
+        .map_err(GeneratorError::Templates)?;
     change(&mut saved);
-    match templates::save(store, &saved).await {
-        Ok(()) => Reply::Templates {
-            templates: saved.list(),
-        },
-        Err(e) => failed(format!("The templates could not be saved: {e}")),
-    }
+    templates::save(store, &saved)
+        .await
+        .map_err(GeneratorError::Templates)?;
+    Ok(Templates {
+        templates: saved.list(),
+    })
 }
 
 fn text(value: &Value, key: &str) -> String {
@@ -298,24 +261,44 @@ async fn generator_context<T: Transport>(
     store: &impl KeyValueStore,
     connection: &Connection<'_, T>,
     user_id: Option<&str>,
-) -> Result<Reply, ApiError> {
+) -> Result<GeneratorContext, GeneratorError> {
     let (client, session) = (&connection.client(), &connection.session);
     let summary = org::org_summary(client, session, store).await?;
     let catalog = org::fresh_catalog(client, session, store).await?;
     let mut reads = vec![
         (
             "psl".to_owned(),
-            org::query_path(client, &format!("SELECT Id, DeveloperName, MasterLabel, TotalLicenses, UsedLicenses FROM PermissionSetLicense WHERE DeveloperName = '{}'", plan::INTEGRATION_PSL)),
+            org::query_path(client, &org::integration_psl_soql()),
             true,
         ),
         (
             "sets".to_owned(),
-            org::query_path(client, "SELECT Id, Name, Label, Type, PermissionSetGroupId, License.Name FROM PermissionSet WHERE IsOwnedByProfile = false ORDER BY Label"),
+            org::query_path(
+                client,
+                &soql::select([
+                    "Id",
+                    "Name",
+                    "Label",
+                    "Type",
+                    "PermissionSetGroupId",
+                    "License.Name",
+                ])
+                .from("PermissionSet")
+                .where_bool("IsOwnedByProfile", false)
+                .order_by("Label")
+                .to_string(),
+            ),
             true,
         ),
         (
             "profiles".to_owned(),
-            org::query_path(client, "SELECT Id, Name FROM Profile ORDER BY Name"),
+            org::query_path(
+                client,
+                &soql::select(["Id", "Name"])
+                    .from("Profile")
+                    .order_by("Name")
+                    .to_string(),
+            ),
             true,
         ),
     ];
@@ -323,7 +306,7 @@ async fn generator_context<T: Transport>(
         let user = org::checked_id(user)?;
         reads.push((
             "user".to_owned(),
-            org::query_path(client, &org::user_soql(&format!("Id = '{user}'"))),
+            org::query_path(client, &org::user_soql(user)),
             true,
         ));
     }
@@ -371,7 +354,7 @@ async fn generator_context<T: Transport>(
         Some(_) => {
             let rows = org::take(&mut answers, "user")?;
             let Some(row) = rows.as_array().and_then(|r| r.first()) else {
-                return Ok(failed("That user doesn't exist in this org."));
+                return Err(GeneratorError::NoSuchUser);
             };
             let state = org::assignee_of(row);
             Some(UserSummary {
@@ -389,7 +372,7 @@ async fn generator_context<T: Transport>(
             })
         }
     };
-    Ok(Reply::GeneratorContext(GeneratorContext {
+    Ok(GeneratorContext {
         org: summary,
         user,
         objects: catalog.objects.clone(),
@@ -402,7 +385,7 @@ async fn generator_context<T: Transport>(
             .unwrap_or_default(),
         set_aside_templates: templates::set_aside(store).await,
         profiles,
-    }))
+    })
 }
 
 /// The curated list against the org: which exist, what they require (salesforce.md §H.Q5).
@@ -436,14 +419,15 @@ fn system_permission_choices(catalog: &OrgCatalog) -> Vec<SystemPermissionChoice
 
 async fn object_fields<T: Transport>(
     client: &Client<'_, T>,
-    sobject: String,
-) -> Result<Reply, ApiError> {
+    request: GetObjectFields,
+) -> Result<ReplyTo<GetObjectFields>, GeneratorError> {
+    let sobject = request.sobject;
     if !sobject
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '_')
         || sobject.is_empty()
     {
-        return Ok(failed(format!("{sobject:?} is not an object API name.")));
+        return Err(GeneratorError::NotAnObjectName(sobject));
     }
     let describe: ObjectDescribe = client
         .get(
@@ -454,7 +438,7 @@ async fn object_fields<T: Transport>(
             "the object's describe",
         )
         .await?;
-    Ok(Reply::ObjectFields {
+    Ok(ObjectFields {
         fields: field_choices(&describe),
         sobject: describe.name,
     })
@@ -467,8 +451,6 @@ struct PlanTarget<'a> {
     assignee_id: Option<&'a str>,
     permission_set_id: Option<&'a str>,
     use_composite: bool,
-    /// Unknown objects and fields block the plan ([`super::spec_file::unknown_names`]).
-    strict: bool,
 }
 
 /// Connects to the org of `org_url` and plans `spec` there: the session (an apply goes on with
@@ -478,8 +460,8 @@ async fn plan_for<P: Platform>(
     org_url: &str,
     spec: &PermissionSetSpec,
     target: PlanTarget<'_>,
-) -> Result<(Session, PlanView, plan::WritePlan), Reply> {
-    let connection = connect(platform, org_url).await.map_err(connect_failed)?;
+) -> Result<(Session, PlanView, plan::WritePlan), GeneratorError> {
+    let connection = connect(platform, org_url).await?;
     let (view, write_plan) = read_and_plan(
         platform.storage(),
         &connection.client(),
@@ -487,8 +469,7 @@ async fn plan_for<P: Platform>(
         spec,
         target,
     )
-    .await
-    .map_err(|e| failed(e.message))?;
+    .await?;
     Ok((connection.session, view, write_plan))
 }
 
@@ -507,12 +488,7 @@ async fn read_and_plan<T: Transport>(
         None => Target::ByName(&spec.name),
     };
     let state = org::read_state(client, &catalog, spec, existing, target.assignee_id).await?;
-    let mut write_plan = plan::plan(spec, &state, target.use_composite);
-    if target.strict {
-        write_plan
-            .blockers
-            .extend(super::spec_file::unknown_names(spec, &state));
-    }
+    let write_plan = plan::plan(spec, &state, target.use_composite);
     let view = PlanView {
         requires_confirmation: summary.is_production,
         org: summary,
@@ -537,26 +513,23 @@ async fn read_and_plan<T: Transport>(
 async fn load_access<T: Transport>(
     store: &impl KeyValueStore,
     connection: &Connection<'_, T>,
-    source: AccessSource,
-) -> Result<Reply, ApiError> {
+    request: LoadAccess,
+) -> Result<ReplyTo<LoadAccess>, GeneratorError> {
+    let source = request.source;
     let (client, session) = (&connection.client(), &connection.session);
     let catalog = org::catalog(client, session, store).await?;
-    let filter = match &source {
+    let query = soql::select(["Id"]).from("PermissionSet");
+    let query = match &source {
         AccessSource::PermissionSet { permission_set_id } => {
-            format!("Id = '{}'", org::checked_id(permission_set_id)?)
+            query.where_eq("Id", org::checked_id(permission_set_id)?)
         }
-        AccessSource::Profile { profile_id } => format!(
-            "ProfileId = '{}' AND IsOwnedByProfile = true",
-            org::checked_id(profile_id)?
-        ),
+        AccessSource::Profile { profile_id } => query
+            .where_eq("ProfileId", org::checked_id(profile_id)?)
+            .where_bool("IsOwnedByProfile", true),
     };
-    let rows: Vec<Value> = client
-        .query(&format!("SELECT Id FROM PermissionSet WHERE {filter}"))
-        .await?;
+    let rows: Vec<Value> = client.query(&query.to_string()).await?;
     let Some(id) = rows.first().map(|r| text(r, "Id")) else {
-        return Ok(failed(
-            "That permission set or profile doesn't exist in this org.",
-        ));
+        return Err(GeneratorError::NoSuchAccessSource);
     };
     let state = org::read_state(
         client,
@@ -567,7 +540,7 @@ async fn load_access<T: Transport>(
     )
     .await?;
     let Some(existing) = state.existing else {
-        return Ok(failed("That permission set doesn't exist in this org."));
+        return Err(GeneratorError::NoSuchPermissionSet);
     };
     let mut warnings = Vec::new();
     let from_profile = matches!(source, AccessSource::Profile { .. });
@@ -618,5 +591,5 @@ async fn load_access<T: Transport>(
         fields,
         system_permissions,
     };
-    Ok(Reply::Spec { spec, warnings })
+    Ok(LoadedSpec { spec, warnings })
 }

@@ -7,11 +7,8 @@
 //! * [`icons`]: the admin's custom icon per integration user (`storage.local`).
 //! * [`photo`]: "Use as profile photo" through the Connect REST user photo resource.
 //! * [`requests`]: the protocol's badge requests, served for the core's handler.
-//! * `directory` (with the whole core): every integration user of an org, for the `sf` plugin.
 
 pub mod classify;
-#[cfg(feature = "generator")]
-pub mod directory;
 pub mod fetch;
 pub mod icons;
 pub mod photo;
@@ -22,3 +19,4 @@ pub use classify::{classify, BadgeKind, HealthWarning, UserBadge, WarningCode};
 pub use fetch::{badges_for, BadgeCache, Lookup, CACHE_TTL_MS};
 pub use icons::{IconKind, UserIcon};
 pub use record::{UserId, UserRecord};
+pub use requests::{BadgeError, BadgeLookupError};

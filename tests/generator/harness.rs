@@ -5,7 +5,7 @@
 pub use crate::support::World;
 use forcefield::generator::view::{ApplyStatus, ApplyView, PlanView};
 use forcefield::model::PermissionSetSpec;
-use forcefield::protocol::{Reply, Request};
+use forcefield::protocol::generator::{ContinueApply, PlanPermissionSet, StartApply};
 
 pub const ACME: &str = "https://acme.my.salesforce-setup.com/lightning/setup/SetupOneHome/home";
 pub const UAT: &str =
@@ -18,17 +18,15 @@ impl World {
         assignee: Option<&str>,
         composite: bool,
     ) -> PlanView {
-        match self.ask(Request::PlanPermissionSet {
+        self.ask(PlanPermissionSet {
             org_url: ACME.into(),
             spec: spec.clone(),
             assignee_id: assignee.map(str::to_owned),
             target_permission_set_id: None,
             use_composite: composite,
-            strict: false,
-        }) {
-            Reply::Plan { plan } => plan,
-            other => panic!("no plan: {other:?}"),
-        }
+        })
+        .unwrap_or_else(|failed| panic!("no plan: {failed:?}"))
+        .plan
     }
 
     pub fn start_apply(
@@ -37,28 +35,25 @@ impl World {
         assignee: Option<&str>,
         composite: bool,
     ) -> ApplyView {
-        match self.ask(Request::StartApply {
+        self.ask(StartApply {
             org_url: ACME.into(),
             spec: spec.clone(),
             assignee_id: assignee.map(str::to_owned),
             target_permission_set_id: None,
             use_composite: composite,
             confirmed_production: true,
-            strict: false,
-        }) {
-            Reply::ApplyProgress { apply } => apply,
-            other => panic!("not started: {other:?}"),
-        }
+        })
+        .unwrap_or_else(|failed| panic!("not started: {failed:?}"))
+        .apply
     }
 
     pub fn continue_apply(&self, apply_id: &str) -> ApplyView {
-        match self.ask(Request::ContinueApply {
+        self.ask(ContinueApply {
             org_url: ACME.into(),
             apply_id: apply_id.into(),
-        }) {
-            Reply::ApplyProgress { apply } => apply,
-            other => panic!("no progress: {other:?}"),
-        }
+        })
+        .unwrap_or_else(|failed| panic!("no progress: {failed:?}"))
+        .apply
     }
 
     /// Continues until the apply is no longer running, as the generator page does.

@@ -3,9 +3,10 @@
 // in /etc/hosts inside the loopback-only namespace), its certificate trusted through
 // NODE_EXTRA_CA_CERTS, a fresh HOME for the CLI's auth files, and a login the way a pipeline does
 // it: `SF_ACCESS_TOKEN=… sf org login access-token --instance-url … --no-prompt`
-// (salesforce.md §I.16). One sim and one login per test file: the CLI starts slowly.
+// (salesforce.md §I.16). One sim and one login per test file, the plugin linked once for all
+// (tests/plugin/run.sh runs the files side by side, each in its own namespace).
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,6 +17,24 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const SF = path.join(ROOT, 'node_modules/.bin/sf');
 export const PLUGIN = path.join(ROOT, 'plugin');
 export const ACME = 'https://acme.my.salesforce.com';
+export const ORG = ['--target-org', 'acme'];
+
+/** A spec as a pipeline keeps it in its repository. */
+export const SPEC = {
+  name: 'Integration_Pipeline',
+  label: 'Integration – Pipeline',
+  description: 'Kept in the repository, applied from CI.',
+  objects: { Account: { read: true }, Invoice__c: { read: true, create: true, edit: true } },
+  fields: { 'Account.Industry': 'read', 'Invoice__c.Amount__c': 'readEdit' },
+  systemPermissions: ['PasswordNeverExpires'],
+};
+
+/** Writes `content` (an object as JSON, or text) to `dir`/`name`; resolves to the file's path. */
+export async function writeSpec(dir, name, content) {
+  const file = path.join(dir, name);
+  await writeFile(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+  return file;
+}
 
 /** Starts org-sim on port 443 with `args`; resolves once it is ready. */
 export async function startSim(args = []) {
@@ -70,7 +89,8 @@ export function cliEnv(home, certFile) {
     SF_AUTOUPDATE_DISABLE: 'true',
     SF_SKIP_NEW_VERSION_CHECK: 'true',
     SF_HIDE_RELEASE_NOTES: 'true',
-    NODE_EXTRA_CA_CERTS: certFile,
+    SF_DISABLE_LOG_FILE: 'true',
+    ...(certFile ? { NODE_EXTRA_CA_CERTS: certFile } : {}),
   };
 }
 
@@ -98,19 +118,33 @@ export function run(env, args, { json = true, extraEnv = {}, onStderr, cwd } = {
 }
 
 /**
- * A logged-in CLI: a fresh HOME, `sf org login access-token` for acme's admin (alias `acme`), and
- * the plugin linked from plugin/ (`--no-install`: its dependencies are the npm workspace's,
- * salesforce.md §I.19). Returns the environment and a runner bound to it.
+ * A HOME with the plugin linked from plugin/ (`sf plugins link --no-install`: its dependencies are
+ * the npm workspace's, salesforce.md §I.19) and the CLI's caches warm. tests/plugin/run.sh makes
+ * one (`node tests/plugin/harness.mjs link <dir>`) and every test file starts from a copy of it
+ * (FORCEFIELD_SF_HOME), so the link is made once, not once per file.
+ */
+export async function linkedHome(home) {
+  const env = cliEnv(home, null);
+  const link = await run(env, ['plugins', 'link', PLUGIN, '--no-install'], { json: false });
+  if (link.code !== 0) throw new Error(`plugins link failed (${link.code}): ${link.stdout}${link.stderr}`);
+  const listed = await run(env, ['plugins']);
+  if (!JSON.stringify(listed.json).includes('plugin-forcefield')) throw new Error(`the plugin is not linked: ${listed.stdout}`);
+}
+
+/**
+ * A logged-in CLI: a fresh HOME with the plugin linked (a copy of FORCEFIELD_SF_HOME when
+ * run.sh made one, else linked here), and `sf org login access-token` for `username` (alias
+ * `acme`), as a pipeline logs in. Returns the environment and a runner bound to it.
  */
 export async function loggedInCli(sim, { username = 'admin@acme.example' } = {}) {
   const home = await mkdtemp(path.join(tmpdir(), 'forcefield-cli-home-'));
+  if (process.env.FORCEFIELD_SF_HOME) await cp(process.env.FORCEFIELD_SF_HOME, home, { recursive: true, verbatimSymlinks: true });
+  else await linkedHome(home);
   const env = cliEnv(home, sim.certFile);
   const token = await sim.session(username);
   const login = await run(env, ['org', 'login', 'access-token', '--instance-url', ACME, '--no-prompt', '--alias', 'acme'],
     { extraEnv: { SF_ACCESS_TOKEN: token } });
   if (login.code !== 0) throw new Error(`login failed (${login.code}): ${login.stdout}${login.stderr}`);
-  const link = await run(env, ['plugins', 'link', PLUGIN, '--no-install'], { json: false });
-  if (link.code !== 0) throw new Error(`plugins link failed (${link.code}): ${link.stdout}${link.stderr}`);
   return {
     home,
     env,
@@ -150,3 +184,8 @@ export function permissionSetRecords(state, name) {
  */
 export const writes = (log) => log.filter((r) => r.method !== 'GET' && r.path.startsWith('/services/')
   && !/^\/services\/data\/v[\d.]+\/composite$/.test(r.path));
+
+// `node tests/plugin/harness.mjs link <dir>`: makes <dir> the linked HOME the test files copy.
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === 'link') {
+  await linkedHome(process.argv[3]);
+}

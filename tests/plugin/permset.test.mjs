@@ -1,34 +1,22 @@
-// `sf forcefield permset plan / apply / cleanup` through the real `sf` against the simulated org:
-// a spec kept as a file is previewed, applied all or nothing with its license and assignment,
-// re-applied without a write, resumed after `kill -9`, cleaned up after a failed undo; bad input
-// gets one message, exit 2, and writes nothing; an expired session exits 1.
+// `sf forcefield permset plan / apply` through the real `sf` against the simulated org: a spec
+// kept as a file is previewed, applied all or nothing with its license and assignment, re-applied
+// without a write; bad input gets one message, exit 2, and writes nothing. (An apply interrupted,
+// failed or refused: recovery.test.mjs.)
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { loggedInCli, permissionSetRecords, startSim, writes } from './harness.mjs';
+import { ORG, SPEC, loggedInCli, permissionSetRecords, startSim, writeSpec, writes } from './harness.mjs';
 
-const SPEC = {
-  name: 'Integration_Pipeline',
-  label: 'Integration – Pipeline',
-  description: 'Kept in the repository, applied from CI.',
-  objects: { Account: { read: true }, Invoice__c: { read: true, create: true, edit: true } },
-  fields: { 'Account.Industry': 'read', 'Invoice__c.Amount__c': 'readEdit' },
-  systemPermissions: ['PasswordNeverExpires'],
-};
-const ORG = ['--target-org', 'acme'];
+
 
 let sim;
 let cli;
 let dir;
 
 /** Writes `content` (an object as JSON, or text) to a file of the test's directory. */
-async function specFile(name, content) {
-  const file = path.join(dir, name);
-  await writeFile(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
-  return file;
-}
+const specFile = (name, content) => writeSpec(dir, name, content);
 
 /** Checks `result` was refused as bad input: exit 2, one sentence matching `message`. */
 function assertRefused(result, message) {
@@ -88,7 +76,7 @@ test('plan previews a spec file and writes nothing', async () => {
 });
 
 test("the license: the spec's wins, --license fills a spec that names none, a conflict is refused", async () => {
-  // The rules themselves are the core's (src/generator/spec_file.rs, tested there); here the flag
+  // The rules themselves are the core's (src/cli/spec_file.rs, tested there); here the flag
   // and both kinds of file go through the real sf. A JSON spec's conflict is among the bad input.
   const plan = (spec, ...more) => cli.sf(['forcefield', 'permset', 'plan', ...ORG, '--spec', spec, ...more]);
   const unlicensed = await specFile('unlicensed.json', { ...SPEC, name: 'Integration_Licensed' });
@@ -157,116 +145,10 @@ test('bad input is one message, exit 2, nothing written', async () => {
     [apply(good, '--license', 'gold'), /Expected --license=gold to be one of: none, api-integration/],
     // Names the org doesn't have: the whole spec is refused, not applied with less than it says.
     [apply(await specFile('object.json', { ...SPEC, name: 'Integration_Unknown', objects: { ...SPEC.objects, Nope__c: { read: true } } })),
-      /^Nothing was changed: The object Nope__c doesn't exist in this org\.$/],
+      /^The spec names what this org doesn't have: The object Nope__c doesn't exist in this org\. Fix the spec \(or the org\); nothing was changed\.$/],
     [apply(await specFile('field.json', { ...SPEC, name: 'Integration_Unknown', fields: { ...SPEC.fields, 'Account.Nope__c': 'read' } })),
-      /^Nothing was changed: Account has no field Nope__c in this org\.$/],
+      /^The spec names what this org doesn't have: Account has no field Nope__c in this org\. Fix the spec \(or the org\); nothing was changed\.$/],
     [['forcefield', 'permset', 'plan', ...ORG, '--spec', await specFile('field-only.json', { ...SPEC, name: 'Integration_Unknown', fields: { 'Account.Nope__c': 'read' } })],
       /Account has no field Nope__c in this org\./],
   );
-});
-
-test('kill -9 while a write is out, then --resume: the apply ends consistent, once', async (t) => {
-  const spec = await specFile('killed.json', { ...SPEC, name: 'Integration_Killed', label: 'Integration – Killed' });
-  await sim.admin('POST', '/__sim/latency', { ms: 1500, jitterMs: 0 });
-  let killedAfter = null;
-  const killed = await cli.sf(['forcefield', 'permset', 'apply', ...ORG, '--spec', spec, '--assign', 'int-tableau@acme.example', '--no-prompt'], {
-    json: false,
-    onStderr: (chunk, child) => {
-      // The first step is written; the next write is out (every answer takes 1.5 s): kill now.
-      if (killedAfter === null && chunk.includes('✓')) {
-        killedAfter = chunk;
-        setTimeout(() => child.kill('SIGKILL'), 400);
-      }
-    },
-  });
-  await sim.admin('POST', '/__sim/latency', { ms: 0, jitterMs: 0 });
-  assert.equal(killed.signal, 'SIGKILL', killed.stdout + killed.stderr);
-  const interrupted = permissionSetRecords(await sim.state(), 'Integration_Killed');
-  assert.ok(interrupted, 'the first step was written before the kill');
-  assert.equal(interrupted.assignments.length, 0, 'the apply did not finish');
-
-  const resumed = await cli.sf(['forcefield', 'permset', 'apply', ...ORG, '--resume']);
-  t.diagnostic(`--resume: ${resumed.json.status === 0 ? 'continued to done' : `ended ${resumed.json.data?.status}`}`);
-  const records = permissionSetRecords(await sim.state(), 'Integration_Killed');
-  if (resumed.json.status === 0) {
-    // Continued: every record once, as an uninterrupted apply writes them.
-    assert.equal(resumed.json.result.apply.status, 'done');
-    assert.deepEqual(records.objectPermissions.map((o) => o.SobjectType), ['Account', 'Invoice__c']);
-    assert.deepEqual(records.fieldPermissions.map((f) => f.Field), ['Account.Industry', 'Invoice__c.Amount__c']);
-    assert.equal(records.assignments.length, 1);
-  } else {
-    // Undone: the outcome of the write that was out is looked up and undone with the rest.
-    assert.equal(resumed.json.status, 1, resumed.stdout + resumed.stderr);
-    assert.equal(resumed.json.data.status, 'rolledBack');
-    assert.equal(records, null);
-  }
-  // Nothing is left to resume or clean up.
-  const cleanup = await cli.sf(['forcefield', 'permset', 'cleanup', ...ORG]);
-  assert.equal(cleanup.code, 0, cleanup.stdout + cleanup.stderr);
-  assert.deepEqual(cleanup.json.result.applies, []);
-  const again = await cli.sf(['forcefield', 'permset', 'apply', ...ORG, '--resume']);
-  assert.equal(again.code, 2);
-  assert.match(again.json.message, /no interrupted apply to resume/);
-});
-
-test('a failed write whose undo is refused leaves a clean-up, which permset cleanup finishes', async () => {
-  const spec = await specFile('failing.json', { ...SPEC, name: 'Integration_Failing', label: 'Integration – Failing' });
-  const collections = '/services/data/v66.0/composite/sobjects';
-  // The second write (the object permissions) fails; the third (the undo of the first) is
-  // refused because the org's API allowance is spent.
-  await sim.admin('POST', '/__sim/faults', { kind: 'fail', path: collections, nthWrite: 2, status: 503, errorCode: 'SERVER_UNAVAILABLE', message: 'Try again later.' });
-  await sim.admin('POST', '/__sim/faults', { kind: 'fail', path: collections, nthWrite: 3, status: 403, errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' });
-  const failed = await cli.sf(['forcefield', 'permset', 'apply', ...ORG, '--spec', spec, '--no-prompt']);
-  await sim.admin('DELETE', '/__sim/faults');
-  assert.equal(failed.code, 3, failed.stdout + failed.stderr);
-  assert.equal(failed.json.status, 3);
-  assert.equal(failed.json.result.apply.status, 'cleanupNeeded');
-  assert.deepEqual(failed.json.result.apply.remaining.map((r) => r.sobjectType), ['PermissionSet']);
-  assert.ok(permissionSetRecords(await sim.state(), 'Integration_Failing'), 'the set remains until the clean-up');
-
-  const cleaned = await cli.sf(['forcefield', 'permset', 'cleanup', ...ORG]);
-  assert.equal(cleaned.code, 0, cleaned.stdout + cleaned.stderr);
-  assert.deepEqual(cleaned.json.result.applies.map((a) => a.status), ['rolledBack']);
-  assert.equal(permissionSetRecords(await sim.state(), 'Integration_Failing'), null);
-});
-
-test('in a terminal, production asks before writing: "n" writes nothing, "y" applies', async () => {
-  const spec = await specFile('prompted.json', { ...SPEC, name: 'Integration_Prompted', label: 'Integration – Prompted' });
-  // `script` gives the CLI a terminal; the answer is typed into it.
-  const inTerminal = async (answer) => {
-    const { spawn } = await import('node:child_process');
-    const command = `sf forcefield permset apply --target-org acme --spec ${spec}`;
-    const child = spawn('script', ['-q', '-e', '-c', command, '/dev/null'], { env: cli.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk) => {
-      output += chunk;
-      if (/production org Acme Corp\?/.test(output) && !child.answered) {
-        child.answered = true;
-        child.stdin.write(`${answer}\r`);
-      }
-    });
-    const code = await new Promise((resolve) => child.on('close', resolve));
-    return { code, output };
-  };
-  const declined = await inTerminal('n');
-  assert.equal(declined.code, 1, declined.output);
-  assert.match(declined.output, /Nothing was changed/);
-  assert.equal(permissionSetRecords(await sim.state(), 'Integration_Prompted'), null);
-  const confirmed = await inTerminal('y');
-  assert.equal(confirmed.code, 0, confirmed.output);
-  assert.ok(permissionSetRecords(await sim.state(), 'Integration_Prompted'));
-});
-
-test('an expired session is one clear message, exit 1, nothing written', async () => {
-  const spec = await specFile('expired.json', { ...SPEC, name: 'Integration_Expired', label: 'Integration – Expired' });
-  await sim.expireSessions();
-  const before = (await sim.log()).length;
-  const result = await cli.sf(['forcefield', 'permset', 'apply', ...ORG, '--spec', spec, '--no-prompt']);
-  assert.equal(result.code, 1, result.stdout + result.stderr);
-  assert.equal(result.json.status, 1);
-  assert.match(result.json.message, /session has expired/);
-  assert.match(result.json.actions.join(' '), /log in again .*sf org login access-token --instance-url https:\/\/acme\.my\.salesforce\.com/);
-  assert.doesNotMatch(result.json.message.trim(), /\n/);
-  assert.deepEqual(writes((await sim.log()).slice(before)), []);
-  assert.equal(permissionSetRecords(await sim.state(), 'Integration_Expired'), null);
 });

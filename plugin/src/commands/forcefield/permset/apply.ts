@@ -57,7 +57,7 @@ export default class PermsetApply extends ForcefieldCommand<ApplyResult> {
     const before = org.host.sent;
     const apply = await drive(this, org, {
       type: 'startApply', orgUrl: org.orgUrl, spec, assigneeId: assigneeId ?? null, confirmedProduction: confirmed,
-      fingerprint: planned.fingerprint ?? null, strict: true,
+      fingerprint: planned.fingerprint ?? null,
     }, quiet);
     return { apply: finish(this, apply), plan: planned, apiCalls: { command: org.host.sent, apply: org.host.sent - before } };
   }
