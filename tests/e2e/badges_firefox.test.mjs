@@ -52,6 +52,13 @@ describe('Firefox: integration-user badges', () => {
       [users['int-datasync@acme.example']]: 3,
       [users['int-zapier@acme.example']]: 3,
     });
+    // content.css reaches Firefox too: the badges are styled by role and state, not inline.
+    const looks = await firefox.script(`return [...document.querySelectorAll('[data-ff="badge"]')]
+      .map((b) => [b.dataset.ffWarnings !== '0', getComputedStyle(b).borderTopColor, b.getAttribute('style')])`);
+    for (const [warned, border, inline] of looks) {
+      assert.equal(border, warned ? 'rgb(221, 122, 1)' : 'rgb(1, 118, 211)');
+      assert.equal(inline, null);
+    }
     const hostile = await firefox.script(`return document.querySelector('table.list a[href="/' + arguments[0] + '"]').textContent`,
       users['xss@acme.example']);
     assert.equal(hostile, '<img src=x onerror=alert(1)>');
