@@ -3,7 +3,7 @@
 # sf plugin (plugin/: TypeScript → lib/, with the generator page's core copied into core/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-wasm=target/wasm32-unknown-unknown/release/forcefield.wasm
+wasm=${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/forcefield.wasm
 
 locked=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
 cli=$(wasm-bindgen --version | awk '{ print $2 }')
