@@ -40,7 +40,7 @@ export async function writeSpec(dir, name, content) {
 export async function startSim(args = []) {
   const dir = await mkdtemp(path.join(tmpdir(), 'forcefield-sim-'));
   const certFile = path.join(dir, 'sim.pem');
-  const child = spawn(path.join(ROOT, process.env.CARGO_TARGET_DIR ?? 'target', 'debug/org-sim'), ['--port', '443', '--cert-out', certFile, ...args],
+  const child = spawn(path.join(path.resolve(ROOT, process.env.CARGO_TARGET_DIR ?? 'target'), 'debug/org-sim'), ['--port', '443', '--cert-out', certFile, ...args],
     { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   await new Promise((resolve, reject) => {
