@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import type { NodeHost } from './host.js';
 
-/** A reply of the core: `{ type, ... }` (src/protocol.rs). */
+/** A reply of the core: `{ type, ... }` (src/protocol/: each feature's replies). */
 export type Reply = { type: string } & Record<string, unknown>;
 
 export interface Core {

@@ -1,4 +1,5 @@
-// The core's view of an integration user (src/users/directory.rs), as the users commands show it.
+// The core's view of an integration user (src/cli/users.rs; the reply types are in
+// src/protocol/cli.rs), as the users commands show it.
 export type Warning = { code: string; message: string };
 
 export type IntegrationUser = {
