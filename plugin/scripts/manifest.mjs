@@ -1,6 +1,6 @@
 // Writes oclif.manifest.json, the list of commands with their flags that oclif reads instead of
 // importing every command module on each run (what `oclif manifest` writes before a publish;
-// salesforce.md §I.19).
+// salesforce.md §I.20).
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Plugin } from '@oclif/core';

@@ -119,7 +119,7 @@ export function run(env, args, { json = true, extraEnv = {}, onStderr, cwd } = {
 
 /**
  * A HOME with the plugin linked from plugin/ (`sf plugins link --no-install`: its dependencies are
- * the npm workspace's, salesforce.md §I.19) and the CLI's caches warm. tests/plugin/run.sh makes
+ * the npm workspace's, salesforce.md §I.20) and the CLI's caches warm. tests/plugin/run.sh makes
  * one (`node tests/plugin/harness.mjs link <dir>`) and every test file starts from a copy of it
  * (FORCEFIELD_SF_HOME), so the link is made once, not once per file.
  */
