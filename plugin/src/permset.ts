@@ -154,7 +154,15 @@ export async function drive(command: ForcefieldCommand<unknown>, org: OrgCore, f
   // its journal) as soon as the core has named it.
   let release = first.applyId === undefined ? undefined : await driveLock(first.applyId);
   try {
-    let reply = await command.ask<{ type: string; apply: ApplyView }>(org, first, ['applyProgress']);
+    // An apply engine that checks the preview's fingerprint answers `startApply` with the new
+    // preview (`plan`) instead of writing when the org changed since: nothing was written.
+    const started = await command.ask<{ type: string; apply: ApplyView; plan?: Plan }>(org, first, ['applyProgress', 'plan']);
+    if (started.type === 'plan') {
+      const error = failure(messages.getMessage('error.changedSincePreview'));
+      error.setData(JSON.parse(JSON.stringify(started.plan ?? {})) as Record<string, never>);
+      throw error;
+    }
+    let reply = started;
     release ??= await driveLock(reply.apply.applyId);
     const shown = new Map<string, string>();
     for (;;) {
