@@ -521,6 +521,22 @@ impl ObjectDef {
             )
     }
 
+    /// Adds only `SystemModstamp`: the objects whose reference lists no other audit field
+    /// (salesforce.md §I.6: FieldPermissions, PermissionSetAssignment have no CreatedById /
+    /// CreatedDate), so nothing can prove who created one of their records.
+    pub fn modstamp(self) -> Self {
+        let f = FieldDef {
+            nillable: false,
+            createable: false,
+            updateable: false,
+            defaulted_on_create: true,
+            permissionable: false,
+            system: true,
+            ..FieldDef::new("SystemModstamp", FieldType::DateTime)
+        };
+        self.with(f.label("System Modstamp"))
+    }
+
     /// Field by API name, case-insensitively (SOQL field names are case-insensitive).
     pub fn find_field(&self, name: &str) -> Option<&FieldDef> {
         self.fields

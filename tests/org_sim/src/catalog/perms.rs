@@ -136,6 +136,8 @@ pub fn objects() -> Vec<ObjectDef> {
     for (name, _) in OBJECT_PERMISSIONS {
         op = op.with(FieldDef::new(name, T::Boolean));
     }
+    // salesforce.md §I.6 (field reference): ObjectPermissions has CreatedById, CreatedDate,
+    // LastModifiedById, LastModifiedDate and SystemModstamp.
     let op = op.audit();
 
     let fp = ObjectDef::new("FieldPermissions", prefix::FIELD_PERMISSIONS)
@@ -162,7 +164,8 @@ pub fn objects() -> Vec<ObjectDef> {
         )
         .with(FieldDef::new("PermissionsRead", T::Boolean).label("Read Access"))
         .with(FieldDef::new("PermissionsEdit", T::Boolean).label("Edit Access"))
-        .audit();
+        // salesforce.md §I.6: the field reference lists SystemModstamp and no other audit field.
+        .modstamp();
 
     let mut psa = ObjectDef::new("PermissionSetAssignment", prefix::PERMISSION_SET_ASSIGNMENT)
         .labels("Permission Set Assignment", "Permission Set Assignments")
@@ -183,7 +186,8 @@ pub fn objects() -> Vec<ObjectDef> {
         )
         .with(FieldDef::new("ExpirationDate", T::DateTime))
         .with(sys_ro(FieldDef::new("IsActive", T::Boolean)))
-        .audit();
+        // salesforce.md §I.6: no CreatedById / CreatedDate; SystemModstamp is "Date Assigned".
+        .modstamp();
     // salesforce.md §C.5: "To update an assignment, delete an existing assignment and insert a new one"
     // — ExpirationDate stays updateable (newer versions).
     psa.updateable = true;

@@ -238,9 +238,17 @@ pub fn update(
     let changes = coerce::fields(&ctx.org.store, &def, body, Op::Update)?;
     let mut fields = old.fields().clone();
     fields.extend(changes);
-    fields.insert("LastModifiedById".into(), Value::text(ctx.user_id));
-    fields.insert("LastModifiedDate".into(), Value::DateTime(now_ms()));
-    fields.insert("SystemModstamp".into(), Value::DateTime(now_ms()));
+    // Only the audit fields the object has (salesforce.md §I.6: some have SystemModstamp only).
+    let now = now_ms();
+    for (name, value) in [
+        ("LastModifiedById", Value::text(ctx.user_id)),
+        ("LastModifiedDate", Value::DateTime(now)),
+        ("SystemModstamp", Value::DateTime(now)),
+    ] {
+        if def.find_field(name).is_some() {
+            fields.insert(name.into(), value);
+        }
+    }
     rules::prepare(ctx, &def, Some(&old), &mut fields);
     derive(&def, &mut fields);
     let missing: Vec<&str> = def
