@@ -33,6 +33,12 @@ export async function storageSet(area, key, value) {
   await api.storage[area].set({ [key]: value });
 }
 
+/** The keys of a storage area that start with `prefix`. */
+export async function storageKeys(area, prefix) {
+  const items = await api.storage[area].get(null);
+  return Object.keys(items).filter((key) => key.startsWith(prefix));
+}
+
 /** Routes messages from this extension's own content scripts to `handler(message, sender)`. */
 export function onMessage(handler) {
   api.runtime.onMessage.addListener((message, sender, sendResponse) => {

@@ -3,7 +3,8 @@
 
 use crate::columns::{ColumnModel, PageSnapshot, RowFilter, TogglePlan};
 use crate::generator::view::{
-    ApplyView, DerivedNames, FieldChoice, GeneratorContext, PlanView, TemplateSummary,
+    ApplyView, AttentionAction, DerivedNames, FieldChoice, GeneratorContext, PlanView,
+    TemplateSummary,
 };
 use crate::model::{ObjectAccess, PermissionSetSpec};
 use crate::rules::ObjectPerm;
@@ -126,6 +127,14 @@ pub enum Request {
         /// Required on production orgs.
         #[serde(default)]
         confirmed_production: bool,
+        /// The previewed plan's `fingerprint`: if the org changed since, nothing is written and
+        /// the new preview is the answer (`plan` with `changedSincePreview`).
+        #[serde(default)]
+        fingerprint: Option<String>,
+        /// A new, unique Id for this apply (the page makes a random one); one is derived when
+        /// absent.
+        #[serde(default)]
+        apply_id: Option<String>,
     },
     /// Performs the next write call (or, after a failure, the next undo call) and persists the
     /// journal before answering, so an apply survives the background worker stopping.
@@ -141,10 +150,19 @@ pub enum Request {
         org_url: String,
         apply_id: String,
     },
-    /// Applies of this org still running or needing clean-up.
+    /// Applies of this org still running, paused, needing clean-up or a decision.
     #[serde(rename_all = "camelCase")]
     PendingApplies {
         org_url: String,
+    },
+    /// The admin's decision about a record an apply left untouched (`item` of its
+    /// `attention`): `keep`, or undo it anyway; the page then continues the apply.
+    #[serde(rename_all = "camelCase")]
+    ResolveAttention {
+        org_url: String,
+        apply_id: String,
+        item: usize,
+        action: AttentionAction,
     },
     /// Creates the integration user (Salesforce Integration license, the API-only profile found
     /// by its license, salesforce.md §C.7). Cannot be undone: users can only be deactivated.

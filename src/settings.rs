@@ -16,6 +16,9 @@ pub enum Area {
 pub trait KeyValueStore {
     async fn get(&self, area: Area, key: &str) -> Result<Option<serde_json::Value>, String>;
     async fn set(&self, area: Area, key: &str, value: serde_json::Value) -> Result<(), String>;
+    /// The keys of `area` that start with `prefix` (each record keeps its own key, so no shared
+    /// index is ever read, changed and written back).
+    async fn keys(&self, area: Area, prefix: &str) -> Result<Vec<String>, String>;
 }
 
 /// Settings for one org.

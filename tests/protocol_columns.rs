@@ -32,6 +32,9 @@ impl KeyValueStore for Nothing {
     async fn set(&self, _: Area, _: &str, _: serde_json::Value) -> Result<(), String> {
         Err("planning columns wrote storage".into())
     }
+    async fn keys(&self, _: Area, _: &str) -> Result<Vec<String>, String> {
+        Err("planning columns listed storage".into())
+    }
 }
 
 fn plan(request_json: serde_json::Value) -> serde_json::Value {

@@ -8,6 +8,8 @@ import { ACCESS_LEVELS, fromSpec, toSpec } from './spec.js';
 
 const KIND_LABELS = { production: 'Production', sandbox: 'Sandbox', scratch: 'Scratch org', developerEdition: 'Developer Edition' };
 const OBJECTS_SHOWN = 150;
+/** Plan findings about the permission set license (`FindingCode::is_license` in the core). */
+const LICENSE_FINDINGS = new Set(['noIntegrationLicense', 'licenseExhausted', 'licenseCreateOnly']);
 
 const main = document.getElementById('generator');
 const orgBox = document.getElementById('org');
@@ -640,8 +642,9 @@ async function preview() {
   planFresh = true;
   planSlot.replaceChildren(planView(reply.plan));
   const licenseWarning = document.querySelector('[data-ff="license-warning"]');
-  licenseWarning?.replaceChildren(...reply.plan.warnings.filter((w) => /licen[cs]e/i.test(w)).map((w) => alert('warning', 'license-problem', w)),
-    ...reply.plan.blockers.filter((w) => /licen[cs]e/i.test(w)).map((w) => alert('error', 'license-problem', w)));
+  // Findings carry a code; the page picks the license ones by code, never by their words.
+  licenseWarning?.replaceChildren(...reply.plan.warnings.filter((w) => LICENSE_FINDINGS.has(w.code)).map((w) => alert('warning', 'license-problem', w.message)),
+    ...reply.plan.blockers.filter((b) => LICENSE_FINDINGS.has(b.code)).map((b) => alert('error', 'license-problem', b.message)));
   renderPlanState();
 }
 
@@ -653,8 +656,8 @@ function planView(plan) {
     h('ol', { class: 'ff-steps', 'data-ff': 'plan-steps', 'data-permission-set': plan.permissionSet.action },
       plan.steps.map((step) => h('li', { 'data-ff': 'plan-step', 'data-kind': step.kind, 'data-action': step.action, 'data-count': step.count }, step.description))),
     h('p', { 'data-ff': 'plan-api-calls' }, `${plan.apiCalls.reads + plan.apiCalls.writes} API calls (${plan.apiCalls.reads} reads, ${plan.apiCalls.writes} writes).`),
-    ...plan.warnings.map((w) => alert('warning', 'plan-warning', w)),
-    ...plan.blockers.filter((b) => b !== plan.licenseChange?.message).map((b) => alert('error', 'plan-blocker', b)),
+    ...plan.warnings.map((w) => alert('warning', 'plan-warning', w.message)),
+    ...plan.blockers.filter((b) => b.code !== 'licenseCreateOnly').map((b) => alert('error', 'plan-blocker', b.message)),
   ];
   if (plan.excludedFields?.length) {
     nodes.push(h('details', { class: 'ff-details', 'data-ff': 'plan-excluded' },

@@ -2,7 +2,6 @@
 //! org from `orgUrl` as the popup does, reads through [`super::org`], plans with
 //! [`super::plan`], and advances applies with [`super::apply`].
 
-use super::apply::{self, Journal};
 use super::curated;
 use super::eligibility::{field_choices, ObjectDescribe};
 use super::org::{self, OrgCatalog, Target};
@@ -19,7 +18,7 @@ use crate::settings::{Area, KeyValueStore};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-fn failed(message: impl Into<String>) -> Reply {
+pub(super) fn failed(message: impl Into<String>) -> Reply {
     Reply::Failed {
         message: message.into(),
     }
@@ -114,66 +113,12 @@ where
                 Err(reply) => reply,
             }
         }
-        Request::StartApply {
-            org_url,
-            spec,
-            assignee_id,
-            target_permission_set_id,
-            use_composite,
-            confirmed_production,
-        } => {
-            let target = PlanTarget {
-                assignee_id: assignee_id.as_deref(),
-                permission_set_id: target_permission_set_id.as_deref(),
-                use_composite,
-            };
-            let (session, view, write_plan) = match plan_for(browser, &org_url, &spec, target).await
-            {
-                Ok(planned) => planned,
-                Err(reply) => return reply,
-            };
-            if !view.blockers.is_empty() {
-                return failed(format!("Nothing was changed: {}", view.blockers.join(" ")));
-            }
-            if view.requires_confirmation && !confirmed_production && !write_plan.calls.is_empty() {
-                return failed(format!(
-                    "Nothing was changed: {} is a production org, and applying there needs your explicit confirmation.",
-                    view.org.org_name
-                ));
-            }
-            let apply_id = apply::next_apply_id(browser.store, &session.org_id).await;
-            let journal = Journal::new(
-                apply_id,
-                session.org_id.clone(),
-                session.api_host.to_string(),
-                write_plan,
-            );
-            match apply::save(browser.store, &journal).await {
-                Ok(()) => Reply::ApplyProgress {
-                    apply: journal.view(),
-                },
-                Err(e) => failed(format!(
-                    "Nothing was changed: the apply's journal could not be saved ({e})."
-                )),
-            }
-        }
-        Request::ContinueApply { org_url, apply_id } => {
-            step_apply(browser, &org_url, &apply_id, false).await
-        }
-        Request::FinishCleanUp { org_url, apply_id } => {
-            step_apply(browser, &org_url, &apply_id, true).await
-        }
-        Request::PendingApplies { org_url } => {
-            match find_session(browser.cookies, &org_url).await {
-                Ok(session) => Reply::Applies {
-                    applies: apply::pending(browser.store, &session.org_id)
-                        .await
-                        .iter()
-                        .map(Journal::view)
-                        .collect(),
-                },
-                Err(e) => failed(e.to_string()),
-            }
+        request @ (Request::StartApply { .. }
+        | Request::ContinueApply { .. }
+        | Request::FinishCleanUp { .. }
+        | Request::PendingApplies { .. }
+        | Request::ResolveAttention { .. }) => {
+            super::apply_requests::handle(browser, request).await
         }
         Request::CreateIntegrationUser {
             org_url,
@@ -209,7 +154,7 @@ fn reply(result: Result<Reply, ApiError>) -> Reply {
 }
 
 /// Resolves the org of `org_url` exactly as `orgStatus` does: its session and API version.
-async fn connect<J, T, S>(
+pub(super) async fn connect<J, T, S>(
     browser: &Browser<'_, J, T, S>,
     org_url: &str,
 ) -> Result<(Session, crate::salesforce::ApiVersion), Reply>
@@ -225,50 +170,6 @@ where
         .await
         .map_err(|e| failed(e.message))?;
     Ok((session, version))
-}
-
-/// Advances an apply by one call (`continueApply`) or resumes its undo (`finishCleanUp`).
-async fn step_apply<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
-    org_url: &str,
-    apply_id: &str,
-    clean_up: bool,
-) -> Reply
-where
-    J: CookieJar,
-    T: Transport,
-    S: KeyValueStore,
-{
-    // The journal is found by the org of the URL, so the journal's org and the session's match.
-    let session = match find_session(browser.cookies, org_url).await {
-        Ok(session) => session,
-        Err(e) => return failed(e.to_string()),
-    };
-    let mut journal = match apply::load(browser.store, &session.org_id, apply_id).await {
-        Ok(journal) => journal,
-        Err(e) => return failed(e),
-    };
-    let version = match api_version(browser, &session).await {
-        Ok(version) => version,
-        Err(e) => {
-            // Can't reach the org now: the journal is unchanged and the page can retry.
-            let mut apply = journal.view();
-            apply.message = Some(e.message);
-            return Reply::ApplyProgress { apply };
-        }
-    };
-    let client = Client::new(browser.transport, &session, version);
-    let outcome = if clean_up {
-        apply::finish_clean_up(&client, browser.store, &mut journal).await
-    } else {
-        apply::advance(&client, browser.store, &mut journal).await
-    };
-    match outcome {
-        Ok(()) => Reply::ApplyProgress {
-            apply: journal.view(),
-        },
-        Err(e) => failed(format!("The apply's journal could not be saved: {e}")),
-    }
 }
 
 const TEMPLATES_KEY: &str = "generatorTemplates";
@@ -481,10 +382,10 @@ async fn object_fields<T: Transport>(
 /// What a plan is for: whom it assigns, which existing set it updates (else the spec's name
 /// finds it), and whether the org takes mixed Setup types in one composite request.
 #[derive(Clone, Copy)]
-struct PlanTarget<'a> {
-    assignee_id: Option<&'a str>,
-    permission_set_id: Option<&'a str>,
-    use_composite: bool,
+pub(super) struct PlanTarget<'a> {
+    pub assignee_id: Option<&'a str>,
+    pub permission_set_id: Option<&'a str>,
+    pub use_composite: bool,
 }
 
 /// Connects to the org of `org_url` and plans `spec` there: the session (an apply goes on with
@@ -509,7 +410,7 @@ where
 }
 
 /// Reads the org and plans: the preview and the writes behind it.
-async fn read_and_plan<J, T, S>(
+pub(super) async fn read_and_plan<J, T, S>(
     browser: &Browser<'_, J, T, S>,
     client: &Client<'_, T>,
     session: &Session,
@@ -533,9 +434,10 @@ where
         org: summary,
         permission_set: write_plan.permission_set.clone(),
         steps: write_plan.steps.iter().map(|s| s.view.clone()).collect(),
-        // The apply reads the state again, as this plan just did, then writes.
+        // The apply reads the state again, as this plan just did (and who the applying user is,
+        // alongside), then writes.
         api_calls: ApiCalls {
-            reads: state.reads,
+            reads: state.reads + 1,
             writes: write_plan.calls.len(),
         },
         warnings: write_plan.warnings.clone(),
@@ -543,6 +445,8 @@ where
         excluded_fields: write_plan.excluded_fields.clone(),
         license_change: write_plan.license_change.clone(),
         composite: target.use_composite,
+        fingerprint: write_plan.fingerprint.clone(),
+        changed_since_preview: false,
     };
     Ok((view, write_plan))
 }

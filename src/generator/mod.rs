@@ -3,8 +3,12 @@
 //!
 //! * [`names`]: label and API name, checked against Salesforce's Name rules (salesforce.md §C.1).
 //! * [`eligibility`]: which fields can be granted, read only or not at all, and why (§C.3, §C.4).
-//! * [`plan`]: spec + the org's current state → the difference → ordered write batches.
-//! * [`apply`]: the journal-driven apply, one write per step, rollback and finish-clean-up.
+//! * [`plan`]: spec + the org's current state → the difference → ordered write batches of
+//!   typed [`records`].
+//! * [`machine`]: the apply as a sans-IO state machine over its [`journal`] (write-ahead,
+//!   look-ups after lost answers, ownership proofs, an undo of what is still its own);
+//!   [`apply`] drives it one round per request; [`journal_store`] keeps journals versioned
+//!   ([`journal_v0`] migrates the first release's).
 //! * [`metadata`]: Metadata API PermissionSet XML export and import (§E, §H.Q4).
 //! * [`handler`]: the generator's requests, served for [`crate::service`].
 //! * [`view`]: the JSON shapes the generator page is shown.
@@ -12,11 +16,21 @@
 #[cfg(feature = "generator")]
 pub mod apply;
 #[cfg(feature = "generator")]
+pub mod apply_requests;
+#[cfg(feature = "generator")]
 pub mod curated;
 #[cfg(feature = "generator")]
 pub mod eligibility;
 #[cfg(feature = "generator")]
 pub mod handler;
+#[cfg(feature = "generator")]
+pub mod journal;
+#[cfg(feature = "generator")]
+pub mod journal_store;
+#[cfg(feature = "generator")]
+pub mod journal_v0;
+#[cfg(feature = "generator")]
+pub mod machine;
 #[cfg(feature = "generator")]
 pub mod metadata;
 #[cfg(feature = "generator")]
@@ -25,6 +39,8 @@ pub mod names;
 pub mod org;
 #[cfg(feature = "generator")]
 pub mod plan;
+#[cfg(feature = "generator")]
+pub mod records;
 #[cfg(feature = "generator")]
 pub mod stored;
 #[cfg(feature = "generator")]

@@ -68,14 +68,40 @@ async fn composite_reads<T: Transport>(
     client: &Client<'_, T>,
     subs: Vec<Sub>,
 ) -> Result<BTreeMap<String, (u16, Value)>, ApiError> {
-    composite_reads_counted(client, subs, &std::cell::Cell::new(0)).await
+    composite_reads_counted(client, subs, &ReadCount::default()).await
+}
+
+/// What a state read cost and the server clock it saw.
+#[derive(Default)]
+struct ReadCount {
+    calls: std::cell::Cell<usize>,
+    /// The latest `Date` header (unix seconds, salesforce.md §I.6).
+    date: std::cell::Cell<Option<i64>>,
+}
+
+impl ReadCount {
+    fn set(&self, calls: usize) {
+        self.calls.set(calls);
+    }
+    fn get(&self) -> usize {
+        self.calls.get()
+    }
+    fn saw(&self, response: &crate::salesforce::HttpResponse) {
+        if let Some(date) = response
+            .header("date")
+            .and_then(super::records::parse_http_date)
+        {
+            self.date
+                .set(Some(self.date.get().map_or(date, |d: i64| d.max(date))));
+        }
+    }
 }
 
 /// [`composite_reads`], adding the number of calls it made to `calls`.
 async fn composite_reads_counted<T: Transport>(
     client: &Client<'_, T>,
     subs: Vec<Sub>,
-    calls: &std::cell::Cell<usize>,
+    calls: &ReadCount,
 ) -> Result<BTreeMap<String, (u16, Value)>, ApiError> {
     let mut answers = BTreeMap::new();
     let mut chunks: Vec<Vec<Sub>> = Vec::new();
@@ -111,6 +137,7 @@ async fn composite_reads_counted<T: Transport>(
                 Some(body.to_string()),
             )
             .await?;
+        calls.saw(&response);
         let parsed: Value = serde_json::from_str(&response.body)
             .map_err(|e| ApiError::malformed("a composite answer", e))?;
         let list = parsed
@@ -143,7 +170,7 @@ async fn composite_reads_counted<T: Transport>(
 async fn all_records<T: Transport>(
     client: &Client<'_, T>,
     mut page: Value,
-    calls: &std::cell::Cell<usize>,
+    calls: &ReadCount,
 ) -> Result<Vec<Value>, ApiError> {
     let mut records = Vec::new();
     loop {
@@ -473,7 +500,7 @@ pub async fn read_state<T: Transport>(
             });
         }
     }
-    let calls = std::cell::Cell::new(0);
+    let calls = ReadCount::default();
     let mut answers = composite_reads_counted(client, subs, &calls).await?;
     let set = answer(&mut answers, "set")?;
     let existing = match set.as_array().and_then(|rows| rows.first()) {
@@ -568,6 +595,7 @@ pub async fn read_state<T: Transport>(
     }
     Ok(OrgState {
         reads: calls.get(),
+        server_date: calls.date.get(),
         target_missing: matches!(target, ById(_)) && existing.is_none(),
         existing,
         assignee,
@@ -585,7 +613,7 @@ use Target::{ById, ByName};
 /// SOQL for a user with its license assignments and permission set assignments (salesforce.md §C.6,
 /// §C.7: `User.PermissionSetLicenseAssignments`, `Profile.UserLicense.Name`).
 pub fn user_soql(filter: &str) -> String {
-    format!("SELECT Id, Name, Username, Profile.Name, Profile.UserLicense.Name, (SELECT Id, PermissionSetLicenseId, PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssignments), (SELECT PermissionSetId, PermissionSet.Name, PermissionSet.Label, PermissionSet.IsOwnedByProfile FROM PermissionSetAssignments) FROM User WHERE {filter}")
+    format!("SELECT Id, Name, Username, Profile.Name, Profile.UserLicense.Name, (SELECT Id, PermissionSetLicenseId, PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssignments), (SELECT Id, PermissionSetId, PermissionSet.Name, PermissionSet.Label, PermissionSet.IsOwnedByProfile FROM PermissionSetAssignments) FROM User WHERE {filter}")
 }
 
 fn children(row: &Value, relationship: &str) -> Vec<Value> {
@@ -620,6 +648,12 @@ pub fn assignee_of(row: &Value) -> AssigneeState {
         assigned_permission_set_ids: children(row, "PermissionSetAssignments")
             .iter()
             .map(|a| text(a, "PermissionSetId"))
+            .collect(),
+        assignment_ids: children(row, "PermissionSetLicenseAssignments")
+            .iter()
+            .chain(children(row, "PermissionSetAssignments").iter())
+            .map(|a| text(a, "Id"))
+            .filter(|id| !id.is_empty())
             .collect(),
     }
 }

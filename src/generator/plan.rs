@@ -8,8 +8,14 @@
 //! composite request (§H.Q3 [U], the caller's switch), the same steps go in composite calls.
 
 use super::eligibility::{grant_of, ObjectDescribe};
+pub use super::records::same_id;
+use super::records::{
+    FieldPermissionsRecord, LicenseAssignmentRecord, ObjectPermissionsRecord, PermissionSetRecord,
+    Record, SetAssignmentRecord, SetRef,
+};
 use super::view::{
-    Action, ExcludedField, Grant, LicenseChange, PlanStep, PlannedPermissionSet, StepKind,
+    Action, ExcludedField, Finding, FindingCode, Grant, LicenseChange, PlanStep,
+    PlannedPermissionSet, StepKind,
 };
 use crate::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
 use serde::{Deserialize, Serialize};
@@ -21,8 +27,6 @@ pub const COLLECTION_LIMIT: usize = 200;
 /// Composite: at most 25 subrequests, at most 5 of them collections or queries (salesforce.md §B.4).
 pub const COMPOSITE_SUBREQUESTS: usize = 25;
 pub const COMPOSITE_COLLECTIONS: usize = 5;
-/// Stands for the permission set's Id in records written before it is known.
-pub const PERMISSION_SET_ID: &str = "@permissionSet";
 /// DeveloperName of the Salesforce API Integration permission set license (salesforce.md §C.6).
 pub const INTEGRATION_PSL: &str = "SalesforceAPIIntegrationPsl";
 
@@ -54,6 +58,10 @@ pub struct AssigneeState {
     pub is_integration: bool,
     pub has_integration_psl: bool,
     pub assigned_permission_set_ids: Vec<String>,
+    /// Ids of the user's permission set license assignments and permission set assignments
+    /// (what a key look-up of their assignments found, salesforce.md §I.6).
+    #[serde(default)]
+    pub assignment_ids: Vec<String>,
 }
 
 /// The Salesforce API Integration PSL in this org (salesforce.md §C.6).
@@ -86,29 +94,64 @@ pub struct OrgState {
     pub dependencies: BTreeMap<String, BTreeSet<String>>,
     /// API calls it took to read this state (an apply of the same spec reads as many).
     pub reads: usize,
+    /// The server's clock when it answered (the `Date` header, unix seconds, salesforce.md §I.6).
+    pub server_date: Option<i64>,
 }
 
-/// One record to write.
+/// One change the apply makes, with its typed record (salesforce.md §C): a create, an update
+/// from `before` to `after` (same Id), or a delete of a record holding `before`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WriteRecord {
-    /// The record's Id for updates and deletes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Fields to write (creates, updates); may hold [`PERMISSION_SET_ID`].
-    #[serde(default)]
-    pub fields: Map<String, Value>,
-    /// The values before an update or delete, so an undo can put them back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before: Option<Map<String, Value>>,
+#[serde(rename_all = "camelCase", tag = "change")]
+pub enum Change {
+    Create {
+        record: Record,
+    },
+    Update {
+        id: String,
+        before: Record,
+        after: Record,
+    },
+    Delete {
+        id: String,
+        before: Record,
+    },
 }
 
-/// One step: records of one sObject type, one action.
+impl Change {
+    /// The record as it is after this change (creates, updates) or was before it (deletes).
+    pub fn record(&self) -> &Record {
+        match self {
+            Self::Create { record } => record,
+            Self::Update { after, .. } => after,
+            Self::Delete { before, .. } => before,
+        }
+    }
+
+    /// The Id of the record an update or delete changes.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::Create { .. } => None,
+            Self::Update { id, .. } | Self::Delete { id, .. } => Some(id),
+        }
+    }
+
+    /// The fields a write of this change sends (for a create under the set this apply
+    /// creates, the parent shows as `null` until its Id is known).
+    pub fn write_fields(&self) -> Map<String, Value> {
+        match self {
+            Self::Create { record } => record.create_fields(None),
+            Self::Update { before, after, .. } => before.update_fields(after),
+            Self::Delete { .. } => Map::new(),
+        }
+    }
+}
+
+/// One step: records of one type, one action.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
     pub view: PlanStep,
-    pub records: Vec<WriteRecord>,
+    pub changes: Vec<Change>,
 }
 
 /// One write call: a collection call for a slice of one step, or one composite request holding
@@ -134,10 +177,19 @@ pub struct WritePlan {
     pub permission_set: PlannedPermissionSet,
     pub steps: Vec<Step>,
     pub calls: Vec<CallPlan>,
+    /// Calls that go out together (indices into `calls`), in order.
+    pub rounds: Vec<Vec<usize>>,
     pub excluded_fields: Vec<ExcludedField>,
-    pub warnings: Vec<String>,
-    pub blockers: Vec<String>,
+    pub warnings: Vec<Finding>,
+    pub blockers: Vec<Finding>,
     pub license_change: Option<LicenseChange>,
+    /// Every record Id the state read found for the keys these writes touch: the key look-up
+    /// recorded before the writes (a record whose Id is here existed before the apply).
+    pub known_ids: BTreeSet<String>,
+    /// Identifies the writes (`PlanView::fingerprint`).
+    pub fingerprint: String,
+    /// The server's clock when the state was read (unix seconds).
+    pub server_date: Option<i64>,
 }
 
 /// The spec with Salesforce's dependencies applied and what can't be granted taken out.
@@ -164,8 +216,8 @@ pub fn close_spec(
     spec: &PermissionSetSpec,
     state: &OrgState,
     excluded: &mut Vec<ExcludedField>,
-    warnings: &mut Vec<String>,
-    blockers: &mut Vec<String>,
+    warnings: &mut Vec<Finding>,
+    blockers: &mut Vec<Finding>,
 ) -> Desired {
     let mut desired = Desired::default();
     for (key, access) in &spec.fields {
@@ -229,9 +281,12 @@ pub fn close_spec(
         *access = close_object(*access);
     }
     if !implied_read.is_empty() {
-        warnings.push(format!(
-            "Read added on {} so the chosen fields can be used.",
-            implied_read.join(", ")
+        warnings.push(Finding::new(
+            FindingCode::ReadAdded,
+            format!(
+                "Read added on {} so the chosen fields can be used.",
+                implied_read.join(", ")
+            ),
         ));
     }
     // A detail object's permissions require Read on its master (salesforce.md §C.2).
@@ -250,9 +305,9 @@ pub fn close_spec(
             let entry = desired.objects.entry(master.clone()).or_default();
             if !entry.read {
                 entry.read = true;
-                warnings.push(format!(
+                warnings.push(Finding::new(FindingCode::MasterReadAdded, format!(
                     "Read added on {master}: {detail} is its master-detail child, and Salesforce requires Read on the master."
-                ));
+                )));
             }
         }
     }
@@ -268,9 +323,9 @@ pub fn close_spec(
             desired
                 .fields
                 .retain(|key, _| PermissionSetSpec::object_of(key) != name);
-            warnings.push(format!(
+            warnings.push(Finding::new(FindingCode::ObjectNotGrantable, format!(
                 "{name} left out: Salesforce doesn't take object permissions for it (it is not in the ObjectPermissions object list)."
-            ));
+            )));
         }
     }
     // System permissions and what they require (PermissionDependency, salesforce.md §H.Q5).
@@ -283,8 +338,11 @@ pub fn close_spec(
             if !spec.system_permissions.contains(required)
                 && !desired.system_permissions.contains(required)
             {
-                warnings.push(format!(
-                    "{required} added: {name} depends on it (Salesforce's PermissionDependency)."
+                warnings.push(Finding::new(
+                    FindingCode::PrerequisiteAdded,
+                    format!(
+                        "{required} added: {name} depends on it (Salesforce's PermissionDependency)."
+                    ),
                 ));
             }
             frontier.push(required.clone());
@@ -293,8 +351,9 @@ pub fn close_spec(
     if !state.permission_fields.is_empty() {
         for name in &desired.system_permissions {
             if !state.permission_fields.contains(name) {
-                blockers.push(format!(
-                    "The system permission {name} doesn't exist in this org."
+                blockers.push(Finding::new(
+                    FindingCode::UnknownSystemPermission,
+                    format!("The system permission {name} doesn't exist in this org."),
                 ));
             }
         }
@@ -313,61 +372,34 @@ fn merge(a: ObjectAccess, b: ObjectAccess) -> ObjectAccess {
     }
 }
 
-/// The ObjectPermissions fields of an access (salesforce.md §C.2).
-pub fn object_fields(access: &ObjectAccess) -> Map<String, Value> {
-    let mut fields = Map::new();
-    for (name, on) in [
-        ("PermissionsRead", access.read),
-        ("PermissionsCreate", access.create),
-        ("PermissionsEdit", access.edit),
-        ("PermissionsDelete", access.delete),
-        ("PermissionsViewAllRecords", access.view_all),
-        ("PermissionsModifyAllRecords", access.modify_all),
-    ] {
-        fields.insert(name.to_owned(), Value::Bool(on));
-    }
-    fields
-}
-
-/// The FieldPermissions fields of an access (salesforce.md §C.3).
-pub fn field_fields(access: FieldAccess) -> Map<String, Value> {
-    let mut fields = Map::new();
-    fields.insert("PermissionsRead".to_owned(), Value::Bool(true));
-    fields.insert(
-        "PermissionsEdit".to_owned(),
-        Value::Bool(access == FieldAccess::ReadEdit),
-    );
-    fields
-}
-
-fn text(value: &str) -> Value {
-    Value::String(value.to_owned())
-}
-
-/// Whether two Salesforce Ids name the same record (15- and 18-character forms).
-pub fn same_id(a: &str, b: &str) -> bool {
-    a.len() >= 15 && b.len() >= 15 && a.get(..15) == b.get(..15)
-}
-
 /// Plans the writes that make the org match the spec.
 pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> WritePlan {
     let mut excluded = Vec::new();
     let mut warnings = Vec::new();
     let mut blockers = Vec::new();
     for problem in super::names::name_problems(&spec.name) {
-        blockers.push(problem);
+        blockers.push(Finding::new(FindingCode::InvalidName, problem));
     }
     for problem in super::names::label_problems(&spec.label) {
-        blockers.push(problem);
+        blockers.push(Finding::new(FindingCode::InvalidLabel, problem));
     }
     if spec.description.chars().count() > 255 {
-        blockers.push("The description can be at most 255 characters.".to_owned());
+        blockers.push(Finding::new(
+            FindingCode::DescriptionTooLong,
+            "The description can be at most 255 characters.",
+        ));
     }
     if state.target_missing {
-        blockers.push("The permission set to update no longer exists.".to_owned());
+        blockers.push(Finding::new(
+            FindingCode::TargetMissing,
+            "The permission set to update no longer exists.",
+        ));
     }
     if state.assignee_missing {
-        blockers.push("The user to assign doesn't exist in this org.".to_owned());
+        blockers.push(Finding::new(
+            FindingCode::AssigneeMissing,
+            "The user to assign doesn't exist in this org.",
+        ));
     }
     let desired = close_spec(spec, state, &mut excluded, &mut warnings, &mut blockers);
 
@@ -376,10 +408,10 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
         LicenseChoice::None => None,
         LicenseChoice::IntegrationPsl => {
             if psl_id.is_none() {
-                blockers.push(
-                    "This org has no Salesforce API Integration permission set license (SalesforceAPIIntegrationPsl)."
-                        .to_owned(),
-                );
+                blockers.push(Finding::new(
+                    FindingCode::NoIntegrationLicense,
+                    "This org has no Salesforce API Integration permission set license (SalesforceAPIIntegrationPsl).",
+                ));
             }
             psl_id.clone()
         }
@@ -387,28 +419,25 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
 
     let mut steps: Vec<Step> = Vec::new();
     let mut license_change = None;
+    let mut known_ids: BTreeSet<String> = BTreeSet::new();
     let permission_set = match &state.existing {
         None => {
-            let mut fields = Map::new();
-            fields.insert("Name".into(), text(&spec.name));
-            fields.insert("Label".into(), text(&spec.label));
-            if !spec.description.is_empty() {
-                fields.insert("Description".into(), text(&spec.description));
-            }
-            if let Some(license) = &wanted_license {
-                fields.insert("LicenseId".into(), text(license));
-            }
-            for name in &desired.system_permissions {
-                fields.insert(format!("Permissions{name}"), Value::Bool(true));
-            }
             push_step(
                 &mut steps,
                 StepKind::PermissionSet,
                 Action::Create,
-                vec![WriteRecord {
-                    id: None,
-                    fields,
-                    before: None,
+                vec![Change::Create {
+                    record: Record::PermissionSet(PermissionSetRecord {
+                        name: spec.name.clone(),
+                        label: spec.label.clone(),
+                        description: spec.description.clone(),
+                        license_id: wanted_license.clone(),
+                        permissions: desired
+                            .system_permissions
+                            .iter()
+                            .map(|name| (name.clone(), true))
+                            .collect(),
+                    }),
                 }],
                 format!("Create the permission set {} ({})", spec.label, spec.name),
             );
@@ -420,11 +449,14 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
             }
         }
         Some(existing) => {
+            known_ids.insert(existing.id.clone());
+            known_ids.extend(existing.objects.values().map(|(id, _)| id.clone()));
+            known_ids.extend(existing.fields.values().map(|(id, _)| id.clone()));
             if existing.is_owned_by_profile {
-                blockers.push(
-                    "That permission set belongs to a profile; Forcefield only writes custom permission sets."
-                        .to_owned(),
-                );
+                blockers.push(Finding::new(
+                    FindingCode::ProfileOwnedSet,
+                    "That permission set belongs to a profile; Forcefield only writes custom permission sets.",
+                ));
             }
             let license_differs = match (&existing.license_id, &wanted_license) {
                 (None, None) => false,
@@ -447,53 +479,57 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
                         "A permission set's license can't be changed after it is created (LicenseId is create-only). Create a new permission set instead, for example {suggestion}."
                     ),
                 };
-                blockers.push(change.message.clone());
+                blockers.push(Finding::new(
+                    FindingCode::LicenseCreateOnly,
+                    change.message.clone(),
+                ));
                 license_change = Some(change);
             }
-            let mut fields = Map::new();
-            let mut before = Map::new();
-            // Only when the set was chosen by Id can its name differ: a rename (salesforce.md §C.1: the
-            // new name must be unique, or Salesforce answers DUPLICATE_DEVELOPER_NAME).
-            if existing.name != spec.name {
-                fields.insert("Name".into(), text(&spec.name));
-                before.insert("Name".into(), text(&existing.name));
-            }
-            if existing.label != spec.label {
-                fields.insert("Label".into(), text(&spec.label));
-                before.insert("Label".into(), text(&existing.label));
-            }
-            if existing.description != spec.description {
-                fields.insert("Description".into(), text(&spec.description));
-                before.insert("Description".into(), text(&existing.description));
-            }
+            let before = PermissionSetRecord {
+                name: existing.name.clone(),
+                label: existing.label.clone(),
+                description: existing.description.clone(),
+                license_id: existing.license_id.clone(),
+                permissions: existing.system_permissions.clone(),
+            };
+            // Only when the set was chosen by Id can its name differ: a rename (salesforce.md §C.1:
+            // the new name must be unique, or Salesforce answers DUPLICATE_DEVELOPER_NAME).
+            let mut after = PermissionSetRecord {
+                name: spec.name.clone(),
+                label: spec.label.clone(),
+                description: spec.description.clone(),
+                license_id: existing.license_id.clone(),
+                permissions: BTreeMap::new(),
+            };
             let names: BTreeSet<&String> = existing
                 .system_permissions
                 .keys()
                 .chain(desired.system_permissions.iter())
                 .collect();
             for name in names {
-                let now = existing
-                    .system_permissions
-                    .get(name)
-                    .copied()
-                    .unwrap_or(false);
-                let wanted = desired.system_permissions.contains(name);
-                if now != wanted {
-                    fields.insert(format!("Permissions{name}"), Value::Bool(wanted));
-                    before.insert(format!("Permissions{name}"), Value::Bool(now));
-                }
+                after
+                    .permissions
+                    .insert(name.clone(), desired.system_permissions.contains(name));
             }
-            let action = if fields.is_empty() {
+            let mut before = before;
+            // Compare only the permissions both sides name (a permission the org doesn't read
+            // back is absent before and false after: unchanged).
+            for name in after.permissions.keys() {
+                before.permissions.entry(name.clone()).or_insert(false);
+            }
+            let before = Record::PermissionSet(before);
+            let after = Record::PermissionSet(after);
+            let action = if before.update_fields(&after).is_empty() {
                 Action::Unchanged
             } else {
                 push_step(
                     &mut steps,
                     StepKind::PermissionSet,
                     Action::Update,
-                    vec![WriteRecord {
-                        id: Some(existing.id.clone()),
-                        fields,
-                        before: Some(before),
+                    vec![Change::Update {
+                        id: existing.id.clone(),
+                        before,
+                        after,
                     }],
                     format!("Update the permission set {} ({})", spec.label, spec.name),
                 );
@@ -510,7 +546,7 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
     let parent = state
         .existing
         .as_ref()
-        .map_or_else(|| PERMISSION_SET_ID.to_owned(), |e| e.id.clone());
+        .map_or(SetRef::Created, |e| SetRef::Existing { id: e.id.clone() });
 
     // Object permissions: masters before details, so a detail's rule sees its master's Read.
     let no_objects = BTreeMap::new();
@@ -521,31 +557,30 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
             .get(name)
             .map_or(0, |d| usize::from(!d.masters().is_empty()))
     };
-    let mut object_names: Vec<&String> = desired.objects.keys().collect();
-    object_names.sort_by_key(|name| (detail_rank(name), name.as_str()));
+    let object_record = |name: &str, access: ObjectAccess| {
+        Record::ObjectPermissions(ObjectPermissionsRecord {
+            parent: parent.clone(),
+            sobject_type: name.to_owned(),
+            access,
+        })
+    };
+    let mut object_names: Vec<(&String, &ObjectAccess)> = desired.objects.iter().collect();
+    object_names.sort_by_key(|(name, _)| (detail_rank(name), name.as_str()));
     let (mut creates, mut updates) = (Vec::new(), Vec::new());
-    for name in object_names {
-        let access = desired.objects[name];
+    for (name, access) in object_names {
         match existing_objects.get(name) {
-            None => {
-                let mut fields = object_fields(&access);
-                fields.insert("ParentId".into(), text(&parent));
-                fields.insert("SobjectType".into(), text(name));
-                creates.push(WriteRecord {
-                    id: None,
-                    fields,
-                    before: None,
-                });
-            }
-            Some((id, current)) if *current != access => updates.push(WriteRecord {
-                id: Some(id.clone()),
-                fields: object_fields(&access),
-                before: Some(object_fields(current)),
+            None => creates.push(Change::Create {
+                record: object_record(name, *access),
+            }),
+            Some((id, current)) if current != access => updates.push(Change::Update {
+                id: id.clone(),
+                before: object_record(name, *current),
+                after: object_record(name, *access),
             }),
             Some(_) => {}
         }
     }
-    let object_deletes: Vec<WriteRecord> = {
+    let object_deletes: Vec<Change> = {
         let mut gone: Vec<(&String, &(String, ObjectAccess))> = existing_objects
             .iter()
             .filter(|(name, _)| !desired.objects.contains_key(*name))
@@ -553,15 +588,9 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
         // Details before masters when deleting.
         gone.sort_by_key(|(name, _)| (std::cmp::Reverse(detail_rank(name)), name.as_str()));
         gone.into_iter()
-            .map(|(name, (id, current))| {
-                let mut before = object_fields(current);
-                before.insert("ParentId".into(), text(&parent));
-                before.insert("SobjectType".into(), text(name));
-                WriteRecord {
-                    id: Some(id.clone()),
-                    fields: Map::new(),
-                    before: Some(before),
-                }
+            .map(|(name, (id, current))| Change::Delete {
+                id: id.clone(),
+                before: object_record(name, *current),
             })
             .collect()
     };
@@ -583,47 +612,33 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
     // Field permissions.
     let no_fields = BTreeMap::new();
     let existing_fields = state.existing.as_ref().map_or(&no_fields, |e| &e.fields);
+    let field_record = |key: &str, access: FieldAccess| {
+        Record::FieldPermissions(FieldPermissionsRecord {
+            parent: parent.clone(),
+            field: key.to_owned(),
+            access,
+        })
+    };
     let (mut creates, mut updates) = (Vec::new(), Vec::new());
     for (key, access) in &desired.fields {
         match existing_fields.get(key) {
-            None => {
-                let mut fields = field_fields(*access);
-                fields.insert("ParentId".into(), text(&parent));
-                fields.insert(
-                    "SobjectType".into(),
-                    text(PermissionSetSpec::object_of(key)),
-                );
-                fields.insert("Field".into(), text(key));
-                creates.push(WriteRecord {
-                    id: None,
-                    fields,
-                    before: None,
-                });
-            }
-            Some((id, current)) if current != access => updates.push(WriteRecord {
-                id: Some(id.clone()),
-                fields: field_fields(*access),
-                before: Some(field_fields(*current)),
+            None => creates.push(Change::Create {
+                record: field_record(key, *access),
+            }),
+            Some((id, current)) if current != access => updates.push(Change::Update {
+                id: id.clone(),
+                before: field_record(key, *current),
+                after: field_record(key, *access),
             }),
             Some(_) => {}
         }
     }
-    let field_deletes: Vec<WriteRecord> = existing_fields
+    let field_deletes: Vec<Change> = existing_fields
         .iter()
         .filter(|(key, _)| !desired.fields.contains_key(*key))
-        .map(|(key, (id, current))| {
-            let mut before = field_fields(*current);
-            before.insert("ParentId".into(), text(&parent));
-            before.insert(
-                "SobjectType".into(),
-                text(PermissionSetSpec::object_of(key)),
-            );
-            before.insert("Field".into(), text(key));
-            WriteRecord {
-                id: Some(id.clone()),
-                fields: Map::new(),
-                before: Some(before),
-            }
+        .map(|(key, (id, current))| Change::Delete {
+            id: id.clone(),
+            before: field_record(key, *current),
         })
         .collect();
     push_step(
@@ -657,31 +672,36 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
 
     // The PSL first, then the permission set assignment (salesforce.md §C.7, §H.Q4).
     if let Some(assignee) = &state.assignee {
+        known_ids.extend(assignee.assignment_ids.iter().cloned());
         let needs_psl = assignee.is_integration || spec.license == LicenseChoice::IntegrationPsl;
         if needs_psl && !assignee.has_integration_psl {
             match &state.psl {
-                None => blockers.push(format!(
-                    "{} needs the Salesforce API Integration permission set license, and this org has none.",
-                    assignee.name
+                None => blockers.push(Finding::new(
+                    FindingCode::NoIntegrationLicense,
+                    format!(
+                        "{} needs the Salesforce API Integration permission set license, and this org has none.",
+                        assignee.name
+                    ),
                 )),
                 Some(psl) => {
                     if psl.used >= psl.total {
-                        blockers.push(format!(
-                            "No {} licenses are left ({} of {} assigned): free one before assigning {}.",
-                            psl.label, psl.used, psl.total, assignee.name
+                        blockers.push(Finding::new(
+                            FindingCode::LicenseExhausted,
+                            format!(
+                                "No {} licenses are left ({} of {} assigned): free one before assigning {}.",
+                                psl.label, psl.used, psl.total, assignee.name
+                            ),
                         ));
                     }
-                    let mut fields = Map::new();
-                    fields.insert("AssigneeId".into(), text(&assignee.id));
-                    fields.insert("PermissionSetLicenseId".into(), text(&psl.id));
                     push_step(
                         &mut steps,
                         StepKind::LicenseAssignment,
                         Action::Create,
-                        vec![WriteRecord {
-                            id: None,
-                            fields,
-                            before: None,
+                        vec![Change::Create {
+                            record: Record::LicenseAssignment(LicenseAssignmentRecord {
+                                assignee_id: assignee.id.clone(),
+                                license_id: psl.id.clone(),
+                            }),
                         }],
                         format!("Assign the {} license to {}", psl.label, assignee.name),
                     );
@@ -695,17 +715,15 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
                 .any(|id| same_id(id, &e.id))
         });
         if !assigned {
-            let mut fields = Map::new();
-            fields.insert("AssigneeId".into(), text(&assignee.id));
-            fields.insert("PermissionSetId".into(), text(&parent));
             push_step(
                 &mut steps,
                 StepKind::PermissionSetAssignment,
                 Action::Create,
-                vec![WriteRecord {
-                    id: None,
-                    fields,
-                    before: None,
+                vec![Change::Create {
+                    record: Record::SetAssignment(SetAssignmentRecord {
+                        assignee_id: assignee.id.clone(),
+                        permission_set: parent.clone(),
+                    }),
                 }],
                 format!("Assign {} to {}", spec.label, assignee.name),
             );
@@ -717,28 +735,69 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
     } else {
         batch_calls(&steps)
     };
+    let rounds = rounds_of(&steps, &calls);
+    let fingerprint = fingerprint(&steps, use_composite);
     WritePlan {
         permission_set,
         steps,
         calls,
+        rounds,
         excluded_fields: excluded,
         warnings,
         blockers,
         license_change,
+        known_ids,
+        fingerprint,
+        server_date: state.server_date,
     }
+}
+
+/// Which calls go out together: each call alone, except that the license assignment (on the
+/// user, independent of the permission set's records) joins the first call. Calls on the same
+/// permission set never overlap (their children lock the same parent).
+pub fn rounds_of(steps: &[Step], calls: &[CallPlan]) -> Vec<Vec<usize>> {
+    let is_license = |call: &CallPlan| match call {
+        CallPlan::Batch { part } => steps
+            .get(part.step)
+            .is_some_and(|s| s.view.kind == StepKind::LicenseAssignment),
+        CallPlan::Composite { .. } => false,
+    };
+    let license = calls.iter().position(is_license).filter(|i| *i > 0);
+    let mut rounds: Vec<Vec<usize>> = Vec::new();
+    for i in 0..calls.len() {
+        if Some(i) == license {
+            continue;
+        }
+        rounds.push(vec![i]);
+    }
+    if let (Some(license), Some(first)) = (license, rounds.first_mut()) {
+        first.push(license);
+    }
+    rounds
+}
+
+/// A short, stable digest of the writes (FNV-1a over their JSON): the preview's identity.
+pub fn fingerprint(steps: &[Step], use_composite: bool) -> String {
+    let text = serde_json::to_string(steps).unwrap_or_default();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes().chain(std::iter::once(u8::from(use_composite))) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
 }
 
 fn push_step(
     steps: &mut Vec<Step>,
     kind: StepKind,
     action: Action,
-    records: Vec<WriteRecord>,
+    changes: Vec<Change>,
     description: String,
 ) {
-    if records.is_empty() {
+    if changes.is_empty() {
         return;
     }
-    let count = records.len();
+    let count = changes.len();
     let description = if description.is_empty() {
         let what = match kind {
             StepKind::ObjectPermissions => "object permission",
@@ -773,7 +832,7 @@ fn push_step(
             count,
             description,
         },
-        records,
+        changes,
     });
 }
 
@@ -782,12 +841,12 @@ fn parts_of(steps: &[Step]) -> Vec<Part> {
         .iter()
         .enumerate()
         .flat_map(|(step, s)| {
-            (0..s.records.len())
+            (0..s.changes.len())
                 .step_by(COLLECTION_LIMIT)
                 .map(move |start| Part {
                     step,
                     start,
-                    end: (start + COLLECTION_LIMIT).min(s.records.len()),
+                    end: (start + COLLECTION_LIMIT).min(s.changes.len()),
                 })
         })
         .collect()
@@ -803,7 +862,10 @@ pub fn batch_calls(steps: &[Step]) -> Vec<CallPlan> {
 
 /// Whether a part goes as a single-record subrequest (not counted among the 5 collections).
 pub fn is_single(steps: &[Step], part: &Part) -> bool {
-    part.end - part.start == 1 && steps[part.step].view.action != Action::Delete
+    part.end - part.start == 1
+        && steps
+            .get(part.step)
+            .is_some_and(|s| s.view.action != Action::Delete)
 }
 
 /// As few composite requests as the limits allow: ≤ 25 subrequests, ≤ 5 collections (§B.4).

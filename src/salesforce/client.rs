@@ -82,6 +82,20 @@ impl<'a, T: Transport> Client<'a, T> {
         send(self.transport, self.session, method, path, body).await
     }
 
+    /// Sends a request and returns whatever HTTP answer came back, any status, with its
+    /// headers; `Err` only when no answer arrived (the transport's reason). For callers that
+    /// judge every answer themselves (the generator's apply).
+    pub async fn exchange(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<HttpResponse, String> {
+        self.transport
+            .send(request(self.session, method, path, body))
+            .await
+    }
+
     /// The org's API host (for links the admin can open).
     pub fn api_host(&self) -> &SalesforceHost {
         &self.session.api_host
@@ -152,6 +166,19 @@ async fn send(
     path: &str,
     body: Option<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let response = transport
+        .send(request(session, method, path, body))
+        .await
+        .map_err(ApiError::network)?;
+    if (200..300).contains(&response.status) {
+        Ok(response)
+    } else {
+        Err(ApiError::from_response(response.status, &response.body))
+    }
+}
+
+/// A request to the session's API host with its authorization and JSON headers.
+fn request(session: &Session, method: Method, path: &str, body: Option<String>) -> HttpRequest {
     debug_assert!(path.starts_with('/'));
     let mut headers = vec![
         (
@@ -170,17 +197,11 @@ async fn send(
             "application/json; charset=UTF-8".to_owned(),
         ));
     }
-    let request = HttpRequest {
+    HttpRequest {
         method,
         url: api_url(&session.api_host, path),
         headers,
         body,
-    };
-    let response = transport.send(request).await.map_err(ApiError::network)?;
-    if (200..300).contains(&response.status) {
-        Ok(response)
-    } else {
-        Err(ApiError::from_response(response.status, &response.body))
     }
 }
 

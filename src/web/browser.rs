@@ -18,6 +18,8 @@ extern "C" {
     async fn storage_get(area: &str, key: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = storageSet)]
     async fn storage_set(area: &str, key: &str, value: JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_name = storageKeys)]
+    async fn storage_keys(area: &str, prefix: &str) -> Result<JsValue, JsValue>;
 }
 
 fn describe(error: JsValue) -> String {
@@ -87,5 +89,12 @@ impl KeyValueStore for Storage {
             .await
             .map_err(describe)?;
         Ok(())
+    }
+
+    async fn keys(&self, area: Area, prefix: &str) -> Result<Vec<String>, String> {
+        let keys = storage_keys(area_name(area), prefix)
+            .await
+            .map_err(describe)?;
+        serde_wasm_bindgen::from_value(keys).map_err(|e| e.to_string())
     }
 }

@@ -43,6 +43,8 @@ impl World {
             target_permission_set_id: None,
             use_composite: composite,
             confirmed_production: true,
+            fingerprint: None,
+            apply_id: None,
         }) {
             Reply::ApplyProgress { apply } => apply,
             other => panic!("not started: {other:?}"),
@@ -59,9 +61,20 @@ impl World {
         }
     }
 
+    /// "Finish clean-up" as the page does: then continues while the undo runs.
+    pub fn finish_clean_up(&self, apply_id: &str) -> ApplyView {
+        match self.ask(Request::FinishCleanUp {
+            org_url: ACME.into(),
+            apply_id: apply_id.into(),
+        }) {
+            Reply::ApplyProgress { apply } => self.run(apply),
+            other => panic!("no progress: {other:?}"),
+        }
+    }
+
     /// Continues until the apply is no longer running, as the generator page does.
     pub fn run(&self, mut apply: ApplyView) -> ApplyView {
-        for _ in 0..100 {
+        for _ in 0..1000 {
             if apply.status != ApplyStatus::Running {
                 return apply;
             }

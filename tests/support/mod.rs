@@ -10,12 +10,48 @@ use forcefield::settings::{Area, KeyValueStore};
 use org_sim::{RunningSim, SimConfig};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 /// HTTPS through the sim's agent (trusts its certificate, resolves Salesforce hosts to it).
-pub struct SimTransport(ureq::Agent);
+/// Like a browser's `fetch`, requests sent together run at the same time (each on a thread).
+pub struct SimTransport(pub ureq::Agent);
 
 impl Transport for SimTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, String> {
+        let agent = self.0.clone();
+        let answer = Arc::new(Mutex::new(Answer::default()));
+        let shared = Arc::clone(&answer);
+        std::thread::spawn(move || {
+            let result = blocking_send(&agent, request);
+            let mut slot = shared.lock().unwrap();
+            slot.result = Some(result);
+            if let Some(waker) = slot.waker.take() {
+                waker.wake();
+            }
+        });
+        std::future::poll_fn(|cx| {
+            let mut slot = answer.lock().unwrap();
+            match slot.result.take() {
+                Some(result) => std::task::Poll::Ready(result),
+                None => {
+                    slot.waker = Some(cx.waker().clone());
+                    std::task::Poll::Pending
+                }
+            }
+        })
+        .await
+    }
+}
+
+/// Where a request's thread leaves its answer.
+#[derive(Default)]
+struct Answer {
+    result: Option<Result<HttpResponse, String>>,
+    waker: Option<std::task::Waker>,
+}
+
+fn blocking_send(agent: &ureq::Agent, request: HttpRequest) -> Result<HttpResponse, String> {
+    {
         let mut builder = ureq::http::Request::builder()
             .method(request.method.as_str())
             .uri(&request.url);
@@ -25,7 +61,7 @@ impl Transport for SimTransport {
         let http_request = builder
             .body(request.body.unwrap_or_default())
             .map_err(|e| e.to_string())?;
-        let mut response = self.0.run(http_request).map_err(|e| e.to_string())?;
+        let mut response = agent.run(http_request).map_err(|e| e.to_string())?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -142,6 +178,15 @@ impl KeyValueStore for Storage {
             .borrow_mut()
             .insert((area == Area::Local, key.to_owned()), value);
         Ok(())
+    }
+    async fn keys(&self, area: Area, prefix: &str) -> Result<Vec<String>, String> {
+        Ok(self
+            .0
+            .borrow()
+            .keys()
+            .filter(|(local, key)| *local == (area == Area::Local) && key.starts_with(prefix))
+            .map(|(_, key)| key.clone())
+            .collect())
     }
 }
 
