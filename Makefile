@@ -1,5 +1,5 @@
 # Forcefield. The two commands: `make demo` and `make test`; each installs what is missing first.
-.PHONY: build test test-rust test-e2e demo lint fmt bench setup clean
+.PHONY: build test test-rust test-node test-e2e demo lint fmt bench setup clean
 .DEFAULT_GOAL := build
 
 setup:
@@ -9,14 +9,18 @@ build:
 	scripts/setup.sh build
 	scripts/build.sh
 
-# Everything: native Rust tests (core, packaging, simulated org), the Firefox package lint,
-# and the browser tests in Chromium and Firefox against the simulated org.
+# Everything: native Rust tests (core, packaging, simulated org), the core in plain Node, the
+# Firefox package lint, and the browser tests in Chromium and Firefox against the simulated org.
 test: setup
 	scripts/build.sh
-	$(MAKE) --no-print-directory test-rust test-e2e
+	$(MAKE) --no-print-directory test-rust test-node test-e2e
 
 test-rust:
 	cargo test --workspace
+
+# The built core loaded in plain Node with in-memory host functions, as the sf plugin runs it.
+test-node:
+	node --test tests/node/
 
 # Browser tests (Chromium, Firefox) and the jsforce client against the simulated org, then the
 # generator's XML export through Salesforce's own source-deploy-retrieve library: all in a

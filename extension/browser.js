@@ -1,5 +1,5 @@
 // The one module that calls the browser's extension APIs (chrome.* in Chrome, browser.* in
-// Firefox). The Rust core imports the cookie and storage functions; the worker and the popup
+// Firefox). `browserHost` is what the Rust core is given as its host; the worker and the pages
 // import the rest. Nothing here decides anything.
 
 const api = globalThis.browser ?? globalThis.chrome;
@@ -8,36 +8,58 @@ function plainCookie(cookie) {
   return { domain: cookie.domain, value: cookie.value };
 }
 
-/** The `sid` cookie the browser would send to `url`, or null (salesforce.md §A.3). */
-export async function sidCookieForUrl(url, storeId) {
-  const details = { url, name: 'sid' };
-  if (storeId) details.storeId = storeId;
-  const cookie = await api.cookies.get(details);
-  return cookie ? plainCookie(cookie) : null;
-}
+/**
+ * The browser as the Rust core's host (src/web/host.rs describes the shape): `fetch` to the
+ * org's API host, the `sid` cookies, extension storage (values as JSON text) and the clock.
+ */
+export const browserHost = {
+  /**
+   * One API call. Cookies are never sent (the bearer token is); a redirect is never followed,
+   * so the token stays on the org's API host (salesforce.md §A.6).
+   */
+  async fetch({ method, url, headers, body }) {
+    const response = await fetch(url, {
+      method, headers, body: body ?? undefined, credentials: 'omit', cache: 'no-store', redirect: 'manual',
+    });
+    if (response.type === 'opaqueredirect') return { status: 0, headers: [], body: '', redirected: true };
+    return { status: response.status, headers: [...response.headers], body: await response.text() };
+  },
 
-/** Every secure `sid` cookie on `domain` and its subdomains (salesforce.md §A.3). */
-export async function sidCookiesOnDomain(domain, storeId) {
-  const details = { domain, name: 'sid', secure: true };
-  if (storeId) details.storeId = storeId;
-  const cookies = await api.cookies.getAll(details);
-  return cookies.map(plainCookie);
-}
+  /** The `sid` cookie the browser would send to `url`, or null (salesforce.md §A.3). */
+  async sidCookieForUrl(url, storeId) {
+    const details = { url, name: 'sid' };
+    if (storeId) details.storeId = storeId;
+    const cookie = await api.cookies.get(details);
+    return cookie ? plainCookie(cookie) : null;
+  },
 
-export async function storageGet(area, key) {
-  const items = await api.storage[area].get(key);
-  return items[key] ?? null;
-}
+  /** Every secure `sid` cookie on `domain` and its subdomains (salesforce.md §A.3). */
+  async sidCookiesOnDomain(domain, storeId) {
+    const details = { domain, name: 'sid', secure: true };
+    if (storeId) details.storeId = storeId;
+    const cookies = await api.cookies.getAll(details);
+    return cookies.map(plainCookie);
+  },
 
-export async function storageSet(area, key, value) {
-  await api.storage[area].set({ [key]: value });
-}
+  async storageGet(area, key) {
+    const items = await api.storage[area].get(key);
+    return key in items ? JSON.stringify(items[key]) : null;
+  },
 
-/** The keys of a storage area that start with `prefix`. */
-export async function storageKeys(area, prefix) {
-  const items = await api.storage[area].get(null);
-  return Object.keys(items).filter((key) => key.startsWith(prefix));
-}
+  async storageSet(area, key, json) {
+    await api.storage[area].set({ [key]: JSON.parse(json) });
+  },
+
+  /** The keys of a storage area that start with `prefix`, as JSON text of an array. */
+  async storageKeys(area, prefix) {
+    const items = await api.storage[area].get(null);
+    return JSON.stringify(Object.keys(items).filter((key) => key.startsWith(prefix)));
+  },
+
+  now() {
+    return Date.now();
+  },
+};
 
 /** Routes messages from this extension's own content scripts to `handler(message, sender)`. */
 export function onMessage(handler) {

@@ -2,10 +2,11 @@
 // exception, `openGenerator`, is browser plumbing (open a tab), not a question for the core.
 // Chrome runs this as a module service worker, Firefox as a module event page. No top-level
 // await: a service worker must register its listeners synchronously.
-import init, { handle } from './pkg/forcefield.js';
-import { onMessage, openGenerator } from './browser.js';
+import init, { Core } from './pkg/forcefield.js';
+import { browserHost, onMessage, openGenerator } from './browser.js';
 
-const core = init({ module_or_path: new URL('./pkg/forcefield_bg.wasm', import.meta.url) });
+const core = init({ module_or_path: new URL('./pkg/forcefield_bg.wasm', import.meta.url) })
+  .then(() => new Core(browserHost));
 
 onMessage(async (message, sender) => {
   if (message?.type === 'openGenerator') {
@@ -15,6 +16,7 @@ onMessage(async (message, sender) => {
     await openGenerator(sender.tab, userId);
     return { type: 'generatorOpened' };
   }
-  await core;
-  return handle(message, sender.url ?? null, sender.tab?.cookieStoreId ?? null);
+  // The browser's own sender record goes with the message: the core reads the frame's URL and
+  // tab from it, never from the message.
+  return (await core).answerContentScript(message, sender);
 });

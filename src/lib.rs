@@ -5,8 +5,11 @@
 //! blocks WebAssembly there; they send a [`protocol::Request`] to the background and apply the
 //! [`protocol::Reply`].
 //!
+//! * [`platform`]: the port a host plugs into (sessions, transport, storage, clock), with
+//!   in-memory stand-ins; [`connection`]: the one way to reach an org (session → API version →
+//!   client).
 //! * [`salesforce`]: hosts and sessions (which cookie, which API host), the sans-IO REST client
-//!   behind a [`salesforce::Transport`], error mapping and query paging.
+//!   over a [`platform::Transport`], error mapping and query paging.
 //! * [`columns`]: bulk column toggles: a page's table snapshot → its checkbox columns → the exact
 //!   checkbox changes of one toggle.
 //! * [`rules`]: Salesforce's permission dependency rules (object, field, profile FLS, the page's map).
@@ -15,18 +18,25 @@
 //! * [`users`]: integration-user badges: classification, setup-health warnings, the cache,
 //!   custom icons and the profile photo.
 //! * [`protocol`]: the one message protocol between content scripts, extension pages and the core.
-//! * [`settings`]: the admin's per-org switches.
-//! * [`service`]: the request handler that ties them together behind small browser traits.
-//! * `web` (wasm32 only): the only code that touches wasm-bindgen, js-sys, web-sys and gloo-net.
+//! * [`org`]: the org of a page or tab (page verdict, the popup's status); [`settings`]: the
+//!   admin's per-org switches; [`toggles`]: the bulk toggles' request.
+//! * [`router`]: the one entry point, which only routes each request to its feature. Features
+//!   never import it; hosts call it.
+//! * `web` (wasm32 only): the only code that touches wasm-bindgen and js-sys: the `Core` a host
+//!   constructs with its own functions (the extension's `browserHost`, or Node's).
 
 pub mod columns;
+pub mod connection;
 pub mod generator;
 pub mod model;
+pub mod org;
+pub mod platform;
 pub mod protocol;
+pub mod router;
 pub mod rules;
 pub mod salesforce;
-pub mod service;
 pub mod settings;
+pub mod toggles;
 pub mod users;
 
 #[cfg(target_arch = "wasm32")]

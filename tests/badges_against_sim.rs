@@ -6,6 +6,7 @@
 #[path = "support/mod.rs"]
 mod support;
 
+use forcefield::platform::Area;
 use forcefield::protocol::{Reply, Request};
 use forcefield::salesforce::ApiErrorKind;
 use forcefield::users::{UserBadge, UserIcon, WarningCode};
@@ -220,9 +221,9 @@ fn icons_are_kept_per_org_and_user_and_come_back_with_the_badge() {
     let (badges, _) = badge_users(&world, std::slice::from_ref(&tableau));
     assert_eq!(badges[0].icon, Some(icon));
     // Kept in storage.local under the org, by the 18-character Id.
-    let stored = world.storage.0.borrow();
+    let stored = world.storage.snapshot();
     let kept = stored
-        .get(&(true, "userIcons:00DAM0000000001".to_owned()))
+        .get(&(Area::Local, "userIcons:00DAM0000000001".to_owned()))
         .unwrap();
     assert_eq!(kept.as_object().unwrap().len(), 1);
 }

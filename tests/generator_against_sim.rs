@@ -696,7 +696,7 @@ fn creating_the_integration_user_checks_input_and_reports_the_license_limit() {
         forcefield::salesforce::ApiVersion::new(66),
     );
     pollster::block_on(client.send(
-        forcefield::salesforce::Method::Patch,
+        forcefield::platform::Method::Patch,
         &format!("/services/data/v66.0/sobjects/User/{legacy}"),
         Some(r#"{"IsActive":false}"#.into()),
     ))

@@ -2,49 +2,22 @@
 //! background runs: JSON in, the columns with both precomputed plans out.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use forcefield::platform::memory::Absent;
+use forcefield::platform::Host;
 use forcefield::protocol::{Reply, Request};
-use forcefield::salesforce::{CookieJar, HttpRequest, HttpResponse, SidCookie, Transport};
-use forcefield::service::{handle, Browser};
-use forcefield::settings::{Area, KeyValueStore};
-
-/// A browser context with nothing in it: planning columns must need none of it.
-struct Nothing;
-
-impl CookieJar for Nothing {
-    async fn sid_for_url(&self, _: &str) -> Result<Option<SidCookie>, String> {
-        Err("planning columns read a cookie".into())
-    }
-    async fn sids_on_domain(&self, _: &str) -> Result<Vec<SidCookie>, String> {
-        Err("planning columns read a cookie".into())
-    }
-}
-
-impl Transport for Nothing {
-    async fn send(&self, _: HttpRequest) -> Result<HttpResponse, String> {
-        Err("planning columns called the network".into())
-    }
-}
-
-impl KeyValueStore for Nothing {
-    async fn get(&self, _: Area, _: &str) -> Result<Option<serde_json::Value>, String> {
-        Err("planning columns read storage".into())
-    }
-    async fn set(&self, _: Area, _: &str, _: serde_json::Value) -> Result<(), String> {
-        Err("planning columns wrote storage".into())
-    }
-    async fn keys(&self, _: Area, _: &str) -> Result<Vec<String>, String> {
-        Err("planning columns listed storage".into())
-    }
-}
+use forcefield::router::handle;
 
 fn plan(request_json: serde_json::Value) -> serde_json::Value {
     let request: Request = serde_json::from_value(request_json).unwrap();
-    let browser = Browser {
-        cookies: &Nothing,
-        transport: &Nothing,
-        store: &Nothing,
+    // A host with nothing in it (no session, network, storage or clock): planning columns must
+    // need none of it.
+    let host = Host {
+        sessions: Absent,
+        transport: Absent,
+        storage: Absent,
+        clock: Absent,
     };
-    let reply = pollster::block_on(handle(&browser, request, None));
+    let reply = pollster::block_on(handle(&host, request, None));
     assert!(matches!(reply, Reply::ColumnPlans { .. }), "{reply:?}");
     serde_json::to_value(reply).unwrap()
 }

@@ -3,17 +3,12 @@
 //! passed in, over a transport that answers like an org and counts its calls.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use forcefield::salesforce::{
-    ApiErrorKind, ApiVersion, Client, HttpRequest, HttpResponse, OrgId, SalesforceHost, Session,
-    Transport,
-};
+use forcefield::platform::memory::MemoryStorage;
+use forcefield::platform::{HttpRequest, HttpResponse, Transport, TransportError};
+use forcefield::salesforce::{ApiErrorKind, ApiVersion, Client, OrgId, SalesforceHost, Session};
 use forcefield::users::{badges_for, classify, BadgeKind, UserRecord, WarningCode, CACHE_TTL_MS};
 use serde_json::{json, Value};
 use std::cell::RefCell;
-
-#[path = "support/mod.rs"]
-mod support;
-use support::Storage;
 
 const INTEGRATION_LICENSE_ID: &str = "100AM0000000002AAA";
 const SALESFORCE_LICENSE_ID: &str = "100AM0000000001AAA";
@@ -412,7 +407,7 @@ fn ids_in(url: &str) -> Vec<String> {
 }
 
 impl Transport for Org {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, String> {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         self.calls.borrow_mut().push(request.url.clone());
         if self.expired.get() {
             return Ok(HttpResponse::new(
@@ -472,7 +467,7 @@ fn page_ids(n: usize) -> Vec<String> {
 #[test]
 fn up_to_two_hundred_users_take_one_query_and_a_revisit_none_until_it_expires() {
     let org = Org::default();
-    let storage = Storage::default();
+    let storage = MemoryStorage::default();
     let session = session();
     let client = Client::new(&org, &session, ApiVersion::new(66));
     let org_id = OrgId::parse("00DAM0000000001").unwrap();
@@ -503,7 +498,7 @@ fn up_to_two_hundred_users_take_one_query_and_a_revisit_none_until_it_expires() 
 #[test]
 fn larger_pages_are_chunked_and_invalid_ids_never_reach_the_query() {
     let org = Org::default();
-    let storage = Storage::default();
+    let storage = MemoryStorage::default();
     let session = session();
     let client = Client::new(&org, &session, ApiVersion::new(66));
     let org_id = OrgId::parse("00DAM0000000001").unwrap();
@@ -523,7 +518,7 @@ fn a_cut_short_assignment_list_is_read_to_its_end() {
         paged_children: true,
         ..Org::default()
     };
-    let storage = Storage::default();
+    let storage = MemoryStorage::default();
     let session = session();
     let client = Client::new(&org, &session, ApiVersion::new(66));
     let org_id = OrgId::parse("00DAM0000000001").unwrap();
@@ -538,12 +533,12 @@ fn a_cut_short_assignment_list_is_read_to_its_end() {
 fn an_expired_session_fails_the_whole_lookup_and_caches_nothing() {
     let org = Org::default();
     org.expired.set(true);
-    let storage = Storage::default();
+    let storage = MemoryStorage::default();
     let session = session();
     let client = Client::new(&org, &session, ApiVersion::new(66));
     let org_id = OrgId::parse("00DAM0000000001").unwrap();
     let error =
         pollster::block_on(badges_for(&client, &storage, &org_id, &page_ids(3), 1)).unwrap_err();
     assert_eq!(error.kind, ApiErrorKind::SessionExpired);
-    assert!(storage.0.borrow().is_empty());
+    assert!(storage.snapshot().is_empty());
 }

@@ -2,8 +2,8 @@
 // popup), so an apply keeps running when the background worker stops. It renders the core's
 // replies with DOM APIs (org data as text only) and sends the admin's choices back as a spec;
 // the core plans, checks and applies. `startApply` then `continueApply` in a loop drive the apply.
-import init, { handle } from '../pkg/generator/forcefield.js';
-import { targetTab } from '../browser.js';
+import init, { Core } from '../pkg/generator/forcefield.js';
+import { browserHost, targetTab } from '../browser.js';
 import { ACCESS_LEVELS, fromSpec, toSpec } from './spec.js';
 
 const KIND_LABELS = { production: 'Production', sandbox: 'Sandbox', scratch: 'Scratch org', developerEdition: 'Developer Edition' };
@@ -819,7 +819,8 @@ async function start() {
   ]);
   orgUrl = params.get('org') ?? tab?.url;
   const storeId = params.get('store') ?? tab?.cookieStoreId ?? null;
-  core = (request) => handle(request, null, storeId);
+  const forcefield = new Core(browserHost);
+  core = (request) => forcefield.ask(request, storeId);
   if (!orgUrl || !/^https:/.test(orgUrl)) return showFatal('Open the generator from a Salesforce tab.');
   // Remember the org, so a reload (or resuming an apply) works after the Setup tab has moved on.
   const remembered = new URLSearchParams(params);

@@ -1,7 +1,7 @@
 // The toolbar popup: asks the Rust core about the current tab's org and shows the answer.
 // Org data is rendered with textContent only.
-import init, { handle } from '../pkg/forcefield.js';
-import { openGenerator, targetTab } from '../browser.js';
+import init, { Core } from '../pkg/forcefield.js';
+import { browserHost, openGenerator, targetTab } from '../browser.js';
 
 const KIND_LABELS = {
   production: 'Production',
@@ -88,7 +88,8 @@ async function main_() {
     targetTab(new URLSearchParams(location.search).get('tab')),
   ]);
   const storeId = tab?.cookieStoreId ?? null;
-  const core = (request) => handle(request, null, storeId);
+  const forcefield = new Core(browserHost);
+  const core = (request) => forcefield.ask(request, storeId);
   if (!tab?.url) {
     showUnavailable('Open a Salesforce org in this tab to use Forcefield.');
     return;

@@ -12,8 +12,8 @@ use super::journal::Journal;
 use super::journal_store::{self, JournalError};
 use super::machine::{Answer, Outgoing};
 use super::view::AttentionAction;
-use crate::salesforce::{Client, Transport};
-use crate::settings::KeyValueStore;
+use crate::platform::{KeyValueStore, Transport};
+use crate::salesforce::Client;
 
 /// Runs one round: the machine's next calls, saved before they are sent, then their answers.
 pub async fn run_round<T: Transport, S: KeyValueStore>(
@@ -41,7 +41,7 @@ pub async fn run_round<T: Transport, S: KeyValueStore>(
             .map(|(call, answer)| {
                 let answer = match answer {
                     Ok(response) => Answer::Response(response),
-                    Err(reason) => Answer::NoAnswer(reason),
+                    Err(reason) => Answer::NoAnswer(reason.to_string()),
                 };
                 (call.tag, answer)
             })

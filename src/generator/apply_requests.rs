@@ -4,22 +4,17 @@
 //! and `resolveAttention` (the admin's decision about a record left untouched).
 
 use super::apply;
-use super::handler::{connect, failed, read_and_plan, PlanTarget};
+use super::handler::{connect_failed, failed, read_and_plan, PlanTarget};
 use super::journal::Journal;
 use super::journal_store::{self, Stored};
 use super::view::{ApplyStatus, AttentionAction};
+use crate::connection::{connect, connect_session, ConnectError};
+use crate::platform::{KeyValueStore, Platform, SessionSource};
 use crate::protocol::{Reply, Request};
-use crate::salesforce::{find_session, Client, CookieJar, OrgId, Transport};
-use crate::service::{api_version, Browser};
-use crate::settings::KeyValueStore;
+use crate::salesforce::OrgId;
 
 /// Answers one apply request (other requests are not sent here).
-pub async fn handle<J, T, S>(browser: &Browser<'_, J, T, S>, request: Request) -> Reply
-where
-    J: CookieJar,
-    T: Transport,
-    S: KeyValueStore,
-{
+pub async fn handle<P: Platform>(platform: &P, request: Request) -> Reply {
     match request {
         Request::StartApply {
             org_url,
@@ -37,7 +32,7 @@ where
                 use_composite,
             };
             start(
-                browser,
+                platform,
                 &org_url,
                 &spec,
                 target,
@@ -50,32 +45,30 @@ where
             .await
         }
         Request::ContinueApply { org_url, apply_id }
-        | Request::FinishCleanUp { org_url, apply_id } => step(browser, &org_url, &apply_id).await,
-        Request::PendingApplies { org_url } => {
-            match find_session(browser.cookies, &org_url).await {
-                Ok(session) => match journal_store::all(browser.store, &session.org_id).await {
-                    Ok(stored) => Reply::Applies {
-                        applies: stored
-                            .iter()
-                            .filter_map(|s| match s {
-                                Stored::Readable(journal) => {
-                                    journal.unfinished().then(|| journal.view())
-                                }
-                                Stored::Unreadable(unreadable) => Some(unreadable.view()),
-                            })
-                            .collect(),
-                    },
-                    Err(e) => failed(e.to_string()),
+        | Request::FinishCleanUp { org_url, apply_id } => step(platform, &org_url, &apply_id).await,
+        Request::PendingApplies { org_url } => match platform.sessions().org_of(&org_url).await {
+            Ok(org_id) => match journal_store::all(platform.storage(), &org_id).await {
+                Ok(stored) => Reply::Applies {
+                    applies: stored
+                        .iter()
+                        .filter_map(|s| match s {
+                            Stored::Readable(journal) => {
+                                journal.unfinished().then(|| journal.view())
+                            }
+                            Stored::Unreadable(unreadable) => Some(unreadable.view()),
+                        })
+                        .collect(),
                 },
                 Err(e) => failed(e.to_string()),
-            }
-        }
+            },
+            Err(e) => failed(e.to_string()),
+        },
         Request::ResolveAttention {
             org_url,
             apply_id,
             item,
             action,
-        } => resolve(browser, &org_url, &apply_id, item, action).await,
+        } => resolve(platform, &org_url, &apply_id, item, action).await,
         _ => failed("This request is not an apply request."),
     }
 }
@@ -96,27 +89,22 @@ fn valid_apply_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-async fn start<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
+async fn start<P: Platform>(
+    platform: &P,
     org_url: &str,
     spec: &crate::model::PermissionSetSpec,
     target: PlanTarget<'_>,
     start: Start,
-) -> Reply
-where
-    J: CookieJar,
-    T: Transport,
-    S: KeyValueStore,
-{
-    let (session, version) = match connect(browser, org_url).await {
-        Ok(found) => found,
-        Err(reply) => return reply,
+) -> Reply {
+    let connection = match connect(platform, org_url).await {
+        Ok(connection) => connection,
+        Err(e) => return connect_failed(e),
     };
-    let client = Client::new(browser.transport, &session, version);
+    let (client, session) = (connection.client(), &connection.session);
     // The state read is the key look-up the apply's ownership proofs rest on; who the applying
     // user is comes in parallel (salesforce.md §I.6: CreatedById).
     let (planned, user) = futures_util::future::join(
-        read_and_plan(browser, &client, &session, spec, target),
+        read_and_plan(platform.storage(), &client, session, spec, target),
         client.user_info(),
     )
     .await;
@@ -143,7 +131,7 @@ where
     }
     let org = session.org_id.clone();
     let set_name = write_plan.permission_set.name.clone();
-    match unfinished_for(browser.store, &org, &set_name).await {
+    match unfinished_for(platform.storage(), &org, &set_name).await {
         Ok(Some(other)) => {
             return failed(format!(
                 "Nothing was changed: an earlier apply of {set_name} ({other}) is not finished. Resume it or finish its clean-up first."
@@ -168,7 +156,7 @@ where
     };
     let mut apply_id = None;
     for candidate in candidates {
-        match journal_store::exists(browser.store, &org, &candidate).await {
+        match journal_store::exists(platform.storage(), &org, &candidate).await {
             Ok(false) => {
                 apply_id = Some(candidate);
                 break;
@@ -189,7 +177,7 @@ where
         user.ok().map(|u| u.user_id),
         write_plan,
     );
-    match journal_store::save(browser.store, &journal).await {
+    match journal_store::save(platform.storage(), &journal).await {
         Ok(()) => Reply::ApplyProgress {
             apply: journal.view(),
         },
@@ -223,34 +211,26 @@ async fn unfinished_for(
 }
 
 /// Loads the journal of `apply_id` in the org of `org_url`.
-async fn load<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
+async fn load<P: Platform>(
+    platform: &P,
     org_url: &str,
     apply_id: &str,
-) -> Result<(crate::salesforce::Session, Stored), Reply>
-where
-    J: CookieJar,
-    T: Transport,
-    S: KeyValueStore,
-{
+) -> Result<(crate::salesforce::Session, Stored), Reply> {
     // The journal is found by the org of the URL, so the journal's org and the session's match.
-    let session = find_session(browser.cookies, org_url)
+    let session = platform
+        .sessions()
+        .session(org_url)
         .await
         .map_err(|e| failed(e.to_string()))?;
-    let stored = journal_store::load(browser.store, &session.org_id, apply_id)
+    let stored = journal_store::load(platform.storage(), &session.org_id, apply_id)
         .await
         .map_err(|e| failed(e.to_string()))?;
     Ok((session, stored))
 }
 
 /// One round of an apply (resuming it first if it paused or its clean-up was blocked).
-async fn step<J, T, S>(browser: &Browser<'_, J, T, S>, org_url: &str, apply_id: &str) -> Reply
-where
-    J: CookieJar,
-    T: Transport,
-    S: KeyValueStore,
-{
-    let (session, stored) = match load(browser, org_url, apply_id).await {
+async fn step<P: Platform>(platform: &P, org_url: &str, apply_id: &str) -> Reply {
+    let (session, stored) = match load(platform, org_url, apply_id).await {
         Ok(loaded) => loaded,
         Err(reply) => return reply,
     };
@@ -262,17 +242,19 @@ where
             }
         }
     };
-    let version = match api_version(browser, &session).await {
-        Ok(version) => version,
+    let connection = match connect_session(platform, session).await {
+        Ok(connection) => connection,
         Err(e) => {
             // Can't reach the org now: the journal is unchanged and the page can retry.
             let mut apply = journal.view();
-            apply.message = Some(e.message);
+            apply.message = Some(match e {
+                ConnectError::Session(e) => e.to_string(),
+                ConnectError::Api(e) => e.message,
+            });
             return Reply::ApplyProgress { apply };
         }
     };
-    let client = Client::new(browser.transport, &session, version);
-    match apply::resume(&client, browser.store, &mut journal).await {
+    match apply::resume(&connection.client(), platform.storage(), &mut journal).await {
         Ok(()) => Reply::ApplyProgress {
             apply: journal.view(),
         },
@@ -280,19 +262,14 @@ where
     }
 }
 
-async fn resolve<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
+async fn resolve<P: Platform>(
+    platform: &P,
     org_url: &str,
     apply_id: &str,
     item: usize,
     action: AttentionAction,
-) -> Reply
-where
-    J: CookieJar,
-    T: Transport,
-    S: KeyValueStore,
-{
-    let (session, stored) = match load(browser, org_url, apply_id).await {
+) -> Reply {
+    let (session, stored) = match load(platform, org_url, apply_id).await {
         Ok(loaded) => loaded,
         Err(reply) => return reply,
     };
@@ -301,7 +278,7 @@ where
             if action != AttentionAction::Keep {
                 return failed("An unreadable journal can only be marked as handled.");
             }
-            match journal_store::mark_handled(browser.store, &session.org_id, apply_id).await {
+            match journal_store::mark_handled(platform.storage(), &session.org_id, apply_id).await {
                 Ok(()) => {
                     let mut apply = unreadable.view();
                     for item in &mut apply.attention {
@@ -313,7 +290,7 @@ where
             }
         }
         Stored::Readable(mut journal) => {
-            match apply::choose(browser.store, &mut journal, item, action).await {
+            match apply::choose(platform.storage(), &mut journal, item, action).await {
                 Ok(Ok(())) => Reply::ApplyProgress {
                     apply: journal.view(),
                 },

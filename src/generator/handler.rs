@@ -10,11 +10,11 @@ use super::view::{
     ApiCalls, GeneratorContext, PermissionSetChoice, PlanView, ProfileChoice, PslSummary,
     SystemPermissionChoice, TemplateSummary, UserSummary,
 };
+use crate::connection::{connect, ConnectError, Connection};
 use crate::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
+use crate::platform::{Area, KeyValueStore, Platform, Transport};
 use crate::protocol::{AccessSource, Reply, Request};
-use crate::salesforce::{find_session, ApiError, Client, CookieJar, Session, Transport};
-use crate::service::{api_version, Browser};
-use crate::settings::{Area, KeyValueStore};
+use crate::salesforce::{ApiError, Client, Session};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -25,12 +25,7 @@ pub(super) fn failed(message: impl Into<String>) -> Reply {
 }
 
 /// Answers one generator request.
-pub async fn handle<J, T, S>(browser: &Browser<'_, J, T, S>, request: Request) -> Reply
-where
-    J: CookieJar,
-    T: Transport,
-    S: KeyValueStore,
-{
+pub async fn handle<P: Platform>(platform: &P, request: Request) -> Reply {
     match request {
         Request::ObjectAccessChange {
             access,
@@ -53,48 +48,47 @@ where
             xml: super::metadata::export(&spec),
         },
         Request::SaveTemplate { name, spec } => {
-            let mut templates = load_templates(browser.store).await;
+            let mut templates = load_templates(platform.storage()).await;
             if name.trim().is_empty() {
                 return failed("A template needs a name.");
             }
             templates.insert(name.trim().to_owned(), spec);
-            save_templates(browser.store, templates).await
+            save_templates(platform.storage(), templates).await
         }
         Request::DeleteTemplate { name } => {
-            let mut templates = load_templates(browser.store).await;
+            let mut templates = load_templates(platform.storage()).await;
             templates.remove(&name);
-            save_templates(browser.store, templates).await
+            save_templates(platform.storage(), templates).await
         }
-        Request::LoadTemplate { name } => match load_templates(browser.store).await.remove(&name) {
-            Some(spec) => Reply::Spec {
-                spec,
-                warnings: Vec::new(),
-            },
-            None => failed(format!("No template is called \"{name}\".")),
-        },
+        Request::LoadTemplate { name } => {
+            match load_templates(platform.storage()).await.remove(&name) {
+                Some(spec) => Reply::Spec {
+                    spec,
+                    warnings: Vec::new(),
+                },
+                None => failed(format!("No template is called \"{name}\".")),
+            }
+        }
         Request::GeneratorContext { org_url, user_id } => {
-            let (session, version) = match connect(browser, &org_url).await {
-                Ok(found) => found,
-                Err(reply) => return reply,
+            let connection = match connect(platform, &org_url).await {
+                Ok(connection) => connection,
+                Err(e) => return connect_failed(e),
             };
-            let client = Client::new(browser.transport, &session, version);
-            reply(generator_context(browser, &client, &session, user_id.as_deref()).await)
+            reply(generator_context(platform.storage(), &connection, user_id.as_deref()).await)
         }
         Request::ObjectFields { org_url, sobject } => {
-            let (session, version) = match connect(browser, &org_url).await {
-                Ok(found) => found,
-                Err(reply) => return reply,
+            let connection = match connect(platform, &org_url).await {
+                Ok(connection) => connection,
+                Err(e) => return connect_failed(e),
             };
-            let client = Client::new(browser.transport, &session, version);
-            reply(object_fields(&client, sobject).await)
+            reply(object_fields(&connection.client(), sobject).await)
         }
         Request::LoadAccess { org_url, source } => {
-            let (session, version) = match connect(browser, &org_url).await {
-                Ok(found) => found,
-                Err(reply) => return reply,
+            let connection = match connect(platform, &org_url).await {
+                Ok(connection) => connection,
+                Err(e) => return connect_failed(e),
             };
-            let client = Client::new(browser.transport, &session, version);
-            reply(load_access(browser, &client, &session, source).await)
+            reply(load_access(platform.storage(), &connection, source).await)
         }
         Request::PlanPermissionSet {
             org_url,
@@ -108,7 +102,7 @@ where
                 permission_set_id: target_permission_set_id.as_deref(),
                 use_composite,
             };
-            match plan_for(browser, &org_url, &spec, target).await {
+            match plan_for(platform, &org_url, &spec, target).await {
                 Ok((_, plan, _)) => Reply::Plan { plan },
                 Err(reply) => reply,
             }
@@ -118,7 +112,7 @@ where
         | Request::FinishCleanUp { .. }
         | Request::PendingApplies { .. }
         | Request::ResolveAttention { .. }) => {
-            super::apply_requests::handle(browser, request).await
+            super::apply_requests::handle(platform, request).await
         }
         Request::CreateIntegrationUser {
             org_url,
@@ -128,11 +122,10 @@ where
             email,
             alias,
         } => {
-            let (session, version) = match connect(browser, &org_url).await {
-                Ok(found) => found,
-                Err(reply) => return reply,
+            let connection = match connect(platform, &org_url).await {
+                Ok(connection) => connection,
+                Err(e) => return connect_failed(e),
             };
-            let client = Client::new(browser.transport, &session, version);
             let input = super::user::NewUser {
                 first_name: first_name.unwrap_or_default(),
                 last_name,
@@ -140,7 +133,7 @@ where
                 email,
                 alias: alias.unwrap_or_default(),
             };
-            match super::user::create(&client, &input).await {
+            match super::user::create(&connection.client(), &input).await {
                 Ok((user_id, username)) => Reply::UserCreated { user_id, username },
                 Err(message) => failed(message),
             }
@@ -153,23 +146,12 @@ fn reply(result: Result<Reply, ApiError>) -> Reply {
     result.unwrap_or_else(|e| failed(e.message))
 }
 
-/// Resolves the org of `org_url` exactly as `orgStatus` does: its session and API version.
-pub(super) async fn connect<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
-    org_url: &str,
-) -> Result<(Session, crate::salesforce::ApiVersion), Reply>
-where
-    J: CookieJar,
-    T: Transport,
-    S: KeyValueStore,
-{
-    let session = find_session(browser.cookies, org_url)
-        .await
-        .map_err(|e| failed(e.to_string()))?;
-    let version = api_version(browser, &session)
-        .await
-        .map_err(|e| failed(e.message))?;
-    Ok((session, version))
+/// The page is told why the org could not be reached.
+pub(super) fn connect_failed(e: ConnectError) -> Reply {
+    match e {
+        ConnectError::Session(e) => failed(e.to_string()),
+        ConnectError::Api(e) => failed(e.message),
+    }
 }
 
 const TEMPLATES_KEY: &str = "generatorTemplates";
@@ -210,18 +192,14 @@ fn text(value: &Value, key: &str) -> String {
 }
 
 /// Everything the generator page opens with: one composite read after the catalog.
-async fn generator_context<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
-    client: &Client<'_, T>,
-    session: &Session,
+async fn generator_context<T: Transport>(
+    store: &impl KeyValueStore,
+    connection: &Connection<'_, T>,
     user_id: Option<&str>,
-) -> Result<Reply, ApiError>
-where
-    T: Transport,
-    S: KeyValueStore,
-{
-    let summary = org::org_summary(client, session, browser.store).await?;
-    let catalog = org::fresh_catalog(client, session, browser.store).await?;
+) -> Result<Reply, ApiError> {
+    let (client, session) = (&connection.client(), &connection.session);
+    let summary = org::org_summary(client, session, store).await?;
+    let catalog = org::fresh_catalog(client, session, store).await?;
     let mut reads = vec![
         (
             "psl".to_owned(),
@@ -319,7 +297,7 @@ where
         system_permissions: system_permission_choices(&catalog),
         integration_psl,
         permission_sets,
-        templates: template_list(&load_templates(browser.store).await),
+        templates: template_list(&load_templates(store).await),
         profiles,
     }))
 }
@@ -390,39 +368,35 @@ pub(super) struct PlanTarget<'a> {
 
 /// Connects to the org of `org_url` and plans `spec` there: the session (an apply goes on with
 /// it), the preview, and the writes behind it.
-async fn plan_for<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
+async fn plan_for<P: Platform>(
+    platform: &P,
     org_url: &str,
     spec: &PermissionSetSpec,
     target: PlanTarget<'_>,
-) -> Result<(Session, PlanView, plan::WritePlan), Reply>
-where
-    J: CookieJar,
-    T: Transport,
-    S: KeyValueStore,
-{
-    let (session, version) = connect(browser, org_url).await?;
-    let client = Client::new(browser.transport, &session, version);
-    let (view, write_plan) = read_and_plan(browser, &client, &session, spec, target)
-        .await
-        .map_err(|e| failed(e.message))?;
-    Ok((session, view, write_plan))
+) -> Result<(Session, PlanView, plan::WritePlan), Reply> {
+    let connection = connect(platform, org_url).await.map_err(connect_failed)?;
+    let (view, write_plan) = read_and_plan(
+        platform.storage(),
+        &connection.client(),
+        &connection.session,
+        spec,
+        target,
+    )
+    .await
+    .map_err(|e| failed(e.message))?;
+    Ok((connection.session, view, write_plan))
 }
 
 /// Reads the org and plans: the preview and the writes behind it.
-pub(super) async fn read_and_plan<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
+pub(super) async fn read_and_plan<T: Transport>(
+    store: &impl KeyValueStore,
     client: &Client<'_, T>,
     session: &Session,
     spec: &PermissionSetSpec,
     target: PlanTarget<'_>,
-) -> Result<(PlanView, plan::WritePlan), ApiError>
-where
-    T: Transport,
-    S: KeyValueStore,
-{
-    let summary = org::org_summary(client, session, browser.store).await?;
-    let catalog = org::catalog(client, session, browser.store).await?;
+) -> Result<(PlanView, plan::WritePlan), ApiError> {
+    let summary = org::org_summary(client, session, store).await?;
+    let catalog = org::catalog(client, session, store).await?;
     let existing = match target.permission_set_id {
         Some(id) => Target::ById(id),
         None => Target::ByName(&spec.name),
@@ -453,17 +427,13 @@ where
 
 /// A spec copied from an existing permission set or a profile (its hidden permission set,
 /// salesforce.md §C.1).
-async fn load_access<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
-    client: &Client<'_, T>,
-    session: &Session,
+async fn load_access<T: Transport>(
+    store: &impl KeyValueStore,
+    connection: &Connection<'_, T>,
     source: AccessSource,
-) -> Result<Reply, ApiError>
-where
-    T: Transport,
-    S: KeyValueStore,
-{
-    let catalog = org::catalog(client, session, browser.store).await?;
+) -> Result<Reply, ApiError> {
+    let (client, session) = (&connection.client(), &connection.session);
+    let catalog = org::catalog(client, session, store).await?;
     let filter = match &source {
         AccessSource::PermissionSet { permission_set_id } => {
             format!("Id = '{}'", org::checked_id(permission_set_id)?)

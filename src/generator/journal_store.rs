@@ -9,8 +9,8 @@
 
 use super::journal::Journal;
 use super::view::{ApplyStatus, ApplyView, AttentionAction, AttentionReason, AttentionView};
+use crate::platform::{Area, KeyValueStore, StorageError};
 use crate::salesforce::OrgId;
-use crate::settings::{Area, KeyValueStore};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -21,7 +21,7 @@ pub const VERSION: u32 = 1;
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
     #[error("extension storage failed: {0}")]
-    Storage(String),
+    Storage(#[from] StorageError),
     #[error("No apply {0} is recorded for this org.")]
     NotFound(String),
     #[error("The apply's journal can't be read: it is shown under \"needs attention\".")]
@@ -177,7 +177,7 @@ pub async fn save(store: &impl KeyValueStore, journal: &Journal) -> Result<(), J
             Value::String(text),
         )
         .await
-        .map_err(JournalError::Storage)
+        .map_err(JournalError::from)
 }
 
 /// The stored journal `apply_id` of `org`.
@@ -189,7 +189,7 @@ pub async fn load(
     let stored = store
         .get(Area::Local, &key(org, apply_id))
         .await
-        .map_err(JournalError::Storage)?;
+        .map_err(JournalError::from)?;
     match stored {
         None | Some(Value::Null) => Err(JournalError::NotFound(apply_id.to_owned())),
         Some(Value::String(text)) => Ok(decode(apply_id, &text)),
@@ -207,7 +207,7 @@ pub async fn exists(
         store
             .get(Area::Local, &key(org, apply_id))
             .await
-            .map_err(JournalError::Storage)?,
+            .map_err(JournalError::from)?,
         None | Some(Value::Null)
     ))
 }
@@ -218,7 +218,7 @@ pub async fn all(store: &impl KeyValueStore, org: &OrgId) -> Result<Vec<Stored>,
     let mut keys = store
         .keys(Area::Local, &prefix(org))
         .await
-        .map_err(JournalError::Storage)?;
+        .map_err(JournalError::from)?;
     keys.sort();
     let mut out = Vec::new();
     for key in keys {
@@ -231,7 +231,7 @@ pub async fn all(store: &impl KeyValueStore, org: &OrgId) -> Result<Vec<Stored>,
                 let handled = store
                     .get(Area::Local, &handled_key(org, &apply_id))
                     .await
-                    .map_err(JournalError::Storage)?;
+                    .map_err(JournalError::from)?;
                 if !matches!(handled, Some(Value::Bool(true))) {
                     out.push(Stored::Unreadable(unreadable));
                 }
@@ -253,7 +253,7 @@ pub async fn mark_handled(
     store
         .set(Area::Local, &handled_key(org, apply_id), Value::Bool(true))
         .await
-        .map_err(JournalError::Storage)
+        .map_err(JournalError::from)
 }
 
 #[cfg(test)]

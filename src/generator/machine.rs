@@ -27,7 +27,8 @@ use super::records::{
     found_record, parse_http_date, same_id, FoundRecord, Record, RecordKey, SetRef, SobjectKind,
 };
 use super::view::{Action, ApplyStatus, StepError, StepKind, StepState};
-use crate::salesforce::{form_encode, ApiError, ApiErrorKind, HttpResponse, Method};
+use crate::platform::{HttpResponse, Method};
+use crate::salesforce::{form_encode, ApiError, ApiErrorKind};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;

@@ -10,7 +10,7 @@
 //!   [`apply`] drives it one round per request; [`journal_store`] keeps journals versioned
 //!   ([`journal_v0`] migrates the first release's).
 //! * [`metadata`]: Metadata API PermissionSet XML export and import (§E, §H.Q4).
-//! * [`handler`]: the generator's requests, served for [`crate::service`].
+//! * [`handler`]: the generator's requests, through the host's [`crate::platform::Platform`].
 //! * [`view`]: the JSON shapes the generator page is shown.
 
 #[cfg(feature = "generator")]
@@ -52,8 +52,8 @@ pub use handler::handle;
 
 /// Without the generator engine, its requests are answered plainly.
 #[cfg(not(feature = "generator"))]
-pub async fn handle<J, T, S>(
-    _browser: &crate::service::Browser<'_, J, T, S>,
+pub async fn handle<P: crate::platform::Platform>(
+    _platform: &P,
     _request: crate::protocol::Request,
 ) -> crate::protocol::Reply {
     crate::protocol::Reply::Failed {

@@ -10,8 +10,9 @@ use super::plan::{AssigneeState, ExistingPermissionSet, OrgState, PslState, INTE
 use super::stored;
 use super::view::{ObjectChoice, OrgSummary};
 use crate::model::{FieldAccess, ObjectAccess, PermissionSetSpec};
-use crate::salesforce::{ApiError, Client, DomainKind, Method, Session, Transport};
-use crate::settings::{Area, KeyValueStore};
+use crate::platform::{Area, KeyValueStore};
+use crate::platform::{Method, Transport};
+use crate::salesforce::{ApiError, Client, DomainKind, Session};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -86,7 +87,7 @@ impl ReadCount {
     fn get(&self) -> usize {
         self.calls.get()
     }
-    fn saw(&self, response: &crate::salesforce::HttpResponse) {
+    fn saw(&self, response: &crate::platform::HttpResponse) {
         if let Some(date) = response
             .header("date")
             .and_then(super::records::parse_http_date)

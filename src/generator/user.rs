@@ -3,7 +3,8 @@
 //! can only be deactivated), so the page confirms it separately.
 
 use super::org::soql_text;
-use crate::salesforce::{ApiError, Client, Method, Transport};
+use crate::platform::{Method, Transport};
+use crate::salesforce::{ApiError, Client};
 use serde_json::{json, Value};
 
 /// What the admin typed.

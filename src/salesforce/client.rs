@@ -4,8 +4,8 @@
 use super::error::ApiError;
 use super::host::SalesforceHost;
 use super::session::Session;
-use super::transport::{HttpRequest, HttpResponse, Method, Transport};
 use super::version::{ApiVersion, OfferedVersion};
+use crate::platform::{HttpRequest, HttpResponse, Method, Transport, TransportError};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
@@ -90,7 +90,7 @@ impl<'a, T: Transport> Client<'a, T> {
         method: Method,
         path: &str,
         body: Option<String>,
-    ) -> Result<HttpResponse, String> {
+    ) -> Result<HttpResponse, TransportError> {
         self.transport
             .send(request(self.session, method, path, body))
             .await
@@ -254,6 +254,7 @@ pub struct Organization {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::platform::TransportError;
     use crate::salesforce::session::OrgId;
     use std::cell::RefCell;
     use std::collections::VecDeque;
@@ -279,12 +280,12 @@ mod tests {
     }
 
     impl Transport for Replay {
-        async fn send(&self, request: HttpRequest) -> Result<HttpResponse, String> {
+        async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
             self.sent.borrow_mut().push(request);
             self.answers
                 .borrow_mut()
                 .pop_front()
-                .ok_or_else(|| "connection refused".to_owned())
+                .ok_or_else(|| TransportError::Unreachable("connection refused".to_owned()))
         }
     }
 

@@ -4,12 +4,13 @@ pub mod client;
 pub mod error;
 pub mod host;
 pub mod session;
-pub mod transport;
 pub mod version;
 
 pub use client::{discover_version, form_encode, Client, Organization, UserInfo};
 pub use error::{ApiError, ApiErrorKind};
 pub use host::{DomainKind, MyDomain, SalesforceHost};
-pub use session::{find_session, org_of_page, CookieJar, OrgId, Session, SessionError, SidCookie};
-pub use transport::{HttpRequest, HttpResponse, Method, Transport};
+pub use session::{
+    find_session, org_of_page, CookieJar, CookieSessions, CookieStoreError, OrgId, Session,
+    SessionError, SidCookie,
+};
 pub use version::ApiVersion;

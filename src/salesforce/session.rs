@@ -2,6 +2,7 @@
 //! Salesforce Inspector Reloaded proved works (salesforce.md §A.3), with several orgs kept apart by org id.
 
 use super::host::{SalesforceHost, SESSION_COOKIE_DOMAINS};
+use crate::platform::SessionSource;
 use std::fmt;
 
 /// A `sid` cookie as the browser's cookie API reports it.
@@ -25,9 +26,37 @@ impl fmt::Debug for SidCookie {
 #[allow(async_fn_in_trait)] // Only used single-threaded, in one browser context.
 pub trait CookieJar {
     /// The `sid` cookie that would be sent to `url`.
-    async fn sid_for_url(&self, url: &str) -> Result<Option<SidCookie>, String>;
+    async fn sid_for_url(&self, url: &str) -> Result<Option<SidCookie>, CookieStoreError>;
     /// Every secure `sid` cookie on `domain` and its subdomains.
-    async fn sids_on_domain(&self, domain: &str) -> Result<Vec<SidCookie>, String>;
+    async fn sids_on_domain(&self, domain: &str) -> Result<Vec<SidCookie>, CookieStoreError>;
+}
+
+/// The browser refused to read cookies: its own words.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct CookieStoreError(pub String);
+
+/// The browser's [`SessionSource`]: sessions from `sid` cookies, as [`find_session`] finds them.
+#[derive(Debug)]
+pub struct CookieSessions<J>(pub J);
+
+impl<J: CookieJar> SessionSource for CookieSessions<J> {
+    async fn org_of(&self, org_url: &str) -> Result<OrgId, SessionError> {
+        org_of_page(&self.0, org_url).await
+    }
+
+    async fn session(&self, org_url: &str) -> Result<Session, SessionError> {
+        find_session(&self.0, org_url).await
+    }
+}
+
+impl<J: CookieJar + ?Sized> CookieJar for &J {
+    async fn sid_for_url(&self, url: &str) -> Result<Option<SidCookie>, CookieStoreError> {
+        (**self).sid_for_url(url).await
+    }
+    async fn sids_on_domain(&self, domain: &str) -> Result<Vec<SidCookie>, CookieStoreError> {
+        (**self).sids_on_domain(domain).await
+    }
 }
 
 /// A Salesforce org id, the 15-character form that prefixes every `sid` value (salesforce.md §A.3).
@@ -110,6 +139,9 @@ pub enum SessionError {
     NoApiSession(String),
     #[error("The browser refused to read Salesforce's cookies: {0}")]
     CookieStore(String),
+    /// A host with its own login (the Salesforce CLI) could not give a session.
+    #[error("No Salesforce session is available: {0}")]
+    Host(String),
 }
 
 /// The org a page belongs to, from its own `sid` cookie only (no API call, no other cookie).
@@ -121,7 +153,7 @@ pub async fn org_of_page(jar: &impl CookieJar, page_url: &str) -> Result<OrgId, 
     let cookie = jar
         .sid_for_url(page_url)
         .await
-        .map_err(SessionError::CookieStore)?
+        .map_err(|e| SessionError::CookieStore(e.0))?
         .ok_or(SessionError::NotLoggedIn)?;
     OrgId::of_sid(&cookie.value).ok_or(SessionError::NotLoggedIn)
 }
@@ -139,7 +171,7 @@ pub async fn find_session(jar: &impl CookieJar, page_url: &str) -> Result<Sessio
         let cookies = jar
             .sids_on_domain(domain)
             .await
-            .map_err(SessionError::CookieStore)?;
+            .map_err(|e| SessionError::CookieStore(e.0))?;
         for cookie in cookies {
             let same_org = OrgId::of_sid(&cookie.value).as_ref() == Some(&org_id);
             match SalesforceHost::parse(&cookie.domain) {
@@ -185,7 +217,7 @@ mod tests {
     }
 
     impl CookieJar for Jar {
-        async fn sid_for_url(&self, url: &str) -> Result<Option<SidCookie>, String> {
+        async fn sid_for_url(&self, url: &str) -> Result<Option<SidCookie>, CookieStoreError> {
             let host = SalesforceHost::from_url(url)
                 .map(|h| h.to_string())
                 .unwrap_or_default();
@@ -194,7 +226,7 @@ mod tests {
                 value: value.clone(),
             }))
         }
-        async fn sids_on_domain(&self, domain: &str) -> Result<Vec<SidCookie>, String> {
+        async fn sids_on_domain(&self, domain: &str) -> Result<Vec<SidCookie>, CookieStoreError> {
             Ok(self
                 .0
                 .iter()

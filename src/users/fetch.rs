@@ -5,8 +5,9 @@
 use super::classify::{classify, UserBadge};
 use super::icons;
 use super::record::{self, Children, UserId, UserRecord, USERS_PER_QUERY};
-use crate::salesforce::{ApiError, Client, OrgId, Transport};
-use crate::settings::{Area, KeyValueStore};
+use crate::platform::Transport;
+use crate::platform::{Area, KeyValueStore};
+use crate::salesforce::{ApiError, Client, OrgId};
 use serde_json::{Map, Value};
 
 /// How long a classification is reused: a few minutes, so a revisit or the next page of the

@@ -5,8 +5,8 @@
 //! loads a URL: Salesforce's page CSP (`img-src`) cannot block it.
 
 use super::record::UserId;
+use crate::platform::{Area, KeyValueStore};
 use crate::salesforce::OrgId;
-use crate::settings::{Area, KeyValueStore};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -171,6 +171,7 @@ pub async fn save(
     store
         .set(Area::Local, &key(org), Value::Object(icons))
         .await
+        .map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

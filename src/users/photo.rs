@@ -9,7 +9,8 @@
 //! is the 069 Id. Both bodies are JSON, so the client's text transport carries them.
 
 use super::record::UserId;
-use crate::salesforce::{ApiError, Client, Transport};
+use crate::platform::Transport;
+use crate::salesforce::{ApiError, Client};
 /// The largest picture accepted (base64 characters): a profile photo needs no more than a few
 /// hundred pixels; Salesforce itself allows 37.5 MB of base64.
 pub const MAX_PNG_BASE64: usize = 2 * 1024 * 1024;

@@ -1,26 +1,19 @@
 //! The badge requests of the protocol (`BadgeUsers`, `SetUserIcon`, `SetProfilePhoto`), served
-//! for [`crate::service::handle`] with the same browser traits.
+//! through the host's [`Platform`].
 
 use super::{icons, photo, Lookup, UserIcon, UserId};
+use crate::connection::{connect, connect_quickly, ConnectError};
+use crate::platform::{Clock, Platform, SessionSource};
 use crate::protocol::{BadgeProblem, Reply};
-use crate::salesforce::{
-    find_session, org_of_page, ApiError, ApiErrorKind, Client, CookieJar, SessionError, Transport,
-};
-use crate::service::{api_version, cached_api_version, Browser};
-use crate::settings::KeyValueStore;
+use crate::salesforce::{ApiError, ApiErrorKind, SessionError};
 
 /// Badges for a page's users: from the cache when fresh, else one query per 200 users through
 /// the session of the sender frame's org. Any failure gives one message and no badge.
-pub async fn user_badges<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
+pub async fn user_badges<P: Platform>(
+    platform: &P,
     sender_url: Option<&str>,
     user_ids: &[String],
-) -> Reply
-where
-    J: CookieJar,
-    T: Transport,
-    S: KeyValueStore,
-{
+) -> Reply {
     let problem = |kind, message: String| Reply::UserBadges {
         badges: Vec::new(),
         error: Some(BadgeProblem { kind, message }),
@@ -31,31 +24,29 @@ where
             "Badges are only drawn on Salesforce pages.".to_owned(),
         );
     };
-    let org_id = match org_of_page(browser.cookies, url).await {
+    let org_id = match platform.sessions().org_of(url).await {
         Ok(org) => org,
         Err(e) => return problem(None, e.to_string()),
     };
-    let mut lookup = Lookup::start(browser.store, &org_id, user_ids, now_ms()).await;
+    let store = platform.storage();
+    let mut lookup = Lookup::start(store, &org_id, user_ids, platform.clock().now_ms()).await;
     if lookup.needs_api() {
         let fetched = async {
-            let session = find_session(browser.cookies, url)
+            // Every field of the badge query exists in the oldest version Forcefield supports:
+            // when the org's version isn't known yet, ask at that one instead of spending a round
+            // trip on discovery first. Only if the org no longer serves it (a retired version
+            // answers 404) is the version discovered.
+            let mut connection = connect_quickly(platform, url)
                 .await
-                .map_err(|e| (None, e.to_string()))?;
-            // Every field of the badge query exists in the oldest version Forcefield supports,
-            // which every org it supports offers: when the org's version isn't known yet, ask at
-            // that one instead of spending a round trip on discovery first. Only if the org no
-            // longer serves it (a retired version answers 404) is the version discovered.
-            let known = cached_api_version(browser.store, &session.org_id).await;
-            let first = known.unwrap_or(crate::salesforce::version::SUPPORTED_MIN);
-            let client = Client::new(browser.transport, &session, first);
-            match lookup.fetch(&client, browser.store).await {
-                Err(e) if known.is_none() && e.kind == ApiErrorKind::NotFound => {
-                    let version = api_version(browser, &session)
+                .map_err(connect_failure)?;
+            match lookup.fetch(&connection.client(), store).await {
+                Err(e) if !connection.version_known && e.kind == ApiErrorKind::NotFound => {
+                    connection
+                        .learn_version(store)
                         .await
                         .map_err(badge_failure)?;
-                    let client = Client::new(browser.transport, &session, version);
                     lookup
-                        .fetch(&client, browser.store)
+                        .fetch(&connection.client(), store)
                         .await
                         .map_err(badge_failure)
                 }
@@ -67,8 +58,15 @@ where
         }
     }
     Reply::UserBadges {
-        badges: lookup.badges(browser.store).await,
+        badges: lookup.badges(store).await,
         error: None,
+    }
+}
+
+fn connect_failure(e: ConnectError) -> (Option<ApiErrorKind>, String) {
+    match e {
+        ConnectError::Session(e) => (None, e.to_string()),
+        ConnectError::Api(e) => badge_failure(e),
     }
 }
 
@@ -80,8 +78,8 @@ fn badge_failure(e: ApiError) -> (Option<ApiErrorKind>, String) {
     (Some(e.kind), message)
 }
 
-pub async fn set_user_icon<J: CookieJar, T, S: KeyValueStore>(
-    browser: &Browser<'_, J, T, S>,
+pub async fn set_user_icon<P: Platform>(
+    platform: &P,
     sender_url: Option<&str>,
     user_id: String,
     icon: Option<UserIcon>,
@@ -92,7 +90,7 @@ pub async fn set_user_icon<J: CookieJar, T, S: KeyValueStore>(
         };
     };
     let org_id = match sender_url {
-        Some(url) => org_of_page(browser.cookies, url).await,
+        Some(url) => platform.sessions().org_of(url).await,
         None => Err(SessionError::NotSalesforce),
     };
     let org_id = match org_id {
@@ -103,7 +101,7 @@ pub async fn set_user_icon<J: CookieJar, T, S: KeyValueStore>(
             }
         }
     };
-    match icons::save(browser.store, &org_id, &user, icon.clone()).await {
+    match icons::save(platform.storage(), &org_id, &user, icon.clone()).await {
         Ok(()) => Reply::UserIconSaved { user_id, icon },
         Err(e) => Reply::Failed {
             message: format!("The icon was not saved: {e}"),
@@ -111,17 +109,12 @@ pub async fn set_user_icon<J: CookieJar, T, S: KeyValueStore>(
     }
 }
 
-pub async fn set_profile_photo<J, T, S>(
-    browser: &Browser<'_, J, T, S>,
+pub async fn set_profile_photo<P: Platform>(
+    platform: &P,
     sender_url: Option<&str>,
     user_id: String,
     png_base64: &str,
-) -> Reply
-where
-    J: CookieJar,
-    T: Transport,
-    S: KeyValueStore,
-{
+) -> Reply {
     let failed = |message: String| Reply::Failed { message };
     let Some(user) = UserId::parse(&user_id) else {
         return failed("That is not a user Id.".to_owned());
@@ -132,35 +125,18 @@ where
     let Some(url) = sender_url else {
         return failed("Profile photos are set from Salesforce pages only.".to_owned());
     };
-    let session = match find_session(browser.cookies, url).await {
-        Ok(session) => session,
-        Err(e) => return failed(e.to_string()),
+    let connection = match connect(platform, url).await {
+        Ok(connection) => connection,
+        Err(ConnectError::Session(e)) => return failed(e.to_string()),
+        Err(ConnectError::Api(e)) => {
+            return failed(format!("The profile photo was not changed: {e}"))
+        }
     };
-    let result = async {
-        let version = api_version(browser, &session).await?;
-        let client = Client::new(browser.transport, &session, version);
-        photo::set_profile_photo(&client, &user, png_base64).await
-    };
-    match result.await {
+    match photo::set_profile_photo(&connection.client(), &user, png_base64).await {
         Ok(photo) => Reply::ProfilePhotoSet {
             user_id,
             photo_url: photo.small_photo_url,
         },
         Err(e) => failed(format!("The profile photo was not changed: {e}")),
-    }
-}
-
-/// Milliseconds since the epoch (the browser's clock in WebAssembly).
-fn now_ms() -> u64 {
-    #[cfg(target_arch = "wasm32")]
-    {
-        crate::web::now_ms()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
-            .unwrap_or(0)
     }
 }

@@ -1,14 +1,17 @@
 //! The browser around the core, natively, shared by every test (and bench) that runs the core
 //! against the simulated org: HTTPS through the sim's agent, cookies from a real login through
-//! the sim's redirects, extension storage in memory, and `service::handle` on top of them.
+//! the sim's redirects, extension storage in memory (the core's own stand-in), and the router on
+//! top of them as the core's platform.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+use forcefield::platform::memory::MemoryStorage;
+use forcefield::platform::{
+    Host, HttpRequest, HttpResponse, SystemClock, Transport, TransportError,
+};
 use forcefield::protocol::{Reply, Request};
-use forcefield::salesforce::{CookieJar, HttpRequest, HttpResponse, SidCookie, Transport};
-use forcefield::service::{handle, Browser};
-use forcefield::settings::{Area, KeyValueStore};
+use forcefield::router::handle;
+use forcefield::salesforce::{CookieJar, CookieSessions, CookieStoreError, SidCookie};
 use org_sim::{RunningSim, SimConfig};
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
@@ -17,10 +20,10 @@ use std::sync::{Arc, Mutex};
 pub struct SimTransport(pub ureq::Agent);
 
 impl Transport for SimTransport {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, String> {
+    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let agent = self.0.clone();
-        let answer = Arc::new(Mutex::new(Answer::default()));
-        let shared = Arc::clone(&answer);
+        let slot = Arc::new(Mutex::new(Slot::default()));
+        let shared = Arc::clone(&slot);
         std::thread::spawn(move || {
             let result = blocking_send(&agent, request);
             let mut slot = shared.lock().unwrap();
@@ -30,7 +33,7 @@ impl Transport for SimTransport {
             }
         });
         std::future::poll_fn(|cx| {
-            let mut slot = answer.lock().unwrap();
+            let mut slot = slot.lock().unwrap();
             match slot.result.take() {
                 Some(result) => std::task::Poll::Ready(result),
                 None => {
@@ -45,41 +48,44 @@ impl Transport for SimTransport {
 
 /// Where a request's thread leaves its answer.
 #[derive(Default)]
-struct Answer {
-    result: Option<Result<HttpResponse, String>>,
+struct Slot {
+    result: Option<Result<HttpResponse, TransportError>>,
     waker: Option<std::task::Waker>,
 }
 
-fn blocking_send(agent: &ureq::Agent, request: HttpRequest) -> Result<HttpResponse, String> {
-    {
-        let mut builder = ureq::http::Request::builder()
-            .method(request.method.as_str())
-            .uri(&request.url);
-        for (name, value) in &request.headers {
-            builder = builder.header(name, value);
-        }
-        let http_request = builder
-            .body(request.body.unwrap_or_default())
-            .map_err(|e| e.to_string())?;
-        let mut response = agent.run(http_request).map_err(|e| e.to_string())?;
-        let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .filter_map(|(name, value)| {
-                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
-            })
-            .collect();
-        let body = response
-            .body_mut()
-            .read_to_string()
-            .map_err(|e| e.to_string())?;
-        Ok(HttpResponse {
-            status,
-            headers,
-            body,
-        })
+/// One request through the agent, on the calling thread.
+pub fn blocking_send(
+    agent: &ureq::Agent,
+    request: HttpRequest,
+) -> Result<HttpResponse, TransportError> {
+    let mut builder = ureq::http::Request::builder()
+        .method(request.method.as_str())
+        .uri(&request.url);
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
     }
+    let http_request = builder
+        .body(request.body.unwrap_or_default())
+        .map_err(unreachable)?;
+    let mut response = agent.run(http_request).map_err(unreachable)?;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .filter_map(|(name, value)| {
+            Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+        })
+        .collect();
+    let body = response.body_mut().read_to_string().map_err(unreachable)?;
+    Ok(HttpResponse {
+        status,
+        headers,
+        body,
+    })
+}
+
+fn unreachable(e: impl std::fmt::Display) -> TransportError {
+    TransportError::Unreachable(e.to_string())
 }
 
 /// The cookies a browser holds after logging in through the sim's real login redirects.
@@ -140,14 +146,14 @@ fn urlencode(text: &str) -> String {
 }
 
 impl CookieJar for LoggedInJar {
-    async fn sid_for_url(&self, url: &str) -> Result<Option<SidCookie>, String> {
+    async fn sid_for_url(&self, url: &str) -> Result<Option<SidCookie>, CookieStoreError> {
         let host = url.split('/').nth(2).unwrap_or_default();
         Ok(self.0.get(host).map(|value| SidCookie {
             domain: host.to_owned(),
             value: value.clone(),
         }))
     }
-    async fn sids_on_domain(&self, domain: &str) -> Result<Vec<SidCookie>, String> {
+    async fn sids_on_domain(&self, domain: &str) -> Result<Vec<SidCookie>, CookieStoreError> {
         Ok(self
             .0
             .iter()
@@ -160,41 +166,11 @@ impl CookieJar for LoggedInJar {
     }
 }
 
-/// Extension storage, held in memory as the browser would hold it.
-#[derive(Default)]
-/// (is `storage.local`, key) → value.
-pub struct Storage(pub RefCell<BTreeMap<(bool, String), serde_json::Value>>);
-
-impl KeyValueStore for Storage {
-    async fn get(&self, area: Area, key: &str) -> Result<Option<serde_json::Value>, String> {
-        Ok(self
-            .0
-            .borrow()
-            .get(&(area == Area::Local, key.to_owned()))
-            .cloned())
-    }
-    async fn set(&self, area: Area, key: &str, value: serde_json::Value) -> Result<(), String> {
-        self.0
-            .borrow_mut()
-            .insert((area == Area::Local, key.to_owned()), value);
-        Ok(())
-    }
-    async fn keys(&self, area: Area, prefix: &str) -> Result<Vec<String>, String> {
-        Ok(self
-            .0
-            .borrow()
-            .keys()
-            .filter(|(local, key)| *local == (area == Area::Local) && key.starts_with(prefix))
-            .map(|(_, key)| key.clone())
-            .collect())
-    }
-}
-
 pub struct World {
     pub sim: RunningSim,
     pub jar: LoggedInJar,
     pub transport: SimTransport,
-    pub storage: Storage,
+    pub storage: MemoryStorage,
 }
 
 impl World {
@@ -205,7 +181,7 @@ impl World {
             sim,
             jar: LoggedInJar::default(),
             transport,
-            storage: Storage::default(),
+            storage: MemoryStorage::default(),
         };
         world.log_in();
         world
@@ -234,12 +210,19 @@ impl World {
 
     /// A request from a content script in the frame at `sender_url`.
     pub fn ask_from(&self, request: Request, sender_url: Option<&str>) -> Reply {
-        let browser = Browser {
-            cookies: &self.jar,
+        pollster::block_on(handle(&self.host(), request, sender_url))
+    }
+
+    /// The browser around the core, as the core's platform.
+    pub fn host(
+        &self,
+    ) -> Host<CookieSessions<&LoggedInJar>, &SimTransport, &MemoryStorage, SystemClock> {
+        Host {
+            sessions: CookieSessions(&self.jar),
             transport: &self.transport,
-            store: &self.storage,
-        };
-        pollster::block_on(handle(&browser, request, sender_url))
+            storage: &self.storage,
+            clock: SystemClock,
+        }
     }
 
     /// Every REST call the sim has served so far (login pages and frames excluded).

@@ -1,5 +1,5 @@
-//! The seam between the sans-IO client and the network: the browser's `fetch` in WebAssembly, a
-//! native HTTP client in tests.
+//! HTTP as the core sees it: a fully built request and the answer's status, headers and body.
+//! The client in [`crate::salesforce`] builds them; a host's [`super::Transport`] sends them.
 
 /// HTTP methods the client uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,10 +69,4 @@ impl HttpResponse {
             .find(|(key, _)| key.eq_ignore_ascii_case(name))
             .map(|(_, value)| value.as_str())
     }
-}
-
-/// Sends requests. An `Err` means no HTTP answer at all (offline, DNS, TLS, aborted).
-#[allow(async_fn_in_trait)] // Used single-threaded; browsers have no Send futures anyway.
-pub trait Transport {
-    async fn send(&self, request: HttpRequest) -> Result<HttpResponse, String>;
 }
