@@ -40,8 +40,13 @@ demo: setup
 bench: setup
 	scripts/build.sh
 	cargo build --quiet -p org-sim
-	cargo build --quiet --release -p forcefield --example generator_bench
+	cargo build --quiet --release -p forcefield --example generator_bench --example fault_schedules
 	scripts/in-loopback-netns.sh node tests/e2e/bench.mjs
+
+# The generator's fault schedules at length: 100,000 seeded schedules against the simulated org
+# (`make test` runs 2,000); prints the count and every violation with the seed that replays it.
+soak:
+	cargo run --quiet --release -p forcefield --example fault_schedules -- 100000
 
 lint:
 	scripts/setup.sh build

@@ -121,19 +121,27 @@ async function renderPending(container) {
   if (reply.type !== 'applies' || reply.applies.length === 0) return;
   for (const apply of reply.applies) {
     const progress = slot('pending-progress');
-    // A running apply can be resumed; one whose undo stopped can only be cleaned up.
-    const resumable = apply.status === 'running';
+    // Interrupted or paused: resume. Undo stopped: finish the clean-up. Records left for a
+    // decision (or a journal that can't be read): shown with their choices.
+    const resumable = apply.status === 'running' || apply.status === 'paused';
+    const cleanup = apply.status === 'cleanupNeeded';
     const action = resumable
       ? h('button', { type: 'button', class: 'slds-button slds-button_brand', 'data-ff': 'resume-apply' }, 'Resume')
-      : h('button', { type: 'button', class: 'slds-button slds-button_brand', 'data-ff': 'finish-cleanup' }, 'Finish clean-up');
+      : cleanup ? h('button', { type: 'button', class: 'slds-button slds-button_brand', 'data-ff': 'finish-cleanup' }, 'Finish clean-up') : null;
+    const intro = apply.raw !== undefined && apply.raw !== null ? 'An apply\'s journal can\'t be read. '
+      : resumable ? 'An apply was interrupted: '
+        : cleanup ? 'An apply failed and its undo did not finish: '
+          : 'An apply left records for your decision: ';
     const banner = alert('warning', 'pending-apply',
-      h('p', {}, resumable ? 'An apply was interrupted: ' : 'An apply failed and its undo did not finish: ', describeApply(apply)),
-      apply.message ? h('p', {}, apply.message) : null,
-      h('div', { class: 'ff-actions' }, action), progress);
-    action.addEventListener('click', async () => {
+      h('p', {}, intro, apply.raw ? '' : describeApply(apply)),
+      action && apply.message ? h('p', {}, apply.message) : null,
+      action ? null : progress,
+      action ? h('div', { class: 'ff-actions' }, action) : null, action ? progress : null);
+    if (!action) progress.replaceChildren(progressView(apply, progress));
+    action?.addEventListener('click', async () => {
       action.disabled = true;
-      const final = await driveApply({ type: resumable ? 'continueApply' : 'finishCleanUp', orgUrl, applyId: apply.applyId }, progress);
-      if (final?.status === 'done' || final?.status === 'rolledBack') {
+      const final = await driveApply({ type: resumable ? 'continueApply' : 'finishCleanUp', orgUrl, applyId: apply.applyId }, progress, apply.setName);
+      if (final?.status === 'done' || final?.status === 'rolledBack' || final?.status === 'failed') {
         banner.classList.replace('slds-theme_warning', 'slds-theme_success');
         action.remove();
       } else action.disabled = false;
@@ -605,6 +613,8 @@ const exportButton = h('button', { type: 'button', class: 'slds-button slds-butt
 const staleNote = h('p', { class: 'ff-muted', 'data-ff': 'plan-stale', 'aria-live': 'polite' });
 let confirmProduction = null;
 let currentPlan = null;
+/** Another window holds the previewed set's lock: Apply waits. */
+let lockedOut = false;
 
 async function currentSpec() {
   const fields = new Map();
@@ -616,7 +626,7 @@ function renderPlanState() {
   const blocked = (currentPlan?.blockers?.length ?? 0) > 0 || currentPlan?.steps.length === 0;
   // The core decides which plans need the production confirmation (every plan that writes).
   const needsConfirmation = currentPlan?.requiresConfirmation;
-  applyButton.disabled = applying || !planFresh || blocked || (needsConfirmation && !confirmProduction?.checked);
+  applyButton.disabled = applying || lockedOut || !planFresh || blocked || (needsConfirmation && !confirmProduction?.checked);
   staleNote.textContent = currentPlan && !planFresh && !applying ? staleBecause : '';
 }
 
@@ -641,6 +651,9 @@ async function preview() {
   currentPlan = reply.plan;
   planFresh = true;
   planSlot.replaceChildren(planView(reply.plan));
+  // From the preview to the end of its apply, this window holds the set's lock.
+  lockedOut = !(await holdSetLock(reply.plan.permissionSet.name));
+  if (lockedOut) planSlot.prepend(busy(reply.plan.permissionSet.name));
   const licenseWarning = document.querySelector('[data-ff="license-warning"]');
   // Findings carry a code; the page picks the license ones by code, never by their words.
   licenseWarning?.replaceChildren(...reply.plan.warnings.filter((w) => LICENSE_FINDINGS.has(w.code)).map((w) => alert('warning', 'license-problem', w.message)),
@@ -692,28 +705,72 @@ function planView(plan) {
 }
 
 /**
- * Runs an apply request, then `continueApply` until it stops, drawing progress in `into`. One
- * window at a time drives an apply: it holds a Web Lock named after the apply while it does, so a
- * second generator window (one opened meanwhile offers the apply as interrupted) never sends the
- * same write again. Extension pages and the worker share the lock manager of the extension's origin.
+ * One apply per org and permission set in this browser profile: a Web Lock named after the org
+ * and the set's API name, held from the preview to the end of the apply. Web Locks are shared by
+ * every page and worker of the extension's origin, so a second generator window previewing or
+ * resuming the same set is told another window has it, and never sends the same writes.
  */
-async function driveApply(request, into) {
-  let reply = request.type === 'startApply' ? await core(request) : null;
-  const applyId = reply?.apply?.applyId ?? request.applyId;
-  if (!applyId) return showApply(reply, into);
-  return navigator.locks.request(`forcefield-apply:${applyId}`, { ifAvailable: true }, async (lock) => {
-    if (!lock) {
-      into.replaceChildren(alert('warning', 'apply-busy',
-        'This apply is running in another Forcefield window. Follow it there; once that window is closed, it can be resumed here.'));
-      return null;
-    }
-    reply ??= await core(request);
-    for (;;) {
-      const apply = showApply(reply, into);
-      if (apply?.status !== 'running') return apply;
-      reply = await core({ type: 'continueApply', orgUrl, applyId });
-    }
+const setLock = { name: null, release: null };
+
+function lockName(setName) {
+  return `forcefield-apply:${context.org.orgId}:${String(setName).toLowerCase()}`;
+}
+
+/** Holds the lock of `setName` (letting go of any other); false when another window has it. */
+async function holdSetLock(setName) {
+  const name = lockName(setName);
+  if (setLock.name === name) return true;
+  releaseSetLock();
+  return new Promise((resolve) => {
+    navigator.locks.request(name, { ifAvailable: true }, (lock) => {
+      if (!lock) {
+        resolve(false);
+        return undefined;
+      }
+      return new Promise((release) => {
+        setLock.name = name;
+        setLock.release = release;
+        resolve(true);
+      });
+    });
   });
+}
+
+function releaseSetLock() {
+  setLock.release?.();
+  setLock.name = null;
+  setLock.release = null;
+}
+
+function busy(setName) {
+  return alert('warning', 'apply-busy',
+    `Another Forcefield window is working on ${setName}. Follow it there; once that window is closed, you can continue here.`);
+}
+
+/** Whether an apply has ended (the org is as planned, as before, or its records are listed). */
+const SETTLED = new Set(['done', 'failed', 'rolledBack', 'needsAttention']);
+
+/**
+ * Sends `request` (startApply, continueApply, finishCleanUp, resolveAttention), then
+ * `continueApply` while the apply runs, drawing its progress in `into`, under the set's lock.
+ * Answers the final progress, `{ changedPlan }` when the org changed since the preview (nothing
+ * was written), or null.
+ */
+async function driveApply(request, into, setName) {
+  if (!(await holdSetLock(setName))) {
+    into.replaceChildren(busy(setName));
+    return null;
+  }
+  let reply = await core(request);
+  for (;;) {
+    if (reply?.type === 'plan') return { changedPlan: reply.plan };
+    const apply = showApply(reply, into);
+    if (apply?.status !== 'running') {
+      if (!apply || SETTLED.has(apply.status)) releaseSetLock();
+      return apply;
+    }
+    reply = await core({ type: 'continueApply', orgUrl, applyId: apply.applyId });
+  }
 }
 
 /** Draws an apply's progress; null when the reply is not progress. */
@@ -728,11 +785,14 @@ function showApply(reply, into) {
 
 const STATUS_TEXT = {
   running: 'Applying…',
-  done: 'Done.',
-  failed: 'Failed. Nothing was left behind.',
-  rolledBack: 'Failed; every change was undone.',
-  cleanupNeeded: 'Failed, and the undo could not finish. These records remain:',
+  paused: 'Paused: nothing more was written.',
+  done: 'Done: the org holds what the preview showed.',
+  failed: 'Failed. Nothing was written: the org is as it was before.',
+  rolledBack: 'Failed; every change was undone: the org is as it was before.',
+  cleanupNeeded: 'Failed, and the undo could not finish yet. These records remain:',
+  needsAttention: 'Forcefield undid what it could; the records below need your decision.',
 };
+const ACTION_TEXT = { delete: 'Delete it', restore: 'Put back the value from before', recreate: 'Create it again', keep: 'Leave it as it is' };
 const STATE_TEXT = { pending: 'Waiting', running: 'Running', done: 'Done', failed: 'Failed', undone: 'Undone' };
 
 function progressView(apply, into) {
@@ -746,10 +806,20 @@ function progressView(apply, into) {
     nodes.push(h('ul', { 'data-ff': 'remaining' }, apply.remaining.map((r) => h('li', {},
       `${r.sobjectType} `, h('a', { href: r.url, target: '_blank', rel: 'noopener noreferrer' }, r.id)))));
   }
+  if (apply.attention?.length) nodes.push(attentionView(apply, into));
+  if (apply.raw !== undefined && apply.raw !== null) {
+    nodes.push(h('details', { class: 'ff-details', 'data-ff': 'journal-raw', open: true },
+      h('summary', {}, 'The journal as stored'), h('pre', { class: 'ff-raw' }, apply.raw)));
+  }
   if (apply.status === 'cleanupNeeded') {
     const cleanUp = h('button', { type: 'button', class: 'slds-button slds-button_brand', 'data-ff': 'finish-cleanup' }, 'Finish clean-up');
-    cleanUp.addEventListener('click', () => { cleanUp.disabled = true; driveApply({ type: 'finishCleanUp', orgUrl, applyId: apply.applyId }, into); });
+    cleanUp.addEventListener('click', () => { cleanUp.disabled = true; driveApply({ type: 'finishCleanUp', orgUrl, applyId: apply.applyId }, into, apply.setName); });
     nodes.push(cleanUp);
+  }
+  if (apply.status === 'paused') {
+    const resume = h('button', { type: 'button', class: 'slds-button slds-button_brand', 'data-ff': 'resume-apply' }, 'Resume');
+    resume.addEventListener('click', () => { resume.disabled = true; driveApply({ type: 'continueApply', orgUrl, applyId: apply.applyId }, into, apply.setName); });
+    nodes.push(resume);
   }
   if (apply.status === 'done' && apply.permissionSetId) {
     const setup = new URL(orgUrl);
@@ -759,16 +829,50 @@ function progressView(apply, into) {
   return h('div', {}, nodes);
 }
 
+/**
+ * The records an apply left untouched, each with what Forcefield found and one button per
+ * choice; a choice other than "leave it" undoes that record through the journal.
+ */
+function attentionView(apply, into) {
+  return h('ul', { 'data-ff': 'attention' }, apply.attention.map((item) => {
+    const buttons = item.chosen ? [h('span', { class: 'ff-muted', 'data-ff': 'attention-chosen' }, `Decided: ${ACTION_TEXT[item.chosen] ?? item.chosen}`)]
+      : item.actions.map((action) => {
+        const button = h('button', { type: 'button', class: 'slds-button slds-button_neutral', 'data-ff': `attention-${action}` }, ACTION_TEXT[action] ?? action);
+        button.addEventListener('click', () => {
+          button.disabled = true;
+          driveApply({ type: 'resolveAttention', orgUrl, applyId: apply.applyId, item: item.item, action }, into, apply.setName || apply.applyId);
+        });
+        return button;
+      });
+    return h('li', { 'data-ff': 'attention-item', 'data-reason': item.reason },
+      item.sobjectType ? `${item.sobjectType} ` : '',
+      item.url ? h('a', { href: item.url, target: '_blank', rel: 'noopener noreferrer' }, item.id) : (item.id ?? ''),
+      h('p', {}, item.evidence),
+      apply.namedIds?.length ? h('ul', { 'data-ff': 'named-ids' }, apply.namedIds.map((id) => h('li', {},
+        h('a', { href: `${new URL(orgUrl).origin}/${id}`, target: '_blank', rel: 'noopener noreferrer' }, id)))) : null,
+      h('div', { class: 'ff-actions' }, buttons));
+  }));
+}
+
 async function apply() {
   applying = true;
   renderPlanState();
-  const request = { ...planRequest(await currentSpec(), 'startApply'), confirmedProduction: Boolean(confirmProduction?.checked) };
+  // The apply writes exactly this preview (its fingerprint), under an Id no other window can take.
+  const request = { ...planRequest(await currentSpec(), 'startApply'), confirmedProduction: Boolean(confirmProduction?.checked),
+    fingerprint: currentPlan?.fingerprint, applyId: crypto.randomUUID() };
   const startedAt = performance.now();
-  const final = await driveApply(request, progressSlot);
+  const final = await driveApply(request, progressSlot, currentPlan?.permissionSet.name);
   performance.measure('forcefield:generator-apply', { start: startedAt, end: performance.now() });
   applying = false;
-  // Whatever the outcome, the org changed: another apply needs a fresh plan.
-  if (final) {
+  if (final?.changedPlan) {
+    // Nothing was written: the admin sees what applying would do now, and applies again.
+    currentPlan = final.changedPlan;
+    planFresh = true;
+    progressSlot.replaceChildren();
+    planSlot.replaceChildren(alert('warning', 'plan-changed',
+      'The org changed since your preview, so nothing was written. This is the preview now: check it, then apply again.'), planView(currentPlan));
+  } else if (final) {
+    // Whatever the outcome, the org changed: another apply needs a fresh plan.
     planFresh = false;
     staleBecause = 'The org changed: preview again before applying more.';
   }

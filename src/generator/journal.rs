@@ -203,6 +203,10 @@ pub struct Journal {
     pub undo_batch: Option<UndoBatch>,
     #[serde(default)]
     pub attention: Vec<Attention>,
+    /// Undo writes in a row whose answer was lost (a second one stops the clean-up for now, so
+    /// a Salesforce that keeps failing isn't asked again and again).
+    #[serde(default)]
+    pub undo_unknowns: u8,
     /// Records found after a lost answer that are provably someone else's (left alone).
     #[serde(default)]
     pub notes: Vec<String>,
@@ -252,6 +256,7 @@ impl Journal {
             effects: Vec::new(),
             undo_batch: None,
             attention: Vec::new(),
+            undo_unknowns: 0,
             notes: Vec::new(),
         }
     }

@@ -318,6 +318,7 @@ pub fn migrate(value: Value) -> Result<Journal, MigrationError> {
         effects,
         undo_batch: None,
         attention: Vec::new(),
+        undo_unknowns: 0,
         notes: Vec::new(),
     })
 }

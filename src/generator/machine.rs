@@ -1725,14 +1725,22 @@ impl Journal {
         };
         // The batch is re-read before any further undo write.
         self.undo_batch = None;
+        // An unknown outcome: the re-read looks it up; twice in a row, the clean-up waits.
+        let unknown = |journal: &mut Journal, error: ApiError| {
+            journal.undo_unknowns = journal.undo_unknowns.saturating_add(1);
+            if journal.undo_unknowns >= 2 {
+                journal.block(&error);
+            }
+        };
         let response = match answer {
-            Answer::NoAnswer(_) => return,
+            Answer::NoAnswer(reason) => return unknown(self, ApiError::network(reason)),
             Answer::Response(r) => r,
         };
         if !(200..300).contains(&response.status) {
             let error = ApiError::from_response(response.status, &response.body);
             if refused_before_running(response.status) {
                 self.in_flight.retain(|f| f.call != call);
+                self.undo_unknowns = 0;
                 if blocking(&error) {
                     self.block(&error);
                 } else {
@@ -1740,13 +1748,15 @@ impl Journal {
                         self.refused(*e, &error.message);
                     }
                 }
+                return;
             }
-            // A 5xx: the outcome is unknown; the re-read looks it up.
-            return;
+            return unknown(self, error);
         }
-        let Ok(results) = serde_json::from_str::<Vec<SaveResult>>(&response.body) else {
-            return;
+        let results = match serde_json::from_str::<Vec<SaveResult>>(&response.body) {
+            Ok(results) => results,
+            Err(e) => return unknown(self, ApiError::malformed("the undo's answer", e)),
         };
+        self.undo_unknowns = 0;
         self.in_flight.retain(|f| f.call != call);
         let kind = effects
             .first()

@@ -862,7 +862,7 @@ pub fn batch_calls(steps: &[Step]) -> Vec<CallPlan> {
 
 /// Whether a part goes as a single-record subrequest (not counted among the 5 collections).
 pub fn is_single(steps: &[Step], part: &Part) -> bool {
-    part.end - part.start == 1
+    part.end.checked_sub(part.start) == Some(1)
         && steps
             .get(part.step)
             .is_some_and(|s| s.view.action != Action::Delete)

@@ -277,6 +277,9 @@ try {
 // built by `make bench`): one JSON row per line.
 rows.push(...execFileSync(path.join(repoRoot, 'target/release/examples/generator_bench'), { encoding: 'utf8' })
   .split('\n').filter(Boolean).map((line) => JSON.parse(line)));
+// Its apply under seeded faults (examples/fault_schedules.rs; `make soak` runs 100,000).
+rows.push(...execFileSync(path.join(repoRoot, 'target/release/examples/fault_schedules'), ['5000', '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 })
+  .split('\n').filter(Boolean).map((line) => JSON.parse(line)));
 
 console.log('| figure | Forcefield | baseline or peer | ratio | target |');
 console.log('|---|---|---|---|---|');

@@ -104,3 +104,27 @@ impl World {
             .to_owned()
     }
 }
+
+/// A small spec: Account with Edit and one field.
+pub fn small_spec(name: &str) -> PermissionSetSpec {
+    PermissionSetSpec {
+        name: name.into(),
+        label: format!("Integration – {name}"),
+        description: String::new(),
+        license: forcefield::model::LicenseChoice::None,
+        objects: [(
+            "Account".to_owned(),
+            forcefield::model::ObjectAccess {
+                edit: true,
+                ..forcefield::model::ObjectAccess::default()
+            },
+        )]
+        .into(),
+        fields: [(
+            "Account.Industry".to_owned(),
+            forcefield::model::FieldAccess::ReadEdit,
+        )]
+        .into(),
+        system_permissions: Default::default(),
+    }
+}

@@ -244,7 +244,7 @@ fn accounts_named(api: &Api, name: &str) -> usize {
 /// The faults that lose an answer run the request first (it commits), then the client gets no
 /// whole answer: the connection is closed before any answer, or mid-body, or a gateway's 502.
 #[test]
-fn lost_answer_faults_commit_then_cut_the_connection_honestly() {
+fn finding_5_the_sims_lost_answer_faults_cut_the_connection_honestly() {
     let sim = start();
     let api = Api::admin(&sim);
     let path = "/services/data/v66.0/sobjects/Account";
