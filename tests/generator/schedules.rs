@@ -471,6 +471,25 @@ impl Faulty<'_> {
         None
     }
 
+    /// Adds what the other admin just did to what they did before (later changes win).
+    fn record_other(&self, done: Option<OtherAdmin>) {
+        let Some(done) = done else { return };
+        let mut other = self.other.borrow_mut();
+        match other.as_mut() {
+            None => *other = Some(done),
+            Some(earlier) => {
+                earlier.action = format!("{}; then {}", earlier.action, done.action);
+                for (key, fields) in done.changed {
+                    if fields.get(EXISTS) == Some(&Value::Bool(false)) {
+                        earlier.changed.insert(key, fields);
+                    } else {
+                        earlier.changed.entry(key).or_default().extend(fields);
+                    }
+                }
+            }
+        }
+    }
+
     fn send_now(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
         let answer = blocking_send(&self.lab.agent, request);
         // A fault armed for this call never outlives it.
@@ -508,7 +527,7 @@ impl Transport for Faulty<'_> {
             if let Some(other) = &done {
                 self.note(format!("call {n}: the other admin {}", other.action));
             }
-            *self.other.borrow_mut() = done;
+            self.record_other(done);
         }
         let fault = self.pick(&request);
         if let Some(fault) = fault {
@@ -600,7 +619,7 @@ impl Transport for Faulty<'_> {
                 if let Some(other) = &done {
                     self.note(format!("  the other admin: {}", other.action));
                 }
-                *self.other.borrow_mut() = done;
+                self.record_other(done);
             }
         }
         if write {
@@ -962,7 +981,7 @@ impl Lab {
                 // Edits the set this apply writes, where nothing of the plan is still to write
                 // (a change there before the apply writes it is overwritten: the blind-write
                 // window README "When things fail" names).
-                let Some(id) = &set_id else { return None };
+                let id = set_id.as_ref()?;
                 let label_done = ours
                     .first()
                     .is_some_and(|r| r["Label"].as_str() == Some(scenario.spec.label.as_str()));
@@ -978,7 +997,7 @@ impl Lab {
             }
             3 => {
                 // Adds a field permission the plan doesn't touch to the same set.
-                let Some(id) = &set_id else { return None };
+                let id = set_id.as_ref()?;
                 let (status, body) = self.as_other(
                     "POST",
                     &format!("{DATA}/sobjects/FieldPermissions"),
@@ -989,11 +1008,11 @@ impl Lab {
             5 => {
                 // Changes again a field permission this apply already changed (as another apply
                 // outside this browser profile would): it must survive this apply's undo.
-                let Some(id) = &set_id else { return None };
+                let id = set_id.as_ref()?;
                 let rows = self.query(&format!(
                     "SELECT Id, PermissionsEdit FROM FieldPermissions WHERE ParentId = '{id}' AND Field = 'Account.Phone'"
                 ));
-                let Some(row) = rows.first() else { return None };
+                let row = rows.first()?;
                 let planned_edit =
                     scenario.spec.fields.get("Account.Phone") == Some(&FieldAccess::ReadEdit);
                 if row["PermissionsEdit"].as_bool() != Some(planned_edit) {
@@ -1009,7 +1028,7 @@ impl Lab {
             }
             _ => {
                 // Assigns the same set to another user.
-                let Some(id) = &set_id else { return None };
+                let id = set_id.as_ref()?;
                 if in_flight.is_some_and(|w| w.contains("PermissionSetAssignment")) {
                     return None;
                 }
