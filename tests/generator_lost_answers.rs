@@ -18,12 +18,14 @@ const CREATE: usize = 0;
 const CREATE_COMPOSITE: usize = 1;
 const UPDATE: usize = 2;
 
-const LOST: [Injected; 5] = [
+const LOST: [Injected; 6] = [
     Injected::Cut,
     Injected::Truncated,
     Injected::Malformed,
     Injected::BadGateway,
     Injected::Unavailable,
+    // Ran, connection broken, sent again by the browser and refused as a duplicate of itself.
+    Injected::Resent,
 ];
 
 /// A lab of its own (its own simulated org) for each test: tests run in parallel.
@@ -127,6 +129,7 @@ fn finding_2_undo_calls_are_journalled_before_they_are_sent() {
     for fault in [
         Injected::Cut,
         Injected::Truncated,
+        Injected::Resent,
         Injected::StopAfterSend,
         Injected::StopAfterJournal,
     ] {

@@ -123,6 +123,10 @@ pub struct InFlight {
     /// Why the answer is unknown (set when it was lost; absent while simply outstanding).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lost: Option<StepError>,
+    /// Set when the answer was a record's refusal (then `lost` is Salesforce's error, and it
+    /// stands once the look-up finds nothing saved): the step that failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused_step: Option<usize>,
 }
 
 /// A record Forcefield leaves untouched until the admin decides.

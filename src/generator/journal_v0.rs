@@ -312,6 +312,7 @@ pub fn migrate(value: Value) -> Result<Journal, MigrationError> {
                     message: "Forcefield was interrupted while this write was out.".to_owned(),
                     fields: Vec::new(),
                 }),
+                refused_step: None,
             })
             .into_iter()
             .collect(),

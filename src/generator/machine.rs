@@ -126,8 +126,13 @@ struct SubAnswer {
 enum WriteOutcome {
     /// Ids for each part's records (creates), in order.
     Written(Vec<Vec<Option<String>>>),
-    /// Salesforce refused and saved nothing (allOrNone): which part and why.
+    /// Salesforce refused the request before running it (a 4xx): which part and why.
     Refused { part: usize, error: StepError },
+    /// Salesforce answered with a record's refusal. Nothing of this answer's attempt was saved
+    /// (allOrNone), but a browser may have sent the request twice (Chromium resends a request
+    /// whose reused connection broke before any answer), and the first attempt may have saved
+    /// it all: the refusal of the second is then "duplicate value". So it is looked up first.
+    RefusedRecord { part: usize, error: StepError },
     /// The answer doesn't tell: the call may have run.
     Unknown(StepError),
 }
@@ -344,7 +349,7 @@ impl Journal {
                 .collect();
             self.in_flight.clear();
             for call in calls {
-                self.not_written(call, None);
+                self.not_written(call, None, None);
             }
         }
         match self.phase {
@@ -386,6 +391,7 @@ impl Journal {
                 call: CallRef::Forward { call },
                 attempt: self.attempt(),
                 lost: None,
+                refused_step: None,
             });
         }
         out
@@ -619,6 +625,19 @@ impl Journal {
                 }
                 false
             }
+            WriteOutcome::RefusedRecord { part, error } => {
+                let step = parts
+                    .get(part)
+                    .or_else(|| parts.first())
+                    .map_or(0, |p| p.step);
+                for f in &mut self.in_flight {
+                    if f.call == (CallRef::Forward { call }) {
+                        f.lost = Some(error.clone());
+                        f.refused_step = Some(step);
+                    }
+                }
+                false
+            }
             WriteOutcome::Written(ids) => {
                 self.in_flight
                     .retain(|f| f.call != (CallRef::Forward { call }));
@@ -688,7 +707,7 @@ impl Journal {
                         format!("Salesforce's answer could not be read ({e})."),
                     )),
                     Ok(results) => match first_error(&results) {
-                        Some(error) => WriteOutcome::Refused { part: 0, error },
+                        Some(error) => WriteOutcome::RefusedRecord { part: 0, error },
                         None => {
                             WriteOutcome::Written(vec![results.into_iter().map(|r| r.id).collect()])
                         }
@@ -743,7 +762,7 @@ impl Journal {
                     }
                 }
                 match refusal {
-                    Some((part, error)) => WriteOutcome::Refused { part, error },
+                    Some((part, error)) => WriteOutcome::RefusedRecord { part, error },
                     None => WriteOutcome::Written(ids),
                 }
             }
@@ -811,7 +830,12 @@ impl Journal {
     }
 
     /// A call whose answer was lost turned out not to have written (all) its records.
-    fn not_written(&mut self, call: usize, lost: Option<&StepError>) {
+    fn not_written(&mut self, call: usize, lost: Option<&StepError>, refused_step: Option<usize>) {
+        if let (Some(step), Some(error)) = (refused_step, lost) {
+            // Salesforce's refusal stands: the look-up found nothing of this call saved.
+            self.fail(step, error.clone());
+            return;
+        }
         let step = self.data_parts(call).first().map_or(0, |p| p.step);
         let (code, why) = match lost {
             Some(lost) => (lost.error_code.clone(), lost.message.clone()),
@@ -1027,7 +1051,7 @@ impl Journal {
                 all_ours &= self.judge_part(part, &found, &flight.attempt);
             }
             if !all_ours {
-                self.not_written(call, flight.lost.as_ref());
+                self.not_written(call, flight.lost.as_ref(), flight.refused_step);
             }
         }
     }
@@ -1313,6 +1337,7 @@ impl Journal {
                         },
                         attempt,
                         lost: None,
+                        refused_step: None,
                     });
                     return vec![outgoing];
                 }
@@ -1789,7 +1814,8 @@ impl Journal {
             return;
         };
         effect.refusals = effect.refusals.saturating_add(1);
-        effect.attempt = None;
+        // The attempt stays: a refusal may be a browser's resent request refused as a duplicate
+        // of the first, which did create the record (the re-read proves it).
         if effect.refusals < 2 {
             return;
         }

@@ -216,9 +216,10 @@ describe('Chromium: the permission set generator', () => {
     await preview(generator);
     await generator.locator('[data-ff="confirm-production"]').check();
     const message = 'Field Lead.Status is not permissionable (simulated)';
-    // The second sObject collection write (the object permissions, after the set) is refused.
+    // The third sObject collection write (the object permissions, after the set and the licence
+    // assignment, which go out together) is refused.
     assert.equal((await sim.admin('POST', '/__sim/faults', {
-      kind: 'fail', method: 'POST', path: '/services/data/*/composite/sobjects', nthWrite: 2,
+      kind: 'fail', method: 'POST', path: '/services/data/*/composite/sobjects', nthWrite: 3,
       status: 400, errorCode: 'FIELD_INTEGRITY_EXCEPTION', message,
     })).status, 201);
     assert.equal(await applyAndWait(generator), 'rolledBack');
@@ -229,7 +230,7 @@ describe('Chromium: the permission set generator', () => {
     assert.ok(error.includes(message), `Salesforce's own message is shown: ${error}`);
     assert.match(await failed.textContent(), /object permission/);
     assert.deepEqual(await generator.locator('[data-ff="progress-step"]').evaluateAll((items) => items.map((i) => i.dataset.state)),
-      ['undone', 'failed', 'pending', 'pending', 'pending']);
+      ['undone', 'failed', 'pending', 'undone', 'pending']);
     await generator.screenshot({ path: path.join(artifactsDir, 'generator-failed.png'), fullPage: true });
     assert.deepEqual(await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'Integration_Marketo_Sync'"), []);
   });
@@ -268,6 +269,40 @@ describe('Chromium: the permission set generator', () => {
     await banner.locator('[data-ff="finish-cleanup"]').click();
     await banner.locator('[data-ff="apply-status"][data-status="rolledBack"]').waitFor();
     assert.deepEqual(await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'Integration_Half_Done'"), []);
+  });
+
+  test('a lost answer: the page looks the write up and says truthfully how the apply ended', async () => {
+    const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
+    const open = () => nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
+      `chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}`));
+    // The permission set's create runs, and its answer never arrives (the connection is cut):
+    // the page finds the set it wrote, carries on, and ends as planned.
+    const generator = await open();
+    await generator.locator('[data-ff="generator-name"]').fill('Lost Answer');
+    await (await chooseObject(generator, 'Account')).locator('[data-ff="field-mode-all"]').check();
+    await preview(generator);
+    await generator.locator('[data-ff="confirm-production"]').check();
+    await sim.admin('POST', '/__sim/faults', { kind: 'cut', method: 'POST', path: '/services/data/*/composite/sobjects', nthWrite: 1 });
+    assert.equal(await applyAndWait(generator), 'done');
+    assert.match(await generator.locator('[data-ff="apply-status"]').textContent(), /holds what the preview showed/);
+    const sets = await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'Integration_Lost_Answer'");
+    assert.equal(sets.length, 1, 'written once, not twice');
+    const objects = await sim.query(`SELECT SobjectType FROM ObjectPermissions WHERE ParentId = '${sets[0].Id}'`);
+    assert.deepEqual(objects.map((o) => o.SobjectType), ['Account']);
+
+    // The object permissions' answer is lost after they were written (a gateway's 502), then the
+    // field permissions are refused: everything, the looked-up write included, is undone.
+    const second = await open();
+    await second.locator('[data-ff="generator-name"]').fill('Lost Then Refused');
+    await (await chooseObject(second, 'Contact')).locator('[data-ff="field-mode-all"]').check();
+    await preview(second);
+    await second.locator('[data-ff="confirm-production"]').check();
+    await sim.admin('POST', '/__sim/faults', { kind: 'fail_after_commit', method: 'POST', path: '/services/data/*/composite/sobjects', nthWrite: 2, status: 502 });
+    await sim.admin('POST', '/__sim/faults', { kind: 'fail', method: 'POST', path: '/services/data/*/composite/sobjects', nthWrite: 3, status: 400, errorCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'Refused on purpose' });
+    assert.equal(await applyAndWait(second), 'rolledBack');
+    assert.match(await second.locator('[data-ff="apply-message"]').textContent(), /as it was before/);
+    assert.deepEqual(await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'Integration_Lost_Then_Refused'"), []);
+    assert.deepEqual(await sim.query("SELECT Id FROM ObjectPermissions WHERE Parent.Name = 'Integration_Lost_Then_Refused'"), []);
   });
 
   test('start from a copy of a permission set, a profile, or a saved template', async () => {
@@ -424,17 +459,27 @@ describe('Chromium: the permission set generator', () => {
     }
     await preview(first);
     await first.locator('[data-ff="confirm-production"]').check();
+    // From its preview on, the first window holds the org+set lock: a window previewing the same
+    // set is told so, and its Apply stays off.
+    const early = await open();
+    await early.locator('[data-ff="generator-name"]').fill('Two Windows');
+    await preview(early);
+    await early.locator('[data-ff="plan"] [data-ff="apply-busy"]').waitFor();
+    assert.equal(await early.locator('[data-ff="apply"]').isDisabled(), true);
+    await early.close();
     // Slow enough that the second window is up while the first still writes.
     await sim.admin('POST', '/__sim/latency', { ms: 1500, jitterMs: 0 });
     try {
       await first.locator('[data-ff="apply"]').click();
       await first.locator('[data-ff="apply-status"][data-status="running"]').waitFor();
-      // Opened while the first window applies: the apply looks interrupted from here.
+      // Opened while the first window applies: the apply looks interrupted from here, and the
+      // org+set lock (held by the first window from its preview to the end) keeps this one off it.
       const second = await open();
       const banner = second.locator('[data-ff="pending-apply"]');
       await banner.waitFor();
       await banner.locator('[data-ff="resume-apply"]').click();
       await banner.locator('[data-ff="apply-busy"]').waitFor();
+
       await first.locator('[data-ff="apply-status"][data-status="done"]').waitFor({ timeout: 30000 });
       await second.close();
     } finally {

@@ -89,11 +89,15 @@ pub enum Injected {
     StopAfterSend,
     StopAfterJournal,
     OtherAdmin,
+    /// The connection breaks after the request ran and the browser sends it again on a new
+    /// connection, as Chromium does when a reused connection breaks before any answer: the second
+    /// answer is the one the core sees.
+    Resent,
 }
 
 /// What a schedule picks from (the other admin twice: their actions need the right moment, and
 /// half the time it isn't there).
-const MENU: [Injected; 14] = [
+const MENU: [Injected; 15] = [
     Injected::Refused,
     Injected::Cut,
     Injected::Truncated,
@@ -108,6 +112,7 @@ const MENU: [Injected; 14] = [
     Injected::StopAfterJournal,
     Injected::OtherAdmin,
     Injected::OtherAdmin,
+    Injected::Resent,
 ];
 
 /// One of the applies schedules run.
@@ -605,6 +610,10 @@ impl Transport for Faulty<'_> {
             }
             Some(Injected::StopAfterJournal) => {
                 self.worker.stop_after_journal.set(true);
+            }
+            Some(Injected::Resent) => {
+                self.lab.sim.add_fault(arm(FaultKind::Cut));
+                let _ = self.send_now(request.clone());
             }
             Some(Injected::OtherAdmin) => {
                 let last_write = self.last_write.borrow().clone();
