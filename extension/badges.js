@@ -3,6 +3,12 @@
 // decided (src/users/): a badge beside each marked user's name, a health panel on the detail
 // page, a small menu for the admin's icon. Everything is built with DOM APIs; org data is text.
 // Loaded before content_script.js; does nothing until `forcefieldBadges.start()` runs.
+//
+// Trust (README "Security"): the page's scripts share this DOM. Nothing they can forge decides
+// anything here: every action needs the admin's own input (`event.isTrusted`); which nodes are
+// Forcefield's, which user a badge is for and whether it is an integration user are kept in this
+// isolated world's memory, never read back from attributes the page could write; the picture
+// input never enters the page's DOM.
 globalThis.forcefieldBadges = (() => {
   'use strict';
   // A user record's path: `/005…` with a 15- or 18-character Id (salesforce.md §H.Q1 1b). Links are read
@@ -15,12 +21,19 @@ globalThis.forcefieldBadges = (() => {
   const PHOTO_EDGE = 256;
   const KIND_LABEL = { integrationLicense: 'Integration', apiOnly: 'API only', integrationPsl: 'API Integration PSL' };
 
-  const isOurs = (node) => Boolean(node.closest?.('[data-ff]'));
+  // Every node this script created. The page can copy `data-ff` attributes onto its own nodes,
+  // so membership here, not an attribute, says what is ours.
+  const created = new WeakSet();
+  const isOurs = (node) => {
+    for (let at = node; at; at = at.parentNode) if (created.has(at)) return true;
+    return false;
+  };
 
   function element(tag, attributes = {}, ...children) {
     const node = document.createElement(tag);
     for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
     node.append(...children);
+    created.add(node);
     return node;
   }
 
@@ -144,12 +157,17 @@ globalThis.forcefieldBadges = (() => {
   }
 
   class PageBadges {
-    constructor(ask) {
+    constructor(ask, listeners) {
       this.ask = ask;
+      this.listeners = listeners;
       this.known = new Map(); // user Id → badge, or null when the core found the user unmarked
+      this.drawnAfter = new WeakMap(); // anchor → the badge node drawn after it
+      this.nodesOf = new Map(); // user Id → the badge nodes drawn for that user
       this.asking = null;
       this.failed = false;
       this.openMenu = null;
+      this.healthShown = false;
+      this.problemShown = false;
     }
 
     /** Badges every user link on the page that has none yet; asks the core only about new Ids. */
@@ -194,16 +212,24 @@ globalThis.forcefieldBadges = (() => {
     draw({ id, anchor, detail }) {
       const badge = this.known.get(id);
       if (!badge) return;
-      const next = anchor.nextElementSibling;
-      if (next?.dataset.ff === 'badge' && next.dataset.ffUser === id) return;
+      const drawn = this.drawnAfter.get(anchor);
+      if (drawn?.isConnected && anchor.nextElementSibling === drawn) return;
       const node = this.badgeNode(badge);
       anchor.after(node);
+      this.drawnAfter.set(anchor, node);
       if (detail) {
         this.healthPanel(badge);
-        document.dispatchEvent(new CustomEvent('forcefield:user-classified', {
-          detail: { userId: id, integration: badge.integration, kinds: [...badge.kinds] },
-        }));
+        // The core's verdict, straight from its reply to the generator's entry point (through
+        // content_script.js): an in-memory call the page can't observe or fake.
+        this.listeners?.userClassified?.({ userId: id, integration: badge.integration === true, badgeNode: node });
       }
+    }
+
+    /** Keeps `node` as one of the badges drawn for `userId`, dropping those the page removed. */
+    remember(userId, node) {
+      const nodes = (this.nodesOf.get(userId) ?? []).filter((n) => n.isConnected);
+      nodes.push(node);
+      this.nodesOf.set(userId, nodes);
     }
 
     badgeNode(badge) {
@@ -240,12 +266,15 @@ globalThis.forcefieldBadges = (() => {
         node.append(count);
       }
       if (badge.integration) {
+        // The menu opens only for the admin's own click or key press, never for one the page's
+        // scripts fake (`.click()`, `dispatchEvent`).
         node.addEventListener('click', (event) => {
           event.preventDefault();
           event.stopPropagation();
-          this.toggleMenu(node, badge);
+          if (event.isTrusted) this.toggleMenu(node, badge);
         });
         node.addEventListener('keydown', (event) => {
+          if (!event.isTrusted) return;
           if (event.key === 'Enter' || event.key === ' ') {
             event.preventDefault();
             this.toggleMenu(node, badge);
@@ -254,13 +283,15 @@ globalThis.forcefieldBadges = (() => {
           }
         });
       }
+      this.remember(badge.userId, node);
       return node;
     }
 
     healthPanel(badge) {
-      if (!badge.integration || document.querySelector('[data-ff="health"]')) return;
+      if (!badge.integration || this.healthShown) return;
       const title = document.querySelector('.bPageTitle');
       if (!title) return;
+      this.healthShown = true;
       const list = element('ul', {});
       Object.assign(list.style, { margin: '4px 0 0 16px', padding: '0' });
       for (const warning of badge.warnings) list.append(element('li', { 'data-ff-warning': warning.code }, warning.message));
@@ -276,7 +307,8 @@ globalThis.forcefieldBadges = (() => {
     }
 
     showProblem(message) {
-      if (document.querySelector('[data-ff="badge-message"]')) return;
+      if (this.problemShown) return;
+      this.problemShown = true;
       const box = element('div', { 'data-ff': 'badge-message', role: 'status', 'aria-label': 'Forcefield' }, `Forcefield: ${message}`);
       Object.assign(box.style, {
         margin: '6px 0', padding: '6px 10px', border: '1px solid #ba0517', borderRadius: '4px',
@@ -326,22 +358,10 @@ globalThis.forcefieldBadges = (() => {
       for (const emoji of EMOJI) {
         emojiRow.append(button(emoji, `Use ${emoji} as icon`, () => this.setIcon(badge, { kind: 'emoji', emoji }, status)));
       }
-      const file = element('input', { type: 'file', accept: 'image/png,image/jpeg,image/gif,image/webp', 'data-ff': 'badge-picture', 'aria-label': 'Choose a picture' });
-      file.hidden = true;
-      file.addEventListener('change', async () => {
-        const picked = file.files?.[0];
-        if (!picked) return;
-        try {
-          await this.setIcon(badge, await pictureIcon(picked), status);
-        } catch {
-          status.textContent = 'That picture could not be read.';
-        }
-      });
       menu.append(
         element('div', { 'aria-hidden': 'true' }, 'Icon for this integration user'),
         emojiRow,
-        button('Choose picture…', 'Choose a picture as icon', () => file.click()),
-        file,
+        button('Choose picture…', 'Choose a picture as icon', () => this.pickPicture(badge, status)),
       );
       if (badge.icon) {
         menu.append(
@@ -351,20 +371,47 @@ globalThis.forcefieldBadges = (() => {
       }
       menu.append(status);
       menu.addEventListener('keydown', (event) => {
-        if (event.key === 'Escape') {
+        if (event.isTrusted && event.key === 'Escape') {
           event.preventDefault();
           this.closeMenu();
         }
       });
       badgeNode.after(menu);
       badgeNode.setAttribute('aria-expanded', 'true');
-      this.openMenu = { menu, badgeNode };
+      this.openMenu = { menu, badgeNode, confirming: false };
       menu.querySelector('button')?.focus();
+    }
+
+    /**
+     * Opens the file picker for a picture icon. `isTrusted` on a file input's `change` proves the
+     * browser fired it, not whose file the input holds: any script holding the input can assign
+     * `input.files` (a DataTransfer's list), even between the admin's pick and the `change`
+     * listeners (a capturing listener on the window runs first). So the input never enters the
+     * page's DOM: it lives only in this isolated world, the page can't reach it, see its events
+     * or set its files, and it is opened only from the admin's own click (`button` above; the
+     * browser requires that user activation for a picker too). The pick is taken only from a
+     * trusted `change` of the input this click opened.
+     */
+    pickPicture(badge, status) {
+      const input = document.createElement('input');
+      input.type = 'file';
+      input.accept = 'image/png,image/jpeg,image/gif,image/webp';
+      input.addEventListener('change', async (event) => {
+        const picked = event.isTrusted ? input.files?.[0] : null;
+        if (!picked) return;
+        try {
+          await this.setIcon(badge, await pictureIcon(picked), status);
+        } catch {
+          status.textContent = 'That picture could not be read.';
+        }
+      }, { once: true });
+      input.click();
     }
 
     /** A write to Salesforce through the admin's session: confirmed in the menu first. */
     confirmPhoto(menu, badge, status) {
-      if (menu.querySelector('[data-ff="photo-confirm"]')) return;
+      if (this.openMenu?.menu !== menu || this.openMenu.confirming) return;
+      this.openMenu.confirming = true;
       const confirm = element('div', { 'data-ff': 'photo-confirm', role: 'group', 'aria-label': 'Confirm profile photo' },
         element('div', {}, 'Replace this user\'s Salesforce profile photo with the icon?'));
       const yes = element('button', { type: 'button', role: 'menuitem', 'data-ff': 'photo-confirm-yes' }, 'Set photo');
@@ -377,11 +424,14 @@ globalThis.forcefieldBadges = (() => {
         const reply = await this.ask({ type: 'setProfilePhoto', userId: badge.userId, pngBase64: iconPng(badge.icon) })
           .catch((error) => ({ type: 'failed', message: String(error?.message ?? error) }));
         confirm.remove();
+        if (this.openMenu?.menu === menu) this.openMenu.confirming = false;
         status.textContent = reply?.type === 'profilePhotoSet' ? 'Profile photo set.' : (reply?.message ?? 'The profile photo was not changed.');
       });
       no.addEventListener('click', (event) => {
         event.stopPropagation();
+        if (!event.isTrusted) return;
         confirm.remove();
+        if (this.openMenu?.menu === menu) this.openMenu.confirming = false;
       });
       confirm.append(yes, no);
       status.before(confirm);
@@ -400,11 +450,15 @@ globalThis.forcefieldBadges = (() => {
         if (known && known.userId === badge.userId) this.known.set(id, { ...known, icon: icon ?? undefined });
       }
       this.closeMenu();
-      for (const node of document.querySelectorAll(`[data-ff="badge"][data-ff-user="${CSS.escape(badge.userId)}"]`)) {
+      const drawn = (this.nodesOf.get(badge.userId) ?? []).filter((node) => node.isConnected);
+      this.nodesOf.delete(badge.userId);
+      for (const node of drawn) {
+        const anchor = node.previousElementSibling;
         const fresh = this.badgeNode(this.known.get(badge.userId));
         node.replaceWith(fresh);
+        if (anchor) this.drawnAfter.set(anchor, fresh);
       }
-      document.querySelector(`[data-ff="badge"][data-ff-user="${CSS.escape(badge.userId)}"]`)?.focus();
+      this.nodesOf.get(badge.userId)?.[0]?.focus();
     }
 
     /** AJAX paging and rolodex filtering re-render the list in place: badge the new rows. */
@@ -419,17 +473,22 @@ globalThis.forcefieldBadges = (() => {
         timer = setTimeout(() => this.refresh(), 30);
       }).observe(document.body, { childList: true, subtree: true });
       document.addEventListener('click', (event) => {
-        if (this.openMenu && !this.openMenu.menu.contains(event.target) && event.target !== this.openMenu.badgeNode) this.closeMenu();
+        if (!event.isTrusted || !this.openMenu) return;
+        if (!this.openMenu.menu.contains(event.target) && event.target !== this.openMenu.badgeNode) this.closeMenu();
       });
     }
   }
 
   return {
-    /** Badges this page's users; `ask` sends a request to the core and resolves its reply. */
-    start(ask) {
+    /**
+     * Badges this page's users; `ask` sends a request to the core and resolves its reply.
+     * `listeners.userClassified({ userId, integration, badgeNode })` hears the core's verdict on
+     * a user detail page's user.
+     */
+    start(ask, listeners = {}) {
       const hasUsers = document.querySelector('table.list') || detailUser();
       if (!hasUsers) return Promise.resolve();
-      const badges = new PageBadges(ask);
+      const badges = new PageBadges(ask, listeners);
       badges.watch();
       return badges.refresh();
     },

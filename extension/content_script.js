@@ -1,8 +1,12 @@
 // Content script, in every frame of Salesforce pages. A thin adapter: it recognises the Setup
 // surfaces, asks the background whether to enhance them, and marks what it enhanced. It never
 // sees the session and never decides anything itself; on any failure the page stays as it was.
+// The page's scripts share the DOM but not this isolated world: Forcefield's content scripts
+// talk to each other through plain function calls here, never through DOM events or attributes
+// (README "Security").
 // Its own main-thread time is recorded as User Timing measures (`forcefield:*`), which
-// `make bench` reads; they are invisible to the page.
+// `make bench` reads. The page can see them too: they carry timings only, and Forcefield never reads
+// them back.
 (() => {
   'use strict';
   const api = globalThis.browser ?? globalThis.chrome;
@@ -42,8 +46,14 @@
       measure('apply', appliedAt);
       if (surface === 'classicSetup') {
         const ask = (request) => api.runtime.sendMessage(request);
-        globalThis.forcefieldGenerateEntry.start(ask);
-        return Promise.all([globalThis.forcefieldToggles.start(ask), globalThis.forcefieldBadges.start(ask)]);
+        // The badges tell the generator's entry point which user the core classified, through
+        // this isolated world's memory: the page can neither see nor forge that call.
+        const entry = globalThis.forcefieldGenerateEntry.start(ask);
+        const userClassified = (classified) => entry?.userClassified(classified);
+        return Promise.all([
+          globalThis.forcefieldToggles.start(ask),
+          globalThis.forcefieldBadges.start(ask, { userClassified }),
+        ]);
       }
     })
     .catch((error) => console.debug('Forcefield: inactive on this page:', error));

@@ -1,8 +1,10 @@
 // The generator's entry points on Classic Setup pages: a "Generate permission set" button in the
 // permission set list's header, and beside an integration user's name on their detail page.
 // Loaded before content_script.js; does nothing until `forcefieldGenerateEntry.start()` runs.
-// It decides nothing: which user is an integration user is the core's verdict, drawn by the
-// badges (badges.js); the button only asks the background to open the generator.
+// It decides nothing: which user is an integration user is the core's verdict, handed over by the
+// badges (badges.js) through content_script.js in this isolated world's memory, never through
+// the page's DOM. The button only asks the background to open the generator, and only on the
+// admin's own click or key press (README "Security").
 globalThis.forcefieldGenerateEntry = (() => {
   'use strict';
   const USER_DETAIL = /^\/(005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?)$/;
@@ -15,11 +17,19 @@ globalThis.forcefieldGenerateEntry = (() => {
     control.value = LABEL;
     control.dataset.ff = 'generate';
     control.setAttribute('aria-label', ariaLabel);
-    control.addEventListener('click', () => {
+    let opening = false;
+    control.addEventListener('click', (event) => {
+      // A page script's `.click()` or dispatched event is not trusted; a mouse click, Enter or
+      // Space on the focused button is.
+      if (!event.isTrusted || opening) return;
+      opening = true;
       control.disabled = true;
       send({ type: 'openGenerator', userId })
         .catch((error) => console.debug('Forcefield: could not open the generator:', error))
-        .finally(() => { control.disabled = false; });
+        .finally(() => {
+          opening = false;
+          control.disabled = false;
+        });
     });
     return control;
   }
@@ -27,39 +37,42 @@ globalThis.forcefieldGenerateEntry = (() => {
   // Permission set list (`/0PS`, sim README "Setup pages"): the button joins "New" in the header.
   function onPermissionSetList(send) {
     const cell = document.querySelector('.listRelatedObject .pbHeader td.pbButton');
-    if (!cell || cell.querySelector('[data-ff="generate"]')) return;
+    if (!cell) return;
     cell.append(' ', button(send, null, `${LABEL} for an integration`));
   }
 
   // User detail (`/005…`, salesforce.md §H.Q1 1c): the button goes beside the user's name once the
-  // badges (badges.js) have drawn this user as an integration user: they mark the badge
-  // `data-ff-integration="true"` and announce `forcefield:user-classified`.
+  // core has classified this user as an integration user (`userClassified`, called by
+  // content_script.js with the badge the core's reply drew).
   function onUserDetail(send, userId) {
-    const title = document.querySelector('.bPageTitle h2.pageDescription');
-    if (!title) return;
-    const badge = `[data-ff="badge"][data-ff-user="${CSS.escape(userId)}"][data-ff-integration="true"]`;
-    const place = () => {
-      if (title.parentElement.querySelector('[data-ff="generate"]')) return;
-      const name = title.firstChild?.textContent?.trim() || title.textContent.trim();
-      const control = button(send, userId, `${LABEL} for ${name}`);
-      control.style.marginLeft = '0.5em';
-      (title.parentElement.querySelector(badge) ?? title).after(control);
+    let placed = false;
+    return {
+      userClassified({ userId: classified, integration, badgeNode }) {
+        if (placed || classified !== userId || integration !== true) return;
+        const title = document.querySelector('.bPageTitle h2.pageDescription');
+        if (!title) return;
+        placed = true;
+        const name = title.firstChild?.textContent?.trim() || title.textContent.trim();
+        const control = button(send, userId, `${LABEL} for ${name}`);
+        control.style.marginLeft = '0.5em';
+        (badgeNode?.isConnected ? badgeNode : title).after(control);
+      },
     };
-    if (document.querySelector(badge)) return place();
-    const onClassified = (event) => {
-      if (event.detail?.userId !== userId || event.detail?.integration !== true) return;
-      document.removeEventListener('forcefield:user-classified', onClassified);
-      place();
-    };
-    document.addEventListener('forcefield:user-classified', onClassified);
   }
 
   return {
+    /**
+     * Draws this page's entry point; returns what the badges tell about classified users (null on
+     * pages without a user-bound button).
+     */
     start(send) {
       const path = location.pathname;
-      if (path === '/0PS') return onPermissionSetList(send);
+      if (path === '/0PS') {
+        onPermissionSetList(send);
+        return null;
+      }
       const user = USER_DETAIL.exec(path);
-      if (user) return onUserDetail(send, user[1]);
+      return user ? onUserDetail(send, user[1]) : null;
     },
   };
 })();

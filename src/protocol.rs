@@ -1,7 +1,8 @@
 //! The one message protocol: what content scripts and extension pages ask the core, and what it
 //! answers. JSON-shaped (`{"type": "...", ...}`) so the JavaScript side stays a thin pass-through.
 
-use crate::columns::{ColumnModel, PageSnapshot, RowFilter, TogglePlan};
+use crate::columns::copy::{CopyMode, CopyPlan};
+use crate::columns::{PageControls, PageSnapshot, RowFilter};
 use crate::generator::view::{
     ApplyView, AttentionAction, DerivedNames, FieldChoice, GeneratorContext, PlanView,
     TemplateSummary,
@@ -9,6 +10,7 @@ use crate::generator::view::{
 use crate::model::{ObjectAccess, PermissionSetSpec};
 use crate::rules::ObjectPerm;
 use crate::salesforce::{ApiErrorKind, ApiVersion, DomainKind, MyDomain, OrgId};
+use crate::toggles::{SourceOption, SourceRef};
 use crate::users::{UserBadge, UserIcon};
 use serde::{Deserialize, Serialize};
 
@@ -21,13 +23,23 @@ pub enum Request {
     PageLoaded {
         surface: Surface,
     },
+    // ----- Bulk toggles (crate::columns). The org of the copy requests is the sender frame's.
     /// A content script's snapshot of its page's tables. The answer names the columns that get a
-    /// toggle, with both plans for each precomputed, so a toggle applies without a round trip.
+    /// toggle and each box's dependency closure, so toggles, pastes and copies run on the page
+    /// without a round trip.
     PlanColumns {
         snapshot: PageSnapshot,
-        /// The admin's filter over one table's rows; other tables are unfiltered.
+        /// The admin's filter over one table's rows, for the initial header states.
         #[serde(default)]
         filter: Option<RowFilter>,
+    },
+    /// The permission sets and profiles to copy access from.
+    AccessSources {},
+    /// One source's object and field permissions for the page's object, as box states.
+    CopyAccess {
+        source: SourceRef,
+        mode: CopyMode,
+        snapshot: PageSnapshot,
     },
     /// The popup asks about the org open in a tab.
     OrgStatus {
@@ -233,8 +245,12 @@ pub enum Reply {
         #[serde(rename = "orgId")]
         org_id: Option<OrgId>,
     },
-    ColumnPlans {
-        columns: Vec<ColumnControl>,
+    ColumnPlans(PageControls),
+    AccessSources {
+        sources: Vec<SourceOption>,
+    },
+    AccessCopy {
+        plan: CopyPlan,
     },
     OrgStatus(OrgStatus),
     OrgEnabled {
@@ -334,13 +350,4 @@ pub enum OrgStatus {
         username: String,
         enabled: bool,
     },
-}
-
-/// One column's toggle: where it goes, its state, and what checking or clearing it changes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ColumnControl {
-    pub column: ColumnModel,
-    pub check_all: TogglePlan,
-    pub clear_all: TogglePlan,
 }

@@ -17,6 +17,12 @@ pub async fn handle<P: Platform>(
         Request::PlanColumns { snapshot, filter } => {
             crate::toggles::column_plans(&snapshot, filter.as_ref())
         }
+        Request::AccessSources {} => crate::toggles::access_sources(platform, sender_url).await,
+        Request::CopyAccess {
+            source,
+            mode,
+            snapshot,
+        } => crate::toggles::copy_access(platform, sender_url, &source, mode, &snapshot).await,
         Request::OrgStatus { tab_url } => {
             Reply::OrgStatus(crate::org::org_status(platform, &tab_url).await)
         }

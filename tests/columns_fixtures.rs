@@ -3,8 +3,9 @@
 //! property test: a toggle's plan ends exactly where clicking every box by hand would.
 
 use forcefield::columns::{
-    detect_columns, plan_toggle, tri_state_after, CheckboxChange, ColumnAction, ColumnKind,
-    PageSnapshot, RowFilter, SkipReason, TogglePlan, ToggleRequest, TriState,
+    detect_columns, plan_paste, plan_toggle, tri_state_after, CheckboxChange, ColumnAction,
+    ColumnKind, PageControls, PageSnapshot, RowFilter, SkipReason, TogglePlan, ToggleRequest,
+    TriState,
 };
 use forcefield::rules::{ObjectPerm, PermissionKind};
 use std::collections::{BTreeMap, BTreeSet};
@@ -67,7 +68,7 @@ fn column_summary(
                 c.kind,
                 c.state,
                 c.checked_count,
-                c.enabled_count,
+                c.changeable_count,
             )
         })
         .collect()
@@ -97,7 +98,9 @@ fn ps_object_page_columns_are_recognised_by_markup() {
                 5
             ),
             (READ.into(), 1, ColumnKind::FieldRead, TriState::Some, 3, 7),
-            (EDIT.into(), 2, ColumnKind::FieldEdit, TriState::Some, 1, 5),
+            // Five Edit boxes are enabled, but one row's Read is disabled and unchecked: its
+            // Edit can't be checked, so the header counts four.
+            (EDIT.into(), 2, ColumnKind::FieldEdit, TriState::Some, 1, 4),
             (tabs(1), 1, ColumnKind::Generic, TriState::All, 1, 1),
             (tabs(2), 2, ColumnKind::Generic, TriState::None, 0, 1),
         ]
@@ -257,11 +260,11 @@ fn a_filter_limits_the_toggle_to_visible_rows() {
     let states = model.column_states(Some(&filter));
     let read = states.iter().find(|s| s.key == READ).unwrap();
     // Name is disabled; AnnualRevenue and Rating__c are unchecked: "0 of 2 fields readable".
-    assert_eq!((read.checked_count, read.enabled_count), (0, 2));
+    assert_eq!((read.checked_count, read.changeable_count), (0, 2));
     let after = tri_state_after(&model, &plan.changes, Some(&filter));
     let read = after.iter().find(|s| s.key == READ).unwrap();
     assert_eq!(
-        (read.state, read.checked_count, read.enabled_count),
+        (read.state, read.checked_count, read.changeable_count),
         (TriState::All, 2, 2)
     );
 }
@@ -302,9 +305,16 @@ fn header_states_follow_a_plan_without_a_new_snapshot() {
     let after = tri_state_after(&model, &plan.changes, None);
     let by_key: BTreeMap<_, _> = after
         .iter()
-        .map(|s| (s.key.as_str(), (s.state, s.checked_count, s.enabled_count)))
+        .map(|s| {
+            (
+                s.key.as_str(),
+                (s.state, s.checked_count, s.changeable_count),
+            )
+        })
         .collect();
-    assert_eq!(by_key[EDIT], (TriState::Some, 4, 5));
+    // Every Edit box a toggle can change is checked: the header says "all", not "some",
+    // although the row whose Read is disabled keeps its Edit unchecked.
+    assert_eq!(by_key[EDIT], (TriState::All, 4, 4));
     assert_eq!(by_key[READ], (TriState::Some, 5, 7));
 
     model.apply(&plan.changes);
@@ -403,13 +413,15 @@ fn profile_flsedit_visible_and_read_only_interact_like_the_page() {
     assert_eq!(
         column_summary(&snapshot),
         vec![
+            // CreatedBy is Visible with a disabled, checked Read-Only: hiding it would change
+            // the disabled box, so its Visible box is not counted.
             (
                 "#0|2".into(),
                 2,
                 ColumnKind::ProfileVisible,
                 TriState::Some,
-                3,
-                5
+                2,
+                4
             ),
             (
                 "#0|3".into(),
@@ -685,7 +697,7 @@ fn an_800_field_snapshot_stays_compact_and_plans_every_row() {
     let model = detect_columns(&snapshot);
     let edit = model.column("thePage:theForm:pb:fieldPerms|2").unwrap();
     assert_eq!(
-        (edit.kind, edit.enabled_count),
+        (edit.kind, edit.changeable_count),
         (ColumnKind::FieldEdit, 720)
     );
     let plan = plan_toggle(
@@ -1289,13 +1301,66 @@ impl GeneratedPage {
             {
                 continue;
             }
-            let reaction = self.page_reaction(id, checked);
-            let refused = reaction.iter().any(|other| {
-                states[other] != checked && (self.truth[other].disabled || hidden(other))
-            });
-            if !refused {
-                for other in reaction {
-                    states.insert(other, checked);
+            self.click(&mut states, id, checked, &hidden);
+        }
+        states
+    }
+
+    /// One click by hand: the page's reaction, unless it needs a disabled or hidden box changed.
+    fn click(
+        &self,
+        states: &mut BTreeMap<String, bool>,
+        id: &str,
+        checked: bool,
+        hidden: &dyn Fn(&str) -> bool,
+    ) {
+        let reaction = self.page_reaction(id, checked);
+        let refused = reaction
+            .iter()
+            .any(|other| states[other] != checked && (self.truth[other].disabled || hidden(other)));
+        if !refused {
+            for other in reaction {
+                states.insert(other, checked);
+            }
+        }
+    }
+
+    /// Pasting by hand: in every visible row but the source, left to right over `cells`, the
+    /// admin clicks each box that differs from the source row's box in the same column.
+    fn paste_by_hand(
+        &self,
+        table: usize,
+        source_row: usize,
+        cells: &[usize],
+        visible: Option<&BTreeSet<String>>,
+    ) -> BTreeMap<String, bool> {
+        let mut states = self.states();
+        let rows = &self.snapshot.tables[table].rows;
+        let wanted: Vec<Option<bool>> = cells
+            .iter()
+            .map(|&cell| {
+                rows[source_row].cells[cell]
+                    .checkbox
+                    .as_ref()
+                    .map(|b| b.checked)
+            })
+            .collect();
+        let hidden = |id: &str| {
+            let truth = &self.truth[id];
+            truth.table == table
+                && visible.is_some_and(|rows| !rows.contains(&self.row_keys[table][truth.row]))
+        };
+        for (row, row_key) in self.row_keys[table].iter().enumerate() {
+            if row == source_row || visible.is_some_and(|rows| !rows.contains(row_key)) {
+                continue;
+            }
+            for (&cell, wanted) in cells.iter().zip(&wanted) {
+                let (Some(checkbox), Some(checked)) = (&rows[row].cells[cell].checkbox, *wanted)
+                else {
+                    continue;
+                };
+                if states[&checkbox.id] != checked {
+                    self.click(&mut states, &checkbox.id, checked, &hidden);
                 }
             }
         }
@@ -1365,20 +1430,18 @@ fn a_plan_ends_where_clicking_every_box_by_hand_ends() {
                         detect_columns(&after).column_states(filter.as_ref()),
                         "{context}: tri-state"
                     );
-                    if plan.skipped.is_empty() {
-                        let state = tri_state_after(&model, &plan.changes, filter.as_ref())
-                            .into_iter()
-                            .find(|s| s.key == column.key)
-                            .unwrap();
-                        if state.enabled_count > 0 {
-                            let full = if checked {
-                                TriState::All
-                            } else {
-                                TriState::None
-                            };
-                            assert_eq!(state.state, full, "{context}");
-                        }
-                    }
+                    // The header tells the truth afterwards: every box the toggle could
+                    // change now has the toggle's state, skipped rows or not.
+                    let state = tri_state_after(&model, &plan.changes, filter.as_ref())
+                        .into_iter()
+                        .find(|s| s.key == column.key)
+                        .unwrap();
+                    let full = if checked && state.changeable_count > 0 {
+                        TriState::All
+                    } else {
+                        TriState::None
+                    };
+                    assert_eq!(state.state, full, "{context}: {state:?}");
                     plans += 1;
                     changes += plan.changes.len();
                     skips += plan.skipped.len();
@@ -1390,5 +1453,63 @@ fn a_plan_ends_where_clicking_every_box_by_hand_ends() {
     assert!(
         plans > 2_000 && changes > 5_000 && skips > 200,
         "{plans} {changes} {skips}"
+    );
+}
+
+#[test]
+fn pasting_a_row_ends_where_clicking_its_differing_boxes_by_hand_ends() {
+    let mut pastes = 0;
+    let mut changes = 0;
+    let mut skips = 0;
+    for seed in 0..400u64 {
+        let page = generate(seed);
+        let model = detect_columns(&page.snapshot);
+        let controls = PageControls::of(&model, None);
+        let mut rng = Rng(seed ^ 0xC0FFEE);
+        for table in controls.tables.iter().filter(|t| t.rows_copyable) {
+            let number: usize = table.key[1..].parse().unwrap();
+            let rows = &page.row_keys[number];
+            let cells: Vec<usize> = model
+                .columns()
+                .iter()
+                .filter(|c| c.table_key == table.key)
+                .map(|c| c.cell_index)
+                .collect();
+            let source = rng.below(rows.len());
+            let random_filter: BTreeSet<String> =
+                rows.iter().filter(|_| rng.chance(60)).cloned().collect();
+            for visible in [None, Some(random_filter)] {
+                let filter = visible.clone().map(|rows| RowFilter {
+                    table_key: table.key.clone(),
+                    visible_row_keys: rows,
+                });
+                let plan = plan_paste(&model, &table.key, &rows[source], filter.as_ref()).unwrap();
+                let context = format!(
+                    "seed {seed} {} from {} {visible:?}",
+                    table.key, rows[source]
+                );
+                let after = apply(&page.snapshot, &plan.changes);
+                assert_eq!(
+                    states_of(&after),
+                    page.paste_by_hand(number, source, &cells, visible.as_ref()),
+                    "{context}: {plan:#?}"
+                );
+                for change in &plan.changes {
+                    assert!(
+                        !page.truth[&change.checkbox_id].disabled,
+                        "{context}: disabled"
+                    );
+                }
+                assert_eq!(apply(&after, &plan.undo), page.snapshot, "{context}: undo");
+                pastes += 1;
+                changes += plan.changes.len();
+                skips += plan.skipped.len();
+            }
+        }
+    }
+    println!("{pastes} pastes, {changes} changes, {skips} skipped boxes");
+    assert!(
+        pastes > 200 && changes > 1_000 && skips > 50,
+        "{pastes} {changes} {skips}"
     );
 }

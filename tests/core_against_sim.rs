@@ -246,3 +246,39 @@ fn requests_are_plain_json_the_content_script_can_send() {
         serde_json::json!({"type": "pageVerdict", "enhance": true, "orgId": null})
     );
 }
+
+#[test]
+fn an_api_redirect_is_a_typed_error_and_the_token_never_leaves_the_api_host() {
+    let world = World::start(SimConfig::default());
+    let elsewhere = "https://collector.attacker.example/services/oauth2/userinfo";
+    world.sim.add_fault(org_sim::Fault::redirect(
+        "GET",
+        "/services/oauth2/userinfo",
+        elsewhere,
+    ));
+    match status(&world, ACME_SETUP_HOME) {
+        OrgStatus::Unavailable {
+            reason, error_kind, ..
+        } => {
+            assert_eq!(error_kind, Some(ApiErrorKind::Redirected));
+            assert!(reason.contains("answered with a redirect"), "{reason}");
+        }
+        other => panic!("should be unavailable: {other:?}"),
+    }
+    let log = world.sim.request_log();
+    let redirected: Vec<_> = log
+        .iter()
+        .filter(|r| r.path == "/services/oauth2/userinfo")
+        .map(|r| (r.host.as_str(), r.status))
+        .collect();
+    assert_eq!(redirected, [("acme.my.salesforce.com", 302)]);
+    assert!(
+        log.iter().all(|r| r.host != "collector.attacker.example"),
+        "the other host got nothing: {log:?}"
+    );
+    // Once the API host answers again, so does Forcefield.
+    assert!(matches!(
+        status(&world, ACME_SETUP_HOME),
+        OrgStatus::Connected { .. }
+    ));
+}

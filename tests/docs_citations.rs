@@ -1,9 +1,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! The project's knowledge stays in the repository: every section citation of docs/salesforce.md in the code,
-//! the simulated org, the extension, the scripts and the documents names a heading that exists in
-//! docs/salesforce.md, every quoted section title after docs/architecture.md names a heading of that file, every
-//! `docs/*.md` it mentions exists, and nothing cites a file that lives outside the repository (the
-//! old facts file, the shared design notes). A failure names each offending file and line.
+//! The project's knowledge stays in the repository: every section citation of docs/salesforce.md
+//! in the code, the simulated org, the extension, the scripts and the documents names a heading
+//! that exists there; every quoted section title after docs/architecture.md names a heading of that
+//! file; every `docs/*.md` mentioned exists; the documents name no file of the repository that has
+//! moved; and nothing cites a file that lives outside the repository (the old facts file, the
+//! shared design notes). A failure names each offending file and line.
 //!
 //! In this repository a section sign followed by a capital letter always means a section of
 //! docs/salesforce.md, with or without the file name in front (`§C.1`, `§C.1–§C.7`, `§H.Q1 1b`).
@@ -244,6 +245,50 @@ fn file_reference_problems(line: &Line<'_>, root: &Path) -> Vec<String> {
     problems
 }
 
+/// Top-level directories of this repository; a path in backticks that starts with one of them, in
+/// the documents, names a file of this repository.
+const OWN_DIRS: [&str; 7] = [
+    "src/",
+    "tests/",
+    "extension/",
+    "scripts/",
+    "xtask/",
+    "examples/",
+    "docs/",
+];
+
+/// Extensions of the files the documents point at (`.ts` paths in docs/salesforce.md are other
+/// projects' sources and are not checked).
+const OWN_EXTENSIONS: [&str; 9] = [
+    ".rs", ".js", ".mjs", ".sh", ".md", ".json", ".toml", ".css", ".html",
+];
+
+/// In the documents (docs/*.md, README.md): backticked paths of this repository that do not exist,
+/// so a document does not keep pointing at a file that moved.
+fn stale_paths(line: &Line<'_>, root: &Path) -> Vec<String> {
+    let is_document =
+        line.file == "README.md" || (line.file.starts_with("docs/") && line.file.ends_with(".md"));
+    if !is_document {
+        return Vec::new();
+    }
+    let mut problems = Vec::new();
+    for (index, piece) in line.text.split('`').enumerate() {
+        // Odd pieces are inside backticks.
+        if index % 2 == 0 || piece.contains([' ', '*', '<', '{', '…']) {
+            continue;
+        }
+        let ours = OWN_DIRS.iter().any(|d| piece.starts_with(d))
+            && OWN_EXTENSIONS.iter().any(|e| piece.ends_with(e));
+        if ours && !root.join(piece).exists() {
+            problems.push(format!(
+                "{}:{}: names `{piece}`, which is not in the repository (moved?)",
+                line.file, line.number
+            ));
+        }
+    }
+    problems
+}
+
 /// Strips what starts a comment or list line, so a quoted title wrapped over lines joins up.
 fn strip_line_lead(line: &str) -> &str {
     let mut text = line.trim_start();
@@ -328,6 +373,7 @@ fn every_citation_resolves_to_a_heading_and_none_leaves_the_repository() {
                 }
             }
             problems.extend(file_reference_problems(&line, &root));
+            problems.extend(stale_paths(&line, &root));
         }
         for (number, title) in architecture_titles(text) {
             let wanted = title.to_lowercase();
@@ -433,6 +479,23 @@ fn a_citation_of_a_missing_section_or_an_outside_file_is_reported() {
         text: "see docs/salesforce.md and src/shared/mod.rs",
     };
     assert!(file_reference_problems(&fine, &root).is_empty());
+}
+
+#[test]
+fn a_document_naming_a_moved_file_is_reported() {
+    let root = root();
+    let moved = Line {
+        file: "docs/architecture.md",
+        number: 1,
+        text: "see `src/nowhere/gone.rs` and `src/lib.rs` and jsforce `src/soap.ts`",
+    };
+    assert_eq!(stale_paths(&moved, &root).len(), 1);
+    let code = Line {
+        file: "src/lib.rs",
+        number: 1,
+        text: "see `src/nowhere/gone.rs`",
+    };
+    assert!(stale_paths(&code, &root).is_empty());
 }
 
 #[test]

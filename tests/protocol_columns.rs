@@ -1,5 +1,5 @@
 //! The bulk-toggle request as the content script sends it, answered by the same handler the
-//! background runs: JSON in, the columns with both precomputed plans out.
+//! background runs: JSON in, the columns and each box's dependency closure out.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use forcefield::platform::memory::Absent;
@@ -34,68 +34,80 @@ fn fixture(name: &str) -> serde_json::Value {
 }
 
 #[test]
-fn a_permission_set_page_gets_read_and_edit_controls_with_both_plans() {
+fn a_permission_set_page_gets_read_and_edit_controls_with_each_boxs_closure() {
     let reply =
         plan(serde_json::json!({"type": "planColumns", "snapshot": fixture("ps_object_page")}));
+    assert_eq!(reply["type"], "columnPlans");
     let columns = reply["columns"].as_array().unwrap();
+    let boxes = reply["boxes"].as_array().unwrap();
     let kind = |c: &serde_json::Value| c["column"]["kind"]["type"].as_str().unwrap().to_owned();
     let read = columns.iter().find(|c| kind(c) == "fieldRead").unwrap();
     let edit = columns.iter().find(|c| kind(c) == "fieldEdit").unwrap();
-    for control in [read, edit] {
-        assert_eq!(control["checkAll"]["action"], "checkAll");
-        assert_eq!(control["clearAll"]["action"], "clearAll");
-    }
-    // Checking Edit for all also checks Read wherever Read was unchecked.
-    let edit_changes = edit["checkAll"]["changes"].as_array().unwrap();
-    assert!(edit_changes
-        .iter()
-        .any(|c| c["checkboxId"].as_str().unwrap().ends_with(":fls_read_ck")));
-    // The plan never names a disabled box.
+    let id_of = |i: &serde_json::Value| boxes[i.as_u64().unwrap() as usize]["id"].as_str().unwrap();
+    let links = |i: &serde_json::Value, way: &str| -> Vec<String> {
+        boxes[i.as_u64().unwrap() as usize][way]
+            .as_array()
+            .map(|l| l.iter().map(|j| id_of(j).to_owned()).collect())
+            .unwrap_or_default()
+    };
+    // Every box of the snapshot is listed once, in document order.
     let snapshot = fixture("ps_object_page");
-    let disabled: Vec<&str> = snapshot["tables"]
+    let ids: Vec<&str> = snapshot["tables"]
         .as_array()
         .unwrap()
         .iter()
         .flat_map(|t| t["rows"].as_array().unwrap())
         .flat_map(|r| r["cells"].as_array().unwrap())
-        .filter(|c| c["checkbox"]["disabled"] == true)
-        .map(|c| c["checkbox"]["id"].as_str().unwrap())
+        .filter_map(|c| c["checkbox"]["id"].as_str())
         .collect();
-    assert!(!disabled.is_empty());
-    for control in columns {
-        for plan in ["checkAll", "clearAll"] {
-            for change in control[plan]["changes"].as_array().unwrap() {
-                assert!(!disabled.contains(&change["checkboxId"].as_str().unwrap()));
-            }
-        }
+    let listed: Vec<&str> = boxes.iter().map(|b| b["id"].as_str().unwrap()).collect();
+    assert_eq!(listed, ids);
+    // Checking an Edit box checks its row's Read box; clearing a Read box clears its Edit box.
+    let read_boxes = read["boxes"].as_array().unwrap();
+    let edit_boxes = edit["boxes"].as_array().unwrap();
+    assert_eq!(read_boxes.len(), edit_boxes.len());
+    for (r, e) in read_boxes.iter().zip(edit_boxes) {
+        assert_eq!(links(e, "on"), vec![id_of(r).to_owned()]);
+        assert_eq!(links(r, "off"), vec![id_of(e).to_owned()]);
+        assert!(links(r, "on").is_empty() && links(e, "off").is_empty());
     }
+    // The field table's rows are copied onto each other; the object permissions' are not.
+    let tables = reply["tables"].as_array().unwrap();
+    let copyable: Vec<(&str, bool)> = tables
+        .iter()
+        .map(|t| {
+            (
+                t["key"].as_str().unwrap(),
+                t["rowsCopyable"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert!(copyable.contains(&("thePage:theForm:pb:fieldPerms", true)));
+    assert!(copyable.contains(&("thePage:theForm:pb:objectPerms", false)));
+    let fields = tables
+        .iter()
+        .find(|t| t["key"] == "thePage:theForm:pb:fieldPerms")
+        .unwrap();
+    assert_eq!(fields["rows"][0]["apiName"], "Account.Name");
+    assert_eq!(fields["rows"][7]["apiName"], "Account.Rating__c");
+    assert_eq!(fields["rows"][7]["custom"], true);
 }
 
 #[test]
-fn a_filter_limits_the_plans_of_its_table_only() {
+fn a_filter_counts_only_the_rows_it_shows() {
     let snapshot = fixture("ps_object_page");
-    let fields = snapshot["tables"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["rows"].to_string().contains("fls_read_ck"))
-        .unwrap();
-    let table_key = fields["key"].as_str().unwrap();
-    let first_row = fields["rows"][0]["key"].as_str().unwrap();
+    let table_key = "thePage:theForm:pb:fieldPerms";
     let reply = plan(serde_json::json!({
         "type": "planColumns",
         "snapshot": snapshot,
-        "filter": {"tableKey": table_key, "visibleRowKeys": [first_row]},
+        "filter": {"tableKey": table_key, "visibleRowKeys": ["Account.Industry"]},
     }));
     for control in reply["columns"].as_array().unwrap() {
-        let in_table = control["column"]["tableKey"] == table_key;
-        let changes = control["checkAll"]["changes"].as_array().unwrap().len()
-            + control["clearAll"]["changes"].as_array().unwrap().len();
-        if in_table {
-            assert!(
-                changes <= 2,
-                "only the one visible row may change: {changes}"
-            );
+        let column = &control["column"];
+        if column["tableKey"] == table_key {
+            // Industry is readable and editable.
+            assert_eq!(column["changeableCount"], 1, "{column}");
+            assert_eq!(column["state"], "all", "{column}");
         }
     }
 }

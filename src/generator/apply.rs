@@ -41,7 +41,7 @@ pub async fn run_round<T: Transport, S: KeyValueStore>(
             .map(|(call, answer)| {
                 let answer = match answer {
                     Ok(response) => Answer::Response(response),
-                    Err(reason) => Answer::NoAnswer(reason.to_string()),
+                    Err(reason) => Answer::NoAnswer(reason),
                 };
                 (call.tag, answer)
             })

@@ -27,7 +27,7 @@ use super::records::{
     found_record, parse_http_date, same_id, FoundRecord, Record, RecordKey, SetRef, SobjectKind,
 };
 use super::view::{Action, ApplyStatus, StepError, StepKind, StepState};
-use crate::platform::{HttpResponse, Method};
+use crate::platform::{HttpResponse, Method, TransportError};
 use crate::salesforce::{form_encode, ApiError, ApiErrorKind};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -69,8 +69,9 @@ pub struct Outgoing {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Answer {
     Response(HttpResponse),
-    /// No HTTP answer at all (the transport's reason).
-    NoAnswer(String),
+    /// No usable HTTP answer (the transport's reason): nothing arrived, or a redirect, which is
+    /// never followed. Either way the call's effect is unknown until it is looked up.
+    NoAnswer(TransportError),
 }
 
 impl Answer {
@@ -196,6 +197,7 @@ fn blocking(error: &ApiError) -> bool {
             | ApiErrorKind::RequestLimit
             | ApiErrorKind::ApiDisabled
             | ApiErrorKind::Network
+            | ApiErrorKind::Redirected
             | ApiErrorKind::ServerError
             | ApiErrorKind::MalformedResponse
     )
@@ -239,7 +241,7 @@ fn read_rows(answers: &[&Answer]) -> Result<BTreeMap<String, Vec<Value>>, ApiErr
     let mut rows = BTreeMap::new();
     for answer in answers {
         let response = match answer {
-            Answer::NoAnswer(reason) => return Err(ApiError::network(reason)),
+            Answer::NoAnswer(reason) => return Err(ApiError::from_transport(reason.clone())),
             Answer::Response(r) if !(200..300).contains(&r.status) => {
                 return Err(ApiError::from_response(r.status, &r.body))
             }
@@ -598,7 +600,7 @@ impl Journal {
                 }
             }
             Answer::Response(r) => self.block(&ApiError::from_response(r.status, &r.body)),
-            Answer::NoAnswer(reason) => self.block(&ApiError::network(reason)),
+            Answer::NoAnswer(reason) => self.block(&ApiError::from_transport(reason.clone())),
         }
     }
 
@@ -676,10 +678,15 @@ impl Journal {
     fn write_outcome(&self, call: usize, answer: &Answer) -> WriteOutcome {
         let response = match answer {
             Answer::NoAnswer(reason) => {
-                return WriteOutcome::Unknown(step_error(
-                    "NO_ANSWER",
-                    format!("No answer arrived ({reason})."),
-                ))
+                return WriteOutcome::Unknown(match reason {
+                    TransportError::Redirected => step_error(
+                        "REDIRECTED",
+                        format!("The answer was not Salesforce's ({reason})."),
+                    ),
+                    TransportError::Unreachable(_) => {
+                        step_error("NO_ANSWER", format!("No answer arrived ({reason})."))
+                    }
+                });
             }
             Answer::Response(r) => r,
         };
@@ -1758,7 +1765,9 @@ impl Journal {
             }
         };
         let response = match answer {
-            Answer::NoAnswer(reason) => return unknown(self, ApiError::network(reason)),
+            Answer::NoAnswer(reason) => {
+                return unknown(self, ApiError::from_transport(reason.clone()))
+            }
             Answer::Response(r) => r,
         };
         if !(200..300).contains(&response.status) {

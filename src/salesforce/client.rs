@@ -169,7 +169,7 @@ async fn send(
     let response = transport
         .send(request(session, method, path, body))
         .await
-        .map_err(ApiError::network)?;
+        .map_err(ApiError::from_transport)?;
     if (200..300).contains(&response.status) {
         Ok(response)
     } else {

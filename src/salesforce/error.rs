@@ -1,6 +1,7 @@
 //! One error type for every Salesforce API failure, mapped from HTTP statuses and Salesforce's
 //! `[{message, errorCode, fields}]` bodies into messages an admin can act on (salesforce.md §A.4, §A.5, §B.2).
 
+use crate::platform::TransportError;
 use serde::{Deserialize, Serialize};
 
 /// What went wrong, in the terms an admin acts on.
@@ -23,6 +24,9 @@ pub enum ApiErrorKind {
     ServerError,
     /// No HTTP answer at all.
     Network,
+    /// The API host answered with a redirect, which Forcefield never follows: the session token
+    /// goes to the org's own API host only (README "Security").
+    Redirected,
     /// An answer Forcefield could not read.
     MalformedResponse,
 }
@@ -68,6 +72,29 @@ impl ApiError {
         }
     }
 
+    /// What a transport's failure means to the admin.
+    pub fn from_transport(error: TransportError) -> Self {
+        match error {
+            TransportError::Unreachable(detail) => Self::network(detail),
+            TransportError::Redirected => Self::redirected(),
+        }
+    }
+
+    /// A redirect answer, not followed. Forcefield calls the API on the org's own My Domain host,
+    /// which answers directly (hosts that redirect API calls, like `*.lightning.force.com`, are
+    /// mapped to it first, salesforce.md §A.3); a redirect means a wrong host or something
+    /// between the browser and Salesforce, and the token must not follow it (salesforce.md §I.15:
+    /// the browser shows only that a redirect came, not where to).
+    pub fn redirected() -> Self {
+        Self {
+            kind: ApiErrorKind::Redirected,
+            status: None,
+            code: None,
+            message: "Salesforce's API host answered with a redirect. Forcefield did not follow it, so your session was sent to your org's API host only. If this keeps happening, check for a proxy or a changed My Domain.".to_owned(),
+            fields: Vec::new(),
+        }
+    }
+
     pub fn malformed(what: &str, detail: impl std::fmt::Display) -> Self {
         Self {
             kind: ApiErrorKind::MalformedResponse,
@@ -91,6 +118,13 @@ impl ApiError {
         let fields = entries.iter().flat_map(|e| e.fields.clone()).collect();
         let plain_text = body.trim();
 
+        if (300..400).contains(&status) {
+            // Transports report redirects as such; one handed through as a status is the same.
+            return Self {
+                status: Some(status),
+                ..Self::redirected()
+            };
+        }
         let (kind, message) = match (status, code.as_deref()) {
             (401, _) | (_, Some("INVALID_SESSION_ID")) => (
                 ApiErrorKind::SessionExpired,
@@ -182,6 +216,18 @@ mod tests {
         assert_eq!(error.fields, vec!["Label".to_owned(), "Name".to_owned()]);
         assert!(error.message.contains("Enter a unique label."));
         assert!(error.message.contains("Enter a unique API name."));
+    }
+
+    #[test]
+    fn a_redirect_is_its_own_kind_whoever_reports_it() {
+        let reported = ApiError::from_transport(TransportError::Redirected);
+        assert_eq!(reported.kind, ApiErrorKind::Redirected);
+        assert!(reported.message.contains("did not follow it"));
+        let handed_through = ApiError::from_response(302, "");
+        assert_eq!(handed_through.kind, ApiErrorKind::Redirected);
+        assert_eq!(handed_through.status, Some(302));
+        let offline = ApiError::from_transport(TransportError::Unreachable("refused".into()));
+        assert_eq!(offline.kind, ApiErrorKind::Network);
     }
 
     #[test]

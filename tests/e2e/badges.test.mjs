@@ -3,7 +3,9 @@
 // permission set's assignments; hostile names stay text; an expired session leaves the page
 // unbadged with one message; the icon menu and "Use as profile photo".
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import https from 'node:https';
+import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { artifactsDir, launchChromium, loadedClassicFrame } from './lib/chromium.mjs';
@@ -172,7 +174,7 @@ describe('Chromium: integration-user badges', () => {
     const frame = await loadedClassicFrame(page, `${zapier}?noredirect=1`);
     const [badge] = await badgesSettled(frame, 1);
     assert.equal(badge.after, 'pageDescription');
-    assert.equal(badge.integration, true, 'data-ff-integration marks integration users for other features');
+    assert.equal(badge.integration, true, 'data-ff-integration marks integration users (for tests and styling; no Forcefield script reads it back)');
     const health = frame.locator('[data-ff="health"]');
     assert.deepEqual(await health.locator('li').evaluateAll((items) => items.map((i) => i.dataset.ffWarning)),
       ['missingIntegrationPsl', 'assignmentWillFail', 'passwordExpires']);
@@ -238,8 +240,16 @@ describe('Chromium: integration-user badges', () => {
     assert.equal(await frame.locator('[data-ff="badge"] [data-ff="badge-icon"]').textContent(), '📊', 'kept in extension storage');
 
     // A picture: cropped, shrunk and painted from its pixels (no URL for the page's CSP to block).
+    // The picker's input never enters the page (README "Security"): the admin picks through the
+    // file chooser that "Choose picture…" opens.
     await frame.locator('[data-ff="badge"]').click();
-    await frame.locator('[data-ff="badge-picture"]').setInputFiles({ name: 'red.png', mimeType: 'image/png', buffer: Buffer.from(RED_PNG, 'base64') });
+    const picture = path.join(os.tmpdir(), `ff-red-${process.pid}.png`);
+    await writeFile(picture, Buffer.from(RED_PNG, 'base64'));
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      frame.locator('[data-ff="badge-menu"] button', { hasText: 'Choose picture…' }).click(),
+    ]);
+    await chooser.setFiles(picture);
     const canvas = frame.locator('[data-ff="badge"] canvas[data-ff="badge-icon"]');
     await canvas.waitFor();
     const pixel = await canvas.evaluate((c) => [...c.getContext('2d').getImageData(8, 8, 1, 1).data]);

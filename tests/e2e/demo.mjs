@@ -19,6 +19,19 @@ const shoot = async (target, name) => {
   shots.push(file);
 };
 await shoot(page, 'setup-home');
+// Bulk toggles: a permission set's object page in edit mode, a control in every checkbox
+// column's header, the rows filtered (by label or API name) with the count above the table.
+const [netsuite] = await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'NetSuite_Integration'");
+const objectPage = `/${netsuite.Id.slice(0, 15)}/e?s=EntityPermissions&o=Account`;
+await page.goto(`https://${ACME.setup}/lightning/setup/PermSets/page?address=${encodeURIComponent(objectPage)}`);
+const permissions = await loadedClassicFrame(page, 'o=Account');
+await permissions.locator('th > [data-ff="column-toggle"]').first().waitFor();
+await permissions.locator('[data-ff="column-toggle"][aria-busy="true"]').first().waitFor({ state: 'detached' });
+const fieldBar = permissions.locator('[data-ff="column-filter"][data-ff-table$="fieldTable"]');
+await fieldBar.locator('[data-ff="row-filter"]').fill('number');
+await fieldBar.locator('[data-ff="filter-count"]', { hasText: 'fields shown' }).waitFor();
+await permissions.locator('[data-ff="copy-access"]').scrollIntoViewIfNeeded();
+await shoot(page, 'permission-set-toggles');
 await page.goto(`https://${ACME.setup}/lightning/setup/ManageUsers/home`);
 await (await frameWithUrl(page, '/005')).locator('table.list').waitFor();
 await shoot(page, 'users');

@@ -68,7 +68,11 @@ describe('Firefox: the walking skeleton', () => {
       && !document.querySelector('[data-ff="column-toggle"][aria-busy="true"]')`;
     await firefox.waitFor(settled);
     const expected = await firefox.script(`return ${enabledReads}.length`);
-    await firefox.script(`document.querySelector('th:has([id*="fls_readheader"]) > [data-ff="column-toggle"]').click()`);
+    // A WebDriver click, trusted like the admin's (a scripted click is ignored); the window is
+    // tall enough for the shell to show the whole Classic frame, where the click lands.
+    await firefox.call('POST', '/window/rect', { width: 1280, height: 1600 });
+    const control = await firefox.call('POST', '/element', { using: 'css selector', value: 'th:has([id*="fls_readheader"]) > [data-ff="column-toggle"]' });
+    await firefox.call('POST', `/element/${Object.values(control)[0]}/click`, {});
     await firefox.waitFor(settled);
     assert.equal(await firefox.script(`return ${enabledReads}.every((b) => b.checked)`), true);
     await firefox.script(`document.querySelector('[id$="button_pc_save"]').click()`);

@@ -285,3 +285,269 @@ describe('Chromium: bulk column toggles on a table the page re-renders in place'
     }
   });
 });
+
+describe('Chromium: instant consecutive toggles, copying access, one truth for disabled boxes', () => {
+  let sim, browser, page, viewer;
+
+  before(async () => {
+    sim = await startSim();
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    await page.goto(loginUrl(ACME));
+    [viewer] = await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'Invoice_Viewer'");
+  });
+
+  after(async () => {
+    await browser?.context.close();
+    await sim?.stop();
+  });
+
+  const READ_TOGGLE = 'th:has([id*="fls_readheader"]) > [data-ff="column-toggle"]';
+  const EDIT_TOGGLE = 'th:has([id*="fls_editheader"]) > [data-ff="column-toggle"]';
+  const setPage = async (id, object, section = 'EntityPermissions', node = 'PermSets') => {
+    const address = `/${id.slice(0, 15)}/e?s=${section}&o=${object}`;
+    await page.goto(`https://${ACME.setup}/lightning/setup/${node}/page?address=${encodeURIComponent(address)}`);
+    const frame = await loadedClassicFrame(page, `o=${object}`);
+    await frame.locator('[data-ff="column-toggle"]').first().waitFor();
+    return settled(frame);
+  };
+  /** The field rows as the page shows them: key (from the onclick), read, edit, disabled flags, shown. */
+  const fieldRows = (frame) => frame.locator('tr:has(> td > input[id$=":fls_read_ck"])').evaluateAll((rows) => rows.map((row) => {
+    const read = row.querySelector('input[id$=":fls_read_ck"]');
+    const edit = row.querySelector('input[id$=":fls_edit_ck"]');
+    return {
+      key: /'([^']+)'/.exec(read.getAttribute('onclick'))[1], read: read.checked, edit: edit.checked,
+      readDisabled: read.disabled, editDisabled: edit.disabled, shown: !row.hidden,
+    };
+  }));
+  const controlState = (control) => control.evaluate((c) => ({
+    checked: c.checked, mixed: c.indeterminate, disabled: c.disabled, label: c.getAttribute('aria-label'),
+    changeable: Number(c.dataset.ffChangeable), count: Number(c.dataset.ffChecked),
+  }));
+  /** Clicks `control` until its column is all checked (`true`) or all clear (`false`). */
+  const pressUntil = async (control, wanted) => {
+    for (let i = 0; i < 2 && (await controlState(control)).checked !== wanted; i++) await control.click();
+    assert.equal((await controlState(control)).checked, wanted);
+  };
+
+  test('consecutive toggles apply at once: Edit all, then Read none right after, then Read all', async () => {
+    const frame = await setPage(viewer.Id, 'Account');
+    const read = frame.locator(READ_TOGGLE);
+    const edit = frame.locator(EDIT_TOGGLE);
+    await pressUntil(read, true);
+    await pressUntil(edit, false);
+    // From here on nothing may wait for the core: watch for any control going busy.
+    await frame.evaluate(() => {
+      globalThis.ffBusySeen = 0;
+      new MutationObserver(() => {
+        if (document.querySelector('[data-ff="column-toggle"][aria-busy]')) globalThis.ffBusySeen++;
+      }).observe(document.body, { attributes: true, subtree: true, attributeFilter: ['aria-busy'] });
+    });
+    await edit.click();
+    let rows = await fieldRows(frame);
+    assert.ok(rows.filter((r) => !r.editDisabled).every((r) => r.edit && r.read), 'Edit for all, with Read');
+    await read.click();
+    rows = await fieldRows(frame);
+    assert.ok(rows.filter((r) => !r.readDisabled).every((r) => !r.read && !r.edit), 'Read none clears Edit too');
+    await read.click();
+    rows = await fieldRows(frame);
+    assert.ok(rows.filter((r) => !r.readDisabled).every((r) => r.read), 'Read for all again');
+    assert.equal(await frame.evaluate(() => globalThis.ffBusySeen), 0, 'no toggle waited for a re-plan');
+    const timings = await frame.evaluate(() => performance.getEntriesByName('forcefield:toggle').length);
+    assert.ok(timings >= 3, 'each toggle is measured');
+  });
+
+  test('a toggle ends where clicking every box by hand ends, through the page\'s own handler', async () => {
+    for (const [toggle, wanted] of [[EDIT_TOGGLE, true], [READ_TOGGLE, false]]) {
+      let frame = await setPage(viewer.Id, 'Contact');
+      await pressUntil(frame.locator(toggle), !wanted);
+      const before = await fieldRows(frame);
+      // By hand: every enabled box of the column not yet as wanted, clicked top to bottom (the
+      // page's ProfileDependentCheckboxes handler moves the dependent boxes).
+      const column = toggle === EDIT_TOGGLE ? ':fls_edit_ck' : ':fls_read_ck';
+      await frame.locator(`input[id$="${column}"]`).evaluateAll((boxes, want) => {
+        for (const box of boxes) if (!box.disabled && box.checked !== want) box.click();
+      }, wanted);
+      const byHand = await fieldRows(frame);
+      frame = await setPage(viewer.Id, 'Contact');
+      await pressUntil(frame.locator(toggle), !wanted);
+      assert.deepEqual(await fieldRows(frame), before, 'the same start');
+      await frame.locator(toggle).click();
+      assert.deepEqual(await fieldRows(frame), byHand, `${column} ${wanted}`);
+    }
+  });
+
+  test('a disabled box is never written and not counted; the page\'s handler leaves it too', async () => {
+    const frame = await setPage(viewer.Id, 'Account');
+    const read = frame.locator(READ_TOGGLE);
+    await pressUntil(read, true);
+    await pressUntil(frame.locator(EDIT_TOGGLE), true);
+    const { changeable } = await controlState(read);
+    // The page disables one row's Edit box (as Salesforce renders fields that can't be edited).
+    const phone = 'tr:has(> td > input[onclick*="Account.Phone\'"])';
+    await frame.locator(`${phone} input[id$=":fls_edit_ck"]`).evaluate((box) => { box.disabled = true; });
+    await read.click(); // all → none: Phone's Read would clear its disabled Edit, so it stays
+    const rows = await fieldRows(frame);
+    const phoneRow = rows.find((r) => r.key === 'Account.Phone');
+    assert.deepEqual([phoneRow.read, phoneRow.edit], [true, true], 'Phone left as it was');
+    assert.ok(rows.filter((r) => r.key !== 'Account.Phone' && !r.readDisabled).every((r) => !r.read));
+    const after = await controlState(read);
+    assert.equal(after.changeable, changeable - 1, 'Phone\'s Read is not changeable any more');
+    assert.deepEqual([after.checked, after.mixed, after.count], [false, false, 0], 'the header says none');
+    // By hand, the page's own handler also leaves the disabled Edit box alone.
+    await frame.locator(`${phone} input[id$=":fls_read_ck"]`).click();
+    const byHand = (await fieldRows(frame)).find((r) => r.key === 'Account.Phone');
+    assert.deepEqual([byHand.read, byHand.edit], [false, true]);
+  });
+
+  test('the header states the column truthfully, names it with its count, and works from the keyboard', async () => {
+    const frame = await setPage(viewer.Id, 'Contact');
+    const read = frame.locator(READ_TOGGLE);
+    await pressUntil(read, false);
+    await frame.locator('input[id$=":fls_read_ck"]:not([disabled])').first().click();
+    const state = await controlState(read);
+    assert.deepEqual([state.checked, state.mixed, state.count], [false, true, 1], 'mixed after one box by hand');
+    assert.match(state.label, new RegExp(`^${await frame.locator('th:has([id*="fls_readheader"])').innerText()}`.trim()));
+    assert.match(state.label, new RegExp(`: 1 of ${state.changeable} changeable boxes checked`));
+    assert.equal(await read.evaluate((c) => c.matches(':indeterminate')), true);
+    // Reachable with Tab from the filter above the table, operable with Space.
+    await frame.locator('[data-ff="row-filter"]').last().focus();
+    let reached = false;
+    for (let i = 0; i < 12 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await read.evaluate((c) => document.activeElement === c);
+    }
+    assert.ok(reached, 'Tab reaches the Read control');
+    await page.keyboard.press('Space');
+    const rows = await fieldRows(frame);
+    assert.ok(rows.filter((r) => !r.readDisabled).every((r) => r.read), 'Space checked the whole column');
+    assert.equal((await controlState(read)).checked, true);
+  });
+
+  test('scripted clicks and events from the page do nothing', async () => {
+    const frame = await setPage(viewer.Id, 'Contact');
+    const before = await fieldRows(frame);
+    await frame.evaluate(() => {
+      for (const control of document.querySelectorAll('[data-ff="column-toggle"]')) control.click();
+      const filter = document.querySelector('[data-ff="row-filter"]');
+      filter.value = 'zzz';
+      filter.dispatchEvent(new Event('input', { bubbles: true }));
+      document.querySelector('[data-ff="copy-row"]')?.click();
+    });
+    assert.deepEqual(await fieldRows(frame), before, 'no box changed, no row hidden');
+    assert.equal(await frame.locator('[data-ff="paste"]:visible').count(), 0, 'nothing copied');
+  });
+
+  test('copy a row\'s access, paste it to the filtered rows with the count shown first; undo restores', async () => {
+    const frame = await setPage(viewer.Id, 'Account');
+    await pressUntil(frame.locator(READ_TOGGLE), false);
+    const number = 'tr:has(> td > input[onclick*="Account.AccountNumber\'"])';
+    await frame.locator(`${number} input[id$=":fls_edit_ck"]`).click(); // Edit ⇒ Read, by the page
+    await frame.locator(`${number} [data-ff="copy-row"]`).waitFor();
+    await frame.locator(`${number} [data-ff="copy-row"]`).click();
+    const bar = frame.locator('[data-ff="column-filter"]').last();
+    assert.match(await bar.locator('[data-ff="copied"]').innerText(), /^Copied: Account Number \(.*✓, .*✓\)$/);
+    await bar.locator('[data-ff="row-filter"]').fill('address');
+    assert.equal(await bar.locator('[data-ff="paste"]').innerText(), 'Paste to the 2 shown rows');
+    assert.equal(await bar.locator('[data-ff="paste-count"]').innerText(), '2 rows will change');
+    const before = await fieldRows(frame);
+    await bar.locator('[data-ff="paste"]').click();
+    const pasted = await fieldRows(frame);
+    for (const row of pasted) {
+      const was = before.find((r) => r.key === row.key);
+      if (['Account.BillingAddress', 'Account.ShippingAddress'].includes(row.key)) {
+        assert.deepEqual([row.read, row.edit], [true, true], row.key);
+      } else {
+        assert.deepEqual(row, was, `${row.key} untouched`);
+      }
+    }
+    await bar.locator('[data-ff="undo"]').click();
+    assert.deepEqual(await fieldRows(frame), before, 'undo restores every box');
+    await bar.locator('[data-ff="paste"]').click();
+    await frame.locator('[id$="button_pc_save"]').click();
+    await loadedClassicFrame(page, (url) => url.includes('o=Account') && !new URL(url).pathname.endsWith('/e'));
+    const rows = await sim.query(`SELECT Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId = '${viewer.Id}' AND SobjectType = 'Account'`);
+    const stored = Object.fromEntries(rows.map((r) => [r.Field, [r.PermissionsRead, r.PermissionsEdit]]));
+    assert.deepEqual(stored, {
+      'Account.AccountNumber': [true, true], 'Account.BillingAddress': [true, true], 'Account.ShippingAddress': [true, true],
+    });
+  });
+
+  /** Picks `label` in the copy bar, sets the mode and copies; returns the status text. */
+  const copyFrom = async (frame, label, mode) => {
+    const bar = frame.locator('[data-ff="copy-access"]');
+    const source = bar.locator('[data-ff="copy-source"]');
+    await source.click(); // loads the list (the admin's own pointer)
+    await source.locator('option', { hasText: label }).first().waitFor({ state: 'attached' });
+    await source.selectOption({ label });
+    await page.keyboard.press('Escape');
+    await bar.locator(mode === 'matchExactly' ? '[data-ff="copy-mode-match"]' : '[data-ff="copy-mode-add"]').check();
+    await bar.locator('[data-ff="copy-apply"]').click();
+    await bar.locator('[data-ff="copy-status"]', { hasText: 'Copied from' }).waitFor();
+    return bar.locator('[data-ff="copy-status"]').innerText();
+  };
+  const fieldPermissions = async (parentId, object) => Object.fromEntries((await sim.query(
+    `SELECT Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId = '${parentId}' AND SobjectType = '${object}'`))
+    .map((r) => [r.Field, [r.PermissionsRead, r.PermissionsEdit]]));
+  const objectPermissions = async (parentId, object) => (await sim.query(
+    `SELECT PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords FROM ObjectPermissions WHERE ParentId = '${parentId}' AND SobjectType = '${object}'`))
+    .map(({ attributes, ...flags }) => flags)[0] ?? null;
+
+  test('copy access from another permission set, Match exactly: saved by the page, the set matches the source', async () => {
+    const [netsuite] = await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'NetSuite_Integration'");
+    const frame = await setPage(viewer.Id, 'Contact');
+    const status = await copyFrom(frame, 'NetSuite Integration', 'matchExactly');
+    assert.match(status, /^Copied from NetSuite Integration \(match exactly\): \d+ boxes changed.*Nothing is saved until you press Save\.$/);
+    assert.equal(await sim.query(`SELECT Id FROM FieldPermissions WHERE ParentId = '${viewer.Id}' AND SobjectType = 'Contact' AND Field = 'Contact.Email'`).then((r) => r.length), 0,
+      'nothing saved before Save');
+    await frame.locator('[id$="button_pc_save"]').click();
+    await loadedClassicFrame(page, (url) => url.includes('o=Contact') && !new URL(url).pathname.endsWith('/e'));
+    assert.deepEqual(await fieldPermissions(viewer.Id, 'Contact'), await fieldPermissions(netsuite.Id, 'Contact'));
+    assert.deepEqual(await objectPermissions(viewer.Id, 'Contact'), await objectPermissions(netsuite.Id, 'Contact'));
+  });
+
+  test('copy access from a permission set onto a profile in the Lightning frame, Add only', async () => {
+    const [profile] = await sim.query("SELECT Id FROM Profile WHERE Name = 'Standard User'");
+    const [owned] = await sim.query(`SELECT Id FROM PermissionSet WHERE ProfileId = '${profile.Id}'`);
+    const [netsuite] = await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'NetSuite_Integration'");
+    const frame = await setPage(profile.Id, 'Contact', 'ObjectsAndTabs', 'EnhancedProfiles');
+    // Start from one read-only field: Add only must keep it and add the source's.
+    await pressUntil(frame.locator(READ_TOGGLE), false);
+    await frame.locator('tr:has(> td > input[onclick*="Contact.Title\'"]) input[id$=":fls_read_ck"]').click();
+    await copyFrom(frame, 'NetSuite Integration', 'addOnly');
+    await frame.locator('[id$="button_pc_save"]').click();
+    await loadedClassicFrame(page, (url) => url.includes('o=Contact') && !new URL(url).pathname.endsWith('/e'));
+    const source = await fieldPermissions(netsuite.Id, 'Contact');
+    assert.ok(Object.keys(source).length > 0 && !source['Contact.Title']);
+    assert.deepEqual(await fieldPermissions(owned.Id, 'Contact'), { ...source, 'Contact.Title': [true, false] });
+  });
+
+  test('copy access on the original profile page flsedit.jsp: saved, and rows without an API name skipped and counted', async () => {
+    const [profile] = await sim.query("SELECT Id FROM Profile WHERE Name = 'Standard User'");
+    const [owned] = await sim.query(`SELECT Id FROM PermissionSet WHERE ProfileId = '${profile.Id}'`);
+    const [netsuite] = await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'NetSuite_Integration'");
+    const openFlsedit = async (object) => {
+      await page.goto(`https://${ACME.setup}/setup/layout/flsedit.jsp?id=${profile.Id.slice(0, 15)}&type=${object}`);
+      const frame = page.mainFrame();
+      await frame.locator('[data-ff="copy-access"]').waitFor();
+      return settled(frame);
+    };
+    // Account's fields are all standard: named by their API names in the boxes' ids.
+    let frame = await openFlsedit('Account');
+    await copyFrom(frame, 'NetSuite Integration', 'matchExactly');
+    await frame.locator('input[name="save"][type="submit"]').first().click();
+    await page.waitForURL((url) => !url.pathname.endsWith('flsedit.jsp') || url.search.includes('saved'), { timeout: 5000 }).catch(() => {});
+    assert.deepEqual(await fieldPermissions(owned.Id, 'Account'), await fieldPermissions(netsuite.Id, 'Account'));
+    // Invoice's custom fields are named by Id on this page: skipped, counted, left as they were.
+    const before = await fieldPermissions(owned.Id, 'Invoice__c');
+    frame = await openFlsedit('Invoice__c');
+    const customRows = await frame.locator('tr.dataRow input[id^="display_00N"]').count();
+    assert.ok(customRows > 0);
+    const status = await copyFrom(frame, 'NetSuite Integration', 'matchExactly');
+    assert.match(status, new RegExp(`; ${customRows} rows? without an API name skipped`));
+    const boxes = await frame.locator('tr.dataRow input[id^="display_00N"]').evaluateAll((all) => all.map((b) => b.checked));
+    await openFlsedit('Invoice__c');
+    assert.deepEqual(await page.mainFrame().locator('tr.dataRow input[id^="display_00N"]').evaluateAll((all) => all.map((b) => b.checked)), boxes);
+    assert.deepEqual(await fieldPermissions(owned.Id, 'Invoice__c'), before);
+  });
+});

@@ -16,7 +16,8 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 /// HTTPS through the sim's agent (trusts its certificate, resolves Salesforce hosts to it).
-/// Like a browser's `fetch`, requests sent together run at the same time (each on a thread).
+/// Like a browser's `fetch`, requests sent together run at the same time (each on a thread),
+/// and, like the extension's `fetch` (`redirect: "manual"`), it never follows a redirect.
 pub struct SimTransport(pub ureq::Agent);
 
 impl Transport for SimTransport {
@@ -67,7 +68,14 @@ pub fn blocking_send(
     let http_request = builder
         .body(request.body.unwrap_or_default())
         .map_err(unreachable)?;
+    let http_request = agent
+        .configure_request(http_request)
+        .max_redirects(0)
+        .build();
     let mut response = agent.run(http_request).map_err(unreachable)?;
+    if response.status().is_redirection() {
+        return Err(TransportError::Redirected);
+    }
     let status = response.status().as_u16();
     let headers = response
         .headers()

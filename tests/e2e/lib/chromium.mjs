@@ -7,6 +7,10 @@ import { chromium } from 'playwright-core';
 import { repoRoot } from './sim.mjs';
 
 const SALESFORCE_HOSTS = ['*.salesforce.com', '*.force.com', '*.salesforce-setup.com'];
+// Hosts that are not Salesforce's, resolved to the sim too so a test can prove nothing reaches
+// them (the sim serves and logs any host name, tests/org_sim/README.md "Library (native tests)").
+export const ATTACKER_HOST = 'collector.attacker.example';
+const SIM_HOSTS = [...SALESFORCE_HOSTS, '*.attacker.example'];
 export const artifactsDir = path.join(repoRoot, 'tests/e2e/artifacts');
 
 export async function launchChromium({ headless = true } = {}) {
@@ -26,9 +30,9 @@ export async function launchChromium({ headless = true } = {}) {
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--ignore-certificate-errors',
-      `--host-resolver-rules=${SALESFORCE_HOSTS.map((h) => `MAP ${h} 127.0.0.1`).join(', ')}, MAP * ~NOTFOUND`,
+      `--host-resolver-rules=${SIM_HOSTS.map((h) => `MAP ${h} 127.0.0.1`).join(', ')}, MAP * ~NOTFOUND`,
       '--proxy-server=http://127.0.0.1:9',
-      `--proxy-bypass-list=${SALESFORCE_HOSTS.join(';')}`,
+      `--proxy-bypass-list=${SIM_HOSTS.join(';')}`,
     ],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
@@ -85,4 +89,38 @@ export async function openPopup(context, extensionId, tabId) {
   await popup.goto(`chrome-extension://${extensionId}/popup/popup.html?tab=${tabId}`);
   await popup.locator('#status[aria-busy="false"]').waitFor();
   return popup;
+}
+
+/**
+ * Runs code inside Forcefield's content-script world (the isolated world) of the frame whose URL
+ * contains `urlPart`, through the DevTools protocol: a stand-in for a compromised content script,
+ * to show what the background does with requests only the extension's own scripts can send.
+ * Returns `evaluate(fn, arg)` (fn is serialised; it runs with the content script's `chrome.*`)
+ * and `detach()`.
+ */
+export async function contentScriptWorld(page, urlPart) {
+  const cdp = await page.context().newCDPSession(page);
+  const contexts = [];
+  cdp.on('Runtime.executionContextCreated', ({ context }) => contexts.push(context));
+  await cdp.send('Runtime.enable');
+  const { frameTree } = await cdp.send('Page.getFrameTree');
+  const frameIdOf = (node) => (node.frame.url.includes(urlPart) ? node.frame.id
+    : (node.childFrames ?? []).map(frameIdOf).find(Boolean));
+  const frameId = frameIdOf(frameTree);
+  const context = contexts.find((c) => c.auxData?.frameId === frameId && c.auxData?.type === 'isolated'
+    && c.name === 'Forcefield for Salesforce Setup');
+  if (!context) {
+    await cdp.detach();
+    throw new Error(`no Forcefield content-script world in the frame with ${urlPart}: ${JSON.stringify(contexts.map((c) => [c.name, c.auxData]))}`);
+  }
+  return {
+    async evaluate(fn, arg) {
+      const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', {
+        expression: `(${fn})(${JSON.stringify(arg ?? null)})`, contextId: context.id, awaitPromise: true, returnByValue: true,
+      });
+      if (exceptionDetails) throw new Error(`in the content-script world: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
+      return result.value;
+    },
+    detach: () => cdp.detach(),
+  };
 }

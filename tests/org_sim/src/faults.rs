@@ -1,9 +1,9 @@
 //! Fault injection and latency for tests and the demo: fail the n-th write or a matching
 //! request with a chosen status / errorCode / message; run a request and then lose its answer
 //! (connection cut before the answer, body cut short, malformed body, a proxy's 502/503); refuse
-//! one record of a collection call that allows partial success; and delay responses by a fixed
-//! or jittered amount from a deterministic PRNG. Armed through `/__sim/faults` or
-//! [`crate::RunningSim::add_fault`].
+//! one record of a collection call that allows partial success; answer with a redirect to another
+//! host; and delay responses by a fixed or jittered amount from a deterministic PRNG. Armed through
+//! `/__sim/faults` or [`crate::RunningSim::add_fault`].
 //!
 //! Lost answers are honest: the request runs and commits, then the connection is closed by the
 //! server (`server.rs`) exactly as a broken network or a crashed proxy would leave it.
@@ -30,12 +30,17 @@ pub enum FaultKind {
     /// In a collection call with `allOrNone=false` (salesforce.md §B.3), refuse record
     /// `record` with `errorCode`/`message` and run the others. Other requests run unchanged.
     PartialFailure,
+    /// Answer `302 Found` with `Location: <location>` without running the request: an API host
+    /// (or something in front of it) sending the client elsewhere. `location` may name any
+    /// host the sim also serves, e.g. an attacker-named one resolved to the sim, whose requests
+    /// land in the request log with whether they carried an `Authorization` header.
+    Redirect,
 }
 
 impl FaultKind {
     /// Whether the request still runs (and commits) when this fault fires.
     pub fn runs_request(self) -> bool {
-        !matches!(self, Self::Fail)
+        !matches!(self, Self::Fail | Self::Redirect)
     }
 }
 
@@ -85,6 +90,9 @@ pub struct Fault {
     /// The record a `partial_failure` refuses (0-based).
     #[serde(default)]
     pub record: usize,
+    /// Where a `redirect` sends the client (an absolute URL).
+    #[serde(default)]
+    pub location: Option<String>,
 }
 
 impl Fault {
@@ -100,6 +108,15 @@ impl Fault {
             message: message.into(),
             times: 1,
             record: 0,
+            location: None,
+        }
+    }
+
+    /// A `redirect` of requests matching `method` (any if empty) and `path` glob to `location`.
+    pub fn redirect(method: &str, path: &str, location: &str) -> Self {
+        Self {
+            location: Some(location.to_owned()),
+            ..Self::matching(FaultKind::Redirect, method, path)
         }
     }
 
@@ -115,6 +132,7 @@ impl Fault {
             message: default_message(),
             times: 1,
             record: 0,
+            location: None,
         }
     }
 

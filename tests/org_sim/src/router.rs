@@ -31,8 +31,12 @@ pub fn route(shared: &Shared, req: &Req) -> Routed {
             resp: rest::handle(shared, req, None),
             logged: true,
         },
-        Target::Loopback | Target::Unknown => Routed {
+        Target::Loopback => Routed {
             resp: http::text(StatusCode::NOT_FOUND, "Not Found"),
+            logged: true,
+        },
+        Target::Unknown => Routed {
+            resp: elsewhere(req),
             logged: true,
         },
         Target::Org(org, kind) => Routed {
@@ -75,4 +79,40 @@ fn org_host(shared: &Shared, req: &Req, org: usize, kind: HostKind) -> Resp {
         _ if classic::is_classic_path(path) => classic::handle(shared, req, org, kind),
         _ => http::text(StatusCode::NOT_FOUND, "Not Found"),
     }
+}
+
+/// A host that is not a simulated org's (e.g. where a `redirect` fault points) plays an eager
+/// attacker: it grants every CORS preflight, echoing the origin, method and headers asked for
+/// (`Authorization` included), so a browser that followed a redirect there would go on to send
+/// its real request; anything else gets 404. The request log shows what arrived.
+fn elsewhere(req: &Req) -> Resp {
+    if req.method != hyper::Method::OPTIONS {
+        return http::text(StatusCode::NOT_FOUND, "Not Found");
+    }
+    let asked = |name: &str| {
+        req.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let mut resp = http::no_content();
+    let origin = asked("origin");
+    http::set(
+        &mut resp,
+        "access-control-allow-origin",
+        if origin.is_empty() { "*" } else { &origin },
+    );
+    http::set(
+        &mut resp,
+        "access-control-allow-methods",
+        &asked("access-control-request-method"),
+    );
+    http::set(
+        &mut resp,
+        "access-control-allow-headers",
+        &asked("access-control-request-headers"),
+    );
+    http::set(&mut resp, "access-control-max-age", "0");
+    resp
 }

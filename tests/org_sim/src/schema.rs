@@ -537,6 +537,26 @@ impl ObjectDef {
         self.with(f.label("System Modstamp"))
     }
 
+    /// Whether field-level security Edit can be granted on `field`, one of this object's fields
+    /// (salesforce.md §C.3, §C.4): not formula, roll-up or auto-number, not a system field, and
+    /// createable or updateable. A compound address takes FLS on the compound itself (salesforce.md
+    /// §C.3, §I.1), which describes as read only: it is editable when one of its components is.
+    /// The one rule the data API's FieldPermissions checks and every permission page follow.
+    pub fn fls_editable(&self, field: &FieldDef) -> bool {
+        let writable = |f: &FieldDef| f.createable || f.updateable;
+        let mut components = self
+            .fields
+            .iter()
+            .filter(|c| c.compound_field_name.as_deref() == Some(field.name.as_str()))
+            .peekable();
+        let writable_parts = if components.peek().is_some() {
+            components.any(writable)
+        } else {
+            writable(field)
+        };
+        !field.calculated && field.auto_number.is_none() && !field.system && writable_parts
+    }
+
     /// Field by API name, case-insensitively (SOQL field names are case-insensitive).
     pub fn find_field(&self, name: &str) -> Option<&FieldDef> {
         self.fields

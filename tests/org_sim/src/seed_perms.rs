@@ -304,8 +304,7 @@ fn editable(store: &Store, field: &str) -> bool {
     store
         .schema()
         .object(o)
-        .and_then(|o| o.find_field(f))
-        .is_some_and(crate::dml::rules::fls_editable)
+        .is_some_and(|o| o.find_field(f).is_some_and(|f| o.fls_editable(f)))
 }
 
 /// Seeds licenses, permission sets and assignments into `store` (users and profiles exist).

@@ -173,6 +173,10 @@ async fn handle(
             ),
             logged: true,
         },
+        Some(f) if f.kind == FaultKind::Redirect => router::Routed {
+            resp: http::redirect(f.location.as_deref().unwrap_or("/")),
+            logged: true,
+        },
         _ => router::route(&shared, &req),
     };
     // A partial failure armed for a request that took no collection records does nothing.

@@ -1,5 +1,6 @@
 //! TLS: one self-signed certificate per run covering every simulated host name (wildcards for
-//! the salesforce.md §A.6 domain formats, plus localhost/127.0.0.1), served with rustls on ring.
+//! the salesforce.md §A.6 domain formats, an attacker-named domain for redirect tests, plus
+//! localhost/127.0.0.1), served with rustls on ring.
 
 use std::sync::Arc;
 
@@ -15,6 +16,9 @@ pub const SANS: &[&str] = &[
     "*.sandbox.lightning.force.com",
     "*.my.salesforce-setup.com",
     "*.sandbox.my.salesforce-setup.com",
+    // Not Salesforce: where a `redirect` fault sends clients, so a test can see whether they
+    // follow it (tests/org_sim/README.md "Library (native tests)"); served like any unknown host (404).
+    "*.attacker.example",
     "localhost",
     "127.0.0.1",
 ];

@@ -542,10 +542,11 @@ fn field_permissions(ctx: &Ctx<'_>, rec: &Record, is_update: bool) -> Vec<ApiErr
             format!("Permission Edit {field} depends on permission(s): Read {field}"),
         )];
     }
-    let def = field
-        .split_once('.')
-        .and_then(|(o, f)| store.schema().object(o).and_then(|o| o.find_field(f)));
-    if edit && def.is_some_and(|f| !fls_editable(f)) {
+    let editable = field.split_once('.').and_then(|(o, f)| {
+        let object = store.schema().object(o)?;
+        Some(object.fls_editable(object.find_field(f)?))
+    });
+    if edit && editable == Some(false) {
         // salesforce.md §C.3: formula and auto-number fields are limited to PermissionsRead; code [U].
         return vec![ApiErr::new(
             &ctx.config.codes.read_only_field_edit,
@@ -562,14 +563,6 @@ fn field_permissions(ctx: &Ctx<'_>, rec: &Record, is_update: bool) -> Vec<ApiErr
         return vec![license_error(&format!("Read {field}"))];
     }
     Vec::new()
-}
-
-/// Whether FLS Edit can be granted (salesforce.md §C.3/§C.4): not formula, roll-up or auto-number,
-/// and updateable — compound addresses count as updateable through their components.
-pub fn fls_editable(f: &crate::schema::FieldDef) -> bool {
-    !f.calculated
-        && f.auto_number.is_none()
-        && (f.updateable || f.ty == crate::schema::FieldType::Address)
 }
 
 /// The first permission a set grants, as the license error names it.

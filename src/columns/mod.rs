@@ -3,8 +3,26 @@
 //! §D.6, §H.Q2).
 //!
 //! Setting `.checked` from script does not run the page's onclick handlers (salesforce.md §D.3), so every
-//! box the page would change on a click by hand — the dependency closure of [`crate::rules`] — is in
-//! the plan itself, and the content script only sets the boxes the plan names.
+//! box the page would change on a click by hand — the dependency closure of [`crate::rules`] — moves
+//! with the box itself. Every bulk change (a column toggle, pasting a row's access, copying another
+//! set's access) is a list of such steps ([`steps`]); the core hands the content script each box's
+//! closure once ([`PageControls`]), and the content script runs the same steps on the live page, so
+//! consecutive toggles need no round trip and no rule lives in JavaScript.
+//!
+//! * this module: the snapshot, column detection by markup, the page model;
+//! * [`steps`]: running steps, toggle and paste plans, truthful header states, the controls;
+//! * [`copy`]: another permission set's or profile's access as the page's box states.
+//!
+//! The requests that serve them, reading a source's access through the API, are in
+//! [`crate::toggles`].
+
+pub mod copy;
+pub mod steps;
+
+pub use steps::{
+    plan_paste, plan_toggle, tri_state_after, undo_changes, BoxLinks, ColumnControl, PageControls,
+    PastePlan, RowControl, TableControl, TogglePlan,
+};
 
 use crate::rules::{self, DependencyKey, DependencyMap, ObjectPerm, PermissionKind};
 use serde::{Deserialize, Serialize};
@@ -154,7 +172,8 @@ impl From<PermissionKind> for ColumnKind {
     }
 }
 
-/// The header control's state over a column's enabled boxes.
+/// The header control's state over a column's changeable boxes: enabled, in a shown row, and free
+/// to flip (flipping it would not need a disabled box or a hidden row changed).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum TriState {
@@ -164,10 +183,10 @@ pub enum TriState {
 }
 
 impl TriState {
-    fn from_counts(checked: usize, enabled: usize) -> Self {
+    fn from_counts(checked: usize, changeable: usize) -> Self {
         if checked == 0 {
             Self::None
-        } else if checked == enabled {
+        } else if checked == changeable {
             Self::All
         } else {
             Self::Some
@@ -197,8 +216,9 @@ pub struct ColumnModel {
     pub kind: ColumnKind,
     pub header_text: String,
     pub state: TriState,
+    /// Changeable boxes checked, and changeable boxes in all ([`TriState`]).
     pub checked_count: usize,
-    pub enabled_count: usize,
+    pub changeable_count: usize,
 }
 
 /// A column's control state, e.g. after changes or under a filter.
@@ -208,7 +228,7 @@ pub struct ColumnState {
     pub key: String,
     pub state: TriState,
     pub checked_count: usize,
-    pub enabled_count: usize,
+    pub changeable_count: usize,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -263,6 +283,9 @@ pub enum SkipReason {
     /// The dependency rules would also change this box in a row the filter hides.
     #[serde(rename_all = "camelCase")]
     HiddenDependency { checkbox_id: String },
+    /// The box itself is disabled: Forcefield never writes one, and counts it as unchangeable.
+    #[serde(rename_all = "camelCase")]
+    Disabled { checkbox_id: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -274,18 +297,6 @@ pub struct SkippedRow {
     pub reason: SkipReason,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TogglePlan {
-    pub column_key: String,
-    pub action: ColumnAction,
-    /// Each box at most once, each one a real change, none disabled.
-    pub changes: Vec<CheckboxChange>,
-    /// Restores every changed box's previous state.
-    pub undo: Vec<CheckboxChange>,
-    pub skipped: Vec<SkippedRow>,
-}
-
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ColumnsError {
     #[error("this page has no toggleable column {0:?}")]
@@ -295,6 +306,8 @@ pub enum ColumnsError {
         column_key: String,
         filter_table: String,
     },
+    #[error("this page has no row {row_key:?} in table {table_key:?}")]
+    UnknownRow { table_key: String, row_key: String },
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -475,7 +488,7 @@ fn table_columns(
             header_text: header_cell.text.trim().to_owned(),
             state: TriState::None,
             checked_count: 0,
-            enabled_count: 0,
+            changeable_count: 0,
         };
         columns.push((column, members));
     }
@@ -611,7 +624,7 @@ fn column_kind(kinds: impl Iterator<Item = PermissionKind>) -> ColumnKind {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Queries, plans, undo
+// Queries
 
 impl PageModel {
     pub fn columns(&self) -> &[ColumnModel] {
@@ -624,10 +637,11 @@ impl PageModel {
 
     /// What a checkbox grants, as detected; `None` for an id not in the snapshot.
     pub fn checkbox_kind(&self, checkbox_id: &str) -> Option<PermissionKind> {
-        Some(self.boxes[*self.box_by_id.get(checkbox_id)?].kind)
+        Some(self.boxes.get(*self.box_by_id.get(checkbox_id)?)?.kind)
     }
 
-    /// Every column's state, counting only the rows `filter` leaves visible in its table.
+    /// Every column's state, counting only the changeable boxes of the rows `filter` leaves
+    /// visible in its table.
     pub fn column_states(&self, filter: Option<&RowFilter>) -> Vec<ColumnState> {
         tri_state_after(self, &[], filter)
     }
@@ -636,8 +650,12 @@ impl PageModel {
     /// states start from them.
     pub fn apply(&mut self, changes: &[CheckboxChange]) {
         for change in changes {
-            if let Some(&i) = self.box_by_id.get(&change.checkbox_id) {
-                self.boxes[i].checked = change.checked;
+            if let Some(info) = self
+                .box_by_id
+                .get(&change.checkbox_id)
+                .and_then(|&i| self.boxes.get_mut(i))
+            {
+                info.checked = change.checked;
             }
         }
         self.refresh_column_states();
@@ -648,23 +666,44 @@ impl PageModel {
         for (column, state) in self.columns.iter_mut().zip(states) {
             column.state = state.state;
             column.checked_count = state.checked_count;
-            column.enabled_count = state.enabled_count;
+            column.changeable_count = state.changeable_count;
         }
+    }
+
+    /// Every box's checked state, in model order (the snapshot's document order).
+    fn checked_states(&self) -> Vec<bool> {
+        self.boxes.iter().map(|info| info.checked).collect()
     }
 
     fn is_visible(&self, info: &BoxInfo, filter: Option<&RowFilter>) -> bool {
         let Some(filter) = filter else {
             return true;
         };
-        let table = &self.tables[info.table];
-        table.key != filter.table_key || filter.visible_row_keys.contains(&table.row_keys[info.row])
+        let Some(table) = self.tables.get(info.table) else {
+            return false;
+        };
+        table.key != filter.table_key
+            || table
+                .row_keys
+                .get(info.row)
+                .is_some_and(|key| filter.visible_row_keys.contains(key))
+    }
+
+    fn row_key(&self, info: &BoxInfo) -> String {
+        self.tables
+            .get(info.table)
+            .and_then(|table| table.row_keys.get(info.row))
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// The boxes a click on `target` sets to `checked`, `target` first: the page's map decides for a
     /// box it addresses, the built-in rules for any other.
     fn closure(&self, target: usize, checked: bool) -> Vec<usize> {
-        let info = &self.boxes[target];
         let mut members = vec![target];
+        let Some(info) = self.boxes.get(target) else {
+            return members;
+        };
         let mut add = |i: usize| {
             if !members.contains(&i) {
                 members.push(i);
@@ -706,140 +745,6 @@ impl PageModel {
             }),
         }
     }
-
-    /// The boxes still to change when `target` is set to `checked`, or why it must stay as it is.
-    fn click_effect(
-        &self,
-        target: usize,
-        checked: bool,
-        filter: Option<&RowFilter>,
-        already_changed: &BTreeSet<usize>,
-    ) -> Result<Vec<usize>, SkipReason> {
-        let mut effect = Vec::new();
-        for i in self.closure(target, checked) {
-            let info = &self.boxes[i];
-            if info.checked == checked || already_changed.contains(&i) {
-                continue;
-            }
-            if info.disabled {
-                return Err(SkipReason::DisabledDependency {
-                    checkbox_id: info.id.clone(),
-                });
-            }
-            if !self.is_visible(info, filter) {
-                return Err(SkipReason::HiddenDependency {
-                    checkbox_id: info.id.clone(),
-                });
-            }
-            effect.push(i);
-        }
-        Ok(effect)
-    }
-}
-
-/// The changes that set every enabled box of a column in the visible rows, with their dependencies.
-///
-/// Equal to clicking each such box by hand, top to bottom, on the page: a click's dependency closure
-/// only ever moves boxes the same way as the toggle, so the order of clicks does not matter, and a
-/// box an earlier click already set needs no click of its own.
-pub fn plan_toggle(model: &PageModel, request: &ToggleRequest) -> Result<TogglePlan, ColumnsError> {
-    let column_number = model
-        .columns
-        .iter()
-        .position(|column| column.key == request.column_key)
-        .ok_or_else(|| ColumnsError::UnknownColumn(request.column_key.clone()))?;
-    let column = &model.columns[column_number];
-    let filter = request.filter.as_ref();
-    if let Some(filter) = filter.filter(|filter| filter.table_key != column.table_key) {
-        return Err(ColumnsError::FilterForOtherTable {
-            column_key: column.key.clone(),
-            filter_table: filter.table_key.clone(),
-        });
-    }
-    let checked = request.action.checks();
-    let mut changed = BTreeSet::new();
-    let mut changes = Vec::new();
-    let mut skipped = Vec::new();
-    for &target in &model.column_boxes[column_number] {
-        let info = &model.boxes[target];
-        if info.disabled
-            || info.checked == checked
-            || changed.contains(&target)
-            || !model.is_visible(info, filter)
-        {
-            continue;
-        }
-        match model.click_effect(target, checked, filter, &changed) {
-            Ok(effect) => {
-                for i in effect {
-                    changed.insert(i);
-                    changes.push(CheckboxChange {
-                        checkbox_id: model.boxes[i].id.clone(),
-                        checked,
-                    });
-                }
-            }
-            Err(reason) => skipped.push(SkippedRow {
-                row_key: model.tables[info.table].row_keys[info.row].clone(),
-                checkbox_id: info.id.clone(),
-                reason,
-            }),
-        }
-    }
-    Ok(TogglePlan {
-        column_key: column.key.clone(),
-        action: request.action,
-        undo: undo_changes(&changes),
-        changes,
-        skipped,
-    })
-}
-
-/// The changes that restore what `changes` changed; each box in a plan changed, so undoing is
-/// flipping it back.
-pub fn undo_changes(changes: &[CheckboxChange]) -> Vec<CheckboxChange> {
-    changes
-        .iter()
-        .rev()
-        .map(|change| CheckboxChange {
-            checkbox_id: change.checkbox_id.clone(),
-            checked: !change.checked,
-        })
-        .collect()
-}
-
-/// Every column's state once `changes` are applied, without a new snapshot.
-pub fn tri_state_after(
-    model: &PageModel,
-    changes: &[CheckboxChange],
-    filter: Option<&RowFilter>,
-) -> Vec<ColumnState> {
-    let mut checked: Vec<bool> = model.boxes.iter().map(|info| info.checked).collect();
-    for change in changes {
-        if let Some(&i) = model.box_by_id.get(&change.checkbox_id) {
-            checked[i] = change.checked;
-        }
-    }
-    model
-        .columns
-        .iter()
-        .zip(&model.column_boxes)
-        .map(|(column, members)| {
-            let counted = members.iter().filter(|&&i| {
-                let info = &model.boxes[i];
-                !info.disabled && model.is_visible(info, filter)
-            });
-            let (checked_count, enabled_count) = counted.fold((0, 0), |(on, all), &i| {
-                (on + usize::from(checked[i]), all + 1)
-            });
-            ColumnState {
-                key: column.key.clone(),
-                state: TriState::from_counts(checked_count, enabled_count),
-                checked_count,
-                enabled_count,
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]
