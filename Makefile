@@ -1,5 +1,5 @@
 # Forcefield. The two commands: `make demo` and `make test`; each installs what is missing first.
-.PHONY: build test test-rust test-node test-e2e demo lint fmt bench setup clean
+.PHONY: build test test-rust test-node test-e2e demo lint fmt bench fuzz setup clean
 .DEFAULT_GOAL := build
 
 setup:
@@ -41,12 +41,19 @@ bench: setup
 	scripts/build.sh
 	cargo build --quiet -p org-sim
 	cargo build --quiet --release -p forcefield --example generator_bench --example fault_schedules
+	cargo build --quiet --release -p forcefield --example record_types_bench
 	scripts/in-loopback-netns.sh node tests/e2e/bench.mjs
 
 # The generator's fault schedules at length: 100,000 seeded schedules against the simulated org
 # (`make test` runs 2,000); prints the count and every violation with the seed that replays it.
 soak:
 	cargo run --quiet --release -p forcefield --example fault_schedules -- 100000
+
+# cargo-fuzz on every fuzz target, FUZZ_RUNS executions each (default 10⁷): needs a nightly
+# toolchain and says so when there is none. Slow (hours on two cores); not part of `make test`,
+# which runs the same targets as bounded property tests (tests/fuzz_properties.rs).
+fuzz:
+	scripts/fuzz.sh
 
 lint:
 	scripts/setup.sh build

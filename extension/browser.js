@@ -46,8 +46,11 @@ export const browserHost = {
     return key in items ? JSON.stringify(items[key]) : null;
   },
 
+  /** Stores the value of `json` under `key`; `null` removes the key (the core's "absent"). */
   async storageSet(area, key, json) {
-    await api.storage[area].set({ [key]: JSON.parse(json) });
+    const value = JSON.parse(json);
+    if (value === null) await api.storage[area].remove(key);
+    else await api.storage[area].set({ [key]: value });
   },
 
   /** The keys of a storage area that start with `prefix`, as JSON text of an array. */
@@ -85,15 +88,27 @@ export function extensionUrl(path) {
 }
 
 /**
- * Opens the permission set generator in a new tab beside `besideTab` (the Salesforce tab whose
- * org it works on), optionally for one user. `tabs.create` needs no extra permission.
+ * Opens the record types page (a profile's default record types) in a new tab beside
+ * `besideTab`, for the profile of `userId`.
  */
-export async function openGenerator(besideTab, userId) {
+export async function openRecordTypes(besideTab, userId) {
+  return openBeside(besideTab, 'app/record-types.html', userId);
+}
+
+async function openBeside(besideTab, page, userId) {
   const query = new URLSearchParams({ tab: String(besideTab.id) });
   if (userId) query.set('user', userId);
-  const details = { url: extensionUrl(`app/generator.html?${query}`), active: true };
+  const details = { url: extensionUrl(`${page}?${query}`), active: true };
   if (Number.isInteger(besideTab.index)) details.index = besideTab.index + 1;
   if (Number.isInteger(besideTab.id)) details.openerTabId = besideTab.id;
   if (Number.isInteger(besideTab.windowId)) details.windowId = besideTab.windowId;
   return api.tabs.create(details);
+}
+
+/**
+ * Opens the permission set generator in a new tab beside `besideTab` (the Salesforce tab whose
+ * org it works on), optionally for one user. `tabs.create` needs no extra permission.
+ */
+export async function openGenerator(besideTab, userId) {
+  return openBeside(besideTab, 'app/generator.html', userId);
 }

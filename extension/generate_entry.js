@@ -1,10 +1,11 @@
 // The generator's entry points on Classic Setup pages: a "Generate permission set" button in the
-// permission set list's header, and beside an integration user's name on their detail page.
+// permission set list's header, and beside an integration user's name on their detail page,
+// with "Default record types" (the record types page for the user's profile) next to it.
 // Loaded before content_script.js; does nothing until `forcefieldGenerateEntry.start()` runs.
 // It decides nothing: which user is an integration user is the core's verdict, handed over by the
 // badges (badges.js) through content_script.js in this isolated world's memory, never through
-// the page's DOM. The button only asks the background to open the generator, and only on the
-// admin's own click or key press (README "Security").
+// the page's DOM. The buttons only ask the background to open the generator or the record types
+// page, and only on the admin's own click or key press (README "Security").
 globalThis.forcefieldGenerateEntry = (() => {
   'use strict';
   const USER_DETAIL = /^\/(005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?)$/;
@@ -34,6 +35,27 @@ globalThis.forcefieldGenerateEntry = (() => {
     return control;
   }
 
+  // "Default record types" beside it on an integration user's page: opens the record types page
+  // (an extension page) for the user's profile; the write happens there, never from this script.
+  function recordTypesButton(send, userId, name) {
+    const control = document.createElement('input');
+    control.type = 'button';
+    control.className = 'btn';
+    control.value = 'Default record types';
+    control.dataset.ff = 'record-types';
+    control.setAttribute('aria-label', `Default record types of ${name}'s profile`);
+    control.style.marginLeft = '0.5em';
+    control.addEventListener('click', (event) => {
+      // Only the admin's own click or key press opens it, never a page script's `.click()`.
+      if (!event.isTrusted || control.disabled) return;
+      control.disabled = true;
+      send({ type: 'openRecordTypes', userId })
+        .catch((error) => console.debug('Forcefield: could not open the record types page:', error))
+        .finally(() => { control.disabled = false; });
+    });
+    return control;
+  }
+
   // Permission set list (`/0PS`, sim README "Setup pages"): the button joins "New" in the header.
   function onPermissionSetList(send) {
     const cell = document.querySelector('.listRelatedObject .pbHeader td.pbButton');
@@ -56,6 +78,7 @@ globalThis.forcefieldGenerateEntry = (() => {
         const control = button(send, userId, `${LABEL} for ${name}`);
         control.style.marginLeft = '0.5em';
         (badgeNode?.isConnected ? badgeNode : title).after(control);
+        control.after(recordTypesButton(send, userId, name));
       },
     };
   }

@@ -1,9 +1,10 @@
-// Background: loads the Rust core and hands it every message from the content scripts. The one
-// exception, `openGenerator`, is browser plumbing (open a tab), not a question for the core.
+// Background: loads the Rust core and hands it every message from the content scripts. The
+// exceptions, `openGenerator` and `openRecordTypes`, are browser plumbing (open a tab), not
+// questions for the core.
 // Chrome runs this as a module service worker, Firefox as a module event page. No top-level
 // await: a service worker must register its listeners synchronously.
 import init, { Core } from './pkg/forcefield.js';
-import { browserHost, onMessage, openGenerator } from './browser.js';
+import { browserHost, onMessage, openGenerator, openRecordTypes } from './browser.js';
 
 const core = init({ module_or_path: new URL('./pkg/forcefield_bg.wasm', import.meta.url) })
   .then(() => new Core(browserHost));
@@ -15,6 +16,13 @@ onMessage(async (message, sender) => {
     const userId = /^005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/.test(message.userId ?? '') ? message.userId : null;
     await openGenerator(sender.tab, userId);
     return { type: 'generatorOpened' };
+  }
+  if (message?.type === 'openRecordTypes') {
+    // The same plumbing for the record types page, which needs a user.
+    const userId = /^005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/.test(message.userId ?? '') ? message.userId : null;
+    if (!sender.tab || !userId) return { type: 'failed', message: 'The record types page opens from a user\'s page.' };
+    await openRecordTypes(sender.tab, userId);
+    return { type: 'recordTypesOpened' };
   }
   // The browser's own sender record goes with the message: the core reads the frame's URL and
   // tab from it, never from the message.

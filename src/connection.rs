@@ -7,6 +7,7 @@ use crate::salesforce::{
     discover_version, version, ApiError, ApiErrorKind, ApiVersion, Client, OrgId, Session,
     SessionError,
 };
+use crate::storage::{self, IfUnreadable, Loaded, ReadError, Stored, Unversioned};
 
 /// A connected org: its session, the API version to speak, and the host's transport.
 #[derive(Debug)]
@@ -23,6 +24,16 @@ impl<'a, T: Transport> Connection<'a, T> {
     /// A REST client for this org at [`Self::version`].
     pub fn client(&self) -> Client<'_, T> {
         Client::new(self.transport, &self.session, self.version)
+    }
+
+    /// A Metadata API (SOAP) client for this org at [`Self::version`] (salesforce.md §I.12).
+    #[cfg(feature = "record-types")]
+    pub fn metadata(&self) -> crate::salesforce::metadata_api::MetadataClient<'_, T> {
+        crate::salesforce::metadata_api::MetadataClient::new(
+            self.transport,
+            &self.session,
+            self.version,
+        )
     }
 
     pub fn org_id(&self) -> &OrgId {
@@ -110,24 +121,44 @@ async fn discover_and_remember(
 ) -> Result<ApiVersion, ApiError> {
     let version = discover_version(transport, session).await?;
     // A failed cache write only costs one more discovery call later.
-    let _ = storage
-        .set(
-            Area::Session,
-            &version_key(&session.org_id),
-            serde_json::Value::String(version.to_string()),
-        )
-        .await;
+    let _ = storage::save(
+        storage,
+        Area::Session,
+        &version_key(&session.org_id),
+        &version,
+    )
+    .await;
     Ok(version)
 }
 
 /// The org's API version if it was discovered in this browser session.
 pub async fn cached_api_version(store: &impl KeyValueStore, org: &OrgId) -> Option<ApiVersion> {
-    let cached = store
-        .get(Area::Session, &version_key(org))
+    storage::load(store, Area::Session, &version_key(org))
         .await
         .ok()
-        .flatten();
-    cached.and_then(|v| serde_json::from_value::<ApiVersion>(v).ok())
+        .and_then(Loaded::found)
+}
+
+/// The API version cache: version 0 was the version's text as a JSON string.
+impl Stored for ApiVersion {
+    const KIND: &'static str = "apiVersion";
+    const VERSION: u32 = 1;
+    const UNVERSIONED: Unversioned = Unversioned::Value;
+    const IF_UNREADABLE: IfUnreadable = IfUnreadable::Refetch;
+
+    fn read(version: u32, json: &str) -> Result<Self, ReadError> {
+        if version > 1 {
+            return Err(ReadError::NoMigration(version));
+        }
+        storage::json_value(Self::KIND, json)?
+            .as_str()
+            .and_then(ApiVersion::parse)
+            .ok_or_else(|| ReadError::Invalid("it is not an API version".into()))
+    }
+
+    fn write(&self) -> Result<String, serde_json::Error> {
+        Ok(serde_json::Value::String(self.to_string()).to_string())
+    }
 }
 
 fn version_key(org: &OrgId) -> String {

@@ -15,11 +15,15 @@
 //! * [`rules`]: Salesforce's permission dependency rules (object, field, profile FLS, the page's map).
 //! * [`model`], [`generator`]: one-click permission sets: a spec → a plan against the org → a
 //!   resumable, all-or-nothing apply; field eligibility, API names, Metadata API XML.
+//! * `record_types` (feature `record-types`): a profile's default record types through the
+//!   Metadata API's SOAP calls ([`salesforce`]'s `metadata_api`), for the integration profile whose
+//!   Setup page doesn't offer them.
 //! * [`users`]: integration-user badges: classification, setup-health warnings, the cache,
 //!   custom icons and the profile photo.
 //! * [`protocol`]: the one message protocol between content scripts, extension pages and the core.
 //! * [`org`]: the org of a page or tab (page verdict, the popup's status); [`settings`]: the
 //!   admin's per-org switches; [`toggles`]: the bulk toggles' request.
+//! * [`storage`]: versioned stored values, their migrations, and unreadable values kept aside.
 //! * [`router`]: the one entry point, which only routes each request to its feature. Features
 //!   never import it; hosts call it.
 //! * `web` (wasm32 only): the only code that touches wasm-bindgen and js-sys: the `Core` a host
@@ -32,12 +36,17 @@ pub mod model;
 pub mod org;
 pub mod platform;
 pub mod protocol;
+#[cfg(feature = "record-types")]
+pub mod record_types;
 pub mod router;
 pub mod rules;
 pub mod salesforce;
 pub mod settings;
+pub mod storage;
 pub mod toggles;
 pub mod users;
+#[cfg(any(feature = "generator", feature = "record-types"))]
+pub mod xml;
 
 #[cfg(target_arch = "wasm32")]
 mod web;

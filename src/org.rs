@@ -2,10 +2,11 @@
 //! shows about the org, and the admin's switch that turns Forcefield off for one org.
 
 use crate::connection::{connect, ConnectError, Connection};
-use crate::platform::{KeyValueStore, Platform, SessionSource, StorageError, Transport};
+use crate::platform::{Area, KeyValueStore, Platform, SessionSource, Transport};
 use crate::protocol::{OrgStatus, Reply};
 use crate::salesforce::{DomainKind, OrgId};
 use crate::settings::{self, OrgSettings};
+use crate::storage::{self, SetAside, StoreError};
 
 /// Whether a content script should enhance its page: only when the frame belongs to an org the
 /// admin has not switched off. Reads the frame's own cookie; makes no API call.
@@ -22,9 +23,9 @@ pub async fn page_verdict<P: Platform>(platform: &P, sender_url: Option<&str>) -
             org_id: None,
         };
     };
-    let enabled = org_enabled(platform.storage(), &org_id).await;
+    let switch = settings::org_switch(platform.storage(), &org_id).await;
     Reply::PageVerdict {
-        enhance: enabled,
+        enhance: switch.enabled,
         org_id: Some(org_id),
     }
 }
@@ -75,7 +76,8 @@ async fn connected_status<T: Transport>(
         (false, Some(DomainKind::DeveloperEdition)) => DomainKind::DeveloperEdition,
         (false, _) => DomainKind::Production,
     };
-    let enabled = org_enabled(storage, &session.org_id).await;
+    let switch = settings::org_switch(storage, &session.org_id).await;
+    let set_aside = set_aside_for_org(storage, &session.org_id).await;
     Ok(OrgStatus::Connected {
         org_id: session.org_id.clone(),
         org_name: org.name,
@@ -85,23 +87,67 @@ async fn connected_status<T: Transport>(
         api_version: connection.version,
         user_name: user.name,
         username: user.preferred_username,
-        enabled,
+        enabled: switch.enabled,
+        settings_problem: switch.problem,
+        set_aside,
     })
 }
 
-/// Turns Forcefield on or off for one org.
+/// Turns Forcefield on or off for one org (an unreadable saved value is kept aside first).
 pub async fn set_org_enabled(
     storage: &impl KeyValueStore,
     org_id: &OrgId,
     enabled: bool,
-) -> Result<(), StorageError> {
+) -> Result<(), StoreError> {
     settings::save(storage, org_id, &OrgSettings { enabled }).await
 }
 
-/// Whether Forcefield is on for the org; on when storage can't be read, as by default.
-pub async fn org_enabled(store: &impl KeyValueStore, org: &OrgId) -> bool {
-    settings::load(store, org)
-        .await
-        .map(|s| s.enabled)
-        .unwrap_or(true)
+/// What was kept aside for the org because it could not be read: its settings and icons.
+async fn set_aside_for_org(store: &impl KeyValueStore, org: &OrgId) -> Vec<SetAside> {
+    let mut notices = storage::set_aside_notices(
+        store,
+        Area::Local,
+        &settings::key(org),
+        "Forcefield's settings for this org",
+    )
+    .await;
+    notices.extend(
+        storage::set_aside_notices(
+            store,
+            Area::Local,
+            &crate::users::icons::key(org),
+            "Your user icons for this org",
+        )
+        .await,
+    );
+    notices
+}
+
+/// Forgets what was kept aside under `key`: only keys whose unreadable values are kept aside
+/// (settings, icons, templates), and only when an extension page asks (`sender_url` is `None`).
+pub async fn forget_unreadable(
+    store: &impl KeyValueStore,
+    key: String,
+    sender_url: Option<&str>,
+) -> Reply {
+    if sender_url.is_some() {
+        return Reply::Failed {
+            message: "Only Forcefield's own pages can forget what was kept aside.".to_owned(),
+        };
+    }
+    let forgettable = ["org:", "userIcons:"]
+        .iter()
+        .any(|prefix| key.starts_with(prefix))
+        || key == crate::generator::TEMPLATES_KEY;
+    if !forgettable {
+        return Reply::Failed {
+            message: format!("Nothing is kept aside under \"{key}\"."),
+        };
+    }
+    match storage::forget_set_aside(store, Area::Local, &key).await {
+        Ok(()) => Reply::Forgotten { key },
+        Err(e) => Reply::Failed {
+            message: format!("It could not be forgotten: {e}"),
+        },
+    }
 }

@@ -10,9 +10,34 @@ use crate::generator::view::{
 use crate::model::{ObjectAccess, PermissionSetSpec};
 use crate::rules::ObjectPerm;
 use crate::salesforce::{ApiErrorKind, ApiVersion, DomainKind, MyDomain, OrgId};
+use crate::storage::SetAside;
 use crate::toggles::{SourceOption, SourceRef};
 use crate::users::{UserBadge, UserIcon};
 use serde::{Deserialize, Serialize};
+
+/// Largest request read, in bytes of JSON: the largest legitimate ones are a Metadata API file at
+/// its 8 MB limit (a little more once escaped) and a page snapshot at its limits (see
+/// [`crate::toggles::SnapshotLimits`]).
+pub const MAX_REQUEST_BYTES: usize = 16 * 1024 * 1024;
+
+/// Why a message is not a request the core reads.
+#[derive(Debug, thiserror::Error)]
+pub enum RequestError {
+    #[error("Forcefield did not read a message of {} KB: it reads at most {} KB.", bytes.div_ceil(1024), MAX_REQUEST_BYTES / 1024)]
+    TooLarge { bytes: usize },
+    #[error("Forcefield received a message it does not understand: {0}")]
+    NotUnderstood(#[from] serde_json::Error),
+}
+
+impl Request {
+    /// Reads a request from its JSON text: the one way a host hands the core a request.
+    pub fn from_json(json: &str) -> Result<Self, RequestError> {
+        if json.len() > MAX_REQUEST_BYTES {
+            return Err(RequestError::TooLarge { bytes: json.len() });
+        }
+        Ok(serde_json::from_str(json)?)
+    }
+}
 
 /// A request to the core.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -51,6 +76,11 @@ pub enum Request {
         #[serde(rename = "orgId")]
         org_id: OrgId,
         enabled: bool,
+    },
+    /// The admin forgets the unreadable values kept aside for a storage key (settings, icons,
+    /// templates): the popup's or the generator page's "Forget" (extension pages only).
+    ForgetUnreadable {
+        key: String,
     },
     // ----- The permission set generator (issue #6). Requests come from the generator page, an
     // extension page without a sender URL, so each names its org by `orgUrl`: any Salesforce URL
@@ -189,6 +219,32 @@ pub enum Request {
         #[serde(default)]
         alias: Option<String>,
     },
+    // ----- Default record types of a profile (issue #16 item 1), from the record types page, an
+    // extension page that names its org by `orgUrl` like the generator's requests.
+    /// A profile's default record types per object: the profile of `userId`, or `profileId`.
+    #[cfg(feature = "record-types")]
+    #[serde(rename_all = "camelCase")]
+    RecordTypeDefaults {
+        org_url: String,
+        #[serde(default)]
+        user_id: Option<String>,
+        #[serde(default)]
+        profile_id: Option<String>,
+    },
+    /// Makes `recordType` the default of its object for the profile, after the admin confirmed;
+    /// `shownDefault` is the default the page showed (nothing is sent if the org has another by
+    /// now). The profile's fields are the ones `recordTypeDefaults` answered.
+    #[cfg(feature = "record-types")]
+    #[serde(rename_all = "camelCase")]
+    SetDefaultRecordType {
+        org_url: String,
+        profile_id: String,
+        profile_name: String,
+        profile_full_name: String,
+        record_type: String,
+        #[serde(default)]
+        shown_default: Option<String>,
+    },
     /// A content script lists the users its page links to (Ids from the links, 15 or 18
     /// characters); the core answers with the badges of the marked ones. The org is the
     /// sender frame's, as for `PageLoaded`.
@@ -264,6 +320,10 @@ pub enum Reply {
         badges: Vec<UserBadge>,
         error: Option<BadgeProblem>,
     },
+    /// The unreadable values kept aside for `key` are gone.
+    Forgotten {
+        key: String,
+    },
     UserIconSaved {
         #[serde(rename = "userId")]
         user_id: String,
@@ -316,6 +376,21 @@ pub enum Reply {
         user_id: String,
         username: String,
     },
+    #[cfg(feature = "record-types")]
+    RecordTypeDefaults(crate::record_types::RecordTypeDefaults),
+    /// The default is set and the profile, read again, shows it.
+    #[cfg(feature = "record-types")]
+    DefaultRecordTypeSet {
+        object: crate::record_types::ObjectRecordTypes,
+    },
+    /// Nothing was changed (or, when Salesforce said it saved but didn't, what it has instead):
+    /// one message, and the profile's record type page in Setup when that is the way on.
+    #[cfg(feature = "record-types")]
+    #[serde(rename_all = "camelCase")]
+    DefaultRecordTypeNotSet {
+        message: String,
+        settings_url: Option<String>,
+    },
 }
 
 /// Why a page's users could not be badged, in words for the admin.
@@ -349,5 +424,38 @@ pub enum OrgStatus {
         user_name: String,
         username: String,
         enabled: bool,
+        /// Why Forcefield is off here although the admin did not switch it off: its settings
+        /// could not be read (unreadable settings never turn it on).
+        #[serde(default)]
+        settings_problem: Option<String>,
+        /// This org's stored values that could not be read, kept aside (settings, icons).
+        #[serde(default)]
+        set_aside: Vec<SetAside>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_beyond_the_size_limit_is_refused_with_a_clear_message() {
+        let xml = "x".repeat(MAX_REQUEST_BYTES);
+        let json = format!(r#"{{"type":"importXml","xml":"{xml}"}}"#);
+        match Request::from_json(&json) {
+            Err(e @ RequestError::TooLarge { .. }) => {
+                assert!(e.to_string().contains("it reads at most 16384 KB"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let small = r#"{"type":"importXml","xml":"<PermissionSet/>"}"#;
+        assert!(matches!(
+            Request::from_json(small),
+            Ok(Request::ImportXml { .. })
+        ));
+        assert!(matches!(
+            Request::from_json("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["),
+            Err(RequestError::NotUnderstood(_))
+        ));
+    }
 }

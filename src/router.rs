@@ -34,6 +34,9 @@ pub async fn handle<P: Platform>(
                 },
             }
         }
+        Request::ForgetUnreadable { key } => {
+            crate::org::forget_unreadable(platform.storage(), key, sender_url).await
+        }
         Request::BadgeUsers { user_ids } => {
             crate::users::requests::user_badges(platform, sender_url, &user_ids).await
         }
@@ -46,6 +49,31 @@ pub async fn handle<P: Platform>(
         } => {
             crate::users::requests::set_profile_photo(platform, sender_url, user_id, &png_base64)
                 .await
+        }
+        #[cfg(feature = "record-types")]
+        Request::RecordTypeDefaults {
+            org_url,
+            user_id,
+            profile_id,
+        } => crate::record_types::requests::defaults(platform, &org_url, user_id, profile_id).await,
+        #[cfg(feature = "record-types")]
+        Request::SetDefaultRecordType {
+            org_url,
+            profile_id,
+            profile_name,
+            profile_full_name,
+            record_type,
+            shown_default,
+        } => {
+            let request = crate::record_types::flow::SetDefault {
+                org_url,
+                profile_id,
+                profile_name,
+                profile_full_name,
+                record_type,
+                shown_default,
+            };
+            crate::record_types::requests::set_default(platform, &request).await
         }
         generator_request => crate::generator::handle(platform, generator_request).await,
     }

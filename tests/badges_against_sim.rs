@@ -220,12 +220,14 @@ fn icons_are_kept_per_org_and_user_and_come_back_with_the_badge() {
     assert!(matches!(reply, Reply::UserIconSaved { .. }), "{reply:?}");
     let (badges, _) = badge_users(&world, std::slice::from_ref(&tableau));
     assert_eq!(badges[0].icon, Some(icon));
-    // Kept in storage.local under the org, by the 18-character Id.
+    // Kept in storage.local under the org, by the 18-character Id, versioned.
     let stored = world.storage.snapshot();
     let kept = stored
         .get(&(Area::Local, "userIcons:00DAM0000000001".to_owned()))
         .unwrap();
-    assert_eq!(kept.as_object().unwrap().len(), 1);
+    let kept = forcefield::storage::decode::<forcefield::users::icons::Icons>(kept).unwrap();
+    assert_eq!(kept.0.len(), 1);
+    assert_eq!(kept.0[0].0.as_str().len(), 18);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! Bulk column toggles over snapshots of real Setup markup (tests/fixtures/columns), and a
-//! property test: a toggle's plan ends exactly where clicking every box by hand would.
+//! Bulk column toggles over snapshots of real Setup markup (tests/fixtures/columns), and
+//! property tests over pages proptest generates (and shrinks): a toggle's plan, or a pasted row,
+//! ends exactly where clicking every box by hand would.
 
 use forcefield::columns::{
     detect_columns, plan_paste, plan_toggle, tri_state_after, CheckboxChange, ColumnAction,
@@ -8,6 +9,7 @@ use forcefield::columns::{
     TriState,
 };
 use forcefield::rules::{ObjectPerm, PermissionKind};
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 
 fn fixture(name: &str) -> PageSnapshot {
@@ -737,16 +739,19 @@ fn apply(snapshot: &PageSnapshot, changes: &[CheckboxChange]) -> PageSnapshot {
     after
 }
 
-/// splitmix64: deterministic, no crate.
-struct Rng(u64);
+/// The generator's decisions, drawn by proptest ([`for_generated_pages`]): each one is the next
+/// drawn number, zero once they run out. A failing page shrinks as proptest draws fewer and
+/// smaller numbers, towards the first option of every decision.
+struct Rng {
+    choices: Vec<u64>,
+    at: usize,
+}
 
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        let choice = self.choices.get(self.at).copied().unwrap_or(0);
+        self.at += 1;
+        choice
     }
     fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
@@ -1137,15 +1142,34 @@ impl Builder<'_> {
     }
 }
 
-fn generate(seed: u64) -> GeneratedPage {
-    let mut rng = Rng(seed);
+/// Runs `property` on `cases` pages built from choices proptest draws (from a fixed seed, so
+/// a run repeats) and, when one fails, shrinks it to the smallest failing choices.
+fn for_generated_pages(cases: u32, property: impl Fn(&mut Rng)) {
+    use proptest::test_runner::{Config, TestRng, TestRunner};
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let rng = TestRng::deterministic_rng(config.rng_algorithm);
+    let mut runner = TestRunner::new_with_rng(config, rng);
+    let choices = proptest::collection::vec(proptest::num::u64::ANY, 0..1500);
+    if let Err(failure) = runner.run(&choices, |choices| {
+        property(&mut Rng { choices, at: 0 });
+        Ok(())
+    }) {
+        panic!("{failure}");
+    }
+}
+
+fn generate(rng: &mut Rng) -> GeneratedPage {
     let page_has_map = rng.chance(50);
     let page_uses_onclick = rng.chance(50);
     let map_without_ids = page_uses_onclick && rng.chance(30);
     let table_count = 1 + rng.below(3);
     let layouts: Vec<usize> = (0..table_count).map(|_| rng.below(6)).collect();
     let mut builder = Builder {
-        rng: &mut rng,
+        rng,
         page_has_map,
         page_uses_onclick,
         map_without_ids,
@@ -1370,17 +1394,14 @@ impl GeneratedPage {
 
 #[test]
 fn a_plan_ends_where_clicking_every_box_by_hand_ends() {
-    let mut plans = 0;
-    let mut changes = 0;
-    let mut skips = 0;
-    for seed in 0..600u64 {
-        let page = generate(seed);
+    let (plans, changes, skips) = (Cell::new(0), Cell::new(0), Cell::new(0));
+    for_generated_pages(600, |rng| {
+        let page = generate(rng);
         let model = detect_columns(&page.snapshot);
         for (id, truth) in &page.truth {
             let detected = model.checkbox_kind(id);
-            assert_eq!(detected, Some(truth.kind), "seed {seed}: kind of {id}");
+            assert_eq!(detected, Some(truth.kind), "kind of {id}");
         }
-        let mut rng = Rng(seed ^ 0xF00D);
         for column in model.columns() {
             let table: usize = column.table_key[1..].parse().unwrap();
             let all_rows = &page.row_keys[table];
@@ -1402,7 +1423,7 @@ fn a_plan_ends_where_clicking_every_box_by_hand_ends() {
                         filter: filter.clone(),
                     };
                     let plan = plan_toggle(&model, &request).unwrap();
-                    let context = format!("seed {seed} {} {action:?} {visible:?}", column.key);
+                    let context = format!("{} {action:?} {visible:?}", column.key);
 
                     let before = page.states();
                     let after = apply(&page.snapshot, &plan.changes);
@@ -1442,13 +1463,14 @@ fn a_plan_ends_where_clicking_every_box_by_hand_ends() {
                         TriState::None
                     };
                     assert_eq!(state.state, full, "{context}: {state:?}");
-                    plans += 1;
-                    changes += plan.changes.len();
-                    skips += plan.skipped.len();
+                    plans.set(plans.get() + 1);
+                    changes.set(changes.get() + plan.changes.len());
+                    skips.set(skips.get() + plan.skipped.len());
                 }
             }
         }
-    }
+    });
+    let (plans, changes, skips) = (plans.get(), changes.get(), skips.get());
     println!("{plans} plans, {changes} changes, {skips} skipped rows");
     assert!(
         plans > 2_000 && changes > 5_000 && skips > 200,
@@ -1458,14 +1480,11 @@ fn a_plan_ends_where_clicking_every_box_by_hand_ends() {
 
 #[test]
 fn pasting_a_row_ends_where_clicking_its_differing_boxes_by_hand_ends() {
-    let mut pastes = 0;
-    let mut changes = 0;
-    let mut skips = 0;
-    for seed in 0..400u64 {
-        let page = generate(seed);
+    let (pastes, changes, skips) = (Cell::new(0), Cell::new(0), Cell::new(0));
+    for_generated_pages(400, |rng| {
+        let page = generate(rng);
         let model = detect_columns(&page.snapshot);
         let controls = PageControls::of(&model, None);
-        let mut rng = Rng(seed ^ 0xC0FFEE);
         for table in controls.tables.iter().filter(|t| t.rows_copyable) {
             let number: usize = table.key[1..].parse().unwrap();
             let rows = &page.row_keys[number];
@@ -1484,10 +1503,7 @@ fn pasting_a_row_ends_where_clicking_its_differing_boxes_by_hand_ends() {
                     visible_row_keys: rows,
                 });
                 let plan = plan_paste(&model, &table.key, &rows[source], filter.as_ref()).unwrap();
-                let context = format!(
-                    "seed {seed} {} from {} {visible:?}",
-                    table.key, rows[source]
-                );
+                let context = format!("{} from {} {visible:?}", table.key, rows[source]);
                 let after = apply(&page.snapshot, &plan.changes);
                 assert_eq!(
                     states_of(&after),
@@ -1501,12 +1517,13 @@ fn pasting_a_row_ends_where_clicking_its_differing_boxes_by_hand_ends() {
                     );
                 }
                 assert_eq!(apply(&after, &plan.undo), page.snapshot, "{context}: undo");
-                pastes += 1;
-                changes += plan.changes.len();
-                skips += plan.skipped.len();
+                pastes.set(pastes.get() + 1);
+                changes.set(changes.get() + plan.changes.len());
+                skips.set(skips.get() + plan.skipped.len());
             }
         }
-    }
+    });
+    let (pastes, changes, skips) = (pastes.get(), changes.get(), skips.get());
     println!("{pastes} pastes, {changes} changes, {skips} skipped boxes");
     assert!(
         pastes > 200 && changes > 1_000 && skips > 50,

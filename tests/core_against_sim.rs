@@ -54,7 +54,11 @@ fn org_status_names_the_org_and_the_logged_in_user() {
             user_name,
             username,
             enabled,
+            settings_problem,
+            set_aside,
         } => {
+            assert_eq!(settings_problem, None);
+            assert!(set_aside.is_empty());
             assert_eq!(org_id.as_str(), "00DAM0000000001");
             assert_eq!(org_name, "Acme Corp");
             assert_eq!(my_domain.map(|d| d.name), Some("acme".to_owned()));

@@ -29,7 +29,7 @@ fn fixture(name: &str) -> String {
 }
 
 fn readable(name: &str) -> forcefield::generator::journal::Journal {
-    match journal_store::decode(name, &fixture(name)) {
+    match journal_store::decode(name, &Value::String(fixture(name))) {
         Stored::Readable(journal) => *journal,
         Stored::Unreadable(u) => panic!("{name}: {}", u.problem),
     }
@@ -267,7 +267,17 @@ fn a_journal_missing_a_field_is_shown_as_needing_attention_not_dropped() {
             .get(Area::Local, &format!("generatorApply:{ORG}:apply-broken")),
     )
     .unwrap();
-    assert_eq!(kept, Some(Value::String(text)), "never dropped");
+    assert_eq!(kept, Some(Value::String(text.clone())), "never dropped");
+    // Versioned storage also kept a copy aside, once, exactly as stored.
+    let aside = pollster::block_on(forcefield::storage::set_aside_values(
+        &world.storage,
+        Area::Local,
+        &format!("generatorApply:{ORG}:apply-broken"),
+    ))
+    .unwrap();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert_eq!(aside[0].kind, "generatorJournal");
+    assert_eq!(aside[0].raw, Value::String(text).to_string());
 }
 
 /// #11 finding 2: indexes out of range in a stored journal make the core answer, not panic.
@@ -279,7 +289,10 @@ fn a_stored_journal_with_indexes_out_of_range_answers_an_error_not_a_panic() {
     let stored = pollster::block_on(world.storage.get(Area::Local, &key))
         .unwrap()
         .unwrap();
-    let original: Value = serde_json::from_str(stored.as_str().unwrap()).unwrap();
+    // Stored in a versioned envelope, the journal's JSON text inside.
+    assert_eq!(stored["kind"], "generatorJournal");
+    assert_eq!(stored["version"], journal_store::VERSION);
+    let original: Value = serde_json::from_str(stored["json"].as_str().unwrap()).unwrap();
     let edits: Vec<(&str, Value)> = vec![
         ("rounds", json!([[42], [7, 9]])),
         ("nextRound", json!(99)),
@@ -315,14 +328,11 @@ fn a_stored_journal_with_indexes_out_of_range_answers_an_error_not_a_panic() {
     for (pointer, value) in edits {
         for phase in ["forward", "undo"] {
             let mut journal = original.clone();
-            journal["journal"][pointer] = value.clone();
-            journal["journal"]["phase"] = json!(phase);
-            pollster::block_on(world.storage.set(
-                Area::Local,
-                &key,
-                Value::String(journal.to_string()),
-            ))
-            .unwrap();
+            journal[pointer] = value.clone();
+            journal["phase"] = json!(phase);
+            let mut envelope = stored.clone();
+            envelope["json"] = Value::String(journal.to_string());
+            pollster::block_on(world.storage.set(Area::Local, &key, envelope)).unwrap();
             for request in [
                 Request::ContinueApply {
                     org_url: ACME.into(),

@@ -168,8 +168,14 @@ function renderUser(container) {
       ['Salesforce API Integration license', user.hasIntegrationPsl ? 'Assigned' : 'Not assigned yet', 'user-psl'],
       ['Permission sets', user.assignedPermissionSets.map((p) => p.label).join(', ') || 'None', 'user-permission-sets'],
     ];
+    // A default record type lives on the profile, outside the permission set: its own page.
+    const recordTypes = new URLSearchParams({ org: orgUrl, user: user.id });
+    const storeId = new URLSearchParams(location.search).get('store');
+    if (storeId) recordTypes.set('store', storeId);
     container.replaceChildren(card(`For ${user.name}`, 'user',
       h('dl', { class: 'ff-facts' }, facts.map(([label, value, role]) => h('div', {}, h('dt', {}, label), h('dd', { 'data-ff': role }, value)))),
+      h('p', {}, h('a', { href: `record-types.html?${recordTypes}`, target: '_blank', 'data-ff': 'open-record-types' },
+        'Default record types of this user\'s profile…')),
       user.isIntegration ? null : alert('warning', 'user-warning', 'This user is not an integration user; the permission set will still be assigned to them.')));
     return;
   }
@@ -276,6 +282,7 @@ function renderStart(container, rerenderAll) {
   });
 
   container.replaceChildren(card('Start from', 'start',
+    ...(context.setAsideTemplates ?? []).map((kept) => setAsideNotice(kept)),
     h('div', { class: 'ff-row' },
       h('div', { class: 'slds-form-element' },
         h('label', { class: 'slds-form-element__label', for: select.id }, 'Blank, a template, or a copy of existing access'),
@@ -285,6 +292,31 @@ function renderStart(container, rerenderAll) {
       h('label', { class: 'slds-button slds-button_neutral ff-file-label' }, 'Import Metadata API XML…', file)),
     h('div', { class: 'ff-row' }, templateName, save),
     message));
+}
+
+/** A template store that couldn't be read: the core's sentence, its raw content, "Forget". */
+function setAsideNotice(kept) {
+  const notice = alert('warning', 'set-aside-templates');
+  const save = h('a', {
+    href: URL.createObjectURL(new Blob([kept.raw], { type: 'application/json' })),
+    download: 'forcefield-unreadable-templates.json',
+    class: 'slds-button slds-button_neutral',
+    'data-ff': 'set-aside-save',
+  }, 'Save their content');
+  const forget = h('button', { type: 'button', class: 'slds-button slds-button_text-destructive', 'data-ff': 'set-aside-forget' }, 'Forget them');
+  forget.addEventListener('click', async () => {
+    forget.disabled = true;
+    const reply = await core({ type: 'forgetUnreadable', key: kept.key });
+    if (reply.type !== 'forgotten') {
+      forget.disabled = false;
+      return notice.append(failure(reply));
+    }
+    context.setAsideTemplates = context.setAsideTemplates.filter((k) => k !== kept);
+    notice.remove();
+  });
+  const raw = h('details', {}, h('summary', {}, 'Show their content'), h('pre', { class: 'ff-raw', 'data-ff': 'set-aside-raw' }, kept.raw));
+  notice.append(h('div', {}, h('p', {}, kept.message), raw, h('div', { class: 'ff-actions' }, save, forget)));
+  return notice;
 }
 
 /** Takes a `spec` reply (template, copy, XML) as the page's new choices. */

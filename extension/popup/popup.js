@@ -55,6 +55,7 @@ function showConnected(status, core, tab) {
     }
   });
   show(
+    ...(status.settingsProblem ? [element('div', { class: 'ff-alert', role: 'alert', 'data-ff': 'settings-problem' }, status.settingsProblem)] : []),
     element('section', { class: 'ff-card', 'data-ff': 'org-status' },
       element('div', { class: 'ff-card-title' },
         element('h2', { 'data-ff': 'org-name' }, status.orgName),
@@ -66,8 +67,31 @@ function showConnected(status, core, tab) {
         field('API', `v${status.apiVersion} on ${status.apiHost}`, 'api'))),
     element('label', { class: 'ff-toggle', for: 'enabled' }, toggle, ' Forcefield on in this org'),
     note,
+    ...(status.setAside ?? []).map((kept) => setAsideNotice(kept, core)),
     generateButton(tab),
   );
+}
+
+/** Stored data that couldn't be read: the core's sentence, a copy to save, and "Forget". */
+function setAsideNotice(kept, core) {
+  const notice = element('div', { class: 'ff-warning', role: 'status', 'data-ff': 'set-aside' });
+  const save = element('a', {
+    href: URL.createObjectURL(new Blob([kept.raw], { type: 'application/json' })),
+    download: 'forcefield-unreadable.json',
+    'data-ff': 'set-aside-save',
+  }, 'Save a copy');
+  const forget = element('button', { type: 'button', class: 'ff-link-button', 'data-ff': 'set-aside-forget' }, 'Forget it');
+  forget.addEventListener('click', async () => {
+    forget.disabled = true;
+    const reply = await core({ type: 'forgetUnreadable', key: kept.key });
+    if (reply.type === 'forgotten') notice.remove();
+    else {
+      forget.disabled = false;
+      notice.append(element('p', {}, reply.message ?? 'It could not be forgotten.'));
+    }
+  });
+  notice.append(element('p', {}, kept.message), element('div', { class: 'ff-actions' }, save, forget));
+  return notice;
 }
 
 /** Opens the permission set generator for this tab's org, beside the tab. */

@@ -461,22 +461,30 @@ fn table_columns(
         let Some(header_cell) = header.get(header_number) else {
             continue;
         };
+        // `members` index `boxes`, and each box's row and cell are in `table` (both built from
+        // it); read with `get` all the same, so no snapshot can make this panic.
         let titles = members.iter().map(|&i| {
-            table.rows[boxes[i].row].cells[cell_number]
-                .checkbox
-                .as_ref()
+            boxes
+                .get(i)
+                .and_then(|info| table.rows.get(info.row))
+                .and_then(|row| row.cells.get(cell_number))
+                .and_then(|cell| cell.checkbox.as_ref())
                 .and_then(|checkbox| checkbox.title.as_deref())
         });
+        let kind_of = |boxes: &[BoxInfo], i: usize| boxes.get(i).map(|info| info.kind);
         if members
             .iter()
-            .all(|&i| boxes[i].kind == PermissionKind::Generic)
+            .all(|&i| kind_of(boxes, i) == Some(PermissionKind::Generic))
             && titles_are_permission_names(titles.collect())
         {
             for &i in &members {
-                boxes[i].kind = PermissionKind::SystemPermission;
+                if let Some(info) = boxes.get_mut(i) {
+                    info.kind = PermissionKind::SystemPermission;
+                }
             }
         }
-        if header_cell.has_checkbox || members.iter().all(|&i| boxes[i].disabled) {
+        let disabled = |i: usize| boxes.get(i).is_none_or(|info| info.disabled);
+        if header_cell.has_checkbox || members.iter().all(|&i| disabled(i)) {
             continue;
         }
         let column = ColumnModel {
@@ -484,7 +492,7 @@ fn table_columns(
             table_key: table_key.to_owned(),
             header_index: header_number,
             cell_index: cell_number,
-            kind: column_kind(members.iter().map(|&i| boxes[i].kind)),
+            kind: column_kind(members.iter().filter_map(|&i| kind_of(boxes, i))),
             header_text: header_cell.text.trim().to_owned(),
             state: TriState::None,
             checked_count: 0,
@@ -596,7 +604,7 @@ fn titles_are_permission_names(titles: Vec<Option<&str>>) -> bool {
         title
             .as_bytes()
             .windows(2)
-            .any(|pair| pair[0].is_ascii_lowercase() && pair[1].is_ascii_uppercase())
+            .any(|pair| matches!(pair, [a, b] if a.is_ascii_lowercase() && b.is_ascii_uppercase()))
     };
     let Some(present) = titles.iter().copied().collect::<Option<Vec<&str>>>() else {
         return false;

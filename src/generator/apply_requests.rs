@@ -112,16 +112,17 @@ async fn start<P: Platform>(
         Ok(planned) => planned,
         Err(e) => return failed(e.message),
     };
-    if !view.blockers.is_empty() {
-        let reasons: Vec<&str> = view.blockers.iter().map(|b| b.message.as_str()).collect();
-        return failed(format!("Nothing was changed: {}", reasons.join(" ")));
-    }
-    // Exactly the previewed writes, or the new preview instead of any write.
+    // Exactly the previewed writes, or the new preview (with whatever it finds) instead of any
+    // write.
     if let Some(previewed) = &start.fingerprint {
         if *previewed != view.fingerprint {
             view.changed_since_preview = true;
             return Reply::Plan { plan: view };
         }
+    }
+    if !view.blockers.is_empty() {
+        let reasons: Vec<&str> = view.blockers.iter().map(|b| b.message.as_str()).collect();
+        return failed(format!("Nothing was changed: {}", reasons.join(" ")));
     }
     if view.requires_confirmation && !start.confirmed_production && !write_plan.calls.is_empty() {
         return failed(format!(

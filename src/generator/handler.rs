@@ -6,13 +6,14 @@ use super::curated;
 use super::eligibility::{field_choices, ObjectDescribe};
 use super::org::{self, OrgCatalog, Target};
 use super::plan::{self, same_id};
+use super::templates;
 use super::view::{
     ApiCalls, GeneratorContext, PermissionSetChoice, PlanView, ProfileChoice, PslSummary,
-    SystemPermissionChoice, TemplateSummary, UserSummary,
+    SystemPermissionChoice, UserSummary,
 };
 use crate::connection::{connect, ConnectError, Connection};
 use crate::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
-use crate::platform::{Area, KeyValueStore, Platform, Transport};
+use crate::platform::{KeyValueStore, Platform, Transport};
 use crate::protocol::{AccessSource, Reply, Request};
 use crate::salesforce::{ApiError, Client, Session};
 use serde_json::Value;
@@ -40,7 +41,7 @@ pub async fn handle<P: Platform>(platform: &P, request: Request) -> Reply {
         Request::ImportXml { xml, file_name } => {
             match super::metadata::import(&xml, file_name.as_deref()) {
                 Ok((spec, warnings)) => Reply::Spec { spec, warnings },
-                Err(e) => failed(e),
+                Err(e) => failed(e.to_string()),
             }
         }
         Request::ExportXml { spec } => Reply::Xml {
@@ -48,27 +49,30 @@ pub async fn handle<P: Platform>(platform: &P, request: Request) -> Reply {
             xml: super::metadata::export(&spec),
         },
         Request::SaveTemplate { name, spec } => {
-            let mut templates = load_templates(platform.storage()).await;
             if name.trim().is_empty() {
                 return failed("A template needs a name.");
             }
-            templates.insert(name.trim().to_owned(), spec);
-            save_templates(platform.storage(), templates).await
+            change_templates(platform.storage(), |templates| {
+                templates.0.insert(name.trim().to_owned(), spec);
+            })
+            .await
         }
         Request::DeleteTemplate { name } => {
-            let mut templates = load_templates(platform.storage()).await;
-            templates.remove(&name);
-            save_templates(platform.storage(), templates).await
+            change_templates(platform.storage(), |templates| {
+                templates.0.remove(&name);
+            })
+            .await
         }
-        Request::LoadTemplate { name } => {
-            match load_templates(platform.storage()).await.remove(&name) {
+        Request::LoadTemplate { name } => match templates::load(platform.storage()).await {
+            Ok(mut templates) => match templates.0.remove(&name) {
                 Some(spec) => Reply::Spec {
                     spec,
                     warnings: Vec::new(),
                 },
                 None => failed(format!("No template is called \"{name}\".")),
-            }
-        }
+            },
+            Err(e) => failed(e.to_string()),
+        },
         Request::GeneratorContext { org_url, user_id } => {
             let connection = match connect(platform, &org_url).await {
                 Ok(connection) => connection,
@@ -154,30 +158,19 @@ pub(super) fn connect_failed(e: ConnectError) -> Reply {
     }
 }
 
-const TEMPLATES_KEY: &str = "generatorTemplates";
-
-async fn load_templates(store: &impl KeyValueStore) -> BTreeMap<String, PermissionSetSpec> {
-    super::stored::load(store, Area::Local, TEMPLATES_KEY)
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_default()
-}
-
-fn template_list(templates: &BTreeMap<String, PermissionSetSpec>) -> Vec<TemplateSummary> {
-    templates
-        .keys()
-        .map(|name| TemplateSummary { name: name.clone() })
-        .collect()
-}
-
-async fn save_templates(
+/// Loads the templates (an unreadable store is kept aside first), changes them, saves them.
+async fn change_templates(
     store: &impl KeyValueStore,
-    templates: BTreeMap<String, PermissionSetSpec>,
+    change: impl FnOnce(&mut templates::Templates),
 ) -> Reply {
-    match super::stored::save(store, Area::Local, TEMPLATES_KEY, &templates).await {
+    let mut saved = match templates::load_for_change(store).await {
+        Ok(saved) => saved,
+        Err(e) => return failed(e.to_string()),
+    };
+    change(&mut saved);
+    match templates::save(store, &saved).await {
         Ok(()) => Reply::Templates {
-            templates: template_list(&templates),
+            templates: saved.list(),
         },
         Err(e) => failed(format!("The templates could not be saved: {e}")),
     }
@@ -233,11 +226,8 @@ async fn generator_context<T: Transport>(
             id: text(&row, "Id"),
             developer_name: text(&row, "DeveloperName"),
             label: text(&row, "MasterLabel"),
-            total: row
-                .get("TotalLicenses")
-                .and_then(Value::as_u64)
-                .unwrap_or(0) as u32,
-            used: row.get("UsedLicenses").and_then(Value::as_u64).unwrap_or(0) as u32,
+            total: org::count(&row, "TotalLicenses"),
+            used: org::count(&row, "UsedLicenses"),
         });
     let permission_sets = org::take(&mut answers, "sets")?
         .as_array()
@@ -297,7 +287,11 @@ async fn generator_context<T: Transport>(
         system_permissions: system_permission_choices(&catalog),
         integration_psl,
         permission_sets,
-        templates: template_list(&load_templates(store).await),
+        templates: templates::load(store)
+            .await
+            .map(|t| t.list())
+            .unwrap_or_default(),
+        set_aside_templates: templates::set_aside(store).await,
         profiles,
     }))
 }

@@ -1,8 +1,10 @@
 //! Where journals live: one key per apply in `storage.local` (`generatorApply:<org>:<applyId>`),
-//! its value the JSON text of `{"schemaVersion": 1, "journal": {…}}`. Version 0 (the first
-//! release: the bare journal, no version) is migrated when read ([`super::journal_v0`]). What
-//! can't be read is never overwritten or dropped: it is shown as "needs attention" with its raw
-//! content and the record Ids it names until the admin marks it handled, and stays stored.
+//! its value a versioned envelope of [`crate::storage`] (kind `generatorJournal`, version
+//! [`VERSION`]). Version 0 (the first release: the bare journal's JSON text in a string) is
+//! migrated when read ([`super::journal_v0`]). What can't be read is never overwritten or
+//! dropped: storage keeps a copy aside under `unreadable:<key>`, and the journal is shown as
+//! "needs attention" with its raw content and the record Ids it names until the admin marks it
+//! handled; it stays stored.
 //!
 //! Each apply has its own key and applies are found by listing keys, so no shared index or
 //! counter is ever read, changed and written back by two windows at once.
@@ -11,23 +13,46 @@ use super::journal::Journal;
 use super::view::{ApplyStatus, ApplyView, AttentionAction, AttentionReason, AttentionView};
 use crate::platform::{Area, KeyValueStore, StorageError};
 use crate::salesforce::OrgId;
-use serde::{Deserialize, Serialize};
+use crate::storage::{self, IfUnreadable, Loaded, ReadError, StoreError, Unversioned};
 use serde_json::Value;
 
 /// The journal schema this code writes.
 pub const VERSION: u32 = 1;
+
+impl storage::Stored for Journal {
+    const KIND: &'static str = "generatorJournal";
+    const VERSION: u32 = VERSION;
+    /// Version 0 was the journal's JSON text in a string.
+    const UNVERSIONED: Unversioned = Unversioned::Text;
+    const IF_UNREADABLE: IfUnreadable = IfUnreadable::Quarantine;
+
+    fn read(version: u32, json: &str) -> Result<Self, ReadError> {
+        match version {
+            0 => super::journal_v0::migrate(storage::json_value(Self::KIND, json)?)
+                .map_err(|e| ReadError::Invalid(e.to_string())),
+            VERSION => storage::from_json(Self::KIND, json),
+            other => Err(ReadError::NoMigration(other)),
+        }
+    }
+
+    fn write(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string(self)
+    }
+}
 
 /// Why a journal could not be loaded or saved.
 #[derive(Debug, thiserror::Error)]
 pub enum JournalError {
     #[error("extension storage failed: {0}")]
     Storage(#[from] StorageError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
     #[error("No apply {0} is recorded for this org.")]
     NotFound(String),
     #[error("The apply's journal can't be read: it is shown under \"needs attention\".")]
     Unreadable,
     #[error("The journal could not be written: {0}")]
-    Encode(String),
+    Encode(#[from] serde_json::Error),
 }
 
 /// A stored journal: readable (migrated if it was older), or not.
@@ -41,6 +66,8 @@ pub enum Stored {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Unreadable {
     pub apply_id: String,
+    /// What is stored: the text itself when it is a string (as version 0 kept journals), else
+    /// the stored value as JSON text.
     pub raw: String,
     pub named_ids: Vec<String>,
     pub problem: String,
@@ -80,20 +107,6 @@ impl Unreadable {
     }
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct EnvelopeOut<'a> {
-    schema_version: u32,
-    journal: &'a Journal,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct EnvelopeIn {
-    schema_version: u32,
-    journal: Value,
-}
-
 fn prefix(org: &OrgId) -> String {
     format!("generatorApply:{org}:")
 }
@@ -106,47 +119,29 @@ fn handled_key(org: &OrgId, apply_id: &str) -> String {
     format!("generatorApplyHandled:{org}:{apply_id}")
 }
 
-/// The stored text of a journal, versioned.
-pub fn encode(journal: &Journal) -> Result<String, JournalError> {
-    serde_json::to_string(&EnvelopeOut {
-        schema_version: VERSION,
-        journal,
-    })
-    .map_err(|e| JournalError::Encode(e.to_string()))
+/// A stored value as the admin reads it: a string's text, anything else as JSON text.
+fn raw_text(raw: &Value) -> String {
+    match raw {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
 }
 
-/// Reads a journal's stored text: the current version, or version 0 migrated.
-pub fn decode(apply_id: &str, raw: &str) -> Stored {
-    let unreadable = |problem: String| {
-        Stored::Unreadable(Unreadable {
-            apply_id: apply_id.to_owned(),
-            raw: raw.to_owned(),
-            named_ids: named_ids(raw),
-            problem,
-        })
-    };
-    let value: Value = match serde_json::from_str(raw) {
-        Ok(value) => value,
-        Err(e) => return unreadable(format!("not JSON: {e}")),
-    };
-    if value.get("schemaVersion").is_some() {
-        return match serde_json::from_value::<EnvelopeIn>(value) {
-            Ok(envelope) if envelope.schema_version == VERSION => {
-                match serde_json::from_value::<Journal>(envelope.journal) {
-                    Ok(journal) => Stored::Readable(Box::new(journal)),
-                    Err(e) => unreadable(format!("version {VERSION}: {e}")),
-                }
-            }
-            Ok(envelope) => unreadable(format!(
-                "schema version {} is newer than this Forcefield ({VERSION})",
-                envelope.schema_version
-            )),
-            Err(e) => unreadable(e.to_string()),
-        };
+fn unreadable(apply_id: &str, raw: &Value, problem: String) -> Unreadable {
+    let raw = raw_text(raw);
+    Unreadable {
+        apply_id: apply_id.to_owned(),
+        named_ids: named_ids(&raw),
+        raw,
+        problem,
     }
-    match super::journal_v0::migrate(value) {
+}
+
+/// Reads a journal as storage holds it: the current version, or an older one migrated.
+pub fn decode(apply_id: &str, raw: &Value) -> Stored {
+    match storage::decode::<Journal>(raw) {
         Ok(journal) => Stored::Readable(Box::new(journal)),
-        Err(e) => unreadable(e.to_string()),
+        Err(e) => Stored::Unreadable(unreadable(apply_id, raw, e.to_string())),
     }
 }
 
@@ -168,32 +163,37 @@ pub fn named_ids(raw: &str) -> Vec<String> {
     ids
 }
 
+/// Writes the journal at the current version. Written directly, not through [`storage::save`]:
+/// the key holds nothing (a new apply, [`exists`] checked) or this journal as it was loaded,
+/// readable, so there is nothing unreadable to keep aside first, and no second read of the
+/// journal per round.
 pub async fn save(store: &impl KeyValueStore, journal: &Journal) -> Result<(), JournalError> {
-    let text = encode(journal)?;
+    let stored = storage::encode(journal)?;
     store
         .set(
             Area::Local,
             &key(&journal.org_id, &journal.apply_id),
-            Value::String(text),
+            stored,
         )
         .await
         .map_err(JournalError::from)
 }
 
-/// The stored journal `apply_id` of `org`.
+/// The stored journal `apply_id` of `org`. One that can't be read is kept aside by storage
+/// (under `unreadable:<key>`) and stays where it is.
 pub async fn load(
     store: &impl KeyValueStore,
     org: &OrgId,
     apply_id: &str,
 ) -> Result<Stored, JournalError> {
-    let stored = store
-        .get(Area::Local, &key(org, apply_id))
-        .await
-        .map_err(JournalError::from)?;
-    match stored {
-        None | Some(Value::Null) => Err(JournalError::NotFound(apply_id.to_owned())),
-        Some(Value::String(text)) => Ok(decode(apply_id, &text)),
-        Some(other) => Ok(decode(apply_id, &other.to_string())),
+    match storage::load::<Journal>(store, Area::Local, &key(org, apply_id)).await? {
+        Loaded::Absent => Err(JournalError::NotFound(apply_id.to_owned())),
+        Loaded::Found(journal) => Ok(Stored::Readable(Box::new(journal))),
+        Loaded::Unreadable(value) => {
+            // Storage reports the stored value as JSON text.
+            let raw = serde_json::from_str(&value.raw).unwrap_or(Value::String(value.raw));
+            Ok(Stored::Unreadable(unreadable(apply_id, &raw, value.reason)))
+        }
     }
 }
 
@@ -269,17 +269,20 @@ mod tests {
 
     #[test]
     fn garbage_and_future_versions_are_unreadable_not_dropped() {
-        match decode("a1", "{not json") {
+        match decode("a1", &Value::from("{not json")) {
             Stored::Unreadable(u) => assert_eq!(u.raw, "{not json"),
             Stored::Readable(_) => panic!("read garbage"),
         }
-        match decode("a1", r#"{"schemaVersion": 99, "journal": {}}"#) {
+        let future = serde_json::json!({"kind": "generatorJournal", "version": 99, "json": "{}"});
+        match decode("a1", &future) {
             Stored::Unreadable(u) => assert!(u.problem.contains("newer"), "{}", u.problem),
             Stored::Readable(_) => panic!("read a future version"),
         }
         let view = match decode(
             "a1",
-            r#"{"applyId": "a1", "undo": [{"delete": {"id": "0PSAM0000004bcdEAA", "step": 9}}]}"#,
+            &Value::from(
+                r#"{"applyId": "a1", "undo": [{"delete": {"id": "0PSAM0000004bcdEAA", "step": 9}}]}"#,
+            ),
         ) {
             Stored::Unreadable(u) => u.view(),
             Stored::Readable(_) => panic!("read a journal missing fields"),

@@ -1,9 +1,10 @@
 //! Metadata API PermissionSet XML (salesforce.md §E, §H.Q4): export in Salesforce's element order, ready
-//! for `sf project deploy start`, and import of the same format. A tiny writer and reader of its
-//! own keep the WebAssembly small.
+//! for `sf project deploy start`, and import of the same format. The project's tiny XML reader and
+//! writer ([`crate::xml`]) keep the WebAssembly small.
 
 use super::plan::{close_object, INTEGRATION_PSL};
 use crate::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
+use crate::xml::{flag, parse, push_element, quoted, XmlError};
 use std::collections::BTreeMap;
 
 /// Source-format file name: `<Name>.permissionset-meta.xml` (salesforce.md §E).
@@ -11,32 +12,10 @@ pub fn file_name(spec: &PermissionSetSpec) -> String {
     format!("{}.permissionset-meta.xml", spec.name)
 }
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn element(out: &mut String, indent: usize, name: &str, value: &str) {
     out.push_str(&" ".repeat(indent));
-    out.push_str(&format!("<{name}>{}</{name}>\n", escape(value)));
-}
-
-fn flag(on: bool) -> &'static str {
-    if on {
-        "true"
-    } else {
-        "false"
-    }
+    push_element(out, name, value);
+    out.push('\n');
 }
 
 /// The spec as a PermissionSet file. Top-level elements and the fields inside each are in the
@@ -102,149 +81,13 @@ pub fn export(spec: &PermissionSetSpec) -> String {
     out
 }
 
-/// An element of the parsed document: name, text, children.
-#[derive(Debug, Default)]
-struct Node {
-    name: String,
-    text: String,
-    children: Vec<Node>,
-}
-
-impl Node {
-    fn child_text(&self, name: &str) -> Option<&str> {
-        self.children
-            .iter()
-            .find(|c| c.name == name)
-            .map(|c| c.text.trim())
-    }
-
-    fn child_flag(&self, name: &str) -> bool {
-        self.child_text(name) == Some("true")
-    }
-}
-
-fn unescape(text: &str) -> Result<String, String> {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        let end = rest[at..]
-            .find(';')
-            .ok_or_else(|| "an unterminated character reference".to_owned())?;
-        let entity = &rest[at + 1..at + end];
-        let decoded = match entity {
-            "amp" => '&',
-            "lt" => '<',
-            "gt" => '>',
-            "quot" => '"',
-            "apos" => '\'',
-            _ => {
-                let code = if let Some(hex) = entity.strip_prefix("#x") {
-                    u32::from_str_radix(hex, 16).ok()
-                } else if let Some(dec) = entity.strip_prefix('#') {
-                    dec.parse().ok()
-                } else {
-                    None
-                };
-                code.and_then(char::from_u32)
-                    .ok_or_else(|| format!("an unknown entity &{entity};"))?
-            }
-        };
-        out.push(decoded);
-        rest = &rest[at + end + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
-/// Parses the document element (XML declaration, comments and attributes are skipped).
-fn parse(xml: &str) -> Result<Node, String> {
-    let mut stack: Vec<Node> = vec![Node::default()];
-    let mut rest = xml.trim_start_matches('\u{feff}');
-    while !rest.is_empty() {
-        match rest.find('<') {
-            None => {
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&unescape(rest)?);
-                }
-                break;
-            }
-            Some(at) => {
-                if at > 0 {
-                    let text = unescape(&rest[..at])?;
-                    if let Some(top) = stack.last_mut() {
-                        top.text.push_str(&text);
-                    }
-                }
-                rest = &rest[at..];
-            }
-        }
-        if let Some(after) = rest.strip_prefix("<!--") {
-            let end = after.find("-->").ok_or("an unterminated comment")?;
-            rest = &after[end + 3..];
-        } else if let Some(after) = rest.strip_prefix("<?") {
-            let end = after.find("?>").ok_or("an unterminated declaration")?;
-            rest = &after[end + 2..];
-        } else if let Some(after) = rest.strip_prefix("<![CDATA[") {
-            let end = after.find("]]>").ok_or("an unterminated CDATA section")?;
-            if let Some(top) = stack.last_mut() {
-                top.text.push_str(&after[..end]);
-            }
-            rest = &after[end + 3..];
-        } else if let Some(after) = rest.strip_prefix("<!") {
-            let end = after.find('>').ok_or("an unterminated declaration")?;
-            rest = &after[end + 1..];
-        } else if let Some(after) = rest.strip_prefix("</") {
-            let end = after.find('>').ok_or("an unterminated end tag")?;
-            let name = after[..end].trim();
-            let node = stack.pop().ok_or("an unexpected end tag")?;
-            if node.name != name {
-                return Err(format!("</{name}> closes <{}>", node.name));
-            }
-            stack
-                .last_mut()
-                .ok_or("an unexpected end tag")?
-                .children
-                .push(node);
-            rest = &after[end + 1..];
-        } else {
-            let after = &rest[1..];
-            let end = after.find('>').ok_or("an unterminated tag")?;
-            let tag = &after[..end];
-            let self_closing = tag.ends_with('/');
-            let tag = tag.trim_end_matches('/');
-            let name = tag.split_whitespace().next().unwrap_or_default();
-            // Namespace prefixes (`<md:label>`) are dropped.
-            let name = name.rsplit(':').next().unwrap_or(name).to_owned();
-            if name.is_empty() {
-                return Err("an empty tag".to_owned());
-            }
-            let node = Node {
-                name,
-                ..Node::default()
-            };
-            if self_closing {
-                stack
-                    .last_mut()
-                    .ok_or("a tag outside the document")?
-                    .children
-                    .push(node);
-            } else {
-                stack.push(node);
-            }
-            rest = &after[end + 1..];
-        }
-    }
-    if stack.len() != 1 {
-        return Err(format!(
-            "<{}> is never closed",
-            stack.last().map(|n| n.name.as_str()).unwrap_or_default()
-        ));
-    }
-    stack
-        .pop()
-        .and_then(|root| root.children.into_iter().next())
-        .ok_or_else(|| "no document element".to_owned())
+/// Why a file can't be imported.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    #[error("This is not a readable XML file: {0}.")]
+    Xml(#[from] XmlError),
+    #[error("This file describes a {0}, not a PermissionSet.")]
+    NotPermissionSet(String),
 }
 
 /// The API name a file name gives (`X.permissionset-meta.xml`, `X.permissionset`).
@@ -260,13 +103,10 @@ pub fn name_from_file(file_name: &str) -> Option<String> {
 pub fn import(
     xml: &str,
     file_name: Option<&str>,
-) -> Result<(PermissionSetSpec, Vec<String>), String> {
-    let root = parse(xml).map_err(|e| format!("This is not a readable XML file: {e}."))?;
+) -> Result<(PermissionSetSpec, Vec<String>), ImportError> {
+    let root = parse(xml)?;
     if root.name != "PermissionSet" {
-        return Err(format!(
-            "This file describes a {}, not a PermissionSet.",
-            root.name
-        ));
+        return Err(ImportError::NotPermissionSet(quoted(&root.name)));
     }
     let mut spec = PermissionSetSpec {
         label: root.child_text("label").unwrap_or_default().to_owned(),
@@ -438,6 +278,53 @@ mod tests {
         assert!(warnings[0].contains("\"Salesforce\""));
     }
 
+    /// Issue #11, finding 3: "Importing a permission set XML nested ~20,000 levels deep throws
+    /// 'Maximum call stack size exceeded' in the page and shows the admin nothing" (natively: a
+    /// stack overflow dropping the nested tree). Now a clear error, before any deep tree exists.
+    #[test]
+    fn a_permission_set_nested_20000_deep_is_refused_with_a_clear_message() {
+        for depth in [33, 20_000, 1_000_000] {
+            let xml = format!(
+                "<PermissionSet>{}{}</PermissionSet>",
+                "<a>".repeat(depth),
+                "</a>".repeat(depth)
+            );
+            let error = import(&xml, None).unwrap_err();
+            assert_eq!(error, ImportError::Xml(XmlError::TooDeep), "{depth}");
+            assert!(error.to_string().contains("nested more than 32 deep"));
+        }
+        // 32 deep is read (and is not a PermissionSet's shape, which the import then says).
+        let xml = format!("{}{}", "<a>".repeat(32), "</a>".repeat(32));
+        assert_eq!(
+            import(&xml, None).unwrap_err(),
+            ImportError::NotPermissionSet("a".into())
+        );
+    }
+
+    #[test]
+    fn files_beyond_the_size_and_element_limits_are_refused_with_a_clear_message() {
+        let big = format!(
+            "<PermissionSet><description>{}</description></PermissionSet>",
+            "x".repeat(crate::xml::MAX_BYTES)
+        );
+        let error = import(&big, None).unwrap_err();
+        assert!(matches!(error, ImportError::Xml(XmlError::TooLarge { .. })));
+        assert!(
+            error
+                .to_string()
+                .contains("is 8193 KB, more than the 8192 KB"),
+            "{error}"
+        );
+        let many = format!(
+            "<PermissionSet>{}</PermissionSet>",
+            "<a/>".repeat(crate::xml::MAX_ELEMENTS)
+        );
+        assert_eq!(
+            import(&many, None).unwrap_err(),
+            ImportError::Xml(XmlError::TooManyElements)
+        );
+    }
+
     #[test]
     fn broken_files_are_errors_not_panics() {
         for bad in [
@@ -447,6 +334,16 @@ mod tests {
             "<Profile></Profile>",
             "<a>&bogus;</a>",
             "<PermissionSet><label>x</label",
+            "</PermissionSet>",
+            "<a>&#xFFFFFFFFF;</a>",
+            "<a>&#55296;</a>",
+            "<a>&",
+            "<",
+            "<!--",
+            "<![CDATA[",
+            "<a/><b/>",
+            "\u{feff}",
+            "<é>ü</é>",
         ] {
             assert!(import(bad, None).is_err(), "{bad}");
         }

@@ -11,6 +11,7 @@
 //!   ([`journal_v0`] migrates the first release's).
 //! * [`metadata`]: Metadata API PermissionSet XML export and import (§E, §H.Q4).
 //! * [`handler`]: the generator's requests, through the host's [`crate::platform::Platform`].
+//! * [`templates`]: saved specs, versioned in extension storage.
 //! * [`view`]: the JSON shapes the generator page is shown.
 
 #[cfg(feature = "generator")]
@@ -44,11 +45,16 @@ pub mod records;
 #[cfg(feature = "generator")]
 pub mod stored;
 #[cfg(feature = "generator")]
+pub mod templates;
+#[cfg(feature = "generator")]
 pub mod user;
 pub mod view;
 
 #[cfg(feature = "generator")]
 pub use handler::handle;
+
+/// The `storage.local` key of the saved templates.
+pub const TEMPLATES_KEY: &str = "generatorTemplates";
 
 /// Without the generator engine, its requests are answered plainly.
 #[cfg(not(feature = "generator"))]

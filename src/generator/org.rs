@@ -7,12 +7,12 @@
 use super::curated;
 use super::eligibility::ObjectDescribe;
 use super::plan::{AssigneeState, ExistingPermissionSet, OrgState, PslState, INTEGRATION_PSL};
-use super::stored;
 use super::view::{ObjectChoice, OrgSummary};
 use crate::model::{FieldAccess, ObjectAccess, PermissionSetSpec};
 use crate::platform::{Area, KeyValueStore};
 use crate::platform::{Method, Transport};
-use crate::salesforce::{ApiError, Client, DomainKind, Session};
+use crate::salesforce::{ApiError, Client, DomainKind, Session, MAX_QUERY_PAGES};
+use crate::storage::{self, IfUnreadable, Loaded, ReadError, Stored, Unversioned};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -28,6 +28,44 @@ pub struct OrgCatalog {
     pub permission_fields: Vec<(String, String)>,
     /// Curated permission → the user permissions it requires (Tooling PermissionDependency, §H.Q5).
     pub dependencies: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// The catalog cache (`storage.session`); version 0 was its JSON text in a string.
+impl Stored for OrgCatalog {
+    const KIND: &'static str = "orgCatalog";
+    const VERSION: u32 = 1;
+    const UNVERSIONED: Unversioned = Unversioned::Text;
+    const IF_UNREADABLE: IfUnreadable = IfUnreadable::Refetch;
+
+    fn read(version: u32, json: &str) -> Result<Self, ReadError> {
+        match version {
+            0 | 1 => storage::from_json(Self::KIND, json),
+            other => Err(ReadError::NoMigration(other)),
+        }
+    }
+
+    fn write(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string(self)
+    }
+}
+
+/// The org summary cache (`storage.session`); version 0 was its JSON text in a string.
+impl Stored for OrgSummary {
+    const KIND: &'static str = "orgSummary";
+    const VERSION: u32 = 1;
+    const UNVERSIONED: Unversioned = Unversioned::Text;
+    const IF_UNREADABLE: IfUnreadable = IfUnreadable::Refetch;
+
+    fn read(version: u32, json: &str) -> Result<Self, ReadError> {
+        match version {
+            0 | 1 => storage::from_json(Self::KIND, json),
+            other => Err(ReadError::NoMigration(other)),
+        }
+    }
+
+    fn write(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string(self)
+    }
 }
 
 /// A GET subrequest of a composite read.
@@ -174,7 +212,7 @@ async fn all_records<T: Transport>(
     calls: &ReadCount,
 ) -> Result<Vec<Value>, ApiError> {
     let mut records = Vec::new();
-    loop {
+    for _ in 0..MAX_QUERY_PAGES {
         if let Some(list) = page.get("records").and_then(Value::as_array) {
             records.extend(list.iter().cloned());
         }
@@ -187,6 +225,10 @@ async fn all_records<T: Transport>(
             _ => return Ok(records),
         }
     }
+    Err(ApiError::malformed(
+        "query results",
+        format!("they did not end within {MAX_QUERY_PAGES} pages"),
+    ))
 }
 
 /// The answer for `reference`, or the error Salesforce gave for it.
@@ -216,7 +258,7 @@ fn flag(value: &Value, key: &str) -> bool {
     value.get(key).and_then(Value::as_bool).unwrap_or(false)
 }
 
-fn count(value: &Value, key: &str) -> u32 {
+pub(super) fn count(value: &Value, key: &str) -> u32 {
     value
         .get(key)
         .and_then(Value::as_u64)
@@ -231,7 +273,9 @@ pub async fn org_summary<T: Transport, S: KeyValueStore>(
     store: &S,
 ) -> Result<OrgSummary, ApiError> {
     let key = format!("generatorOrg:{}", session.org_id);
-    if let Ok(Some(summary)) = stored::load::<OrgSummary>(store, Area::Session, &key).await {
+    if let Ok(Loaded::Found(summary)) =
+        storage::load::<OrgSummary>(store, Area::Session, &key).await
+    {
         if summary.api_version == client.version() {
             return Ok(summary);
         }
@@ -253,7 +297,7 @@ pub async fn org_summary<T: Transport, S: KeyValueStore>(
         api_version: client.version(),
         is_production: !org.is_sandbox,
     };
-    let _ = stored::save(store, Area::Session, &key, &summary).await;
+    let _ = storage::save(store, Area::Session, &key, &summary).await;
     Ok(summary)
 }
 
@@ -265,7 +309,9 @@ pub async fn catalog<T: Transport, S: KeyValueStore>(
     store: &S,
 ) -> Result<OrgCatalog, ApiError> {
     let key = format!("generatorCatalog:{}", session.org_id);
-    if let Ok(Some(catalog)) = stored::load::<OrgCatalog>(store, Area::Session, &key).await {
+    if let Ok(Loaded::Found(catalog)) =
+        storage::load::<OrgCatalog>(store, Area::Session, &key).await
+    {
         return Ok(catalog);
     }
     let data = client.version().data_path();
@@ -367,7 +413,7 @@ pub async fn catalog<T: Transport, S: KeyValueStore>(
         permission_fields,
         dependencies,
     };
-    let _ = stored::save(store, Area::Session, &key, &catalog).await;
+    let _ = storage::save(store, Area::Session, &key, &catalog).await;
     Ok(catalog)
 }
 
@@ -379,7 +425,7 @@ pub async fn fresh_catalog<T: Transport, S: KeyValueStore>(
     store: &S,
 ) -> Result<OrgCatalog, ApiError> {
     let key = format!("generatorCatalog:{}", session.org_id);
-    let _ = store.set(Area::Session, &key, Value::Null).await;
+    let _ = storage::remove(store, Area::Session, &key).await;
     catalog(client, session, store).await
 }
 

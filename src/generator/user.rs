@@ -125,8 +125,8 @@ pub async fn create<T: Transport>(
         "EmailEncodingKey": "UTF-8",
         "LanguageLocaleKey": "en_US",
     });
-    if !user.first_name.trim().is_empty() {
-        record["FirstName"] = json!(user.first_name.trim());
+    if let (false, Some(fields)) = (user.first_name.trim().is_empty(), record.as_object_mut()) {
+        fields.insert("FirstName".to_owned(), json!(user.first_name.trim()));
     }
     let response = client
         .send(

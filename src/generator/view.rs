@@ -112,6 +112,9 @@ pub struct GeneratorContext {
     /// Custom permission sets (not profile-owned, not group aggregates), by label.
     pub permission_sets: Vec<PermissionSetChoice>,
     pub templates: Vec<TemplateSummary>,
+    /// Template stores that could not be read, kept aside with their raw content.
+    #[serde(default)]
+    pub set_aside_templates: Vec<crate::storage::SetAside>,
     /// Profiles whose access the page can copy (`loadAccess { profileId }`), by name.
     #[serde(default)]
     pub profiles: Vec<ProfileChoice>,

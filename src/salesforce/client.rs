@@ -13,6 +13,16 @@ use serde::Deserialize;
 /// (salesforce.md §A.4 `Sforce-Call-Options`).
 const CALL_OPTIONS: &str = "client=Forcefield";
 
+/// Largest answer read, in bytes. Forcefield's largest answers are a composite of at most 25
+/// subrequests such as object describes (salesforce.md §B.4, §B.6) or a query batch of at most
+/// 2,000 records (§B.1): a few MB. 64 MiB is far above them and keeps an answer that is wrong
+/// (or not Salesforce's) from exhausting the worker's memory.
+pub const MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Most pages of one query followed: 1,000 batches are up to 2,000,000 records (salesforce.md §B.1),
+/// far more than any query Forcefield makes; an answer that never says `done` stops here.
+pub const MAX_QUERY_PAGES: usize = 1_000;
+
 /// A REST client bound to one session and API version.
 #[derive(Debug)]
 pub struct Client<'a, T> {
@@ -83,7 +93,8 @@ impl<'a, T: Transport> Client<'a, T> {
     }
 
     /// Sends a request and returns whatever HTTP answer came back, any status, with its
-    /// headers; `Err` only when no answer arrived (the transport's reason). For callers that
+    /// headers; `Err` only when no usable answer arrived (the transport's reason, or an answer
+    /// over [`MAX_RESPONSE_BYTES`], which is not read). For callers that
     /// judge every answer themselves (the generator's apply).
     pub async fn exchange(
         &self,
@@ -91,9 +102,18 @@ impl<'a, T: Transport> Client<'a, T> {
         path: &str,
         body: Option<String>,
     ) -> Result<HttpResponse, TransportError> {
-        self.transport
-            .send(request(self.session, method, path, body))
-            .await
+        let request = request(self.session, method, path, body).ok_or_else(|| {
+            TransportError::Unreachable("not a path on the org's API host; not sent".to_owned())
+        })?;
+        let response = self.transport.send(request).await?;
+        if response.body.len() > MAX_RESPONSE_BYTES {
+            return Err(TransportError::Unreachable(format!(
+                "an answer of {} MB, more than the {} MB Forcefield reads",
+                response.body.len().div_ceil(1024 * 1024),
+                MAX_RESPONSE_BYTES / (1024 * 1024)
+            )));
+        }
+        Ok(response)
     }
 
     /// The org's API host (for links the admin can open).
@@ -123,14 +143,16 @@ impl<'a, T: Transport> Client<'a, T> {
     pub async fn query<R: DeserializeOwned>(&self, soql: &str) -> Result<Vec<R>, ApiError> {
         let mut path = format!("{}/query?q={}", self.version.data_path(), form_encode(soql));
         let mut records = Vec::new();
-        loop {
+        for _ in 0..MAX_QUERY_PAGES {
             let page: QueryPage<R> = self.get(&path, "query results").await?;
             records.extend(page.records);
             match (page.done, page.next_records_url) {
                 (true, _) => return Ok(records),
                 // The locator is a path on the same host; anything else is refused so the token
-                // can never follow a link elsewhere.
-                (false, Some(next)) if next.starts_with("/services/data/") => path = next,
+                // can never follow a link elsewhere. The same locator again would never end.
+                (false, Some(next)) if next.starts_with("/services/data/") && next != path => {
+                    path = next
+                }
                 (false, next) => {
                     return Err(ApiError::malformed(
                         "a query page",
@@ -139,6 +161,10 @@ impl<'a, T: Transport> Client<'a, T> {
                 }
             }
         }
+        Err(ApiError::malformed(
+            "query results",
+            format!("they did not end within {MAX_QUERY_PAGES} pages"),
+        ))
     }
 
     /// The logged-in user, from the OpenID Connect UserInfo endpoint on the org's own host
@@ -166,10 +192,16 @@ async fn send(
     path: &str,
     body: Option<String>,
 ) -> Result<HttpResponse, ApiError> {
+    let request = request(session, method, path, body).ok_or_else(|| {
+        ApiError::malformed("a link to follow", "it is not a path on the org's API host")
+    })?;
     let response = transport
-        .send(request(session, method, path, body))
+        .send(request)
         .await
         .map_err(ApiError::from_transport)?;
+    if response.body.len() > MAX_RESPONSE_BYTES {
+        return Err(ApiError::too_large(response.status, response.body.len()));
+    }
     if (200..300).contains(&response.status) {
         Ok(response)
     } else {
@@ -177,9 +209,18 @@ async fn send(
     }
 }
 
-/// A request to the session's API host with its authorization and JSON headers.
-fn request(session: &Session, method: Method, path: &str, body: Option<String>) -> HttpRequest {
-    debug_assert!(path.starts_with('/'));
+/// A request to the session's API host with its authorization and JSON headers; `None` when
+/// `path` is not a path: `https://{host}{path}` with anything else (`@other.host/…`) could send
+/// the token elsewhere.
+fn request(
+    session: &Session,
+    method: Method,
+    path: &str,
+    body: Option<String>,
+) -> Option<HttpRequest> {
+    if !path.starts_with('/') {
+        return None;
+    }
     let mut headers = vec![
         (
             "Authorization".to_owned(),
@@ -197,12 +238,12 @@ fn request(session: &Session, method: Method, path: &str, body: Option<String>) 
             "application/json; charset=UTF-8".to_owned(),
         ));
     }
-    HttpRequest {
+    Some(HttpRequest {
         method,
         url: api_url(&session.api_host, path),
         headers,
         body,
-    }
+    })
 }
 
 /// The only way a URL carrying the token is built: always `https`, always the session's host.
@@ -296,6 +337,67 @@ mod tests {
             "00DAM0000000001!token".into(),
         )
         .unwrap_or_else(|| panic!("session"))
+    }
+
+    #[test]
+    fn an_answer_larger_than_the_limit_is_refused_with_a_clear_message() {
+        let big = format!("[\"{}\"]", "x".repeat(MAX_RESPONSE_BYTES));
+        let replay = Replay::new(&[(200, big.as_str())]);
+        let session = session();
+        let client = Client::new(&replay, &session, ApiVersion::new(66));
+        let error = pollster::block_on(client.get::<serde_json::Value>("/services/data/", "x"))
+            .err()
+            .unwrap_or_else(|| panic!("read"));
+        assert_eq!(
+            error.kind,
+            crate::salesforce::ApiErrorKind::MalformedResponse
+        );
+        assert!(
+            error.message.contains("more than the 64 MB"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn a_query_that_never_ends_stops_with_a_clear_message() {
+        let page = |next: &str| {
+            format!(r#"{{"totalSize":9,"done":false,"nextRecordsUrl":"{next}","records":[]}}"#)
+        };
+        // The same locator again, and a new locator each time for ever.
+        let same = page("/services/data/v66.0/query?q=SELECT+Id+FROM+User");
+        let forever: Vec<String> = (0..=MAX_QUERY_PAGES)
+            .map(|n| page(&format!("/services/data/v66.0/query/01g-{n}")))
+            .collect();
+        let session = session();
+        for answers in [
+            vec![same.as_str()],
+            forever.iter().map(String::as_str).collect(),
+        ] {
+            let replay = Replay::new(&answers.iter().map(|a| (200, *a)).collect::<Vec<_>>());
+            let client = Client::new(&replay, &session, ApiVersion::new(66));
+            let error =
+                pollster::block_on(client.query::<serde_json::Value>("SELECT Id FROM User"))
+                    .err()
+                    .unwrap_or_else(|| panic!("no end"));
+            assert_eq!(
+                error.kind,
+                crate::salesforce::ApiErrorKind::MalformedResponse
+            );
+            assert!(replay.sent.borrow().len() <= MAX_QUERY_PAGES);
+        }
+    }
+
+    #[test]
+    fn a_path_that_is_not_a_path_is_never_called() {
+        let replay = Replay::new(&[(200, "{}")]);
+        let session = session();
+        let client = Client::new(&replay, &session, ApiVersion::new(66));
+        for path in ["@evil.example/services/data/", "evil.example", ""] {
+            let result = pollster::block_on(client.get::<serde_json::Value>(path, "x"));
+            assert!(result.is_err(), "{path}");
+        }
+        assert!(replay.sent.borrow().is_empty());
     }
 
     #[test]

@@ -105,6 +105,22 @@ impl ApiError {
         }
     }
 
+    /// An answer larger than the client reads ([`super::client::MAX_RESPONSE_BYTES`]). It was not
+    /// read, so what a write did is unknown (an apply looks it up, as after a lost answer).
+    pub fn too_large(status: u16, bytes: usize) -> Self {
+        Self {
+            kind: ApiErrorKind::MalformedResponse,
+            status: Some(status),
+            code: None,
+            message: format!(
+                "Salesforce's answer was {} MB, more than the {} MB Forcefield reads, so it was not read.",
+                bytes.div_ceil(1024 * 1024),
+                super::client::MAX_RESPONSE_BYTES / (1024 * 1024)
+            ),
+            fields: Vec::new(),
+        }
+    }
+
     /// Maps a non-success HTTP answer to an error (salesforce.md §A.4, §A.5, §B.2).
     pub fn from_response(status: u16, body: &str) -> Self {
         let entries: Vec<RestErrorEntry> = serde_json::from_str(body).unwrap_or_default();
@@ -117,7 +133,40 @@ impl ApiError {
             .join(" ");
         let fields = entries.iter().flat_map(|e| e.fields.clone()).collect();
         let plain_text = body.trim();
+        Self::classify(status, code, &salesforce_says, fields, plain_text)
+    }
 
+    /// A SOAP fault (salesforce.md §I.12): it arrives as HTTP 500 whatever its cause, and its
+    /// `faultcode` is one of the codes REST errors carry, so it is worded like the REST error of
+    /// the same code. `status` stays the HTTP status that carried it.
+    pub fn from_fault(status: u16, code: &str, fault_string: &str) -> Self {
+        let as_rest = match code {
+            "INVALID_SESSION_ID" => 401,
+            "REQUEST_LIMIT_EXCEEDED" | "API_DISABLED_FOR_ORG" | "API_CURRENTLY_DISABLED" => 403,
+            "INSUFFICIENT_ACCESS" | "INSUFFICIENT_ACCESS_OR_READONLY" => 403,
+            _ => 400,
+        };
+        let classified =
+            Self::classify(as_rest, Some(code.to_owned()), fault_string, Vec::new(), "");
+        let message = match classified.kind {
+            // The REST wording names the status, which a fault doesn't have.
+            ApiErrorKind::Rejected => with_detail("Salesforce rejected the request.", fault_string),
+            _ => classified.message,
+        };
+        Self {
+            status: Some(status),
+            message,
+            ..classified
+        }
+    }
+
+    fn classify(
+        status: u16,
+        code: Option<String>,
+        salesforce_says: &str,
+        fields: Vec<String>,
+        plain_text: &str,
+    ) -> Self {
         if (300..400).contains(&status) {
             // Transports report redirects as such; one handed through as a status is the same.
             return Self {
@@ -145,19 +194,19 @@ impl ApiError {
             ),
             (403, _) => (
                 ApiErrorKind::Forbidden,
-                with_detail("Salesforce refused the request: you may lack a permission it needs.", &salesforce_says),
+                with_detail("Salesforce refused the request: you may lack a permission it needs.", salesforce_says),
             ),
             (404, _) => (
                 ApiErrorKind::NotFound,
-                with_detail("Salesforce did not find what Forcefield asked for.", &salesforce_says),
+                with_detail("Salesforce did not find what Forcefield asked for.", salesforce_says),
             ),
             (500..=599, _) => (
                 ApiErrorKind::ServerError,
-                with_detail(&format!("Salesforce had an internal error (HTTP {status}). Try again in a moment."), &salesforce_says),
+                with_detail(&format!("Salesforce had an internal error (HTTP {status}). Try again in a moment."), salesforce_says),
             ),
             _ => (
                 ApiErrorKind::Rejected,
-                with_detail(&format!("Salesforce rejected the request (HTTP {status})."), &salesforce_says),
+                with_detail(&format!("Salesforce rejected the request (HTTP {status})."), salesforce_says),
             ),
         };
         Self {

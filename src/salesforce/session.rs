@@ -72,7 +72,8 @@ impl OrgId {
         let well_formed = (id.len() == 15 || id.len() == 18)
             && id.starts_with("00D")
             && id.chars().all(|c| c.is_ascii_alphanumeric());
-        well_formed.then(|| Self(id[..15].to_owned()))
+        let id15 = id.get(..15).filter(|_| well_formed)?;
+        Some(Self(id15.to_owned()))
     }
 
     /// The org id a `sid` value belongs to: "sid value starts with the 15-char org Id followed

@@ -7,7 +7,8 @@ use super::icons;
 use super::record::{self, Children, UserId, UserRecord, USERS_PER_QUERY};
 use crate::platform::Transport;
 use crate::platform::{Area, KeyValueStore};
-use crate::salesforce::{ApiError, Client, OrgId};
+use crate::salesforce::{ApiError, Client, OrgId, MAX_QUERY_PAGES};
+use crate::storage::{self, IfUnreadable, Loaded, ReadError, Stored, Unversioned};
 use serde_json::{Map, Value};
 
 /// How long a classification is reused: a few minutes, so a revisit or the next page of the
@@ -47,18 +48,36 @@ impl BadgeCache {
     }
 }
 
+/// Version 0 was the entries object itself. Unreadable, the cache is asked for again.
+impl Stored for BadgeCache {
+    const KIND: &'static str = "usersCache";
+    const VERSION: u32 = 1;
+    const UNVERSIONED: Unversioned = Unversioned::Value;
+    const IF_UNREADABLE: IfUnreadable = IfUnreadable::Refetch;
+
+    fn read(version: u32, json: &str) -> Result<Self, ReadError> {
+        if version > 1 {
+            return Err(ReadError::NoMigration(version));
+        }
+        match storage::json_value(Self::KIND, json)? {
+            Value::Object(entries) => Ok(BadgeCache { entries }),
+            _ => Err(ReadError::Invalid("it is not an object".into())),
+        }
+    }
+
+    fn write(&self) -> Result<String, serde_json::Error> {
+        Ok(Value::Object(self.entries.clone()).to_string())
+    }
+}
+
 fn cache_key(org: &OrgId) -> String {
     format!("userBadges:{org}")
 }
 
 /// The org's cache without entries older than [`CACHE_TTL_MS`] (or from the future).
 async fn load_cache(store: &impl KeyValueStore, org: &OrgId, now_ms: u64) -> BadgeCache {
-    let saved = store
-        .get(Area::Session, &cache_key(org))
-        .await
-        .ok()
-        .flatten();
-    let Some(Value::Object(mut entries)) = saved else {
+    let saved = storage::load::<BadgeCache>(store, Area::Session, &cache_key(org)).await;
+    let Ok(Loaded::Found(BadgeCache { mut entries })) = saved else {
         return BadgeCache::default();
     };
     entries.retain(|_, entry| {
@@ -139,13 +158,7 @@ impl Lookup {
         }
         self.missing.clear();
         // A failed cache write only costs a query on the next visit.
-        let _ = store
-            .set(
-                Area::Session,
-                &cache_key(&self.org),
-                Value::Object(self.cache.entries.clone()),
-            )
-            .await;
+        let _ = storage::save(store, Area::Session, &cache_key(&self.org), &self.cache).await;
         Ok(())
     }
 
@@ -218,7 +231,15 @@ async fn finish_children<T: Transport, R>(
     children: &mut Children<R>,
     row: fn(&serde_json::Value) -> R,
 ) -> Result<(), ApiError> {
+    let mut pages = 0;
     while !children.done {
+        pages += 1;
+        if pages > MAX_QUERY_PAGES {
+            return Err(ApiError::malformed(
+                "a list of assignments",
+                format!("it did not end within {MAX_QUERY_PAGES} pages"),
+            ));
+        }
         let Some(next) = children
             .next_records_url
             .take()

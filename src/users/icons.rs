@@ -7,6 +7,7 @@
 use super::record::UserId;
 use crate::platform::{Area, KeyValueStore};
 use crate::salesforce::OrgId;
+use crate::storage::{self, IfUnreadable, Loaded, ReadError, StoreError, Stored, Unversioned};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -133,45 +134,96 @@ impl UserIcon {
     }
 }
 
-fn key(org: &OrgId) -> String {
+/// The storage key of an org's icons.
+pub fn key(org: &OrgId) -> String {
     format!("userIcons:{org}")
 }
 
-async fn load_raw(store: &impl KeyValueStore, org: &OrgId) -> Map<String, Value> {
-    match store.get(Area::Local, &key(org)).await.ok().flatten() {
-        Some(Value::Object(icons)) => icons,
-        _ => Map::new(),
+/// An org's icons by 18-character user Id: `{"<user Id>": <icon>}` (version 0 was this object
+/// itself). Every entry is checked: one that isn't a valid icon makes the whole value
+/// unreadable, so it is kept aside whole rather than trimmed. (A list, not a map: one user
+/// appears once, and the WebAssembly stays smaller.)
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Icons(pub Vec<(UserId, UserIcon)>);
+
+impl Icons {
+    /// Sets (or with `None`, removes) one user's icon.
+    pub fn set(&mut self, user: &UserId, icon: Option<UserIcon>) {
+        self.0.retain(|(id, _)| id != user);
+        if let Some(icon) = icon {
+            self.0.push((user.clone(), icon));
+        }
     }
 }
 
-/// Every icon the admin chose in this org; none when storage can't be read (badges still show).
-pub async fn load(store: &impl KeyValueStore, org: &OrgId) -> Vec<(UserId, UserIcon)> {
-    load_raw(store, org)
-        .await
-        .iter()
-        .filter_map(|(user, icon)| Some((UserId::parse(user)?, UserIcon::from_json(icon)?)))
-        .collect()
+impl Stored for Icons {
+    const KIND: &'static str = "userIcons";
+    const VERSION: u32 = 1;
+    const UNVERSIONED: Unversioned = Unversioned::Value;
+    const IF_UNREADABLE: IfUnreadable = IfUnreadable::Quarantine;
+
+    fn read(version: u32, json: &str) -> Result<Self, ReadError> {
+        if version > 1 {
+            return Err(ReadError::NoMigration(version));
+        }
+        let Value::Object(entries) = storage::from_json(Self::KIND, json)? else {
+            return Err(ReadError::Invalid("it is not an object".to_owned()));
+        };
+        let mut icons = Icons::default();
+        for (user, icon) in &entries {
+            let id = UserId::parse(user)
+                .ok_or_else(|| ReadError::Invalid(format!("\"{user}\" is not a user Id")))?;
+            let icon = UserIcon::from_json(icon)
+                .ok_or_else(|| ReadError::Invalid(format!("the icon of {user} is not valid")))?;
+            icons.set(&id, Some(icon));
+        }
+        Ok(icons)
+    }
+
+    fn write(&self) -> Result<String, serde_json::Error> {
+        let mut entries = Map::new();
+        for (user, icon) in &self.0 {
+            entries.insert(user.as_str().to_owned(), icon.to_json());
+        }
+        Ok(Value::Object(entries).to_string())
+    }
 }
 
-/// Keeps (or with `None`, forgets) one user's icon.
+/// Every icon the admin chose in this org; none when they can't be read (badges still show,
+/// and unreadable icons are kept aside for the popup to show).
+pub async fn load(store: &impl KeyValueStore, org: &OrgId) -> Vec<(UserId, UserIcon)> {
+    match storage::load::<Icons>(store, Area::Local, &key(org)).await {
+        Ok(Loaded::Found(icons)) => icons.0,
+        _ => Vec::new(),
+    }
+}
+
+/// Why an icon could not be kept.
+#[derive(Debug, thiserror::Error)]
+pub enum IconError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("The icons could not be saved: {0}")]
+    Storage(#[from] StoreError),
+}
+
+/// Keeps (or with `None`, forgets) one user's icon. Unreadable icons are kept aside first and
+/// the new icon starts a new list.
 pub async fn save(
     store: &impl KeyValueStore,
     org: &OrgId,
     user: &UserId,
     icon: Option<UserIcon>,
-) -> Result<(), String> {
+) -> Result<(), IconError> {
     if let Some(icon) = &icon {
-        icon.validate()?;
+        icon.validate().map_err(IconError::Invalid)?;
     }
-    let mut icons = load_raw(store, org).await;
-    match icon {
-        Some(icon) => icons.insert(user.as_str().to_owned(), icon.to_json()),
-        None => icons.remove(user.as_str()),
+    let mut icons = match storage::load::<Icons>(store, Area::Local, &key(org)).await? {
+        Loaded::Found(icons) => icons,
+        Loaded::Absent | Loaded::Unreadable(_) => Icons::default(),
     };
-    store
-        .set(Area::Local, &key(org), Value::Object(icons))
-        .await
-        .map_err(|e| e.to_string())
+    icons.set(user, icon);
+    Ok(storage::save(store, Area::Local, &key(org), &icons).await?)
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ impl UserId {
         if !well_formed {
             return None;
         }
-        Some(Self(to18(&id[..15])))
+        Some(Self(to18(id.get(..15)?)))
     }
 
     pub fn as_str(&self) -> &str {
@@ -49,7 +49,8 @@ fn to18(id15: &str) -> String {
             .enumerate()
             .filter(|(_, b)| b.is_ascii_uppercase())
             .fold(0usize, |acc, (i, _)| acc | (1 << i));
-        out.push(char::from(ALPHABET[bits & 31]));
+        // `bits` has at most 5 bits set (a chunk is at most 5 characters).
+        out.extend(ALPHABET.get(bits).map(|&b| char::from(b)));
     }
     out
 }

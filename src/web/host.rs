@@ -13,7 +13,7 @@
 //!   fetch(request: { method: string; url: string; headers: [string, string][]; body: string | null })
 //!     : Promise<{ status: number; headers: [string, string][]; body: string; redirected?: boolean }>;
 //!   storageGet(area: 'local' | 'session', key: string): Promise<string | null>; // JSON text
-//!   storageSet(area: 'local' | 'session', key: string, json: string): Promise<void>;
+//!   storageSet(area: 'local' | 'session', key: string, json: string): Promise<void>;  // "null" removes the key
 //!   storageKeys(area: 'local' | 'session', prefix: string): Promise<string>; // JSON array of keys
 //!   now(): number; // ms since the epoch
 //!   // Sessions: either the browser's cookies…
@@ -89,7 +89,7 @@ async fn settle(call: Result<js_sys::Promise, JsValue>) -> Result<JsValue, Strin
 }
 
 /// A JS value as JSON text (`undefined` as `null`).
-fn json_text(value: &JsValue) -> Result<String, String> {
+pub(super) fn json_text(value: &JsValue) -> Result<String, String> {
     if value.is_undefined() {
         return Ok("null".to_owned());
     }

@@ -8,7 +8,7 @@ mod host;
 use crate::platform::Host;
 use crate::protocol::{Reply, Request};
 use crate::router;
-use host::{from_js, to_js, JsCookies, JsHost, JsSessions};
+use host::{from_js, json_text, to_js, JsCookies, JsHost, JsSessions};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
@@ -76,7 +76,10 @@ async fn answer(
     sender_url: Option<&str>,
     cookie_store_id: Option<String>,
 ) -> JsValue {
-    let reply = match from_js::<Request>(&request) {
+    let request = json_text(&request)
+        .map_err(|e| format!("Forcefield received a message it does not understand: {e}"))
+        .and_then(|json| Request::from_json(&json).map_err(|e| e.to_string()));
+    let reply = match request {
         Ok(request) => {
             let sessions = if host.has_own_sessions() {
                 JsSessions::Given(host)
@@ -94,9 +97,7 @@ async fn answer(
             };
             router::handle(&platform, request, sender_url).await
         }
-        Err(e) => Reply::Failed {
-            message: format!("Forcefield received a message it does not understand: {e}"),
-        },
+        Err(message) => Reply::Failed { message },
     };
     to_js(&reply).unwrap_or_else(|e| JsValue::from_str(&e))
 }

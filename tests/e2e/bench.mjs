@@ -312,6 +312,9 @@ rows.push(...execFileSync(path.join(repoRoot, 'target/release/examples/generator
 // Its apply under seeded faults (examples/fault_schedules.rs; `make soak` runs 100,000).
 rows.push(...execFileSync(path.join(repoRoot, 'target/release/examples/fault_schedules'), ['5000', '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 })
   .split('\n').filter(Boolean).map((line) => JSON.parse(line)));
+// Default record types, natively the same way (examples/record_types_bench.rs).
+rows.push(...execFileSync(path.join(repoRoot, 'target/release/examples/record_types_bench'), { encoding: 'utf8' })
+  .split('\n').filter(Boolean).map((line) => JSON.parse(line)));
 
 console.log('| figure | Forcefield | baseline or peer | ratio | target |');
 console.log('|---|---|---|---|---|');

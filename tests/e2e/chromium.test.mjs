@@ -119,6 +119,38 @@ describe('Chromium: the walking skeleton', () => {
     await again.locator('body > [data-ff="marker"]').waitFor({ state: 'attached' });
   });
 
+  test('unreadable settings keep Forcefield off; the popup says why and keeps what was stored', async () => {
+    const key = `org:${ACME.orgId}`;
+    await browser.worker.evaluate((key) => chrome.storage.local.set({ [key]: { enabled: 'yes' } }), key);
+    await setupPage.reload();
+    const classic = await frameWithUrl(setupPage, CLASSIC_HOME);
+    await classic.locator('body.sfdcBody').waitFor();
+    // Give the content script time to ask and be told no.
+    await setupPage.waitForTimeout(1000);
+    assert.equal(await classic.locator('[data-ff]').count(), 0, 'unreadable settings never turn Forcefield on');
+
+    const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
+    const popup = await openPopup(browser.context, browser.extensionId, tabId);
+    assert.match(await popup.locator('[data-ff="settings-problem"]').textContent(), /could not be read.*stays off/);
+    assert.equal(await popup.locator('[data-ff="org-enabled"]').isChecked(), false);
+    const kept = popup.locator('[data-ff="set-aside"]');
+    assert.match(await kept.textContent(), /settings for this org could not be read/);
+    const href = await kept.locator('[data-ff="set-aside-save"]').getAttribute('href');
+    assert.equal(await popup.evaluate((url) => fetch(url).then((r) => r.text()), href), '{"enabled":"yes"}');
+    await popup.screenshot({ path: path.join(artifactsDir, 'chromium-popup-unreadable-settings.png') });
+
+    // Switching it on replaces the value; what was kept stays until forgotten.
+    await popup.locator('[data-ff="org-enabled"]').check();
+    await popup.locator('[data-ff="toggle-note"]', { hasText: 'on' }).waitFor();
+    await kept.locator('[data-ff="set-aside-forget"]').click();
+    await kept.waitFor({ state: 'detached' });
+    assert.deepEqual(await browser.worker.evaluate((key) => chrome.storage.local.get(`unreadable:${key}`), key), {});
+    await popup.close();
+    await setupPage.reload();
+    const again = await frameWithUrl(setupPage, CLASSIC_HOME);
+    await again.locator('body > [data-ff="marker"]').waitFor({ state: 'attached' });
+  });
+
   test('with the session expired, the popup says so clearly', async () => {
     assert.equal((await sim.admin('POST', '/__sim/expire-sessions')).status, 204);
     const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);

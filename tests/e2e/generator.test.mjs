@@ -47,6 +47,23 @@ async function applyAndWait(generator) {
   return status.getAttribute('data-status');
 }
 
+/** One REST call to the org as `username` (another admin acting beside the page); its status and JSON answer. */
+async function restAs(sim, username, method, apiPath, body) {
+  const { sid } = (await sim.admin('POST', '/__sim/sessions', { org: 'acme', username })).body;
+  return new Promise((resolve, reject) => {
+    const request = https.request({ host: '127.0.0.1', port: sim.port, method, path: apiPath,
+      rejectUnauthorized: false, headers: { Authorization: `Bearer ${sid}`, Host: ACME.api, 'Content-Type': 'application/json' } },
+    (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode, body: text ? JSON.parse(text) : null }));
+    });
+    request.on('error', reject);
+    request.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
 /** Updates one record through the org's REST API as the admin. */
 async function updateRecord(sim, type, id, fields) {
   const { sid } = (await sim.admin('POST', '/__sim/sessions', { org: 'acme', username: ACME.admin })).body;
@@ -305,6 +322,109 @@ describe('Chromium: the permission set generator', () => {
     assert.deepEqual(await sim.query("SELECT Id FROM ObjectPermissions WHERE Parent.Name = 'Integration_Lost_Then_Refused'"), []);
   });
 
+  test('Apply writes only what was previewed: an org changed since shows the new preview, nothing written', async () => {
+    const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
+    const generator = await nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
+      `chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}`));
+    await generator.locator('[data-ff="generator-name"]').fill('Preview Check');
+    await chooseObject(generator, 'Account');
+    const plan = await preview(generator);
+    assert.equal(await plan.locator('[data-ff="plan-steps"]').getAttribute('data-permission-set'), 'create');
+    await generator.locator('[data-ff="confirm-production"]').check();
+    // Meanwhile another admin creates a set of the same name.
+    const created = await restAs(sim, 'grace.hopper@acme.example', 'POST', '/services/data/v66.0/sobjects/PermissionSet',
+      { Name: 'Integration_Preview_Check', Label: 'Integration – Preview Check (Grace)' });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    await generator.locator('[data-ff="apply"]').click();
+    const changed = generator.locator('[data-ff="plan-changed"]');
+    await changed.waitFor();
+    assert.match(await changed.textContent(), /nothing was written/);
+    assert.notEqual(await generator.locator('[data-ff="plan-steps"]').getAttribute('data-permission-set'), 'create');
+    assert.deepEqual(await sim.query(`SELECT Id FROM ObjectPermissions WHERE ParentId = '${created.body.id}'`), [], 'nothing written');
+    // Apply stays off until the new preview is confirmed; then it writes that one.
+    assert.equal(await generator.locator('[data-ff="apply"]').isDisabled(), true);
+    await generator.locator('[data-ff="confirm-production"]').check();
+    assert.equal(await applyAndWait(generator), 'done');
+    const sets = await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'Integration_Preview_Check'");
+    assert.deepEqual(sets.map((set) => set.Id), [created.body.id], 'the set the new preview showed, not a second one');
+    const objects = await sim.query(`SELECT SobjectType FROM ObjectPermissions WHERE ParentId = '${created.body.id}'`);
+    assert.deepEqual(objects.map((o) => o.SobjectType), ['Account']);
+  });
+
+  test('what another admin did meanwhile is left for the admin to decide, and the decision is kept', async () => {
+    const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
+    const open = (query = '') => nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
+      `chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}${query}`));
+    const generator = await open(`&user=${users['int-datasync'].slice(0, 15)}`);
+    await generator.locator('[data-ff="generator-name"]').fill('Shared Meanwhile');
+    await chooseObject(generator, 'Account');
+    await preview(generator);
+    await generator.locator('[data-ff="confirm-production"]').check();
+    // Just before this apply assigns its new set, another admin assigns it to someone else; then
+    // this apply's assignment is refused, so the apply is undone, all but the set now in use.
+    let held = false;
+    await generator.route((url) => url.host === ACME.api && url.pathname.endsWith('/composite/sobjects'), async (route) => {
+      const request = route.request();
+      if (held || request.method() !== 'POST' || !(request.postData() ?? '').includes('"PermissionSetAssignment"')) return route.continue();
+      held = true;
+      const [set] = await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'Integration_Shared_Meanwhile'");
+      const assigned = await restAs(sim, 'grace.hopper@acme.example', 'POST', '/services/data/v66.0/sobjects/PermissionSetAssignment',
+        { PermissionSetId: set.Id, AssigneeId: users['int-netsuite'] });
+      assert.equal(assigned.status, 201, JSON.stringify(assigned.body));
+      await sim.admin('POST', '/__sim/faults', { kind: 'fail', method: 'POST', path: '/services/data/*/composite/sobjects',
+        status: 400, errorCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'Refused on purpose' });
+      return route.continue();
+    });
+    assert.equal(await applyAndWait(generator), 'needsAttention');
+    assert.ok(held, 'the assignment was sent');
+    const item = generator.locator('[data-ff="attention-item"]');
+    assert.equal(await item.count(), 1, await generator.locator('[data-ff="progress"]').textContent());
+    assert.match(await item.textContent(), /^PermissionSet /);
+    const [set] = await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'Integration_Shared_Meanwhile'");
+    assert.equal(await item.locator('a').first().textContent(), set.Id);
+    // The choices are the core's; leaving it as it is keeps the other admin's work.
+    assert.equal(await item.locator('[data-ff="attention-delete"]').count(), 1);
+    await generator.screenshot({ path: path.join(artifactsDir, 'generator-needs-attention.png'), fullPage: true });
+    await item.locator('[data-ff="attention-keep"]').click();
+    await generator.locator('[data-ff="attention-chosen"]').waitFor();
+    assert.match(await generator.locator('[data-ff="attention-chosen"]').textContent(), /Leave it as it is/);
+    const assignees = await sim.query(`SELECT AssigneeId FROM PermissionSetAssignment WHERE PermissionSetId = '${set.Id}'`);
+    assert.deepEqual(assignees.map((a) => a.AssigneeId), [users['int-netsuite']], 'the other admin\'s assignment stays');
+    assert.deepEqual(await sim.query(`SELECT Id FROM ObjectPermissions WHERE ParentId = '${set.Id}'`), [], 'this apply\'s own writes are undone');
+    // Decided: a new generator window offers nothing more.
+    const again = await open();
+    await again.waitForTimeout(500);
+    assert.equal(await again.locator('[data-ff="pending-apply"]').count(), 0);
+  });
+
+  test('a journal that can\'t be read is shown with its content and the records it names, never dropped', async () => {
+    const [org] = await sim.query('SELECT Id FROM Organization');
+    const key = `generatorApply:${org.Id.slice(0, 15)}:broken-journal`;
+    // As the first release kept journals (text), with its calls missing.
+    const raw = JSON.stringify({ applyId: 'broken-journal', undo: [{ delete: { id: '0PSAM0000009zzzAAA', step: 0 } }] });
+    await browser.worker.evaluate(([k, v]) => chrome.storage.local.set({ [k]: v }), [key, raw]);
+    const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
+    const open = () => nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
+      `chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}`));
+    const generator = await open();
+    const banner = generator.locator('[data-ff="pending-apply"]', { hasText: 'journal can\'t be read' });
+    await banner.waitFor();
+    assert.equal(await banner.locator('[data-ff="journal-raw"] pre').textContent(), raw);
+    const named = banner.locator('[data-ff="named-ids"] a');
+    assert.equal(await named.textContent(), '0PSAM0000009zzzAAA');
+    assert.equal(await named.getAttribute('href'), `https://${ACME.setup}/0PSAM0000009zzzAAA`);
+    assert.equal(await banner.locator('[data-ff="attention-item"]').getAttribute('data-reason'), 'unreadableJournal');
+    await banner.locator('[data-ff="attention-keep"]').click();
+    await banner.locator('[data-ff="attention-chosen"]').waitFor();
+    // Marked handled: no longer offered, and still stored exactly as it was (and kept aside).
+    const stored = await browser.worker.evaluate((k) => chrome.storage.local.get([k, `unreadable:${k}`]), key);
+    assert.equal(stored[key], raw);
+    assert.equal(JSON.parse(JSON.parse(stored[`unreadable:${key}`].json)[0].raw), raw);
+    const again = await open();
+    await again.waitForTimeout(500);
+    assert.equal(await again.locator('[data-ff="pending-apply"]').count(), 0);
+  });
+
   test('start from a copy of a permission set, a profile, or a saved template', async () => {
     const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
     const open = () => nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
@@ -346,6 +466,29 @@ describe('Chromium: the permission set generator', () => {
     await fresh.locator('[data-ff="load-start"]').click();
     await fresh.locator('[data-ff="loaded"]').waitFor();
     assert.ok(await fresh.locator('[data-ff="load-warning"]').count() >= 1, 'what a profile copy leaves out is said');
+  });
+
+  test('an unreadable template store is shown with its content, kept, and not overwritten', async () => {
+    const unreadable = '{"ERP":{"name":"ERP","license":"platinum"}}';
+    await browser.worker.evaluate((text) => chrome.storage.local.set({ generatorTemplates: text }), unreadable);
+    const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
+    const generator = await nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
+      `chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}`));
+    const notice = generator.locator('[data-ff="set-aside-templates"]');
+    assert.match(await notice.textContent(), /saved templates could not be read/);
+    assert.equal(await notice.locator('[data-ff="set-aside-raw"]').textContent(), JSON.stringify(unreadable));
+    await generator.screenshot({ path: path.join(artifactsDir, 'generator-unreadable-templates.png') });
+    // A new template is saved beside the kept copy.
+    await generator.locator('[data-ff="template-name"]').fill('Fresh');
+    await generator.locator('[data-ff="save-template"]').click();
+    await generator.locator('[data-ff="start-from"] option[value="template:Fresh"]').waitFor({ state: 'attached' });
+    const kept = await browser.worker.evaluate(() => chrome.storage.local.get('unreadable:generatorTemplates'));
+    assert.match(JSON.stringify(kept), /platinum/);
+    await generator.locator('[data-ff="set-aside-templates"] [data-ff="set-aside-forget"]').click();
+    await generator.locator('[data-ff="set-aside-templates"]').waitFor({ state: 'detached' });
+    assert.deepEqual(await browser.worker.evaluate(() => chrome.storage.local.get('unreadable:generatorTemplates')), {});
+    await browser.worker.evaluate(() => chrome.storage.local.remove('generatorTemplates'));
+    await generator.close();
   });
 
   test('a changed license is not updated in place: the plan offers a new permission set', async () => {
@@ -521,6 +664,23 @@ describe('Chromium: the permission set generator', () => {
     assert.equal(await row.locator('[data-ff="field-row"][data-field="Email"] [data-ff="field-read"]').isChecked(), true);
     assert.equal(await fresh.locator('[data-ff="system-permission"][data-name="PasswordNeverExpires"] input').isChecked(), true);
   });
+  test('a permission set XML nested 20,000 deep is refused with a clear message, in the page', async () => {
+    // Issue #11, finding 3: this once threw "Maximum call stack size exceeded" and showed nothing.
+    const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);
+    const generator = await nextGenerator(browser.context, () => browser.worker.evaluate((url) => chrome.tabs.create({ url }),
+      `chrome-extension://${browser.extensionId}/app/generator.html?tab=${tabId}`));
+    const deep = `<PermissionSet>${'<a>'.repeat(20000)}${'</a>'.repeat(20000)}</PermissionSet>`;
+    await generator.locator('[data-ff="import-xml"]').setInputFiles({ name: 'Deep.permissionset-meta.xml', mimeType: 'text/xml', buffer: Buffer.from(deep) });
+    const error = generator.locator('[data-ff="start"] [data-ff="error"]');
+    await error.waitFor();
+    assert.match(await error.textContent(), /not a readable XML file: its elements are nested more than 32 deep/);
+    // The page still works: a good file imports after it.
+    const good = '<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata"><label>After</label></PermissionSet>';
+    await generator.locator('[data-ff="import-xml"]').setInputFiles({ name: 'After.permissionset-meta.xml', mimeType: 'text/xml', buffer: Buffer.from(good) });
+    await generator.locator('[data-ff="loaded"]').waitFor();
+    await generator.close();
+  });
+
   test('org data is shown as text: a user named like markup stays text', async () => {
     const [user] = await sim.query("SELECT Id FROM User WHERE Username = 'xss@acme.example'");
     const tabId = await tabIdFor(browser.worker, `https://${ACME.setup}/*`);

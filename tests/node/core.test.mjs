@@ -80,8 +80,9 @@ for (const [name, dir] of [['the worker core', 'pkg'], ['the generator page core
       assert.match(request.url, /^https:\/\/acme\.my\.salesforce\.com\/services\//);
       assert.deepEqual(request.headers.find(([header]) => header === 'Authorization'), ['Authorization', `Bearer ${ACME_TOKEN}`]);
     }
-    // The API version was kept in the host's storage (as JSON text), never the token.
-    assert.equal(host.stored.get('session:apiVersion:00DAM0000000001'), '"66.0"');
+    // The API version was kept in the host's storage (as JSON text, versioned), never the token.
+    assert.deepEqual(JSON.parse(host.stored.get('session:apiVersion:00DAM0000000001')),
+      { kind: 'apiVersion', version: 1, json: '"66.0"' });
     for (const value of host.stored.values()) assert.ok(!value.includes(ACME_TOKEN));
   });
 

@@ -32,6 +32,11 @@ struct LatencyRequest {
     jitter_ms: u64,
 }
 
+#[derive(Deserialize)]
+struct ModeRequest {
+    mode: String,
+}
+
 fn bad(message: &str) -> Resp {
     http::json(StatusCode::BAD_REQUEST, &json!({ "error": message }))
 }
@@ -106,6 +111,16 @@ pub fn handle(shared: &Shared, req: &Req) -> Resp {
             let mut st = shared.lock();
             st.control.latency_ms = body.ms;
             st.control.jitter_ms = body.jitter_ms;
+            http::no_content()
+        }
+        (&Method::POST, "/__sim/integration-profile-record-types") => {
+            let mode = serde_json::from_slice::<ModeRequest>(&req.body)
+                .ok()
+                .and_then(|b| crate::config::IntegrationProfileRecordTypes::parse(&b.mode));
+            let Some(mode) = mode else {
+                return bad("body must be {\"mode\":\"accept|refuse|ignore\"}");
+            };
+            shared.lock().integration_profile_record_types = mode;
             http::no_content()
         }
         (&Method::GET, "/__sim/state") => {

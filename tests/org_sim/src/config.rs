@@ -30,6 +30,33 @@ pub enum AllFalsePermissions {
     Delete,
 }
 
+/// What the org does with a Metadata API update of record type visibilities of standard objects
+/// on the standard integration profile "Minimum Access - API Only Integrations". Whether
+/// Salesforce accepts it is [U] (salesforce.md §H.Q6, §I.13): its Setup page doesn't offer it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IntegrationProfileRecordTypes {
+    /// Saved like on any other profile.
+    Accept,
+    /// `SaveResult` `success` false with `codes.record_type_settings` (default; the stricter
+    /// reading: the sim never forgives more than Salesforce might).
+    #[default]
+    Refuse,
+    /// `success` true but nothing saved: only reading the profile again shows it.
+    Ignore,
+}
+
+impl IntegrationProfileRecordTypes {
+    /// The CLI spelling.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "accept" => Some(Self::Accept),
+            "refuse" => Some(Self::Refuse),
+            "ignore" => Some(Self::Ignore),
+            _ => None,
+        }
+    }
+}
+
 /// errorCodes the facts leave open ([U], salesforce.md §H.Q3 table, §H.10). Each is a choice of the
 /// sim; change them with `--error-code NAME=CODE`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +77,14 @@ pub struct UnconfirmedCodes {
     pub all_false: String,
     /// PermissionSet Name not matching the API-name rules ([U]; rules per salesforce.md §C.1).
     pub invalid_api_name: String,
+    /// A Profile update naming a record type that doesn't exist ([S] by analogy: an update naming
+    /// a missing component answers INVALID_CROSS_REFERENCE_KEY "In field: … - no … named … found",
+    /// salesforce.md §I.12 additions).
+    pub unknown_record_type: String,
+    /// A Profile update the org refuses for its record type settings: two defaults for one object,
+    /// an invisible or inactive default, the integration profile when
+    /// [`IntegrationProfileRecordTypes::Refuse`] ([U]: codes and messages are the sim's).
+    pub record_type_settings: String,
 }
 
 impl Default for UnconfirmedCodes {
@@ -63,6 +98,8 @@ impl Default for UnconfirmedCodes {
             read_only_field_edit: "FIELD_INTEGRITY_EXCEPTION".into(),
             all_false: "FIELD_INTEGRITY_EXCEPTION".into(),
             invalid_api_name: "FIELD_INTEGRITY_EXCEPTION".into(),
+            unknown_record_type: "INVALID_CROSS_REFERENCE_KEY".into(),
+            record_type_settings: "FIELD_INTEGRITY_EXCEPTION".into(),
         }
     }
 }
@@ -78,6 +115,8 @@ impl UnconfirmedCodes {
         "read_only_field_edit",
         "all_false",
         "invalid_api_name",
+        "unknown_record_type",
+        "record_type_settings",
     ];
 
     /// Sets one code by name; false if the name is unknown.
@@ -91,6 +130,8 @@ impl UnconfirmedCodes {
             "read_only_field_edit" => &mut self.read_only_field_edit,
             "all_false" => &mut self.all_false,
             "invalid_api_name" => &mut self.invalid_api_name,
+            "unknown_record_type" => &mut self.unknown_record_type,
+            "record_type_settings" => &mut self.record_type_settings,
             _ => return false,
         };
         code.clone_into(slot);
@@ -169,6 +210,9 @@ pub struct SimConfig {
     /// Integration license cannot grant View All on standard objects", single source [S]).
     /// Default false.
     pub integration_view_all_standard: bool,
+    /// Whether a Metadata API update of standard-object record type visibilities on the standard
+    /// integration profile is saved ([U] salesforce.md §H.Q6, §I.13). Default: refused.
+    pub integration_profile_record_types: IntegrationProfileRecordTypes,
 }
 
 /// The system permissions [`SimConfig::integration_license_allows`] governs (salesforce.md §H.Q5).
@@ -204,6 +248,7 @@ impl Default for SimConfig {
                 .collect(),
             psl_api_enabled_accepted: true,
             integration_view_all_standard: false,
+            integration_profile_record_types: IntegrationProfileRecordTypes::Refuse,
         }
     }
 }

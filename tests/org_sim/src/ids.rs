@@ -18,6 +18,8 @@ pub mod prefix {
     pub const USER_LICENSE: &str = "100";
     /// `Organization`.
     pub const ORGANIZATION: &str = "00D";
+    /// `RecordType`.
+    pub const RECORD_TYPE: &str = "012";
     /// Query locators (`nextRecordsUrl`, salesforce.md §B.1).
     pub const QUERY_LOCATOR: &str = "01g";
     /// `Account`.

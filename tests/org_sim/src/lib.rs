@@ -28,6 +28,7 @@ pub mod http;
 pub mod ids;
 pub mod org;
 pub mod pages;
+pub mod record_types;
 pub mod rest;
 pub mod router;
 pub mod schema;
@@ -35,6 +36,7 @@ pub mod seed;
 pub mod seed_data;
 pub mod seed_perms;
 pub mod server;
+pub mod soap;
 pub mod soql;
 pub mod state;
 pub mod store;
@@ -47,7 +49,7 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
-pub use config::{ClassicFrameHost, SimConfig};
+pub use config::{ClassicFrameHost, IntegrationProfileRecordTypes, SimConfig};
 pub use error::SimError;
 pub use faults::{Fault, FaultKind};
 pub use org::HostKind;
@@ -229,6 +231,12 @@ impl RunningSim {
             .lock()
             .state_dump_ids(org, objects, ids, always)
             .unwrap_or_default()
+    }
+
+    /// Changes what the org does with record type updates on the integration profile from now on
+    /// (until [`Self::reset`], which restores the configured switch).
+    pub fn set_integration_profile_record_types(&self, mode: IntegrationProfileRecordTypes) {
+        self.shared.lock().integration_profile_record_types = mode;
     }
 
     /// Arms a fault (see [`faults::Fault`]); returns its id.

@@ -6,7 +6,10 @@ use std::net::IpAddr;
 use std::process::ExitCode;
 
 use clap::Parser;
-use org_sim::config::{AllFalsePermissions, UnconfirmedCodes, INTEGRATION_CHECKED_PERMISSIONS};
+use org_sim::config::{
+    AllFalsePermissions, IntegrationProfileRecordTypes, UnconfirmedCodes,
+    INTEGRATION_CHECKED_PERMISSIONS,
+};
 use org_sim::{ClassicFrameHost, SimConfig};
 
 /// A simulated Salesforce org over HTTPS (Forcefield test and demo server).
@@ -104,6 +107,11 @@ struct Cli {
     /// `allow` or `reject` (default; single third-party source).
     #[arg(long, default_value = "reject")]
     integration_view_all_standard: String,
+    /// A Metadata API update of standard-object record type visibilities on the standard
+    /// integration profile: `accept`, `refuse` (default) or `ignore` (answer success, save
+    /// nothing); unconfirmed in Salesforce.
+    #[arg(long, default_value = "refuse")]
+    integration_profile_record_types: String,
 }
 
 fn main() -> ExitCode {
@@ -175,7 +183,17 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let Some(integration_profile_record_types) =
+        IntegrationProfileRecordTypes::parse(&cli.integration_profile_record_types)
+    else {
+        eprintln!(
+            "--integration-profile-record-types {:?}: expected accept, refuse or ignore",
+            cli.integration_profile_record_types
+        );
+        return ExitCode::FAILURE;
+    };
     let config = SimConfig {
+        integration_profile_record_types,
         integration_license_allows,
         psl_api_enabled_accepted,
         integration_view_all_standard,

@@ -55,6 +55,8 @@ pub struct Org {
     pub tooling: Store,
     /// Permission dependencies enforced on permission sets (same rows as `tooling`).
     pub dependencies: Vec<crate::seed_perms::Dependency>,
+    /// Each profile's record type visibilities (salesforce.md §I.12), keyed by profile Id.
+    pub record_type_visibility: crate::record_types::Visibilities,
     /// API calls made so far (`Sforce-Limit-Info`, salesforce.md §B.2 REQUEST_LIMIT_EXCEEDED context).
     pub api_usage: u64,
 }
@@ -62,7 +64,26 @@ pub struct Org {
 impl Org {
     /// Builds an org from its seed.
     pub fn from_seed(seed: &OrgSeed, config: &SimConfig) -> Result<Self, StoreError> {
+        let store = seed::build_store(seed, config)?;
+        let mut tooling = crate::seed_perms::tooling_store(seed, config)?;
+        // The Tooling API's Profile: the same Ids, with the Metadata API name as `FullName`
+        // (salesforce.md §I.12 additions).
+        for profile in store.records("Profile") {
+            let name = profile.text("Name").unwrap_or_default();
+            tooling.insert_with_id(
+                "Profile",
+                &profile.id,
+                &[
+                    ("Name", crate::store::Value::text(name)),
+                    (
+                        "FullName",
+                        crate::store::Value::text(crate::record_types::metadata_name(name)),
+                    ),
+                ],
+            )?;
+        }
         Ok(Self {
+            record_type_visibility: crate::record_types::seed_visibilities(&store),
             name: seed.name.to_owned(),
             display_name: seed.display_name.to_owned(),
             org_id15: seed.org_id15.to_owned(),
@@ -79,8 +100,8 @@ impl Org {
                 .first()
                 .map(|u| u.username.to_owned())
                 .unwrap_or_default(),
-            store: seed::build_store(seed, config)?,
-            tooling: crate::seed_perms::tooling_store(seed, config)?,
+            store,
+            tooling,
             dependencies: crate::seed_perms::dependencies(config),
             api_usage: 0,
         })

@@ -352,6 +352,7 @@ pub fn build_store(seed: &OrgSeed, config: &SimConfig) -> Result<Store, StoreErr
     for ((_, id), count) in licenses.iter().zip(used) {
         store.update(id, "UsedLicenses", Value::Int(count))?;
     }
+    crate::record_types::seed_record_types(&mut store)?;
     crate::seed_perms::seed(&mut store, seed, config)?;
     crate::seed_data::seed(&mut store)?;
     // System audit fields of every seeded record (salesforce.md §B.6 CreatedById etc.).

@@ -193,6 +193,7 @@ async fn handle(
             path: req.path_and_query(),
             status: resp.status().as_u16(),
             auth_sent: req.has_authorization(),
+            soap_call: crate::soap::operation(&req),
         });
     }
     match fault.map(|f| (f.kind, f.status)) {

@@ -25,6 +25,9 @@ pub struct LoggedRequest {
     pub status: u16,
     /// Whether an `Authorization` header was sent.
     pub auth_sent: bool,
+    /// The SOAP call of a Metadata API request (`readMetadata`, `updateMetadata`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub soap_call: Option<String>,
 }
 
 /// A session, i.e. what a `sid` value stands for.
@@ -80,6 +83,9 @@ pub struct SimState {
     /// The orgs as seeded: a reset clones them instead of seeding again (fault schedules reset
     /// thousands of times).
     seeded: Vec<Org>,
+    /// What the org does with record type updates on the integration profile: the configured
+    /// switch, changeable at run time (`POST /__sim/integration-profile-record-types`).
+    pub integration_profile_record_types: crate::config::IntegrationProfileRecordTypes,
 }
 
 impl SimState {
@@ -99,18 +105,20 @@ impl SimState {
                 config.latency_jitter_ms,
                 config.latency_seed,
             ),
+            integration_profile_record_types: config.integration_profile_record_types,
         })
     }
 
     /// Back to the seed data; clears the log, cursors, tickets and API counters. Sessions are
     /// kept (the seed's user Ids are stable), so a logged-in browser stays logged in.
-    pub fn reset(&mut self, _config: &SimConfig) -> Result<(), SimError> {
+    pub fn reset(&mut self, config: &SimConfig) -> Result<(), SimError> {
         self.orgs = self.seeded.clone();
         self.tickets.clear();
         self.cursors.clear();
         self.cursor_order.clear();
         self.log.clear();
         self.control.clear();
+        self.integration_profile_record_types = config.integration_profile_record_types;
         Ok(())
     }
 
@@ -216,6 +224,11 @@ impl SimState {
                 .collect();
             objects.insert(def.name.clone(), serde_json::Value::Array(rows));
         }
+        // Not an sObject: the profiles' record type settings (salesforce.md §I.12).
+        objects.insert(
+            "ProfileRecordTypeVisibility".to_owned(),
+            crate::record_types::dump(&o.record_type_visibility),
+        );
         Some(serde_json::Value::Object(objects))
     }
 

@@ -39,6 +39,7 @@ fn identity() -> Vec<ObjectDef> {
             .field("TotalLicenses", T::Int)
             .field("UsedLicenses", T::Int),
         profile(),
+        record_type(),
         // User: created, updated, deactivated, never deleted (brief); FieldPermissions can name
         // User fields but ObjectPermissions cannot (salesforce.md §H.Q3).
         user(),
@@ -59,6 +60,32 @@ fn profile() -> ObjectDef {
         o = o.with(FieldDef::new(&format!("Permissions{name}"), T::Boolean).label(label));
     }
     o.audit()
+}
+
+/// RecordType (Object Reference "RecordType"): the record types of the business objects,
+/// queryable; their visibility per profile lives beside the records (`crate::record_types`),
+/// reached through the Metadata API (salesforce.md §I.12, §H.Q6).
+fn record_type() -> ObjectDef {
+    ObjectDef::new("RecordType", prefix::RECORD_TYPE)
+        .labels("Record Type", "Record Types")
+        .setup()
+        .query_only()
+        .with(
+            FieldDef::new("Name", T::String)
+                .len(80)
+                .name_field()
+                .label("Record Type Name"),
+        )
+        .with(
+            FieldDef::new("DeveloperName", T::String)
+                .len(80)
+                .label("Record Type Name (API)"),
+        )
+        .with(FieldDef::new("NamespacePrefix", T::String).len(15))
+        .with(FieldDef::new("SobjectType", T::Picklist))
+        .with(FieldDef::new("IsActive", T::Boolean).label("Active"))
+        .with(FieldDef::new("Description", T::String).len(255))
+        .audit()
 }
 
 fn user() -> ObjectDef {

@@ -341,22 +341,26 @@ pub fn finish(schema: Schema) -> Schema {
     Schema::new(out)
 }
 
-/// The Tooling API schema: PermissionDependency (salesforce.md §H.Q5; query only).
+/// The Tooling API schema: PermissionDependency (salesforce.md §H.Q5) and Profile with its
+/// Metadata API `FullName` (salesforce.md §I.12 additions); query only.
 pub fn tooling_schema() -> Schema {
-    Schema::new(vec![ObjectDef::new(
-        "PermissionDependency",
-        prefix::PERMISSION_DEPENDENCY,
-    )
-    .labels("Permission Dependency", "Permission Dependencies")
-    .query_only()
-    .with(FieldDef::new("Permission", T::String))
-    .with(
-        FieldDef::new("PermissionType", T::Picklist)
-            .values(&["User Permission", "Object Permission"], true),
-    )
-    .with(FieldDef::new("RequiredPermission", T::String))
-    .with(
-        FieldDef::new("RequiredPermissionType", T::Picklist)
-            .values(&["User Permission", "Object Permission"], true),
-    )])
+    Schema::new(vec![
+        ObjectDef::new("Profile", prefix::PROFILE)
+            .query_only()
+            .field("Name", T::String)
+            .field("FullName", T::String),
+        ObjectDef::new("PermissionDependency", prefix::PERMISSION_DEPENDENCY)
+            .labels("Permission Dependency", "Permission Dependencies")
+            .query_only()
+            .with(FieldDef::new("Permission", T::String))
+            .with(
+                FieldDef::new("PermissionType", T::Picklist)
+                    .values(&["User Permission", "Object Permission"], true),
+            )
+            .with(FieldDef::new("RequiredPermission", T::String))
+            .with(
+                FieldDef::new("RequiredPermissionType", T::Picklist)
+                    .values(&["User Permission", "Object Permission"], true),
+            ),
+    ])
 }

@@ -33,6 +33,7 @@ const BODY_HOME: &str = "hasMotif setupTab homePage sfdcBody brandQuaternaryBgr"
 pub fn is_classic_path(path: &str) -> bool {
     path == "/setup/forcecomHomepage.apexp"
         || path == assign::PATH
+        || path == super::record_type_settings::PATH
         || path == "/005"
         || setup::is_setup_path(path)
         || user_id_of(path).is_some()
@@ -126,6 +127,22 @@ pub fn handle(shared: &Shared, req: &Req, org: usize, kind: HostKind) -> Resp {
         if let Some(u) = o.store.get(id).filter(|r| r.object == "User") {
             return user_detail(o, locale, u, in_frame);
         }
+    }
+    if path == super::record_type_settings::PATH {
+        let c = crate::pages::frame::PageCtx {
+            org: o,
+            locale,
+            in_frame,
+        };
+        let object = req.param("tid").unwrap_or_default();
+        return match super::record_type_settings::page(
+            &c,
+            &req.param("id").unwrap_or_default(),
+            &object,
+        ) {
+            Some(body) => http::html(StatusCode::OK, body),
+            None => not_available(o, locale, in_frame),
+        };
     }
     if path == assign::PATH {
         drop(st);

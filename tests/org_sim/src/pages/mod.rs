@@ -12,6 +12,7 @@ pub mod object_settings;
 pub mod perm_model;
 pub mod perm_write;
 pub mod permsets;
+pub mod record_type_settings;
 pub mod setup;
 pub mod shell;
 pub mod system_perms;

@@ -7,9 +7,14 @@ use crate::state::{Session, Shared};
 
 /// The session of an API request; `None` means 401 INVALID_SESSION_ID.
 pub fn authenticate(shared: &Shared, req: &Req, host_org: Option<usize>) -> Option<Session> {
-    let sid = req.bearer()?;
+    authenticate_sid(shared, &req.bearer()?, host_org)
+}
+
+/// The session of a `sid` presented to the API (a Bearer token, or a SOAP `SessionHeader`,
+/// salesforce.md §I.12); `None` when it is unknown, expired, not API-capable or another org's.
+pub fn authenticate_sid(shared: &Shared, sid: &str, host_org: Option<usize>) -> Option<Session> {
     let st = shared.lock();
-    let session = st.session(&sid).cloned()?;
+    let session = st.session(sid).cloned()?;
     // Only the *.my.salesforce.com sid has API access; UI-host sids are for pages (salesforce.md §A.3,
     // SFIR's comment). Setup-domain sids on the API are [U] (salesforce.md §H.Q7) → config switch.
     let api_capable = match session.host {

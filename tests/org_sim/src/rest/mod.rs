@@ -25,6 +25,10 @@ use api::{ApiOut, Call, Ctx};
 /// where the session's org is used and the default org answers unauthenticated calls).
 pub fn handle(shared: &Shared, req: &Req, host_org: Option<usize>) -> Resp {
     let path = req.path.as_str();
+    if path.starts_with(crate::soap::PATH_PREFIX) {
+        // The Metadata API's SOAP endpoint authenticates from its envelope (salesforce.md §I.12).
+        return crate::soap::handle(shared, req, host_org);
+    }
     if path == "/services/data" || path == "/services/data/" {
         // The version list needs no session, like the real one.
         return versions::list(shared, host_org.unwrap_or(0));
@@ -109,20 +113,9 @@ fn with_auth(
     let Some(session) = auth::authenticate(shared, req, host_org) else {
         return http::invalid_session();
     };
+    let (org, spent) = spend_api_call(shared, &session);
     let allowance = shared.config.api_allowance;
-    let (org, usage, spent) = {
-        let mut st = shared.lock();
-        let idx = st.org_index(&session.org).unwrap_or(0);
-        let (usage, spent) = st.orgs.get_mut(idx).map_or((0, false), |o| {
-            if o.api_usage >= allowance {
-                (o.api_usage, true)
-            } else {
-                o.api_usage += 1;
-                (o.api_usage, false)
-            }
-        });
-        (idx, usage, spent)
-    };
+    let usage = shared.lock().orgs.get(org).map_or(0, |o| o.api_usage);
     let mut resp = if spent {
         // salesforce.md §B.2: 403 with this exact body once the allowance is spent.
         http::api_error(
@@ -139,6 +132,23 @@ fn with_auth(
         &format!("api-usage={usage}/{allowance}"),
     );
     resp
+}
+
+/// Counts one authenticated API call against the org's daily allowance (salesforce.md §B.2);
+/// returns the org's index and whether the allowance was already spent (then nothing is counted).
+pub fn spend_api_call(shared: &Shared, session: &Session) -> (usize, bool) {
+    let allowance = shared.config.api_allowance;
+    let mut st = shared.lock();
+    let idx = st.org_index(&session.org).unwrap_or(0);
+    let spent = match st.orgs.get_mut(idx) {
+        Some(o) if o.api_usage >= allowance => true,
+        Some(o) => {
+            o.api_usage += 1;
+            false
+        }
+        None => false,
+    };
+    (idx, spent)
 }
 
 /// 405 in the REST error shape (salesforce.md §B.2: 405 method not allowed).

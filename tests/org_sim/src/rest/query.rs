@@ -29,6 +29,19 @@ pub fn run(ctx: &mut Ctx<'_>, call: &Call, all_rows: bool, tooling: bool) -> Api
         Err(e) => return ApiOut::error(400, e.code.as_str(), &e.message(q)),
     };
     let total = result.total_size;
+    // Tooling: `FullName` / `Metadata` only for at most one row (salesforce.md §I.12 additions;
+    // the message as real answers give it).
+    let names_full_name = result
+        .records
+        .first()
+        .is_some_and(|r| r.get("FullName").is_some() || r.get("Metadata").is_some());
+    if tooling && names_full_name && total > 1 {
+        return ApiOut::error(
+            400,
+            "MALFORMED_QUERY",
+            &format!("When retrieving results with Metadata or FullName fields, the query qualifications must specify no more than one row for retrieval. Result size: {total}"),
+        );
+    }
     if result.records.len() <= page {
         return ApiOut::json(
             200,

@@ -11,6 +11,7 @@ mod composite;
 mod control;
 mod data;
 mod login;
+mod metadata_soap;
 mod pages;
 mod permissions;
 mod rest;
