@@ -130,7 +130,7 @@ async fn record_types<T: Transport>(
 }
 
 /// The profile's Metadata API name: the Tooling API's `Profile.FullName`, which may be queried
-/// for one row at a time (salesforce.md §I.12 additions).
+/// for one row at a time (salesforce.md §I.12).
 async fn metadata_name<T: Transport>(
     client: &Client<'_, T>,
     profile_id: &str,

@@ -1,8 +1,8 @@
 // End to end in Chromium: default record types of the integration profile, from the integration
 // user's detail page (and from the generator) through the confirmation to a default verified by
 // reading the profile again, checked in the simulated org; an org that refuses the update shows
-// Salesforce's message and links the profile's record type page; an expired session changes
-// nothing.
+// Salesforce's message and links the profile's record type page; a record type gone or inactive
+// since the page was shown, and an expired session, change nothing.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
@@ -173,6 +173,31 @@ describe('Chromium: default record types of the integration profile', () => {
       () => generator.locator('[data-ff="open-record-types"]').click());
     assert.equal(await recordTypes.locator('[data-ff="rt-user"]').textContent(), 'Marketo Integration (int-marketo@acme.example)');
     assert.equal(await recordTypes.locator('[data-ff="rt-profile-name"]').textContent(), INTEGRATION);
+  });
+
+  test('a record type made inactive or deleted since the page was shown gives one message and changes nothing', async () => {
+    await sim.admin('POST', '/__sim/integration-profile-record-types', { mode: 'accept' });
+    const recordTypes = await recordTypesFromUserPage(users['int-netsuite']);
+    for (const [change, says] of [
+      ['deactivate', 'The record type Account.Partner is inactive; Salesforce doesn\'t make an inactive record type a default. Activate it in Setup first. Nothing was changed.'],
+      ['delete', 'Account has no record type Account.Partner in this org. Nothing was changed.'],
+    ]) {
+      const before = await visibilities(sim, INTEGRATION);
+      const { card, confirm } = await review(recordTypes, 'Account', 'Account.Partner');
+      // An admin changes the record type in Setup before this one confirms.
+      const changed = await sim.admin('POST', '/__sim/record-type', { org: 'acme', recordType: 'Account.Partner', change });
+      assert.equal(changed.status, 204, JSON.stringify(changed.body));
+      await confirm.locator('[data-ff="rt-confirm-yes"]').click();
+      const result = card.locator('[data-ff="rt-result"]');
+      await result.waitFor();
+      assert.equal(await result.getAttribute('data-outcome'), 'notSet');
+      assert.equal(await result.locator('[data-ff="rt-message"]').textContent(), says);
+      // Deleting a record type takes it out of every profile (the sim, as Setup); nothing else moved.
+      if (change === 'delete') delete before['Account.Partner'];
+      assert.deepEqual(await visibilities(sim, INTEGRATION), before);
+    }
+    const soap = (await sim.admin('GET', '/__sim/log')).body.filter((l) => l.soap_call).map((l) => l.soap_call);
+    assert.ok(!soap.includes('updateMetadata'), soap.join(', '));
   });
 
   test('an expired session gives one message and changes nothing', async () => {

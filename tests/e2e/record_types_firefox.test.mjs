@@ -1,7 +1,8 @@
 // End to end in Firefox ESR: from an integration user's detail page (a real WebDriver click on
 // "Default record types", which the content script takes only as the admin's own) to the record
 // types page, through the confirmation to a default the profile, read again, shows; then an org
-// that refuses, with Salesforce's message and the link to the profile's record type page.
+// that refuses, with Salesforce's message and the link to the profile's record type page; then a
+// record type deleted while the page was open, which changes nothing.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -75,13 +76,14 @@ describe('Firefox: default record types of the integration profile', () => {
   };
 
   /** Chooses `recordType` in its card, reviews and confirms; returns the result's outcome and text. */
-  const setDefault = async (object, recordType) => {
+  const setDefault = async (object, recordType, beforeConfirm = async () => {}) => {
     const card = `[data-ff="rt-object"][data-object="${object}"]`;
     await firefox.script(`document.querySelector(arguments[0]).click()`,
       `${card} [data-record-type="${recordType}"] [data-ff="rt-choice"]`);
     await firefox.script(`document.querySelector(arguments[0]).click()`, `${card} [data-ff="rt-review"]`);
     const users = await firefox.waitFor(`return document.querySelector(arguments[0])?.textContent`,
       { args: [`${card} [data-ff="rt-confirm-users"]`] });
+    await beforeConfirm();
     await firefox.script(`document.querySelector(arguments[0]).click()`, `${card} [data-ff="rt-confirm-yes"]`);
     const result = await firefox.waitFor(`
       const result = document.querySelector(arguments[0]);
@@ -114,6 +116,27 @@ describe('Firefox: default record types of the integration profile', () => {
     assert.equal(`${url.host}${url.pathname}`, `${ACME.api}/setup/ui/profilerecordtypeedit.jsp`);
     assert.equal(url.searchParams.get('tid'), 'Account');
     assert.deepEqual(await visibilities(), before);
+    await close();
+  });
+
+  test('a record type deleted since the page was shown gives one message and changes nothing', async () => {
+    await sim.admin('POST', '/__sim/reset');
+    await sim.admin('POST', '/__sim/integration-profile-record-types', { mode: 'accept' });
+    const before = await visibilities();
+    const close = await openFromUserPage(users['int-zapier']);
+    const { outcome, text, link } = await setDefault('Case', 'Case.Billing', async () => {
+      // An admin deletes the record type in Setup before this one confirms.
+      for (const change of ['deactivate', 'delete']) {
+        const answer = await sim.admin('POST', '/__sim/record-type', { org: 'acme', recordType: 'Case.Billing', change });
+        assert.equal(answer.status, 204, JSON.stringify(answer.body));
+      }
+    });
+    assert.equal(outcome, 'notSet');
+    assert.equal(text, 'Case has no record type Case.Billing in this org. Nothing was changed.');
+    assert.equal(link, null);
+    const { 'Case.Billing': deleted, ...rest } = before;
+    assert.ok(deleted, 'Case.Billing was in the profile before');
+    assert.deepEqual(await visibilities(), rest);
     await close();
   });
 });

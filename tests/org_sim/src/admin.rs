@@ -1,6 +1,7 @@
 //! Loopback-only admin endpoints for tests and the demo: expire sessions, mint API sessions,
 //! read the request log, reset to the seed, arm faults, set latency, spend the API allowance,
-//! dump the records of an org. Never reachable through an org host name.
+//! dump the records of an org, change a record type as an admin would in Setup. Never reachable
+//! through an org host name.
 
 use hyper::{Method, StatusCode};
 use serde::Deserialize;
@@ -35,6 +36,14 @@ struct LatencyRequest {
 #[derive(Deserialize)]
 struct ModeRequest {
     mode: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RecordTypeRequest {
+    org: String,
+    record_type: String,
+    change: String,
 }
 
 fn bad(message: &str) -> Resp {
@@ -122,6 +131,24 @@ pub fn handle(shared: &Shared, req: &Req) -> Resp {
             };
             shared.lock().integration_profile_record_types = mode;
             http::no_content()
+        }
+        (&Method::POST, "/__sim/record-type") => {
+            let Some((body, change)) = serde_json::from_slice::<RecordTypeRequest>(&req.body)
+                .ok()
+                .and_then(|b| {
+                    crate::record_types::RecordTypeChange::parse(&b.change).map(|c| (b, c))
+                })
+            else {
+                return bad("body must be {\"org\":…,\"recordType\":\"Object.Name\",\"change\":\"deactivate|delete\"}");
+            };
+            let mut st = shared.lock();
+            let Some(org) = st.org_index(&body.org).and_then(|i| st.orgs.get_mut(i)) else {
+                return bad("unknown org");
+            };
+            match crate::record_types::change_record_type(org, &body.record_type, change) {
+                Ok(()) => http::no_content(),
+                Err(error) => bad(&error.to_string()),
+            }
         }
         (&Method::GET, "/__sim/state") => {
             let org = req.param("org").unwrap_or_else(|| "acme".into());

@@ -79,7 +79,7 @@ pub struct UnconfirmedCodes {
     pub invalid_api_name: String,
     /// A Profile update naming a record type that doesn't exist ([S] by analogy: an update naming
     /// a missing component answers INVALID_CROSS_REFERENCE_KEY "In field: … - no … named … found",
-    /// salesforce.md §I.12 additions).
+    /// salesforce.md §I.12).
     pub unknown_record_type: String,
     /// A Profile update the org refuses for its record type settings: two defaults for one object,
     /// an invisible or inactive default, the integration profile when

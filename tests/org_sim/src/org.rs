@@ -67,7 +67,7 @@ impl Org {
         let store = seed::build_store(seed, config)?;
         let mut tooling = crate::seed_perms::tooling_store(seed, config)?;
         // The Tooling API's Profile: the same Ids, with the Metadata API name as `FullName`
-        // (salesforce.md §I.12 additions).
+        // (salesforce.md §I.12).
         for profile in store.records("Profile") {
             let name = profile.text("Name").unwrap_or_default();
             tooling.insert_with_id(

@@ -48,7 +48,7 @@ pub const INTEGRATION_PROFILE: &str = "Minimum Access - API Only Integrations";
 
 /// The Metadata API name of a profile: standard profiles have their own (`Admin` for System
 /// Administrator, `Standard` for Standard User; the integration profiles keep their name,
-/// salesforce.md §I.12 and additions).
+/// salesforce.md §I.12).
 pub fn metadata_name(profile_name: &str) -> &str {
     match profile_name {
         "System Administrator" => "Admin",
@@ -338,6 +338,91 @@ pub fn update_profile(
     Ok(Saved::Changed)
 }
 
+/// What an admin does to a record type in Setup (Object Manager → Record Types) while Forcefield
+/// has a page open: the tests' way to make a record type inactive or gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordTypeChange {
+    Deactivate,
+    /// Only an inactive record type can be deleted; it leaves every profile's settings.
+    Delete,
+}
+
+impl RecordTypeChange {
+    /// The admin endpoint's spelling.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "deactivate" => Some(Self::Deactivate),
+            "delete" => Some(Self::Delete),
+            _ => None,
+        }
+    }
+}
+
+/// Why a [`RecordTypeChange`] was not made (Setup's own refusals, in the sim's words).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordTypeChangeError {
+    Unknown(String),
+    DefaultOfAProfile(String),
+    Active(String),
+}
+
+impl std::fmt::Display for RecordTypeChangeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unknown(rt) => write!(f, "no record type {rt}"),
+            Self::DefaultOfAProfile(rt) => write!(
+                f,
+                "{rt} is the default record type of a profile; choose another default first"
+            ),
+            Self::Active(rt) => write!(f, "{rt} is active; deactivate it before deleting it"),
+        }
+    }
+}
+
+/// Applies `change` to the record type `record_type` (`Object.DeveloperName`) of `org`.
+pub fn change_record_type(
+    org: &mut Org,
+    record_type: &str,
+    change: RecordTypeChange,
+) -> Result<(), RecordTypeChangeError> {
+    let Some(record) = org
+        .store
+        .records("RecordType")
+        .iter()
+        .find(|r| full_name(r) == record_type)
+    else {
+        return Err(RecordTypeChangeError::Unknown(record_type.to_owned()));
+    };
+    let id = record.id.clone();
+    let active = record.flag("IsActive");
+    let a_default = org
+        .record_type_visibility
+        .values()
+        .any(|entries| entries.get(record_type).is_some_and(|v| v.default));
+    if a_default {
+        return Err(RecordTypeChangeError::DefaultOfAProfile(
+            record_type.to_owned(),
+        ));
+    }
+    let gone = |_: crate::store::StoreError| RecordTypeChangeError::Unknown(record_type.to_owned());
+    match change {
+        RecordTypeChange::Deactivate => org
+            .store
+            .update(&id, "IsActive", Value::Bool(false))
+            .map_err(gone),
+        RecordTypeChange::Delete if active => {
+            Err(RecordTypeChangeError::Active(record_type.to_owned()))
+        }
+        RecordTypeChange::Delete => {
+            org.store.remove(&id);
+            for entries in org.record_type_visibility.values_mut() {
+                entries.remove(record_type);
+            }
+            Ok(())
+        }
+    }
+}
+
 /// The visibilities as state-dump rows (sorted by profile and record type).
 pub fn dump(visibilities: &Visibilities) -> serde_json::Value {
     let rows: Vec<serde_json::Value> = visibilities
@@ -456,5 +541,40 @@ mod tests {
         );
         assert_eq!(result, Ok(Saved::Ignored));
         assert_eq!(org.record_type_visibility, before);
+    }
+
+    #[test]
+    fn a_record_type_is_deactivated_then_deleted_as_in_setup() {
+        let config = SimConfig::default();
+        let mut org = org(&config);
+        assert_eq!(
+            change_record_type(&mut org, "Account.Customer", RecordTypeChange::Deactivate),
+            Err(RecordTypeChangeError::DefaultOfAProfile(
+                "Account.Customer".into()
+            ))
+        );
+        assert_eq!(
+            change_record_type(&mut org, "Account.Partner", RecordTypeChange::Delete),
+            Err(RecordTypeChangeError::Active("Account.Partner".into()))
+        );
+        assert_eq!(
+            change_record_type(&mut org, "Account.Partner", RecordTypeChange::Deactivate),
+            Ok(())
+        );
+        assert!(of(&org, "Admin", "Account.Partner").is_some());
+        assert_eq!(
+            change_record_type(&mut org, "Account.Partner", RecordTypeChange::Delete),
+            Ok(())
+        );
+        assert_eq!(of(&org, "Admin", "Account.Partner"), None);
+        assert!(!org
+            .store
+            .records("RecordType")
+            .iter()
+            .any(|r| full_name(r) == "Account.Partner"));
+        assert_eq!(
+            change_record_type(&mut org, "Account.Partner", RecordTypeChange::Delete),
+            Err(RecordTypeChangeError::Unknown("Account.Partner".into()))
+        );
     }
 }

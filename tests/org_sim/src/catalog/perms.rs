@@ -342,7 +342,7 @@ pub fn finish(schema: Schema) -> Schema {
 }
 
 /// The Tooling API schema: PermissionDependency (salesforce.md §H.Q5) and Profile with its
-/// Metadata API `FullName` (salesforce.md §I.12 additions); query only.
+/// Metadata API `FullName` (salesforce.md §I.12); query only.
 pub fn tooling_schema() -> Schema {
     Schema::new(vec![
         ObjectDef::new("Profile", prefix::PROFILE)

@@ -29,7 +29,7 @@ pub fn run(ctx: &mut Ctx<'_>, call: &Call, all_rows: bool, tooling: bool) -> Api
         Err(e) => return ApiOut::error(400, e.code.as_str(), &e.message(q)),
     };
     let total = result.total_size;
-    // Tooling: `FullName` / `Metadata` only for at most one row (salesforce.md §I.12 additions;
+    // Tooling: `FullName` / `Metadata` only for at most one row (salesforce.md §I.12;
     // the message as real answers give it).
     let names_full_name = result
         .records

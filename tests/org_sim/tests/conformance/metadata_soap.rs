@@ -381,7 +381,7 @@ fn record_types_and_the_profiles_metadata_names_are_queryable() {
     assert!(rows
         .iter()
         .any(|r| r["DeveloperName"] == "Legacy_Deal" && r["IsActive"] == false));
-    // Tooling Profile: FullName for one row (salesforce.md §I.12 additions) …
+    // Tooling Profile: FullName for one row (salesforce.md §I.12) …
     let tooling = |soql: &str| {
         get(
             &agent,
