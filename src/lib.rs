@@ -29,6 +29,10 @@
 //! * `web` (wasm32 only): the only code that touches wasm-bindgen and js-sys: the `Core` a host
 //!   constructs with its own functions (the extension's `browserHost`, or Node's).
 
+// Issue #11: no index into stored or received data may panic (with `panic = "abort"` the core
+// would die on every such input). Checked access (`get`, iterators) everywhere outside tests.
+#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+
 pub mod columns;
 pub mod connection;
 pub mod generator;
