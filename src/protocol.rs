@@ -105,6 +105,12 @@ pub enum Request {
         org_url: String,
         source: AccessSource,
     },
+    /// A spec from the union of several permission sets and profiles (issue #16).
+    #[serde(rename_all = "camelCase")]
+    LoadUnion {
+        org_url: String,
+        sources: Vec<AccessSource>,
+    },
     /// A spec read from a Metadata API PermissionSet XML file (salesforce.md §E). `fileName`
     /// (optional, additive to the contract) gives the API name when the file has no `<fullName>`.
     #[serde(rename_all = "camelCase")]
@@ -132,6 +138,12 @@ pub enum Request {
     ObjectAccessChange {
         access: ObjectAccess,
         permission: ObjectPerm,
+        on: bool,
+    },
+    /// One object's access after View All Fields is turned on or off (on brings Read,
+    /// salesforce.md §I.10).
+    ViewAllFieldsChange {
+        access: ObjectAccess,
         on: bool,
     },
     /// Label "Integration – <name>" and an API name checked against Salesforce's Name rules.

@@ -56,6 +56,7 @@ fn spec(name: &str) -> PermissionSetSpec {
         ]
         .into(),
         system_permissions: ["PasswordNeverExpires".to_owned()].into(),
+        assignment_expiration: None,
     }
 }
 

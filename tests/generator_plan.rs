@@ -312,6 +312,7 @@ fn the_diff_against_an_existing_set_updates_deletes_and_keeps() {
         has_integration_psl: true,
         assigned_permission_set_ids: vec!["0PSAM0000000009".into()],
         assignment_ids: Vec::new(),
+        set_assignments: Vec::new(),
     });
     let write_plan = plan(&spec(), &state, false);
     let steps: Vec<(StepKind, Action, usize)> = write_plan

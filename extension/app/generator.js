@@ -73,6 +73,7 @@ const state = {
   license: 'none',
   objects: new Map(), // sobject → { access, fieldMode, picked: Map<field, 'read'|'readEdit'> }
   systemPermissions: new Set(),
+  assignmentExpiration: null, // ISO dateTime in UTC, or null: the assignment doesn't expire
   targetPermissionSetId: null,
   assigneeId: null,
 };
@@ -176,12 +177,34 @@ function renderUser(container) {
       h('dl', { class: 'ff-facts' }, facts.map(([label, value, role]) => h('div', {}, h('dt', {}, label), h('dd', { 'data-ff': role }, value)))),
       h('p', {}, h('a', { href: `record-types.html?${recordTypes}`, target: '_blank', 'data-ff': 'open-record-types' },
         'Default record types of this user\'s profile…')),
+      expiryInput(),
       user.isIntegration ? null : alert('warning', 'user-warning', 'This user is not an integration user; the permission set will still be assigned to them.')));
     return;
   }
   container.replaceChildren(card('Integration user', 'user',
     h('p', { class: 'ff-muted' }, 'No user chosen: the permission set is created without an assignment. You can create the integration user first.'),
     createUserForm(container)));
+}
+
+/** When the assignment ends (optional). The browser's local time goes to the core in UTC; whether it can be used is the core's answer. */
+function expiryInput() {
+  const id = nextId('expiry');
+  const local = (iso) => {
+    if (!iso) return '';
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) return '';
+    return new Date(date.getTime() - date.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+  };
+  const input = h('input', { type: 'datetime-local', id, class: 'slds-input', 'data-ff': 'assignment-expiry', value: local(state.assignmentExpiration) });
+  input.addEventListener('change', () => {
+    const date = input.value ? new Date(input.value) : null;
+    state.assignmentExpiration = date && !Number.isNaN(date.getTime()) ? date.toISOString() : null;
+    changed();
+  });
+  return h('div', { class: 'slds-form-element' },
+    h('label', { class: 'slds-form-element__label', for: id }, 'Assignment ends (optional)'),
+    h('div', { class: 'slds-form-element__control' }, input),
+    h('p', { class: 'ff-muted' }, 'Leave empty for an assignment that doesn\'t expire. Salesforce removes the assignment at that time.'));
 }
 
 function createUserForm(container) {
@@ -270,6 +293,21 @@ function renderStart(container, rerenderAll) {
     file.value = '';
   });
 
+  // Several sets and profiles at once: the core merges them (src/generator/sources.rs).
+  const unionChoices = h('select', { class: 'slds-select', id: nextId('union'), multiple: true, size: 4, 'data-ff': 'union-sources' },
+    group('Permission sets', context.permissionSets.map((p) => h('option', { value: `permissionSet:${p.id}` }, `${p.label} (${p.name})`))),
+    group('Profiles', (context.profiles ?? []).map((p) => h('option', { value: `profile:${p.id}` }, p.name))));
+  const loadUnion = h('button', { type: 'button', class: 'slds-button slds-button_neutral', 'data-ff': 'load-union' }, 'Start from their union');
+  loadUnion.addEventListener('click', async () => {
+    const sources = [...unionChoices.selectedOptions].map((option) => {
+      const [kind, id] = [option.value.split(':')[0], option.value.slice(option.value.indexOf(':') + 1)];
+      return kind === 'profile' ? { profileId: id } : { permissionSetId: id };
+    });
+    loadUnion.disabled = true;
+    adopt(await core({ type: 'loadUnion', orgUrl, sources }), message, rerenderAll, true);
+    loadUnion.disabled = false;
+  });
+
   const templateName = textInput('Save these choices as a template', { 'data-ff': 'template-name', placeholder: 'Template name' });
   const save = h('button', { type: 'button', class: 'slds-button slds-button_neutral', 'data-ff': 'save-template' }, 'Save template');
   save.addEventListener('click', async () => {
@@ -288,6 +326,11 @@ function renderStart(container, rerenderAll) {
         h('label', { class: 'slds-form-element__label', for: select.id }, 'Blank, a template, or a copy of existing access'),
         h('div', { class: 'slds-form-element__control' }, select)),
       load, remove),
+    h('div', { class: 'ff-row' },
+      h('div', { class: 'slds-form-element' },
+        h('label', { class: 'slds-form-element__label', for: unionChoices.id }, 'Or the union of several permission sets and profiles'),
+        h('div', { class: 'slds-form-element__control' }, unionChoices)),
+      loadUnion),
     h('div', { class: 'ff-row' },
       h('label', { class: 'slds-button slds-button_neutral ff-file-label' }, 'Import Metadata API XML…', file)),
     h('div', { class: 'ff-row' }, templateName, save),
@@ -449,7 +492,7 @@ function objectRow(object, redraw) {
       object.custom ? h('span', { class: 'slds-badge' }, 'Custom') : null));
   include.addEventListener('change', () => {
     if (include.checked) {
-      state.objects.set(object.name, { access: { read: true, create: false, edit: false, delete: false, viewAll: false, modifyAll: false }, fieldMode: 'readOnly', picked: new Map() });
+      state.objects.set(object.name, { access: { read: true, create: false, edit: false, delete: false, viewAll: false, modifyAll: false, viewAllFields: false }, fieldMode: 'readOnly', picked: new Map() });
     } else state.objects.delete(object.name);
     changed();
     redraw();
@@ -470,10 +513,26 @@ function objectDetail(object, chosen) {
       const reply = await core({ type: 'objectAccessChange', access: chosen.access, permission: key, on: input.checked });
       // Should the core not answer, the box goes back: the form never shows access it won't plan.
       if (reply?.type === 'objectAccess') chosen.access = reply.access;
-      for (const [k, b] of boxes) b.checked = chosen.access[k];
+      for (const [k, b] of boxes) b.checked = Boolean(chosen.access[k]);
       changed();
     });
     access.append(box);
+  }
+  // View All Fields (API 63.0+): offered where the org has it, with the core's risk and words.
+  const viewAllFields = context.viewAllFields ?? { available: false };
+  if (viewAllFields.available || chosen.access.viewAllFields) {
+    const box = checkbox('View All Fields', { 'data-ff': 'access-viewAllFields', '.checked': Boolean(chosen.access.viewAllFields) });
+    const input = box.querySelector('input');
+    boxes.set('viewAllFields', input);
+    input.addEventListener('change', async () => {
+      const reply = await core({ type: 'viewAllFieldsChange', access: chosen.access, on: input.checked });
+      if (reply?.type === 'objectAccess') chosen.access = reply.access;
+      for (const [k, b] of boxes) b.checked = Boolean(chosen.access[k]);
+      changed();
+    });
+    access.append(h('div', { class: 'ff-view-all-fields', 'data-ff': 'view-all-fields' }, box,
+      viewAllFields.risk ? h('span', { class: `slds-badge ff-risk-${viewAllFields.risk}`, 'data-ff': 'risk' }, RISK_LABELS[viewAllFields.risk] ?? viewAllFields.risk) : null,
+      h('p', { class: 'ff-muted' }, viewAllFields.explanation ?? '')));
   }
   const fieldsSlot = h('div', { 'data-ff': 'object-fields' }, h('p', { class: 'ff-muted' }, 'Reading fields…'));
   fieldsOf(object.name).then(
@@ -630,9 +689,22 @@ function renderSystemPermissions(container) {
           permission.requires.length ? ` Requires: ${permission.requires.map((r) => byName.get(r)?.label ?? r).join(', ')}.` : '',
           permission.available ? '' : ` Not available: ${permission.unavailableReason ?? 'not in this org'}.`)));
   });
+  // Permissions beyond the short list (a copied profile's, a union's): shown so they can be taken out.
+  const others = [...state.systemPermissions].filter((name) => !byName.has(name)).sort();
+  const otherRows = others.map((name) => {
+    const id = nextId('sys');
+    const input = h('input', { type: 'checkbox', id, 'data-ff': 'other-permission-box', '.checked': true });
+    input.addEventListener('change', () => {
+      if (input.checked) state.systemPermissions.add(name); else state.systemPermissions.delete(name);
+      changed();
+    });
+    return h('li', { class: 'ff-permission', 'data-ff': 'other-permission', 'data-name': name }, input, h('label', { for: id }, h('code', {}, name)));
+  });
   container.replaceChildren(card('System permissions', 'system-permissions',
     h('p', { class: 'ff-muted' }, 'A short list of what integrations commonly need. API Enabled comes with the integration license and profile, not from here.'),
-    h('ul', { class: 'ff-permissions' }, rows)));
+    h('ul', { class: 'ff-permissions' }, rows),
+    others.length ? h('p', { class: 'ff-muted' }, 'Also in these choices (copied):') : null,
+    others.length ? h('ul', { class: 'ff-permissions', 'data-ff': 'other-permissions' }, otherRows) : null));
 }
 
 // ---------------------------------------------------------------- plan, apply, export

@@ -38,6 +38,7 @@ export function toSpec(state, fieldsByObject) {
     objects,
     fields,
     systemPermissions: [...state.systemPermissions],
+    ...(state.assignmentExpiration ? { assignmentExpiration: state.assignmentExpiration } : {}),
   };
 }
 
@@ -45,7 +46,7 @@ export function toSpec(state, fieldsByObject) {
 export function fromSpec(spec) {
   const blank = {
     integrationName: '', label: '', apiName: '', apiNameEdited: false, description: '', license: 'none',
-    objects: new Map(), systemPermissions: new Set(),
+    objects: new Map(), systemPermissions: new Set(), assignmentExpiration: null,
   };
   if (!spec) return blank;
   const label = spec.label ?? '';
@@ -53,6 +54,7 @@ export function fromSpec(spec) {
   const objects = new Map();
   for (const [sobject, granted] of Object.entries(spec.objects ?? {})) {
     const access = Object.fromEntries(ACCESS_LEVELS.map(([key]) => [key, Boolean(granted[key])]));
+    access.viewAllFields = Boolean(granted.viewAllFields);
     objects.set(sobject, { access, fieldMode: 'pick', picked: new Map() });
   }
   for (const [field, access] of Object.entries(spec.fields ?? {})) {
@@ -60,7 +62,7 @@ export function fromSpec(spec) {
     if (dot < 1) continue;
     const sobject = field.slice(0, dot);
     if (!objects.has(sobject)) {
-      objects.set(sobject, { access: Object.fromEntries(ACCESS_LEVELS.map(([key]) => [key, false])), fieldMode: 'pick', picked: new Map() });
+      objects.set(sobject, { access: { ...Object.fromEntries(ACCESS_LEVELS.map(([key]) => [key, false])), viewAllFields: false }, fieldMode: 'pick', picked: new Map() });
     }
     objects.get(sobject).picked.set(field.slice(dot + 1), access);
   }
@@ -75,5 +77,6 @@ export function fromSpec(spec) {
     license,
     objects,
     systemPermissions: new Set(spec.systemPermissions ?? []),
+    assignmentExpiration: spec.assignmentExpiration ?? null,
   };
 }

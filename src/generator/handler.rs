@@ -9,7 +9,7 @@ use super::plan::{self, same_id};
 use super::templates;
 use super::view::{
     ApiCalls, GeneratorContext, PermissionSetChoice, PlanView, ProfileChoice, PslSummary,
-    SystemPermissionChoice, UserSummary,
+    SystemPermissionChoice, UserSummary, ViewAllFieldsChoice,
 };
 use crate::connection::{connect, ConnectError, Connection};
 use crate::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
@@ -34,6 +34,9 @@ pub async fn handle<P: Platform>(platform: &P, request: Request) -> Reply {
             on,
         } => Reply::ObjectAccess {
             access: access.changed(permission, on),
+        },
+        Request::ViewAllFieldsChange { access, on } => Reply::ObjectAccess {
+            access: access.with_view_all_fields(on),
         },
         Request::DeriveNames { integration_name } => {
             Reply::Names(super::names::derive(&integration_name))
@@ -93,6 +96,13 @@ pub async fn handle<P: Platform>(platform: &P, request: Request) -> Reply {
                 Err(e) => return connect_failed(e),
             };
             reply(load_access(platform.storage(), &connection, source).await)
+        }
+        Request::LoadUnion { org_url, sources } => {
+            let connection = match connect(platform, &org_url).await {
+                Ok(connection) => connection,
+                Err(e) => return connect_failed(e),
+            };
+            reply(load_union(platform.storage(), &connection, sources).await)
         }
         Request::PlanPermissionSet {
             org_url,
@@ -293,6 +303,7 @@ async fn generator_context<T: Transport>(
             .unwrap_or_default(),
         set_aside_templates: templates::set_aside(store).await,
         profiles,
+        view_all_fields: ViewAllFieldsChoice::for_org(catalog.view_all_fields),
     }))
 }
 
@@ -312,11 +323,11 @@ fn system_permission_choices(catalog: &OrgCatalog) -> Vec<SystemPermissionChoice
                 label: label.unwrap_or_else(|| (*name).to_owned()),
                 explanation: (*explanation).to_owned(),
                 risk: *risk,
-                requires: catalog
-                    .dependencies
-                    .get(*name)
-                    .map(|r| r.iter().cloned().collect())
-                    .unwrap_or_default(),
+                // Every level of prerequisites (salesforce.md §I.14), so the page's box follows
+                // them all at once.
+                requires: plan::prerequisites_of(&catalog.dependencies, name)
+                    .into_iter()
+                    .collect(),
                 available,
                 unavailable_reason: (!available)
                     .then(|| "This org's permission sets don't have this permission.".to_owned()),
@@ -426,9 +437,48 @@ async fn load_access<T: Transport>(
     connection: &Connection<'_, T>,
     source: AccessSource,
 ) -> Result<Reply, ApiError> {
+    Ok(match load_one(store, connection, &source).await? {
+        Ok((_, spec, warnings)) => Reply::Spec { spec, warnings },
+        Err(message) => failed(message),
+    })
+}
+
+/// The union of several permission sets and profiles as one starting point.
+async fn load_union<T: Transport>(
+    store: &impl KeyValueStore,
+    connection: &Connection<'_, T>,
+    sources: Vec<AccessSource>,
+) -> Result<Reply, ApiError> {
+    if sources.len() < 2 {
+        return Ok(failed(
+            "Choose at least two permission sets or profiles to start from their union.",
+        ));
+    }
+    let mut specs = Vec::new();
+    let mut warnings = Vec::new();
+    for source in &sources {
+        match load_one(store, connection, source).await? {
+            Ok((name, spec, said)) => {
+                warnings.extend(said.into_iter().map(|w| format!("{name}: {w}")));
+                specs.push((name, spec));
+            }
+            Err(message) => return Ok(failed(message)),
+        }
+    }
+    let (spec, said) = super::sources::union(specs);
+    warnings.extend(said);
+    Ok(Reply::Spec { spec, warnings })
+}
+
+/// One source's access as a spec, with its name for messages; `Err` is the admin's message.
+async fn load_one<T: Transport>(
+    store: &impl KeyValueStore,
+    connection: &Connection<'_, T>,
+    source: &AccessSource,
+) -> Result<Result<(String, PermissionSetSpec, Vec<String>), String>, ApiError> {
     let (client, session) = (&connection.client(), &connection.session);
     let catalog = org::catalog(client, session, store).await?;
-    let filter = match &source {
+    let filter = match source {
         AccessSource::PermissionSet { permission_set_id } => {
             format!("Id = '{}'", org::checked_id(permission_set_id)?)
         }
@@ -438,12 +488,24 @@ async fn load_access<T: Transport>(
         ),
     };
     let rows: Vec<Value> = client
-        .query(&format!("SELECT Id FROM PermissionSet WHERE {filter}"))
+        .query(&format!(
+            "SELECT Id, Label, Profile.Name FROM PermissionSet WHERE {filter}"
+        ))
         .await?;
-    let Some(id) = rows.first().map(|r| text(r, "Id")) else {
-        return Ok(failed(
-            "That permission set or profile doesn't exist in this org.",
+    let Some(row) = rows.first() else {
+        return Ok(Err(
+            "That permission set or profile doesn't exist in this org.".to_owned(),
         ));
+    };
+    let id = text(row, "Id");
+    let from_profile = matches!(source, AccessSource::Profile { .. });
+    let source_name = if from_profile {
+        row.get("Profile")
+            .map(|p| text(p, "Name"))
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| text(row, "Label"))
+    } else {
+        text(row, "Label")
     };
     let state = org::read_state(
         client,
@@ -454,10 +516,11 @@ async fn load_access<T: Transport>(
     )
     .await?;
     let Some(existing) = state.existing else {
-        return Ok(failed("That permission set doesn't exist in this org."));
+        return Ok(Err(
+            "That permission set doesn't exist in this org.".to_owned()
+        ));
     };
     let mut warnings = Vec::new();
-    let from_profile = matches!(source, AccessSource::Profile { .. });
     let license = match (&existing.license_id, &state.psl) {
         (None, _) => LicenseChoice::None,
         (Some(license), Some(psl)) if same_id(license, &psl.id) => LicenseChoice::IntegrationPsl,
@@ -469,15 +532,24 @@ async fn load_access<T: Transport>(
             LicenseChoice::None
         }
     };
-    let system_permissions = existing
-        .system_permissions
-        .iter()
-        .filter(|(name, on)| **on && curated::is_curated(name))
-        .map(|(name, _)| name.clone())
-        .collect();
-    if from_profile {
-        warnings.push("Only the curated system permissions are copied from a profile; its object and field access is copied in full.".to_owned());
-    }
+    let system_permissions = if from_profile {
+        // Every system permission the profile has, within the integration licence (#16).
+        let enabled = org::enabled_permissions(client, &id).await?;
+        let maximum = match &state.psl {
+            Some(psl) => org::licence_maximum(client, &psl.id).await?,
+            None => None,
+        };
+        let (kept, said) = super::sources::profile_permissions(&enabled, maximum.as_ref());
+        warnings.extend(said);
+        kept
+    } else {
+        existing
+            .system_permissions
+            .iter()
+            .filter(|(name, on)| **on && curated::is_curated(name))
+            .map(|(name, _)| name.clone())
+            .collect()
+    };
     let objects: BTreeMap<String, ObjectAccess> = existing
         .objects
         .into_iter()
@@ -504,6 +576,7 @@ async fn load_access<T: Transport>(
         objects,
         fields,
         system_permissions,
+        assignment_expiration: None,
     };
-    Ok(Reply::Spec { spec, warnings })
+    Ok(Ok((source_name, spec, warnings)))
 }

@@ -117,6 +117,8 @@ fn object_access(fields: &Map<String, Value>) -> ObjectAccess {
         delete: flag(fields, "PermissionsDelete"),
         view_all: flag(fields, "PermissionsViewAllRecords"),
         modify_all: flag(fields, "PermissionsModifyAllRecords"),
+        // The first release never wrote View All Fields.
+        view_all_fields: false,
     }
 }
 
@@ -168,6 +170,8 @@ fn record(kind: StepKind, fields: &Map<String, Value>) -> Option<Record> {
         StepKind::PermissionSetAssignment => Record::SetAssignment(SetAssignmentRecord {
             assignee_id: text(fields, "AssigneeId")?,
             permission_set: set_ref(fields, "PermissionSetId"),
+            // The first release never wrote an expiry.
+            expiration: None,
         }),
     })
 }

@@ -24,7 +24,8 @@ use super::journal::{
 };
 use super::plan::{is_single, CallPlan, Change, Part, COLLECTION_LIMIT, COMPOSITE_COLLECTIONS};
 use super::records::{
-    found_record, parse_http_date, same_id, FoundRecord, Record, RecordKey, SetRef, SobjectKind,
+    found_record, parse_http_date, same_id, FoundRecord, ReadColumns, Record, RecordKey, SetRef,
+    SobjectKind,
 };
 use super::view::{Action, ApplyStatus, StepError, StepKind, StepState};
 use crate::platform::{HttpResponse, Method, TransportError};
@@ -879,21 +880,19 @@ impl Journal {
         queries
     }
 
-    /// The permission names a permission set record of this journal is about.
-    fn permission_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self
-            .steps
-            .iter()
-            .flat_map(|s| s.step.changes.iter())
-            .filter_map(|c| match c.record() {
-                Record::PermissionSet(set) => Some(set.permissions.keys().cloned()),
-                _ => None,
-            })
-            .flatten()
-            .collect();
-        names.sort();
-        names.dedup();
-        names
+    /// What the look-ups read beyond the fixed columns: the system permissions the journal's
+    /// permission set records are about, and View All Fields when a record names it.
+    fn read_columns(&self) -> ReadColumns {
+        ReadColumns::of(
+            self.steps
+                .iter()
+                .flat_map(|s| s.step.changes.iter())
+                .flat_map(|c| match c {
+                    Change::Update { before, after, .. } => vec![before, after],
+                    Change::Create { record } => vec![record],
+                    Change::Delete { before, .. } => vec![before],
+                }),
+        )
     }
 
     /// How records under `set` are filtered: by Id when known, else by the set's name.
@@ -910,7 +909,7 @@ impl Journal {
         let changes = self.changes_of(part);
         let first = changes.first()?.1.record();
         let sobject = first.kind();
-        let fields = sobject.select_fields(&self.permission_names());
+        let fields = sobject.select_fields(&self.read_columns());
         let from = sobject.api_name();
         if action != Action::Create {
             let ids = soql_list(changes.iter().filter_map(|(_, c)| c.id()));
@@ -1391,7 +1390,7 @@ impl Journal {
             return Vec::new();
         };
         let kind = record.kind();
-        let fields = kind.select_fields(&self.permission_names());
+        let fields = kind.select_fields(&self.read_columns());
         let from = kind.api_name();
         let mut queries = Vec::new();
         match first.kind {

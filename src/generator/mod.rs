@@ -12,6 +12,8 @@
 //! * [`metadata`]: Metadata API PermissionSet XML export and import (§E, §H.Q4).
 //! * [`handler`]: the generator's requests, through the host's [`crate::platform::Platform`].
 //! * [`templates`]: saved specs, versioned in extension storage.
+//! * [`sources`]: a profile's system permissions within the licence; the union of several
+//!   permission sets or profiles as one starting point.
 //! * [`view`]: the JSON shapes the generator page is shown.
 
 #[cfg(feature = "generator")]
@@ -42,6 +44,8 @@ pub mod org;
 pub mod plan;
 #[cfg(feature = "generator")]
 pub mod records;
+#[cfg(feature = "generator")]
+pub mod sources;
 #[cfg(feature = "generator")]
 pub mod stored;
 #[cfg(feature = "generator")]

@@ -26,8 +26,15 @@ pub struct OrgCatalog {
     pub objects: Vec<ObjectChoice>,
     /// `PermissionSet` system permission fields: (name without `Permissions`, label).
     pub permission_fields: Vec<(String, String)>,
-    /// Curated permission → the user permissions it requires (Tooling PermissionDependency, §H.Q5).
+    /// Permission → the user permissions it requires (Tooling PermissionDependency, §H.Q5),
+    /// followed from the curated list to every level (salesforce.md §I.14).
     pub dependencies: BTreeMap<String, BTreeSet<String>>,
+    /// The permissions whose PermissionDependency rows have been asked for.
+    #[serde(default)]
+    pub dependencies_asked: BTreeSet<String>,
+    /// ObjectPermissions has `PermissionsViewAllFields` (API 63.0+, salesforce.md §I.10).
+    #[serde(default)]
+    pub view_all_fields: bool,
 }
 
 /// The catalog cache (`storage.session`); version 0 was its JSON text in a string.
@@ -397,24 +404,86 @@ pub async fn catalog<T: Transport, S: KeyValueStore>(
         })
         .collect();
     // The Tooling object may be missing or refused: dependencies are then unknown, not fatal.
+    let view_all_fields = describe_fields(&object_permissions)
+        .iter()
+        .any(|f| text(f, "name") == "PermissionsViewAllFields");
     let mut dependencies: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut dependencies_asked = BTreeSet::new();
     if let Ok(Value::Array(rows)) = answer(&mut answers, "dependencies") {
-        for row in rows {
-            if text(&row, "RequiredPermissionType") == "User Permission" {
-                dependencies
-                    .entry(text(&row, "Permission"))
-                    .or_default()
-                    .insert(text(&row, "RequiredPermission"));
-            }
-        }
+        add_dependency_rows(&mut dependencies, &rows);
+        dependencies_asked.extend(
+            curated::SYSTEM_PERMISSIONS
+                .iter()
+                .map(|(name, _, _)| (*name).to_owned()),
+        );
+        let roots: BTreeSet<String> = dependencies_asked.clone();
+        follow_dependencies(client, &mut dependencies, &mut dependencies_asked, &roots).await;
     }
     let catalog = OrgCatalog {
         objects,
         permission_fields,
         dependencies,
+        dependencies_asked,
+        view_all_fields,
     };
     let _ = storage::save(store, Area::Session, &key, &catalog).await;
     Ok(catalog)
+}
+
+/// Adds PermissionDependency rows (user permissions only) to `dependencies`.
+fn add_dependency_rows(dependencies: &mut BTreeMap<String, BTreeSet<String>>, rows: &[Value]) {
+    for row in rows {
+        if text(row, "RequiredPermissionType") == "User Permission" {
+            dependencies
+                .entry(text(row, "Permission"))
+                .or_default()
+                .insert(text(row, "RequiredPermission"));
+        }
+    }
+}
+
+/// How many further levels of prerequisites are asked for at most: a bound on calls should
+/// the org's rows form a cycle or a very long chain (none longer than three seen, §I.14).
+pub const MAX_DEPENDENCY_LEVELS: usize = 8;
+
+/// Asks PermissionDependency about every permission reachable from `roots` that hasn't been
+/// asked about, one query per level, until nothing new turns up (salesforce.md §I.14: whether a
+/// row is a direct or an indirect prerequisite is not documented, so the closure is taken here).
+/// A refused or failed query leaves what is known: prerequisites are then partly unknown, not
+/// fatal (as for the first level).
+pub async fn follow_dependencies<T: Transport>(
+    client: &Client<'_, T>,
+    dependencies: &mut BTreeMap<String, BTreeSet<String>>,
+    asked: &mut BTreeSet<String>,
+    roots: &BTreeSet<String>,
+) {
+    for _ in 0..MAX_DEPENDENCY_LEVELS {
+        let to_ask = super::plan::prerequisites_not_asked(dependencies, asked, roots);
+        if to_ask.is_empty() {
+            return;
+        }
+        let names: Vec<String> = to_ask.iter().map(|n| soql_text(n)).collect();
+        let soql = format!(
+            "SELECT Permission, RequiredPermission, RequiredPermissionType FROM PermissionDependency WHERE Permission IN ({})",
+            names.join(", ")
+        );
+        let Ok(page) = client
+            .get::<Value>(
+                &query_url(client, &soql, true),
+                "the permission dependencies",
+            )
+            .await
+        else {
+            return;
+        };
+        let rows = page
+            .get("records")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        add_dependency_rows(dependencies, &rows);
+        asked.extend(to_ask);
+    }
 }
 
 /// The catalog read again (the page opens with it, so an object created since shows up); plans
@@ -427,6 +496,61 @@ pub async fn fresh_catalog<T: Transport, S: KeyValueStore>(
     let key = format!("generatorCatalog:{}", session.org_id);
     let _ = storage::remove(store, Area::Session, &key).await;
     catalog(client, session, store).await
+}
+
+/// The system permissions a permission set has on (`Permissions<Name>` true), read as its
+/// whole record so every one the org has is seen (a profile's hidden set, salesforce.md §C.1).
+pub async fn enabled_permissions<T: Transport>(
+    client: &Client<'_, T>,
+    permission_set_id: &str,
+) -> Result<BTreeSet<String>, ApiError> {
+    let id = checked_id(permission_set_id)?;
+    let record: Value = client
+        .get(
+            &format!(
+                "{}/sobjects/PermissionSet/{id}",
+                client.version().data_path()
+            ),
+            "the permission set",
+        )
+        .await?;
+    Ok(record
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, value)| value.as_bool() == Some(true))
+        .filter_map(|(field, _)| field.strip_prefix("Permissions").map(str::to_owned))
+        .collect())
+}
+
+/// A permission set licence's `MaximumPermissions<Name>` booleans (salesforce.md §I.8), by
+/// name without the prefix; `None` when the record has none (the org doesn't say).
+pub async fn licence_maximum<T: Transport>(
+    client: &Client<'_, T>,
+    licence_id: &str,
+) -> Result<Option<BTreeMap<String, bool>>, ApiError> {
+    let id = checked_id(licence_id)?;
+    let record: Value = client
+        .get(
+            &format!(
+                "{}/sobjects/PermissionSetLicense/{id}",
+                client.version().data_path()
+            ),
+            "the permission set license",
+        )
+        .await?;
+    let maximum: BTreeMap<String, bool> = record
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(field, value)| {
+            Some((
+                field.strip_prefix("MaximumPermissions")?.to_owned(),
+                value.as_bool()?,
+            ))
+        })
+        .collect();
+    Ok((!maximum.is_empty()).then_some(maximum))
 }
 
 /// Where the existing permission set is looked up.
@@ -469,11 +593,29 @@ pub async fn read_state<T: Transport>(
         .chain(spec.system_permissions.iter().cloned())
         .filter(|n| known.contains(n.as_str()))
         .collect();
-    for required in catalog.dependencies.values().flatten() {
+    // Prerequisites of permissions beyond the catalog's (a copied profile's, a union's) are
+    // followed here too (salesforce.md §I.14).
+    let mut dependencies = catalog.dependencies.clone();
+    let mut asked = catalog.dependencies_asked.clone();
+    if !asked.is_empty() {
+        follow_dependencies(
+            client,
+            &mut dependencies,
+            &mut asked,
+            &spec.system_permissions,
+        )
+        .await;
+    }
+    for required in dependencies.values().flatten() {
         if known.contains(required.as_str()) {
             permission_names.insert(required.clone());
         }
     }
+    let view_all_fields_column = if catalog.view_all_fields {
+        ", PermissionsViewAllFields"
+    } else {
+        ""
+    };
     let permission_columns: String = permission_names
         .iter()
         .map(|n| format!(", Permissions{n}"))
@@ -502,7 +644,7 @@ pub async fn read_state<T: Transport>(
             reference: "objects".into(),
             url: query_url(
                 client,
-                &format!("SELECT Id, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords FROM ObjectPermissions WHERE {parent_filter}"),
+                &format!("SELECT Id, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords{view_all_fields_column} FROM ObjectPermissions WHERE {parent_filter}"),
                 false,
             ),
             query: true,
@@ -573,6 +715,7 @@ pub async fn read_state<T: Transport>(
                                 delete: flag(r, "PermissionsDelete"),
                                 view_all: flag(r, "PermissionsViewAllRecords"),
                                 modify_all: flag(r, "PermissionsModifyAllRecords"),
+                                view_all_fields: flag(r, "PermissionsViewAllFields"),
                             },
                         ),
                     )
@@ -651,7 +794,8 @@ pub async fn read_state<T: Transport>(
         describes,
         grantable_objects: catalog.objects.iter().map(|o| o.name.clone()).collect(),
         permission_fields: known.iter().map(|n| (*n).to_owned()).collect(),
-        dependencies: catalog.dependencies.clone(),
+        dependencies,
+        has_view_all_fields: catalog.view_all_fields,
     })
 }
 
@@ -660,7 +804,7 @@ use Target::{ById, ByName};
 /// SOQL for a user with its license assignments and permission set assignments (salesforce.md §C.6,
 /// §C.7: `User.PermissionSetLicenseAssignments`, `Profile.UserLicense.Name`).
 pub fn user_soql(filter: &str) -> String {
-    format!("SELECT Id, Name, Username, Profile.Name, Profile.UserLicense.Name, (SELECT Id, PermissionSetLicenseId, PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssignments), (SELECT Id, PermissionSetId, PermissionSet.Name, PermissionSet.Label, PermissionSet.IsOwnedByProfile FROM PermissionSetAssignments) FROM User WHERE {filter}")
+    format!("SELECT Id, Name, Username, Profile.Name, Profile.UserLicense.Name, (SELECT Id, PermissionSetLicenseId, PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssignments), (SELECT Id, PermissionSetId, ExpirationDate, PermissionSet.Name, PermissionSet.Label, PermissionSet.IsOwnedByProfile FROM PermissionSetAssignments) FROM User WHERE {filter}")
 }
 
 fn children(row: &Value, relationship: &str) -> Vec<Value> {
@@ -701,6 +845,17 @@ pub fn assignee_of(row: &Value) -> AssigneeState {
             .chain(children(row, "PermissionSetAssignments").iter())
             .map(|a| text(a, "Id"))
             .filter(|id| !id.is_empty())
+            .collect(),
+        set_assignments: children(row, "PermissionSetAssignments")
+            .iter()
+            .map(|a| super::plan::CurrentAssignment {
+                id: text(a, "Id"),
+                permission_set_id: text(a, "PermissionSetId"),
+                expiration: a
+                    .get("ExpirationDate")
+                    .and_then(Value::as_str)
+                    .and_then(super::records::parse_datetime),
+            })
             .collect(),
     }
 }

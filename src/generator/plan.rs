@@ -62,6 +62,20 @@ pub struct AssigneeState {
     /// (what a key look-up of their assignments found, salesforce.md §I.6).
     #[serde(default)]
     pub assignment_ids: Vec<String>,
+    /// The user's permission set assignments with their expiries (salesforce.md §I.11).
+    #[serde(default)]
+    pub set_assignments: Vec<CurrentAssignment>,
+}
+
+/// One of the user's permission set assignments as read.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CurrentAssignment {
+    pub id: String,
+    pub permission_set_id: String,
+    /// `ExpirationDate` as unix seconds; none = doesn't expire.
+    #[serde(default)]
+    pub expiration: Option<i64>,
 }
 
 /// The Salesforce API Integration PSL in this org (salesforce.md §C.6).
@@ -92,6 +106,8 @@ pub struct OrgState {
     pub permission_fields: BTreeSet<String>,
     /// User permission → user permissions it requires (Tooling `PermissionDependency`, §H.Q5).
     pub dependencies: BTreeMap<String, BTreeSet<String>>,
+    /// The org's ObjectPermissions has `PermissionsViewAllFields` (API 63.0+, salesforce.md §I.10).
+    pub has_view_all_fields: bool,
     /// API calls it took to read this state (an apply of the same spec reads as many).
     pub reads: usize,
     /// The server's clock when it answered (the `Date` header, unix seconds, salesforce.md §I.6).
@@ -203,6 +219,8 @@ pub struct Desired {
 /// Closes one object's access over Salesforce's "Requires …" rules (salesforce.md §C.2), reusing the
 /// bulk toggles' rule table.
 pub fn close_object(access: ObjectAccess) -> ObjectAccess {
+    // View All Fields requires Read (salesforce.md §I.10).
+    let access = access.with_view_all_fields(access.view_all_fields);
     access
         .granted()
         .into_iter()
@@ -328,6 +346,7 @@ pub fn close_spec(
             )));
         }
     }
+    check_view_all_fields(&desired, state, warnings, blockers);
     // System permissions and what they require (PermissionDependency, salesforce.md §H.Q5).
     let mut frontier: Vec<String> = spec.system_permissions.iter().cloned().collect();
     while let Some(name) = frontier.pop() {
@@ -361,6 +380,43 @@ pub fn close_spec(
     desired
 }
 
+/// The permissions reachable from `roots` through `dependencies` (the roots included) whose
+/// own prerequisites haven't been asked for yet: the next level to ask PermissionDependency
+/// about (salesforce.md §I.14). Stops on cycles.
+pub fn prerequisites_not_asked(
+    dependencies: &BTreeMap<String, BTreeSet<String>>,
+    asked: &BTreeSet<String>,
+    roots: &BTreeSet<String>,
+) -> BTreeSet<String> {
+    let mut seen: BTreeSet<&String> = BTreeSet::new();
+    let mut frontier: Vec<&String> = roots.iter().collect();
+    while let Some(name) = frontier.pop() {
+        if seen.insert(name) {
+            frontier.extend(dependencies.get(name).into_iter().flatten());
+        }
+    }
+    seen.into_iter()
+        .filter(|name| !asked.contains(*name))
+        .cloned()
+        .collect()
+}
+
+/// Every permission `name` requires, directly or through others (not `name` itself, even in
+/// a cycle), per PermissionDependency (salesforce.md §I.14).
+pub fn prerequisites_of(
+    dependencies: &BTreeMap<String, BTreeSet<String>>,
+    name: &str,
+) -> BTreeSet<String> {
+    let mut found: BTreeSet<String> = BTreeSet::new();
+    let mut frontier: Vec<&String> = dependencies.get(name).into_iter().flatten().collect();
+    while let Some(required) = frontier.pop() {
+        if required != name && found.insert(required.clone()) {
+            frontier.extend(dependencies.get(required).into_iter().flatten());
+        }
+    }
+    found
+}
+
 fn merge(a: ObjectAccess, b: ObjectAccess) -> ObjectAccess {
     ObjectAccess {
         read: a.read || b.read,
@@ -369,7 +425,83 @@ fn merge(a: ObjectAccess, b: ObjectAccess) -> ObjectAccess {
         delete: a.delete || b.delete,
         view_all: a.view_all || b.view_all,
         modify_all: a.modify_all || b.modify_all,
+        view_all_fields: a.view_all_fields || b.view_all_fields,
     }
+}
+
+/// View All Fields: refused where the org lacks the field, else granted with its risk said
+/// (salesforce.md §I.10).
+fn check_view_all_fields(
+    desired: &Desired,
+    state: &OrgState,
+    warnings: &mut Vec<Finding>,
+    blockers: &mut Vec<Finding>,
+) {
+    let objects: Vec<String> = desired
+        .objects
+        .iter()
+        .filter(|(_, access)| access.view_all_fields)
+        .map(|(name, _)| name.clone())
+        .collect();
+    if objects.is_empty() {
+        return;
+    }
+    let list = objects.join(", ");
+    if state.has_view_all_fields {
+        warnings.push(Finding::new(
+            FindingCode::ViewAllFieldsGranted,
+            format!(
+                "View All Fields on {list} (high risk): the integration reads every field of {}, including sensitive fields and any field created later, whatever the field-level security says.",
+                if objects.len() == 1 { "that object" } else { "those objects" }
+            ),
+        ));
+    } else {
+        blockers.push(Finding::new(
+            FindingCode::ViewAllFieldsUnavailable,
+            format!(
+                "View All Fields ({list}) isn't available in this org: its ObjectPermissions has no PermissionsViewAllFields (API 63.0, Spring '25, and later). Grant the fields one by one instead."
+            ),
+        ));
+    }
+}
+
+/// The assignment's expiry as unix seconds: none when not asked for; a blocker when it can't
+/// be used (salesforce.md §I.11: `ExpirationDate` is a dateTime; an expiry not after the
+/// org's clock would end the assignment at once).
+pub fn assignment_expiration(
+    spec: &PermissionSetSpec,
+    state: &OrgState,
+    blockers: &mut Vec<Finding>,
+) -> Option<i64> {
+    let text = spec.assignment_expiration.as_deref()?.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let Some(when) = super::records::parse_datetime(text) else {
+        blockers.push(Finding::new(
+            FindingCode::ExpirationInvalid,
+            format!("The assignment's expiry \"{text}\" is not a date and time (for example 2027-01-31T17:00:00.000Z)."),
+        ));
+        return None;
+    };
+    if state.assignee.is_none() && !state.assignee_missing {
+        blockers.push(Finding::new(
+            FindingCode::ExpirationWithoutAssignee,
+            "An assignment expiry was given, but nobody is assigned: choose the user or clear the expiry.",
+        ));
+        return None;
+    }
+    if state.server_date.is_some_and(|now| when <= now) {
+        blockers.push(Finding::new(
+            FindingCode::ExpirationPast,
+            format!(
+                "The assignment's expiry ({}) is not in the future by the org's clock: the set would be taken away at once.",
+                super::records::format_datetime(when)
+            ),
+        ));
+        return None;
+    }
+    Some(when)
 }
 
 /// Plans the writes that make the org match the spec.
@@ -402,6 +534,7 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
         ));
     }
     let desired = close_spec(spec, state, &mut excluded, &mut warnings, &mut blockers);
+    let expiration = assignment_expiration(spec, state, &mut blockers);
 
     let psl_id = state.psl.as_ref().map(|p| p.id.clone());
     let wanted_license = match spec.license {
@@ -708,25 +841,78 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
                 }
             }
         }
-        let assigned = state.existing.as_ref().is_some_and(|e| {
+        let current = state.existing.as_ref().and_then(|e| {
             assignee
-                .assigned_permission_set_ids
+                .set_assignments
                 .iter()
-                .any(|id| same_id(id, &e.id))
+                .find(|a| same_id(&a.permission_set_id, &e.id))
+                .cloned()
+                .or_else(|| {
+                    // A state read before assignments carried their Ids and expiries.
+                    assignee
+                        .assigned_permission_set_ids
+                        .iter()
+                        .any(|id| same_id(id, &e.id))
+                        .then(|| CurrentAssignment {
+                            id: String::new(),
+                            permission_set_id: e.id.clone(),
+                            expiration: None,
+                        })
+                })
         });
-        if !assigned {
-            push_step(
+        let record = |expiration: Option<i64>| {
+            Record::SetAssignment(SetAssignmentRecord {
+                assignee_id: assignee.id.clone(),
+                permission_set: parent.clone(),
+                expiration,
+            })
+        };
+        let until = |expiration: Option<i64>| {
+            expiration.map_or_else(String::new, |when| {
+                format!(" until {}", super::records::format_datetime(when))
+            })
+        };
+        match current {
+            None => push_step(
                 &mut steps,
                 StepKind::PermissionSetAssignment,
                 Action::Create,
                 vec![Change::Create {
-                    record: Record::SetAssignment(SetAssignmentRecord {
-                        assignee_id: assignee.id.clone(),
-                        permission_set: parent.clone(),
-                    }),
+                    record: record(expiration),
                 }],
-                format!("Assign {} to {}", spec.label, assignee.name),
-            );
+                format!(
+                    "Assign {} to {}{}",
+                    spec.label,
+                    assignee.name,
+                    until(expiration)
+                ),
+            ),
+            // The expiry is changed in place (ExpirationDate is updateable, salesforce.md
+            // §I.11); an expiry is only set, never cleared, unless the spec asks for one.
+            Some(current)
+                if expiration.is_some()
+                    && current.expiration != expiration
+                    && !current.id.is_empty() =>
+            {
+                known_ids.insert(current.id.clone());
+                push_step(
+                    &mut steps,
+                    StepKind::PermissionSetAssignment,
+                    Action::Update,
+                    vec![Change::Update {
+                        id: current.id.clone(),
+                        before: record(current.expiration),
+                        after: record(expiration),
+                    }],
+                    format!(
+                        "Change when {} ends for {}: {}",
+                        spec.label,
+                        assignee.name,
+                        until(expiration).trim_start()
+                    ),
+                );
+            }
+            Some(_) => {}
         }
     }
 

@@ -85,6 +85,9 @@ pub struct LicenseAssignmentRecord {
 pub struct SetAssignmentRecord {
     pub assignee_id: String,
     pub permission_set: SetRef,
+    /// `ExpirationDate` (API 52.0+, salesforce.md §I.11) as unix seconds; none = no expiry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiration: Option<i64>,
 }
 
 /// One record of any type the apply writes.
@@ -135,6 +138,36 @@ pub enum SobjectKind {
     SetAssignment,
 }
 
+/// The columns a look-up reads beyond each object's fixed ones: the permission set's system
+/// permissions the apply is about, and View All Fields, which exists only from API 63.0
+/// (salesforce.md §I.10) and is read only when a record of the apply names it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReadColumns {
+    pub permissions: Vec<String>,
+    pub view_all_fields: bool,
+}
+
+impl ReadColumns {
+    /// The columns the look-ups of these records need.
+    pub fn of<'a>(records: impl IntoIterator<Item = &'a Record>) -> Self {
+        let mut columns = Self::default();
+        for record in records {
+            match record {
+                Record::PermissionSet(set) => {
+                    columns.permissions.extend(set.permissions.keys().cloned());
+                }
+                Record::ObjectPermissions(row) => {
+                    columns.view_all_fields |= row.access.view_all_fields;
+                }
+                _ => {}
+            }
+        }
+        columns.permissions.sort();
+        columns.permissions.dedup();
+        columns
+    }
+}
+
 impl SobjectKind {
     pub fn api_name(self) -> &'static str {
         match self {
@@ -157,22 +190,35 @@ impl SobjectKind {
     }
 
     /// The fields a look-up reads, audit fields included where the object has them.
-    pub fn select_fields(self, permissions: &[String]) -> String {
+    pub fn select_fields(self, columns: &ReadColumns) -> String {
         let fields = match self {
             Self::PermissionSet => {
                 let mut fields =
                     "Id, Name, Label, Description, LicenseId, CreatedById, CreatedDate, LastModifiedById"
                         .to_owned();
-                for name in permissions {
+                for name in &columns.permissions {
                     fields.push_str(", Permissions");
                     fields.push_str(name);
                 }
                 return fields;
             }
-            Self::ObjectPermissions => "Id, ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords, CreatedById, CreatedDate, LastModifiedById",
-            Self::FieldPermissions => "Id, ParentId, Field, PermissionsRead, PermissionsEdit, SystemModstamp",
-            Self::LicenseAssignment => "Id, AssigneeId, PermissionSetLicenseId, CreatedById, CreatedDate, LastModifiedById",
-            Self::SetAssignment => "Id, AssigneeId, PermissionSetId, SystemModstamp",
+            Self::ObjectPermissions => {
+                let mut fields = "Id, ParentId, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords, CreatedById, CreatedDate, LastModifiedById".to_owned();
+                if columns.view_all_fields {
+                    fields.push_str(", PermissionsViewAllFields");
+                }
+                return fields;
+            }
+            Self::FieldPermissions => {
+                "Id, ParentId, Field, PermissionsRead, PermissionsEdit, SystemModstamp"
+            }
+            Self::LicenseAssignment => {
+                "Id, AssigneeId, PermissionSetLicenseId, CreatedById, CreatedDate, LastModifiedById"
+            }
+            // ExpirationDate: API 52.0+, Forcefield's minimum (salesforce.md §I.11).
+            Self::SetAssignment => {
+                "Id, AssigneeId, PermissionSetId, ExpirationDate, SystemModstamp"
+            }
         };
         fields.to_owned()
     }
@@ -267,7 +313,7 @@ impl Record {
             Self::ObjectPermissions(r) => {
                 fields.insert("ParentId".into(), parent_value(&r.parent));
                 fields.insert("SobjectType".into(), json!(r.sobject_type));
-                object_access_fields(&r.access, &mut fields);
+                object_access_fields(&r.access, r.access.view_all_fields, &mut fields);
             }
             Self::FieldPermissions(r) => {
                 fields.insert("ParentId".into(), parent_value(&r.parent));
@@ -282,6 +328,9 @@ impl Record {
             Self::SetAssignment(r) => {
                 fields.insert("AssigneeId".into(), json!(r.assignee_id));
                 fields.insert("PermissionSetId".into(), parent_value(&r.permission_set));
+                if let Some(when) = r.expiration {
+                    fields.insert("ExpirationDate".into(), json!(format_datetime(when)));
+                }
             }
         }
         fields
@@ -308,8 +357,21 @@ impl Record {
                     }
                 }
             }
-            (Self::ObjectPermissions(_), Self::ObjectPermissions(after)) => {
-                object_access_fields(&after.access, &mut fields);
+            (Self::ObjectPermissions(before), Self::ObjectPermissions(after)) => {
+                // View All Fields is sent only where either side names it: an org before API
+                // 63.0 has no such field (salesforce.md §I.10).
+                let view_all_fields = before.access.view_all_fields || after.access.view_all_fields;
+                object_access_fields(&after.access, view_all_fields, &mut fields);
+            }
+            (Self::SetAssignment(before), Self::SetAssignment(after)) => {
+                if before.expiration != after.expiration {
+                    fields.insert(
+                        "ExpirationDate".into(),
+                        after
+                            .expiration
+                            .map_or(Value::Null, |when| json!(format_datetime(when))),
+                    );
+                }
             }
             (Self::FieldPermissions(_), Self::FieldPermissions(after)) => {
                 field_access_fields(after.access, &mut fields);
@@ -354,6 +416,7 @@ impl Record {
             (Self::SetAssignment(a), Self::SetAssignment(b)) => {
                 same_id(&a.assignee_id, &b.assignee_id)
                     && same_set(&a.permission_set, &b.permission_set)
+                    && a.expiration == b.expiration
             }
             _ => false,
         }
@@ -375,12 +438,23 @@ impl Record {
             }
             (Self::ObjectPermissions(a), _, Self::ObjectPermissions(b)) => a.access == b.access,
             (Self::FieldPermissions(a), _, Self::FieldPermissions(b)) => a.access == b.access,
+            (Self::SetAssignment(a), _, Self::SetAssignment(b)) => a.expiration == b.expiration,
             _ => false,
         }
     }
 }
 
-fn object_access_fields(access: &ObjectAccess, fields: &mut Map<String, Value>) {
+fn object_access_fields(
+    access: &ObjectAccess,
+    with_view_all_fields: bool,
+    fields: &mut Map<String, Value>,
+) {
+    if with_view_all_fields {
+        fields.insert(
+            "PermissionsViewAllFields".to_owned(),
+            Value::Bool(access.view_all_fields),
+        );
+    }
     for (name, on) in [
         ("PermissionsRead", access.read),
         ("PermissionsCreate", access.create),
@@ -491,6 +565,9 @@ struct ObjectPermissionsRow {
     permissions_view_all_records: bool,
     #[serde(default)]
     permissions_modify_all_records: bool,
+    /// Absent before API 63.0 (salesforce.md §I.10), and when not selected.
+    #[serde(default)]
+    permissions_view_all_fields: bool,
     #[serde(flatten)]
     audit: AuditRow,
 }
@@ -524,6 +601,8 @@ struct SetAssignmentRow {
     assignee_id: String,
     #[serde(default)]
     permission_set_id: Option<String>,
+    #[serde(default)]
+    expiration_date: Option<String>,
     #[serde(flatten)]
     audit: AuditRow,
 }
@@ -571,6 +650,7 @@ pub fn found_record(kind: SobjectKind, row: &Value) -> Option<FoundRecord> {
                             delete: row.permissions_delete,
                             view_all: row.permissions_view_all_records,
                             modify_all: row.permissions_modify_all_records,
+                            view_all_fields: row.permissions_view_all_fields,
                         },
                     }),
                     audit: row.audit.audit(),
@@ -612,6 +692,7 @@ pub fn found_record(kind: SobjectKind, row: &Value) -> Option<FoundRecord> {
                         permission_set: SetRef::Existing {
                             id: row.permission_set_id.unwrap_or_default(),
                         },
+                        expiration: row.expiration_date.as_deref().and_then(parse_datetime),
                     }),
                     audit: row.audit.audit(),
                 }
@@ -687,6 +768,33 @@ pub fn parse_http_date(text: &str) -> Option<i64> {
         clock.next()?.parse::<i64>().ok()?,
     );
     Some(days_from_civil(year, month, day)? * 86_400 + hour * 3600 + minute * 60 + second)
+}
+
+/// A Salesforce dateTime in UTC (`2027-01-31T17:00:00.000Z`) from unix seconds.
+pub fn format_datetime(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let seconds = unix.rem_euclid(86_400);
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.000Z",
+        seconds / 3600,
+        seconds % 3600 / 60,
+        seconds % 60
+    )
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).

@@ -118,6 +118,35 @@ pub struct GeneratorContext {
     /// Profiles whose access the page can copy (`loadAccess { profileId }`), by name.
     #[serde(default)]
     pub profiles: Vec<ProfileChoice>,
+    /// The per-object View All Fields choice (salesforce.md §I.10).
+    #[serde(default)]
+    pub view_all_fields: ViewAllFieldsChoice,
+}
+
+/// View All Fields as the page offers it beside an object's access: whether this org has it,
+/// its risk and what it means.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ViewAllFieldsChoice {
+    pub available: bool,
+    pub risk: Option<Risk>,
+    pub explanation: String,
+}
+
+impl ViewAllFieldsChoice {
+    /// High risk: every field, sensitive and future ones included, whatever field-level
+    /// security says (salesforce.md §I.10).
+    pub fn for_org(available: bool) -> Self {
+        Self {
+            available,
+            risk: Some(Risk::High),
+            explanation: if available {
+                "Reads every field of the object, including sensitive fields and fields created later, whatever their field-level security. Prefer granting the fields the integration needs.".to_owned()
+            } else {
+                "Not available: this org's API version is before 63.0 (Spring '25), which brought View All Fields.".to_owned()
+            },
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -301,6 +330,17 @@ pub enum FindingCode {
     ObjectNotGrantable,
     /// A system permission was added because a chosen one requires it (salesforce.md §H.Q5).
     PrerequisiteAdded,
+    /// View All Fields is granted: what it exposes, shown with its risk (salesforce.md §I.10).
+    ViewAllFieldsGranted,
+    /// View All Fields was asked for and this org's ObjectPermissions has no such field
+    /// (API 63.0+, salesforce.md §I.10).
+    ViewAllFieldsUnavailable,
+    /// The assignment's expiry is not a date and time Salesforce takes (salesforce.md §I.11).
+    ExpirationInvalid,
+    /// The assignment's expiry is not after the org's clock.
+    ExpirationPast,
+    /// An expiry was given, and nobody is assigned.
+    ExpirationWithoutAssignee,
 }
 
 impl FindingCode {

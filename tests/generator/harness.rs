@@ -126,5 +126,6 @@ pub fn small_spec(name: &str) -> PermissionSetSpec {
         )]
         .into(),
         system_permissions: Default::default(),
+        assignment_expiration: None,
     }
 }

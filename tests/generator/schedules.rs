@@ -797,6 +797,7 @@ impl Lab {
             ]
             .into(),
             system_permissions: ["PasswordNeverExpires".to_owned()].into(),
+            assignment_expiration: None,
         };
         let netsuite =
             self.id_of("SELECT Id FROM PermissionSet WHERE Name = 'NetSuite_Integration'");

@@ -333,14 +333,21 @@ pub fn seed(store: &mut Store, org: &OrgSeed, config: &SimConfig) -> Result<(), 
             ("TotalLicenses".to_owned(), Value::Int(total)),
             ("UsedLicenses".to_owned(), Value::Int(0)),
         ];
-        // MaximumPermissions<Name> (salesforce.md §C.6): everything except the admin-only powers.
+        // MaximumPermissions<Name> (salesforce.md §C.6, §I.8): everything except the admin-only
+        // powers; on the integration licence, the [U] permissions say what the org's switch
+        // `integration_license_allows` enforces at assignment, so the two never disagree.
         values.extend(
             SYSTEM_PERMISSIONS
                 .iter()
                 .filter(|(n, _)| {
                     !matches!(*n, "ModifyAllData" | "AuthorApex" | "CustomizeApplication")
                 })
-                .map(|(n, _)| (format!("MaximumPermissions{n}"), Value::Bool(true))),
+                .map(|(n, _)| {
+                    let allowed = dev != INTEGRATION_PSL
+                        || !crate::config::INTEGRATION_CHECKED_PERMISSIONS.contains(n)
+                        || config.integration_license_allows.iter().any(|a| a == n);
+                    (format!("MaximumPermissions{n}"), Value::Bool(allowed))
+                }),
         );
         psl_ids.insert(dev, insert_owned(store, "PermissionSetLicense", &values)?);
     }

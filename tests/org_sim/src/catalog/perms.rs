@@ -134,7 +134,13 @@ pub fn objects() -> Vec<ObjectDef> {
                 .label("Sobject Type Name"),
         );
     for (name, _) in OBJECT_PERMISSIONS {
-        op = op.with(FieldDef::new(name, T::Boolean));
+        let field = FieldDef::new(name, T::Boolean);
+        // salesforce.md §I.10: View All Fields arrived in API 63.0 (Spring '25).
+        op = op.with(if *name == "PermissionsViewAllFields" {
+            field.since(63)
+        } else {
+            field
+        });
     }
     // salesforce.md §I.6 (field reference): ObjectPermissions has CreatedById, CreatedDate,
     // LastModifiedById, LastModifiedDate and SystemModstamp.
@@ -184,8 +190,9 @@ pub fn objects() -> Vec<ObjectDef> {
             )
             .create_only(),
         )
-        .with(FieldDef::new("ExpirationDate", T::DateTime))
-        .with(sys_ro(FieldDef::new("IsActive", T::Boolean)))
+        // salesforce.md §I.11: ExpirationDate and IsActive arrived in API 52.0.
+        .with(FieldDef::new("ExpirationDate", T::DateTime).since(52))
+        .with(sys_ro(FieldDef::new("IsActive", T::Boolean)).since(52))
         // salesforce.md §I.6: no CreatedById / CreatedDate; SystemModstamp is "Date Assigned".
         .modstamp();
     // salesforce.md §C.5: "To update an assignment, delete an existing assignment and insert a new one"
