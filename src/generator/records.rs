@@ -363,15 +363,15 @@ impl Record {
                 let view_all_fields = before.access.view_all_fields || after.access.view_all_fields;
                 object_access_fields(&after.access, view_all_fields, &mut fields);
             }
-            (Self::SetAssignment(before), Self::SetAssignment(after)) => {
-                if before.expiration != after.expiration {
-                    fields.insert(
-                        "ExpirationDate".into(),
-                        after
-                            .expiration
-                            .map_or(Value::Null, |when| json!(format_datetime(when))),
-                    );
-                }
+            (Self::SetAssignment(before), Self::SetAssignment(after))
+                if before.expiration != after.expiration =>
+            {
+                fields.insert(
+                    "ExpirationDate".into(),
+                    after
+                        .expiration
+                        .map_or(Value::Null, |when| json!(format_datetime(when))),
+                );
             }
             (Self::FieldPermissions(_), Self::FieldPermissions(after)) => {
                 field_access_fields(after.access, &mut fields);

@@ -669,6 +669,15 @@ impl Schema {
     }
 }
 
+/// The major number of an API version (`62.0` → 62); unreadable counts as the newest.
+pub fn api_major(version: &str) -> u32 {
+    version
+        .split('.')
+        .next()
+        .and_then(|major| major.parse().ok())
+        .unwrap_or(u32::MAX)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -681,13 +690,4 @@ mod tests {
         assert_eq!(label_of("Id"), "Id");
         assert_eq!(plural("Opportunity"), "Opportunities");
     }
-}
-
-/// The major number of an API version (`62.0` → 62); unreadable counts as the newest.
-pub fn api_major(version: &str) -> u32 {
-    version
-        .split('.')
-        .next()
-        .and_then(|major| major.parse().ok())
-        .unwrap_or(u32::MAX)
 }
