@@ -468,3 +468,20 @@ fn a_union_grants_what_any_source_grants() {
     assert_eq!(spec.description, "Reads accounts");
     assert!(spec.name.is_empty() && spec.label.is_empty());
 }
+
+#[test]
+fn an_expiry_is_refused_for_a_set_that_manages_users_or_permission_sets() {
+    let mut state = state();
+    state.assignee = Some(assignee());
+    state.permission_fields = ["ManageUsers", "RunReports"].map(String::from).into();
+    let mut spec = spec(ObjectAccess::read_only());
+    spec.assignment_expiration = Some("2030-01-01T00:00:00Z".into());
+    spec.system_permissions = ["ManageUsers".to_owned()].into();
+    let write_plan = plan(&spec, &state, false);
+    assert!(write_plan
+        .blockers
+        .iter()
+        .any(|b| b.code == FindingCode::ExpirationNotAllowed && b.message.contains("ManageUsers")));
+    spec.system_permissions = ["RunReports".to_owned()].into();
+    assert!(plan(&spec, &state, false).blockers.is_empty());
+}

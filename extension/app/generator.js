@@ -187,15 +187,20 @@ function renderUser(container) {
 }
 
 /** When the assignment ends (optional). The browser's local time goes to the core in UTC; whether it can be used is the core's answer. */
+let expiryField = null;
+
+/** An ISO dateTime as the browser's local `datetime-local` value. */
+function localTime(iso) {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  return new Date(date.getTime() - date.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+}
+
 function expiryInput() {
   const id = nextId('expiry');
-  const local = (iso) => {
-    if (!iso) return '';
-    const date = new Date(iso);
-    if (Number.isNaN(date.getTime())) return '';
-    return new Date(date.getTime() - date.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
-  };
-  const input = h('input', { type: 'datetime-local', id, class: 'slds-input', 'data-ff': 'assignment-expiry', value: local(state.assignmentExpiration) });
+  const input = h('input', { type: 'datetime-local', id, class: 'slds-input', 'data-ff': 'assignment-expiry', value: localTime(state.assignmentExpiration) });
+  expiryField = input;
   input.addEventListener('change', () => {
     const date = input.value ? new Date(input.value) : null;
     state.assignmentExpiration = date && !Number.isNaN(date.getTime()) ? date.toISOString() : null;
@@ -1011,6 +1016,11 @@ function rerender() {
   renderLicense(sections.license);
   renderObjects(sections.objects);
   renderSystemPermissions(sections.system);
+  // The expiry sits on the user's card, which a new starting point doesn't redraw.
+  if (expiryField) {
+    expiryField.value = localTime(state.assignmentExpiration);
+    expiryField.setAttribute('value', expiryField.value);
+  }
   changed();
 }
 

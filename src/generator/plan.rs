@@ -27,6 +27,14 @@ pub const COLLECTION_LIMIT: usize = 200;
 /// Composite: at most 25 subrequests, at most 5 of them collections or queries (salesforce.md §B.4).
 pub const COMPOSITE_SUBREQUESTS: usize = 25;
 pub const COMPOSITE_COLLECTIONS: usize = 5;
+/// System permissions that keep a set's assignments from expiring (salesforce.md §I.11: Assign
+/// Permission Sets, Manage Profiles and Permission Sets, Manage Users; Salesforce also names a
+/// "Permission Sets" permission whose API name is not known here).
+pub const NO_EXPIRY_PERMISSIONS: &[&str] = &[
+    "AssignPermissionSets",
+    "ManageProfilesPermissionsets",
+    "ManageUsers",
+];
 /// DeveloperName of the Salesforce API Integration permission set license (salesforce.md §C.6).
 pub const INTEGRATION_PSL: &str = "SalesforceAPIIntegrationPsl";
 
@@ -535,6 +543,22 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
     }
     let desired = close_spec(spec, state, &mut excluded, &mut warnings, &mut blockers);
     let expiration = assignment_expiration(spec, state, &mut blockers);
+    if expiration.is_some() {
+        let held: Vec<&str> = NO_EXPIRY_PERMISSIONS
+            .iter()
+            .copied()
+            .filter(|name| desired.system_permissions.contains(*name))
+            .collect();
+        if !held.is_empty() {
+            blockers.push(Finding::new(
+                FindingCode::ExpirationNotAllowed,
+                format!(
+                    "Salesforce doesn't let an assignment expire when the set has {}: clear the expiry or leave the permission out.",
+                    held.join(", ")
+                ),
+            ));
+        }
+    }
 
     let psl_id = state.psl.as_ref().map(|p| p.id.clone());
     let wanted_license = match spec.license {

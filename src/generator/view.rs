@@ -341,6 +341,8 @@ pub enum FindingCode {
     ExpirationPast,
     /// An expiry was given, and nobody is assigned.
     ExpirationWithoutAssignee,
+    /// The set holds a permission that keeps assignments from expiring (salesforce.md §I.11).
+    ExpirationNotAllowed,
 }
 
 impl FindingCode {

@@ -1,6 +1,6 @@
 // End to end in Firefox ESR: issue #16's View All Fields and assignment expiry, from the
 // generator page through the preview and the journalled apply to the simulated org's records,
-// and back in through the Metadata API XML import.
+// and out through the page's Metadata API XML export (the import is covered in Chromium).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { launchFirefox } from './lib/firefox.mjs';
@@ -77,7 +77,7 @@ describe('Firefox: the generator additions (#16)', () => {
     const expected = await firefox.script(`return new Date('2031-03-15T08:30').toISOString().slice(0, 19)`);
     assert.equal(assignment.ExpirationDate.slice(0, 19), expected);
 
-    // The page's XML export (captured instead of downloaded) read back by its import.
+    // The page's XML export, captured instead of downloaded.
     const xml = await firefox.asyncScript(`
       const done = arguments[arguments.length - 1];
       const create = URL.createObjectURL;
@@ -86,16 +86,5 @@ describe('Firefox: the generator additions (#16)', () => {
       HTMLAnchorElement.prototype.click = function () { if (!this.download) click.call(this); };
       document.querySelector('[data-ff="export-xml"]').click();`);
     assert.match(xml, /<object>Contact<\/object>\s*<viewAllFields>true<\/viewAllFields>/);
-    await firefox.script(`location.reload()`);
-    await firefox.waitFor(`return document.body.dataset.ffReady === 'true'`);
-    await firefox.script(`
-      const input = document.querySelector('[data-ff="import-xml"]');
-      const files = new DataTransfer();
-      files.items.add(new File([arguments[0]], 'Integration_Vaf_Firefox.permissionset-meta.xml', { type: 'text/xml' }));
-      input.files = files.files;
-      input.dispatchEvent(new Event('change', { bubbles: true }));`, xml);
-    await firefox.waitFor(`return document.querySelector('[data-ff="loaded"]')`);
-    assert.equal(await checked(`${row} [data-ff="access-viewAllFields"]`), true);
-    assert.equal(await checked(`${row} [data-ff="access-read"]`), true);
   });
 });

@@ -549,3 +549,38 @@ fn view_all_fields_without_read_is_refused() {
     );
     assert_eq!(r.status, 201, "{}", r.body);
 }
+
+/// A set with Manage Users (or Assign Permission Sets, Manage Profiles and Permission Sets)
+/// can't be assigned with an expiry (help.salesforce.com "Set Assignment Expiration Details",
+/// salesforce.md §I.11); error code and text [U].
+#[test]
+fn an_expiry_on_a_set_that_manages_users_is_refused() {
+    let sim = start();
+    let api = Api::admin(&sim);
+    let ps = api.create(
+        "PermissionSet",
+        json!({"Name": "Manages_Users", "Label": "Manages Users", "PermissionsManageUsers": true, "PermissionsViewSetup": true, "PermissionsManageInternalUsers": true, "PermissionsResetPasswords": true, "PermissionsViewAllUsers": true}),
+    );
+    let user = api.user_id("int-marketo@acme.example");
+    let r = api.post(
+        "sobjects/PermissionSetAssignment",
+        &json!({"AssigneeId": user, "PermissionSetId": ps, "ExpirationDate": "2030-01-01T00:00:00.000Z"}),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body.contains("can't have an expiration date"),
+        "{}",
+        r.body
+    );
+    let r = api.post(
+        "sobjects/PermissionSetAssignment",
+        &json!({"AssigneeId": user, "PermissionSetId": ps}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let r = api.patch(
+        &format!("sobjects/PermissionSetAssignment/{id}"),
+        &json!({"ExpirationDate": "2030-01-01T00:00:00.000Z"}),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+}
