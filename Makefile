@@ -42,6 +42,7 @@ bench: setup
 	cargo build --quiet -p org-sim
 	cargo build --quiet --release -p forcefield --example generator_bench --example fault_schedules
 	cargo build --quiet --release -p forcefield --example record_types_bench
+	cargo build --quiet --release -p forcefield --example access_bench
 	scripts/in-loopback-netns.sh node tests/e2e/bench.mjs
 
 # The generator's fault schedules at length: 100,000 seeded schedules against the simulated org

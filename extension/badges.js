@@ -1,7 +1,8 @@
 // Integration-user badges, the DOM half (content script). It collects the user Ids the page's
 // user lists and the user detail page link to, asks the core once, and draws what the core
 // decided (src/users/): a badge beside each marked user's name, a health panel on the detail
-// page, a small menu for the admin's icon. Everything is built with DOM APIs; org data is text.
+// page (with the access review and which permission sets can be assigned, src/access/), a small
+// menu for the admin's icon and the access review. Everything is built with DOM APIs; org data is text.
 // Loaded before content_script.js; does nothing until `forcefieldBadges.start()` runs.
 //
 // Trust (README "Security"): the page's scripts share this DOM. Nothing they can forge decides
@@ -298,12 +299,75 @@ globalThis.forcefieldBadges = (() => {
       const panel = element('div', { 'data-ff': 'health', role: 'region', 'aria-label': 'Integration user setup health' },
         element('strong', {}, badge.warnings.length ? 'Integration user setup: needs attention' : 'Integration user setup: no problems found'));
       if (badge.warnings.length) panel.append(list);
+      panel.append(this.healthActions(badge));
       Object.assign(panel.style, {
         margin: '6px 0 10px', padding: '6px 10px', borderRadius: '4px', font: '12px Arial, sans-serif',
         border: `1px solid ${badge.warnings.length ? '#dd7a01' : '#2e844a'}`,
         background: badge.warnings.length ? '#fef1e4' : '#ebf7e6',
       });
       title.after(panel);
+    }
+
+    /**
+     * The health panel's two reads: "Access review" (opens the extension page) and "Can
+     * permission sets be assigned?" (the core checks every permission set of the org against
+     * this user's licences, salesforce.md §I.9, and the panel lists what blocks which). Both on
+     * the admin's own click or key press only.
+     */
+    healthActions(badge) {
+      const result = element('div', { 'data-ff': 'assignable', 'aria-live': 'polite' });
+      const action = (text, role, onPress) => {
+        const b = element('button', { type: 'button', 'data-ff': role }, text);
+        Object.assign(b.style, { font: 'inherit', padding: '1px 6px', marginRight: '6px', cursor: 'pointer' });
+        b.addEventListener('click', (event) => {
+          event.preventDefault();
+          if (event.isTrusted && !b.disabled) onPress(b);
+        });
+        return b;
+      };
+      const review = action('Access review', 'health-access-review', (b) => this.openReview(badge.userId, b, result));
+      const check = action('Can permission sets be assigned?', 'health-check-assignable', (b) => this.checkAssignable(badge.userId, b, result));
+      const row = element('div', {}, review, check);
+      row.style.marginTop = '4px';
+      return element('div', {}, row, result);
+    }
+
+    async openReview(userId, control, status) {
+      if (control) control.disabled = true;
+      const reply = await this.ask({ type: 'openAccessReview', userId })
+        .catch((error) => ({ type: 'failed', message: String(error?.message ?? error) }));
+      if (control) control.disabled = false;
+      if (reply?.type !== 'accessReviewOpened') status.textContent = reply?.message ?? 'The access review could not be opened.';
+      else if (!control) this.closeMenu();
+    }
+
+    /** Lists the org's permission sets blocked for this user, with what blocks each. */
+    async checkAssignable(userId, control, into) {
+      control.disabled = true;
+      into.textContent = 'Checking the org\'s permission sets…';
+      const reply = await this.ask({ type: 'assignableSets', userId })
+        .catch((error) => ({ type: 'failed', message: String(error?.message ?? error) }));
+      control.disabled = false;
+      if (reply?.type !== 'assignableSets') {
+        into.textContent = reply?.message ?? 'The permission sets could not be checked.';
+        return;
+      }
+      const blocked = reply.verdicts.filter((v) => v.verdict.state === 'blocked');
+      const others = reply.verdicts.length - blocked.length;
+      const list = element('ul', { 'data-ff': 'assignable-blocked' });
+      Object.assign(list.style, { margin: '4px 0 0 16px', padding: '0' });
+      for (const v of blocked) {
+        const reasons = element('ul', {});
+        for (const b of v.verdict.blockers) reasons.append(element('li', { 'data-ff-blocker': b.kind }, b.message));
+        list.append(element('li', { 'data-ff': 'assignable-set', 'data-ff-set': v.name },
+          element('strong', {}, v.label), v.assigned ? ' (assigned)' : '', ' — blocked:', reasons));
+      }
+      into.replaceChildren(
+        element('div', {}, blocked.length
+          ? `${blocked.length} permission set${blocked.length === 1 ? '' : 's'} can't be assigned to this user:`
+          : 'No permission set is known to be blocked for this user.'),
+        list,
+        element('div', { 'data-ff': 'assignable-others' }, `${others} other permission set${others === 1 ? '' : 's'}: Salesforce decides at assignment.`));
     }
 
     showProblem(message) {
@@ -359,6 +423,7 @@ globalThis.forcefieldBadges = (() => {
         emojiRow.append(button(emoji, `Use ${emoji} as icon`, () => this.setIcon(badge, { kind: 'emoji', emoji }, status)));
       }
       menu.append(
+        button('Access review…', 'Open the access review of this integration user', () => this.openReview(badge.userId, null, status)),
         element('div', { 'aria-hidden': 'true' }, 'Icon for this integration user'),
         emojiRow,
         button('Choose picture…', 'Choose a picture as icon', () => this.pickPicture(badge, status)),

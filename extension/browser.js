@@ -106,6 +106,14 @@ async function openBeside(besideTab, page, userId) {
 }
 
 /**
+ * Opens the access review of an integration user in a new tab beside `besideTab`; the page reads
+ * the user again through the API and refuses one who isn't an integration user.
+ */
+export async function openAccessReview(besideTab, userId) {
+  return openBeside(besideTab, 'app/access.html', userId);
+}
+
+/**
  * Opens the permission set generator in a new tab beside `besideTab` (the Salesforce tab whose
  * org it works on), optionally for one user. `tabs.create` needs no extra permission.
  */

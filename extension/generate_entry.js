@@ -56,6 +56,27 @@ globalThis.forcefieldGenerateEntry = (() => {
     return control;
   }
 
+  // "Access review" beside them on an integration user's page: opens the access review page (an
+  // extension page, reads only) for this user.
+  function accessReviewButton(send, userId, name) {
+    const control = document.createElement('input');
+    control.type = 'button';
+    control.className = 'btn';
+    control.value = 'Access review';
+    control.dataset.ff = 'access-review';
+    control.setAttribute('aria-label', `Access review of ${name}`);
+    control.style.marginLeft = '0.5em';
+    control.addEventListener('click', (event) => {
+      // Only the admin's own click or key press opens it, never a page script's `.click()`.
+      if (!event.isTrusted || control.disabled) return;
+      control.disabled = true;
+      send({ type: 'openAccessReview', userId })
+        .catch((error) => console.debug('Forcefield: could not open the access review:', error))
+        .finally(() => { control.disabled = false; });
+    });
+    return control;
+  }
+
   // Permission set list (`/0PS`, sim README "Setup pages"): the button joins "New" in the header.
   function onPermissionSetList(send) {
     const cell = document.querySelector('.listRelatedObject .pbHeader td.pbButton');
@@ -78,7 +99,9 @@ globalThis.forcefieldGenerateEntry = (() => {
         const control = button(send, userId, `${LABEL} for ${name}`);
         control.style.marginLeft = '0.5em';
         (badgeNode?.isConnected ? badgeNode : title).after(control);
-        control.after(recordTypesButton(send, userId, name));
+        const recordTypes = recordTypesButton(send, userId, name);
+        control.after(recordTypes);
+        recordTypes.after(accessReviewButton(send, userId, name));
       },
     };
   }

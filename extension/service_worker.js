@@ -1,10 +1,10 @@
 // Background: loads the Rust core and hands it every message from the content scripts. The
-// exceptions, `openGenerator` and `openRecordTypes`, are browser plumbing (open a tab), not
-// questions for the core.
+// exceptions, `openGenerator`, `openRecordTypes` and `openAccessReview`, are browser plumbing
+// (open a tab), not questions for the core.
 // Chrome runs this as a module service worker, Firefox as a module event page. No top-level
 // await: a service worker must register its listeners synchronously.
 import init, { Core } from './pkg/forcefield.js';
-import { browserHost, onMessage, openGenerator, openRecordTypes } from './browser.js';
+import { browserHost, onMessage, openAccessReview, openGenerator, openRecordTypes } from './browser.js';
 
 const core = init({ module_or_path: new URL('./pkg/forcefield_bg.wasm', import.meta.url) })
   .then(() => new Core(browserHost));
@@ -23,6 +23,13 @@ onMessage(async (message, sender) => {
     if (!sender.tab || !userId) return { type: 'failed', message: 'The record types page opens from a user\'s page.' };
     await openRecordTypes(sender.tab, userId);
     return { type: 'recordTypesOpened' };
+  }
+  if (message?.type === 'openAccessReview') {
+    // The same plumbing for the access review, which needs a user.
+    const userId = /^005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/.test(message.userId ?? '') ? message.userId : null;
+    if (!sender.tab || !userId) return { type: 'failed', message: 'The access review opens from an integration user.' };
+    await openAccessReview(sender.tab, userId);
+    return { type: 'accessReviewOpened' };
   }
   // The browser's own sender record goes with the message: the core reads the frame's URL and
   // tab from it, never from the message.

@@ -20,6 +20,8 @@
 //!   Setup page doesn't offer them.
 //! * [`users`]: integration-user badges: classification, setup-health warnings, the cache,
 //!   custom icons and the profile photo.
+//! * [`access`]: the access review of an integration user (every grant with its source,
+//!   overrides, broad grants, a narrower set) and "can this set be assigned?".
 //! * [`protocol`]: the one message protocol between content scripts, extension pages and the core.
 //! * [`org`]: the org of a page or tab (page verdict, the popup's status); [`settings`]: the
 //!   admin's per-org switches; [`toggles`]: the bulk toggles' request.
@@ -33,6 +35,7 @@
 // would die on every such input). Checked access (`get`, iterators) everywhere outside tests.
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
+pub mod access;
 pub mod columns;
 pub mod connection;
 pub mod generator;

@@ -277,6 +277,58 @@ pub enum Request {
         #[serde(rename = "pngBase64")]
         png_base64: String,
     },
+    // ----- Access review and "can this set be assigned?" (issue #15, crate::access). Reads only.
+    /// The health panel: which permission sets of the sender frame's org can be assigned to this
+    /// integration user, and what blocks the others.
+    AssignableSets {
+        #[serde(rename = "userId")]
+        user_id: String,
+    },
+    /// The same from an extension page (the access review), for the org of `orgUrl`.
+    #[cfg(feature = "generator")]
+    #[serde(rename_all = "camelCase")]
+    CheckAssignableSets {
+        org_url: String,
+        user_id: String,
+    },
+    /// The access review of an integration user.
+    #[cfg(feature = "generator")]
+    #[serde(rename_all = "camelCase")]
+    AccessReview {
+        org_url: String,
+        user_id: String,
+    },
+    /// The review as the page shows it: filtered and sorted (no API call).
+    #[cfg(feature = "generator")]
+    AccessTable {
+        review: Box<crate::access::review::AccessReview>,
+        #[serde(default)]
+        query: crate::access::table::TableQuery,
+    },
+    /// The review as CSV, filtered as shown (no API call).
+    #[cfg(feature = "generator")]
+    AccessCsv {
+        review: Box<crate::access::review::AccessReview>,
+        #[serde(default)]
+        query: crate::access::table::TableQuery,
+    },
+    /// "Generate a narrower set": today's access minus the flagged grants, as a generator spec;
+    /// answered with `spec` (its `warnings` list each grant left out).
+    #[cfg(feature = "generator")]
+    #[serde(rename_all = "camelCase")]
+    NarrowerSpec {
+        org_url: String,
+        user_id: String,
+    },
+    /// The generator, before it applies: can the set it is about to create be assigned?
+    #[cfg(feature = "generator")]
+    #[serde(rename_all = "camelCase")]
+    CheckSpecAssignment {
+        org_url: String,
+        spec: PermissionSetSpec,
+        #[serde(default)]
+        assignee_id: Option<String>,
+    },
 }
 
 /// Where `loadAccess` copies access from: `{"permissionSetId": "0PS…"}` or `{"profileId": "00e…"}`.
@@ -388,6 +440,24 @@ pub enum Reply {
         user_id: String,
         username: String,
     },
+    AssignableSets(crate::access::requests::AssignableSets),
+    #[cfg(feature = "generator")]
+    #[serde(rename_all = "camelCase")]
+    AccessReview {
+        review: Box<crate::access::review::AccessReview>,
+        /// API calls the review took.
+        api_calls: usize,
+    },
+    #[cfg(feature = "generator")]
+    AccessTable(crate::access::table::TableView),
+    #[cfg(feature = "generator")]
+    #[serde(rename_all = "camelCase")]
+    AccessCsv {
+        file_name: String,
+        csv: String,
+    },
+    #[cfg(feature = "generator")]
+    SpecAssignment(crate::access::requests::SpecAssignment),
     #[cfg(feature = "record-types")]
     RecordTypeDefaults(crate::record_types::RecordTypeDefaults),
     /// The default is set and the profile, read again, shows it.

@@ -50,6 +50,22 @@ pub async fn handle<P: Platform>(
             crate::users::requests::set_profile_photo(platform, sender_url, user_id, &png_base64)
                 .await
         }
+        Request::AssignableSets { user_id } => {
+            crate::access::answer::assignable_sets(platform, sender_url, &user_id).await
+        }
+        // Extension pages name the org; a content script may only ask about its own frame's.
+        #[cfg(feature = "generator")]
+        Request::CheckAssignableSets { org_url, user_id } if sender_url.is_none() => {
+            crate::access::answer::assignable_sets(platform, Some(&org_url), &user_id).await
+        }
+        #[cfg(feature = "generator")]
+        request @ (Request::AccessReview { .. }
+        | Request::AccessTable { .. }
+        | Request::AccessCsv { .. }
+        | Request::NarrowerSpec { .. }
+        | Request::CheckSpecAssignment { .. }) => {
+            crate::access::answer::page(platform, request).await
+        }
         #[cfg(feature = "record-types")]
         Request::RecordTypeDefaults {
             org_url,

@@ -5,6 +5,7 @@
 import init, { Core } from '../pkg/generator/forcefield.js';
 import { browserHost, targetTab } from '../browser.js';
 import { ACCESS_LEVELS, fromSpec, toSpec } from './spec.js';
+import { assignmentCheck } from './assignment-check.js';
 
 const KIND_LABELS = { production: 'Production', sandbox: 'Sandbox', scratch: 'Scratch org', developerEdition: 'Developer Edition' };
 const OBJECTS_SHOWN = 150;
@@ -1011,6 +1012,9 @@ const sections = {
   system: h('div'),
 };
 
+/** "Can this set be assigned?" (assignment-check.js), made once the org is known. */
+let assignment = null;
+
 function rerender() {
   renderIdentity(sections.identity);
   renderLicense(sections.license);
@@ -1021,7 +1025,16 @@ function rerender() {
     expiryField.value = localTime(state.assignmentExpiration);
     expiryField.setAttribute('value', expiryField.value);
   }
+  assignment?.annotate();
   changed();
+}
+
+/** `?narrower=1` from the access review: today's access minus its broad grants, each listed. */
+async function loadNarrower(userId) {
+  const message = h('div', { 'aria-live': 'polite' });
+  const from = card('From the access review', 'narrower', message);
+  await adopt(await core({ type: 'narrowerSpec', orgUrl, userId }), message, rerender, true);
+  return from;
 }
 
 function showFatal(message) {
@@ -1058,10 +1071,15 @@ async function start() {
   previewButton.addEventListener('click', preview);
   applyButton.addEventListener('click', apply);
   exportButton.addEventListener('click', exportXml);
+  assignment = assignmentCheck({ core, orgUrl, h, alert, card, spec: currentSpec, assigneeId: () => state.assigneeId });
+  previewButton.addEventListener('click', () => assignment.check());
   rerender();
-  main.replaceChildren(sections.pending, sections.user, sections.start, sections.identity, sections.license, sections.objects, sections.system,
+  const narrower = params.get('narrower') && context.user ? await loadNarrower(context.user.id) : '';
+  main.replaceChildren(sections.pending, narrower, sections.user, sections.start, sections.identity, sections.license, sections.objects, sections.system,
+    assignment.card,
     card('Preview and apply', 'apply-card', planSlot, staleNote,
       h('div', { class: 'ff-actions' }, previewButton, applyButton, exportButton), progressSlot));
+  assignment.check();
   main.setAttribute('aria-busy', 'false');
   document.body.dataset.ffReady = 'true';
   // From opening the page to the generator being usable, for `make bench`.

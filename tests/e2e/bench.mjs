@@ -315,6 +315,9 @@ rows.push(...execFileSync(path.join(repoRoot, 'target/release/examples/fault_sch
 // Default record types, natively the same way (examples/record_types_bench.rs).
 rows.push(...execFileSync(path.join(repoRoot, 'target/release/examples/record_types_bench'), { encoding: 'utf8' })
   .split('\n').filter(Boolean).map((line) => JSON.parse(line)));
+// The access review, natively the same way (examples/access_bench.rs).
+rows.push(...execFileSync(path.join(repoRoot, 'target/release/examples/access_bench'), { encoding: 'utf8' })
+  .split('\n').filter(Boolean).map((line) => JSON.parse(line)));
 
 console.log('| figure | Forcefield | baseline or peer | ratio | target |');
 console.log('|---|---|---|---|---|');

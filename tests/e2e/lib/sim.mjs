@@ -57,6 +57,12 @@ export async function startSim({ port = 443, args = [] } = {}) {
       if (response.status !== 200) throw new Error(`query failed: ${JSON.stringify(response.body)}`);
       return response.body.records;
     },
+    /** Creates a record through the org's REST API as `username`; the response. */
+    async create(object, fields, org = ACME, username = org.admin) {
+      const { sid } = (await admin('POST', '/__sim/sessions', { org: org.api.split('.')[0], username })).body;
+      return adminRequest(port, 'POST', `/services/data/v66.0/sobjects/${object}`, fields,
+        { authorization: `Bearer ${sid}`, host: org.api });
+    },
     async stop() {
       child.kill('SIGTERM');
       if (child.exitCode === null) await once(child, 'exit');

@@ -210,6 +210,15 @@ pub struct SimConfig {
     /// Integration license cannot grant View All on standard objects", single source [S]).
     /// Default false.
     pub integration_view_all_standard: bool,
+    /// Whether a permission set group's aggregate permission set holds its members' permissions
+    /// *minus* what its muting set mutes ([U] salesforce.md §I.7: "recalculation to determine the
+    /// aggregated permissions" suggests so). Default true; false keeps the plain union.
+    pub group_aggregate_net_of_muting: bool,
+    /// Whether a muting set's ObjectPermissions / FieldPermissions row must also mute what
+    /// requires a muted permission (muting Read mutes Edit…), as Setup's boxes follow each
+    /// other; [U] salesforce.md §I.7 for the API. Default true (the stricter reading): a row
+    /// muting Read while leaving Edit is rejected.
+    pub muting_mutes_dependants: bool,
     /// Whether a Metadata API update of standard-object record type visibilities on the standard
     /// integration profile is saved ([U] salesforce.md §H.Q6, §I.13). Default: refused.
     pub integration_profile_record_types: IntegrationProfileRecordTypes,
@@ -248,6 +257,8 @@ impl Default for SimConfig {
                 .collect(),
             psl_api_enabled_accepted: true,
             integration_view_all_standard: false,
+            group_aggregate_net_of_muting: true,
+            muting_mutes_dependants: true,
             integration_profile_record_types: IntegrationProfileRecordTypes::Refuse,
         }
     }

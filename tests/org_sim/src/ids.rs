@@ -52,6 +52,8 @@ pub mod prefix {
     pub const PERMISSION_SET_GROUP: &str = "0PG";
     /// `PermissionSetGroupComponent`.
     pub const PERMISSION_SET_GROUP_COMPONENT: &str = "0PH";
+    /// `MutingPermissionSet` (prefix not found in any source: invented, salesforce.md §I.7).
+    pub const MUTING_PERMISSION_SET: &str = "0QM";
     /// Tooling `PermissionDependency` (prefix invented).
     pub const PERMISSION_DEPENDENCY: &str = "2Pd";
     /// ContentVersion (Connect user photo: a file version).

@@ -107,6 +107,14 @@ struct Cli {
     /// `allow` or `reject` (default; single third-party source).
     #[arg(long, default_value = "reject")]
     integration_view_all_standard: String,
+    /// A permission set group's aggregate set: `net` of its muting set (default) or the plain
+    /// `union` of its members (unconfirmed in Salesforce).
+    #[arg(long, default_value = "net")]
+    group_aggregate: String,
+    /// A muting row that mutes Read but not Edit (and the like): `reject` (default) or
+    /// `accept` (unconfirmed in Salesforce).
+    #[arg(long, default_value = "reject")]
+    muting_without_dependants: String,
     /// A Metadata API update of standard-object record type visibilities on the standard
     /// integration profile: `accept`, `refuse` (default) or `ignore` (answer success, save
     /// nothing); unconfirmed in Salesforce.
@@ -183,6 +191,22 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let group_aggregate_net_of_muting = match cli.group_aggregate.as_str() {
+        "net" => true,
+        "union" => false,
+        other => {
+            eprintln!("--group-aggregate {other:?}: expected net or union");
+            return ExitCode::FAILURE;
+        }
+    };
+    let muting_mutes_dependants = match cli.muting_without_dependants.as_str() {
+        "reject" => true,
+        "accept" => false,
+        other => {
+            eprintln!("--muting-without-dependants {other:?}: expected reject or accept");
+            return ExitCode::FAILURE;
+        }
+    };
     let Some(integration_profile_record_types) =
         IntegrationProfileRecordTypes::parse(&cli.integration_profile_record_types)
     else {
@@ -193,6 +217,8 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     };
     let config = SimConfig {
+        group_aggregate_net_of_muting,
+        muting_mutes_dependants,
         integration_profile_record_types,
         integration_license_allows,
         psl_api_enabled_accepted,

@@ -1,7 +1,9 @@
 //! The permission half of the seed (salesforce.md §C.1–§C.7, §H.Q4): permission set licenses, one
 //! profile-owned permission set per profile, custom / managed / session permission sets, a
-//! permission set group with its aggregate set, object and field permissions, assignments and
-//! license assignments that put the integration users in every state. Also the permission
+//! permission set group with its aggregate set, a second group with a muting set (salesforce.md
+//! §I.7), object and field permissions (View All Fields too, §I.10), assignments and license
+//! assignments that put the integration users in every state, a licence with no seat left and
+//! managed sets the integration licence can't take (§I.8, §I.9). Also the permission
 //! dependencies served by the Tooling API (salesforce.md §H.Q5).
 
 use std::collections::HashMap;
@@ -217,7 +219,49 @@ const PERMISSION_SETS: &[PsSeed] = &[
         objects: &[("Wide_Object__c", "RCED")],
         ..ps("Wide_Object_Access", "Wide Object Access")
     },
+    // The access review's cases (issue #15). Members of the Integration Bundle group: one with
+    // Modify All and View All Fields on Shipment__c (salesforce.md §I.10), one with reports.
+    PsSeed {
+        description: "Shipments, everything (member of Integration Bundle)",
+        objects: &[("Shipment__c", "RCEDVMF")],
+        ..ps("Bundle_Shipments", "Bundle Shipments")
+    },
+    PsSeed {
+        description: "Invoices and reports (member of Integration Bundle)",
+        perms: &["RunReports", "ExportReport"],
+        objects: &[("Invoice__c", "RCE"), ("Invoice_Line__c", "R")],
+        fields: &[("Invoice__c.Tax__c", true), ("Invoice__c.Amount__c", true)],
+        ..ps("Bundle_Invoices", "Bundle Invoices")
+    },
+    // A managed package's admin set that the integration licence can't take: Customize
+    // Application is false in the integration PSL's MaximumPermissions (salesforce.md §I.8).
+    PsSeed {
+        description: "Connector package: administration",
+        namespace: Some("cnx"),
+        perms: &["CustomizeApplication", "ViewSetup"],
+        objects: &[("Shipment__c", "RCE")],
+        ..ps("Connector_Admin", "Connector Admin")
+    },
+    // A managed package's set licensed with a permission set licence that has no seat left
+    // (salesforce.md §I.2, §I.8).
+    PsSeed {
+        description: "Analytics connector: read accounts",
+        namespace: Some("anlx"),
+        license: Lic::Psl(ANALYTICS_PSL),
+        objects: &[("Account", "R")],
+        ..ps("Analytics_Connector_User", "Analytics Connector User")
+    },
 ];
+
+/// A permission set licence with one seat, taken (salesforce.md §I.8: seats left = Total − Used).
+pub const ANALYTICS_PSL: &str = "AnalyticsConnectorPsl";
+/// Who holds its one seat, per org.
+const ANALYTICS_PSL_HOLDERS: &[&str] = &[
+    "katherine.johnson@acme.example",
+    "margaret.hamilton@acme.example.uat",
+];
+/// Who gets the Integration Bundle group (the sandbox's integration user).
+const BUNDLE_ASSIGNEES: &[&str] = &["int-netsuite@acme.example.uat"];
 
 /// System permissions of the profile-owned sets (salesforce.md §H.Q4: the API-only profiles enable
 /// ApiEnabled, ApiUserOnly, ChatterInternalUser only).
@@ -265,7 +309,7 @@ fn insert_owned(
     store.insert(object, &refs)
 }
 
-/// Object permission row from `RCEDVM` letters.
+/// Object permission row from `RCEDVMF` letters (F: View All Fields, salesforce.md §I.10).
 fn object_perm(
     store: &mut Store,
     parent: &str,
@@ -276,7 +320,7 @@ fn object_perm(
         ("ParentId".to_owned(), Value::text(parent)),
         ("SobjectType".to_owned(), Value::text(object)),
     ];
-    for (letter, (field, _)) in "RCEDVM".chars().zip(OBJECT_PERMISSIONS) {
+    for (letter, (field, _)) in "RCEDVMF".chars().zip(OBJECT_PERMISSIONS) {
         values.push(((*field).to_owned(), Value::Bool(letters.contains(letter))));
     }
     insert_owned(store, "ObjectPermissions", &values).map(|_| ())
@@ -320,6 +364,7 @@ pub fn seed(store: &mut Store, org: &OrgSeed, config: &SimConfig) -> Result<(), 
             2,
             false,
         ),
+        (ANALYTICS_PSL, "Analytics Connector", 1, false),
     ] {
         let mut values = vec![
             ("DeveloperName".to_owned(), Value::text(dev)),
@@ -334,21 +379,18 @@ pub fn seed(store: &mut Store, org: &OrgSeed, config: &SimConfig) -> Result<(), 
             ("UsedLicenses".to_owned(), Value::Int(0)),
         ];
         // MaximumPermissions<Name> (salesforce.md §C.6, §I.8): everything except the admin-only
-        // powers; on the integration licence, the [U] permissions say what the org's switch
-        // `integration_license_allows` enforces at assignment, so the two never disagree.
-        values.extend(
-            SYSTEM_PERMISSIONS
-                .iter()
-                .filter(|(n, _)| {
-                    !matches!(*n, "ModifyAllData" | "AuthorApex" | "CustomizeApplication")
-                })
-                .map(|(n, _)| {
-                    let allowed = dev != INTEGRATION_PSL
-                        || !crate::config::INTEGRATION_CHECKED_PERMISSIONS.contains(n)
-                        || config.integration_license_allows.iter().any(|a| a == n);
-                    (format!("MaximumPermissions{n}"), Value::Bool(allowed))
-                }),
-        );
+        // powers; on the integration PSL, the [U] permissions as `integration_license_allows`
+        // says (salesforce.md §H.Q5).
+        values.extend(SYSTEM_PERMISSIONS.iter().map(|(n, _)| {
+            let admin_only = matches!(*n, "ModifyAllData" | "AuthorApex" | "CustomizeApplication");
+            let switched_off = dev == INTEGRATION_PSL
+                && crate::config::INTEGRATION_CHECKED_PERMISSIONS.contains(n)
+                && !config.integration_license_allows.iter().any(|a| a == n);
+            (
+                format!("MaximumPermissions{n}"),
+                Value::Bool(!admin_only && !switched_off),
+            )
+        }));
         psl_ids.insert(dev, insert_owned(store, "PermissionSetLicense", &values)?);
     }
     // Profile-owned permission sets (salesforce.md §C.1: IsOwnedByProfile, ProfileId; Type [U]).
@@ -496,6 +538,63 @@ pub fn seed(store: &mut Store, org: &OrgSeed, config: &SimConfig) -> Result<(), 
     ] {
         object_perm(store, &aggregate, o, letters)?;
     }
+    // The access review's group: two members and a muting set (salesforce.md §I.7), its
+    // aggregate computed as the switch says.
+    let bundle = store.insert(
+        "PermissionSetGroup",
+        &[
+            ("DeveloperName", Value::text("Integration_Bundle")),
+            ("MasterLabel", Value::text("Integration Bundle")),
+            (
+                "Description",
+                Value::text("Shipments, invoices and reports for integrations"),
+            ),
+            ("Status", Value::text("Updated")),
+        ],
+    )?;
+    let mut muting_values = vec![
+        (
+            "DeveloperName".to_owned(),
+            Value::text("Integration_Bundle_Muting"),
+        ),
+        (
+            "MasterLabel".to_owned(),
+            Value::text("Integration Bundle Muting"),
+        ),
+        ("Language".to_owned(), Value::text("en_US")),
+    ];
+    muting_values.extend(bool_fields(&["ExportReport"], "Permissions"));
+    let muting = insert_owned(store, "MutingPermissionSet", &muting_values)?;
+    // Mutes Delete and Modify All on Shipment__c, Edit on Invoice__c.Tax__c, Export Reports.
+    object_perm(store, &muting, "Shipment__c", "DM")?;
+    insert_owned(
+        store,
+        "FieldPermissions",
+        &[
+            ("ParentId".to_owned(), Value::text(muting.clone())),
+            ("SobjectType".to_owned(), Value::text("Invoice__c")),
+            ("Field".to_owned(), Value::text("Invoice__c.Tax__c")),
+            ("PermissionsRead".to_owned(), Value::Bool(false)),
+            ("PermissionsEdit".to_owned(), Value::Bool(true)),
+        ],
+    )?;
+    for component in [
+        ps_ids.get("Bundle_Shipments").cloned(),
+        ps_ids.get("Bundle_Invoices").cloned(),
+        Some(muting),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        store.insert(
+            "PermissionSetGroupComponent",
+            &[
+                ("PermissionSetGroupId", Value::text(bundle.clone())),
+                ("PermissionSetId", Value::text(component)),
+            ],
+        )?;
+    }
+    let bundle_aggregate = recompute_group(store, &bundle, config.group_aggregate_net_of_muting)?;
     // Assignments.
     let user_id = |store: &Store, username: &str| {
         store
@@ -555,6 +654,30 @@ pub fn seed(store: &mut Store, org: &OrgSeed, config: &SimConfig) -> Result<(), 
             ],
         )?;
     }
+    for username in BUNDLE_ASSIGNEES {
+        if let Some(u) = user_id(store, username) {
+            store.insert(
+                "PermissionSetAssignment",
+                &[
+                    ("AssigneeId", Value::text(u)),
+                    ("PermissionSetId", Value::text(bundle_aggregate.clone())),
+                    ("PermissionSetGroupId", Value::text(bundle.clone())),
+                    ("IsActive", Value::Bool(true)),
+                ],
+            )?;
+        }
+    }
+    for username in ANALYTICS_PSL_HOLDERS {
+        if let (Some(u), Some(psl)) = (user_id(store, username), psl_ids.get(ANALYTICS_PSL)) {
+            store.insert(
+                "PermissionSetLicenseAssign",
+                &[
+                    ("AssigneeId", Value::text(u)),
+                    ("PermissionSetLicenseId", Value::text(psl.clone())),
+                ],
+            )?;
+        }
+    }
     // PSL assignments: fully set up, PSL-only, and the inactive user (salesforce.md §C.6).
     for name in [
         "int-netsuite@acme.example",
@@ -575,6 +698,167 @@ pub fn seed(store: &mut Store, org: &OrgSeed, config: &SimConfig) -> Result<(), 
     let _ = org;
     recount_psl(store);
     Ok(())
+}
+
+/// The permission flags of one ObjectPermissions / FieldPermissions / PermissionSet row that
+/// are true.
+fn true_flags(rec: &crate::store::Record) -> Vec<String> {
+    let mut flags: Vec<String> = rec
+        .fields()
+        .iter()
+        .filter(|(k, v)| k.starts_with("Permissions") && **v == Value::Bool(true))
+        .map(|(k, _)| k.clone())
+        .collect();
+    flags.sort();
+    flags
+}
+
+/// (Re)computes a permission set group's aggregate permission set (`Type = 'Group'`,
+/// `PermissionSetGroupId`, salesforce.md §C.1, §I.7): its members' permissions, minus what the
+/// group's muting set mutes when `net_of_muting` ([U] §I.7). Creates the aggregate if missing;
+/// returns its Id. Sets the group's `Status` to `Updated`.
+pub fn recompute_group(
+    store: &mut Store,
+    group: &str,
+    net_of_muting: bool,
+) -> Result<String, StoreError> {
+    let components: Vec<String> = store
+        .records("PermissionSetGroupComponent")
+        .iter()
+        .filter(|c| c.text("PermissionSetGroupId") == Some(group))
+        .filter_map(|c| c.text("PermissionSetId").map(str::to_owned))
+        .collect();
+    let is_muting = |store: &Store, id: &str| {
+        store
+            .get(id)
+            .is_some_and(|r| r.object == "MutingPermissionSet")
+    };
+    let members: Vec<&String> = components.iter().filter(|c| !is_muting(store, c)).collect();
+    let mutings: Vec<&String> = components
+        .iter()
+        .filter(|c| net_of_muting && is_muting(store, c))
+        .collect();
+    type Flags = std::collections::BTreeMap<String, std::collections::BTreeSet<String>>;
+    let gather = |store: &Store, parents: &[&String], object: &str, key: &str| -> Flags {
+        let mut out = Flags::new();
+        for row in store.records(object) {
+            if parents
+                .iter()
+                .any(|p| row.text("ParentId") == Some(p.as_str()))
+            {
+                out.entry(row.text(key).unwrap_or_default().to_owned())
+                    .or_default()
+                    .extend(true_flags(row));
+            }
+        }
+        out
+    };
+    let subtract = |mut granted: Flags, muted: &Flags| -> Flags {
+        for (k, flags) in &mut granted {
+            if let Some(m) = muted.get(k) {
+                flags.retain(|f| !m.contains(f));
+            }
+        }
+        granted.retain(|_, flags| !flags.is_empty());
+        granted
+    };
+    let objects = subtract(
+        gather(store, &members, "ObjectPermissions", "SobjectType"),
+        &gather(store, &mutings, "ObjectPermissions", "SobjectType"),
+    );
+    let fields = subtract(
+        gather(store, &members, "FieldPermissions", "Field"),
+        &gather(store, &mutings, "FieldPermissions", "Field"),
+    );
+    let mut system: std::collections::BTreeSet<String> = members
+        .iter()
+        .filter_map(|m| store.get(m))
+        .flat_map(true_flags)
+        .collect();
+    for muting in &mutings {
+        if let Some(rec) = store.get(muting) {
+            for flag in true_flags(rec) {
+                system.remove(&flag);
+            }
+        }
+    }
+    let existing = store
+        .records("PermissionSet")
+        .iter()
+        .find(|p| p.text("PermissionSetGroupId") == Some(group))
+        .map(|p| p.id.clone());
+    let aggregate = match existing {
+        Some(id) => id,
+        None => {
+            let (name, label) = store
+                .get(group)
+                .map(|g| {
+                    (
+                        g.text("DeveloperName").unwrap_or_default().to_owned(),
+                        g.text("MasterLabel").unwrap_or_default().to_owned(),
+                    )
+                })
+                .unwrap_or_default();
+            store.insert(
+                "PermissionSet",
+                &[
+                    // The aggregate's Name in real orgs is not documented ([U]).
+                    ("Name", Value::text(format!("{name}_Aggregate"))),
+                    ("Label", Value::text(label)),
+                    ("IsCustom", Value::Bool(true)),
+                    ("Type", Value::text("Group")),
+                    ("PermissionSetGroupId", Value::text(group)),
+                ],
+            )?
+        }
+    };
+    let stale: Vec<String> = ["ObjectPermissions", "FieldPermissions"]
+        .iter()
+        .flat_map(|o| store.records(o).iter())
+        .filter(|r| r.text("ParentId") == Some(aggregate.as_str()))
+        .map(|r| r.id.clone())
+        .collect();
+    for id in stale {
+        store.remove(&id);
+        store.forget_deleted(&id);
+    }
+    for (name, _) in SYSTEM_PERMISSIONS {
+        let field = format!("Permissions{name}");
+        let on = system.contains(&field);
+        store.update(&aggregate, &field, Value::Bool(on))?;
+    }
+    for (object, flags) in objects {
+        let mut values = vec![
+            ("ParentId".to_owned(), Value::text(aggregate.clone())),
+            ("SobjectType".to_owned(), Value::text(object)),
+        ];
+        for (field, _) in OBJECT_PERMISSIONS {
+            values.push(((*field).to_owned(), Value::Bool(flags.contains(*field))));
+        }
+        insert_owned(store, "ObjectPermissions", &values)?;
+    }
+    for (field, flags) in fields {
+        let object = field.split('.').next().unwrap_or_default().to_owned();
+        insert_owned(
+            store,
+            "FieldPermissions",
+            &[
+                ("ParentId".to_owned(), Value::text(aggregate.clone())),
+                ("SobjectType".to_owned(), Value::text(object)),
+                ("Field".to_owned(), Value::text(field)),
+                (
+                    "PermissionsRead".to_owned(),
+                    Value::Bool(flags.contains("PermissionsRead")),
+                ),
+                (
+                    "PermissionsEdit".to_owned(),
+                    Value::Bool(flags.contains("PermissionsEdit")),
+                ),
+            ],
+        )?;
+    }
+    store.update(group, "Status", Value::text("Updated"))?;
+    Ok(aggregate)
 }
 
 /// `PermissionSetLicense.UsedLicenses` = its assignments (salesforce.md §C.6: consistent counts).

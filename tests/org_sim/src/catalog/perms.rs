@@ -1,6 +1,7 @@
 //! Permission objects (salesforce.md §C.1–§C.6): PermissionSet with its `Permissions<Name>` booleans,
 //! ObjectPermissions, FieldPermissions, PermissionSetAssignment, PermissionSetLicense(+Assign),
-//! PermissionSetGroup(+Component); and the Tooling object PermissionDependency (§H.Q5).
+//! PermissionSetGroup(+Component), MutingPermissionSet (§I.7); and the Tooling object
+//! PermissionDependency (§H.Q5).
 
 use crate::ids::prefix;
 use crate::schema::{lookup, FieldDef, FieldType as T, ObjectDef, Schema};
@@ -117,13 +118,18 @@ pub fn objects() -> Vec<ObjectDef> {
         .cascade_child("ObjectPerms", "ObjectPermissions", "ParentId")
         .cascade_child("FieldPerms", "FieldPermissions", "ParentId");
 
+    // salesforce.md §C.2, §C.3, §I.7: a row's parent is a PermissionSet or a MutingPermissionSet.
     let mut op = ObjectDef::new("ObjectPermissions", prefix::OBJECT_PERMISSIONS)
         .labels("Object Permissions", "Object Permissions")
         .setup()
         .with(
-            lookup("ParentId", &["PermissionSet"], "Parent")
-                .create_only()
-                .required(),
+            lookup(
+                "ParentId",
+                &["PermissionSet", "MutingPermissionSet"],
+                "Parent",
+            )
+            .create_only()
+            .required(),
         )
         // Values filled in by `finish` from the schema (salesforce.md §H.Q3).
         .with(
@@ -150,9 +156,13 @@ pub fn objects() -> Vec<ObjectDef> {
         .labels("Field Permissions", "Field Permissions")
         .setup()
         .with(
-            lookup("ParentId", &["PermissionSet"], "Parent")
-                .create_only()
-                .required(),
+            lookup(
+                "ParentId",
+                &["PermissionSet", "MutingPermissionSet"],
+                "Parent",
+            )
+            .create_only()
+            .required(),
         )
         .with(
             FieldDef::new("SobjectType", T::Picklist)
@@ -291,14 +301,43 @@ pub fn objects() -> Vec<ObjectDef> {
         .create_only()
         .required(),
     )
+    // salesforce.md §I.7: the component's PermissionSetId is a PermissionSet or a
+    // MutingPermissionSet.
     .with(
-        lookup("PermissionSetId", &["PermissionSet"], "PermissionSet")
-            .create_only()
-            .required(),
+        lookup(
+            "PermissionSetId",
+            &["PermissionSet", "MutingPermissionSet"],
+            "PermissionSet",
+        )
+        .create_only()
+        .required(),
     )
     .audit();
 
-    vec![ps, op, fp, psa, psl, psla, psg, psgc]
+    // salesforce.md §I.7: a set of disabled permissions with the fields of a PermissionSet; what it
+    // enables is turned off for its group.
+    let mut mps = ObjectDef::new("MutingPermissionSet", prefix::MUTING_PERMISSION_SET)
+        .labels("Muting Permission Set", "Muting Permission Sets")
+        .setup()
+        .with(FieldDef::new("DeveloperName", T::String).len(80).required())
+        .with(
+            FieldDef::new("MasterLabel", T::String)
+                .len(80)
+                .required()
+                .name_field()
+                .label("Label"),
+        )
+        .with(FieldDef::new("Description", T::TextArea).len(255))
+        .with(FieldDef::new("Language", T::Picklist).values(&["en_US"], true));
+    for (name, label) in SYSTEM_PERMISSIONS {
+        mps = mps.with(FieldDef::new(&format!("Permissions{name}"), T::Boolean).label(label));
+    }
+    let mps = mps
+        .audit()
+        .cascade_child("ObjectPerms", "ObjectPermissions", "ParentId")
+        .cascade_child("FieldPerms", "FieldPermissions", "ParentId");
+
+    vec![ps, op, fp, psa, psl, psla, psg, psgc, mps]
 }
 
 /// Fills the restricted picklists that list grantable objects and fields (salesforce.md §H.Q3,

@@ -71,8 +71,17 @@ pub fn after_write(
     };
     let errors = match def.name.as_str() {
         "PermissionSet" => permission_set(ctx, &rec),
+        "ObjectPermissions" if parent_is_muting(&ctx.org.store, &rec) => {
+            muting_row(ctx, &rec, "SobjectType", Access::Object)
+        }
+        "FieldPermissions" if parent_is_muting(&ctx.org.store, &rec) => {
+            muting_row(ctx, &rec, "Field", Access::Field)
+        }
         "ObjectPermissions" => object_permissions(ctx, &rec, old.is_some()),
         "FieldPermissions" => field_permissions(ctx, &rec, old.is_some()),
+        "PermissionSetGroup" | "PermissionSetGroupComponent" if old.is_none() => {
+            recompute_group_of(ctx, &rec)
+        }
         "PermissionSetAssignment" => match expiry_not_allowed(ctx, &rec) {
             Some(error) => vec![error],
             None if old.is_none() => assignment(ctx, &rec),
@@ -207,6 +216,77 @@ fn integration_assignment(ctx: &Ctx<'_>, ps: &Record) -> Option<String> {
         .find_map(|r| view_all_standard_blocked(ctx, r))
 }
 
+/// Whether an ObjectPermissions / FieldPermissions row belongs to a muting set (salesforce.md
+/// §I.7): it then lists what is muted, and the grant rules don't apply to it.
+fn parent_is_muting(store: &Store, rec: &Record) -> bool {
+    rec.text("ParentId")
+        .and_then(|p| store.get(p))
+        .is_some_and(|p| p.object == "MutingPermissionSet")
+}
+
+/// Which kind of muting row.
+#[derive(Clone, Copy)]
+enum Access {
+    Object,
+    Field,
+}
+
+/// A muting set's row: not all false, not a duplicate, and (with `muting_mutes_dependants`)
+/// muting a permission mutes what requires it, as Setup's boxes follow each other the other
+/// way round for grants (salesforce.md §C.2, §C.3; [U] for the API, §I.7).
+fn muting_row(ctx: &Ctx<'_>, rec: &Record, key: &str, kind: Access) -> Vec<ApiErr> {
+    let store = &ctx.org.store;
+    let parent = rec.text("ParentId").unwrap_or_default();
+    let target = rec.text(key).unwrap_or_default();
+    if all_false(rec) {
+        return vec![ApiErr::new(
+            &ctx.config.codes.all_false,
+            format!("A muting row for {target} must mute at least one permission."),
+        )];
+    }
+    let duplicate = store.records(&rec.object).iter().any(|r| {
+        r.id != rec.id && r.text("ParentId") == Some(parent) && r.text(key) == Some(target)
+    });
+    if duplicate {
+        return vec![duplicate_value("DUPLICATE_VALUE")];
+    }
+    if !ctx.config.muting_mutes_dependants {
+        return Vec::new();
+    }
+    let rules: &[(&str, &[&str])] = match kind {
+        Access::Object => OBJECT_DEPENDENCIES,
+        Access::Field => &[("PermissionsEdit", &["PermissionsRead"])],
+    };
+    let unmuted_dependants: Vec<String> = rules
+        .iter()
+        .filter(|(dependant, needs)| !rec.flag(dependant) && needs.iter().any(|n| rec.flag(n)))
+        .map(|(dependant, _)| format!("{} {target}", verb(dependant)))
+        .collect();
+    if unmuted_dependants.is_empty() {
+        return Vec::new();
+    }
+    integrity(vec![format!(
+        "Muting a permission that others require also mutes them: mute {} too",
+        unmuted_dependants.join(", ")
+    )])
+}
+
+/// A group created or given a component: its aggregate set is recomputed (salesforce.md §I.7).
+fn recompute_group_of(ctx: &mut Ctx<'_>, rec: &Record) -> Vec<ApiErr> {
+    let group = if rec.object == "PermissionSetGroup" {
+        rec.id.clone()
+    } else {
+        rec.text("PermissionSetGroupId")
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let net = ctx.config.group_aggregate_net_of_muting;
+    match crate::seed_perms::recompute_group(&mut ctx.org.store, &group, net) {
+        Ok(_) => Vec::new(),
+        Err(e) => vec![ApiErr::new("UNKNOWN_EXCEPTION", e.to_string())],
+    }
+}
+
 /// Rules before a delete.
 pub fn before_delete(_ctx: &Ctx<'_>, _def: &ObjectDef, _rec: &Record) -> Vec<ApiErr> {
     Vec::new()
@@ -214,8 +294,16 @@ pub fn before_delete(_ctx: &Ctx<'_>, _def: &ObjectDef, _rec: &Record) -> Vec<Api
 
 /// Rules after a delete (the record is gone): removing Read on a master while a detail keeps
 /// permissions, or an object permission another permission needs (salesforce.md §C.2).
-pub fn after_delete(ctx: &Ctx<'_>, def: &ObjectDef, removed: &Record) -> Vec<ApiErr> {
-    if def.name != "ObjectPermissions" {
+pub fn after_delete(ctx: &mut Ctx<'_>, def: &ObjectDef, removed: &Record) -> Vec<ApiErr> {
+    if def.name == "PermissionSetGroupComponent" {
+        return recompute_group_of(ctx, removed);
+    }
+    if def.name != "ObjectPermissions"
+        || removed
+            .text("ParentId")
+            .and_then(|p| ctx.org.store.get(p))
+            .is_some_and(|p| p.object == "MutingPermissionSet")
+    {
         return Vec::new();
     }
     let ps = removed.text("ParentId").unwrap_or_default();
@@ -688,11 +776,65 @@ fn assignment(ctx: &Ctx<'_>, rec: &Record) -> Vec<ApiErr> {
         return vec![license_error(&first_permission(store, ps))];
     }
     if user_license_name == LICENSE_INTEGRATION {
+        if let Some(label) = psl_maximum_refuses(store, user, ps) {
+            return vec![license_error(&label)];
+        }
+    }
+    if user_license_name == LICENSE_INTEGRATION {
         if let Some(l) = integration_assignment(ctx, ps) {
             return vec![license_error(&l)];
         }
     }
     Vec::new()
+}
+
+/// The first user permission `ps` enables that the user's profile doesn't, and that is false
+/// in `MaximumPermissions<Name>` of every permission set licence the user holds or gets with
+/// the set (salesforce.md §I.8, §I.9: an inference; the sim applies it to Salesforce
+/// Integration users, whose licence the PSL extends).
+fn psl_maximum_refuses(store: &Store, user: &str, ps: &Record) -> Option<String> {
+    if ps.flag("IsOwnedByProfile") {
+        return None;
+    }
+    let mut licences: Vec<&Record> = store
+        .records("PermissionSetLicenseAssign")
+        .iter()
+        .filter(|a| a.text("AssigneeId") == Some(user))
+        .filter_map(|a| a.text("PermissionSetLicenseId").and_then(|l| store.get(l)))
+        .collect();
+    if let Some(own) = ps_license(store, ps).filter(|l| l.object == "PermissionSetLicense") {
+        if !licences.iter().any(|l| l.id == own.id) {
+            licences.push(own);
+        }
+    }
+    if licences.is_empty() {
+        return None;
+    }
+    let profile_set = store
+        .get(user)
+        .and_then(|u| u.text("ProfileId"))
+        .and_then(|p| {
+            store
+                .records("PermissionSet")
+                .iter()
+                .find(|s| s.text("ProfileId") == Some(p))
+        });
+    let mut enabled: Vec<&str> = ps
+        .fields()
+        .iter()
+        .filter(|(k, v)| k.starts_with("Permissions") && **v == Value::Bool(true))
+        .map(|(k, _)| k.trim_start_matches("Permissions"))
+        .collect();
+    enabled.sort_unstable();
+    enabled
+        .into_iter()
+        .filter(|p| !profile_set.is_some_and(|s| s.flag(&format!("Permissions{p}"))))
+        .find(|p| {
+            licences
+                .iter()
+                .all(|l| l.get(&format!("MaximumPermissions{p}")) == &Value::Bool(false))
+        })
+        .map(|p| permission_label(p).to_owned())
 }
 
 fn license_assignment(ctx: &Ctx<'_>, rec: &Record) -> Vec<ApiErr> {

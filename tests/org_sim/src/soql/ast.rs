@@ -119,6 +119,18 @@ pub enum Cond {
         /// Where the list starts.
         value_pos: Pos,
     },
+    /// `field [NOT] IN (SELECT idField FROM Object [WHERE …])`: a semi-join (anti-join when
+    /// negated) on an Id or reference field (SOQL reference "Comparison Operators").
+    SemiJoin {
+        /// Left side.
+        field: FieldPath,
+        /// `NOT IN`.
+        negated: bool,
+        /// The sub-select.
+        query: Box<Query>,
+        /// Where the sub-select starts.
+        value_pos: Pos,
+    },
     /// `field LIKE 'pattern'`.
     Like {
         /// Left side.

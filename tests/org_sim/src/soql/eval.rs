@@ -74,7 +74,8 @@ pub fn execute_with(
             ),
         )
     })?;
-    let plan = Plan::build(schema, object, &q, None)?;
+    let mut plan = Plan::build(schema, object, &q, None)?;
+    plan.run_semi_joins(store);
     let deleted: &[Record] = if all_rows {
         store.deleted(&object.name)
     } else {
@@ -236,6 +237,8 @@ enum Pred {
     Not(Box<Pred>),
     Cmp(Resolved, CmpOp, Value),
     In(Resolved, bool, Vec<Value>),
+    /// A semi-join before it ran: the sub-select's plan and the field it selects.
+    SemiJoin(Resolved, bool, Box<Plan>, Resolved),
     Like(Resolved, Vec<LikeTok>),
 }
 
@@ -419,6 +422,25 @@ impl Pred {
                     .collect::<Result<_, _>>()?;
                 Self::In(r, *negated, vs)
             }
+            Cond::SemiJoin {
+                field,
+                negated,
+                query,
+                value_pos,
+            } => {
+                let r = resolve(schema, object, field)?;
+                if !r.ty.is_id() {
+                    return Err(SoqlError::malformed(
+                        *value_pos,
+                        format!(
+                            "semi join sub selects can only be compared with id fields, cannot use: '{}'",
+                            field.dotted()
+                        ),
+                    ));
+                }
+                let (plan, selected) = semi_join_plan(schema, query, *value_pos)?;
+                Self::SemiJoin(r, *negated, Box::new(plan), selected)
+            }
             Cond::Like {
                 field,
                 pattern,
@@ -435,6 +457,23 @@ impl Pred {
                 Self::Like(r, like_pattern(pattern))
             }
         })
+    }
+
+    fn run_semi_joins(&mut self, store: &Store) {
+        match self {
+            Self::And(v) | Self::Or(v) => v.iter_mut().for_each(|p| p.run_semi_joins(store)),
+            Self::Not(p) => p.run_semi_joins(store),
+            Self::SemiJoin(field, negated, plan, selected) => {
+                let values: Vec<Value> = plan
+                    .rows(store, store.records(&plan.object).iter())
+                    .into_iter()
+                    .map(|r| selected.value(store, r).clone())
+                    .filter(|v| *v != Value::Null)
+                    .collect();
+                *self = Self::In(field.clone(), *negated, values);
+            }
+            _ => {}
+        }
     }
 
     fn matches(&self, store: &Store, rec: &Record) -> bool {
@@ -462,12 +501,98 @@ impl Pred {
                 let v = f.value(store, rec);
                 list.iter().any(|l| equals(f.ty, v, l)) != *negated
             }
+            // Run once by `Plan::run_semi_joins` before any row is matched.
+            Self::SemiJoin(..) => false,
             Self::Like(f, pat) => f
                 .value(store, rec)
                 .as_text()
                 .is_some_and(|t| like_match(pat, t)),
         }
     }
+}
+
+/// The plan of a semi-join's sub-select and the one Id or reference field it selects (SOQL
+/// reference "Comparison Operators": semi-joins on ID or reference fields). Its restrictions as
+/// Salesforce reports them: one Id field selected (public code: "semi join sub selects can only
+/// query id fields, cannot use: '…'"), no semi-join inside (salesforce.md §B.1; the message is
+/// modelled).
+fn semi_join_plan(schema: &Schema, query: &Query, pos: Pos) -> Result<(Plan, Resolved), SoqlError> {
+    let object = schema.object(&query.from.text).ok_or_else(|| {
+        SoqlError::new(
+            SoqlErrorCode::InvalidType,
+            Some(query.from.pos),
+            format!(
+                "sObject type '{}' is not supported. If you are attempting to use a custom object, be sure to append the '__c' after the entity name. Please reference your WSDL or the describe call for the appropriate names.",
+                query.from.text
+            ),
+        )
+    })?;
+    if query.filter.as_ref().is_some_and(has_semi_join) {
+        return Err(SoqlError::malformed(
+            query.from.pos,
+            "Nesting of semi join sub-selects is not supported",
+        ));
+    }
+    let [SelectItem::Field(path)] = query.select.as_slice() else {
+        return Err(SoqlError::malformed(
+            pos,
+            "semi join sub selects can only query id fields and must select exactly one field",
+        ));
+    };
+    let selected = resolve(schema, object, path)?;
+    if !selected.ty.is_id() {
+        return Err(SoqlError::malformed(
+            path.pos,
+            format!(
+                "semi join sub selects can only query id fields, cannot use: '{}'",
+                path.dotted()
+            ),
+        ));
+    }
+    Ok((Plan::build(schema, object, query, None)?, selected))
+}
+
+fn has_semi_join(cond: &Cond) -> bool {
+    match cond {
+        Cond::SemiJoin { .. } => true,
+        Cond::And(v) | Cond::Or(v) => v.iter().any(has_semi_join),
+        Cond::Not(c) => has_semi_join(c),
+        _ => false,
+    }
+}
+
+/// Semi-joins may only stand at the top level of a WHERE clause, alone or ANDed, at most two
+/// (apsona.com "Resolving semijoin subselect errors", verbatim message; the SOQL reference's
+/// restrictions as summarised in public notes) [S].
+fn check_semi_join_placement(cond: &Cond) -> Result<(), SoqlError> {
+    let top: Vec<&Cond> = match cond {
+        Cond::And(v) => v.iter().collect(),
+        other => vec![other],
+    };
+    let nested = top.iter().any(|c| match c {
+        Cond::SemiJoin { .. } => false,
+        other => has_semi_join(other),
+    });
+    let pos = |c: &Cond| match c {
+        Cond::SemiJoin { value_pos, .. } => Some(*value_pos),
+        _ => None,
+    };
+    if nested {
+        return Err(SoqlError::new(
+            SoqlErrorCode::MalformedQuery,
+            None,
+            "Semi join sub-selects are only allowed at the top level WHERE expressions and not in nested WHERE expressions.",
+        ));
+    }
+    let count = top.iter().filter(|c| pos(c).is_some()).count();
+    if count > 2 {
+        return Err(SoqlError::new(
+            SoqlErrorCode::MalformedQuery,
+            top.iter().filter_map(|c| pos(c)).nth(2),
+            "A query can have at most two semi join or anti join sub-selects",
+        ));
+    }
+    Ok(())
 }
 
 fn type_word(ty: FieldType) -> &'static str {
@@ -564,6 +689,15 @@ impl Plan {
                 }
             }
         }
+        if let Some(cond) = &q.filter {
+            if parent_field.is_some() && has_semi_join(cond) {
+                return Err(SoqlError::malformed(
+                    q.from.pos,
+                    "semi join sub-selects are not allowed in a child relationship query",
+                ));
+            }
+            check_semi_join_placement(cond)?;
+        }
         let filter = q
             .filter
             .as_ref()
@@ -589,6 +723,13 @@ impl Plan {
             count,
             parent_field,
         })
+    }
+
+    /// Runs every semi-join's sub-select once, turning it into an `IN` list.
+    fn run_semi_joins(&mut self, store: &Store) {
+        if let Some(filter) = self.filter.as_mut() {
+            filter.run_semi_joins(store);
+        }
     }
 
     fn rows<'a>(

@@ -306,10 +306,14 @@ impl Parser {
         if self.eat_kw("IN") {
             let value_pos = self.expect(&Tok::LParen)?.pos;
             if self.is_kw("SELECT") {
-                return Err(SoqlError::malformed(
-                    self.peek().pos,
-                    "semi-join subqueries are not simulated yet",
-                ));
+                let query = self.query()?;
+                self.expect(&Tok::RParen)?;
+                return Ok(Cond::SemiJoin {
+                    field,
+                    negated,
+                    query: Box::new(query),
+                    value_pos,
+                });
             }
             let mut values = vec![self.literal()?];
             while self.peek().tok == Tok::Comma {

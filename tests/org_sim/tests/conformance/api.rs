@@ -28,6 +28,16 @@ impl<'a> Api<'a> {
         }
     }
 
+    /// An admin client on the `acme--uat` sandbox.
+    pub fn uat_admin(sim: &'a RunningSim) -> Self {
+        Self {
+            _sim: PhantomData,
+            agent: sim.agent(),
+            sid: sim.issue_session("acme--uat", "admin@acme.example.uat"),
+            host: UAT,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!(
             "https://{}/services/data/v66.0/{}",

@@ -2,6 +2,7 @@
 //! docs/salesforce.md says Salesforce does.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access;
 mod admin;
 mod api;
 mod assignments;
