@@ -21,18 +21,17 @@ fn main() {
     let lab = schedules::Lab::start();
     let started = Instant::now();
     // In chunks, so a long soak shows it is alive.
-    let mut run = 0;
-    let mut bad = Vec::new();
+    let mut tally = schedules::Tally::default();
     let chunk = 10_000.min(count.max(1));
-    while run < count {
-        let n = chunk.min(count - run);
-        let (done, failed) = schedules::run_many(&lab, first + run, n);
-        run += done;
-        bad.extend(failed);
+    while tally.run < count {
+        let n = chunk.min(count - tally.run);
+        let part = schedules::run_many(&lab, first + tally.run, n);
+        let done = part.run;
+        tally.add(part);
         if !json {
             eprintln!(
-                "{run} schedules, {} violations, {:.0} s",
-                bad.len(),
+                "{}, {:.0} s",
+                tally.summary(),
                 started.elapsed().as_secs_f64()
             );
         }
@@ -40,7 +39,7 @@ fn main() {
             break; // FF_SEED: one schedule only.
         }
     }
-    for outcome in &bad {
+    for outcome in &tally.bad {
         eprint!("{}", schedules::report(outcome));
     }
     if json {
@@ -48,16 +47,16 @@ fn main() {
             "{}",
             serde_json::json!([
                 "fault schedules: seeded faults on every forward and undo call (lost answers, refusals, partial success, session expiry, API allowance, worker stops, a second admin)",
-                format!("{run} run, {} violations", bad.len()),
+                tally.summary(),
                 "—",
                 "—",
                 "0 violations"
             ])
         );
     } else {
-        println!("fault schedules: {run} run, {} violations", bad.len());
+        println!("fault schedules: {}", tally.summary());
     }
-    if !bad.is_empty() && !json {
+    if (!tally.bad.is_empty() || tally.other > 0) && !json {
         std::process::exit(1);
     }
 }

@@ -18,8 +18,12 @@ fn every_fault_schedule_ends_as_planned_or_as_before() {
         .and_then(|n| n.parse().ok())
         .unwrap_or(1);
     let lab = schedules::Lab::start();
-    let (run, bad) = schedules::run_many(&lab, first, count);
-    let report: String = bad.iter().take(10).map(schedules::report).collect();
-    eprintln!("fault schedules: {run} run, {} violations", bad.len());
-    assert!(bad.is_empty(), "{report}");
+    let tally = schedules::run_many(&lab, first, count);
+    let report: String = tally.bad.iter().take(10).map(schedules::report).collect();
+    eprintln!("fault schedules: {}", tally.summary());
+    assert!(tally.bad.is_empty(), "{report}");
+    assert_eq!(
+        tally.other, 0,
+        "every schedule ends as planned, as before or listed"
+    );
 }

@@ -1525,43 +1525,94 @@ fn judge(
     outcome.violations.extend(violations);
 }
 
-/// Runs `count` schedules from `first_seed` (or only `FF_SEED` when set); returns
-/// (schedules run, outcomes with violations).
-pub fn run_many(lab: &Lab, first_seed: u64, count: u64) -> (u64, Vec<Outcome>) {
+/// How a run of schedules ended: how many, and which state each left the org in.
+#[derive(Debug, Default)]
+pub struct Tally {
+    pub run: u64,
+    /// Ended "Done": the org holds what the preview showed.
+    pub as_planned: u64,
+    /// Ended "Failed" or "rolled back": the org holds what it held before.
+    pub as_before: u64,
+    /// Ended "Needs your decision": the rest as before, the listed records left to the admin.
+    pub needs_attention: u64,
+    /// Ended any other way (each of these is also a violation).
+    pub other: u64,
+    /// The schedules with violations.
+    pub bad: Vec<Outcome>,
+}
+
+impl Tally {
+    fn count(&mut self, outcome: Outcome) {
+        self.run += 1;
+        match outcome.status {
+            Some(ApplyStatus::Done) => self.as_planned += 1,
+            Some(ApplyStatus::Failed | ApplyStatus::RolledBack) => self.as_before += 1,
+            Some(ApplyStatus::NeedsAttention) => self.needs_attention += 1,
+            _ => self.other += 1,
+        }
+        if !outcome.violations.is_empty() {
+            self.bad.push(outcome);
+        }
+    }
+
+    /// Adds another run's counts (the soak runs in chunks).
+    pub fn add(&mut self, other: Tally) {
+        self.run += other.run;
+        self.as_planned += other.as_planned;
+        self.as_before += other.as_before;
+        self.needs_attention += other.needs_attention;
+        self.other += other.other;
+        self.bad.extend(other.bad);
+    }
+
+    /// "N run, 0 violations (as planned A, as before B, needs your decision C)".
+    pub fn summary(&self) -> String {
+        let mut text = format!(
+            "{} run, {} violations (as planned {}, as before {}, needs your decision {}",
+            self.run,
+            self.bad.len(),
+            self.as_planned,
+            self.as_before,
+            self.needs_attention
+        );
+        if self.other > 0 {
+            text.push_str(&format!(", ended otherwise {}", self.other));
+        }
+        text.push(')');
+        text
+    }
+}
+
+/// Runs `count` schedules from `first_seed` (or only `FF_SEED` when set) and tallies how they
+/// ended.
+pub fn run_many(lab: &Lab, first_seed: u64, count: u64) -> Tally {
+    let mut tally = Tally::default();
     if let Some(seed) = std::env::var("FF_SEED").ok().and_then(|s| s.parse().ok()) {
         let outcome = run(lab, seed);
         eprintln!("seed {seed} ({}): {:?}", outcome.scenario, outcome.status);
         for fault in &outcome.faults {
             eprintln!("  {fault}");
         }
-        let bad = if outcome.violations.is_empty() {
-            Vec::new()
-        } else {
-            vec![outcome]
-        };
-        return (1, bad);
+        tally.count(outcome);
+        return tally;
     }
-    let mut bad = Vec::new();
-    let mut tally: BTreeMap<String, u64> = BTreeMap::new();
+    let mut faults: BTreeMap<String, u64> = BTreeMap::new();
     for seed in first_seed..first_seed + count {
         let outcome = run(lab, seed);
-        *tally.entry(format!("{:?}", outcome.status)).or_default() += 1;
         for fault in &outcome.faults {
             let kind = if fault.contains("the other admin") {
                 "the other admin acted".to_owned()
             } else {
                 fault.rsplit(": ").next().unwrap_or_default().to_owned()
             };
-            *tally.entry(kind).or_default() += 1;
+            *faults.entry(kind).or_default() += 1;
         }
-        if !outcome.violations.is_empty() {
-            bad.push(outcome);
-        }
+        tally.count(outcome);
     }
     if std::env::var("FF_TALLY").is_ok() {
-        eprintln!("faults injected and how the schedules ended: {tally:#?}");
+        eprintln!("faults injected: {faults:#?}");
     }
-    (count, bad)
+    tally
 }
 
 /// A failed schedule, for the test's or the soak's output.
