@@ -35,7 +35,7 @@ describe('Firefox: the generator additions (#16)', () => {
   };
   const checked = (selector) => firefox.script('return Boolean(document.querySelector(arguments[0])?.checked)', selector);
 
-  test('View All Fields and an expiry: preview, apply, the org\'s records, XML back in', async () => {
+  test('View All Fields and an expiry: preview, apply, the org\'s records, XML out', async () => {
     const [user] = await sim.query("SELECT Id FROM User WHERE Username = 'int-marketo@acme.example'");
     await firefox.goto(loginUrl(ACME));
     await firefox.openExtensionPage('app/generator.html');
