@@ -697,7 +697,9 @@ pub const NO_EXPIRY_PERMISSIONS: &[&str] = &[
 /// An assignment with an expiry of a set holding one of [`NO_EXPIRY_PERMISSIONS`]. The error
 /// code and text are [U]; the rule is documented.
 fn expiry_not_allowed(ctx: &Ctx<'_>, rec: &Record) -> Option<ApiErr> {
-    rec.text("ExpirationDate")?;
+    if matches!(rec.get("ExpirationDate"), Value::Null) {
+        return None;
+    }
     let store = &ctx.org.store;
     let ps = rec.text("PermissionSetId").and_then(|p| store.get(p))?;
     let held: Vec<&str> = NO_EXPIRY_PERMISSIONS
