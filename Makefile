@@ -15,8 +15,10 @@ test: setup
 	scripts/build.sh
 	$(MAKE) --no-print-directory test-rust test-node test-e2e
 
+# Both feature sets: the whole core, and the worker's core without the generator's engine.
 test-rust:
 	cargo test --workspace
+	cargo test -p forcefield --no-default-features
 
 # The built core loaded in plain Node with in-memory host functions, as the sf plugin runs it.
 test-node:
@@ -44,6 +46,7 @@ bench: setup
 	cargo build --quiet --release -p forcefield --example record_types_bench
 	cargo build --quiet --release -p forcefield --example access_bench
 	scripts/in-loopback-netns.sh node tests/e2e/bench.mjs
+	scripts/size-report.sh
 
 # The generator's fault schedules at length: 100,000 seeded schedules against the simulated org
 # (`make test` runs 2,000); prints the count and every violation with the seed that replays it.
@@ -60,6 +63,7 @@ lint:
 	scripts/setup.sh build
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p forcefield --all-targets --no-default-features -- -D warnings
 	cargo clippy -p forcefield --lib --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy -p forcefield --lib --target wasm32-unknown-unknown --no-default-features -- -D warnings
 	scripts/build.sh

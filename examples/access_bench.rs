@@ -8,7 +8,7 @@
 mod support;
 
 use forcefield::platform::Method;
-use forcefield::protocol::{Reply, Request};
+use forcefield::protocol::access::GetAccessReview;
 use forcefield::salesforce::{find_session, ApiVersion, Client};
 use org_sim::SimConfig;
 use serde_json::{json, Value};
@@ -33,12 +33,12 @@ fn main() {
         .unwrap_or(5);
     let world = World::start(SimConfig::default());
     let user = setup(&world);
-    let ask = || match world.ask(Request::AccessReview {
+    let ask = || match world.ask(GetAccessReview {
         org_url: UAT.into(),
         user_id: user.clone(),
     }) {
-        Reply::AccessReview { review, api_calls } => (review, api_calls),
-        other => panic!("no review: {other:?}"),
+        Ok(reviewed) => (reviewed.review, reviewed.api_calls),
+        Err(failed) => panic!("no review: {failed:?}"),
     };
     world.sim.set_latency(LATENCY_MS, 0);
     // First open: the API version and the describes are read once per browser session.

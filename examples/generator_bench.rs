@@ -14,7 +14,7 @@ use forcefield::generator::plan::{self, WritePlan};
 use forcefield::generator::view::{Action, ApplyStatus, Grant};
 use forcefield::model::{FieldAccess, ObjectAccess, PermissionSetSpec};
 use forcefield::platform::Method;
-use forcefield::protocol::{Reply, Request};
+use forcefield::protocol::generator::{GetGeneratorContext, GetObjectFields, ObjectFields};
 use forcefield::salesforce::{find_session, ApiVersion, Client};
 use harness::{World, ACME};
 use org_sim::SimConfig;
@@ -136,11 +136,11 @@ fn bench_spec(world: &World) -> PermissionSetSpec {
         "Subscription__c",
         "Wide_Object__c",
     ];
-    let context = match world.ask(Request::GeneratorContext {
+    let context = match world.ask(GetGeneratorContext {
         org_url: ACME.into(),
         user_id: None,
     }) {
-        Reply::GeneratorContext(context) => context,
+        Ok(context) => context,
         other => panic!("{other:?}"),
     };
     let grantable: Vec<&str> = context.objects.iter().map(|o| o.name.as_str()).collect();
@@ -171,11 +171,11 @@ fn bench_spec(world: &World) -> PermissionSetSpec {
                 ..ObjectAccess::default()
             },
         );
-        let fields = match world.ask(Request::ObjectFields {
+        let fields = match world.ask(GetObjectFields {
             org_url: ACME.into(),
             sobject: (*object).into(),
         }) {
-            Reply::ObjectFields { fields, .. } => fields,
+            Ok(ObjectFields { fields, .. }) => fields,
             other => panic!("{other:?}"),
         };
         for field in fields.iter().filter(|f| f.grant == Grant::ReadEdit) {

@@ -62,6 +62,24 @@ export const browserHost = {
   now() {
     return Date.now();
   },
+
+  /** Opens the generator beside a content script's tab, after the core allowed it. */
+  openGenerator(besideTab, userId) {
+    if (!besideTab) throw new Error('the generator opens beside a Salesforce tab');
+    return openGenerator(besideTab, userId);
+  },
+
+  /** Opens the record types page beside a content script's tab, after the core allowed it. */
+  openRecordTypes(besideTab, userId) {
+    if (!besideTab) throw new Error('the record types page opens beside a Salesforce tab');
+    return openRecordTypes(besideTab, userId);
+  },
+
+  /** Opens the access review beside a content script's tab, after the core allowed it. */
+  openAccessReview(besideTab, userId) {
+    if (!besideTab) throw new Error('the access review opens beside a Salesforce tab');
+    return openAccessReview(besideTab, userId);
+  },
 };
 
 /** Routes messages from this extension's own content scripts to `handler(message, sender)`. */

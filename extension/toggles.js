@@ -312,6 +312,9 @@ globalThis.forcefieldToggles = (() => {
       this.preview = preview;
       this.states = preview ? model.checked.slice() : model.checked;
       this.changed = [];
+      // Each box's state before the run first wrote it: a run whose steps go both ways (a paste,
+      // a copy) may write a box twice, and undo restores where it started.
+      this.before = new Map();
       this.refused = 0;
     }
 
@@ -329,14 +332,26 @@ globalThis.forcefieldToggles = (() => {
 
     set(i, want) {
       if (this.states[i] === want) return;
+      if (!this.before.has(i)) this.before.set(i, this.states[i]);
       this.states[i] = want;
       if (!this.preview) this.model.elements[i].checked = want === 1;
       this.changed.push(i);
     }
 
-    /** How to restore exactly what this run changed: the elements and their previous states. */
+    /** How to restore exactly what this run changed: the elements and their states before it. */
     undo() {
-      return this.changed.map((i) => [this.model.elements[i], this.states[i] === 0]);
+      const undo = [];
+      for (const [i, state] of this.before) {
+        if (this.states[i] !== state) undo.push([this.model.elements[i], state === 1]);
+      }
+      return undo;
+    }
+
+    /** How many boxes end other than they started. */
+    get boxesChanged() {
+      let count = 0;
+      for (const [i, state] of this.before) count += this.states[i] !== state ? 1 : 0;
+      return count;
     }
   }
 
@@ -639,7 +654,7 @@ globalThis.forcefieldToggles = (() => {
 
     /** Keeps a run's undo, repaints, and says what changed. */
     finish(run) {
-      if (run.changed.length > 0) this.lastUndo = run.undo();
+      if (run.boxesChanged > 0) this.lastUndo = run.undo();
       this.paint();
       return run;
     }
@@ -827,12 +842,12 @@ globalThis.forcefieldToggles = (() => {
         if (i !== undefined) run.step(i, checked ? 1 : 0);
       }
       this.finish(run);
-      const notes = [`${plural(run.changed.length, 'box', 'boxes')} changed`];
+      const notes = [`${plural(run.boxesChanged, 'box', 'boxes')} changed`];
       if (run.refused) notes.push(`${plural(run.refused, 'box', 'boxes')} can't change (disabled or tied to one)`);
       if (reply.plan.rowsWithoutApiName) notes.push(`${plural(reply.plan.rowsWithoutApiName, 'row')} without an API name skipped`);
       if (reply.plan.fieldsNotOnPage.length) notes.push(`${plural(reply.plan.fieldsNotOnPage.length, 'field')} of the source not on this page`);
       status.textContent = `Copied from ${label} (${mode === 'matchExactly' ? 'match exactly' : 'add only'}): ${notes.join('; ')}. Nothing is saved until you press Save.`;
-      status.dataset.ffChanged = String(run.changed.length);
+      status.dataset.ffChanged = String(run.boxesChanged);
       status.dataset.ffRefused = String(run.refused);
       status.dataset.ffWithoutApiName = String(reply.plan.rowsWithoutApiName);
     }

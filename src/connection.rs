@@ -49,14 +49,24 @@ impl<'a, T: Transport> Connection<'a, T> {
 }
 
 /// Why an org could not be connected to.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConnectError {
     /// No session for the org (not logged in, not a Salesforce page…).
-    #[error(transparent)]
-    Session(#[from] SessionError),
+    Session(SessionError),
     /// The org's API refused or could not be reached while settling the version.
-    #[error(transparent)]
-    Api(#[from] ApiError),
+    Api(ApiError),
+}
+
+impl From<SessionError> for ConnectError {
+    fn from(e: SessionError) -> Self {
+        Self::Session(e)
+    }
+}
+
+impl From<ApiError> for ConnectError {
+    fn from(e: ApiError) -> Self {
+        Self::Api(e)
+    }
 }
 
 impl ConnectError {

@@ -2,8 +2,8 @@
 //!
 //! The extension runs this crate as WebAssembly in its background worker and extension pages
 //! (the popup). Content scripts on Salesforce pages stay thin JavaScript because the pages' CSP
-//! blocks WebAssembly there; they send a [`protocol::Request`] to the background and apply the
-//! [`protocol::Reply`].
+//! blocks WebAssembly there; they send a [`protocol::ContentRequest`] to the background and apply
+//! the [`protocol::Reply`]; extension pages ask [`protocol::PageRequest`]s.
 //!
 //! * [`platform`]: the port a host plugs into (sessions, transport, storage, clock), with
 //!   in-memory stand-ins; [`connection`]: the one way to reach an org (session → API version →
@@ -22,12 +22,17 @@
 //!   custom icons and the profile photo.
 //! * [`access`]: the access review of an integration user (every grant with its source,
 //!   overrides, broad grants, a narrower set) and "can this set be assigned?".
-//! * [`protocol`]: the one message protocol between content scripts, extension pages and the core.
+//! * [`protocol`]: the messages, one request enum per feature, each request paired with its reply
+//!   type; per sender, so a content script can only ask about its own frame's org.
 //! * [`org`]: the org of a page or tab (page verdict, the popup's status); [`settings`]: the
 //!   admin's per-org switches; [`toggles`]: the bulk toggles' request.
 //! * [`storage`]: versioned stored values, their migrations, and unreadable values kept aside.
-//! * [`router`]: the one entry point, which only routes each request to its feature. Features
-//!   never import it; hosts call it.
+//! * [`open`]: Forcefield's own pages (the generator, the record types page) opened from a Setup
+//!   page, for integration users the core classified.
+//! * [`router`]: the entry points (per sender), which only route each request to its feature.
+//!   Features never import it; hosts call it.
+//! * [`json`]: the one way JSON text becomes a typed value (through `serde_json::Value`).
+//! * [`words`]: every error the admin can see, worded in one place (each error type's `Display`).
 //! * `web` (wasm32 only): the only code that touches wasm-bindgen and js-sys: the `Core` a host
 //!   constructs with its own functions (the extension's `browserHost`, or Node's).
 
@@ -39,7 +44,9 @@ pub mod access;
 pub mod columns;
 pub mod connection;
 pub mod generator;
+pub mod json;
 pub mod model;
+pub mod open;
 pub mod org;
 pub mod platform;
 pub mod protocol;
@@ -52,6 +59,7 @@ pub mod settings;
 pub mod storage;
 pub mod toggles;
 pub mod users;
+pub mod words;
 #[cfg(any(feature = "generator", feature = "record-types"))]
 pub mod xml;
 

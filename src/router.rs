@@ -1,96 +1,88 @@
-//! The router: one entry point for every [`Request`], which only routes each to the feature that
+//! The router: the core's entry points, which only route each request to the feature that
 //! answers it. Features take the [`Platform`] and never import this module; only the hosts'
 //! entry points (the wasm shell, native tests) call it.
+//!
+//! Which entry point a message reaches is the host's knowledge of who sent it: a content
+//! script's message (with the browser's sender record) goes to [`answer_content`] and decodes
+//! only as a [`ContentRequest`]; an extension page's or a Node host's goes to [`answer_page`].
 
-use crate::platform::Platform;
-use crate::protocol::{Reply, Request};
+use crate::platform::{Pages, Platform};
+use crate::protocol::access::FrameAccessRequest;
+use crate::protocol::{ContentRequest, Failed, Frame, PageRequest, Reply};
 
-/// Answers one request. `sender_url` is the URL of the frame that sent it, as the browser
-/// reports it (content scripts); extension pages pass `None`.
-pub async fn handle<P: Platform>(
+/// Answers a content script's message about its own `frame`.
+pub async fn answer_content<P: Platform, G: Pages>(
     platform: &P,
-    request: Request,
-    sender_url: Option<&str>,
+    pages: &G,
+    frame: &Frame,
+    request: ContentRequest,
 ) -> Reply {
-    match request {
-        Request::PageLoaded { .. } => crate::org::page_verdict(platform, sender_url).await,
-        Request::PlanColumns { snapshot, filter } => {
-            crate::toggles::column_plans(&snapshot, filter.as_ref())
-        }
-        Request::AccessSources {} => crate::toggles::access_sources(platform, sender_url).await,
-        Request::CopyAccess {
-            source,
-            mode,
-            snapshot,
-        } => crate::toggles::copy_access(platform, sender_url, &source, mode, &snapshot).await,
-        Request::OrgStatus { tab_url } => {
-            Reply::OrgStatus(crate::org::org_status(platform, &tab_url).await)
-        }
-        Request::SetOrgEnabled { org_id, enabled } => {
-            match crate::org::set_org_enabled(platform.storage(), &org_id, enabled).await {
-                Ok(()) => Reply::OrgEnabled { org_id, enabled },
-                Err(e) => Reply::Failed {
-                    message: format!("The setting could not be saved: {e}"),
-                },
-            }
-        }
-        Request::ForgetUnreadable { key } => {
-            crate::org::forget_unreadable(platform.storage(), key, sender_url).await
-        }
-        Request::BadgeUsers { user_ids } => {
-            crate::users::requests::user_badges(platform, sender_url, &user_ids).await
-        }
-        Request::SetUserIcon { user_id, icon } => {
-            crate::users::requests::set_user_icon(platform, sender_url, user_id, icon).await
-        }
-        Request::SetProfilePhoto {
-            user_id,
-            png_base64,
-        } => {
-            crate::users::requests::set_profile_photo(platform, sender_url, user_id, &png_base64)
+    let answered = match request {
+        ContentRequest::Org(request) => Ok(crate::org::answer_frame(platform, frame, request)
+            .await
+            .into()),
+        ContentRequest::Toggles(request) => crate::toggles::answer(platform, frame, request)
+            .await
+            .map(Reply::from)
+            .map_err(worded),
+        ContentRequest::Badges(request) => crate::users::requests::answer(platform, frame, request)
+            .await
+            .map(Reply::from)
+            .map_err(worded),
+        ContentRequest::Generator(request) => crate::open::answer(platform, pages, frame, request)
+            .await
+            .map(Reply::from)
+            .map_err(worded),
+        ContentRequest::RecordTypes(request) => {
+            crate::open::answer_record_types(platform, pages, frame, request)
                 .await
+                .map(Reply::from)
+                .map_err(worded)
         }
-        Request::AssignableSets { user_id } => {
-            crate::access::answer::assignable_sets(platform, sender_url, &user_id).await
+        ContentRequest::Access(FrameAccessRequest::AssignableSets(request)) => {
+            crate::access::answer::answer_frame(platform, frame, request)
+                .await
+                .map(Reply::from)
+                .map_err(worded)
         }
-        // Extension pages name the org; a content script may only ask about its own frame's.
+        ContentRequest::Access(FrameAccessRequest::OpenAccessReview(request)) => {
+            crate::open::open_access_review(platform, pages, frame, request)
+                .await
+                .map(Reply::from)
+                .map_err(worded)
+        }
+    };
+    answered.unwrap_or_else(Reply::Failed)
+}
+
+/// Answers an extension page's (or a Node host's) request.
+pub async fn answer_page<P: Platform>(platform: &P, request: PageRequest) -> Reply {
+    let answered = match request {
+        PageRequest::Org(request) => crate::org::answer(platform, request)
+            .await
+            .map(Reply::from)
+            .map_err(worded),
         #[cfg(feature = "generator")]
-        Request::CheckAssignableSets { org_url, user_id } if sender_url.is_none() => {
-            crate::access::answer::assignable_sets(platform, Some(&org_url), &user_id).await
+        PageRequest::Generator(request) => crate::generator::answer(platform, request)
+            .await
+            .map(Reply::from)
+            .map_err(worded),
+        #[cfg(feature = "record-types")]
+        PageRequest::RecordTypes(request) => {
+            crate::record_types::requests::answer(platform, request)
+                .await
+                .map(Reply::from)
+                .map_err(worded)
         }
         #[cfg(feature = "generator")]
-        request @ (Request::AccessReview { .. }
-        | Request::AccessTable { .. }
-        | Request::AccessCsv { .. }
-        | Request::NarrowerSpec { .. }
-        | Request::CheckSpecAssignment { .. }) => {
-            crate::access::answer::page(platform, request).await
-        }
-        #[cfg(feature = "record-types")]
-        Request::RecordTypeDefaults {
-            org_url,
-            user_id,
-            profile_id,
-        } => crate::record_types::requests::defaults(platform, &org_url, user_id, profile_id).await,
-        #[cfg(feature = "record-types")]
-        Request::SetDefaultRecordType {
-            org_url,
-            profile_id,
-            profile_name,
-            profile_full_name,
-            record_type,
-            shown_default,
-        } => {
-            let request = crate::record_types::flow::SetDefault {
-                org_url,
-                profile_id,
-                profile_name,
-                profile_full_name,
-                record_type,
-                shown_default,
-            };
-            crate::record_types::requests::set_default(platform, &request).await
-        }
-        generator_request => crate::generator::handle(platform, generator_request).await,
-    }
+        PageRequest::Access(request) => crate::access::answer::page(platform, request)
+            .await
+            .map_err(worded),
+    };
+    answered.unwrap_or_else(Reply::Failed)
+}
+
+/// A feature's typed error as the admin reads it (worded in [`crate::words`]).
+fn worded(error: impl std::fmt::Display) -> Failed {
+    Failed::new(error.to_string())
 }

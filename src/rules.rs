@@ -131,7 +131,9 @@ impl PermissionKind {
 /// (checking Delete checks Edit and Read); revoking closes downward over what requires it
 /// (clearing Read clears every other object permission; clearing Edit clears Delete and Modify All).
 pub fn closure(kind: PermissionKind, checked: bool) -> Vec<PermissionKind> {
-    let mut found = BTreeSet::new();
+    // In order, without duplicates: a handful of kinds, kept sorted as they are found (a set
+    // type of its own would add its code to the worker's core).
+    let mut found: Vec<PermissionKind> = Vec::new();
     let mut frontier = vec![kind];
     while let Some(current) = frontier.pop() {
         let next: Vec<PermissionKind> = if checked {
@@ -143,12 +145,16 @@ pub fn closure(kind: PermissionKind, checked: bool) -> Vec<PermissionKind> {
                 .collect()
         };
         for neighbour in next {
-            if neighbour != kind && found.insert(neighbour) {
+            if neighbour == kind {
+                continue;
+            }
+            if let Err(at) = found.binary_search(&neighbour) {
+                found.insert(at, neighbour);
                 frontier.push(neighbour);
             }
         }
     }
-    found.into_iter().collect()
+    found
 }
 
 /// Where a checkbox sits in the page's dependency map: the arguments of its
@@ -184,17 +190,19 @@ impl DependencyMap {
     /// salesforce.md §D.3): both agree when the table is already closed, as Salesforce's own rules are
     /// (§C.2 lists all four requirements of Modify All), and otherwise the transitive answer is the
     /// one Salesforce accepts on Save.
-    pub fn closure(&self, perm_key: &str, checked: bool) -> Vec<&str> {
+    pub fn closure(&self, perm_key: &str, checked: bool) -> Vec<String> {
         let edges = if checked {
             &self.dependents
         } else {
             &self.antecedents
         };
-        let mut found: BTreeSet<&str> = BTreeSet::new();
+        // Owned keys: the set type the core already has for row keys.
+        let mut found: BTreeSet<String> = BTreeSet::new();
         let mut frontier = vec![perm_key];
         while let Some(current) = frontier.pop() {
             for neighbour in edges.get(current).into_iter().flatten() {
-                if neighbour != perm_key && found.insert(neighbour) {
+                if neighbour != perm_key && !found.contains(neighbour) {
+                    found.insert(neighbour.clone());
                     frontier.push(neighbour);
                 }
             }
@@ -209,19 +217,36 @@ impl DependencyMap {
 
     /// Checkbox id → its place in the map, for boxes whose onclick the content script did not parse.
     /// An id the map lists twice keeps its first place.
-    pub fn keys_by_checkbox_id(&self) -> BTreeMap<&str, DependencyKey> {
-        let mut index = BTreeMap::new();
+    pub fn keys_by_checkbox_id(&self) -> CheckboxKeys {
+        let mut found = CheckboxKeys::default();
         for (row_key, perms) in &self.map {
             for (perm_key, checkbox_id) in perms {
-                index
-                    .entry(checkbox_id.as_str())
-                    .or_insert_with(|| DependencyKey {
+                if !found.index.contains_key(checkbox_id) {
+                    found.index.insert(checkbox_id.clone(), found.keys.len());
+                    found.keys.push(DependencyKey {
                         row_key: row_key.clone(),
                         perm_key: perm_key.clone(),
                     });
+                }
             }
         }
-        index
+        found
+    }
+}
+
+/// The map's places by checkbox id ([`DependencyMap::keys_by_checkbox_id`]). An index by name
+/// into a list, the form every lookup by name in the worker's core takes, so they share one map
+/// type's code.
+#[derive(Clone, Debug, Default)]
+pub struct CheckboxKeys {
+    index: BTreeMap<String, usize>,
+    keys: Vec<DependencyKey>,
+}
+
+impl CheckboxKeys {
+    /// The place of the box with `checkbox_id`.
+    pub fn get(&self, checkbox_id: &str) -> Option<&DependencyKey> {
+        self.keys.get(*self.index.get(checkbox_id)?)
     }
 }
 
@@ -340,9 +365,9 @@ mod tests {
         let map = page_map();
         assert_eq!(map.closure("Delete", true), vec!["Edit", "Read"]);
         assert_eq!(map.closure("Read", false), vec!["Delete", "Edit"]);
-        assert_eq!(map.closure("Read", true), Vec::<&str>::new());
+        assert_eq!(map.closure("Read", true), Vec::<String>::new());
         assert_eq!(map.closure("Loop", true), vec!["Back"]);
-        assert_eq!(map.closure("Unknown", false), Vec::<&str>::new());
+        assert_eq!(map.closure("Unknown", false), Vec::<String>::new());
     }
 
     #[test]
@@ -352,10 +377,11 @@ mod tests {
         assert_eq!(map.checkbox_id("Account", "Create"), None);
         assert_eq!(map.checkbox_id("Lead", "Read"), None);
         let index = map.keys_by_checkbox_id();
-        assert_eq!(index["d1"].row_key, "Account");
-        assert_eq!(index["d1"].perm_key, "Delete");
+        assert_eq!(index.get("d1").unwrap().row_key, "Account");
+        assert_eq!(index.get("d1").unwrap().perm_key, "Delete");
         // "r1" is listed under Account and Contact: the first place wins.
-        assert_eq!(index["r1"].row_key, "Account");
+        assert_eq!(index.get("r1").unwrap().row_key, "Account");
+        assert!(index.get("x9").is_none());
     }
 
     #[test]

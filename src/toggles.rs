@@ -4,37 +4,53 @@
 //! through the API and turned into box states by [`crate::columns::copy`]. The org is always the
 //! sender frame's; nothing is written.
 
-use crate::columns::copy::{self, CopyMode, FieldGrant, SourceAccess};
-use crate::columns::{detect_columns, PageControls, PageSnapshot, RowFilter};
-use crate::connection::{connect, ConnectError, Connection};
+use crate::columns::copy::{self, FieldGrant, SourceAccess};
+use crate::columns::{detect_columns, PageControls, PageSnapshot};
+use crate::connection::{connect, ConnectError};
 use crate::platform::{Platform, Transport};
-use crate::protocol::Reply;
+use crate::protocol::toggles::{
+    AccessCopy, AccessSources, CopyAccess, ListAccessSources, PlanColumns, SourceOption, SourceRef,
+    TogglesReply, TogglesRequest,
+};
+use crate::protocol::{Frame, ReplyTo};
 use crate::rules::ObjectPerm;
-use crate::salesforce::{ApiError, ApiErrorKind, Client};
-use serde::{Deserialize, Serialize};
+use crate::salesforce::{soql, ApiError, Client};
 
-/// Where access is copied from: `{"permissionSetId": "0PS…"}` or `{"profileId": "00e…"}` (a
-/// profile's access lives on its own permission set, salesforce.md §C.1).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum SourceRef {
-    PermissionSet {
-        #[serde(rename = "permissionSetId")]
-        permission_set_id: String,
-    },
-    Profile {
-        #[serde(rename = "profileId")]
-        profile_id: String,
-    },
+/// What can go wrong answering a bulk-toggle request (worded in [`crate::words`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TogglesError {
+    /// The page's snapshot is beyond its limits or names one box twice (nothing was planned).
+    Snapshot(SnapshotError),
+    /// The page's object could not be told (nothing was copied).
+    UnknownObject,
+    /// The frame's org could not be reached.
+    Connect(ConnectError),
+    /// An API call failed while doing the named step.
+    Api(TogglesStep, ApiError),
 }
 
-/// One permission set or profile the admin can copy from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SourceOption {
-    pub source: SourceRef,
-    /// The permission set's label or the profile's name, shown as text.
-    pub label: String,
+/// The step of a copy an API failure stopped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TogglesStep {
+    ListSources,
+    ReadAccess,
+}
+
+/// Answers a content script's bulk-toggle request about its own `frame`.
+pub async fn answer<P: Platform>(
+    platform: &P,
+    frame: &Frame,
+    request: TogglesRequest,
+) -> Result<TogglesReply, TogglesError> {
+    Ok(match request {
+        TogglesRequest::PlanColumns(request) => TogglesReply::ColumnPlans(column_plans(&request)?),
+        TogglesRequest::AccessSources(request) => {
+            TogglesReply::AccessSources(access_sources(platform, frame, request).await?)
+        }
+        TogglesRequest::CopyAccess(request) => {
+            TogglesReply::AccessCopy(copy_access(platform, frame, request).await?)
+        }
+    })
 }
 
 /// How much of a page a snapshot may hold. The largest Setup tables are a profile's field-level
@@ -54,10 +70,10 @@ impl SnapshotLimits {
     pub const DEPENDENCY_ENTRIES: usize = 100_000;
 }
 
-/// Why a snapshot is not planned.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why a snapshot is not planned (worded in [`crate::words`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SnapshotError {
-    #[error("This page's tables are larger than Forcefield handles ({what}: {found}, at most {max}), so it adds no toggles here.")]
+    /// More of something (named) than [`SnapshotLimits`] allows.
     TooLarge {
         what: &'static str,
         found: usize,
@@ -65,7 +81,6 @@ pub enum SnapshotError {
     },
     /// Plans name boxes by id, so two boxes with one id can't be told apart (a page whose ids
     /// repeat, or a forged snapshot).
-    #[error("This page has more than one checkbox with the id {0:?}, so Forcefield can't tell them apart and adds no toggles here.")]
     DuplicateCheckbox(String),
 }
 
@@ -112,6 +127,7 @@ pub fn check_snapshot(snapshot: &PageSnapshot) -> Result<(), SnapshotError> {
         entries,
         SnapshotLimits::DEPENDENCY_ENTRIES,
     )?;
+    // Owned ids: the set type the core already has for row keys.
     let mut ids = std::collections::BTreeSet::new();
     for checkbox in snapshot
         .tables
@@ -120,99 +136,62 @@ pub fn check_snapshot(snapshot: &PageSnapshot) -> Result<(), SnapshotError> {
         .flat_map(|r| &r.cells)
         .filter_map(|c| c.checkbox.as_ref())
     {
-        if !ids.insert(checkbox.id.as_str()) {
+        if !ids.insert(checkbox.id.clone()) {
             return Err(SnapshotError::DuplicateCheckbox(checkbox.id.clone()));
         }
     }
     Ok(())
 }
 
-/// The page's controls: every column with a control and each box's dependency closure, so
-/// toggles, pastes and copies run on the page without a round trip (pure: no API call, no storage).
-pub fn column_plans(snapshot: &PageSnapshot, filter: Option<&RowFilter>) -> Reply {
-    if let Err(e) = check_snapshot(snapshot) {
-        return Reply::Failed {
-            message: e.to_string(),
-        };
-    }
-    Reply::ColumnPlans(PageControls::of(&detect_columns(snapshot), filter))
+/// The page's controls: every column with a control and each box's dependency closure, once
+/// the snapshot is within its limits.
+pub fn column_plans(request: &PlanColumns) -> Result<ReplyTo<PlanColumns>, TogglesError> {
+    check_snapshot(&request.snapshot).map_err(TogglesError::Snapshot)?;
+    Ok(PageControls::of(
+        &detect_columns(&request.snapshot),
+        request.filter.as_ref(),
+    ))
 }
 
-/// The permission sets and profiles of the sender frame's org, except the one its page edits.
-pub async fn access_sources<P: Platform>(platform: &P, sender_url: Option<&str>) -> Reply {
-    let (connection, url) = match sender_connection(platform, sender_url).await {
-        Ok(connected) => connected,
-        Err(message) => return Reply::Failed { message },
-    };
-    match sources(&connection.client(), url).await {
-        Ok(sources) => Reply::AccessSources { sources },
-        Err(e) => Reply::Failed {
-            message: api_message("list the permission sets and profiles", &e),
-        },
-    }
+/// The permission sets and profiles of the frame's org, except the one its page edits.
+async fn access_sources<P: Platform>(
+    platform: &P,
+    frame: &Frame,
+    _request: ListAccessSources,
+) -> Result<ReplyTo<ListAccessSources>, TogglesError> {
+    let connection = connect(platform, &frame.url)
+        .await
+        .map_err(TogglesError::Connect)?;
+    let sources = sources(&connection.client(), &frame.url)
+        .await
+        .map_err(|e| TogglesError::Api(TogglesStep::ListSources, e))?;
+    Ok(AccessSources { sources })
 }
 
 /// One source's access to the page's object as the states of the page's boxes.
-pub async fn copy_access<P: Platform>(
+async fn copy_access<P: Platform>(
     platform: &P,
-    sender_url: Option<&str>,
-    source: &SourceRef,
-    mode: CopyMode,
-    snapshot: &PageSnapshot,
-) -> Reply {
-    if let Err(e) = check_snapshot(snapshot) {
-        return Reply::Failed {
-            message: e.to_string(),
-        };
-    }
-    let model = detect_columns(snapshot);
+    frame: &Frame,
+    request: CopyAccess,
+) -> Result<ReplyTo<CopyAccess>, TogglesError> {
+    check_snapshot(&request.snapshot).map_err(TogglesError::Snapshot)?;
+    let model = detect_columns(&request.snapshot);
     let object = copy::page_object(&model)
-        .or_else(|| sender_url.and_then(flsedit_object))
-        .filter(|object| is_identifier(object));
-    let Some(object) = object else {
-        return Reply::Failed {
-            message:
-                "Forcefield could not tell which object this page is about, so it copied nothing."
-                    .to_owned(),
-        };
-    };
-    let (connection, _) = match sender_connection(platform, sender_url).await {
-        Ok(connected) => connected,
-        Err(message) => return Reply::Failed { message },
-    };
-    match read_access(&connection.client(), source, &object).await {
-        Ok(access) => Reply::AccessCopy {
-            plan: copy::plan_copy(&model, &object, &access, mode),
-        },
-        Err(e) => Reply::Failed {
-            message: api_message("read the access to copy", &e),
-        },
-    }
+        .or_else(|| flsedit_object(&frame.url))
+        .filter(|object| is_identifier(object))
+        .ok_or(TogglesError::UnknownObject)?;
+    let connection = connect(platform, &frame.url)
+        .await
+        .map_err(TogglesError::Connect)?;
+    let access = read_access(&connection.client(), &request.source, &object)
+        .await
+        .map_err(|e| TogglesError::Api(TogglesStep::ReadAccess, e))?;
+    Ok(AccessCopy {
+        plan: copy::plan_copy(&model, &object, &access, request.mode),
+    })
 }
 
-/// The connection to the sender frame's org, and the frame's URL.
-async fn sender_connection<'p, 'u, P: Platform>(
-    platform: &'p P,
-    sender_url: Option<&'u str>,
-) -> Result<(Connection<'p, P::Transport>, &'u str), String> {
-    let url = sender_url.ok_or("Copying access works on Salesforce pages only.")?;
-    match connect(platform, url).await {
-        Ok(connection) => Ok((connection, url)),
-        Err(ConnectError::Session(e)) => Err(e.to_string()),
-        Err(ConnectError::Api(e)) => Err(api_message("reach the org", &e)),
-    }
-}
-
-fn api_message(doing: &str, error: &ApiError) -> String {
-    match error.kind {
-        ApiErrorKind::SessionExpired => format!(
-            "Your Salesforce session has expired, so Forcefield couldn't {doing}. Log in again, then reload the page."
-        ),
-        _ => format!("Forcefield couldn't {doing}: {error}"),
-    }
-}
-
-/// Letters, digits and underscores, starting with a letter: safe inside a SOQL literal.
+/// Letters, digits and underscores, starting with a letter: an API name.
 fn is_identifier(text: &str) -> bool {
     text.starts_with(|c: char| c.is_ascii_alphabetic())
         && text.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -225,7 +204,7 @@ fn checked_id(id: &str) -> Result<&str, ApiError> {
     } else {
         Err(ApiError::malformed(
             "an Id",
-            format!("{id:?} is not a record Id"),
+            format!("\"{id}\" is not a record Id"),
         ))
     }
 }
@@ -273,12 +252,23 @@ async fn sources<T: Transport>(
     client: &Client<'_, T>,
     url: &str,
 ) -> Result<Vec<SourceOption>, ApiError> {
-    let rows: Vec<Row> = client
-        .query("SELECT Id, Label, IsOwnedByProfile, ProfileId, Profile.Name, PermissionSetGroupId FROM PermissionSet")
+    let rows = client
+        .query_rows(
+            &soql::select([
+                "Id",
+                "Label",
+                "IsOwnedByProfile",
+                "ProfileId",
+                "Profile.Name",
+                "PermissionSetGroupId",
+            ])
+            .from("PermissionSet")
+            .to_string(),
+        )
         .await?;
     let own = page_record(url);
     let is_own = |id: &str| own.as_deref().is_some_and(|own| id.get(..15) == Some(own));
-    let mut sources: Vec<SourceOption> = rows
+    let found = rows
         .iter()
         .filter(|row| text(row, "PermissionSetGroupId").is_none())
         .filter_map(|row| {
@@ -302,15 +292,22 @@ async fn sources<T: Transport>(
                     label,
                 })
             }
-        })
-        .collect();
+        });
     // Permission sets first, then profiles, each by label ignoring ASCII case (Unicode case
-    // tables would weigh more than this list is worth in the core every Setup page wakes).
-    sources.sort_by(|a, b| {
-        let profile = |s: &SourceOption| matches!(s.source, SourceRef::Profile { .. });
-        let label = |s: &SourceOption| s.label.to_ascii_lowercase();
-        (profile(a), label(a)).cmp(&(profile(b), label(b)))
-    });
+    // tables would weigh more than this list is worth in the core every Setup page wakes). Each
+    // goes in after its equals (a stable order): a sort routine would weigh more than the list
+    // of an org's sets and profiles costs to order this way.
+    let key = |s: &SourceOption| {
+        (
+            matches!(s.source, SourceRef::Profile { .. }),
+            s.label.to_ascii_lowercase(),
+        )
+    };
+    let mut sources: Vec<SourceOption> = Vec::new();
+    for source in found {
+        let at = sources.partition_point(|placed| key(placed) <= key(&source));
+        sources.insert(at, source);
+    }
     Ok(sources)
 }
 
@@ -320,25 +317,43 @@ async fn read_access<T: Transport>(
     source: &SourceRef,
     object: &str,
 ) -> Result<SourceAccess, ApiError> {
-    let parent = match source {
+    let objects = soql::select([
+        "PermissionsRead",
+        "PermissionsCreate",
+        "PermissionsEdit",
+        "PermissionsDelete",
+        "PermissionsViewAllRecords",
+        "PermissionsModifyAllRecords",
+    ])
+    .from("ObjectPermissions");
+    let fields =
+        soql::select(["Field", "PermissionsRead", "PermissionsEdit"]).from("FieldPermissions");
+    let (objects, fields) = match source {
         SourceRef::PermissionSet { permission_set_id } => {
-            format!("ParentId = '{}'", checked_id(permission_set_id)?)
+            let id = checked_id(permission_set_id)?;
+            (
+                objects.where_eq("ParentId", id),
+                fields.where_eq("ParentId", id),
+            )
         }
         // The profile's access is on the permission set it owns (salesforce.md §C.1).
-        SourceRef::Profile { profile_id } => format!(
-            "Parent.IsOwnedByProfile = true AND Parent.ProfileId = '{}'",
-            checked_id(profile_id)?
-        ),
+        SourceRef::Profile { profile_id } => {
+            let id = checked_id(profile_id)?;
+            (
+                objects
+                    .where_bool("Parent.IsOwnedByProfile", true)
+                    .where_eq("Parent.ProfileId", id),
+                fields
+                    .where_bool("Parent.IsOwnedByProfile", true)
+                    .where_eq("Parent.ProfileId", id),
+            )
+        }
     };
-    let object_query = format!(
-        "SELECT PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords FROM ObjectPermissions WHERE {parent} AND SobjectType = '{object}'"
-    );
-    let field_query = format!(
-        "SELECT Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE {parent} AND SobjectType = '{object}'"
-    );
+    let object_query = objects.where_eq("SobjectType", object).to_string();
+    let field_query = fields.where_eq("SobjectType", object).to_string();
     let (objects, fields) = futures_util::future::join(
-        client.query::<Row>(&object_query),
-        client.query::<Row>(&field_query),
+        client.query_rows(&object_query),
+        client.query_rows(&field_query),
     )
     .await;
     let mut access = SourceAccess {
@@ -355,7 +370,7 @@ async fn read_access<T: Transport>(
             ("PermissionsModifyAllRecords", ObjectPerm::ModifyAll),
         ] {
             if flag(&row, field) {
-                access.object_perms.insert(perm);
+                access.grant_object(perm);
             }
         }
     }
@@ -368,8 +383,8 @@ async fn read_access<T: Transport>(
             .split_once('.')
             .map_or(field.as_str(), |(_, name)| name);
         let read = flag(&row, "PermissionsRead");
-        access.fields.insert(
-            name.to_owned(),
+        access.grant_field(
+            name,
             FieldGrant {
                 read,
                 edit: read && flag(&row, "PermissionsEdit"),
@@ -460,8 +475,13 @@ mod tests {
             }],
             dependency_map: None,
         };
-        match column_plans(&snapshot, None) {
-            Reply::Failed { message } => {
+        let request = PlanColumns {
+            snapshot,
+            filter: None,
+        };
+        match column_plans(&request) {
+            Err(e) => {
+                let message = e.to_string();
                 assert!(
                     message.contains("more than one checkbox with the id"),
                     "{message}"
@@ -500,8 +520,13 @@ mod tests {
             (too_many_cells, "cells"),
             (too_many_tables, "tables"),
         ] {
-            match column_plans(&snapshot, None) {
-                Reply::Failed { message } => {
+            let request = PlanColumns {
+                snapshot,
+                filter: None,
+            };
+            match column_plans(&request) {
+                Err(e) => {
+                    let message = e.to_string();
                     assert!(message.contains(&format!("({what}: ")), "{message}");
                     assert!(message.contains("adds no toggles"), "{message}");
                 }

@@ -13,7 +13,11 @@ use forcefield::access::grants::Access;
 use forcefield::access::review::AccessReview;
 use forcefield::access::table::TableQuery;
 use forcefield::model::{LicenseChoice, ObjectAccess, PermissionSetSpec};
-use forcefield::protocol::{Reply, Request};
+use forcefield::protocol::access::{
+    AssignableSets, CheckAssignableSets, CheckSpecAssignment, GetAccessCsv, GetAccessReview,
+    GetAccessTable, GetAssignableSets, GetNarrowerSpec,
+};
+use forcefield::protocol::{decode, ContentRequest, Failed};
 use org_sim::SimConfig;
 use support::World;
 
@@ -63,12 +67,12 @@ fn create(world: &World, org_url: &str, object: &str, body: serde_json::Value) -
 }
 
 fn review(world: &World, user: &str) -> (AccessReview, usize) {
-    match world.ask(Request::AccessReview {
+    match world.ask(GetAccessReview {
         org_url: UAT.into(),
         user_id: user.into(),
     }) {
-        Reply::AccessReview { review, api_calls } => (*review, api_calls),
-        other => panic!("no review: {other:?}"),
+        Ok(reviewed) => (*reviewed.review, reviewed.api_calls),
+        Err(failed) => panic!("no review: {failed:?}"),
     }
 }
 
@@ -193,12 +197,12 @@ fn review_again(world: &World, user: &str) -> (AccessReview, usize) {
 fn a_user_without_groups_takes_one_composite_once_the_describes_are_cached() {
     let world = World::start(SimConfig::default());
     let netsuite = user_id(&world, ACME, "int-netsuite@acme.example");
-    let ask = || match world.ask(Request::AccessReview {
+    let ask = || match world.ask(GetAccessReview {
         org_url: ACME.into(),
         user_id: netsuite.clone(),
     }) {
-        Reply::AccessReview { review, api_calls } => (*review, api_calls),
-        other => panic!("{other:?}"),
+        Ok(reviewed) => (*reviewed.review, reviewed.api_calls),
+        Err(failed) => panic!("{failed:?}"),
     };
     let (first, calls) = ask();
     assert_eq!(calls, 2, "describes + one composite");
@@ -224,40 +228,38 @@ fn the_page_filters_sorts_and_exports_what_the_core_says() {
         .unwrap()
         .id
         .clone();
-    let table = match world.ask(Request::AccessTable {
-        review: Box::new(review.clone()),
-        query: TableQuery {
-            source: Some(group),
-            ..TableQuery::default()
-        },
-    }) {
-        Reply::AccessTable(view) => view,
-        other => panic!("{other:?}"),
-    };
+    let table = world
+        .ask(GetAccessTable {
+            review: Box::new(review.clone()),
+            query: TableQuery {
+                source: Some(group),
+                ..TableQuery::default()
+            },
+        })
+        .unwrap();
     let objects: Vec<&str> = table.objects.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(objects, ["Invoice__c", "Invoice_Line__c", "Shipment__c"]);
-    match world.ask(Request::AccessCsv {
-        review: Box::new(review),
-        query: TableQuery::default(),
-    }) {
-        Reply::AccessCsv { file_name, csv } => {
-            assert_eq!(file_name, "Access review – NetSuite Integration.csv");
-            assert!(csv.contains("\"Object\",\"Shipment__c\",\"\",\"View All\",\"Permission set group\",\"Integration Bundle\""));
-        }
-        other => panic!("{other:?}"),
-    }
+    let file = world
+        .ask(GetAccessCsv {
+            review: Box::new(review),
+            query: TableQuery::default(),
+        })
+        .unwrap();
+    assert_eq!(file.file_name, "Access review – NetSuite Integration.csv");
+    assert!(file.csv.contains("\"Object\",\"Shipment__c\",\"\",\"View All\",\"Permission set group\",\"Integration Bundle\""));
 }
 
 #[test]
 fn the_narrower_set_is_todays_access_minus_the_flagged_grants_each_listed() {
     let world = World::start(SimConfig::default());
     let netsuite = user_id(&world, UAT, "int-netsuite@acme.example.uat");
-    let Reply::Spec { spec, warnings } = world.ask(Request::NarrowerSpec {
-        org_url: UAT.into(),
-        user_id: netsuite,
-    }) else {
-        panic!("no spec")
-    };
+    let narrower = world
+        .ask(GetNarrowerSpec {
+            org_url: UAT.into(),
+            user_id: netsuite,
+        })
+        .unwrap();
+    let (spec, warnings) = (narrower.spec, narrower.warnings);
     let shipment = spec.objects["Shipment__c"];
     assert_eq!(
         shipment,
@@ -277,14 +279,14 @@ fn the_narrower_set_is_todays_access_minus_the_flagged_grants_each_listed() {
     assert!(warnings[1].starts_with("Left out: View All Fields on Shipment__c"));
 }
 
-fn verdicts(reply: Reply) -> Vec<(String, Verdict, bool)> {
+fn verdicts(reply: Result<AssignableSets, Failed>) -> Vec<(String, Verdict, bool)> {
     match reply {
-        Reply::AssignableSets(sets) => sets
+        Ok(sets) => sets
             .verdicts
             .into_iter()
             .map(|v| (v.name, v.verdict, v.assigned))
             .collect(),
-        other => panic!("{other:?}"),
+        Err(failed) => panic!("{failed:?}"),
     }
 }
 
@@ -301,10 +303,10 @@ fn the_health_panel_learns_which_sets_are_blocked_and_the_sim_agrees() {
     let netsuite = user_id(&world, ACME, "int-netsuite@acme.example");
     let before = world.api_calls().len();
     let found = verdicts(world.ask_from(
-        Request::AssignableSets {
+        GetAssignableSets {
             user_id: netsuite.clone(),
         },
-        Some(ACME_USER_PAGE),
+        ACME_USER_PAGE,
     ));
     // Version discovery, the describes, then two composites.
     assert_eq!(world.api_calls().len() - before, 4);
@@ -346,10 +348,7 @@ fn the_health_panel_learns_which_sets_are_blocked_and_the_sim_agrees() {
     // Without the integration licence, a set with object permissions and no licence is blocked
     // by the curated refusal.
     let marketo = user_id(&world, ACME, "int-marketo@acme.example");
-    let found = verdicts(world.ask_from(
-        Request::AssignableSets { user_id: marketo },
-        Some(ACME_USER_PAGE),
-    ));
+    let found = verdicts(world.ask_from(GetAssignableSets { user_id: marketo }, ACME_USER_PAGE));
     let of = |name: &str| found.iter().find(|(n, _, _)| n == name).unwrap();
     assert_eq!(
         blocked_by(&of("Invoice_Viewer").1),
@@ -369,13 +368,13 @@ fn the_generator_checks_the_set_before_it_exists() {
         system_permissions: ["ModifyAllData".to_owned(), "ViewAllData".to_owned()].into(),
         ..PermissionSetSpec::default()
     };
-    let Reply::SpecAssignment(check) = world.ask(Request::CheckSpecAssignment {
-        org_url: ACME.into(),
-        spec: spec.clone(),
-        assignee_id: Some(netsuite),
-    }) else {
-        panic!("no check")
-    };
+    let check = world
+        .ask(CheckSpecAssignment {
+            org_url: ACME.into(),
+            spec: spec.clone(),
+            assignee_id: Some(netsuite),
+        })
+        .unwrap();
     assert_eq!(
         blocked_by(&check.verdict),
         [BlockKind::PermissionNotAllowed]
@@ -397,13 +396,13 @@ fn the_generator_checks_the_set_before_it_exists() {
         system_permissions: ["PasswordNeverExpires".to_owned()].into(),
         ..spec
     };
-    let Reply::SpecAssignment(check) = world.ask(Request::CheckSpecAssignment {
-        org_url: ACME.into(),
-        spec: narrow,
-        assignee_id: None,
-    }) else {
-        panic!("no check")
-    };
+    let check = world
+        .ask(CheckSpecAssignment {
+            org_url: ACME.into(),
+            spec: narrow,
+            assignee_id: None,
+        })
+        .unwrap();
     assert!(matches!(check.verdict, Verdict::DecidedAtAssignment { .. }));
     assert!(check.checked_for.contains("Salesforce API Integration"));
 }
@@ -413,52 +412,58 @@ fn bad_input_gets_one_message_and_changes_nothing() {
     let mut world = World::start(SimConfig::default());
     let before = world.sim.state_dump("acme");
     let alan = user_id(&world, ACME, "alan.turing@acme.example");
-    for request in [
-        Request::AccessReview {
-            org_url: ACME.into(),
-            user_id: alan.clone(),
-        },
-        Request::CheckAssignableSets {
-            org_url: ACME.into(),
-            user_id: alan.clone(),
-        },
-    ] {
-        let Reply::Failed { message } = world.ask(request) else {
+    let refusals = [
+        world
+            .ask(GetAccessReview {
+                org_url: ACME.into(),
+                user_id: alan.clone(),
+            })
+            .map(|_| ()),
+        world
+            .ask(CheckAssignableSets {
+                org_url: ACME.into(),
+                user_id: alan.clone(),
+            })
+            .map(|_| ()),
+    ];
+    for refusal in refusals {
+        let Err(Failed { message }) = refusal else {
             panic!("not refused")
         };
         assert_eq!(message, "\u{201c}Alan Turing\u{201d} is not an integration user: their profile's user licence is \u{201c}Salesforce\u{201d}, not \u{201c}Salesforce Integration\u{201d}. The access review and the assignment check are for integration users. Nothing was changed.");
     }
-    let Reply::Failed { message } = world.ask(Request::AccessReview {
+    let Err(Failed { message }) = world.ask(GetAccessReview {
         org_url: ACME.into(),
         user_id: "005' OR Id != '".into(),
     }) else {
         panic!("not refused")
     };
     assert_eq!(message, "That is not a user Id. Nothing was read.");
-    // A content script may not name another org.
-    assert!(matches!(
-        world.ask_from(
-            Request::CheckAssignableSets {
-                org_url: UAT.into(),
-                user_id: alan.clone()
-            },
-            Some(ACME_USER_PAGE)
-        ),
-        Reply::Failed { .. }
-    ));
+    // A content script may not name another org: a request that does is not one it can send.
+    assert!(decode::<ContentRequest>(serde_json::json!({
+        "type": "checkAssignableSets",
+        "orgUrl": UAT,
+        "userId": alan,
+    }))
+    .is_err());
     let netsuite = user_id(&world, ACME, "int-netsuite@acme.example");
     world.sim.expire_sessions();
-    for request in [
-        Request::AccessReview {
-            org_url: ACME.into(),
-            user_id: netsuite.clone(),
-        },
-        Request::CheckAssignableSets {
-            org_url: ACME.into(),
-            user_id: netsuite.clone(),
-        },
-    ] {
-        let Reply::Failed { message } = world.ask(request) else {
+    let refusals = [
+        world
+            .ask(GetAccessReview {
+                org_url: ACME.into(),
+                user_id: netsuite.clone(),
+            })
+            .map(|_| ()),
+        world
+            .ask(CheckAssignableSets {
+                org_url: ACME.into(),
+                user_id: netsuite.clone(),
+            })
+            .map(|_| ()),
+    ];
+    for refusal in refusals {
+        let Err(Failed { message }) = refusal else {
             panic!("not refused")
         };
         assert_eq!(message, "Your Salesforce session has expired. Log in to Salesforce again, then reload this page. Nothing was changed.");

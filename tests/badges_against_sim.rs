@@ -7,7 +7,7 @@
 mod support;
 
 use forcefield::platform::Area;
-use forcefield::protocol::{Reply, Request};
+use forcefield::protocol::badges::{BadgeUsers, SetProfilePhoto, SetUserIcon};
 use forcefield::salesforce::ApiErrorKind;
 use forcefield::users::{UserBadge, UserIcon, WarningCode};
 use org_sim::SimConfig;
@@ -38,15 +38,15 @@ fn badge_users(
     world: &World,
     ids: &[String],
 ) -> (Vec<UserBadge>, Option<(Option<ApiErrorKind>, String)>) {
-    match world.ask_from(
-        Request::BadgeUsers {
-            user_ids: ids.to_vec(),
-        },
-        Some(USERS_FRAME),
-    ) {
-        Reply::UserBadges { badges, error } => (badges, error.map(|e| (e.kind, e.message))),
-        other => panic!("unexpected reply {other:?}"),
-    }
+    let reply = world
+        .ask_from(
+            BadgeUsers {
+                user_ids: ids.to_vec(),
+            },
+            USERS_FRAME,
+        )
+        .unwrap_or_else(|failed| panic!("unexpected failure {failed:?}"));
+    (reply.badges, reply.error.map(|e| (e.kind, e.message)))
 }
 
 fn queries(world: &World) -> usize {
@@ -211,13 +211,13 @@ fn icons_are_kept_per_org_and_user_and_come_back_with_the_badge() {
     let tableau = users["int-tableau@acme.example"].clone();
     let icon = UserIcon::emoji("\u{1f4ca}");
     let reply = world.ask_from(
-        Request::SetUserIcon {
+        SetUserIcon {
             user_id: tableau.clone(),
             icon: Some(icon.clone()),
         },
-        Some(USERS_FRAME),
+        USERS_FRAME,
     );
-    assert!(matches!(reply, Reply::UserIconSaved { .. }), "{reply:?}");
+    assert!(reply.is_ok(), "{reply:?}");
     let (badges, _) = badge_users(&world, std::slice::from_ref(&tableau));
     assert_eq!(badges[0].icon, Some(icon));
     // Kept in storage.local under the org, by the 18-character Id, versioned.
@@ -238,17 +238,17 @@ fn use_as_profile_photo_uploads_a_file_and_sets_the_photo() {
     // A 1×1 PNG.
     let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
     let before = world.api_calls().len();
-    let reply = world.ask_from(
-        Request::SetProfilePhoto {
-            user_id: tableau.clone(),
-            png_base64: png.into(),
-        },
-        Some(USERS_FRAME),
-    );
-    let Reply::ProfilePhotoSet { photo_url, .. } = reply else {
-        panic!("unexpected reply {reply:?}");
-    };
-    let photo_url = photo_url.unwrap();
+    let photo_url = world
+        .ask_from(
+            SetProfilePhoto {
+                user_id: tableau.clone(),
+                png_base64: png.into(),
+            },
+            USERS_FRAME,
+        )
+        .unwrap_or_else(|failed| panic!("unexpected failure {failed:?}"))
+        .photo_url
+        .unwrap();
     assert!(photo_url.contains("/profilephoto/729"), "{photo_url}");
     let log = world.sim.request_log();
     let writes: Vec<_> = log[before..]
@@ -271,12 +271,12 @@ fn use_as_profile_photo_uploads_a_file_and_sets_the_photo() {
     // Not a PNG: refused before any call.
     let calls = world.api_calls().len();
     let reply = world.ask_from(
-        Request::SetProfilePhoto {
+        SetProfilePhoto {
             user_id: tableau,
             png_base64: "R0lGODlhAQABAAAAACw=".into(),
         },
-        Some(USERS_FRAME),
+        USERS_FRAME,
     );
-    assert!(matches!(reply, Reply::Failed { .. }), "{reply:?}");
+    assert!(reply.is_err(), "{reply:?}");
     assert_eq!(world.api_calls().len(), calls);
 }

@@ -22,7 +22,7 @@ fn fixture(name: &str) -> PageSnapshot {
 fn source(object_perms: &[ObjectPerm], fields: &[(&str, bool, bool)]) -> SourceAccess {
     SourceAccess {
         object: "Account".into(),
-        object_perms: object_perms.iter().copied().collect(),
+        object_perms: object_perms.to_vec(),
         fields: fields
             .iter()
             .map(|&(name, read, edit)| (name.to_owned(), FieldGrant { read, edit }))

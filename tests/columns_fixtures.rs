@@ -344,6 +344,59 @@ fn without_the_page_map_the_built_in_rules_give_the_same_plans() {
     }
 }
 
+/// Found by the page snapshot property (tests/fuzz_properties.rs): a pasted row granting Edit
+/// without Read (a state the page's own rules forbid, here a snapshot that says so) cleared a
+/// target's Read, then checked it again with Edit, and the plan listed the Read box twice.
+#[test]
+fn paste_of_a_row_with_edit_without_read_changes_each_box_once() {
+    for with_map in [true, false] {
+        let mut snapshot = fixture("ps_object_page");
+        if !with_map {
+            snapshot.dependency_map = None;
+        }
+        let fields = snapshot
+            .tables
+            .iter_mut()
+            .find(|t| t.key.as_deref() == Some("thePage:theForm:pb:fieldPerms"))
+            .unwrap();
+        let owner = fields
+            .rows
+            .iter_mut()
+            .find(|r| r.key == "Account.OwnerId")
+            .unwrap();
+        owner.cells[1].checkbox.as_mut().unwrap().checked = false;
+        let model = detect_columns(&snapshot);
+        let plan = plan_paste(
+            &model,
+            "thePage:theForm:pb:fieldPerms",
+            "Account.OwnerId",
+            None,
+        )
+        .unwrap();
+        let mut seen = BTreeSet::new();
+        for change in &plan.changes {
+            assert!(
+                seen.insert(&change.checkbox_id),
+                "{} changed twice (map: {with_map})",
+                change.checkbox_id
+            );
+        }
+        let p = format!("{PS}:fieldPerms:");
+        // AccountNumber had Read and no Edit: it ends with both, its Read never listed.
+        assert!(!seen.contains(&format!("{p}2:fls_read_ck")));
+        assert!(plan.changes.contains(&CheckboxChange {
+            checkbox_id: format!("{p}2:fls_edit_ck"),
+            checked: true,
+        }));
+        // AnnualRevenue had neither: it ends with both.
+        assert!(plan.changes.contains(&CheckboxChange {
+            checkbox_id: format!("{p}3:fls_read_ck"),
+            checked: true,
+        }));
+        assert_eq!(set(&plan.undo).len(), plan.changes.len());
+    }
+}
+
 #[test]
 fn the_page_map_takes_precedence_over_the_built_in_rules() {
     let mut snapshot = fixture("ps_object_page");

@@ -1,11 +1,14 @@
 //! The core's request handler, natively, against the running simulated org: real login cookies,
-//! real HTTPS, the same `service::handle` the extension runs as WebAssembly.
+//! real HTTPS, the same router the extension runs as WebAssembly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "support/mod.rs"]
 mod support;
 
-use forcefield::protocol::{OrgStatus, Reply, Request, Surface};
+use forcefield::protocol::org::{
+    GetOrgStatus, OrgEnabled, OrgStatus, PageLoaded, PageVerdict, SetOrgEnabled, Surface,
+};
+use forcefield::protocol::{ContentRequest, Reply};
 use forcefield::salesforce::{ApiErrorKind, ApiVersion, Client, DomainKind};
 use org_sim::SimConfig;
 use support::World;
@@ -19,12 +22,11 @@ const UAT_SETUP_HOME: &str =
 
 /// The popup's question for the tab at `tab_url`.
 fn status(world: &World, tab_url: &str) -> OrgStatus {
-    match world.ask(Request::OrgStatus {
-        tab_url: tab_url.to_owned(),
-    }) {
-        Reply::OrgStatus(status) => status,
-        other => panic!("unexpected reply {other:?}"),
-    }
+    world
+        .ask(GetOrgStatus {
+            tab_url: tab_url.to_owned(),
+        })
+        .unwrap_or_else(|failed| panic!("unexpected failure {failed:?}"))
 }
 #[test]
 fn login_sets_a_cookie_on_every_org_host() {
@@ -187,14 +189,16 @@ fn query_follows_every_page() {
 #[test]
 fn the_per_org_switch_only_affects_that_org() {
     let world = World::start(SimConfig::default());
-    let verdict = |url: &str| match world.ask_from(
-        Request::PageLoaded {
-            surface: Surface::ClassicSetup,
-        },
-        Some(url),
-    ) {
-        Reply::PageVerdict { enhance, org_id } => (enhance, org_id.map(|o| o.as_str().to_owned())),
-        other => panic!("unexpected {other:?}"),
+    let verdict = |url: &str| {
+        let PageVerdict { enhance, org_id } = world
+            .ask_from(
+                PageLoaded {
+                    surface: Surface::ClassicSetup,
+                },
+                url,
+            )
+            .unwrap_or_else(|failed| panic!("unexpected failure {failed:?}"));
+        (enhance, org_id.map(|o| o.as_str().to_owned()))
     };
     assert_eq!(
         verdict(ACME_CLASSIC_FRAME),
@@ -202,17 +206,14 @@ fn the_per_org_switch_only_affects_that_org() {
     );
     let acme = forcefield::salesforce::OrgId::parse("00DAM0000000001").unwrap();
     assert_eq!(
-        world.ask_from(
-            Request::SetOrgEnabled {
-                org_id: acme.clone(),
-                enabled: false
-            },
-            None
-        ),
-        Reply::OrgEnabled {
+        world.ask(SetOrgEnabled {
+            org_id: acme.clone(),
+            enabled: false
+        }),
+        Ok(OrgEnabled {
             org_id: acme,
             enabled: false
-        }
+        })
     );
     assert_eq!(
         verdict(ACME_CLASSIC_FRAME),
@@ -232,18 +233,20 @@ fn the_per_org_switch_only_affects_that_org() {
 
 #[test]
 fn requests_are_plain_json_the_content_script_can_send() {
-    let request: Request =
-        serde_json::from_str(r#"{"type":"pageLoaded","surface":"classicSetup"}"#).unwrap();
+    let request: ContentRequest = forcefield::protocol::decode(
+        serde_json::from_str(r#"{"type":"pageLoaded","surface":"classicSetup"}"#).unwrap(),
+    )
+    .unwrap();
     assert_eq!(
         request,
-        Request::PageLoaded {
+        ContentRequest::from(PageLoaded {
             surface: Surface::ClassicSetup
-        }
+        })
     );
-    let reply = serde_json::to_value(Reply::PageVerdict {
+    let reply = serde_json::to_value(Reply::from(PageVerdict {
         enhance: true,
         org_id: None,
-    })
+    }))
     .unwrap();
     assert_eq!(
         reply,

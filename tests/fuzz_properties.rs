@@ -7,7 +7,8 @@
 //!
 //! `FF_PROPTEST_CASES` sets the cases per property (default 1,024).
 //! The seeds come from the simulated org: `cargo test --test fuzz_properties -- --ignored`
-//! writes them again.
+//! writes them again. The inputs `make fuzz` kept (`fuzz/found/<target>/`, those reaching code
+//! the seeds do not) run through their targets here too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "support/mod.rs"]
@@ -15,9 +16,16 @@ mod support;
 #[path = "fuzz/targets.rs"]
 mod targets;
 
+use forcefield::platform::memory::RecordedPages;
 use forcefield::platform::{Area, Host, HttpRequest, HttpResponse, KeyValueStore};
 use forcefield::platform::{SystemClock, Transport, TransportError};
-use forcefield::protocol::{Reply, Request};
+use forcefield::protocol::badges::BadgeUsers;
+use forcefield::protocol::generator::{ContinueApply, GeneratorReply, ImportXml, StartApply};
+use forcefield::protocol::org::GetOrgStatus;
+use forcefield::protocol::record_types::{
+    GetRecordTypeDefaults, RecordTypesReply, SetDefaultRecordType,
+};
+use forcefield::protocol::{decode_text, ContentRequest, Frame, PageRequest, Reply};
 use forcefield::salesforce::CookieSessions;
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -49,6 +57,26 @@ fn seeds(target: &str) -> Vec<Vec<u8>> {
     let seeds: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
     assert!(!seeds.is_empty(), "no seeds in {}", dir.display());
     seeds
+}
+
+/// The inputs `make fuzz` kept for `target` (`FUZZ_KEEP=1`: those reaching code the seeds do
+/// not), sorted by file name; none when there are none.
+fn kept_from_fuzzing(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/found")
+        .join(target);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries.map(|entry| entry.unwrap().path()).collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(&f).unwrap();
+            (f, bytes)
+        })
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -239,6 +267,17 @@ fn json_value(keys: &'static [&'static str]) -> impl Strategy<Value = Value> {
 /// Field names of the protocol's requests and of the org's answers.
 const REQUEST_KEYS: &[&str] = &[
     "type",
+    "profileName",
+    "profileFullName",
+    "recordType",
+    "shownDefault",
+    "review",
+    "query",
+    "object",
+    "field",
+    "flaggedOnly",
+    "sort",
+    "descending",
     "surface",
     "snapshot",
     "filter",
@@ -300,6 +339,10 @@ const REQUEST_KEYS: &[&str] = &[
     "mode",
     "matchExactly",
     "addOnly",
+    "profileName",
+    "profileFullName",
+    "recordType",
+    "shownDefault",
 ];
 
 const REQUEST_TYPES: &[&str] = &[
@@ -329,7 +372,54 @@ const REQUEST_TYPES: &[&str] = &[
     "badgeUsers",
     "setUserIcon",
     "setProfilePhoto",
+    "openGenerator",
+    "openRecordTypes",
+    "recordTypeDefaults",
+    "setDefaultRecordType",
+    "assignableSets",
+    "checkAssignableSets",
+    "accessReview",
+    "accessTable",
+    "accessCsv",
+    "narrowerSpec",
+    "checkSpecAssignment",
+    "openAccessReview",
 ];
+
+/// Every request type the core deserialises is in [`REQUEST_TYPES`]: read from the per-feature
+/// request lists in `src/protocol/*.rs`, whose lines name each type as `"type" => Variant(…)`.
+#[test]
+fn every_request_the_core_deserialises_is_in_the_protocol_grammar() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/protocol");
+    let mut types: Vec<String> = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        for line in source.lines() {
+            let Some(rest) = line.trim_start().strip_prefix('"') else {
+                continue;
+            };
+            let Some((name, after)) = rest.split_once('"') else {
+                continue;
+            };
+            let Some(variant) = after.trim_start().strip_prefix("=>") else {
+                continue;
+            };
+            if variant
+                .trim_start()
+                .starts_with(|c: char| c.is_ascii_uppercase())
+                && name.chars().all(|c| c.is_ascii_alphanumeric())
+            {
+                types.push(name.to_string());
+            }
+        }
+    }
+    assert!(types.len() > 20, "{types:?}");
+    let missing: Vec<&String> = types
+        .iter()
+        .filter(|t| !REQUEST_TYPES.contains(&t.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "not in REQUEST_TYPES: {missing:?}");
+}
 
 /// A request's JSON: a known type with fields drawn from the protocol's names.
 fn request_json() -> impl Strategy<Value = Vec<u8>> {
@@ -504,6 +594,113 @@ fn snapshot_json() -> impl Strategy<Value = Vec<u8>> {
     )
 }
 
+/// Element names and texts of the Metadata API's SOAP answers (salesforce.md §I.12, §I.13).
+const SOAP_NAMES: &[&str] = &[
+    "result",
+    "records",
+    "fullName",
+    "recordTypeVisibilities",
+    "recordType",
+    "default",
+    "visible",
+    "personAccountDefault",
+    "success",
+    "errors",
+    "statusCode",
+    "message",
+    "fields",
+    "faultcode",
+    "faultstring",
+];
+const SOAP_TEXTS: &[&str] = &[
+    "true",
+    "false",
+    "Account.Customer",
+    "Account.Partner",
+    "Opportunity.Renewal",
+    "Account",
+    "Admin",
+    "Minimum Access - API Only Integrations",
+    "sf:INVALID_SESSION_ID",
+    "INVALID_CROSS_REFERENCE_KEY",
+    "",
+];
+
+/// An element of a SOAP answer's body: a known name with a known text, or with children.
+fn soap_element() -> impl Strategy<Value = String> {
+    let text = prop_oneof![
+        3 => proptest::sample::select(SOAP_TEXTS).prop_map(forcefield::xml::escape),
+        1 => xml_text(),
+    ];
+    let leaf = (proptest::sample::select(SOAP_NAMES), text)
+        .prop_map(|(name, text)| format!("<{name}>{text}</{name}>"));
+    leaf.prop_recursive(4, 32, 6, |inner| {
+        (
+            proptest::sample::select(SOAP_NAMES),
+            prop::collection::vec(inner, 0..6),
+        )
+            .prop_map(|(name, children)| format!("<{name}>{}</{name}>", children.concat()))
+    })
+}
+
+/// A SOAP answer: an envelope around a `readMetadataResponse`, an `updateMetadataResponse` or a
+/// `Fault`, its content built from [`soap_element`], and the HTTP status it came with.
+fn soap_answer() -> impl Strategy<Value = (u16, String)> {
+    let call = proptest::sample::select(
+        &[
+            "readMetadataResponse",
+            "updateMetadataResponse",
+            "soapenv:Fault",
+        ][..],
+    );
+    (
+        prop_oneof![4 => Just(200u16), 1 => Just(500)],
+        call,
+        prop::collection::vec(soap_element(), 0..6),
+        any::<bool>(),
+    )
+        .prop_map(|(status, call, children, prefixed)| {
+            let (envelope, body) = if prefixed {
+                ("soapenv:Envelope", "soapenv:Body")
+            } else {
+                ("Envelope", "Body")
+            };
+            let body = format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><{envelope} xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><{body}><{call}>{}</{call}></{body}></{envelope}>",
+                children.concat()
+            );
+            (status, body)
+        })
+}
+
+/// A seed of `soap_answers` (the sim's answers, REST and SOAP) with some of its SOAP answers
+/// replaced by built ones, so the built ones reach the calls they answer.
+fn soap_answers_input() -> impl Strategy<Value = Vec<u8>> {
+    let seeds: Vec<String> = seeds("soap_answers")
+        .into_iter()
+        .map(|seed| String::from_utf8(seed).unwrap())
+        .collect();
+    (
+        proptest::sample::select(seeds),
+        prop::collection::vec(prop::option::of(soap_answer()), 4),
+    )
+        .prop_map(|(seed, built)| {
+            let (user, answers) = targets::split(&seed);
+            let mut built = built.into_iter().cycle();
+            let answers: Vec<(u16, String)> = answers
+                .into_iter()
+                .map(|answer| {
+                    let soap = answer.1.contains("Envelope>");
+                    match built.next().flatten() {
+                        Some(replacement) if soap => replacement,
+                        _ => answer,
+                    }
+                })
+                .collect();
+            targets::join(user, &answers).into_bytes()
+        })
+}
+
 /// A journal's JSON (a seed's) with answers built from the org's grammar.
 fn journal_with_answers() -> impl Strategy<Value = Vec<u8>> {
     let journals: Vec<String> = seeds("journal_resumed")
@@ -566,6 +763,13 @@ proptest! {
     }
 
     #[test]
+    fn soap_answers_are_read_or_refused_and_updates_stay_on_the_chosen_object(
+        data in prop_oneof![mutated_seed("soap_answers"), soap_answers_input()]
+    ) {
+        targets::soap_answers(&data);
+    }
+
+    #[test]
     fn a_stored_journal_resumes_or_is_refused(
         data in prop_oneof![mutated_seed("journal_resumed"), journal_with_answers()]
     ) {
@@ -575,13 +779,7 @@ proptest! {
 
 #[test]
 fn every_seed_runs_through_its_target() {
-    for (target, run) in [
-        ("xml_import", targets::xml_import as fn(&[u8])),
-        ("protocol", targets::protocol),
-        ("page_snapshot", targets::page_snapshot),
-        ("rest_answers", targets::rest_answers),
-        ("journal_resumed", targets::journal_resumed),
-    ] {
+    for (target, run) in TARGETS {
         for seed in seeds(target) {
             run(&seed);
         }
@@ -608,6 +806,82 @@ fn every_journal_seed_reads_as_a_journal() {
         }
     }
 }
+
+#[test]
+fn every_input_kept_from_fuzzing_runs_through_its_target() {
+    for (target, run) in TARGETS {
+        for (file, input) in kept_from_fuzzing(target) {
+            let outcome = std::panic::catch_unwind(|| run(&input));
+            assert!(outcome.is_ok(), "{target}: {}", file.display());
+        }
+    }
+}
+
+/// Found by `make fuzz` (journal_resumed, 2026-12-04): a stored journal whose collection call
+/// names records from 5 to 1 of a step with one record panicked the first release's engine
+/// (slice out of range) instead of answering an error — issue #11's finding 2. A journal is now
+/// checked as it is read, whatever its version (`Journal::check_positions`): one pointing
+/// outside itself is refused with where, and shown as needing attention, never resumed.
+#[test]
+fn a_stored_journal_call_starting_beyond_its_step_records_is_refused_not_a_panic() {
+    use forcefield::generator::journal_store::{self, Stored};
+    let input = std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(
+        "fuzz/crashes/journal_resumed/a_stored_journal_call_starting_beyond_its_step_records",
+    ))
+    .unwrap();
+    targets::journal_resumed(&input);
+    let refused = |stored: &Value| match journal_store::decode(targets::JOURNAL_APPLY_ID, stored) {
+        Stored::Unreadable(unreadable) => unreadable.problem,
+        Stored::Readable(journal) => panic!("resumed an inconsistent journal: {journal:?}"),
+    };
+    // As the first release stored it (version 0, text).
+    let text = String::from_utf8(input).unwrap();
+    let problem = refused(&Value::String(targets::split(&text).0.to_owned()));
+    assert!(
+        problem.contains("call 1 covers records 5..1 of step 1, which has 1"),
+        "{problem}"
+    );
+    // The same fault in today's journal: every journal seed, its first call moved beyond its step.
+    for seed in seeds("journal_resumed") {
+        let seed = String::from_utf8(seed).unwrap();
+        let Ok(envelope @ Value::Object(_)) =
+            serde_json::from_str::<Value>(targets::split(&seed).0)
+        else {
+            continue;
+        };
+        let mut journal: Value = serde_json::from_str(envelope["json"].as_str().unwrap()).unwrap();
+        let part = match &mut journal["calls"][0] {
+            Value::Object(call) if call.contains_key("batch") => &mut call["batch"]["part"],
+            Value::Object(call) => &mut call["composite"]["parts"][0],
+            other => panic!("{other}"),
+        };
+        part["start"] = json!(500);
+        part["end"] = json!(501);
+        let mut broken = envelope.clone();
+        broken["json"] = Value::String(journal.to_string());
+        let problem = refused(&broken);
+        assert!(
+            problem.contains("call 0 covers records 500..501 of step"),
+            "{problem}"
+        );
+        targets::journal_resumed(broken.to_string().as_bytes());
+        return;
+    }
+    panic!("no journal seed in today's envelope");
+}
+
+/// A target's name and the target.
+type NamedTarget = (&'static str, fn(&[u8]));
+
+/// Every target, by name.
+const TARGETS: [NamedTarget; 6] = [
+    ("xml_import", targets::xml_import),
+    ("protocol", targets::protocol),
+    ("page_snapshot", targets::page_snapshot),
+    ("rest_answers", targets::rest_answers),
+    ("journal_resumed", targets::journal_resumed),
+    ("soap_answers", targets::soap_answers),
+];
 
 // ---------------------------------------------------------------------------------------------
 // Seeds, from the simulated org
@@ -707,30 +981,44 @@ fn write_fuzz_seeds() {
         clock: SystemClock,
     };
     let ask =
-        |request: Request| pollster::block_on(forcefield::router::handle(&host, request, None));
+        |request: PageRequest| pollster::block_on(forcefield::router::answer_page(&host, request));
+    let frame = Frame {
+        url: targets::FRAME_URL.to_owned(),
+    };
+    let pages = RecordedPages::default();
+    let ask_from_frame = |request: ContentRequest| {
+        pollster::block_on(forcefield::router::answer_content(
+            &host, &pages, &frame, request,
+        ))
+    };
+    let progress = |reply: Reply| match reply {
+        Reply::Generator(GeneratorReply::ApplyProgress(progress)) => Some(progress.apply),
+        _ => None,
+    };
 
     // rest_answers: the sim's answers to the scripted requests, a whole apply included.
     for request in targets::rest_script() {
-        if let Reply::ApplyProgress { apply } = ask(request) {
+        if let Some(apply) = progress(ask(request)) {
             for _ in 0..40 {
-                match ask(Request::ContinueApply {
+                let step = ask(ContinueApply {
                     org_url: targets::ORG_URL.into(),
                     apply_id: apply.apply_id.clone(),
-                }) {
-                    Reply::ApplyProgress { apply }
+                }
+                .into());
+                match progress(step) {
+                    Some(apply)
                         if apply.status == forcefield::generator::view::ApplyStatus::Running => {}
                     _ => break,
                 }
             }
         }
     }
-    pollster::block_on(forcefield::router::handle(
-        &host,
-        Request::BadgeUsers {
+    ask_from_frame(
+        BadgeUsers {
             user_ids: vec!["005AM000000000NYAQ".into(), "005AM000000000Q".into()],
-        },
-        Some(targets::FRAME_URL),
-    ));
+        }
+        .into(),
+    );
     let answers = compact(&recording.answers.borrow());
     write_seed("rest_answers", "sim_script", &targets::join("", &answers));
     write_seed("rest_answers", "empty", "");
@@ -738,7 +1026,7 @@ fn write_fuzz_seeds() {
     // journal_resumed: a started apply's journal as storage keeps it, and the sim's answers to
     // resuming it; the first release's journals (storage fixture v0) without answers.
     recording.answers.borrow_mut().clear();
-    let spec = match ask(Request::ImportXml {
+    let spec = match ask(ImportXml {
         xml: forcefield::generator::metadata::export(
             &serde_json::from_value(json!({
                 "name": "Integration_Seed", "label": "Integration – Seed", "description": "",
@@ -748,11 +1036,13 @@ fn write_fuzz_seeds() {
             .unwrap(),
         ),
         file_name: None,
-    }) {
-        Reply::Spec { spec, .. } => spec,
+    }
+    .into())
+    {
+        Reply::Generator(GeneratorReply::Spec(loaded)) => loaded.spec,
         other => panic!("{other:?}"),
     };
-    let started = match ask(Request::StartApply {
+    let started = match ask(StartApply {
         org_url: targets::ORG_URL.into(),
         spec,
         assignee_id: None,
@@ -761,8 +1051,10 @@ fn write_fuzz_seeds() {
         confirmed_production: true,
         fingerprint: None,
         apply_id: None,
-    }) {
-        Reply::ApplyProgress { apply } => apply,
+    }
+    .into())
+    {
+        Reply::Generator(GeneratorReply::ApplyProgress(progress)) => progress.apply,
         other => panic!("{other:?}"),
     };
     let key = format!("generatorApply:{}:{}", targets::ORG_ID, started.apply_id);
@@ -776,12 +1068,13 @@ fn write_fuzz_seeds() {
         .replace(&started.apply_id, targets::JOURNAL_APPLY_ID);
     recording.answers.borrow_mut().clear();
     for _ in 0..40 {
-        match ask(Request::ContinueApply {
+        let step = ask(ContinueApply {
             org_url: targets::ORG_URL.into(),
             apply_id: started.apply_id.clone(),
-        }) {
-            Reply::ApplyProgress { apply }
-                if apply.status == forcefield::generator::view::ApplyStatus::Running => {}
+        }
+        .into());
+        match progress(step) {
+            Some(apply) if apply.status == forcefield::generator::view::ApplyStatus::Running => {}
             _ => break,
         }
     }
@@ -833,9 +1126,13 @@ fn write_fuzz_seeds() {
     for (n, request) in requests.iter().enumerate() {
         let kind = request["type"].as_str().unwrap();
         recording.answers.borrow_mut().clear();
-        let parsed =
-            Request::from_json(&request.to_string()).unwrap_or_else(|e| panic!("{kind}: {e}"));
-        ask(parsed);
+        // Each as its sender sends it: the content scripts' from the Setup frame.
+        let text = request.to_string();
+        if let Ok(parsed) = decode_text::<ContentRequest>(&text) {
+            ask_from_frame(parsed);
+        } else {
+            ask(decode_text::<PageRequest>(&text).unwrap_or_else(|e| panic!("{kind}: {e}")));
+        }
         let answers = compact(&recording.answers.borrow());
         write_seed(
             "protocol",
@@ -868,12 +1165,7 @@ fn write_fuzz_seeds() {
         ),
     ] {
         recording.answers.borrow_mut().clear();
-        let parsed = Request::from_json(&request.to_string()).unwrap();
-        pollster::block_on(forcefield::router::handle(
-            &host,
-            parsed,
-            Some(targets::FRAME_URL),
-        ));
+        ask_from_frame(decode_text::<ContentRequest>(&request.to_string()).unwrap());
         let answers = compact(&recording.answers.borrow());
         write_seed(
             "protocol",
@@ -881,6 +1173,56 @@ fn write_fuzz_seeds() {
             &targets::join(&request.to_string(), &answers),
         );
     }
+
+    // soap_answers: the sim's answers to the record types page's requests (the defaults of the
+    // integration user's profile, then setting one), with the org refusing the update (the
+    // default), accepting it, and with the default changed by someone else after the page showed
+    // it (no update may be sent then).
+    write_soap_seed(&world, "refused", false);
+    let accepting = || {
+        support::World::start(SimConfig {
+            integration_profile_record_types: org_sim::IntegrationProfileRecordTypes::Accept,
+            ..SimConfig::default()
+        })
+    };
+    write_soap_seed(&accepting(), "accepted", false);
+    write_soap_seed(&accepting(), "default_changed_since_shown", true);
+
+    // The record types page's requests, with the sim's answers.
+    let netsuite_user = world.sim.state_dump("acme")["User"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["Username"] == "int-netsuite@acme.example")
+        .map(|u| u["Id"].as_str().unwrap().to_owned())
+        .unwrap();
+    let defaults =
+        json!({"type": "recordTypeDefaults", "orgUrl": targets::ORG_URL, "userId": netsuite_user});
+    recording.answers.borrow_mut().clear();
+    let Reply::RecordTypes(RecordTypesReply::RecordTypeDefaults(view)) =
+        ask(decode_text::<PageRequest>(&defaults.to_string()).unwrap())
+    else {
+        panic!("the sim's integration user has record type defaults");
+    };
+    let answers = compact(&recording.answers.borrow());
+    write_seed(
+        "protocol",
+        "22_recordTypeDefaults",
+        &targets::join(&defaults.to_string(), &answers),
+    );
+    let set = json!({
+        "type": "setDefaultRecordType", "orgUrl": targets::ORG_URL, "profileId": view.profile.id,
+        "profileName": view.profile.name, "profileFullName": view.profile.full_name,
+        "recordType": "Account.Partner", "shownDefault": "Account.Customer"
+    });
+    recording.answers.borrow_mut().clear();
+    ask(decode_text::<PageRequest>(&set.to_string()).unwrap());
+    let answers = compact(&recording.answers.borrow());
+    write_seed(
+        "protocol",
+        "23_setDefaultRecordType",
+        &targets::join(&set.to_string(), &answers),
+    );
 
     // page_snapshot: the column fixtures (snapshots of real Setup markup).
     let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/columns");
@@ -921,4 +1263,93 @@ fn write_fuzz_seeds() {
         "broken",
         "<?xml version=\"1.0\"?><!DOCTYPE x><PermissionSet><md:label>&#x263A;&amp;</md:label><![CDATA[<x>]]><a/><!-- c --></PermissionSet>",
     );
+}
+
+/// The sim's answers to `recordTypeDefaults` for the NetSuite integration user, then to
+/// `setDefaultRecordType` of the first record type it offers, as [`targets::soap_answers`] asks.
+/// With `changed_between`, another record type of that object is made the default elsewhere
+/// (unrecorded) after the page showed the defaults, so the recorded set finds the shown default
+/// gone.
+fn write_soap_seed(world: &support::World, name: &str, changed_between: bool) {
+    let recording = Recording {
+        inner: &world.transport,
+        answers: RefCell::new(Vec::new()),
+    };
+    let storage = forcefield::platform::memory::MemoryStorage::default();
+    let host = Host {
+        sessions: CookieSessions(&world.jar),
+        transport: &recording,
+        storage: &storage,
+        clock: SystemClock,
+    };
+    let ask =
+        |request: PageRequest| pollster::block_on(forcefield::router::answer_page(&host, request));
+    // The version first, as the target has it stored.
+    ask(GetOrgStatus {
+        tab_url: targets::ORG_URL.into(),
+    }
+    .into());
+    recording.answers.borrow_mut().clear();
+    let user = world.sim.state_dump("acme")["User"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["Username"] == "int-netsuite@acme.example")
+        .map(|u| u["Id"].as_str().unwrap().to_owned())
+        .unwrap();
+    let Reply::RecordTypes(RecordTypesReply::RecordTypeDefaults(view)) =
+        ask(GetRecordTypeDefaults {
+            org_url: targets::ORG_URL.into(),
+            user_id: Some(user.clone()),
+            profile_id: None,
+        }
+        .into())
+    else {
+        panic!("the sim's integration user has record type defaults");
+    };
+    let (object, choice) = view
+        .objects
+        .iter()
+        .find_map(|o| Some((o, o.record_types.iter().find(|c| c.active && !c.default)?)))
+        .unwrap();
+    let set = |record_type: &str| -> PageRequest {
+        SetDefaultRecordType {
+            org_url: targets::ORG_URL.into(),
+            profile_id: view.profile.id.clone(),
+            profile_name: view.profile.name.clone(),
+            profile_full_name: view.profile.full_name.clone(),
+            record_type: record_type.to_owned(),
+            shown_default: object.default.clone(),
+        }
+        .into()
+    };
+    if changed_between {
+        // Another record type than the page's choice, so that a set that went ahead anyway
+        // would still have something to change.
+        let other = object
+            .record_types
+            .iter()
+            .find(|c| c.active && !c.default && c.full_name != choice.full_name)
+            .unwrap();
+        let elsewhere = Host {
+            sessions: CookieSessions(&world.jar),
+            transport: &world.transport,
+            storage: &storage,
+            clock: SystemClock,
+        };
+        let reply = pollster::block_on(forcefield::router::answer_page(
+            &elsewhere,
+            set(&other.full_name),
+        ));
+        assert!(
+            matches!(
+                reply,
+                Reply::RecordTypes(RecordTypesReply::DefaultRecordTypeSet(_))
+            ),
+            "the default set elsewhere: {reply:?}"
+        );
+    }
+    ask(set(&choice.full_name));
+    let answers = compact(&recording.answers.borrow());
+    write_seed("soap_answers", name, &targets::join(&user, &answers));
 }

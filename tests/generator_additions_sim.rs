@@ -11,7 +11,10 @@ mod support;
 
 use forcefield::generator::view::{Action, ApplyStatus, FindingCode, StepKind};
 use forcefield::model::{FieldAccess, ObjectAccess, PermissionSetSpec};
-use forcefield::protocol::{AccessSource, Reply, Request};
+use forcefield::protocol::generator::{
+    AccessSource, GeneratorReply, GetGeneratorContext, LoadAccess, LoadUnion, LoadedSpec,
+};
+use forcefield::protocol::{Failed, PageRequest, Reply};
 use harness::{World, ACME};
 use org_sim::SimConfig;
 
@@ -37,9 +40,9 @@ fn id_of(world: &World, soql: &str) -> String {
     world.query(soql)[0]["Id"].as_str().unwrap().to_owned()
 }
 
-fn load(world: &World, request: Request) -> (PermissionSetSpec, Vec<String>) {
-    match world.ask(request) {
-        Reply::Spec { spec, warnings } => (spec, warnings),
+fn load(world: &World, request: PageRequest) -> (PermissionSetSpec, Vec<String>) {
+    match world.ask_wire(request) {
+        Reply::Generator(GeneratorReply::Spec(LoadedSpec { spec, warnings })) => (spec, warnings),
         other => panic!("{other:?}"),
     }
 }
@@ -123,11 +126,11 @@ fn an_org_before_api_63_offers_no_view_all_fields_and_plans_without_it() {
         prod_api_version: "62.0".into(),
         ..SimConfig::default()
     });
-    let context = match world.ask(Request::GeneratorContext {
+    let context = match world.ask_wire(PageRequest::from(GetGeneratorContext {
         org_url: ACME.into(),
         user_id: None,
-    }) {
-        Reply::GeneratorContext(context) => context,
+    })) {
+        Reply::Generator(GeneratorReply::GeneratorContext(context)) => context,
         other => panic!("{other:?}"),
     };
     assert!(!context.view_all_fields.available);
@@ -154,12 +157,12 @@ fn a_profile_copy_carries_every_system_permission_the_integration_licence_allows
     );
     let (spec, warnings) = load(
         &world,
-        Request::LoadAccess {
+        PageRequest::from(LoadAccess {
             org_url: ACME.into(),
             source: AccessSource::Profile {
                 profile_id: standard,
             },
-        },
+        }),
     );
     let expected: std::collections::BTreeSet<String> = [
         "ChatterInternalUser",
@@ -183,10 +186,10 @@ fn a_profile_copy_carries_every_system_permission_the_integration_licence_allows
     );
     let (spec, warnings) = load(
         &world,
-        Request::LoadAccess {
+        PageRequest::from(LoadAccess {
             org_url: ACME.into(),
             source: AccessSource::Profile { profile_id: admin },
-        },
+        }),
     );
     assert!(spec.system_permissions.contains("ViewAllData"));
     assert!(spec.system_permissions.contains("ManageUsers"));
@@ -214,25 +217,25 @@ fn the_union_of_a_set_and_a_profile_is_one_starting_point_that_applies() {
     );
     let (one, _) = load(
         &world,
-        Request::LoadAccess {
+        PageRequest::from(LoadAccess {
             org_url: ACME.into(),
             source: AccessSource::PermissionSet {
                 permission_set_id: netsuite.clone(),
             },
-        },
+        }),
     );
     let (two, _) = load(
         &world,
-        Request::LoadAccess {
+        PageRequest::from(LoadAccess {
             org_url: ACME.into(),
             source: AccessSource::Profile {
                 profile_id: standard.clone(),
             },
-        },
+        }),
     );
     let (mut union, _) = load(
         &world,
-        Request::LoadUnion {
+        PageRequest::from(LoadUnion {
             org_url: ACME.into(),
             sources: vec![
                 AccessSource::PermissionSet {
@@ -242,7 +245,7 @@ fn the_union_of_a_set_and_a_profile_is_one_starting_point_that_applies() {
                     profile_id: standard,
                 },
             ],
-        },
+        }),
     );
     assert!(union.name.is_empty() && union.label.is_empty());
     for spec in [&one, &two] {
@@ -259,11 +262,11 @@ fn the_union_of_a_set_and_a_profile_is_one_starting_point_that_applies() {
             .is_superset(&spec.system_permissions));
     }
     // One source is not a union.
-    match world.ask(Request::LoadUnion {
+    match world.ask_wire(PageRequest::from(LoadUnion {
         org_url: ACME.into(),
         sources: Vec::new(),
-    }) {
-        Reply::Failed { message } => assert!(message.contains("at least two")),
+    })) {
+        Reply::Failed(Failed { message }) => assert!(message.contains("at least two")),
         other => panic!("{other:?}"),
     }
     // It plans and applies like any spec. Convert Leads is taken out first: it requires an

@@ -11,7 +11,13 @@ mod support;
 
 use forcefield::generator::view::{Action, ApplyStatus, Grant, StepKind, StepState};
 use forcefield::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
-use forcefield::protocol::{AccessSource, Reply, Request};
+use forcefield::protocol::generator::{
+    AccessSource, ApplyProgress, ApplyStarted, CreateIntegrationUser, DeleteTemplate, ExportXml,
+    GetGeneratorContext, GetObjectFields, ImportXml, ListPendingApplies, LoadAccess, LoadTemplate,
+    LoadedSpec, ObjectFields, PendingApplies, SaveTemplate, StartApply, Templates, UserCreated,
+    XmlFile,
+};
+use forcefield::protocol::Failed;
 use harness::{World, ACME, UAT};
 use org_sim::{Fault, SimConfig};
 
@@ -314,10 +320,10 @@ fn an_expired_session_mid_apply_leaves_a_log_that_finish_clean_up_completes() {
         .url
         .starts_with("https://acme.my.salesforce.com/"));
     // The log survives in storage: the page finds it again.
-    match world.ask(Request::PendingApplies {
+    match world.ask(ListPendingApplies {
         org_url: ACME.into(),
     }) {
-        Reply::Applies { applies } => {
+        Ok(PendingApplies { applies }) => {
             assert_eq!(applies.len(), 1);
             assert_eq!(applies[0].remaining.len(), 11);
         }
@@ -328,10 +334,10 @@ fn an_expired_session_mid_apply_leaves_a_log_that_finish_clean_up_completes() {
     assert_eq!(done.status, ApplyStatus::RolledBack, "{done:?}");
     assert!(done.remaining.is_empty());
     assert_eq!(world.sim.state_dump("acme"), before);
-    match world.ask(Request::PendingApplies {
+    match world.ask(ListPendingApplies {
         org_url: ACME.into(),
     }) {
-        Reply::Applies { applies } => assert!(applies.is_empty()),
+        Ok(PendingApplies { applies }) => assert!(applies.is_empty()),
         other => panic!("{other:?}"),
     }
 }
@@ -466,7 +472,7 @@ fn a_changed_license_is_a_blocker_that_offers_a_new_set() {
     );
     assert!(change.message.contains("create-only"));
     assert!(!plan.blockers.is_empty());
-    match world.ask(Request::StartApply {
+    match world.ask(StartApply {
         org_url: ACME.into(),
         spec,
         assignee_id: None,
@@ -476,7 +482,7 @@ fn a_changed_license_is_a_blocker_that_offers_a_new_set() {
         fingerprint: None,
         apply_id: None,
     }) {
-        Reply::Failed { message } => assert!(message.contains("Nothing was changed")),
+        Err(Failed { message }) => assert!(message.contains("Nothing was changed")),
         other => panic!("{other:?}"),
     }
 }
@@ -486,7 +492,7 @@ fn production_needs_confirmation_and_sandboxes_do_not() {
     let world = World::start(SimConfig::default());
     let spec = spec("Integration_Confirm");
     let ask = |url: &str, confirmed| {
-        world.ask(Request::StartApply {
+        world.ask(StartApply {
             org_url: url.into(),
             spec: spec.clone(),
             assignee_id: None,
@@ -498,11 +504,13 @@ fn production_needs_confirmation_and_sandboxes_do_not() {
         })
     };
     match ask(ACME, false) {
-        Reply::Failed { message } => assert!(message.contains("production"), "{message}"),
+        Err(Failed { message }) => assert!(message.contains("production"), "{message}"),
         other => panic!("{other:?}"),
     }
     match ask(UAT, false) {
-        Reply::ApplyProgress { apply } => assert_eq!(apply.status, ApplyStatus::Running),
+        Ok(ApplyStarted::Started(ApplyProgress { apply })) => {
+            assert_eq!(apply.status, ApplyStatus::Running)
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -511,11 +519,11 @@ fn production_needs_confirmation_and_sandboxes_do_not() {
 fn the_context_lists_what_the_generator_offers() {
     let world = World::start(SimConfig::default());
     let marketo = world.user_id("int-marketo@acme.example");
-    let context = match world.ask(Request::GeneratorContext {
+    let context = match world.ask(GetGeneratorContext {
         org_url: ACME.into(),
         user_id: Some(marketo.clone()),
     }) {
-        Reply::GeneratorContext(context) => context,
+        Ok(context) => context,
         other => panic!("{other:?}"),
     };
     assert!(context.org.is_production);
@@ -562,11 +570,11 @@ fn the_context_lists_what_the_generator_offers() {
         .iter()
         .any(|p| p.name == "Minimum Access - API Only Integrations" && p.id.starts_with("00e")));
 
-    match world.ask(Request::ObjectFields {
+    match world.ask(GetObjectFields {
         org_url: ACME.into(),
         sobject: "Invoice_Line__c".into(),
     }) {
-        Reply::ObjectFields { fields, .. } => {
+        Ok(ObjectFields { fields, .. }) => {
             let grant = |name: &str| fields.iter().find(|f| f.name == name).unwrap().grant;
             assert_eq!(grant("Quantity__c"), Grant::ReadEdit);
             assert_eq!(grant("Line_Total__c"), Grant::ReadOnly);
@@ -585,31 +593,31 @@ fn access_copied_from_a_set_round_trips_through_xml_and_plans_nothing() {
         .as_str()
         .unwrap()
         .to_owned();
-    let (spec, warnings) = match world.ask(Request::LoadAccess {
+    let (spec, warnings) = match world.ask(LoadAccess {
         org_url: ACME.into(),
         source: AccessSource::PermissionSet {
             permission_set_id: id,
         },
     }) {
-        Reply::Spec { spec, warnings } => (spec, warnings),
+        Ok(LoadedSpec { spec, warnings }) => (spec, warnings),
         other => panic!("{other:?}"),
     };
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(spec.name, "NetSuite_Integration");
     assert!(!spec.objects.is_empty() && !spec.fields.is_empty());
     assert!(spec.system_permissions.contains("PasswordNeverExpires"));
-    let xml = match world.ask(Request::ExportXml { spec: spec.clone() }) {
-        Reply::Xml { file_name, xml } => {
+    let xml = match world.ask(ExportXml { spec: spec.clone() }) {
+        Ok(XmlFile { file_name, xml }) => {
             assert_eq!(file_name, "NetSuite_Integration.permissionset-meta.xml");
             xml
         }
         other => panic!("{other:?}"),
     };
-    let back = match world.ask(Request::ImportXml {
+    let back = match world.ask(ImportXml {
         xml,
         file_name: Some("NetSuite_Integration.permissionset-meta.xml".into()),
     }) {
-        Reply::Spec { spec, .. } => spec,
+        Ok(LoadedSpec { spec, .. }) => spec,
         other => panic!("{other:?}"),
     };
     assert_eq!(back, spec);
@@ -621,13 +629,13 @@ fn access_copied_from_a_set_round_trips_through_xml_and_plans_nothing() {
         .as_str()
         .unwrap()
         .to_owned();
-    match world.ask(Request::LoadAccess {
+    match world.ask(LoadAccess {
         org_url: ACME.into(),
         source: AccessSource::Profile {
             profile_id: profile,
         },
     }) {
-        Reply::Spec { spec, .. } => {
+        Ok(LoadedSpec { spec, .. }) => {
             assert!(spec.name.is_empty());
             assert!(!spec.objects.is_empty());
         }
@@ -639,23 +647,23 @@ fn access_copied_from_a_set_round_trips_through_xml_and_plans_nothing() {
 fn templates_are_saved_specs() {
     let world = World::start(SimConfig::default());
     let spec = spec("Integration_Template");
-    match world.ask(Request::SaveTemplate {
+    match world.ask(SaveTemplate {
         name: "ERP read".into(),
         spec: spec.clone(),
     }) {
-        Reply::Templates { templates } => assert_eq!(templates[0].name, "ERP read"),
+        Ok(Templates { templates }) => assert_eq!(templates[0].name, "ERP read"),
         other => panic!("{other:?}"),
     }
-    match world.ask(Request::LoadTemplate {
+    match world.ask(LoadTemplate {
         name: "ERP read".into(),
     }) {
-        Reply::Spec { spec: loaded, .. } => assert_eq!(loaded, spec),
+        Ok(LoadedSpec { spec: loaded, .. }) => assert_eq!(loaded, spec),
         other => panic!("{other:?}"),
     }
-    match world.ask(Request::DeleteTemplate {
+    match world.ask(DeleteTemplate {
         name: "ERP read".into(),
     }) {
-        Reply::Templates { templates } => assert!(templates.is_empty()),
+        Ok(Templates { templates }) => assert!(templates.is_empty()),
         other => panic!("{other:?}"),
     }
 }
@@ -664,7 +672,7 @@ fn templates_are_saved_specs() {
 fn creating_the_integration_user_checks_input_and_reports_the_license_limit() {
     let world = World::start(SimConfig::default());
     let ask = |username: &str| {
-        world.ask(Request::CreateIntegrationUser {
+        world.ask(CreateIntegrationUser {
             org_url: ACME.into(),
             first_name: Some("Sync".into()),
             last_name: "Bot".into(),
@@ -674,16 +682,16 @@ fn creating_the_integration_user_checks_input_and_reports_the_license_limit() {
         })
     };
     match ask("not-an-email") {
-        Reply::Failed { message } => assert!(message.contains("username")),
+        Err(Failed { message }) => assert!(message.contains("username")),
         other => panic!("{other:?}"),
     }
     match ask("int-marketo@acme.example") {
-        Reply::Failed { message } => assert!(message.contains("already taken")),
+        Err(Failed { message }) => assert!(message.contains("already taken")),
         other => panic!("{other:?}"),
     }
     // All 5 Salesforce Integration licenses are in use in the seed.
     match ask("sync-bot@acme.example") {
-        Reply::Failed { message } => {
+        Err(Failed { message }) => {
             assert!(message.contains("License Limit Exceeded"), "{message}")
         }
         other => panic!("{other:?}"),
@@ -703,7 +711,7 @@ fn creating_the_integration_user_checks_input_and_reports_the_license_limit() {
     ))
     .unwrap();
     match ask("sync-bot@acme.example") {
-        Reply::UserCreated { user_id, username } => {
+        Ok(UserCreated { user_id, username }) => {
             assert_eq!(username, "sync-bot@acme.example");
             let user = world.query(&format!(
                 "SELECT Profile.UserLicense.Name FROM User WHERE Id = '{user_id}'"
@@ -724,18 +732,18 @@ fn renaming_a_set_to_a_name_in_use_fails_with_salesforces_message() {
         .as_str()
         .unwrap()
         .to_owned();
-    let (mut spec, _) = match world.ask(Request::LoadAccess {
+    let (mut spec, _) = match world.ask(LoadAccess {
         org_url: ACME.into(),
         source: AccessSource::PermissionSet {
             permission_set_id: id.clone(),
         },
     }) {
-        Reply::Spec { spec, warnings } => (spec, warnings),
+        Ok(LoadedSpec { spec, warnings }) => (spec, warnings),
         other => panic!("{other:?}"),
     };
     spec.name = "NetSuite_Integration".into();
     let before = world.sim.state_dump("acme");
-    let started = match world.ask(Request::StartApply {
+    let started = match world.ask(StartApply {
         org_url: ACME.into(),
         spec,
         assignee_id: None,
@@ -745,7 +753,7 @@ fn renaming_a_set_to_a_name_in_use_fails_with_salesforces_message() {
         fingerprint: None,
         apply_id: None,
     }) {
-        Reply::ApplyProgress { apply } => apply,
+        Ok(ApplyStarted::Started(ApplyProgress { apply })) => apply,
         other => panic!("{other:?}"),
     };
     assert_eq!(

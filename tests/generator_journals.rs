@@ -13,7 +13,11 @@ use forcefield::generator::journal::{CallRef, EffectKind, Phase};
 use forcefield::generator::journal_store::{self, Stored};
 use forcefield::generator::view::{ApplyStatus, AttentionAction, AttentionReason};
 use forcefield::platform::{Area, KeyValueStore};
-use forcefield::protocol::{Reply, Request};
+use forcefield::protocol::generator::{
+    ApplyProgress, ContinueApply, FinishCleanUp, GeneratorReply, ListPendingApplies,
+    PendingApplies, ResolveAttention,
+};
+use forcefield::protocol::{PageRequest, Reply};
 use harness::{World, ACME};
 use org_sim::SimConfig;
 use serde_json::{json, Value};
@@ -48,10 +52,10 @@ fn store(world: &World, apply_id: &str, text: &str) {
 }
 
 fn pending(world: &World) -> Vec<forcefield::generator::view::ApplyView> {
-    match world.ask(Request::PendingApplies {
+    match world.ask_wire(PageRequest::from(ListPendingApplies {
         org_url: ACME.into(),
-    }) {
-        Reply::Applies { applies } => applies,
+    })) {
+        Reply::Generator(GeneratorReply::Applies(PendingApplies { applies })) => applies,
         other => panic!("{other:?}"),
     }
 }
@@ -197,13 +201,15 @@ fn every_shipped_journal_version_is_read_and_migrated() {
     // The admin checks them and has Forcefield delete them; then the set can go too.
     let mut last = settled;
     for item in unproven {
-        last = match world.ask(Request::ResolveAttention {
+        last = match world.ask_wire(PageRequest::from(ResolveAttention {
             org_url: ACME.into(),
             apply_id: "apply-3".into(),
             item,
             action: AttentionAction::Delete,
-        }) {
-            Reply::ApplyProgress { apply } => world.run(apply),
+        })) {
+            Reply::Generator(GeneratorReply::ApplyProgress(ApplyProgress { apply })) => {
+                world.run(apply)
+            }
             other => panic!("{other:?}"),
         };
     }
@@ -212,13 +218,15 @@ fn every_shipped_journal_version_is_read_and_migrated() {
         .iter()
         .find(|a| a.reason == AttentionReason::HasOtherRecords && a.chosen.is_none())
     {
-        last = match world.ask(Request::ResolveAttention {
+        last = match world.ask_wire(PageRequest::from(ResolveAttention {
             org_url: ACME.into(),
             apply_id: "apply-3".into(),
             item: set.item,
             action: AttentionAction::Delete,
-        }) {
-            Reply::ApplyProgress { apply } => world.run(apply),
+        })) {
+            Reply::Generator(GeneratorReply::ApplyProgress(ApplyProgress { apply })) => {
+                world.run(apply)
+            }
             other => panic!("{other:?}"),
         };
     }
@@ -259,20 +267,22 @@ fn a_journal_missing_a_field_is_shown_as_needing_attention_not_dropped() {
         AttentionReason::UnreadableJournal
     );
     // Continuing it answers the same view, never a panic.
-    match world.ask(Request::ContinueApply {
+    match world.ask_wire(PageRequest::from(ContinueApply {
         org_url: ACME.into(),
         apply_id: "apply-broken".into(),
-    }) {
-        Reply::ApplyProgress { apply } => assert_eq!(apply.status, ApplyStatus::NeedsAttention),
+    })) {
+        Reply::Generator(GeneratorReply::ApplyProgress(ApplyProgress { apply })) => {
+            assert_eq!(apply.status, ApplyStatus::NeedsAttention)
+        }
         other => panic!("{other:?}"),
     }
-    match world.ask(Request::ResolveAttention {
+    match world.ask_wire(PageRequest::from(ResolveAttention {
         org_url: ACME.into(),
         apply_id: "apply-broken".into(),
         item: 0,
         action: AttentionAction::Keep,
-    }) {
-        Reply::ApplyProgress { apply } => {
+    })) {
+        Reply::Generator(GeneratorReply::ApplyProgress(ApplyProgress { apply })) => {
             assert_eq!(apply.attention[0].chosen, Some(AttentionAction::Keep))
         }
         other => panic!("{other:?}"),
@@ -351,30 +361,32 @@ fn a_stored_journal_with_indexes_out_of_range_answers_an_error_not_a_panic() {
             envelope["json"] = Value::String(journal.to_string());
             pollster::block_on(world.storage.set(Area::Local, &key, envelope)).unwrap();
             for request in [
-                Request::ContinueApply {
+                PageRequest::from(ContinueApply {
                     org_url: ACME.into(),
                     apply_id: apply.apply_id.clone(),
-                },
-                Request::FinishCleanUp {
+                }),
+                PageRequest::from(FinishCleanUp {
                     org_url: ACME.into(),
                     apply_id: apply.apply_id.clone(),
-                },
-                Request::ResolveAttention {
+                }),
+                PageRequest::from(ResolveAttention {
                     org_url: ACME.into(),
                     apply_id: apply.apply_id.clone(),
                     item: 0,
                     action: AttentionAction::Delete,
-                },
-                Request::PendingApplies {
+                }),
+                PageRequest::from(ListPendingApplies {
                     org_url: ACME.into(),
-                },
+                }),
             ] {
                 // Whatever it answers, it answers (a panic would fail the test).
-                let reply = world.ask(request);
+                let reply = world.ask_wire(request);
                 assert!(
                     matches!(
                         reply,
-                        Reply::ApplyProgress { .. } | Reply::Failed { .. } | Reply::Applies { .. }
+                        Reply::Generator(GeneratorReply::ApplyProgress(_))
+                            | Reply::Failed(_)
+                            | Reply::Generator(GeneratorReply::Applies(_))
                     ),
                     "{pointer} {phase}: {reply:?}"
                 );

@@ -10,7 +10,11 @@ mod support;
 
 use forcefield::generator::view::{ApplyStatus, AttentionReason};
 use forcefield::platform::{Area, KeyValueStore};
-use forcefield::protocol::{Reply, Request};
+use forcefield::protocol::generator::{
+    ApplyProgress, GeneratorReply, ListPendingApplies, PendingApplies, PlanPermissionSet, Planned,
+    StartApply,
+};
+use forcefield::protocol::{Failed, PageRequest, Reply};
 use schedules::{composite_write, run_scripted, write_of, Injected, Lab, Scripted, ACME};
 
 /// Scenarios of the lab (see `Lab::scenarios`).
@@ -222,16 +226,18 @@ fn finding_4_apply_writes_only_the_preview_the_admin_confirmed() {
             storage: &worker,
             clock: forcefield::platform::SystemClock,
         };
-        pollster::block_on(forcefield::router::handle(&host, request, None))
+        pollster::block_on(forcefield::router::answer_page(&host, request))
     };
-    let plan_request = || Request::PlanPermissionSet {
-        org_url: ACME.into(),
-        spec: scenario.spec.clone(),
-        assignee_id: scenario.assignee.clone(),
-        target_permission_set_id: scenario.target.clone(),
-        use_composite: false,
+    let plan_request = || {
+        PageRequest::from(PlanPermissionSet {
+            org_url: ACME.into(),
+            spec: scenario.spec.clone(),
+            assignee_id: scenario.assignee.clone(),
+            target_permission_set_id: scenario.target.clone(),
+            use_composite: false,
+        })
     };
-    let Reply::Plan { plan } = ask(plan_request()) else {
+    let Reply::Generator(GeneratorReply::Plan(Planned { plan })) = ask(plan_request()) else {
         panic!("no preview")
     };
     // Another admin changes one of the set's field permissions this plan updates.
@@ -249,7 +255,7 @@ fn finding_4_apply_writes_only_the_preview_the_admin_confirmed() {
     );
     assert_eq!(status, 204);
     let changed = lab.state();
-    let start = Request::StartApply {
+    let start = PageRequest::from(StartApply {
         org_url: ACME.into(),
         spec: scenario.spec.clone(),
         assignee_id: scenario.assignee.clone(),
@@ -258,9 +264,9 @@ fn finding_4_apply_writes_only_the_preview_the_admin_confirmed() {
         confirmed_production: true,
         fingerprint: Some(plan.fingerprint.clone()),
         apply_id: None,
-    };
+    });
     match ask(start) {
-        Reply::Plan { plan: fresh } => {
+        Reply::Generator(GeneratorReply::Plan(Planned { plan: fresh })) => {
             assert!(fresh.changed_since_preview);
             assert_ne!(fresh.fingerprint, plan.fingerprint);
         }
@@ -286,14 +292,14 @@ fn finding_4_one_apply_per_org_and_set_and_no_shared_index() {
             storage: &worker,
             clock: forcefield::platform::SystemClock,
         };
-        pollster::block_on(forcefield::router::handle(&host, request, None))
+        pollster::block_on(forcefield::router::answer_page(&host, request))
     };
     let scenario = &lab.scenarios[CREATE];
     let start = |name: &str, apply_id: &str| {
         let mut spec = scenario.spec.clone();
         spec.name = name.into();
         spec.label = format!("Integration – {name}");
-        Request::StartApply {
+        PageRequest::from(StartApply {
             org_url: ACME.into(),
             spec,
             assignee_id: None,
@@ -302,29 +308,35 @@ fn finding_4_one_apply_per_org_and_set_and_no_shared_index() {
             confirmed_production: true,
             fingerprint: None,
             apply_id: Some(apply_id.into()),
-        }
+        })
     };
-    let Reply::ApplyProgress { apply: first } = ask(start("FF_First", "window-a-1")) else {
+    let Reply::Generator(GeneratorReply::ApplyProgress(ApplyProgress { apply: first })) =
+        ask(start("FF_First", "window-a-1"))
+    else {
         panic!("not started")
     };
-    let Reply::ApplyProgress { apply: second } = ask(start("FF_Second", "window-b-1")) else {
+    let Reply::Generator(GeneratorReply::ApplyProgress(ApplyProgress { apply: second })) =
+        ask(start("FF_Second", "window-b-1"))
+    else {
         panic!("not started")
     };
     assert_ne!(first.apply_id, second.apply_id);
     match ask(start("FF_First", "window-c-1")) {
-        Reply::Failed { message } => assert!(message.contains("not finished"), "{message}"),
+        Reply::Failed(Failed { message }) => assert!(message.contains("not finished"), "{message}"),
         other => panic!("a second apply of the same set started: {other:?}"),
     }
     match ask(start("FF_Second", "window-a-1")) {
-        Reply::Failed { message } => assert!(
+        Reply::Failed(Failed { message }) => assert!(
             message.contains("already recorded") || message.contains("not finished"),
             "{message}"
         ),
         other => panic!("{other:?}"),
     }
-    let Reply::Applies { applies } = ask(Request::PendingApplies {
-        org_url: ACME.into(),
-    }) else {
+    let Reply::Generator(GeneratorReply::Applies(PendingApplies { applies })) =
+        ask(PageRequest::from(ListPendingApplies {
+            org_url: ACME.into(),
+        }))
+    else {
         panic!("no list")
     };
     let mut ids: Vec<&str> = applies.iter().map(|a| a.apply_id.as_str()).collect();

@@ -4,11 +4,12 @@
 
 use forcefield::platform::memory::Absent;
 use forcefield::platform::Host;
-use forcefield::protocol::{Reply, Request};
-use forcefield::router::handle;
+use forcefield::protocol::toggles::TogglesReply;
+use forcefield::protocol::{decode, ContentRequest, Frame, Reply};
+use forcefield::router::answer_content;
 
 fn plan(request_json: serde_json::Value) -> serde_json::Value {
-    let request: Request = serde_json::from_value(request_json).unwrap();
+    let request: ContentRequest = decode(request_json).unwrap();
     // A host with nothing in it (no session, network, storage or clock): planning columns must
     // need none of it.
     let host = Host {
@@ -17,8 +18,14 @@ fn plan(request_json: serde_json::Value) -> serde_json::Value {
         storage: Absent,
         clock: Absent,
     };
-    let reply = pollster::block_on(handle(&host, request, None));
-    assert!(matches!(reply, Reply::ColumnPlans { .. }), "{reply:?}");
+    let frame = Frame {
+        url: "https://acme.my.salesforce-setup.com/0PS".to_owned(),
+    };
+    let reply = pollster::block_on(answer_content(&host, &Absent, &frame, request));
+    assert!(
+        matches!(reply, Reply::Toggles(TogglesReply::ColumnPlans(_))),
+        "{reply:?}"
+    );
     serde_json::to_value(reply).unwrap()
 }
 

@@ -17,9 +17,18 @@ use forcefield::generator::org::OrgCatalog;
 use forcefield::generator::templates::Templates;
 use forcefield::generator::view::{ApplyStatus, OrgSummary};
 use forcefield::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
+use forcefield::platform::memory::RecordedPages;
 use forcefield::platform::{Area, Host, KeyValueStore, StorageError, SystemClock};
-use forcefield::protocol::{OrgStatus, Reply, Request, Surface};
-use forcefield::router::handle;
+use forcefield::protocol::badges::{BadgeUsers, SetUserIcon, UserIconSaved};
+use forcefield::protocol::generator::{
+    GetGeneratorContext, ListPendingApplies, LoadTemplate, SaveTemplate,
+};
+use forcefield::protocol::org::{
+    ForgetUnreadable, GetOrgStatus, OrgEnabled, OrgStatus, PageLoaded, PageVerdict, SetOrgEnabled,
+    Surface, UnreadableForgotten,
+};
+use forcefield::protocol::{decode, ContentRequest, Frame, PageRequest, Reply};
+use forcefield::router::{answer_content, answer_page};
 use forcefield::salesforce::CookieSessions;
 use forcefield::salesforce::{ApiVersion, OrgId};
 use forcefield::settings::OrgSettings;
@@ -129,10 +138,10 @@ fn a_browser_holding_version_0_storage_keeps_every_choice() {
         .unwrap();
     let world = world_with(&fixture);
     // The acme org was switched off; the sandbox was switched on.
-    match world.ask(Request::OrgStatus {
+    match world.ask(GetOrgStatus {
         tab_url: ACME.into(),
     }) {
-        Reply::OrgStatus(OrgStatus::Connected {
+        Ok(OrgStatus::Connected {
             enabled,
             settings_problem,
             set_aside,
@@ -145,12 +154,12 @@ fn a_browser_holding_version_0_storage_keeps_every_choice() {
         other => panic!("{other:?}"),
     }
     match world.ask_from(
-        Request::PageLoaded {
+        PageLoaded {
             surface: Surface::ClassicSetup,
         },
-        Some(ACME_FRAME),
+        ACME_FRAME,
     ) {
-        Reply::PageVerdict { enhance, .. } => assert!(!enhance),
+        Ok(PageVerdict { enhance, .. }) => assert!(!enhance),
         other => panic!("{other:?}"),
     }
     // The cached API version was used: no version discovery.
@@ -162,38 +171,40 @@ fn a_browser_holding_version_0_storage_keeps_every_choice() {
             .count()
     };
     assert_eq!(discovery(&world), 0);
-    match world.ask(Request::OrgStatus {
+    match world.ask(GetOrgStatus {
         tab_url: UAT.into(),
     }) {
-        Reply::OrgStatus(OrgStatus::Connected { enabled, .. }) => assert!(enabled),
+        Ok(OrgStatus::Connected { enabled, .. }) => assert!(enabled),
         other => panic!("{other:?}"),
     }
     assert_eq!(discovery(&world), 0);
     // Templates and icons are there.
-    match world.ask(Request::LoadTemplate {
+    match world.ask(LoadTemplate {
         name: "ERP read".into(),
     }) {
-        Reply::Spec { spec: loaded, .. } => assert_eq!(loaded, spec("ERP_Read")),
+        Ok(loaded) => assert_eq!(loaded.spec, spec("ERP_Read")),
         other => panic!("{other:?}"),
     }
     let tableau = world.user_id("int-tableau@acme.example");
     match world.ask_from(
-        Request::BadgeUsers {
+        BadgeUsers {
             user_ids: vec![tableau],
         },
-        Some(USERS_FRAME),
+        USERS_FRAME,
     ) {
-        Reply::UserBadges { badges, error } => {
-            assert_eq!(error, None);
-            assert_eq!(badges[0].icon, Some(UserIcon::emoji("\u{1f4ca}")));
+        Ok(reply) => {
+            assert_eq!(reply.error, None);
+            assert_eq!(reply.badges[0].icon, Some(UserIcon::emoji("\u{1f4ca}")));
         }
         other => panic!("{other:?}"),
     }
     // A new save writes the current version, keeping the other templates.
-    world.ask(Request::SaveTemplate {
-        name: "New".into(),
-        spec: PermissionSetSpec::default(),
-    });
+    world
+        .ask(SaveTemplate {
+            name: "New".into(),
+            spec: PermissionSetSpec::default(),
+        })
+        .unwrap();
     let stored = stored(&world, Area::Local, "generatorTemplates");
     assert_eq!(stored["version"], Templates::VERSION);
     let templates = storage::decode::<Templates>(&stored).unwrap();
@@ -201,12 +212,12 @@ fn a_browser_holding_version_0_storage_keeps_every_choice() {
     assert_eq!(names, ["ERP read", "Empty", "New"]);
     // Journals: the finished apply is not pending; the one started and not continued is, and
     // runs to the end, its journal then written at the current version.
-    let pending = match world.ask(Request::PendingApplies {
-        org_url: ACME.into(),
-    }) {
-        Reply::Applies { applies } => applies,
-        other => panic!("{other:?}"),
-    };
+    let pending = world
+        .ask(ListPendingApplies {
+            org_url: ACME.into(),
+        })
+        .unwrap()
+        .applies;
     assert_eq!(pending.len(), 1, "{pending:?}");
     assert_eq!(pending[0].set_name, "Integration_Pending");
     let done = world.run(world.continue_apply(&pending[0].apply_id));
@@ -232,10 +243,10 @@ fn put(world: &World, area: Area, key: &str, value: Value) {
 }
 
 fn acme_status(world: &World) -> (bool, Option<String>, Vec<storage::SetAside>) {
-    match world.ask(Request::OrgStatus {
+    match world.ask(GetOrgStatus {
         tab_url: ACME.into(),
     }) {
-        Reply::OrgStatus(OrgStatus::Connected {
+        Ok(OrgStatus::Connected {
             enabled,
             settings_problem,
             set_aside,
@@ -246,15 +257,15 @@ fn acme_status(world: &World) -> (bool, Option<String>, Vec<storage::SetAside>) 
 }
 
 fn acme_page_enhanced(world: &World) -> bool {
-    match world.ask_from(
-        Request::PageLoaded {
-            surface: Surface::ClassicSetup,
-        },
-        Some(ACME_FRAME),
-    ) {
-        Reply::PageVerdict { enhance, .. } => enhance,
-        other => panic!("{other:?}"),
-    }
+    world
+        .ask_from(
+            PageLoaded {
+                surface: Surface::ClassicSetup,
+            },
+            ACME_FRAME,
+        )
+        .unwrap()
+        .enhance
 }
 
 /// Issue #11, finding 1: "unreadable settings switch Forcefield back on for an org the admin had
@@ -280,23 +291,26 @@ fn unreadable_settings_do_not_switch_forcefield_back_on() {
         assert!(set_aside.iter().any(|s| s.raw == raw), "{set_aside:?}");
     }
     // Switching it on again replaces the value; what was kept aside stays until forgotten.
-    let reply = world.ask(Request::SetOrgEnabled {
+    let reply = world.ask(SetOrgEnabled {
         org_id: OrgId::parse(ACME_ORG).unwrap(),
         enabled: true,
     });
     assert!(
-        matches!(reply, Reply::OrgEnabled { enabled: true, .. }),
+        matches!(reply, Ok(OrgEnabled { enabled: true, .. })),
         "{reply:?}"
     );
     let (enabled, problem, set_aside) = acme_status(&world);
     assert!(enabled && problem.is_none());
     assert_eq!(set_aside.len(), 5);
     assert!(acme_page_enhanced(&world));
-    // Only an extension page may forget it.
-    let forget = Request::ForgetUnreadable { key: key.clone() };
-    let reply = world.ask_from(forget.clone(), Some(ACME_FRAME));
-    assert!(matches!(reply, Reply::Failed { .. }), "{reply:?}");
-    assert_eq!(world.ask(forget), Reply::Forgotten { key });
+    // Only an extension page may forget it: no content script's message is that request.
+    let from_content_script =
+        decode::<ContentRequest>(serde_json::json!({"type": "forgetUnreadable", "key": key}));
+    assert!(from_content_script.is_err(), "{from_content_script:?}");
+    assert_eq!(
+        world.ask(ForgetUnreadable { key: key.clone() }),
+        Ok(UnreadableForgotten { key })
+    );
     assert!(acme_status(&world).2.is_empty());
 }
 
@@ -324,23 +338,29 @@ fn settings_that_cannot_be_read_at_all_keep_forcefield_off() {
         storage: &BrokenStorage,
         clock: SystemClock,
     };
-    let ask = |request, sender| pollster::block_on(handle(&host, request, sender));
-    match ask(
-        Request::PageLoaded {
+    let ask = |request: PageRequest| pollster::block_on(answer_page(&host, request));
+    let frame = Frame {
+        url: ACME_FRAME.to_owned(),
+    };
+    let verdict = pollster::block_on(answer_content(
+        &host,
+        &RecordedPages::default(),
+        &frame,
+        PageLoaded {
             surface: Surface::ClassicSetup,
-        },
-        Some(ACME_FRAME),
-    ) {
-        Reply::PageVerdict { enhance, .. } => assert!(!enhance),
+        }
+        .into(),
+    ));
+    match PageVerdict::try_from(verdict) {
+        Ok(PageVerdict { enhance, .. }) => assert!(!enhance),
         other => panic!("{other:?}"),
     }
-    match ask(
-        Request::OrgStatus {
-            tab_url: ACME.into(),
-        },
-        None,
-    ) {
-        Reply::OrgStatus(OrgStatus::Connected {
+    match OrgStatus::try_from(ask(GetOrgStatus {
+        tab_url: ACME.into(),
+    }
+    .into()))
+    {
+        Ok(OrgStatus::Connected {
             enabled,
             settings_problem,
             ..
@@ -351,14 +371,15 @@ fn settings_that_cannot_be_read_at_all_keep_forcefield_off() {
         other => panic!("{other:?}"),
     }
     // Nor does a template save pretend to work.
-    match ask(
-        Request::SaveTemplate {
-            name: "T".into(),
-            spec: PermissionSetSpec::default(),
-        },
-        None,
-    ) {
-        Reply::Failed { message } => assert!(message.contains("unavailable"), "{message}"),
+    match ask(SaveTemplate {
+        name: "T".into(),
+        spec: PermissionSetSpec::default(),
+    }
+    .into())
+    {
+        Reply::Failed(failed) => {
+            assert!(failed.message.contains("unavailable"), "{}", failed.message)
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -376,17 +397,20 @@ fn unreadable_templates_are_kept_aside_and_the_next_save_does_not_lose_them() {
         "generatorTemplates",
         unreadable.clone(),
     );
-    match world.ask(Request::LoadTemplate { name: "ERP".into() }) {
-        Reply::Failed { message } => assert!(message.contains("could not be read"), "{message}"),
+    match world.ask(LoadTemplate { name: "ERP".into() }) {
+        Err(failed) => assert!(
+            failed.message.contains("could not be read"),
+            "{}",
+            failed.message
+        ),
         other => panic!("{other:?}"),
     }
-    let context = match world.ask(Request::GeneratorContext {
-        org_url: ACME.into(),
-        user_id: None,
-    }) {
-        Reply::GeneratorContext(context) => context,
-        other => panic!("{other:?}"),
-    };
+    let context = world
+        .ask(GetGeneratorContext {
+            org_url: ACME.into(),
+            user_id: None,
+        })
+        .unwrap();
     assert!(context.templates.is_empty());
     let raw = serde_json::to_string(&unreadable).unwrap();
     assert_eq!(context.set_aside_templates.len(), 1);
@@ -395,13 +419,13 @@ fn unreadable_templates_are_kept_aside_and_the_next_save_does_not_lose_them() {
         .message
         .contains("Your saved templates could not be read"));
     // A new template is saved beside the kept copy, which stays as it was.
-    match world.ask(Request::SaveTemplate {
-        name: "New".into(),
-        spec: PermissionSetSpec::default(),
-    }) {
-        Reply::Templates { templates } => assert_eq!(templates.len(), 1),
-        other => panic!("{other:?}"),
-    }
+    let saved = world
+        .ask(SaveTemplate {
+            name: "New".into(),
+            spec: PermissionSetSpec::default(),
+        })
+        .unwrap();
+    assert_eq!(saved.templates.len(), 1);
     let kept = pollster::block_on(storage::set_aside_values(
         &world.storage,
         Area::Local,
@@ -423,18 +447,16 @@ fn unreadable_icons_are_kept_aside_and_shown_in_the_popup() {
         &format!("userIcons:{ACME_ORG}"),
         unreadable.clone(),
     );
-    match world.ask_from(
-        Request::BadgeUsers {
-            user_ids: vec![tableau.clone()],
-        },
-        Some(USERS_FRAME),
-    ) {
-        Reply::UserBadges { badges, error } => {
-            assert_eq!(error, None);
-            assert_eq!(badges[0].icon, None);
-        }
-        other => panic!("{other:?}"),
-    }
+    let reply = world
+        .ask_from(
+            BadgeUsers {
+                user_ids: vec![tableau.clone()],
+            },
+            USERS_FRAME,
+        )
+        .unwrap();
+    assert_eq!(reply.error, None);
+    assert_eq!(reply.badges[0].icon, None);
     let (enabled, _, set_aside) = acme_status(&world);
     assert!(enabled);
     assert_eq!(set_aside.len(), 1);
@@ -445,13 +467,13 @@ fn unreadable_icons_are_kept_aside_and_shown_in_the_popup() {
     );
     // A new icon starts a new list; the unreadable one stays kept aside.
     let reply = world.ask_from(
-        Request::SetUserIcon {
+        SetUserIcon {
             user_id: tableau,
             icon: Some(UserIcon::emoji("\u{1f916}")),
         },
-        Some(USERS_FRAME),
+        USERS_FRAME,
     );
-    assert!(matches!(reply, Reply::UserIconSaved { .. }), "{reply:?}");
+    assert!(matches!(reply, Ok(UserIconSaved { .. })), "{reply:?}");
     assert_eq!(acme_status(&world).2.len(), 1);
 }
 
@@ -482,35 +504,33 @@ fn unreadable_caches_are_read_again_from_the_org() {
         &format!("userBadges:{ACME_ORG}"),
         Value::from(3),
     );
-    match world.ask(Request::GeneratorContext {
-        org_url: ACME.into(),
-        user_id: None,
-    }) {
-        Reply::GeneratorContext(context) => assert_eq!(context.org.org_name, "Acme Corp"),
-        other => panic!("{other:?}"),
-    }
+    let context = world
+        .ask(GetGeneratorContext {
+            org_url: ACME.into(),
+            user_id: None,
+        })
+        .unwrap();
+    assert_eq!(context.org.org_name, "Acme Corp");
     let tableau = world.user_id("int-tableau@acme.example");
-    match world.ask_from(
-        Request::BadgeUsers {
-            user_ids: vec![tableau],
-        },
-        Some(USERS_FRAME),
-    ) {
-        Reply::UserBadges { badges, error } => {
-            assert_eq!(error, None);
-            assert_eq!(badges.len(), 1);
-        }
-        other => panic!("{other:?}"),
-    }
+    let reply = world
+        .ask_from(
+            BadgeUsers {
+                user_ids: vec![tableau],
+            },
+            USERS_FRAME,
+        )
+        .unwrap();
+    assert_eq!(reply.error, None);
+    assert_eq!(reply.badges.len(), 1);
     // Each cache now holds the current version, and nothing was kept aside for caches.
-    for key in [
-        "apiVersion",
-        "generatorCatalog",
-        "generatorOrg",
-        "userBadges",
+    for (key, version) in [
+        ("apiVersion", ApiVersion::VERSION),
+        ("generatorCatalog", OrgCatalog::VERSION),
+        ("generatorOrg", OrgSummary::VERSION),
+        ("userBadges", BadgeCache::VERSION),
     ] {
         let value = stored(&world, Area::Session, &format!("{key}:{ACME_ORG}"));
-        assert_eq!(value["version"], 1, "{key}: {value}");
+        assert_eq!(value["version"], version, "{key}: {value}");
         assert_eq!(
             stored(
                 &world,
@@ -556,43 +576,43 @@ fn write_storage_fixture() {
     let world = World::start(SimConfig::default());
     // Settings: one org switched off, one switched back on.
     for (org, enabled) in [("00DAM0000000001", false), ("00DAM0000000002", true)] {
-        let reply = world.ask(Request::SetOrgEnabled {
+        let reply = world.ask(SetOrgEnabled {
             org_id: OrgId::parse(org).unwrap(),
             enabled,
         });
-        assert!(matches!(reply, Reply::OrgEnabled { .. }), "{reply:?}");
+        assert!(reply.is_ok(), "{reply:?}");
     }
     // The API version and org caches, the catalog.
-    let reply = world.ask(Request::OrgStatus {
+    let reply = world.ask(GetOrgStatus {
         tab_url: UAT.into(),
     });
-    assert!(matches!(reply, Reply::OrgStatus(_)), "{reply:?}");
+    assert!(reply.is_ok(), "{reply:?}");
     let marketo = world.user_id("int-marketo@acme.example");
-    let reply = world.ask(Request::GeneratorContext {
+    let reply = world.ask(GetGeneratorContext {
         org_url: ACME.into(),
         user_id: Some(marketo.clone()),
     });
-    assert!(matches!(reply, Reply::GeneratorContext(_)), "{reply:?}");
+    assert!(reply.is_ok(), "{reply:?}");
     // Templates.
     for (name, spec) in [
         ("ERP read", spec("ERP_Read")),
         ("Empty", PermissionSetSpec::default()),
     ] {
-        let reply = world.ask(Request::SaveTemplate {
+        let reply = world.ask(SaveTemplate {
             name: name.into(),
             spec,
         });
-        assert!(matches!(reply, Reply::Templates { .. }), "{reply:?}");
+        assert!(reply.is_ok(), "{reply:?}");
     }
     // The users cache and icons (an emoji and a 2×2 picture).
     let tableau = world.user_id("int-tableau@acme.example");
     let reply = world.ask_from(
-        Request::BadgeUsers {
+        BadgeUsers {
             user_ids: vec![marketo[..15].to_owned(), tableau.clone()],
         },
-        Some(USERS_FRAME),
+        USERS_FRAME,
     );
-    assert!(matches!(reply, Reply::UserBadges { .. }), "{reply:?}");
+    assert!(reply.is_ok(), "{reply:?}");
     for (user, icon) in [
         (&tableau, UserIcon::emoji("\u{1f4ca}")),
         (
@@ -601,13 +621,13 @@ fn write_storage_fixture() {
         ),
     ] {
         let reply = world.ask_from(
-            Request::SetUserIcon {
+            SetUserIcon {
                 user_id: user.clone(),
                 icon: Some(icon),
             },
-            Some(USERS_FRAME),
+            USERS_FRAME,
         );
-        assert!(matches!(reply, Reply::UserIconSaved { .. }), "{reply:?}");
+        assert!(reply.is_ok(), "{reply:?}");
     }
     // Journals: one apply finished, one started and not continued.
     let done = world.run(world.start_apply(&spec("Integration_Done"), Some(&marketo), false));

@@ -9,8 +9,7 @@ mod support;
 
 use forcefield::columns::copy::{apply_copy, CopyMode, CopyPlan};
 use forcefield::columns::{detect_columns, PageSnapshot};
-use forcefield::protocol::{Reply, Request};
-use forcefield::toggles::{SourceOption, SourceRef};
+use forcefield::protocol::toggles::{CopyAccess, ListAccessSources, SourceOption, SourceRef};
 use org_sim::SimConfig;
 use std::collections::BTreeMap;
 use support::World;
@@ -46,24 +45,24 @@ fn fixture(name: &str) -> PageSnapshot {
 }
 
 fn sources(world: &World, sender: &str) -> Vec<SourceOption> {
-    match world.ask_from(Request::AccessSources {}, Some(sender)) {
-        Reply::AccessSources { sources } => sources,
-        other => panic!("unexpected reply {other:?}"),
-    }
+    world
+        .ask_from(ListAccessSources {}, sender)
+        .unwrap_or_else(|failed| panic!("unexpected failure {failed:?}"))
+        .sources
 }
 
 fn copy(world: &World, sender: &str, source: SourceRef, mode: CopyMode, page: &str) -> CopyPlan {
-    match world.ask_from(
-        Request::CopyAccess {
-            source,
-            mode,
-            snapshot: fixture(page),
-        },
-        Some(sender),
-    ) {
-        Reply::AccessCopy { plan } => plan,
-        other => panic!("unexpected reply {other:?}"),
-    }
+    world
+        .ask_from(
+            CopyAccess {
+                source,
+                mode,
+                snapshot: fixture(page),
+            },
+            sender,
+        )
+        .unwrap_or_else(|failed| panic!("unexpected failure {failed:?}"))
+        .plan
 }
 
 /// Target states by the id's last two segments (`fieldPerms:2:fls_edit_ck`) or whole id.
@@ -259,16 +258,16 @@ fn a_malformed_source_id_is_refused_before_any_query() {
     let sender = page_of(&world, "Invoice_Viewer");
     let before = world.api_calls().len();
     let reply = world.ask_from(
-        Request::CopyAccess {
+        CopyAccess {
             source: SourceRef::PermissionSet {
                 permission_set_id: "0PS' OR Name != '".into(),
             },
             mode: CopyMode::MatchExactly,
             snapshot: fixture("ps_object_page"),
         },
-        Some(&sender),
+        &sender,
     );
-    assert!(matches!(reply, Reply::Failed { .. }), "{reply:?}");
+    assert!(reply.is_err(), "{reply:?}");
     let queries = world.api_calls()[before..]
         .iter()
         .filter(|r| r.path.contains("/query"))
@@ -283,17 +282,17 @@ fn with_the_session_expired_the_copy_says_so_and_changes_nothing() {
     let netsuite = id_of(&world, "PermissionSet", "Name", "NetSuite_Integration");
     world.sim.expire_sessions();
     let reply = world.ask_from(
-        Request::CopyAccess {
+        CopyAccess {
             source: SourceRef::PermissionSet {
                 permission_set_id: netsuite,
             },
             mode: CopyMode::AddOnly,
             snapshot: fixture("ps_object_page"),
         },
-        Some(&sender),
+        &sender,
     );
     match reply {
-        Reply::Failed { message } => assert!(message.contains("session has expired"), "{message}"),
+        Err(failed) => assert!(failed.message.contains("session has expired"), "{failed:?}"),
         other => panic!("unexpected reply {other:?}"),
     }
 }

@@ -4,9 +4,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use forcefield::platform::memory::MemoryStorage;
-use forcefield::platform::{HttpRequest, HttpResponse, Transport, TransportError};
+use forcefield::platform::{
+    Area, HttpRequest, HttpResponse, KeyValueStore, Transport, TransportError,
+};
 use forcefield::salesforce::{ApiErrorKind, ApiVersion, Client, OrgId, SalesforceHost, Session};
-use forcefield::users::{badges_for, classify, BadgeKind, UserRecord, WarningCode, CACHE_TTL_MS};
+use forcefield::users::{
+    badges_for, classify, BadgeKind, UserId, UserRecord, WarningCode, CACHE_TTL_MS,
+};
 use serde_json::{json, Value};
 use std::cell::RefCell;
 
@@ -527,6 +531,38 @@ fn a_cut_short_assignment_list_is_read_to_its_end() {
     assert_eq!(org.calls.borrow().len(), 2);
     // The second page's custom set (with Password Never Expires) counts.
     assert_eq!(badges[0].warnings, []);
+    // The cache keeps the whole row: a revisit classifies it the same, asking nothing.
+    let again =
+        pollster::block_on(badges_for(&client, &storage, &org_id, &page_ids(1), 2)).unwrap();
+    assert_eq!(org.calls.borrow().len(), 2);
+    assert_eq!(again, badges);
+}
+
+#[test]
+fn a_cached_verdict_in_the_first_rounds_shape_is_asked_again() {
+    // The first round cached badges (`{"at", "badge"}`); the cache now keeps the org's rows. An
+    // entry without a row must not count as fresh, or it would hide the user's badge for the
+    // rest of its five minutes.
+    let org = Org::default();
+    let storage = MemoryStorage::default();
+    let session = session();
+    let client = Client::new(&org, &session, ApiVersion::new(66));
+    let org_id = OrgId::parse("00DAM0000000001").unwrap();
+    let ids = page_ids(1);
+    let id = UserId::parse(&ids[0]).unwrap();
+    let t0 = 1_700_000_000_000_u64;
+    let mut old = serde_json::Map::new();
+    old.insert(id.as_str().to_owned(), json!({"at": t0, "badge": null}));
+    pollster::block_on(storage.set(
+        Area::Session,
+        "userBadges:00DAM0000000001",
+        Value::Object(old),
+    ))
+    .unwrap();
+    let badges =
+        pollster::block_on(badges_for(&client, &storage, &org_id, &ids, t0 + 1_000)).unwrap();
+    assert_eq!(org.calls.borrow().len(), 1);
+    assert_eq!(badges.len(), 1, "the integration user is badged");
 }
 
 #[test]

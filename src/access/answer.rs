@@ -1,34 +1,28 @@
-//! The access feature's protocol requests answered: each reply, or one `failed` message worded
-//! by [`super::requests::AccessError`]. Content scripts ask about their own frame's org only.
+//! The access feature's requests answered with their paired replies, or an [`AccessError`]
+//! (worded in [`crate::words`]). A content script asks about its own frame's org only: the
+//! frame comes from the browser's sender record, never from the message.
 
 use super::requests::{self, AccessError};
 use crate::platform::Platform;
-use crate::protocol::Reply;
+use crate::protocol::access::{AccessReply, GetAssignableSets};
+use crate::protocol::Frame;
+#[cfg(feature = "generator")]
+use crate::protocol::{
+    access::{AccessCsvFile, AccessRequest, ReviewedAccess},
+    generator::LoadedSpec,
+    Reply,
+};
 
-fn failed(e: AccessError) -> Reply {
-    Reply::Failed {
-        message: e.to_string(),
-    }
-}
-
-/// `assignableSets` (content script: the org of `org_url` is the sender frame's) and
-/// `checkAssignableSets` (extension page: the org it names).
-pub async fn assignable_sets<P: Platform>(
+/// A content script's `assignableSets`, for a user of its own frame's org. (`openAccessReview`
+/// is [`crate::open`]'s: it needs the host's pages.)
+pub async fn answer_frame<P: Platform>(
     platform: &P,
-    org_url: Option<&str>,
-    user_id: &str,
-) -> Reply {
-    let Some(org_url) = org_url else {
-        return Reply::Failed {
-            message:
-                "Forcefield checks permission sets for a user of a Salesforce page's org only."
-                    .to_owned(),
-        };
-    };
-    match requests::assignable_sets_at(platform, org_url, user_id).await {
-        Ok(sets) => Reply::AssignableSets(sets),
-        Err(e) => failed(e),
-    }
+    frame: &Frame,
+    request: GetAssignableSets,
+) -> Result<AccessReply, AccessError> {
+    requests::assignable_sets_at(platform, &frame.url, &request.user_id)
+        .await
+        .map(AccessReply::AssignableSets)
 }
 
 /// The generator's curated system permissions (the narrower set carries only these).
@@ -40,71 +34,66 @@ fn curated() -> Vec<&'static str> {
         .collect()
 }
 
-/// The page core's access requests (the access review page, the generator page).
+/// The access review page's and the generator page's access requests. `narrowerSpec` is
+/// answered with the generator's `spec`, which the generator page reads.
 #[cfg(feature = "generator")]
-pub async fn page<P: Platform>(platform: &P, request: crate::protocol::Request) -> Reply {
-    use crate::protocol::Request;
+pub async fn page<P: Platform>(platform: &P, request: AccessRequest) -> Result<Reply, AccessError> {
     let curated_set = || curated().into_iter().map(str::to_owned).collect();
-    match request {
-        Request::AccessReview { org_url, user_id } => {
-            match requests::review(platform, &org_url, &user_id, curated_set()).await {
-                Ok((review, api_calls)) => Reply::AccessReview {
-                    review: Box::new(review),
-                    api_calls,
-                },
-                Err(e) => failed(e),
-            }
+    Ok(match request {
+        AccessRequest::CheckAssignableSets(request) => {
+            requests::assignable_sets_at(platform, &request.org_url, &request.user_id)
+                .await
+                .map(AccessReply::AssignableSets)?
+                .into()
         }
-        Request::AccessTable { review, query } => {
-            Reply::AccessTable(super::table::view(&review, &query))
+        AccessRequest::AccessReview(request) => {
+            let (review, api_calls) =
+                requests::review(platform, &request.org_url, &request.user_id, curated_set())
+                    .await?;
+            Reply::from(ReviewedAccess {
+                review: Box::new(review),
+                api_calls,
+            })
         }
-        Request::AccessCsv { review, query } => Reply::AccessCsv {
-            file_name: csv_file_name(&review.user.name),
-            csv: super::table::csv(&review, &query),
-        },
-        Request::NarrowerSpec { org_url, user_id } => {
-            match requests::review(platform, &org_url, &user_id, curated_set()).await {
-                Ok((review, _)) => {
-                    let narrower = review.narrower;
-                    let mut warnings: Vec<String> = narrower
-                        .removed
-                        .iter()
-                        .map(|r| format!("Left out: {r}"))
-                        .collect();
-                    warnings.extend(
-                        narrower
-                            .not_carried
-                            .iter()
-                            .map(|n| format!("Not carried over: {n}")),
-                    );
-                    Reply::Spec {
-                        spec: narrower.spec,
-                        warnings,
-                    }
-                }
-                Err(e) => failed(e),
-            }
+        AccessRequest::AccessTable(request) => {
+            Reply::from(super::table::view(&request.review, &request.query))
         }
-        Request::CheckSpecAssignment {
-            org_url,
-            spec,
-            assignee_id,
-        } => match requests::check_spec(
-            platform,
-            &org_url,
-            &spec,
-            assignee_id.as_deref(),
-            &curated(),
-        )
-        .await
-        {
-            Ok(check) => Reply::SpecAssignment(check),
-            Err(e) => failed(e),
-        },
-        _ => Reply::Failed {
-            message: "This request is not an access review request.".to_owned(),
-        },
-    }
+        AccessRequest::AccessCsv(request) => Reply::from(AccessCsvFile {
+            file_name: csv_file_name(&request.review.user.name),
+            csv: super::table::csv(&request.review, &request.query),
+        }),
+        AccessRequest::NarrowerSpec(request) => {
+            let (review, _) =
+                requests::review(platform, &request.org_url, &request.user_id, curated_set())
+                    .await?;
+            let narrower = review.narrower;
+            let mut warnings: Vec<String> = narrower
+                .removed
+                .iter()
+                .map(|r| format!("Left out: {r}"))
+                .collect();
+            warnings.extend(
+                narrower
+                    .not_carried
+                    .iter()
+                    .map(|n| format!("Not carried over: {n}")),
+            );
+            Reply::from(LoadedSpec {
+                spec: narrower.spec,
+                warnings,
+            })
+        }
+        AccessRequest::CheckSpecAssignment(request) => Reply::from(
+            requests::check_spec(
+                platform,
+                &request.org_url,
+                &request.spec,
+                request.assignee_id.as_deref(),
+                &curated(),
+            )
+            .await?,
+        ),
+    })
 }
 
 /// `Access review – <user>.csv`, with characters file systems refuse replaced.

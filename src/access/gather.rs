@@ -12,6 +12,7 @@ use super::read::{
 };
 use super::review::{GroupInput, ReviewInput, ReviewedUser, Source, SourceKind};
 use crate::platform::Transport;
+use crate::salesforce::soql::literal;
 use crate::salesforce::{ApiError, Client};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -44,7 +45,10 @@ fn object_columns(catalog: &Catalog) -> String {
 }
 
 fn assigned_to(user_id: &str) -> String {
-    format!("(SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = '{user_id}')")
+    format!(
+        "(SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = {})",
+        literal(user_id)
+    )
 }
 
 /// The permission rows of `rows` into per-parent grants.
@@ -110,8 +114,9 @@ pub async fn gather<T: Transport>(
                  PermissionSet.IsOwnedByProfile, PermissionSet.NamespacePrefix, \
                  PermissionSetGroup.DeveloperName, PermissionSetGroup.MasterLabel, \
                  PermissionSetGroup.NamespacePrefix, PermissionSetGroup.Status{} FROM PermissionSetAssignments) \
-                 FROM User WHERE Id = '{user_id}'",
-                catalog.permission_columns("PermissionSet.")
+                 FROM User WHERE Id = {}",
+                catalog.permission_columns("PermissionSet."),
+                literal(user_id)
             ),
             false,
         ),
@@ -137,7 +142,8 @@ pub async fn gather<T: Transport>(
             client,
             "components",
             &format!(
-                "SELECT PermissionSetGroupId, PermissionSetId FROM PermissionSetGroupComponent WHERE PermissionSetGroupId IN (SELECT PermissionSetGroupId FROM PermissionSetAssignment WHERE AssigneeId = '{user_id}')"
+                "SELECT PermissionSetGroupId, PermissionSetId FROM PermissionSetGroupComponent WHERE PermissionSetGroupId IN (SELECT PermissionSetGroupId FROM PermissionSetAssignment WHERE AssigneeId = {})",
+                literal(user_id)
             ),
             false,
         ),
@@ -346,7 +352,7 @@ pub async fn gather<T: Transport>(
         let quoted: Vec<String> = muted
             .iter()
             .filter(|p| p.bytes().all(|b| b.is_ascii_alphanumeric()))
-            .map(|p| format!("'{p}'"))
+            .map(|p| literal(p))
             .collect();
         let subs = vec![Sub::query(
             client,

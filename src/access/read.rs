@@ -6,6 +6,7 @@
 
 use super::assign::{Names, PslFacts, SetFacts, UserLicences};
 use crate::platform::{Area, KeyValueStore, Method, Transport};
+use crate::salesforce::soql::literal;
 use crate::salesforce::{form_encode, ApiError, Client, OrgId};
 use crate::storage::{self, IfUnreadable, Loaded, ReadError, Stored, Unversioned};
 use serde_json::{json, Value};
@@ -212,7 +213,7 @@ pub fn id_list<'a>(ids: impl IntoIterator<Item = &'a String>) -> String {
     let quoted: Vec<String> = ids
         .into_iter()
         .filter_map(|id| checked_id(id))
-        .map(|id| format!("'{id}'"))
+        .map(literal)
         .collect();
     format!("({})", quoted.join(", "))
 }
@@ -470,15 +471,17 @@ pub fn user_query(user_id: &str) -> String {
          Profile.UserLicense.Name, \
          (SELECT PermissionSetId, PermissionSet.IsOwnedByProfile FROM PermissionSetAssignments), \
          (SELECT PermissionSetLicenseId FROM PermissionSetLicenseAssignments) \
-         FROM User WHERE Id = '{user_id}'"
+         FROM User WHERE Id = {}",
+        literal(user_id)
     )
 }
 
 /// The profile's own permission set, by the user's `ProfileId` (a semi-join, salesforce.md §B.1).
 pub fn profile_permissions_query(catalog: &Catalog, user_id: &str) -> String {
     format!(
-        "SELECT Id{} FROM PermissionSet WHERE IsOwnedByProfile = true AND ProfileId IN (SELECT ProfileId FROM User WHERE Id = '{user_id}')",
-        catalog.permission_columns("")
+        "SELECT Id{} FROM PermissionSet WHERE IsOwnedByProfile = true AND ProfileId IN (SELECT ProfileId FROM User WHERE Id = {})",
+        catalog.permission_columns(""),
+        literal(user_id)
     )
 }
 

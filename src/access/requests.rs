@@ -3,14 +3,14 @@
 //! table and CSV, the narrower set and the generator's check of the set it is about to create.
 //! Every failure is one message for the admin; nothing here writes to Salesforce.
 
-use super::assign::{self, SetVerdict, Verdict, INTEGRATION_LICENSE};
+use super::assign::{self, SetVerdict, Verdict};
 use super::read::{self, catalog, checked_id, composite, rows, take, text, Catalog, Sub};
 use crate::connection::{connect, ConnectError, Connection};
 use crate::platform::Platform;
-use crate::salesforce::{ApiError, ApiErrorKind};
+use crate::salesforce::ApiError;
 use serde::{Deserialize, Serialize};
 
-/// Why an access request could not be answered, worded for the admin by `Display`.
+/// Why an access request could not be answered (worded in [`crate::words`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AccessError {
     NotAUserId,
@@ -33,30 +33,6 @@ impl From<ApiError> for AccessError {
 impl From<ConnectError> for AccessError {
     fn from(e: ConnectError) -> Self {
         Self::Connect(e)
-    }
-}
-
-const EXPIRED: &str = "Your Salesforce session has expired. Log in to Salesforce again, then reload this page. Nothing was changed.";
-
-impl std::fmt::Display for AccessError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let api = |f: &mut std::fmt::Formatter<'_>, e: &ApiError| match e.kind {
-            ApiErrorKind::SessionExpired => f.write_str(EXPIRED),
-            _ => write!(
-                f,
-                "Forcefield could not read the org's permissions: {e} Nothing was changed."
-            ),
-        };
-        match self {
-            Self::NotAUserId => f.write_str("That is not a user Id. Nothing was read."),
-            Self::NoSuchUser => f.write_str("That user doesn't exist in this org. Nothing was changed."),
-            Self::NotIntegration { name, license } => write!(
-                f,
-                "\u{201c}{name}\u{201d} is not an integration user: their profile's user licence is \u{201c}{license}\u{201d}, not \u{201c}{INTEGRATION_LICENSE}\u{201d}. The access review and the assignment check are for integration users. Nothing was changed."
-            ),
-            Self::Connect(ConnectError::Api(e)) | Self::Api(e) => api(f, e),
-            Self::Connect(ConnectError::Session(e)) => write!(f, "{e}"),
-        }
     }
 }
 
@@ -223,7 +199,7 @@ pub async fn check_spec<P: Platform>(
         }
         None => (
             assign::UserLicences {
-                profile_license_name: Some(INTEGRATION_LICENSE.to_owned()),
+                profile_license_name: Some(assign::INTEGRATION_LICENSE.to_owned()),
                 ..assign::UserLicences::default()
             },
             "an integration user".to_owned(),

@@ -10,7 +10,7 @@ use super::steps::Run;
 use super::{CheckboxChange, PageModel, SkippedRow};
 use crate::rules::{ObjectPerm, PermissionKind};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// A field a row stands for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,10 +112,28 @@ pub struct FieldGrant {
 pub struct SourceAccess {
     pub object: String,
     /// Its ObjectPermissions flags; empty without a row (salesforce.md §C.2).
-    pub object_perms: BTreeSet<ObjectPerm>,
-    /// Field API name without the object → its FieldPermissions; a field without a row has no
-    /// access (salesforce.md §C.3).
-    pub fields: BTreeMap<String, FieldGrant>,
+    pub object_perms: Vec<ObjectPerm>,
+    /// Field API name without the object, with its FieldPermissions; a field without a row has
+    /// no access (salesforce.md §C.3). (Lists, not sets and maps: they are looked up by a
+    /// case-blind scan anyway, and each map type would add its own code to the worker's core.)
+    pub fields: Vec<(String, FieldGrant)>,
+}
+
+impl SourceAccess {
+    /// Adds an object permission the source grants.
+    pub fn grant_object(&mut self, perm: ObjectPerm) {
+        if !self.object_perms.contains(&perm) {
+            self.object_perms.push(perm);
+        }
+    }
+
+    /// Sets one field's grant (a field named twice keeps the last).
+    pub fn grant_field(&mut self, name: &str, grant: FieldGrant) {
+        match self.fields.iter_mut().find(|(field, _)| field == name) {
+            Some((_, kept)) => *kept = grant,
+            None => self.fields.push((name.to_owned(), grant)),
+        }
+    }
 }
 
 /// How a copy treats what the page grants and the source doesn't.
@@ -216,12 +234,14 @@ pub fn plan_copy(
             }
         }
     }
-    let fields_not_on_page = source
-        .fields
-        .iter()
-        .filter(|(name, grant)| grant.read && !on_page.contains(*name))
-        .map(|(name, _)| format!("{object}.{name}"))
-        .collect();
+    // In name order, whatever order the source's rows came in.
+    let mut fields_not_on_page = BTreeSet::new();
+    for (name, grant) in &source.fields {
+        if grant.read && !on_page.contains(name) {
+            fields_not_on_page.insert(format!("{object}.{name}"));
+        }
+    }
+    let fields_not_on_page = fields_not_on_page.into_iter().collect();
     CopyPlan {
         object: object.to_owned(),
         targets,

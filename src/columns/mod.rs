@@ -322,10 +322,22 @@ pub struct PageModel {
     column_boxes: Vec<Vec<usize>>,
     tables: Vec<TableIndex>,
     boxes: Vec<BoxInfo>,
+    // Every lookup by name is a `BTreeMap<String, usize>` (into `boxes` or a list beside it):
+    // each other map type would add its own code to the worker's core.
     box_by_id: BTreeMap<String, usize>,
-    box_by_dependency_key: BTreeMap<DependencyKey, usize>,
-    boxes_by_row_and_kind: BTreeMap<(DependencyRow, PermissionKind), Vec<usize>>,
+    /// By [`dependency_index_key`].
+    box_by_dependency_key: BTreeMap<String, usize>,
+    /// By [`DependencyRow::index_key`], into `row_boxes`.
+    row_by_dependency_row: BTreeMap<String, usize>,
+    /// The boxes of each dependency row, in model order.
+    row_boxes: Vec<Vec<usize>>,
     dependency_map: Option<DependencyMap>,
+}
+
+/// A [`DependencyKey`] as one string, unambiguous whatever the keys hold: the row key's length,
+/// then both keys.
+fn dependency_index_key(row_key: &str, perm_key: &str) -> String {
+    format!("{}:{row_key}{perm_key}", row_key.len())
 }
 
 #[derive(Clone, Debug)]
@@ -354,6 +366,16 @@ enum DependencyRow {
     Table { table: usize, row: usize },
 }
 
+impl DependencyRow {
+    /// The row as one string, distinct for distinct rows.
+    fn index_key(&self) -> String {
+        match self {
+            Self::Page(key) => format!("p{key}"),
+            Self::Table { table, row } => format!("t{table}:{row}"),
+        }
+    }
+}
+
 /// Recognises the page's checkbox columns and what each checkbox grants.
 pub fn detect_columns(snapshot: &PageSnapshot) -> PageModel {
     let keys_by_checkbox_id = snapshot
@@ -369,7 +391,8 @@ pub fn detect_columns(snapshot: &PageSnapshot) -> PageModel {
 
     for ((table_number, table), table_key) in snapshot.tables.iter().enumerate().zip(table_keys) {
         let header = table.header.as_deref().unwrap_or_default();
-        let mut boxes_by_cell: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        // By cell number (a row has few cells): the boxes of each.
+        let mut boxes_by_cell: Vec<Vec<usize>> = Vec::new();
         for (row_number, row) in table.rows.iter().enumerate() {
             for (cell_number, cell) in row.cells.iter().enumerate() {
                 let Some(checkbox) = &cell.checkbox else {
@@ -390,10 +413,12 @@ pub fn detect_columns(snapshot: &PageSnapshot) -> PageModel {
                         row: row_number,
                     },
                 };
-                boxes_by_cell
-                    .entry(cell_number)
-                    .or_default()
-                    .push(boxes.len());
+                if boxes_by_cell.len() <= cell_number {
+                    boxes_by_cell.resize_with(cell_number + 1, Vec::new);
+                }
+                if let Some(cell) = boxes_by_cell.get_mut(cell_number) {
+                    cell.push(boxes.len());
+                }
                 boxes.push(BoxInfo {
                     id: checkbox.id.clone(),
                     table: table_number,
@@ -419,16 +444,22 @@ pub fn detect_columns(snapshot: &PageSnapshot) -> PageModel {
 
     let mut box_by_id = BTreeMap::new();
     let mut box_by_dependency_key = BTreeMap::new();
-    let mut boxes_by_row_and_kind: BTreeMap<_, Vec<usize>> = BTreeMap::new();
+    let mut row_by_dependency_row = BTreeMap::new();
+    let mut row_boxes: Vec<Vec<usize>> = Vec::new();
     for (i, info) in boxes.iter().enumerate() {
         box_by_id.entry(info.id.clone()).or_insert(i);
         if let Some(key) = &info.dependency_key {
-            box_by_dependency_key.entry(key.clone()).or_insert(i);
+            box_by_dependency_key
+                .entry(dependency_index_key(&key.row_key, &key.perm_key))
+                .or_insert(i);
         }
-        boxes_by_row_and_kind
-            .entry((info.dependency_row.clone(), info.kind))
-            .or_default()
-            .push(i);
+        let row = *row_by_dependency_row
+            .entry(info.dependency_row.index_key())
+            .or_insert(row_boxes.len());
+        match row_boxes.get_mut(row) {
+            Some(members) => members.push(i),
+            None => row_boxes.push(vec![i]),
+        }
     }
     let mut model = PageModel {
         columns,
@@ -437,7 +468,8 @@ pub fn detect_columns(snapshot: &PageSnapshot) -> PageModel {
         boxes,
         box_by_id,
         box_by_dependency_key,
-        boxes_by_row_and_kind,
+        row_by_dependency_row,
+        row_boxes,
         dependency_map: snapshot.dependency_map.clone(),
     };
     model.refresh_column_states();
@@ -449,12 +481,15 @@ pub fn detect_columns(snapshot: &PageSnapshot) -> PageModel {
 fn table_columns(
     table: &TableSnapshot,
     table_key: &str,
-    boxes_by_cell: BTreeMap<usize, Vec<usize>>,
+    boxes_by_cell: Vec<Vec<usize>>,
     boxes: &mut [BoxInfo],
 ) -> Vec<(ColumnModel, Vec<usize>)> {
     let header = table.header.as_deref().unwrap_or_default();
     let mut columns = Vec::new();
-    for (cell_number, members) in boxes_by_cell {
+    for (cell_number, members) in boxes_by_cell.into_iter().enumerate() {
+        if members.is_empty() {
+            continue;
+        }
         let Some(header_number) = header_index(header, cell_number) else {
             continue;
         };
@@ -609,14 +644,23 @@ fn titles_are_permission_names(titles: Vec<Option<&str>>) -> bool {
     let Some(present) = titles.iter().copied().collect::<Option<Vec<&str>>>() else {
         return false;
     };
-    let distinct: BTreeSet<&str> = present.iter().copied().collect();
+    let mut distinct: BTreeSet<String> = BTreeSet::new();
+    for title in &present {
+        distinct.insert((*title).to_owned());
+    }
     distinct.len() == present.len()
         && present.iter().all(|title| is_identifier(title))
         && (present.len() > 1 || present.iter().all(|title| is_camel_case(title)))
 }
 
 fn column_kind(kinds: impl Iterator<Item = PermissionKind>) -> ColumnKind {
-    let distinct: BTreeSet<PermissionKind> = kinds.collect();
+    // A handful of kinds at most: a list, not a set type of its own in the worker's core.
+    let mut distinct: Vec<PermissionKind> = Vec::new();
+    for kind in kinds {
+        if !distinct.contains(&kind) {
+            distinct.push(kind);
+        }
+    }
     let mut iter = distinct.iter();
     match (iter.next(), iter.next()) {
         (Some(&only), None) => only.into(),
@@ -720,21 +764,22 @@ impl PageModel {
         match (&self.dependency_map, &info.dependency_key) {
             (Some(map), Some(key)) => {
                 for perm_key in map.closure(&key.perm_key, checked) {
-                    if let Some(&i) = self.box_by_map_key(map, &key.row_key, perm_key) {
+                    if let Some(&i) = self.box_by_map_key(map, &key.row_key, &perm_key) {
                         add(i);
                     }
                 }
             }
             _ => {
+                let row = self
+                    .row_by_dependency_row
+                    .get(&info.dependency_row.index_key())
+                    .and_then(|&row| self.row_boxes.get(row))
+                    .map_or(&[][..], Vec::as_slice);
                 for kind in rules::closure(info.kind, checked) {
-                    let row_and_kind = (info.dependency_row.clone(), kind);
-                    for &i in self
-                        .boxes_by_row_and_kind
-                        .get(&row_and_kind)
-                        .into_iter()
-                        .flatten()
-                    {
-                        add(i);
+                    for &i in row {
+                        if self.boxes.get(i).is_some_and(|other| other.kind == kind) {
+                            add(i);
+                        }
                     }
                 }
             }
@@ -747,10 +792,9 @@ impl PageModel {
     fn box_by_map_key(&self, map: &DependencyMap, row_key: &str, perm_key: &str) -> Option<&usize> {
         match map.checkbox_id(row_key, perm_key) {
             Some(id) => self.box_by_id.get(id),
-            None => self.box_by_dependency_key.get(&DependencyKey {
-                row_key: row_key.to_owned(),
-                perm_key: perm_key.to_owned(),
-            }),
+            None => self
+                .box_by_dependency_key
+                .get(&dependency_index_key(row_key, perm_key)),
         }
     }
 }

@@ -27,6 +27,8 @@ pub(crate) struct Run<'m> {
     filter: Option<&'m RowFilter>,
     states: Vec<bool>,
     changes: Vec<CheckboxChange>,
+    /// The box of each change, in step.
+    changed_boxes: Vec<usize>,
 }
 
 impl<'m> Run<'m> {
@@ -45,6 +47,7 @@ impl<'m> Run<'m> {
             filter,
             states,
             changes: Vec::new(),
+            changed_boxes: Vec::new(),
         }
     }
 
@@ -106,6 +109,7 @@ impl<'m> Run<'m> {
                     checkbox_id: info.id.clone(),
                     checked,
                 });
+                self.changed_boxes.push(index);
             }
         }
         Ok(())
@@ -121,8 +125,27 @@ impl<'m> Run<'m> {
         })
     }
 
+    /// What changed, each box at most once: a box that later steps moved back (a pasted row that
+    /// grants Edit without Read clears a Read the next step checks again) has no change left, and
+    /// a box moved an odd number of times keeps its first change, whose state is also its last.
     pub(crate) fn into_changes(self) -> Vec<CheckboxChange> {
-        self.changes
+        let mut times_changed = vec![0_usize; self.states.len()];
+        for &index in &self.changed_boxes {
+            if let Some(times) = times_changed.get_mut(index) {
+                *times += 1;
+            }
+        }
+        let mut kept = Vec::with_capacity(self.changes.len());
+        for (change, index) in self.changes.into_iter().zip(self.changed_boxes) {
+            if let Some(times) = times_changed.get_mut(index) {
+                if *times % 2 == 1 {
+                    kept.push(change);
+                }
+                // Later changes of the same box are not kept again.
+                *times = 0;
+            }
+        }
+        kept
     }
 }
 

@@ -10,7 +10,7 @@
 
 use super::journal::Journal;
 use super::journal_store::{self, JournalError};
-use super::machine::{Answer, Outgoing};
+use super::machine::{Answer, ChoiceError, Outgoing};
 use super::view::AttentionAction;
 use crate::platform::{KeyValueStore, Transport};
 use crate::salesforce::Client;
@@ -67,7 +67,7 @@ pub async fn choose<S: KeyValueStore>(
     journal: &mut Journal,
     item: usize,
     action: AttentionAction,
-) -> Result<Result<(), String>, JournalError> {
+) -> Result<Result<(), ChoiceError>, JournalError> {
     let chosen = journal.choose(item, action);
     if chosen.is_ok() {
         journal_store::save(store, journal).await?;

@@ -4,81 +4,17 @@
 //! and `resolveAttention` (the admin's decision about a record left untouched).
 
 use super::apply;
-use super::handler::{connect_failed, failed, read_and_plan, PlanTarget};
+use super::handler::{read_and_plan, PlanTarget};
 use super::journal::Journal;
 use super::journal_store::{self, Stored};
-use super::view::{ApplyStatus, AttentionAction};
-use crate::connection::{connect, connect_session, ConnectError};
+use super::view::{ApplyStatus, ApplyView, AttentionAction};
+use super::GeneratorError;
+use crate::connection::{connect, connect_session};
 use crate::platform::{KeyValueStore, Platform, SessionSource};
-use crate::protocol::{Reply, Request};
-use crate::salesforce::OrgId;
-
-/// Answers one apply request (other requests are not sent here).
-pub async fn handle<P: Platform>(platform: &P, request: Request) -> Reply {
-    match request {
-        Request::StartApply {
-            org_url,
-            spec,
-            assignee_id,
-            target_permission_set_id,
-            use_composite,
-            confirmed_production,
-            fingerprint,
-            apply_id,
-        } => {
-            let target = PlanTarget {
-                assignee_id: assignee_id.as_deref(),
-                permission_set_id: target_permission_set_id.as_deref(),
-                use_composite,
-            };
-            start(
-                platform,
-                &org_url,
-                &spec,
-                target,
-                Start {
-                    confirmed_production,
-                    fingerprint,
-                    apply_id,
-                },
-            )
-            .await
-        }
-        Request::ContinueApply { org_url, apply_id }
-        | Request::FinishCleanUp { org_url, apply_id } => step(platform, &org_url, &apply_id).await,
-        Request::PendingApplies { org_url } => match platform.sessions().org_of(&org_url).await {
-            Ok(org_id) => match journal_store::all(platform.storage(), &org_id).await {
-                Ok(stored) => Reply::Applies {
-                    applies: stored
-                        .iter()
-                        .filter_map(|s| match s {
-                            Stored::Readable(journal) => {
-                                journal.unfinished().then(|| journal.view())
-                            }
-                            Stored::Unreadable(unreadable) => Some(unreadable.view()),
-                        })
-                        .collect(),
-                },
-                Err(e) => failed(e.to_string()),
-            },
-            Err(e) => failed(e.to_string()),
-        },
-        Request::ResolveAttention {
-            org_url,
-            apply_id,
-            item,
-            action,
-        } => resolve(platform, &org_url, &apply_id, item, action).await,
-        _ => failed("This request is not an apply request."),
-    }
-}
-
-/// What `startApply` brings besides the plan's target.
-struct Start {
-    confirmed_production: bool,
-    fingerprint: Option<String>,
-    apply_id: Option<String>,
-}
+use crate::protocol::generator::{
+    ApplyProgress, ApplyStarted, PendingApplies, Planned, ResolveAttention, StartApply,
+};
+use crate::salesforce::{OrgId, Session};
 
 /// A page-made apply Id: letters, digits, `-` and `_`, at most 64.
 fn valid_apply_id(id: &str) -> bool {
@@ -89,62 +25,59 @@ fn valid_apply_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-async fn start<P: Platform>(
+/// Plans again against the org as it is now and saves the apply's journal; writes nothing yet.
+/// If the org changed since the preview the page showed, the new preview is the answer instead.
+pub async fn start<P: Platform>(
     platform: &P,
-    org_url: &str,
-    spec: &crate::model::PermissionSetSpec,
-    target: PlanTarget<'_>,
-    start: Start,
-) -> Reply {
-    let connection = match connect(platform, org_url).await {
-        Ok(connection) => connection,
-        Err(e) => return connect_failed(e),
+    request: StartApply,
+) -> Result<ApplyStarted, GeneratorError> {
+    let target = PlanTarget {
+        assignee_id: request.assignee_id.as_deref(),
+        permission_set_id: request.target_permission_set_id.as_deref(),
+        use_composite: request.use_composite,
     };
+    let connection = connect(platform, &request.org_url).await?;
     let (client, session) = (connection.client(), &connection.session);
     // The state read is the key look-up the apply's ownership proofs rest on; who the applying
     // user is comes in parallel (salesforce.md §I.6: CreatedById).
     let (planned, user) = futures_util::future::join(
-        read_and_plan(platform.storage(), &client, session, spec, target),
+        read_and_plan(platform.storage(), &client, session, &request.spec, target),
         client.user_info(),
     )
     .await;
-    let (mut view, write_plan) = match planned {
-        Ok(planned) => planned,
-        Err(e) => return failed(e.message),
-    };
+    let (mut view, write_plan) = planned?;
     // Exactly the previewed writes, or the new preview (with whatever it finds) instead of any
     // write.
-    if let Some(previewed) = &start.fingerprint {
+    if let Some(previewed) = &request.fingerprint {
         if *previewed != view.fingerprint {
             view.changed_since_preview = true;
-            return Reply::Plan { plan: view };
+            return Ok(ApplyStarted::ChangedSincePreview(Planned { plan: view }));
         }
     }
     if !view.blockers.is_empty() {
-        let reasons: Vec<&str> = view.blockers.iter().map(|b| b.message.as_str()).collect();
-        return failed(format!("Nothing was changed: {}", reasons.join(" ")));
-    }
-    if view.requires_confirmation && !start.confirmed_production && !write_plan.calls.is_empty() {
-        return failed(format!(
-            "Nothing was changed: {} is a production org, and applying there needs your explicit confirmation.",
-            view.org.org_name
+        return Err(GeneratorError::Blocked(
+            view.blockers.into_iter().map(|b| b.message).collect(),
         ));
     }
+    if view.requires_confirmation && !request.confirmed_production && !write_plan.calls.is_empty() {
+        return Err(GeneratorError::NeedsProductionConfirmation {
+            org_name: view.org.org_name,
+        });
+    }
+    let store = platform.storage();
     let org = session.org_id.clone();
     let set_name = write_plan.permission_set.name.clone();
-    match unfinished_for(platform.storage(), &org, &set_name).await {
-        Ok(Some(other)) => {
-            return failed(format!(
-                "Nothing was changed: an earlier apply of {set_name} ({other}) is not finished. Resume it or finish its clean-up first."
-            ))
-        }
-        Ok(None) => {}
-        Err(e) => return failed(format!("Nothing was changed: {e}")),
+    if let Some(other) = unfinished_for(store, &org, &set_name)
+        .await
+        .map_err(GeneratorError::ApplyNotStarted)?
+    {
+        return Err(GeneratorError::ApplyUnfinished {
+            set_name,
+            apply_id: other,
+        });
     }
-    let candidates: Vec<String> = match start.apply_id {
-        Some(id) if !valid_apply_id(&id) => {
-            return failed("Nothing was changed: the apply's Id must be letters, digits, - and _.")
-        }
+    let candidates: Vec<String> = match request.apply_id {
+        Some(id) if !valid_apply_id(&id) => return Err(GeneratorError::NotAnApplyId),
         Some(id) => vec![id],
         // Applies of one set never run at once (the page's lock, the check above), so the first
         // free suffix can't be taken by another window meanwhile.
@@ -157,20 +90,15 @@ async fn start<P: Platform>(
     };
     let mut apply_id = None;
     for candidate in candidates {
-        match journal_store::exists(platform.storage(), &org, &candidate).await {
-            Ok(false) => {
-                apply_id = Some(candidate);
-                break;
-            }
-            Ok(true) => {}
-            Err(e) => return failed(format!("Nothing was changed: {e}")),
+        if !journal_store::exists(store, &org, &candidate)
+            .await
+            .map_err(GeneratorError::ApplyNotStarted)?
+        {
+            apply_id = Some(candidate);
+            break;
         }
     }
-    let Some(apply_id) = apply_id else {
-        return failed(
-            "Nothing was changed: an apply with this Id is already recorded; start it again.",
-        );
-    };
+    let apply_id = apply_id.ok_or(GeneratorError::ApplyIdTaken)?;
     let journal = Journal::new(
         apply_id,
         org,
@@ -178,14 +106,37 @@ async fn start<P: Platform>(
         user.ok().map(|u| u.user_id),
         write_plan,
     );
-    match journal_store::save(platform.storage(), &journal).await {
-        Ok(()) => Reply::ApplyProgress {
-            apply: journal.view(),
-        },
-        Err(e) => failed(format!(
-            "Nothing was changed: the apply's journal could not be saved ({e})."
-        )),
-    }
+    journal_store::save(store, &journal)
+        .await
+        .map_err(GeneratorError::JournalNotStarted)?;
+    Ok(ApplyStarted::Started(ApplyProgress {
+        apply: journal.view(),
+    }))
+}
+
+/// Every stored journal of the org of `org_url` still needing something, unreadable ones
+/// included.
+pub async fn pending<P: Platform>(
+    platform: &P,
+    org_url: &str,
+) -> Result<PendingApplies, GeneratorError> {
+    let org_id = platform
+        .sessions()
+        .org_of(org_url)
+        .await
+        .map_err(GeneratorError::Session)?;
+    let stored = journal_store::all(platform.storage(), &org_id)
+        .await
+        .map_err(GeneratorError::Journal)?;
+    Ok(PendingApplies {
+        applies: stored
+            .iter()
+            .filter_map(|s| match s {
+                Stored::Readable(journal) => journal.unfinished().then(|| journal.view()),
+                Stored::Unreadable(unreadable) => Some(unreadable.view()),
+            })
+            .collect(),
+    })
 }
 
 /// An unfinished apply of the same set in this org, if any (its Id).
@@ -216,31 +167,32 @@ async fn load<P: Platform>(
     platform: &P,
     org_url: &str,
     apply_id: &str,
-) -> Result<(crate::salesforce::Session, Stored), Reply> {
+) -> Result<(Session, Stored), GeneratorError> {
     // The journal is found by the org of the URL, so the journal's org and the session's match.
     let session = platform
         .sessions()
         .session(org_url)
         .await
-        .map_err(|e| failed(e.to_string()))?;
+        .map_err(GeneratorError::Session)?;
     let stored = journal_store::load(platform.storage(), &session.org_id, apply_id)
         .await
-        .map_err(|e| failed(e.to_string()))?;
+        .map_err(GeneratorError::Journal)?;
     Ok((session, stored))
 }
 
 /// One round of an apply (resuming it first if it paused or its clean-up was blocked).
-async fn step<P: Platform>(platform: &P, org_url: &str, apply_id: &str) -> Reply {
-    let (session, stored) = match load(platform, org_url, apply_id).await {
-        Ok(loaded) => loaded,
-        Err(reply) => return reply,
-    };
+pub async fn step<P: Platform>(
+    platform: &P,
+    org_url: &str,
+    apply_id: &str,
+) -> Result<ApplyProgress, GeneratorError> {
+    let (session, stored) = load(platform, org_url, apply_id).await?;
     let mut journal = match stored {
         Stored::Readable(journal) => journal,
         Stored::Unreadable(unreadable) => {
-            return Reply::ApplyProgress {
+            return Ok(ApplyProgress {
                 apply: unreadable.view(),
-            }
+            })
         }
     };
     let connection = match connect_session(platform, session).await {
@@ -248,56 +200,50 @@ async fn step<P: Platform>(platform: &P, org_url: &str, apply_id: &str) -> Reply
         Err(e) => {
             // Can't reach the org now: the journal is unchanged and the page can retry.
             let mut apply = journal.view();
-            apply.message = Some(match e {
-                ConnectError::Session(e) => e.to_string(),
-                ConnectError::Api(e) => e.message,
-            });
-            return Reply::ApplyProgress { apply };
+            apply.message = Some(e.to_string());
+            return Ok(ApplyProgress { apply });
         }
     };
-    match apply::resume(&connection.client(), platform.storage(), &mut journal).await {
-        Ok(()) => Reply::ApplyProgress {
-            apply: journal.view(),
-        },
-        Err(e) => failed(format!("The apply's journal could not be saved: {e}")),
-    }
+    apply::resume(&connection.client(), platform.storage(), &mut journal)
+        .await
+        .map_err(GeneratorError::JournalNotSaved)?;
+    Ok(ApplyProgress {
+        apply: journal.view(),
+    })
 }
 
-async fn resolve<P: Platform>(
+/// The admin's decision about one record an apply left untouched.
+pub async fn resolve<P: Platform>(
     platform: &P,
-    org_url: &str,
-    apply_id: &str,
-    item: usize,
-    action: AttentionAction,
-) -> Reply {
-    let (session, stored) = match load(platform, org_url, apply_id).await {
-        Ok(loaded) => loaded,
-        Err(reply) => return reply,
-    };
-    match stored {
+    request: ResolveAttention,
+) -> Result<ApplyProgress, GeneratorError> {
+    let (session, stored) = load(platform, &request.org_url, &request.apply_id).await?;
+    let apply: ApplyView = match stored {
         Stored::Unreadable(unreadable) => {
-            if action != AttentionAction::Keep {
-                return failed("An unreadable journal can only be marked as handled.");
+            if request.action != AttentionAction::Keep {
+                return Err(GeneratorError::UnreadableJournalIsOnlyMarked);
             }
-            match journal_store::mark_handled(platform.storage(), &session.org_id, apply_id).await {
-                Ok(()) => {
-                    let mut apply = unreadable.view();
-                    for item in &mut apply.attention {
-                        item.chosen = Some(AttentionAction::Keep);
-                    }
-                    Reply::ApplyProgress { apply }
-                }
-                Err(e) => failed(e.to_string()),
+            journal_store::mark_handled(platform.storage(), &session.org_id, &request.apply_id)
+                .await
+                .map_err(GeneratorError::Journal)?;
+            let mut apply = unreadable.view();
+            for item in &mut apply.attention {
+                item.chosen = Some(AttentionAction::Keep);
             }
+            apply
         }
         Stored::Readable(mut journal) => {
-            match apply::choose(platform.storage(), &mut journal, item, action).await {
-                Ok(Ok(())) => Reply::ApplyProgress {
-                    apply: journal.view(),
-                },
-                Ok(Err(message)) => failed(message),
-                Err(e) => failed(format!("The apply's journal could not be saved: {e}")),
-            }
+            apply::choose(
+                platform.storage(),
+                &mut journal,
+                request.item,
+                request.action,
+            )
+            .await
+            .map_err(GeneratorError::JournalNotSaved)?
+            .map_err(GeneratorError::Choice)?;
+            journal.view()
         }
-    }
+    };
+    Ok(ApplyProgress { apply })
 }

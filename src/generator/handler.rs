@@ -1,6 +1,6 @@
-//! Serves the generator's requests (the `Request` variants after `setOrgEnabled`): resolves the
-//! org from `orgUrl` as the popup does, reads through [`super::org`], plans with
-//! [`super::plan`], and advances applies with [`super::apply`].
+//! Serves the generator page's requests ([`GeneratorRequest`]): resolves the org from `orgUrl`
+//! through [`crate::connection`], reads through [`super::org`], plans with [`super::plan`], and
+//! advances applies with [`super::apply`].
 
 use super::curated;
 use super::eligibility::{field_choices, ObjectDescribe};
@@ -11,179 +11,168 @@ use super::view::{
     ApiCalls, GeneratorContext, PermissionSetChoice, PlanView, ProfileChoice, PslSummary,
     SystemPermissionChoice, UserSummary, ViewAllFieldsChoice,
 };
-use crate::connection::{connect, ConnectError, Connection};
+use super::GeneratorError;
+use crate::connection::{connect, Connection};
 use crate::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
 use crate::platform::{KeyValueStore, Platform, Transport};
-use crate::protocol::{AccessSource, Reply, Request};
-use crate::salesforce::{ApiError, Client, Session};
+use crate::protocol::generator::{
+    AccessSource, ChangedAccess, CreateIntegrationUser, GeneratorReply, GeneratorRequest,
+    GetObjectFields, LoadAccess, LoadedSpec, ObjectFields, PlanPermissionSet, Planned, Templates,
+    UserCreated, XmlFile,
+};
+use crate::protocol::ReplyTo;
+use crate::salesforce::{soql, ApiError, Client, Session};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-pub(super) fn failed(message: impl Into<String>) -> Reply {
-    Reply::Failed {
-        message: message.into(),
-    }
-}
-
 /// Answers one generator request.
-pub async fn handle<P: Platform>(platform: &P, request: Request) -> Reply {
-    match request {
-        Request::ObjectAccessChange {
-            access,
-            permission,
-            on,
-        } => Reply::ObjectAccess {
-            access: access.changed(permission, on),
-        },
-        Request::ViewAllFieldsChange { access, on } => Reply::ObjectAccess {
-            access: access.with_view_all_fields(on),
-        },
-        Request::DeriveNames { integration_name } => {
-            Reply::Names(super::names::derive(&integration_name))
-        }
-        Request::ImportXml { xml, file_name } => {
-            match super::metadata::import(&xml, file_name.as_deref()) {
-                Ok((spec, warnings)) => Reply::Spec { spec, warnings },
-                Err(e) => failed(e.to_string()),
-            }
-        }
-        Request::ExportXml { spec } => Reply::Xml {
-            file_name: super::metadata::file_name(&spec),
-            xml: super::metadata::export(&spec),
-        },
-        Request::SaveTemplate { name, spec } => {
-            if name.trim().is_empty() {
-                return failed("A template needs a name.");
-            }
-            change_templates(platform.storage(), |templates| {
-                templates.0.insert(name.trim().to_owned(), spec);
+pub async fn answer<P: Platform>(
+    platform: &P,
+    request: GeneratorRequest,
+) -> Result<GeneratorReply, GeneratorError> {
+    let store = platform.storage();
+    Ok(match request {
+        GeneratorRequest::ObjectAccessChange(request) => {
+            GeneratorReply::ObjectAccess(ChangedAccess {
+                access: request.access.changed(request.permission, request.on),
             })
-            .await
         }
-        Request::DeleteTemplate { name } => {
-            change_templates(platform.storage(), |templates| {
-                templates.0.remove(&name);
+        GeneratorRequest::ViewAllFieldsChange(request) => {
+            GeneratorReply::ObjectAccess(ChangedAccess {
+                access: request.access.with_view_all_fields(request.on),
             })
-            .await
         }
-        Request::LoadTemplate { name } => match templates::load(platform.storage()).await {
-            Ok(mut templates) => match templates.0.remove(&name) {
-                Some(spec) => Reply::Spec {
-                    spec,
-                    warnings: Vec::new(),
-                },
-                None => failed(format!("No template is called \"{name}\".")),
-            },
-            Err(e) => failed(e.to_string()),
-        },
-        Request::GeneratorContext { org_url, user_id } => {
-            let connection = match connect(platform, &org_url).await {
-                Ok(connection) => connection,
-                Err(e) => return connect_failed(e),
-            };
-            reply(generator_context(platform.storage(), &connection, user_id.as_deref()).await)
+        GeneratorRequest::DeriveNames(request) => {
+            GeneratorReply::Names(super::names::derive(&request.integration_name))
         }
-        Request::ObjectFields { org_url, sobject } => {
-            let connection = match connect(platform, &org_url).await {
-                Ok(connection) => connection,
-                Err(e) => return connect_failed(e),
-            };
-            reply(object_fields(&connection.client(), sobject).await)
+        GeneratorRequest::ImportXml(request) => {
+            let (spec, warnings) =
+                super::metadata::import(&request.xml, request.file_name.as_deref())
+                    .map_err(GeneratorError::Xml)?;
+            GeneratorReply::Spec(LoadedSpec { spec, warnings })
         }
-        Request::LoadAccess { org_url, source } => {
-            let connection = match connect(platform, &org_url).await {
-                Ok(connection) => connection,
-                Err(e) => return connect_failed(e),
-            };
-            reply(load_access(platform.storage(), &connection, source).await)
-        }
-        Request::LoadUnion { org_url, sources } => {
-            let connection = match connect(platform, &org_url).await {
-                Ok(connection) => connection,
-                Err(e) => return connect_failed(e),
-            };
-            reply(load_union(platform.storage(), &connection, sources).await)
-        }
-        Request::PlanPermissionSet {
-            org_url,
-            spec,
-            assignee_id,
-            target_permission_set_id,
-            use_composite,
-        } => {
-            let target = PlanTarget {
-                assignee_id: assignee_id.as_deref(),
-                permission_set_id: target_permission_set_id.as_deref(),
-                use_composite,
-            };
-            match plan_for(platform, &org_url, &spec, target).await {
-                Ok((_, plan, _)) => Reply::Plan { plan },
-                Err(reply) => reply,
+        GeneratorRequest::ExportXml(request) => GeneratorReply::Xml(XmlFile {
+            file_name: super::metadata::file_name(&request.spec),
+            xml: super::metadata::export(&request.spec),
+        }),
+        GeneratorRequest::SaveTemplate(request) => {
+            let name = request.name.trim().to_owned();
+            if name.is_empty() {
+                return Err(GeneratorError::TemplateNeedsName);
             }
+            GeneratorReply::Templates(
+                change_templates(store, |templates| {
+                    templates.0.insert(name, request.spec);
+                })
+                .await?,
+            )
         }
-        request @ (Request::StartApply { .. }
-        | Request::ContinueApply { .. }
-        | Request::FinishCleanUp { .. }
-        | Request::PendingApplies { .. }
-        | Request::ResolveAttention { .. }) => {
-            super::apply_requests::handle(platform, request).await
+        GeneratorRequest::DeleteTemplate(request) => GeneratorReply::Templates(
+            change_templates(store, |templates| {
+                templates.0.remove(&request.name);
+            })
+            .await?,
+        ),
+        GeneratorRequest::LoadTemplate(request) => {
+            let spec = templates::load(store)
+                .await
+                .map_err(GeneratorError::Templates)?
+                .0
+                .remove(&request.name)
+                .ok_or(GeneratorError::NoSuchTemplate(request.name))?;
+            GeneratorReply::Spec(LoadedSpec {
+                spec,
+                warnings: Vec::new(),
+            })
         }
-        Request::CreateIntegrationUser {
-            org_url,
-            first_name,
-            last_name,
-            username,
-            email,
-            alias,
-        } => {
-            let connection = match connect(platform, &org_url).await {
-                Ok(connection) => connection,
-                Err(e) => return connect_failed(e),
-            };
-            let input = super::user::NewUser {
-                first_name: first_name.unwrap_or_default(),
-                last_name,
-                username,
-                email,
-                alias: alias.unwrap_or_default(),
-            };
-            match super::user::create(&connection.client(), &input).await {
-                Ok((user_id, username)) => Reply::UserCreated { user_id, username },
-                Err(message) => failed(message),
-            }
+        GeneratorRequest::GeneratorContext(request) => {
+            let connection = connect(platform, &request.org_url).await?;
+            GeneratorReply::GeneratorContext(
+                generator_context(store, &connection, request.user_id.as_deref()).await?,
+            )
         }
-        _ => failed("This request is not a generator request."),
-    }
+        GeneratorRequest::ObjectFields(request) => {
+            let connection = connect(platform, &request.org_url).await?;
+            GeneratorReply::ObjectFields(object_fields(&connection.client(), request).await?)
+        }
+        GeneratorRequest::LoadAccess(request) => {
+            let connection = connect(platform, &request.org_url).await?;
+            GeneratorReply::Spec(load_access(store, &connection, request).await?)
+        }
+        GeneratorRequest::LoadUnion(request) => {
+            let connection = connect(platform, &request.org_url).await?;
+            GeneratorReply::Spec(load_union(store, &connection, request.sources).await?)
+        }
+        GeneratorRequest::PlanPermissionSet(request) => {
+            GeneratorReply::Plan(plan_permission_set(platform, request).await?)
+        }
+        GeneratorRequest::StartApply(request) => super::apply_requests::start(platform, request)
+            .await?
+            .into(),
+        GeneratorRequest::ContinueApply(request) => GeneratorReply::ApplyProgress(
+            super::apply_requests::step(platform, &request.org_url, &request.apply_id).await?,
+        ),
+        GeneratorRequest::FinishCleanUp(request) => GeneratorReply::ApplyProgress(
+            super::apply_requests::step(platform, &request.org_url, &request.apply_id).await?,
+        ),
+        GeneratorRequest::PendingApplies(request) => GeneratorReply::Applies(
+            super::apply_requests::pending(platform, &request.org_url).await?,
+        ),
+        GeneratorRequest::ResolveAttention(request) => {
+            GeneratorReply::ApplyProgress(super::apply_requests::resolve(platform, request).await?)
+        }
+        GeneratorRequest::CreateIntegrationUser(request) => {
+            GeneratorReply::UserCreated(create_integration_user(platform, request).await?)
+        }
+    })
 }
 
-fn reply(result: Result<Reply, ApiError>) -> Reply {
-    result.unwrap_or_else(|e| failed(e.message))
+async fn plan_permission_set<P: Platform>(
+    platform: &P,
+    request: PlanPermissionSet,
+) -> Result<ReplyTo<PlanPermissionSet>, GeneratorError> {
+    let target = PlanTarget {
+        assignee_id: request.assignee_id.as_deref(),
+        permission_set_id: request.target_permission_set_id.as_deref(),
+        use_composite: request.use_composite,
+    };
+    let (_, plan, _) = plan_for(platform, &request.org_url, &request.spec, target).await?;
+    Ok(Planned { plan })
 }
 
-/// The page is told why the org could not be reached.
-pub(super) fn connect_failed(e: ConnectError) -> Reply {
-    match e {
-        ConnectError::Session(e) => failed(e.to_string()),
-        ConnectError::Api(e) => failed(e.message),
-    }
+async fn create_integration_user<P: Platform>(
+    platform: &P,
+    request: CreateIntegrationUser,
+) -> Result<ReplyTo<CreateIntegrationUser>, GeneratorError> {
+    let connection = connect(platform, &request.org_url).await?;
+    let input = super::user::NewUser {
+        first_name: request.first_name.unwrap_or_default(),
+        last_name: request.last_name,
+        username: request.username,
+        email: request.email,
+        alias: request.alias.unwrap_or_default(),
+    };
+    let (user_id, username) = super::user::create(&connection.client(), &input)
+        .await
+        .map_err(GeneratorError::NewUser)?;
+    Ok(UserCreated { user_id, username })
 }
 
 /// Loads the templates (an unreadable store is kept aside first), changes them, saves them.
 async fn change_templates(
     store: &impl KeyValueStore,
     change: impl FnOnce(&mut templates::Templates),
-) -> Reply {
-    let mut saved = match templates::load_for_change(store).await {
-        Ok(saved) => saved,
-        Err(e) => return failed(e.to_string()),
-    };
+) -> Result<Templates, GeneratorError> {
+    let mut saved = templates::load_for_change(store)
+        .await
+        .map_err(GeneratorError::Templates)?;
     change(&mut saved);
-    match templates::save(store, &saved).await {
-        Ok(()) => Reply::Templates {
-            templates: saved.list(),
-        },
-        Err(e) => failed(format!("The templates could not be saved: {e}")),
-    }
+    templates::save(store, &saved)
+        .await
+        .map_err(GeneratorError::Templates)?;
+    Ok(Templates {
+        templates: saved.list(),
+    })
 }
 
 fn text(value: &Value, key: &str) -> String {
@@ -199,24 +188,44 @@ async fn generator_context<T: Transport>(
     store: &impl KeyValueStore,
     connection: &Connection<'_, T>,
     user_id: Option<&str>,
-) -> Result<Reply, ApiError> {
+) -> Result<GeneratorContext, GeneratorError> {
     let (client, session) = (&connection.client(), &connection.session);
     let summary = org::org_summary(client, session, store).await?;
     let catalog = org::fresh_catalog(client, session, store).await?;
     let mut reads = vec![
         (
             "psl".to_owned(),
-            org::query_path(client, &format!("SELECT Id, DeveloperName, MasterLabel, TotalLicenses, UsedLicenses FROM PermissionSetLicense WHERE DeveloperName = '{}'", plan::INTEGRATION_PSL)),
+            org::query_path(client, &org::integration_psl_soql()),
             true,
         ),
         (
             "sets".to_owned(),
-            org::query_path(client, "SELECT Id, Name, Label, Type, PermissionSetGroupId, License.Name FROM PermissionSet WHERE IsOwnedByProfile = false ORDER BY Label"),
+            org::query_path(
+                client,
+                &soql::select([
+                    "Id",
+                    "Name",
+                    "Label",
+                    "Type",
+                    "PermissionSetGroupId",
+                    "License.Name",
+                ])
+                .from("PermissionSet")
+                .where_bool("IsOwnedByProfile", false)
+                .order_by("Label")
+                .to_string(),
+            ),
             true,
         ),
         (
             "profiles".to_owned(),
-            org::query_path(client, "SELECT Id, Name FROM Profile ORDER BY Name"),
+            org::query_path(
+                client,
+                &soql::select(["Id", "Name"])
+                    .from("Profile")
+                    .order_by("Name")
+                    .to_string(),
+            ),
             true,
         ),
     ];
@@ -224,7 +233,7 @@ async fn generator_context<T: Transport>(
         let user = org::checked_id(user)?;
         reads.push((
             "user".to_owned(),
-            org::query_path(client, &org::user_soql(&format!("Id = '{user}'"))),
+            org::query_path(client, &org::user_soql(user)),
             true,
         ));
     }
@@ -272,7 +281,7 @@ async fn generator_context<T: Transport>(
         Some(_) => {
             let rows = org::take(&mut answers, "user")?;
             let Some(row) = rows.as_array().and_then(|r| r.first()) else {
-                return Ok(failed("That user doesn't exist in this org."));
+                return Err(GeneratorError::NoSuchUser);
             };
             let state = org::assignee_of(row);
             Some(UserSummary {
@@ -290,7 +299,7 @@ async fn generator_context<T: Transport>(
             })
         }
     };
-    Ok(Reply::GeneratorContext(GeneratorContext {
+    Ok(GeneratorContext {
         org: summary,
         user,
         objects: catalog.objects.clone(),
@@ -304,7 +313,7 @@ async fn generator_context<T: Transport>(
         set_aside_templates: templates::set_aside(store).await,
         profiles,
         view_all_fields: ViewAllFieldsChoice::for_org(catalog.view_all_fields),
-    }))
+    })
 }
 
 /// The curated list against the org: which exist, what they require (salesforce.md §H.Q5).
@@ -338,14 +347,15 @@ fn system_permission_choices(catalog: &OrgCatalog) -> Vec<SystemPermissionChoice
 
 async fn object_fields<T: Transport>(
     client: &Client<'_, T>,
-    sobject: String,
-) -> Result<Reply, ApiError> {
+    request: GetObjectFields,
+) -> Result<ReplyTo<GetObjectFields>, GeneratorError> {
+    let sobject = request.sobject;
     if !sobject
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '_')
         || sobject.is_empty()
     {
-        return Ok(failed(format!("{sobject:?} is not an object API name.")));
+        return Err(GeneratorError::NotAnObjectName(sobject));
     }
     let describe: ObjectDescribe = client
         .get(
@@ -356,7 +366,7 @@ async fn object_fields<T: Transport>(
             "the object's describe",
         )
         .await?;
-    Ok(Reply::ObjectFields {
+    Ok(ObjectFields {
         fields: field_choices(&describe),
         sobject: describe.name,
     })
@@ -378,8 +388,8 @@ async fn plan_for<P: Platform>(
     org_url: &str,
     spec: &PermissionSetSpec,
     target: PlanTarget<'_>,
-) -> Result<(Session, PlanView, plan::WritePlan), Reply> {
-    let connection = connect(platform, org_url).await.map_err(connect_failed)?;
+) -> Result<(Session, PlanView, plan::WritePlan), GeneratorError> {
+    let connection = connect(platform, org_url).await?;
     let (view, write_plan) = read_and_plan(
         platform.storage(),
         &connection.client(),
@@ -387,8 +397,7 @@ async fn plan_for<P: Platform>(
         spec,
         target,
     )
-    .await
-    .map_err(|e| failed(e.message))?;
+    .await?;
     Ok((connection.session, view, write_plan))
 }
 
@@ -435,12 +444,10 @@ pub(super) async fn read_and_plan<T: Transport>(
 async fn load_access<T: Transport>(
     store: &impl KeyValueStore,
     connection: &Connection<'_, T>,
-    source: AccessSource,
-) -> Result<Reply, ApiError> {
-    Ok(match load_one(store, connection, &source).await? {
-        Ok((_, spec, warnings)) => Reply::Spec { spec, warnings },
-        Err(message) => failed(message),
-    })
+    request: LoadAccess,
+) -> Result<LoadedSpec, GeneratorError> {
+    let (_, spec, warnings) = load_one(store, connection, &request.source).await?;
+    Ok(LoadedSpec { spec, warnings })
 }
 
 /// The union of several permission sets and profiles as one starting point.
@@ -448,54 +455,42 @@ async fn load_union<T: Transport>(
     store: &impl KeyValueStore,
     connection: &Connection<'_, T>,
     sources: Vec<AccessSource>,
-) -> Result<Reply, ApiError> {
+) -> Result<LoadedSpec, GeneratorError> {
     if sources.len() < 2 {
-        return Ok(failed(
-            "Choose at least two permission sets or profiles to start from their union.",
-        ));
+        return Err(GeneratorError::UnionNeedsTwoSources);
     }
     let mut specs = Vec::new();
     let mut warnings = Vec::new();
     for source in &sources {
-        match load_one(store, connection, source).await? {
-            Ok((name, spec, said)) => {
-                warnings.extend(said.into_iter().map(|w| format!("{name}: {w}")));
-                specs.push((name, spec));
-            }
-            Err(message) => return Ok(failed(message)),
-        }
+        let (name, spec, said) = load_one(store, connection, source).await?;
+        warnings.extend(said.into_iter().map(|w| format!("{name}: {w}")));
+        specs.push((name, spec));
     }
     let (spec, said) = super::sources::union(specs);
     warnings.extend(said);
-    Ok(Reply::Spec { spec, warnings })
+    Ok(LoadedSpec { spec, warnings })
 }
 
-/// One source's access as a spec, with its name for messages; `Err` is the admin's message.
+/// One source's access as a spec, with its name for messages.
 async fn load_one<T: Transport>(
     store: &impl KeyValueStore,
     connection: &Connection<'_, T>,
     source: &AccessSource,
-) -> Result<Result<(String, PermissionSetSpec, Vec<String>), String>, ApiError> {
+) -> Result<(String, PermissionSetSpec, Vec<String>), GeneratorError> {
     let (client, session) = (&connection.client(), &connection.session);
     let catalog = org::catalog(client, session, store).await?;
-    let filter = match source {
+    let query = soql::select(["Id", "Label", "Profile.Name"]).from("PermissionSet");
+    let query = match source {
         AccessSource::PermissionSet { permission_set_id } => {
-            format!("Id = '{}'", org::checked_id(permission_set_id)?)
+            query.where_eq("Id", org::checked_id(permission_set_id)?)
         }
-        AccessSource::Profile { profile_id } => format!(
-            "ProfileId = '{}' AND IsOwnedByProfile = true",
-            org::checked_id(profile_id)?
-        ),
+        AccessSource::Profile { profile_id } => query
+            .where_eq("ProfileId", org::checked_id(profile_id)?)
+            .where_bool("IsOwnedByProfile", true),
     };
-    let rows: Vec<Value> = client
-        .query(&format!(
-            "SELECT Id, Label, Profile.Name FROM PermissionSet WHERE {filter}"
-        ))
-        .await?;
+    let rows: Vec<Value> = client.query(&query.to_string()).await?;
     let Some(row) = rows.first() else {
-        return Ok(Err(
-            "That permission set or profile doesn't exist in this org.".to_owned(),
-        ));
+        return Err(GeneratorError::NoSuchAccessSource);
     };
     let id = text(row, "Id");
     let from_profile = matches!(source, AccessSource::Profile { .. });
@@ -516,9 +511,7 @@ async fn load_one<T: Transport>(
     )
     .await?;
     let Some(existing) = state.existing else {
-        return Ok(Err(
-            "That permission set doesn't exist in this org.".to_owned()
-        ));
+        return Err(GeneratorError::NoSuchPermissionSet);
     };
     let mut warnings = Vec::new();
     let license = match (&existing.license_id, &state.psl) {
@@ -578,5 +571,5 @@ async fn load_one<T: Transport>(
         system_permissions,
         assignment_expiration: None,
     };
-    Ok(Ok((source_name, spec, warnings)))
+    Ok((source_name, spec, warnings))
 }

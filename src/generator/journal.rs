@@ -216,7 +216,120 @@ pub struct Journal {
     pub notes: Vec<String>,
 }
 
+/// Where a stored journal points outside itself (found by the fuzz target `journal_resumed`:
+/// a call starting beyond its step's records). Every position a journal holds — each call's
+/// parts, each round's calls, the calls in flight, each effect's change, the undo batch, each
+/// attention item's effect or change, each conflict's attention item — must point inside it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutOfRange(pub String);
+
 impl Journal {
+    /// Checks that every position the journal holds points inside it. The machine never
+    /// indexes by them unchecked, but a journal that fails this (edited, corrupted, or written
+    /// wrongly) would be resumed as something it is not, so it is refused when it is read and
+    /// shown as needing attention instead.
+    pub fn check_positions(&self) -> Result<(), OutOfRange> {
+        let out = |what: String| Err(OutOfRange(what));
+        let changes = |step: usize| self.steps.get(step).map(|s| s.step.changes.len());
+        for (number, call) in self.calls.iter().enumerate() {
+            let parts: &[super::plan::Part] = match call {
+                CallPlan::Batch { part } => std::slice::from_ref(part),
+                CallPlan::Composite { parts } => parts,
+            };
+            if parts.is_empty() {
+                return out(format!("call {number} writes nothing"));
+            }
+            for part in parts {
+                let Some(records) = changes(part.step) else {
+                    return out(format!(
+                        "call {number} names step {}, which it lacks",
+                        part.step
+                    ));
+                };
+                if part.start >= part.end || part.end > records {
+                    return out(format!(
+                        "call {number} covers records {}..{} of step {}, which has {records}",
+                        part.start, part.end, part.step
+                    ));
+                }
+            }
+        }
+        if let Some(call) = self
+            .rounds
+            .iter()
+            .flatten()
+            .find(|&&c| c >= self.calls.len())
+        {
+            return out(format!("a round names call {call}, which it lacks"));
+        }
+        if self.next_round > self.rounds.len() {
+            return out(format!(
+                "its next round, {}, is not one of its rounds",
+                self.next_round
+            ));
+        }
+        let effect_missing =
+            |effects: &[usize]| effects.iter().copied().find(|&e| e >= self.effects.len());
+        for in_flight in &self.in_flight {
+            match &in_flight.call {
+                CallRef::Forward { call } if *call >= self.calls.len() => {
+                    return out(format!(
+                        "the call in flight, {call}, is not one of its calls"
+                    ));
+                }
+                CallRef::Undo { effects } => {
+                    if let Some(e) = effect_missing(effects) {
+                        return out(format!(
+                            "an undo in flight names effect {e}, which it lacks"
+                        ));
+                    }
+                }
+                CallRef::Forward { .. } => {}
+            }
+            if let Some(step) = in_flight.refused_step.filter(|&s| s >= self.steps.len()) {
+                return out(format!(
+                    "a call in flight names step {step}, which it lacks"
+                ));
+            }
+        }
+        for (number, effect) in self.effects.iter().enumerate() {
+            if changes(effect.step).is_none_or(|n| effect.index >= n) {
+                return out(format!(
+                    "effect {number} names change {} of step {}, which it lacks",
+                    effect.index, effect.step
+                ));
+            }
+            if let UndoState::Conflict { item } = effect.undo {
+                if item >= self.attention.len() {
+                    return out(format!(
+                        "effect {number} names attention item {item}, which it lacks"
+                    ));
+                }
+            }
+        }
+        if let Some(batch) = &self.undo_batch {
+            if let Some(e) = effect_missing(&batch.effects).or_else(|| effect_missing(&batch.to_do))
+            {
+                return out(format!("the undo batch names effect {e}, which it lacks"));
+            }
+        }
+        for (number, attention) in self.attention.iter().enumerate() {
+            if let Some(e) = attention.effect.filter(|&e| e >= self.effects.len()) {
+                return out(format!(
+                    "attention item {number} names effect {e}, which it lacks"
+                ));
+            }
+            if let Some((step, index)) = attention.change {
+                if changes(step).is_none_or(|n| index >= n) {
+                    return out(format!(
+                        "attention item {number} names change {index} of step {step}, which it lacks"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// A new journal for a plan; an empty plan is done at once (a repeated apply writes nothing).
     pub fn new(
         apply_id: String,

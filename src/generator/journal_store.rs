@@ -9,7 +9,7 @@
 //! Each apply has its own key and applies are found by listing keys, so no shared index or
 //! counter is ever read, changed and written back by two windows at once.
 
-use super::journal::Journal;
+use super::journal::{Journal, OutOfRange};
 use super::view::{ApplyStatus, ApplyView, AttentionAction, AttentionReason, AttentionView};
 use crate::platform::{Area, KeyValueStore, StorageError};
 use crate::salesforce::OrgId;
@@ -27,12 +27,17 @@ impl storage::Stored for Journal {
     const IF_UNREADABLE: IfUnreadable = IfUnreadable::Quarantine;
 
     fn read(version: u32, json: &str) -> Result<Self, ReadError> {
-        match version {
+        let journal: Journal = match version {
             0 => super::journal_v0::migrate(storage::json_value(Self::KIND, json)?)
-                .map_err(|e| ReadError::Invalid(e.to_string())),
-            VERSION => storage::from_json(Self::KIND, json),
-            other => Err(ReadError::NoMigration(other)),
-        }
+                .map_err(|e| ReadError::Invalid(e.to_string()))?,
+            VERSION => storage::from_json(Self::KIND, json)?,
+            other => return Err(ReadError::NoMigration(other)),
+        };
+        // A journal pointing outside itself is refused here, with where, never resumed.
+        journal.check_positions().map_err(|OutOfRange(what)| {
+            ReadError::Invalid(format!("it is inconsistent: {what}"))
+        })?;
+        Ok(journal)
     }
 
     fn write(&self) -> Result<String, serde_json::Error> {

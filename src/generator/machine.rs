@@ -29,10 +29,24 @@ use super::records::{
 };
 use super::view::{Action, ApplyStatus, StepError, StepKind, StepState};
 use crate::platform::{HttpResponse, Method, TransportError};
+use crate::salesforce::soql::{self, Query};
 use crate::salesforce::{form_encode, ApiError, ApiErrorKind};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+
+/// Why the admin's decision about an attention item can't be taken (worded in
+/// [`crate::words`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChoiceError {
+    /// The apply has no attention item of this number.
+    NoSuchItem(usize),
+    AlreadyDecided,
+    /// The action is not one of the item's offered actions.
+    NotOffered,
+    /// The item names neither an effect nor a planned change to undo.
+    NothingToActOn,
+}
 
 /// Per-record errors that mean an undo delete has nothing left to do.
 const ALREADY_GONE: [&str; 3] = [
@@ -202,15 +216,6 @@ fn blocking(error: &ApiError) -> bool {
             | ApiErrorKind::ServerError
             | ApiErrorKind::MalformedResponse
     )
-}
-
-fn soql_text(value: &str) -> String {
-    format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'"))
-}
-
-fn soql_list<'a>(values: impl Iterator<Item = &'a str>) -> String {
-    let quoted: Vec<String> = values.map(soql_text).collect();
-    quoted.join(", ")
 }
 
 /// Reads sent together in composite requests (≤ 5 queries each, salesforce.md §B.4).
@@ -895,11 +900,11 @@ impl Journal {
         )
     }
 
-    /// How records under `set` are filtered: by Id when known, else by the set's name.
-    fn parent_filter(&self, field: &str, relationship: &str, set: &SetRef) -> String {
+    /// `query` narrowed to records under `set`: by Id when known, else by the set's name.
+    fn under_set(&self, query: Query, field: &str, relationship: &str, set: &SetRef) -> Query {
         match self.set_id(set) {
-            Some(id) => format!("{field} = {}", soql_text(id)),
-            None => format!("{relationship}.Name = {}", soql_text(&self.set_name)),
+            Some(id) => query.where_eq(field, id),
+            None => query.where_eq(&format!("{relationship}.Name"), &self.set_name),
         }
     }
 
@@ -909,13 +914,13 @@ impl Journal {
         let changes = self.changes_of(part);
         let first = changes.first()?.1.record();
         let sobject = first.kind();
-        let fields = sobject.select_fields(&self.read_columns());
-        let from = sobject.api_name();
+        let query =
+            soql::select([sobject.select_fields(&self.read_columns())]).from(sobject.api_name());
         if action != Action::Create {
-            let ids = soql_list(changes.iter().filter_map(|(_, c)| c.id()));
-            return Some(format!("SELECT {fields} FROM {from} WHERE Id IN ({ids})"));
+            let ids: Vec<&str> = changes.iter().filter_map(|(_, c)| c.id()).collect();
+            return Some(query.where_in("Id", ids).to_string());
         }
-        let filter = match kind {
+        let query = match kind {
             StepKind::PermissionSet => {
                 let names: Vec<String> = changes
                     .iter()
@@ -924,7 +929,7 @@ impl Journal {
                         _ => None,
                     })
                     .collect();
-                format!("Name IN ({})", soql_list(names.iter().map(String::as_str)))
+                query.where_in("Name", names)
             }
             StepKind::ObjectPermissions => {
                 let types: Vec<String> = changes
@@ -934,11 +939,8 @@ impl Journal {
                         _ => None,
                     })
                     .collect();
-                format!(
-                    "{} AND SobjectType IN ({})",
-                    self.parent_filter("ParentId", "Parent", first.parent()?),
-                    soql_list(types.iter().map(String::as_str))
-                )
+                self.under_set(query, "ParentId", "Parent", first.parent()?)
+                    .where_in("SobjectType", types)
             }
             StepKind::FieldPermissions => {
                 let fields: Vec<String> = changes
@@ -948,30 +950,26 @@ impl Journal {
                         _ => None,
                     })
                     .collect();
-                format!(
-                    "{} AND Field IN ({})",
-                    self.parent_filter("ParentId", "Parent", first.parent()?),
-                    soql_list(fields.iter().map(String::as_str))
-                )
+                self.under_set(query, "ParentId", "Parent", first.parent()?)
+                    .where_in("Field", fields)
             }
             StepKind::LicenseAssignment => match first {
-                Record::LicenseAssignment(r) => format!(
-                    "AssigneeId = {} AND PermissionSetLicenseId = {}",
-                    soql_text(&r.assignee_id),
-                    soql_text(&r.license_id)
-                ),
+                Record::LicenseAssignment(r) => query
+                    .where_eq("AssigneeId", &r.assignee_id)
+                    .where_eq("PermissionSetLicenseId", &r.license_id),
                 _ => return None,
             },
             StepKind::PermissionSetAssignment => match first {
-                Record::SetAssignment(r) => format!(
-                    "AssigneeId = {} AND {}",
-                    soql_text(&r.assignee_id),
-                    self.parent_filter("PermissionSetId", "PermissionSet", &r.permission_set)
+                Record::SetAssignment(r) => self.under_set(
+                    query.where_eq("AssigneeId", &r.assignee_id),
+                    "PermissionSetId",
+                    "PermissionSet",
+                    &r.permission_set,
                 ),
                 _ => return None,
             },
         };
-        Some(format!("SELECT {fields} FROM {from} WHERE {filter}"))
+        Some(query.to_string())
     }
 
     /// Whether `found` is the record the call of `attempt` created for `planned` (§I.6).
@@ -1390,8 +1388,7 @@ impl Journal {
             return Vec::new();
         };
         let kind = record.kind();
-        let fields = kind.select_fields(&self.read_columns());
-        let from = kind.api_name();
+        let query = soql::select([kind.select_fields(&self.read_columns())]).from(kind.api_name());
         let mut queries = Vec::new();
         match first.kind {
             EffectKind::Created | EffectKind::Updated => {
@@ -1401,10 +1398,7 @@ impl Journal {
                     .collect();
                 queries.push((
                     "records".to_owned(),
-                    format!(
-                        "SELECT {fields} FROM {from} WHERE Id IN ({})",
-                        soql_list(ids.into_iter())
-                    ),
+                    query.clone().where_in("Id", ids).to_string(),
                 ));
                 if first.kind == EffectKind::Created && kind == SobjectKind::PermissionSet {
                     for (reference, child, field) in [
@@ -1414,10 +1408,11 @@ impl Journal {
                     ] {
                         queries.push((
                             reference.to_owned(),
-                            format!(
-                                "SELECT Id FROM {child} WHERE {field} = {} LIMIT 1",
-                                soql_text(&first.id)
-                            ),
+                            soql::select(["Id"])
+                                .from(child)
+                                .where_eq(field, &first.id)
+                                .limit(1)
+                                .to_string(),
                         ));
                     }
                 }
@@ -1454,11 +1449,9 @@ impl Journal {
                 };
                 queries.push((
                     "records".to_owned(),
-                    format!(
-                        "SELECT {fields} FROM {from} WHERE {} AND {filter_field} IN ({})",
-                        self.parent_filter("ParentId", "Parent", parent),
-                        soql_list(keys.iter().map(String::as_str))
-                    ),
+                    self.under_set(query, "ParentId", "Parent", parent)
+                        .where_in(filter_field, keys)
+                        .to_string(),
                 ));
             }
         }
@@ -1849,17 +1842,15 @@ impl Journal {
 
     /// The admin's choice for attention item `item`: `Keep` leaves the org as it is; the
     /// others undo that record anyway, through the same journalled undo.
-    pub fn choose(&mut self, item: usize, action: AttentionAction) -> Result<(), String> {
+    pub fn choose(&mut self, item: usize, action: AttentionAction) -> Result<(), ChoiceError> {
         let Some(attention) = self.attention.get(item).cloned() else {
-            return Err(format!(
-                "This apply has no record number {item} to decide about."
-            ));
+            return Err(ChoiceError::NoSuchItem(item));
         };
         if attention.chosen.is_some() {
-            return Err("That record was already decided.".to_owned());
+            return Err(ChoiceError::AlreadyDecided);
         }
         if !attention.actions.contains(&action) {
-            return Err("That choice isn't offered for this record.".to_owned());
+            return Err(ChoiceError::NotOffered);
         }
         if let Some(a) = self.attention.get_mut(item) {
             a.chosen = Some(action);
@@ -1895,7 +1886,7 @@ impl Journal {
                     forced: true,
                 });
             }
-            (None, None) => return Err("Forcefield can't act on that record.".to_owned()),
+            (None, None) => return Err(ChoiceError::NothingToActOn),
         }
         self.phase = Phase::Undo;
         self.status = ApplyStatus::Running;

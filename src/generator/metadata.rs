@@ -88,13 +88,19 @@ pub fn export(spec: &PermissionSetSpec) -> String {
     out
 }
 
-/// Why a file can't be imported.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why a file can't be imported (worded in [`crate::words`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ImportError {
-    #[error("This is not a readable XML file: {0}.")]
-    Xml(#[from] XmlError),
-    #[error("This file describes a {0}, not a PermissionSet.")]
+    /// Not XML the reader takes (malformed, or beyond its limits).
+    Xml(XmlError),
+    /// Well-formed, but its document element is another type (named, quoted).
     NotPermissionSet(String),
+}
+
+impl From<XmlError> for ImportError {
+    fn from(error: XmlError) -> Self {
+        Self::Xml(error)
+    }
 }
 
 /// The API name a file name gives (`X.permissionset-meta.xml`, `X.permissionset`).

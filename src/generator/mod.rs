@@ -55,18 +55,68 @@ pub mod user;
 pub mod view;
 
 #[cfg(feature = "generator")]
-pub use handler::handle;
+pub use handler::answer;
 
 /// The `storage.local` key of the saved templates.
 pub const TEMPLATES_KEY: &str = "generatorTemplates";
 
-/// Without the generator engine, its requests are answered plainly.
-#[cfg(not(feature = "generator"))]
-pub async fn handle<P: crate::platform::Platform>(
-    _platform: &P,
-    _request: crate::protocol::Request,
-) -> crate::protocol::Reply {
-    crate::protocol::Reply::Failed {
-        message: "This part of Forcefield doesn't include the permission set generator: open the generator page.".to_owned(),
+/// What can go wrong answering the generator page (worded in [`crate::words`]).
+#[cfg(feature = "generator")]
+#[derive(Debug)]
+pub enum GeneratorError {
+    Connect(crate::connection::ConnectError),
+    Session(crate::salesforce::SessionError),
+    Api(crate::salesforce::ApiError),
+    NotAnObjectName(String),
+    TemplateNeedsName,
+    NoSuchTemplate(String),
+    /// The saved templates can't be read or saved (the storage's words).
+    Templates(templates::TemplatesError),
+    NoSuchAccessSource,
+    NoSuchPermissionSet,
+    NoSuchUser,
+    Xml(metadata::ImportError),
+    /// The plan has blockers (each a sentence of the plan); nothing was written.
+    Blocked(Vec<String>),
+    NeedsProductionConfirmation {
+        org_name: String,
+    },
+    /// The journal of a new apply could not be saved: nothing was written.
+    JournalNotStarted(journal_store::JournalError),
+    /// The org's stored journals could not be read to start an apply: nothing was written.
+    ApplyNotStarted(journal_store::JournalError),
+    /// The apply's journal could not be read (the journal's words).
+    Journal(journal_store::JournalError),
+    /// The journal could not be saved after a step.
+    JournalNotSaved(journal_store::JournalError),
+    /// An earlier apply of the same set in this org is not finished: nothing was written.
+    ApplyUnfinished {
+        set_name: String,
+        apply_id: String,
+    },
+    /// The page's apply Id is not letters, digits, `-` and `_` (at most 64).
+    NotAnApplyId,
+    /// Every apply Id tried is already recorded.
+    ApplyIdTaken,
+    /// An unreadable journal's one decision is "keep" (marked handled).
+    UnreadableJournalIsOnlyMarked,
+    /// The admin's decision about an attention item can't be taken.
+    Choice(machine::ChoiceError),
+    /// A union needs two sources or more.
+    UnionNeedsTwoSources,
+    NewUser(user::NewUserError),
+}
+
+#[cfg(feature = "generator")]
+impl From<crate::salesforce::ApiError> for GeneratorError {
+    fn from(e: crate::salesforce::ApiError) -> Self {
+        Self::Api(e)
+    }
+}
+
+#[cfg(feature = "generator")]
+impl From<crate::connection::ConnectError> for GeneratorError {
+    fn from(e: crate::connection::ConnectError) -> Self {
+        Self::Connect(e)
     }
 }

@@ -11,7 +11,7 @@ use super::view::{ObjectChoice, OrgSummary};
 use crate::model::{FieldAccess, ObjectAccess, PermissionSetSpec};
 use crate::platform::{Area, KeyValueStore};
 use crate::platform::{Method, Transport};
-use crate::salesforce::{ApiError, Client, DomainKind, Session, MAX_QUERY_PAGES};
+use crate::salesforce::{soql, ApiError, Client, DomainKind, Session, MAX_QUERY_PAGES};
 use crate::storage::{self, IfUnreadable, Loaded, ReadError, Stored, Unversioned};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -80,11 +80,6 @@ struct Sub {
     reference: String,
     url: String,
     query: bool,
-}
-
-/// SOQL string literal with `\` and `'` escaped.
-pub fn soql_text(value: &str) -> String {
-    format!("'{}'", value.replace('\\', "\\\\").replace('\'', "\\'"))
 }
 
 /// An Id safe to put in SOQL and URLs (15 or 18 alphanumerics).
@@ -322,14 +317,13 @@ pub async fn catalog<T: Transport, S: KeyValueStore>(
         return Ok(catalog);
     }
     let data = client.version().data_path();
-    let curated: Vec<String> = curated::SYSTEM_PERMISSIONS
-        .iter()
-        .map(|(name, _, _)| soql_text(name))
-        .collect();
-    let deps_soql = format!(
-        "SELECT Permission, RequiredPermission, RequiredPermissionType FROM PermissionDependency WHERE Permission IN ({})",
-        curated.join(", ")
-    );
+    let deps_soql = soql::select(["Permission", "RequiredPermission", "RequiredPermissionType"])
+        .from("PermissionDependency")
+        .where_in(
+            "Permission",
+            curated::SYSTEM_PERMISSIONS.iter().map(|(name, _, _)| name),
+        )
+        .to_string();
     let subs = vec![
         Sub {
             reference: "global".into(),
@@ -462,11 +456,10 @@ pub async fn follow_dependencies<T: Transport>(
         if to_ask.is_empty() {
             return;
         }
-        let names: Vec<String> = to_ask.iter().map(|n| soql_text(n)).collect();
-        let soql = format!(
-            "SELECT Permission, RequiredPermission, RequiredPermissionType FROM PermissionDependency WHERE Permission IN ({})",
-            names.join(", ")
-        );
+        let soql = soql::select(["Permission", "RequiredPermission", "RequiredPermissionType"])
+            .from("PermissionDependency")
+            .where_in("Permission", &to_ask)
+            .to_string();
         let Ok(page) = client
             .get::<Value>(
                 &query_url(client, &soql, true),
@@ -611,60 +604,69 @@ pub async fn read_state<T: Transport>(
             permission_names.insert(required.clone());
         }
     }
-    let view_all_fields_column = if catalog.view_all_fields {
-        ", PermissionsViewAllFields"
-    } else {
-        ""
-    };
-    let permission_columns: String = permission_names
-        .iter()
-        .map(|n| format!(", Permissions{n}"))
-        .collect();
-    let (set_filter, parent_filter) = match target {
+    let mut set_fields: Vec<String> = [
+        "Id",
+        "Name",
+        "Label",
+        "Description",
+        "LicenseId",
+        "IsOwnedByProfile",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    set_fields.extend(permission_names.iter().map(|n| format!("Permissions{n}")));
+    let set = soql::select(set_fields).from("PermissionSet");
+    let mut object_fields = vec![
+        "Id",
+        "SobjectType",
+        "PermissionsRead",
+        "PermissionsCreate",
+        "PermissionsEdit",
+        "PermissionsDelete",
+        "PermissionsViewAllRecords",
+        "PermissionsModifyAllRecords",
+    ];
+    // Only orgs whose ObjectPermissions has the field are asked for it (salesforce.md §I.10).
+    if catalog.view_all_fields {
+        object_fields.push("PermissionsViewAllFields");
+    }
+    let objects = soql::select(object_fields).from("ObjectPermissions");
+    let fields = soql::select(["Id", "Field", "PermissionsRead", "PermissionsEdit"])
+        .from("FieldPermissions");
+    let (set, objects, fields) = match target {
         ById(id) => {
             let id = checked_id(id)?;
-            (format!("Id = '{id}'"), format!("ParentId = '{id}'"))
+            (
+                set.where_eq("Id", id),
+                objects.where_eq("ParentId", id),
+                fields.where_eq("ParentId", id),
+            )
         }
         ByName(name) => (
-            format!("Name = {}", soql_text(name)),
-            format!("Parent.Name = {}", soql_text(name)),
+            set.where_eq("Name", name),
+            objects.where_eq("Parent.Name", name),
+            fields.where_eq("Parent.Name", name),
         ),
     };
     let mut subs = vec![
         Sub {
             reference: "set".into(),
-            url: query_url(
-                client,
-                &format!("SELECT Id, Name, Label, Description, LicenseId, IsOwnedByProfile{permission_columns} FROM PermissionSet WHERE {set_filter}"),
-                false,
-            ),
+            url: query_url(client, &set.to_string(), false),
             query: true,
         },
         Sub {
             reference: "objects".into(),
-            url: query_url(
-                client,
-                &format!("SELECT Id, SobjectType, PermissionsRead, PermissionsCreate, PermissionsEdit, PermissionsDelete, PermissionsViewAllRecords, PermissionsModifyAllRecords{view_all_fields_column} FROM ObjectPermissions WHERE {parent_filter}"),
-                false,
-            ),
+            url: query_url(client, &objects.to_string(), false),
             query: true,
         },
         Sub {
             reference: "fields".into(),
-            url: query_url(
-                client,
-                &format!("SELECT Id, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE {parent_filter}"),
-                false,
-            ),
+            url: query_url(client, &fields.to_string(), false),
             query: true,
         },
         Sub {
             reference: "psl".into(),
-            url: query_url(
-                client,
-                &format!("SELECT Id, DeveloperName, MasterLabel, TotalLicenses, UsedLicenses FROM PermissionSetLicense WHERE DeveloperName = '{INTEGRATION_PSL}'"),
-                false,
-            ),
+            url: query_url(client, &integration_psl_soql(), false),
             query: true,
         },
     ];
@@ -672,7 +674,7 @@ pub async fn read_state<T: Transport>(
         let user = checked_id(user)?;
         subs.push(Sub {
             reference: "user".into(),
-            url: query_url(client, &user_soql(&format!("Id = '{user}'")), false),
+            url: query_url(client, &user_soql(user), false),
             query: true,
         });
     }
@@ -801,10 +803,51 @@ pub async fn read_state<T: Transport>(
 
 use Target::{ById, ByName};
 
-/// SOQL for a user with its license assignments and permission set assignments (salesforce.md §C.6,
-/// §C.7: `User.PermissionSetLicenseAssignments`, `Profile.UserLicense.Name`).
-pub fn user_soql(filter: &str) -> String {
-    format!("SELECT Id, Name, Username, Profile.Name, Profile.UserLicense.Name, (SELECT Id, PermissionSetLicenseId, PermissionSetLicense.DeveloperName FROM PermissionSetLicenseAssignments), (SELECT Id, PermissionSetId, ExpirationDate, PermissionSet.Name, PermissionSet.Label, PermissionSet.IsOwnedByProfile FROM PermissionSetAssignments) FROM User WHERE {filter}")
+/// SOQL for one user with its license assignments and permission set assignments
+/// (salesforce.md §C.6, §C.7: `User.PermissionSetLicenseAssignments`, `Profile.UserLicense.Name`).
+pub fn user_soql(user_id: &str) -> String {
+    let licenses = soql::select([
+        "Id",
+        "PermissionSetLicenseId",
+        "PermissionSetLicense.DeveloperName",
+    ])
+    .from("PermissionSetLicenseAssignments");
+    let sets = soql::select([
+        "Id",
+        "PermissionSetId",
+        "ExpirationDate",
+        "PermissionSet.Name",
+        "PermissionSet.Label",
+        "PermissionSet.IsOwnedByProfile",
+    ])
+    .from("PermissionSetAssignments");
+    soql::select([
+        "Id".to_owned(),
+        "Name".to_owned(),
+        "Username".to_owned(),
+        "Profile.Name".to_owned(),
+        "Profile.UserLicense.Name".to_owned(),
+        licenses.subquery(),
+        sets.subquery(),
+    ])
+    .from("User")
+    .where_eq("Id", user_id)
+    .to_string()
+}
+
+/// SOQL for the "Salesforce API Integration" permission set license and its seats (salesforce.md
+/// §C.6).
+pub fn integration_psl_soql() -> String {
+    soql::select([
+        "Id",
+        "DeveloperName",
+        "MasterLabel",
+        "TotalLicenses",
+        "UsedLicenses",
+    ])
+    .from("PermissionSetLicense")
+    .where_eq("DeveloperName", INTEGRATION_PSL)
+    .to_string()
 }
 
 fn children(row: &Value, relationship: &str) -> Vec<Value> {

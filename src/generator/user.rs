@@ -2,9 +2,8 @@
 //! Integration license, the API-only profile found by its license). It can't be undone (users
 //! can only be deactivated), so the page confirms it separately.
 
-use super::org::soql_text;
 use crate::platform::{Method, Transport};
-use crate::salesforce::{ApiError, Client};
+use crate::salesforce::{soql, ApiError, Client};
 use serde_json::{json, Value};
 
 /// What the admin typed.
@@ -31,21 +30,40 @@ pub fn valid_email(text: &str) -> bool {
         && text.len() <= 80
 }
 
-/// Problems with the input, one sentence each. Salesforce usernames are email-shaped (≤ 80).
-pub fn problems(user: &NewUser) -> Vec<String> {
+/// What is wrong with the input (worded in [`crate::words`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NewUserProblem {
+    LastNameMissing,
+    /// Salesforce usernames are email-shaped (≤ 80 characters).
+    UsernameNotEmail,
+    EmailInvalid,
+    AliasTooLong,
+}
+
+/// Why the user was not created (worded in [`crate::words`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NewUserError {
+    Invalid(Vec<NewUserProblem>),
+    NoIntegrationProfile,
+    UsernameTaken(String),
+    NoIdReturned,
+    Api(ApiError),
+}
+
+/// Problems with the input.
+pub fn problems(user: &NewUser) -> Vec<NewUserProblem> {
     let mut problems = Vec::new();
     if user.last_name.trim().is_empty() {
-        problems.push("The last name is required.".to_owned());
+        problems.push(NewUserProblem::LastNameMissing);
     }
     if !valid_email(&user.username) {
-        problems
-            .push("The username must look like an email address (name@example.com).".to_owned());
+        problems.push(NewUserProblem::UsernameNotEmail);
     }
     if !valid_email(&user.email) {
-        problems.push("The email address is not valid.".to_owned());
+        problems.push(NewUserProblem::EmailInvalid);
     }
     if user.alias.chars().count() > 8 {
-        problems.push("The alias can be at most 8 characters.".to_owned());
+        problems.push(NewUserProblem::AliasTooLong);
     }
     problems
 }
@@ -64,20 +82,25 @@ fn default_alias(user: &NewUser) -> String {
     }
 }
 
-/// Creates the user; returns its Id and username, or the admin-facing reason it failed.
+/// Creates the user; returns its Id and username, or why it was not created.
 pub async fn create<T: Transport>(
     client: &Client<'_, T>,
     user: &NewUser,
-) -> Result<(String, String), String> {
+) -> Result<(String, String), NewUserError> {
     let problems = problems(user);
     if !problems.is_empty() {
-        return Err(problems.join(" "));
+        return Err(NewUserError::Invalid(problems));
     }
-    let to_message = |e: ApiError| e.message;
+    let to_message = NewUserError::Api;
     // salesforce.md §C.7: find the profile by its license, not its (renamed, cloneable) name; prefer
     // the current standard profile over the deprecated one.
     let profiles: Vec<Value> = client
-        .query("SELECT Id, Name FROM Profile WHERE UserLicense.Name = 'Salesforce Integration'")
+        .query(
+            &soql::select(["Id", "Name"])
+                .from("Profile")
+                .where_eq("UserLicense.Name", "Salesforce Integration")
+                .to_string(),
+        )
         .await
         .map_err(to_message)?;
     let name_of = |p: &Value| {
@@ -90,23 +113,22 @@ pub async fn create<T: Transport>(
         .iter()
         .find(|p| name_of(p) == "Minimum Access - API Only Integrations")
         .or_else(|| profiles.first())
-        .ok_or("This org has no profile with the Salesforce Integration license.")?;
+        .ok_or(NewUserError::NoIntegrationProfile)?;
     let profile_id = profile
         .get("Id")
         .and_then(Value::as_str)
         .unwrap_or_default();
     let taken: Vec<Value> = client
-        .query(&format!(
-            "SELECT Id FROM User WHERE Username = {}",
-            soql_text(&user.username)
-        ))
+        .query(
+            &soql::select(["Id"])
+                .from("User")
+                .where_eq("Username", &user.username)
+                .to_string(),
+        )
         .await
         .map_err(to_message)?;
     if !taken.is_empty() {
-        return Err(format!(
-            "The username {} is already taken: usernames are unique across all Salesforce orgs.",
-            user.username
-        ));
+        return Err(NewUserError::UsernameTaken(user.username.clone()));
     }
     let alias = if user.alias.is_empty() {
         default_alias(user)
@@ -137,11 +159,11 @@ pub async fn create<T: Transport>(
         .await
         .map_err(to_message)?;
     let created: Value = serde_json::from_str(&response.body)
-        .map_err(|e| ApiError::malformed("the new user's Id", e).message)?;
+        .map_err(|e| NewUserError::Api(ApiError::malformed("the new user's Id", e)))?;
     let id = created
         .get("id")
         .and_then(Value::as_str)
-        .ok_or("Salesforce did not return the new user's Id.")?;
+        .ok_or(NewUserError::NoIdReturned)?;
     Ok((id.to_owned(), user.username.clone()))
 }
 

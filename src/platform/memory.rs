@@ -2,8 +2,8 @@
 //! in a map, a clock set by hand, sessions handed over up front, and parts that refuse.
 
 use super::{
-    Area, Clock, HttpRequest, HttpResponse, KeyValueStore, SessionSource, StorageError, Transport,
-    TransportError,
+    Area, Clock, HostError, HttpRequest, HttpResponse, KeyValueStore, Pages, SessionSource,
+    StorageError, Transport, TransportError,
 };
 use crate::salesforce::{OrgId, SalesforceHost, Session, SessionError};
 use std::cell::{Cell, RefCell};
@@ -105,6 +105,39 @@ impl SessionSource for GivenSessions {
     }
 }
 
+/// Pages that only remember what they were asked to open: `Some(user)` or `None` per generator.
+#[derive(Debug, Default)]
+pub struct RecordedPages {
+    pub generators_opened: RefCell<Vec<Option<String>>>,
+    /// The users whose record types page was opened.
+    pub record_types_opened: RefCell<Vec<String>>,
+    /// The users whose access review was opened.
+    pub access_reviews_opened: RefCell<Vec<String>>,
+}
+
+impl Pages for RecordedPages {
+    async fn open_generator(&self, user_id: Option<&str>) -> Result<(), HostError> {
+        self.generators_opened
+            .borrow_mut()
+            .push(user_id.map(str::to_owned));
+        Ok(())
+    }
+
+    async fn open_record_types(&self, user_id: &str) -> Result<(), HostError> {
+        self.record_types_opened
+            .borrow_mut()
+            .push(user_id.to_owned());
+        Ok(())
+    }
+
+    async fn open_access_review(&self, user_id: &str) -> Result<(), HostError> {
+        self.access_reviews_opened
+            .borrow_mut()
+            .push(user_id.to_owned());
+        Ok(())
+    }
+}
+
 /// A part that is not there: no session, no network, no storage. A request answered through it
 /// proves it needed none of them.
 #[derive(Clone, Copy, Debug, Default)]
@@ -139,6 +172,20 @@ impl KeyValueStore for Absent {
 
     async fn keys(&self, _: Area, _: &str) -> Result<Vec<String>, StorageError> {
         Err(StorageError::Host("this host has no storage".to_owned()))
+    }
+}
+
+impl Pages for Absent {
+    async fn open_generator(&self, _: Option<&str>) -> Result<(), HostError> {
+        Err(HostError("this host has no pages".to_owned()))
+    }
+
+    async fn open_record_types(&self, _: &str) -> Result<(), HostError> {
+        Err(HostError("this host has no pages".to_owned()))
+    }
+
+    async fn open_access_review(&self, _: &str) -> Result<(), HostError> {
+        Err(HostError("this host has no pages".to_owned()))
     }
 }
 

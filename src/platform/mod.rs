@@ -8,6 +8,7 @@
 //! * [`Transport`]: sends one HTTP request, returns status, headers and body.
 //! * [`KeyValueStore`]: JSON values by key, in a lasting and a per-browser-session area.
 //! * [`Clock`]: the time, for caches.
+//! * [`Pages`] (browser hosts only): the extension's own pages, opened for the admin.
 //!
 //! A [`Platform`] bundles the four; features receive it (or the connection
 //! [`crate::connection::connect`] makes from it) and never see the host itself.
@@ -37,14 +38,12 @@ pub trait Transport {
 }
 
 /// Why a request got no answer the client can use.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TransportError {
     /// Offline, DNS, TLS, aborted: the host's own words.
-    #[error("{0}")]
     Unreachable(String),
     /// The answer was a redirect. Redirects are never followed, so the bearer token never
-    /// leaves the org's API host.
-    #[error("the answer was a redirect to another address, which Forcefield does not follow")]
+    /// leaves the org's API host (salesforce.md §I.15).
     Redirected,
 }
 
@@ -73,13 +72,11 @@ pub trait KeyValueStore {
 }
 
 /// Storage refused a read or a write.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StorageError {
     /// The host's storage failed (quota, a closed database): its own words.
-    #[error("{0}")]
     Host(String),
     /// A value could not be turned into or read from JSON.
-    #[error("the value is not in the expected form ({0})")]
     Encoding(String),
 }
 
@@ -108,6 +105,22 @@ impl Clock for SystemClock {
         }
     }
 }
+
+/// The extension's own pages, which only a browser host has: opened for the admin beside the tab
+/// whose content script asked.
+#[allow(async_fn_in_trait)] // Used single-threaded; browsers and wasm have no Send futures anyway.
+pub trait Pages {
+    /// Opens the permission set generator for one user (an Id the core checked) or for none.
+    async fn open_generator(&self, user_id: Option<&str>) -> Result<(), HostError>;
+    /// Opens the record types page for one user's profile (an Id the core checked).
+    async fn open_record_types(&self, user_id: &str) -> Result<(), HostError>;
+    /// Opens the access review for one user (an Id the core checked).
+    async fn open_access_review(&self, user_id: &str) -> Result<(), HostError>;
+}
+
+/// A host's function failed: its own words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostError(pub String);
 
 /// Everything a host gives the core. Features take `&impl Platform`.
 pub trait Platform {

@@ -13,7 +13,7 @@ use super::{ProfileSummary, RecordTypeDefaults, RecordTypesError, UserRef};
 use crate::connection::{connect, Connection};
 use crate::platform::{Platform, Transport};
 use crate::salesforce::metadata_api::{object_of, MetadataError};
-use crate::salesforce::{form_encode, ApiError, Client};
+use crate::salesforce::{form_encode, soql, ApiError, Client};
 use futures_util::future::join;
 use serde::Deserialize;
 use serde_json::Value;
@@ -83,7 +83,19 @@ async fn whose<T: Transport>(
         Target::User(id) => {
             let id = checked_id(id, "005")?;
             let rows: Vec<UserRow> = client
-                .query(&format!("SELECT Id, Name, Username, ProfileId, Profile.Name, Profile.UserLicense.Name FROM User WHERE Id = '{id}'"))
+                .query(
+                    &soql::select([
+                        "Id",
+                        "Name",
+                        "Username",
+                        "ProfileId",
+                        "Profile.Name",
+                        "Profile.UserLicense.Name",
+                    ])
+                    .from("User")
+                    .where_eq("Id", &id)
+                    .to_string(),
+                )
                 .await?;
             let user = rows
                 .into_iter()
@@ -102,9 +114,12 @@ async fn whose<T: Transport>(
         Target::Profile(id) => {
             let id = checked_id(id, "00e")?;
             let rows: Vec<ProfileRow> = client
-                .query(&format!(
-                    "SELECT Id, Name, UserLicense.Name FROM Profile WHERE Id = '{id}'"
-                ))
+                .query(
+                    &soql::select(["Id", "Name", "UserLicense.Name"])
+                        .from("Profile")
+                        .where_eq("Id", &id)
+                        .to_string(),
+                )
                 .await?;
             let profile = rows
                 .into_iter()
@@ -121,11 +136,20 @@ async fn record_types<T: Transport>(
     client: &Client<'_, T>,
     object: Option<&str>,
 ) -> Result<Vec<RecordTypeRow>, ApiError> {
-    let filter = object
-        .map(|o| format!(" WHERE SobjectType = '{o}'"))
-        .unwrap_or_default();
+    let mut query = soql::select([
+        "Id",
+        "Name",
+        "DeveloperName",
+        "NamespacePrefix",
+        "SobjectType",
+        "IsActive",
+    ])
+    .from("RecordType");
+    if let Some(object) = object {
+        query = query.where_eq("SobjectType", object);
+    }
     client
-        .query(&format!("SELECT Id, Name, DeveloperName, NamespacePrefix, SobjectType, IsActive FROM RecordType{filter} ORDER BY SobjectType, Name"))
+        .query(&query.order_by("SobjectType, Name").to_string())
         .await
 }
 
@@ -135,11 +159,14 @@ async fn metadata_name<T: Transport>(
     client: &Client<'_, T>,
     profile_id: &str,
 ) -> Result<Option<String>, ApiError> {
-    let soql = format!("SELECT Id, FullName FROM Profile WHERE Id = '{profile_id}'");
+    let query = soql::select(["Id", "FullName"])
+        .from("Profile")
+        .where_eq("Id", profile_id)
+        .to_string();
     let path = format!(
         "{}/tooling/query?q={}",
         client.version().data_path(),
-        form_encode(&soql)
+        form_encode(&query)
     );
     let answer: Value = client.get(&path, "the profile's Metadata API name").await?;
     Ok(answer
@@ -156,12 +183,15 @@ async fn active_users<T: Transport>(
     client: &Client<'_, T>,
     profile_id: &str,
 ) -> Result<u64, ApiError> {
-    let soql =
-        format!("SELECT COUNT() FROM User WHERE ProfileId = '{profile_id}' AND IsActive = true");
+    let query = soql::select(["COUNT()"])
+        .from("User")
+        .where_eq("ProfileId", profile_id)
+        .where_bool("IsActive", true)
+        .to_string();
     let path = format!(
         "{}/query?q={}",
         client.version().data_path(),
-        form_encode(&soql)
+        form_encode(&query)
     );
     let answer: Value = client.get(&path, "a count of users").await?;
     answer

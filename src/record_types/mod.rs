@@ -65,6 +65,8 @@ pub enum RecordTypesError {
     Connect(#[from] ConnectError),
     #[error(transparent)]
     Api(#[from] ApiError),
+    #[error("Open the record types page for a user or a profile.")]
+    NoTarget,
     #[error("\"{0}\" is not a user or profile Id.")]
     NotAnId(String),
     #[error("This org has no user {0} (or you can't see it).")]

@@ -4,10 +4,10 @@
 use super::error::ApiError;
 use super::host::SalesforceHost;
 use super::session::Session;
-use super::version::{ApiVersion, OfferedVersion};
+use super::version::ApiVersion;
 use crate::platform::{HttpRequest, HttpResponse, Method, Transport, TransportError};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde_json::Value;
 
 /// Salesforce lets clients name themselves per call; it shows in the org's API usage reports
 /// (salesforce.md §A.4 `Sforce-Call-Options`).
@@ -31,15 +31,18 @@ pub struct Client<'a, T> {
     version: ApiVersion,
 }
 
-/// One page of a query answer (salesforce.md §B.1).
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct QueryPage<R> {
-    #[serde(rename = "totalSize")]
-    _total_size: u64,
-    done: bool,
-    next_records_url: Option<String>,
-    records: Vec<R>,
+// Salesforce's answers are read from their JSON values by hand, as the badges' rows are: a
+// deserializer per answer type would weigh more in the core every Setup page wakes than these
+// few fields are worth.
+
+/// A string field of a JSON object.
+fn text(value: &Value, key: &str) -> Option<String> {
+    value.get(key)?.as_str().map(str::to_owned)
+}
+
+/// A required string field, or a "malformed" error naming `what`.
+fn required(value: &Value, key: &str, what: &str) -> Result<String, ApiError> {
+    text(value, key).ok_or_else(|| ApiError::malformed(what, format!("no {key}")))
 }
 
 /// Which versions the org's API host offers: `GET /services/data/` (salesforce.md §A.4), negotiated
@@ -49,14 +52,19 @@ pub async fn discover_version(
     session: &Session,
 ) -> Result<ApiVersion, ApiError> {
     let response = send(transport, session, Method::Get, "/services/data/", None).await?;
-    let offered: Vec<OfferedVersion> = parse(&response.body, "the list of API versions")?;
-    let versions = offered.iter().filter_map(|v| ApiVersion::parse(&v.version));
+    let offered: Value = parse(&response.body, "the list of API versions")?;
+    let offered = offered
+        .as_array()
+        .ok_or_else(|| ApiError::malformed("the list of API versions", "not a list"))?;
+    // `[{"label", "url", "version": "66.0"}, …]` (salesforce.md §A.4).
+    let versions = offered
+        .iter()
+        .filter_map(|v| ApiVersion::parse(v.get("version")?.as_str()?));
     ApiVersion::negotiate(versions).ok_or_else(|| ApiError {
         kind: super::error::ApiErrorKind::NotFound,
         status: Some(response.status),
         code: None,
-        message: "This org offers no REST API version that Forcefield supports (v52.0 to v66.0)."
-            .to_owned(),
+        message: crate::words::no_supported_version(),
         fields: Vec::new(),
     })
 }
@@ -141,12 +149,34 @@ impl<'a, T: Transport> Client<'a, T> {
 
     /// Runs a SOQL query and returns every record, following `nextRecordsUrl` (salesforce.md §B.1).
     pub async fn query<R: DeserializeOwned>(&self, soql: &str) -> Result<Vec<R>, ApiError> {
+        self.query_rows(soql)
+            .await?
+            .iter()
+            .map(|row| crate::json::read(row).map_err(|e| ApiError::malformed("query results", e)))
+            .collect()
+    }
+
+    /// Runs a SOQL query and returns every record as Salesforce sent it, following
+    /// `nextRecordsUrl` (salesforce.md §B.1).
+    pub async fn query_rows(&self, soql: &str) -> Result<Vec<Value>, ApiError> {
         let mut path = format!("{}/query?q={}", self.version.data_path(), form_encode(soql));
         let mut records = Vec::new();
         for _ in 0..MAX_QUERY_PAGES {
-            let page: QueryPage<R> = self.get(&path, "query results").await?;
-            records.extend(page.records);
-            match (page.done, page.next_records_url) {
+            // `{"totalSize", "done", "nextRecordsUrl"?, "records": […]}`.
+            let mut page: Value = self.get(&path, "query results").await?;
+            if page.get("totalSize").and_then(Value::as_u64).is_none() {
+                return Err(ApiError::malformed("query results", "no totalSize"));
+            }
+            let done = page
+                .get("done")
+                .and_then(Value::as_bool)
+                .ok_or_else(|| ApiError::malformed("query results", "no done"))?;
+            let next = text(&page, "nextRecordsUrl");
+            match page.get_mut("records").map(Value::take) {
+                Some(Value::Array(rows)) => records.extend(rows),
+                _ => return Err(ApiError::malformed("query results", "no records")),
+            }
+            match (done, next) {
                 (true, _) => return Ok(records),
                 // The locator is a path on the same host; anything else is refused so the token
                 // can never follow a link elsewhere. The same locator again would never end.
@@ -156,7 +186,10 @@ impl<'a, T: Transport> Client<'a, T> {
                 (false, next) => {
                     return Err(ApiError::malformed(
                         "a query page",
-                        format!("done is false but nextRecordsUrl is {next:?}"),
+                        format!(
+                            "done is false but nextRecordsUrl is {}",
+                            next.as_deref().unwrap_or("missing")
+                        ),
                     ))
                 }
             }
@@ -171,17 +204,46 @@ impl<'a, T: Transport> Client<'a, T> {
     /// (help.salesforce.com "Query for User Information"; SFIR's popup calls it with the cookie
     /// session).
     pub async fn user_info(&self) -> Result<UserInfo, ApiError> {
-        self.get("/services/oauth2/userinfo", "the user's identity")
-            .await
+        const WHAT: &str = "the user's identity";
+        let info: Value = self.get("/services/oauth2/userinfo", WHAT).await?;
+        Ok(UserInfo {
+            user_id: required(&info, "user_id", WHAT)?,
+            organization_id: required(&info, "organization_id", WHAT)?,
+            name: required(&info, "name", WHAT)?,
+            preferred_username: required(&info, "preferred_username", WHAT)?,
+            email: text(&info, "email"),
+        })
     }
 
     /// The org record: name, sandbox flag, instance (SFIR's first call, salesforce.md §A.3).
     pub async fn organization(&self) -> Result<Organization, ApiError> {
-        let mut orgs: Vec<Organization> = self
-            .query("SELECT Id, Name, IsSandbox, InstanceName, OrganizationType FROM Organization")
+        const WHAT: &str = "an organization query";
+        let orgs = self
+            .query_rows(
+                &super::soql::select([
+                    "Id",
+                    "Name",
+                    "IsSandbox",
+                    "InstanceName",
+                    "OrganizationType",
+                ])
+                .from("Organization")
+                .to_string(),
+            )
             .await?;
-        orgs.pop()
-            .ok_or_else(|| ApiError::malformed("an organization query", "no Organization record"))
+        let org = orgs
+            .last()
+            .ok_or_else(|| ApiError::malformed(WHAT, "no Organization record"))?;
+        Ok(Organization {
+            id: required(org, "Id", WHAT)?,
+            name: required(org, "Name", WHAT)?,
+            is_sandbox: org
+                .get("IsSandbox")
+                .and_then(Value::as_bool)
+                .ok_or_else(|| ApiError::malformed(WHAT, "no IsSandbox"))?,
+            instance_name: text(org, "InstanceName"),
+            organization_type: text(org, "OrganizationType"),
+        })
     }
 }
 
@@ -267,23 +329,21 @@ pub fn form_encode(text: &str) -> String {
 }
 
 fn parse<R: DeserializeOwned>(body: &str, what: &str) -> Result<R, ApiError> {
-    serde_json::from_str(body).map_err(|e| ApiError::malformed(what, e))
+    crate::json::parse(body).map_err(|e| ApiError::malformed(what, e))
 }
 
 /// The UserInfo answer, as far as Forcefield reads it.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UserInfo {
     pub user_id: String,
     pub organization_id: String,
     pub name: String,
     pub preferred_username: String,
-    #[serde(default)]
     pub email: Option<String>,
 }
 
 /// The `Organization` record.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "PascalCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Organization {
     pub id: String,
     pub name: String,
@@ -411,7 +471,7 @@ mod tests {
         ]);
         let session = session();
         let client = Client::new(&replay, &session, ApiVersion::new(66));
-        #[derive(Deserialize)]
+        #[derive(serde::Deserialize)]
         struct Row {
             #[serde(rename = "Id")]
             id: String,

@@ -1,5 +1,6 @@
 //! One error type for every Salesforce API failure, mapped from HTTP statuses and Salesforce's
-//! `[{message, errorCode, fields}]` bodies into messages an admin can act on (salesforce.md §A.4, §A.5, §B.2).
+//! `[{message, errorCode, fields}]` bodies into a kind the admin acts on and a sentence worded in
+//! [`crate::words`] (salesforce.md §A.4, §A.5, §B.2).
 
 use crate::platform::TransportError;
 use serde::{Deserialize, Serialize};
@@ -41,33 +42,57 @@ pub struct ApiError {
     pub status: Option<u16>,
     /// Salesforce's `errorCode` (or `statusCode` in save results), when it gave one.
     pub code: Option<String>,
-    /// A sentence for the admin, including Salesforce's own message where it helps.
+    /// A sentence for the admin ([`crate::words::api_failure`]), including Salesforce's own
+    /// message where it helps. Kept with the error: journals record it as it was.
     pub message: String,
     /// Fields Salesforce named.
     #[serde(default)]
     pub fields: Vec<String>,
 }
 
-/// One entry of Salesforce's REST error array (salesforce.md §B.2).
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
+/// One entry of Salesforce's REST error array (salesforce.md §B.2), read by hand from its JSON
+/// value (see the client): `{"message", "errorCode" (or `statusCode` in save results), "fields"}`.
 struct RestErrorEntry {
     message: Option<String>,
-    #[serde(alias = "statusCode")]
     error_code: Option<String>,
-    #[serde(default)]
     fields: Vec<String>,
 }
 
+impl RestErrorEntry {
+    fn all(body: &str) -> Vec<Self> {
+        let Ok(serde_json::Value::Array(entries)) = crate::json::parse(body) else {
+            return Vec::new();
+        };
+        let text =
+            |entry: &serde_json::Value, key: &str| entry.get(key)?.as_str().map(str::to_owned);
+        entries
+            .iter()
+            .map(|entry| Self {
+                message: text(entry, "message"),
+                error_code: text(entry, "errorCode").or_else(|| text(entry, "statusCode")),
+                fields: entry
+                    .get("fields")
+                    .and_then(serde_json::Value::as_array)
+                    .map(|fields| {
+                        fields
+                            .iter()
+                            .filter_map(|f| f.as_str().map(str::to_owned))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
+            .collect()
+    }
+}
+
 impl ApiError {
-    pub fn network(detail: impl std::fmt::Display) -> Self {
+    /// No HTTP answer at all.
+    pub fn network(detail: TransportError) -> Self {
         Self {
             kind: ApiErrorKind::Network,
             status: None,
             code: None,
-            message: format!(
-                "Salesforce could not be reached ({detail}). Check your connection and try again."
-            ),
+            message: crate::words::unreachable(&detail),
             fields: Vec::new(),
         }
     }
@@ -75,8 +100,8 @@ impl ApiError {
     /// What a transport's failure means to the admin.
     pub fn from_transport(error: TransportError) -> Self {
         match error {
-            TransportError::Unreachable(detail) => Self::network(detail),
             TransportError::Redirected => Self::redirected(),
+            unreachable => Self::network(unreachable),
         }
     }
 
@@ -90,17 +115,18 @@ impl ApiError {
             kind: ApiErrorKind::Redirected,
             status: None,
             code: None,
-            message: "Salesforce's API host answered with a redirect. Forcefield did not follow it, so your session was sent to your org's API host only. If this keeps happening, check for a proxy or a changed My Domain.".to_owned(),
+            message: crate::words::redirected(),
             fields: Vec::new(),
         }
     }
 
+    /// An answer (named by `what`) that could not be read.
     pub fn malformed(what: &str, detail: impl std::fmt::Display) -> Self {
         Self {
             kind: ApiErrorKind::MalformedResponse,
             status: None,
             code: None,
-            message: format!("Salesforce sent {what} that Forcefield could not read ({detail}). Nothing was changed."),
+            message: crate::words::malformed(what, &detail),
             fields: Vec::new(),
         }
     }
@@ -112,24 +138,20 @@ impl ApiError {
             kind: ApiErrorKind::MalformedResponse,
             status: Some(status),
             code: None,
-            message: format!(
-                "Salesforce's answer was {} MB, more than the {} MB Forcefield reads, so it was not read.",
-                bytes.div_ceil(1024 * 1024),
-                super::client::MAX_RESPONSE_BYTES / (1024 * 1024)
-            ),
+            message: crate::words::answer_too_large(bytes, super::client::MAX_RESPONSE_BYTES),
             fields: Vec::new(),
         }
     }
 
     /// Maps a non-success HTTP answer to an error (salesforce.md §A.4, §A.5, §B.2).
     pub fn from_response(status: u16, body: &str) -> Self {
-        let entries: Vec<RestErrorEntry> = serde_json::from_str(body).unwrap_or_default();
+        let entries = RestErrorEntry::all(body);
         let first = entries.first();
         let code = first.and_then(|e| e.error_code.clone());
         let salesforce_says = entries
             .iter()
-            .filter_map(|e| e.message.as_deref())
-            .collect::<Vec<_>>()
+            .filter_map(|e| e.message.clone())
+            .collect::<Vec<String>>()
             .join(" ");
         let fields = entries.iter().flat_map(|e| e.fields.clone()).collect();
         let plain_text = body.trim();
@@ -150,7 +172,7 @@ impl ApiError {
             Self::classify(as_rest, Some(code.to_owned()), fault_string, Vec::new(), "");
         let message = match classified.kind {
             // The REST wording names the status, which a fault doesn't have.
-            ApiErrorKind::Rejected => with_detail("Salesforce rejected the request.", fault_string),
+            ApiErrorKind::Rejected => crate::words::fault_rejected(fault_string),
             _ => classified.message,
         };
         Self {
@@ -174,56 +196,31 @@ impl ApiError {
                 ..Self::redirected()
             };
         }
-        let (kind, message) = match (status, code.as_deref()) {
-            (401, _) | (_, Some("INVALID_SESSION_ID")) => (
-                ApiErrorKind::SessionExpired,
-                "Your Salesforce session has expired. Reload the Salesforce tab (log in again if asked), then try again.".to_owned(),
-            ),
+        let kind = match (status, code.as_deref()) {
+            (401, _) | (_, Some("INVALID_SESSION_ID")) => ApiErrorKind::SessionExpired,
             // The UserInfo endpoint answers a bad token with a bare text body (OAuth style).
-            (403, None) if plain_text.starts_with("Bad_OAuth_Token") || plain_text.starts_with("Missing_OAuth_Token") => (
-                ApiErrorKind::SessionExpired,
-                "Your Salesforce session has expired. Reload the Salesforce tab (log in again if asked), then try again.".to_owned(),
-            ),
-            (_, Some("REQUEST_LIMIT_EXCEEDED")) => (
-                ApiErrorKind::RequestLimit,
-                "This org has used up its API request allowance for now. Forcefield made no changes; try again later or ask Salesforce support to raise the limit.".to_owned(),
-            ),
-            (_, Some("API_DISABLED_FOR_ORG" | "API_CURRENTLY_DISABLED")) => (
-                ApiErrorKind::ApiDisabled,
-                format!("API access is not available to you in this org: {salesforce_says}"),
-            ),
-            (403, _) => (
-                ApiErrorKind::Forbidden,
-                with_detail("Salesforce refused the request: you may lack a permission it needs.", salesforce_says),
-            ),
-            (404, _) => (
-                ApiErrorKind::NotFound,
-                with_detail("Salesforce did not find what Forcefield asked for.", salesforce_says),
-            ),
-            (500..=599, _) => (
-                ApiErrorKind::ServerError,
-                with_detail(&format!("Salesforce had an internal error (HTTP {status}). Try again in a moment."), salesforce_says),
-            ),
-            _ => (
-                ApiErrorKind::Rejected,
-                with_detail(&format!("Salesforce rejected the request (HTTP {status})."), salesforce_says),
-            ),
+            (403, None)
+                if plain_text.starts_with("Bad_OAuth_Token")
+                    || plain_text.starts_with("Missing_OAuth_Token") =>
+            {
+                ApiErrorKind::SessionExpired
+            }
+            (_, Some("REQUEST_LIMIT_EXCEEDED")) => ApiErrorKind::RequestLimit,
+            (_, Some("API_DISABLED_FOR_ORG" | "API_CURRENTLY_DISABLED")) => {
+                ApiErrorKind::ApiDisabled
+            }
+            (403, _) => ApiErrorKind::Forbidden,
+            (404, _) => ApiErrorKind::NotFound,
+            (500..=599, _) => ApiErrorKind::ServerError,
+            _ => ApiErrorKind::Rejected,
         };
         Self {
             kind,
             status: Some(status),
             code,
-            message,
+            message: crate::words::api_failure(kind, status, salesforce_says),
             fields,
         }
-    }
-}
-
-fn with_detail(summary: &str, salesforce_says: &str) -> String {
-    if salesforce_says.is_empty() {
-        summary.to_owned()
-    } else {
-        format!("{summary} Salesforce says: {salesforce_says}")
     }
 }
 

@@ -15,8 +15,12 @@ pub const SESSION_COOKIE_DOMAINS: [&str; 6] = [
     "force.com",
 ];
 
-/// Every parent domain on which Forcefield runs (salesforce.md §A.1 host permissions).
-const SALESFORCE_DOMAINS: [&str; 14] = [
+/// Every parent domain on which Forcefield runs (drawn from SFIR's host list, salesforce.md §A.1):
+/// the one source of Salesforce host patterns. The manifest's host permissions and every content
+/// script's matches are exactly `https://*.<domain>/*` for these (tests/host_patterns.rs checks),
+/// and the core accepts no host outside them. Experience Cloud sites are left out: Forcefield
+/// works on Setup, not on sites.
+pub const SALESFORCE_DOMAINS: [&str; 12] = [
     "salesforce.com",
     "salesforce-setup.com",
     "force.com",
@@ -29,12 +33,16 @@ const SALESFORCE_DOMAINS: [&str; 14] = [
     "cloudforce.mil",
     "visualforce.mil",
     "crmforce.mil",
-    "builder.salesforce-experience.com",
-    "salesforce-experience.com",
 ];
 
-/// Hosts that serve the REST API and may receive the session token.
-const API_DOMAINS: [&str; 5] = [
+/// The manifest's match pattern for one of [`SALESFORCE_DOMAINS`].
+pub fn match_pattern(domain: &str) -> String {
+    format!("https://*.{domain}/*")
+}
+
+/// Hosts that serve the REST API and may receive the session token (each under one of
+/// [`SALESFORCE_DOMAINS`]).
+pub const API_DOMAINS: [&str; 5] = [
     "salesforce.com",
     "cloudforce.com",
     "salesforce.mil",

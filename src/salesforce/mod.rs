@@ -7,6 +7,7 @@ pub mod host;
 #[cfg(feature = "record-types")]
 pub mod metadata_api;
 pub mod session;
+pub mod soql;
 pub mod version;
 
 pub use client::{

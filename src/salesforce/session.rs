@@ -32,8 +32,7 @@ pub trait CookieJar {
 }
 
 /// The browser refused to read cookies: its own words.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CookieStoreError(pub String);
 
 /// The browser's [`SessionSource`]: sessions from `sid` cookies, as [`find_session`] finds them.
@@ -127,21 +126,19 @@ impl fmt::Debug for Session {
     }
 }
 
-/// Why no session could be found.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+/// Why no session could be found. Worded for the admin in [`crate::words`].
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SessionError {
-    #[error("This page is not on a Salesforce host.")]
     NotSalesforce,
-    #[error("This Salesforce page is opened through Microsoft Defender for Cloud Apps, which hides the session from extensions. Open the org's own address instead.")]
+    /// Behind Microsoft Defender for Cloud Apps, whose cookies extensions can't read
+    /// (salesforce.md §A.3, §A.6).
     ProxiedSession,
-    #[error("You are not logged in to Salesforce in this tab. Log in, then try again.")]
     NotLoggedIn,
-    #[error("Your Salesforce session for this org was not found on its API host ({0}). Reload the Salesforce tab; if that does not help, log out and in again.")]
+    /// The org's `sid` on its API host (named) is missing.
     NoApiSession(String),
-    #[error("The browser refused to read Salesforce's cookies: {0}")]
+    /// The browser refused to read cookies (its words).
     CookieStore(String),
-    /// A host with its own login (the Salesforce CLI) could not give a session.
-    #[error("No Salesforce session is available: {0}")]
+    /// A host with its own login (the Salesforce CLI) could not give a session (its words).
     Host(String),
 }
 
@@ -184,14 +181,15 @@ pub async fn find_session(jar: &impl CookieJar, page_url: &str) -> Result<Sessio
         }
     }
     // Prefer the API host the page itself maps to, then a My Domain host over a legacy
-    // instance host (an org keeps old `naXX.salesforce.com` cookies after enabling My Domain).
-    candidates.sort_by_key(|(host, _)| {
+    // instance host (an org keeps old `naXX.salesforce.com` cookies after enabling My Domain);
+    // among equals, the first found.
+    let best = candidates.into_iter().min_by_key(|(host, _)| {
         (
             Some(host) != preferred.as_ref(),
             !host.as_str().contains(".my."),
         )
     });
-    let (api_host, token) = candidates.into_iter().next().ok_or_else(|| {
+    let (api_host, token) = best.ok_or_else(|| {
         SessionError::NoApiSession(preferred.map(|h| h.to_string()).unwrap_or_default())
     })?;
     Session::new(org_id, api_host.clone(), token)

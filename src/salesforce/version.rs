@@ -53,7 +53,7 @@ impl fmt::Display for ApiVersion {
 impl TryFrom<String> for ApiVersion {
     type Error = String;
     fn try_from(text: String) -> Result<Self, Self::Error> {
-        Self::parse(&text).ok_or_else(|| format!("not an API version: {text:?}"))
+        Self::parse(&text).ok_or_else(|| format!("not an API version: \"{text}\""))
     }
 }
 
@@ -61,12 +61,6 @@ impl From<ApiVersion> for String {
     fn from(version: ApiVersion) -> Self {
         version.to_string()
     }
-}
-
-/// One entry of `GET /services/data/` (salesforce.md §A.4).
-#[derive(Debug, Deserialize)]
-pub(crate) struct OfferedVersion {
-    pub version: String,
 }
 
 #[cfg(test)]

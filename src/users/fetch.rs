@@ -4,7 +4,7 @@
 
 use super::classify::{classify, UserBadge};
 use super::icons;
-use super::record::{self, Children, UserId, UserRecord, USERS_PER_QUERY};
+use super::record::{self, UserId, UserRecord, USERS_PER_QUERY};
 use crate::platform::Transport;
 use crate::platform::{Area, KeyValueStore};
 use crate::salesforce::{ApiError, Client, OrgId, MAX_QUERY_PAGES};
@@ -18,9 +18,11 @@ pub const CACHE_TTL_MS: u64 = 5 * 60 * 1000;
 /// Most users one request may ask about (the Users list shows at most 1000 rows, salesforce.md §H.Q1).
 pub const MAX_USERS_PER_REQUEST: usize = 1000;
 
-/// The per-org cache, one `storage.session` value: `{"<18-char user Id>": {"at": ms, "badge":
-/// {…} | null}}`. Kept as plain JSON and read by hand (see `record`): an entry that can't be
-/// read is simply asked for again.
+/// The per-org cache, one `storage.session` value: `{"<18-char user Id>": {"at": ms, "row":
+/// <the User row as Salesforce sent it, its child lists complete> | null}}`, `null` for a user
+/// who is no integration user. The cache keeps the org's data, not a verdict: a badge is
+/// classified afresh from the row on each read (so the badge has one encoding, the protocol's,
+/// and today's rules apply to cached rows). An entry without a row is asked for again.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BadgeCache {
     entries: Map<String, Value>,
@@ -28,40 +30,44 @@ pub struct BadgeCache {
 
 impl BadgeCache {
     fn fresh(&self, id: &UserId) -> bool {
-        self.entries.contains_key(id.as_str())
+        self.entries
+            .get(id.as_str())
+            .is_some_and(|entry| entry.get("row").is_some())
     }
 
     fn badge(&self, id: &UserId) -> Option<UserBadge> {
-        let badge = self.entries.get(id.as_str())?.get("badge")?;
-        UserBadge::from_json(badge)
+        let row = self.entries.get(id.as_str())?.get("row")?;
+        let badge = classify(&UserRecord::from_json(row)?);
+        badge.is_marked().then_some(badge)
     }
 
-    fn remember(&mut self, id: &UserId, at: u64, badge: Option<&UserBadge>) {
+    fn remember(&mut self, id: &UserId, at: u64, row: Option<Value>) {
         let mut entry = Map::new();
         entry.insert("at".to_owned(), Value::from(at));
-        entry.insert(
-            "badge".to_owned(),
-            badge.map_or(Value::Null, UserBadge::to_json),
-        );
+        entry.insert("row".to_owned(), row.unwrap_or(Value::Null));
         self.entries
             .insert(id.as_str().to_owned(), Value::Object(entry));
     }
 }
 
-/// Version 0 was the entries object itself. Unreadable, the cache is asked for again.
+/// Version 2 keeps rows, as above. Versions 0 (the entries object itself) and 1 (the same in an
+/// envelope) kept each user's verdict (`{"at", "badge"}`), not the org's row: they read as an
+/// empty cache, so each user is asked for again. Unreadable, the cache is asked for again too.
 impl Stored for BadgeCache {
     const KIND: &'static str = "usersCache";
-    const VERSION: u32 = 1;
+    const VERSION: u32 = 2;
     const UNVERSIONED: Unversioned = Unversioned::Value;
     const IF_UNREADABLE: IfUnreadable = IfUnreadable::Refetch;
 
     fn read(version: u32, json: &str) -> Result<Self, ReadError> {
-        if version > 1 {
-            return Err(ReadError::NoMigration(version));
-        }
-        match storage::json_value(Self::KIND, json)? {
-            Value::Object(entries) => Ok(BadgeCache { entries }),
-            _ => Err(ReadError::Invalid("it is not an object".into())),
+        let entries = match storage::json_value(Self::KIND, json)? {
+            Value::Object(entries) => entries,
+            _ => return Err(ReadError::Invalid("it is not an object".into())),
+        };
+        match version {
+            0 | 1 => Ok(BadgeCache::default()),
+            2 => Ok(BadgeCache { entries }),
+            other => Err(ReadError::NoMigration(other)),
         }
     }
 
@@ -148,13 +154,15 @@ impl Lookup {
         for id in &self.missing {
             self.cache.remember(id, at, None);
         }
-        for row in fetched.iter().flatten() {
-            let Some(id) = UserId::parse(&row.id) else {
+        for row in fetched.into_iter().flatten() {
+            let Some(user) = UserRecord::from_json(&row) else {
                 continue;
             };
-            let badge = classify(row);
-            self.cache
-                .remember(&id, at, badge.is_marked().then_some(&badge));
+            let Some(id) = UserId::parse(&user.id) else {
+                continue;
+            };
+            let marked = classify(&user).is_marked();
+            self.cache.remember(&id, at, marked.then_some(row));
         }
         self.missing.clear();
         // A failed cache write only costs a query on the next visit.
@@ -203,36 +211,37 @@ pub async fn badges_for<T: Transport, S: KeyValueStore>(
     Ok(lookup.badges(store).await)
 }
 
-/// One query for up to [`USERS_PER_QUERY`] users; a child list Salesforce cut short is read to
-/// its end through its own `nextRecordsUrl` (salesforce.md §B.1).
+/// One query for up to [`USERS_PER_QUERY`] users, as rows; a child list Salesforce cut short is
+/// read to its end through its own `nextRecordsUrl` (salesforce.md §B.1) and joined into the row.
 async fn query_users<T: Transport>(
     client: &Client<'_, T>,
     ids: &[UserId],
-) -> Result<Vec<UserRecord>, ApiError> {
-    let rows: Vec<serde_json::Value> = client.query(&record::soql(ids)).await?;
-    let mut users = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let Some(mut user) = UserRecord::from_json(row) else {
-            continue;
-        };
-        if let Some(children) = user.permission_set_assignments.as_mut() {
-            finish_children(client, children, record::AssignmentRow::from_json).await?;
+) -> Result<Vec<Value>, ApiError> {
+    let mut rows = client.query_rows(&record::soql(ids)).await?;
+    for row in &mut rows {
+        for relationship in [
+            "PermissionSetAssignments",
+            "PermissionSetLicenseAssignments",
+        ] {
+            if let Some(children) = row.get_mut(relationship).and_then(Value::as_object_mut) {
+                finish_children(client, children).await?;
+            }
         }
-        if let Some(children) = user.permission_set_license_assignments.as_mut() {
-            finish_children(client, children, record::LicenseAssignmentRow::from_json).await?;
-        }
-        users.push(user);
     }
-    Ok(users)
+    Ok(rows)
 }
 
-async fn finish_children<T: Transport, R>(
+/// Reads a child list to its end, appending each page's records to the first page's.
+async fn finish_children<T: Transport>(
     client: &Client<'_, T>,
-    children: &mut Children<R>,
-    row: fn(&serde_json::Value) -> R,
+    children: &mut Map<String, Value>,
 ) -> Result<(), ApiError> {
     let mut pages = 0;
-    while !children.done {
+    while !children
+        .get("done")
+        .and_then(Value::as_bool)
+        .unwrap_or(true)
+    {
         pages += 1;
         if pages > MAX_QUERY_PAGES {
             return Err(ApiError::malformed(
@@ -241,22 +250,30 @@ async fn finish_children<T: Transport, R>(
             ));
         }
         let Some(next) = children
-            .next_records_url
-            .take()
+            .get("nextRecordsUrl")
+            .and_then(Value::as_str)
             .filter(|n| n.starts_with("/services/data/"))
+            .map(str::to_owned)
         else {
             return Err(ApiError::malformed(
                 "a list of assignments",
                 "it is incomplete and names no next page on this org",
             ));
         };
-        let page: serde_json::Value = client.get(&next, "a list of assignments").await?;
-        let Some(page) = Children::from_json(&page, row) else {
+        let page: Value = client.get(&next, "a list of assignments").await?;
+        let Some(more) = page.get("records").and_then(Value::as_array) else {
             return Err(ApiError::malformed("a list of assignments", "no records"));
         };
-        children.records.extend(page.records);
-        children.done = page.done;
-        children.next_records_url = page.next_records_url;
+        match children.get_mut("records") {
+            Some(Value::Array(records)) => records.extend(more.iter().cloned()),
+            _ => {
+                children.insert("records".to_owned(), Value::Array(more.clone()));
+            }
+        }
+        let done = page.get("done").and_then(Value::as_bool).unwrap_or(true);
+        children.insert("done".to_owned(), Value::Bool(done));
+        let next = page.get("nextRecordsUrl").cloned().unwrap_or(Value::Null);
+        children.insert("nextRecordsUrl".to_owned(), next);
     }
     Ok(())
 }

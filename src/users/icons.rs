@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 /// Largest picture edge, in pixels (a badge shows it at 16 px; 2× for sharp screens, with room).
 pub const MAX_EDGE: u32 = 64;
 /// Longest emoji text, in characters (a family or flag sequence is several code points).
-const MAX_EMOJI_CHARS: usize = 16;
+pub const MAX_EMOJI_CHARS: usize = 16;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -59,65 +59,35 @@ impl UserIcon {
         }
     }
 
-    /// The icon as storage keeps it (the protocol's shape).
+    /// The icon as storage keeps it: the protocol's own encoding.
     pub fn to_json(&self) -> Value {
-        let mut icon = Map::new();
-        match self.kind {
-            IconKind::Emoji => {
-                icon.insert("kind".to_owned(), "emoji".into());
-                icon.insert("emoji".to_owned(), self.emoji.clone().into());
-            }
-            IconKind::Image => {
-                icon.insert("kind".to_owned(), "image".into());
-                icon.insert("width".to_owned(), self.width.into());
-                icon.insert("height".to_owned(), self.height.into());
-                icon.insert("rgba".to_owned(), self.rgba.clone().into());
-            }
-        }
-        Value::Object(icon)
+        crate::json::write(self).unwrap_or(Value::Null)
     }
 
-    /// Reads a stored icon (by hand: see `record`); `None` when it is not one.
-    pub fn from_json(v: &serde_json::Value) -> Option<Self> {
-        let number = |key| {
-            v.get(key)
-                .and_then(serde_json::Value::as_u64)
-                .and_then(|n| u32::try_from(n).ok())
-        };
-        let icon = match v.get("kind")?.as_str()? {
-            "emoji" => Self::emoji(v.get("emoji")?.as_str()?),
-            "image" => Self::image(
-                number("width")?,
-                number("height")?,
-                v.get("rgba")?.as_str()?.to_owned(),
-            ),
-            _ => return None,
-        };
+    /// Reads a stored icon; `None` when it is not a valid one.
+    pub fn from_json(v: &Value) -> Option<Self> {
+        let icon: Self = crate::json::read(v).ok()?;
         icon.validate().ok().map(|()| icon)
     }
 
     /// Why this icon can't be kept, if it can't.
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), IconError> {
         match self.kind {
             IconKind::Emoji => {
                 let emoji = self.emoji.as_deref().unwrap_or_default();
                 let chars = emoji.chars().count();
                 if chars == 0 || chars > MAX_EMOJI_CHARS {
-                    return Err(format!(
-                        "An icon is one emoji (1 to {MAX_EMOJI_CHARS} characters)."
-                    ));
+                    return Err(IconError::EmojiLength);
                 }
                 if emoji.chars().any(|c| c.is_control() || c.is_whitespace()) {
-                    return Err("An icon can't contain spaces or control characters.".to_owned());
+                    return Err(IconError::EmojiSpaces);
                 }
                 Ok(())
             }
             IconKind::Image => {
                 let (width, height) = (self.width.unwrap_or(0), self.height.unwrap_or(0));
                 if !(1..=MAX_EDGE).contains(&width) || !(1..=MAX_EDGE).contains(&height) {
-                    return Err(format!(
-                        "A picture icon is at most {MAX_EDGE}×{MAX_EDGE} pixels."
-                    ));
+                    return Err(IconError::PictureSize);
                 }
                 let rgba = self.rgba.as_deref().unwrap_or_default();
                 let bytes = (width as usize) * (height as usize) * 4;
@@ -126,12 +96,28 @@ impl UserIcon {
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
                 if rgba.len() != expected || !alphabet_ok {
-                    return Err("The picture's pixels are not in the expected form.".to_owned());
+                    return Err(IconError::PicturePixels);
                 }
                 Ok(())
             }
         }
     }
+}
+
+/// Why an icon can't be kept (worded in [`crate::words`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IconError {
+    EmojiLength,
+    EmojiSpaces,
+    PictureSize,
+    PicturePixels,
+}
+
+/// Why an icon was not saved.
+#[derive(Debug)]
+pub enum SaveIconError {
+    Invalid(IconError),
+    Storage(StoreError),
 }
 
 /// The storage key of an org's icons.
@@ -198,15 +184,6 @@ pub async fn load(store: &impl KeyValueStore, org: &OrgId) -> Vec<(UserId, UserI
     }
 }
 
-/// Why an icon could not be kept.
-#[derive(Debug, thiserror::Error)]
-pub enum IconError {
-    #[error("{0}")]
-    Invalid(String),
-    #[error("The icons could not be saved: {0}")]
-    Storage(#[from] StoreError),
-}
-
 /// Keeps (or with `None`, forgets) one user's icon. Unreadable icons are kept aside first and
 /// the new icon starts a new list.
 pub async fn save(
@@ -214,16 +191,21 @@ pub async fn save(
     org: &OrgId,
     user: &UserId,
     icon: Option<UserIcon>,
-) -> Result<(), IconError> {
+) -> Result<(), SaveIconError> {
     if let Some(icon) = &icon {
-        icon.validate().map_err(IconError::Invalid)?;
+        icon.validate().map_err(SaveIconError::Invalid)?;
     }
-    let mut icons = match storage::load::<Icons>(store, Area::Local, &key(org)).await? {
+    let loaded = storage::load::<Icons>(store, Area::Local, &key(org))
+        .await
+        .map_err(SaveIconError::Storage)?;
+    let mut icons = match loaded {
         Loaded::Found(icons) => icons,
         Loaded::Absent | Loaded::Unreadable(_) => Icons::default(),
     };
     icons.set(user, icon);
-    Ok(storage::save(store, Area::Local, &key(org), &icons).await?)
+    storage::save(store, Area::Local, &key(org), &icons)
+        .await
+        .map_err(SaveIconError::Storage)
 }
 
 #[cfg(test)]

@@ -19,3 +19,4 @@ pub use classify::{classify, BadgeKind, HealthWarning, UserBadge, WarningCode};
 pub use fetch::{badges_for, BadgeCache, Lookup, CACHE_TTL_MS};
 pub use icons::{IconKind, UserIcon};
 pub use record::{UserId, UserRecord};
+pub use requests::{BadgeError, BadgeLookupError};

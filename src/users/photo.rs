@@ -30,20 +30,28 @@ fn field(v: &serde_json::Value, key: &str, what: &str) -> Result<String, ApiErro
         .ok_or_else(|| ApiError::malformed(what, format!("no {key}")))
 }
 
+/// Why a picture is not sent (worded in [`crate::words`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PngError {
+    EmptyOrTooLarge,
+    NotPng,
+    NotBase64,
+}
+
 /// Checks a base64 PNG before anything is sent.
-pub fn validate_png(png_base64: &str) -> Result<(), String> {
+pub fn validate_png(png_base64: &str) -> Result<(), PngError> {
     if png_base64.is_empty() || png_base64.len() > MAX_PNG_BASE64 {
-        return Err("The picture is empty or larger than 1.5 MB.".to_owned());
+        return Err(PngError::EmptyOrTooLarge);
     }
     // "\x89PNG" in base64.
     if !png_base64.starts_with("iVBORw0KGgo") {
-        return Err("The picture is not a PNG image.".to_owned());
+        return Err(PngError::NotPng);
     }
     if !png_base64
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
     {
-        return Err("The picture is not valid base64.".to_owned());
+        return Err(PngError::NotBase64);
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! profile's license and permissions, and child subqueries for permission set and permission
 //! set license assignments (salesforce.md §C.5, §C.6, §C.7; relationship names §C.6).
 
+use crate::salesforce::soql;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::fmt;
@@ -61,20 +62,44 @@ fn to18(id15: &str) -> String {
 /// `PermissionSet.License.Name` names a PSL or user license (the polymorphic `LicenseId`, salesforce.md
 /// §C.1; the same path in several independent tools' queries, public code).
 pub fn soql(ids: &[UserId]) -> String {
-    let list: Vec<String> = ids.iter().map(|id| format!("'{id}'")).collect();
-    format!(
-        "SELECT Id, Name, IsActive, ProfileId, Profile.Name, Profile.UserLicenseId, \
-         Profile.UserLicense.Name, Profile.PermissionsApiUserOnly, \
-         Profile.PermissionsPasswordNeverExpires, \
-         (SELECT PermissionSetId, PermissionSetGroupId, PermissionSet.Name, PermissionSet.Label, \
-         PermissionSet.IsOwnedByProfile, PermissionSet.IsCustom, PermissionSet.LicenseId, \
-         PermissionSet.License.Name, PermissionSet.PermissionsApiUserOnly, \
-         PermissionSet.PermissionsPasswordNeverExpires FROM PermissionSetAssignments), \
-         (SELECT PermissionSetLicenseId, PermissionSetLicense.DeveloperName, \
-         PermissionSetLicense.MasterLabel FROM PermissionSetLicenseAssignments) \
-         FROM User WHERE Id IN ({})",
-        list.join(", ")
-    )
+    let assignments = soql::select([
+        "PermissionSetId",
+        "PermissionSetGroupId",
+        "PermissionSet.Name",
+        "PermissionSet.Label",
+        "PermissionSet.IsOwnedByProfile",
+        "PermissionSet.IsCustom",
+        "PermissionSet.LicenseId",
+        "PermissionSet.License.Name",
+        "PermissionSet.PermissionsApiUserOnly",
+        "PermissionSet.PermissionsPasswordNeverExpires",
+    ])
+    .from("PermissionSetAssignments");
+    let licenses = soql::select([
+        "PermissionSetLicenseId",
+        "PermissionSetLicense.DeveloperName",
+        "PermissionSetLicense.MasterLabel",
+    ])
+    .from("PermissionSetLicenseAssignments");
+    let mut fields: Vec<String> = [
+        "Id",
+        "Name",
+        "IsActive",
+        "ProfileId",
+        "Profile.Name",
+        "Profile.UserLicenseId",
+        "Profile.UserLicense.Name",
+        "Profile.PermissionsApiUserOnly",
+        "Profile.PermissionsPasswordNeverExpires",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    fields.push(assignments.subquery());
+    fields.push(licenses.subquery());
+    soql::select(fields)
+        .from("User")
+        .where_in("Id", ids.iter().map(UserId::as_str))
+        .to_string()
 }
 
 // The rows are read from `serde_json::Value` by hand rather than derived: one generic JSON

@@ -1,142 +1,201 @@
-//! The badge requests of the protocol (`BadgeUsers`, `SetUserIcon`, `SetProfilePhoto`), served
-//! through the host's [`Platform`].
+//! The badges' requests ([`BadgesRequest`]), always about the org of the content script's own
+//! frame, served through the host's [`Platform`]. A write that needs a person (an icon, the
+//! profile photo) is taken only for a user the core itself classified as an integration user in
+//! that org ([`classification`]), never on the page's word.
 
-use super::{icons, photo, Lookup, UserIcon, UserId};
+use super::icons::{IconError, SaveIconError};
+use super::photo::PngError;
+use super::{icons, photo, Lookup, UserId};
 use crate::connection::{connect, connect_quickly, ConnectError};
 use crate::platform::{Clock, Platform, SessionSource};
-use crate::protocol::{BadgeProblem, Reply};
+use crate::protocol::badges::{
+    BadgeProblem, BadgeUsers, BadgesReply, BadgesRequest, ProfilePhotoSet, SetProfilePhoto,
+    SetUserIcon, UserBadges, UserIconSaved,
+};
+use crate::protocol::{Frame, ReplyTo};
 use crate::salesforce::{ApiError, ApiErrorKind, SessionError};
+use crate::storage::StoreError;
+
+/// What can go wrong answering a badge request (worded in [`crate::words`]).
+#[derive(Debug)]
+pub enum BadgeError {
+    NotAUserId,
+    /// The core did not classify the user as an integration user in the frame's org.
+    NotAnIntegrationUser,
+    /// The user could not be classified (the session, the API).
+    Unclassified(BadgeLookupError),
+    Session(SessionError),
+    Icon(IconError),
+    IconNotSaved(StoreError),
+    Png(PngError),
+    PhotoNotSet(ApiError),
+}
+
+/// Why a page's users could not be badged (worded in [`crate::words`]); the page shows it
+/// instead of any badge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BadgeLookupError {
+    Session(SessionError),
+    Api(ApiError),
+}
+
+impl BadgeLookupError {
+    fn problem(&self) -> BadgeProblem {
+        BadgeProblem {
+            kind: match self {
+                Self::Session(_) => None,
+                Self::Api(e) => Some(e.kind),
+            },
+            message: self.to_string(),
+        }
+    }
+}
+
+impl From<ConnectError> for BadgeLookupError {
+    fn from(e: ConnectError) -> Self {
+        match e {
+            ConnectError::Session(e) => Self::Session(e),
+            ConnectError::Api(e) => Self::Api(e),
+        }
+    }
+}
+
+/// Answers one badge request from the content script in `frame`.
+pub async fn answer<P: Platform>(
+    platform: &P,
+    frame: &Frame,
+    request: BadgesRequest,
+) -> Result<BadgesReply, BadgeError> {
+    Ok(match request {
+        BadgesRequest::BadgeUsers(request) => {
+            BadgesReply::UserBadges(user_badges(platform, frame, request).await)
+        }
+        BadgesRequest::SetUserIcon(request) => {
+            BadgesReply::UserIconSaved(set_user_icon(platform, frame, request).await?)
+        }
+        BadgesRequest::SetProfilePhoto(request) => {
+            BadgesReply::ProfilePhotoSet(set_profile_photo(platform, frame, request).await?)
+        }
+    })
+}
 
 /// Badges for a page's users: from the cache when fresh, else one query per 200 users through
-/// the session of the sender frame's org. Any failure gives one message and no badge.
+/// the session of the frame's org. Any failure gives one message and no badge.
 pub async fn user_badges<P: Platform>(
     platform: &P,
-    sender_url: Option<&str>,
+    frame: &Frame,
+    request: BadgeUsers,
+) -> ReplyTo<BadgeUsers> {
+    match lookup_badges(platform, frame, &request.user_ids).await {
+        Ok(badges) => UserBadges {
+            badges,
+            error: None,
+        },
+        Err(e) => UserBadges {
+            badges: Vec::new(),
+            error: Some(e.problem()),
+        },
+    }
+}
+
+/// The core's own verdict on one user of the frame's org: their badge when they are an
+/// integration user (by license, API Only User or the API Integration PSL, salesforce.md §C.6,
+/// §C.7), `None` when they are not (or are no user of that org). From the badge cache when
+/// fresh, else one query.
+pub async fn classification<P: Platform>(
+    platform: &P,
+    frame: &Frame,
+    user: &UserId,
+) -> Result<Option<super::UserBadge>, BadgeLookupError> {
+    let badges = lookup_badges(platform, frame, &[user.as_str().to_owned()]).await?;
+    Ok(badges.into_iter().next())
+}
+
+async fn lookup_badges<P: Platform>(
+    platform: &P,
+    frame: &Frame,
     user_ids: &[String],
-) -> Reply {
-    let problem = |kind, message: String| Reply::UserBadges {
-        badges: Vec::new(),
-        error: Some(BadgeProblem { kind, message }),
-    };
-    let Some(url) = sender_url else {
-        return problem(
-            None,
-            "Badges are only drawn on Salesforce pages.".to_owned(),
-        );
-    };
-    let org_id = match platform.sessions().org_of(url).await {
-        Ok(org) => org,
-        Err(e) => return problem(None, e.to_string()),
-    };
+) -> Result<Vec<super::UserBadge>, BadgeLookupError> {
+    let org_id = platform
+        .sessions()
+        .org_of(&frame.url)
+        .await
+        .map_err(BadgeLookupError::Session)?;
     let store = platform.storage();
-    let mut lookup = Lookup::start(store, &org_id, user_ids, platform.clock().now_ms()).await;
+    let now = platform.clock().now_ms();
+    let mut lookup = Lookup::start(store, &org_id, user_ids, now).await;
     if lookup.needs_api() {
-        let fetched = async {
-            // Every field of the badge query exists in the oldest version Forcefield supports:
-            // when the org's version isn't known yet, ask at that one instead of spending a round
-            // trip on discovery first. Only if the org no longer serves it (a retired version
-            // answers 404) is the version discovered.
-            let mut connection = connect_quickly(platform, url)
-                .await
-                .map_err(connect_failure)?;
-            match lookup.fetch(&connection.client(), store).await {
-                Err(e) if !connection.version_known && e.kind == ApiErrorKind::NotFound => {
-                    connection
-                        .learn_version(store)
-                        .await
-                        .map_err(badge_failure)?;
-                    lookup
-                        .fetch(&connection.client(), store)
-                        .await
-                        .map_err(badge_failure)
-                }
-                other => other.map_err(badge_failure),
+        // Every field of the badge query exists in the oldest version Forcefield supports: when
+        // the org's version isn't known yet, ask at that one instead of spending a round trip on
+        // discovery first. Only if the org no longer serves it (a retired version answers 404)
+        // is the version discovered.
+        let mut connection = connect_quickly(platform, &frame.url).await?;
+        match lookup.fetch(&connection.client(), store).await {
+            Err(e) if !connection.version_known && e.kind == ApiErrorKind::NotFound => {
+                connection
+                    .learn_version(store)
+                    .await
+                    .map_err(BadgeLookupError::Api)?;
+                lookup
+                    .fetch(&connection.client(), store)
+                    .await
+                    .map_err(BadgeLookupError::Api)?;
             }
-        };
-        if let Err((kind, message)) = fetched.await {
-            return problem(kind, message);
+            other => other.map_err(BadgeLookupError::Api)?,
         }
     }
-    Reply::UserBadges {
-        badges: lookup.badges(store).await,
-        error: None,
-    }
+    Ok(lookup.badges(store).await)
 }
 
-fn connect_failure(e: ConnectError) -> (Option<ApiErrorKind>, String) {
-    match e {
-        ConnectError::Session(e) => (None, e.to_string()),
-        ConnectError::Api(e) => badge_failure(e),
-    }
-}
-
-fn badge_failure(e: ApiError) -> (Option<ApiErrorKind>, String) {
-    let message = match e.kind {
-        ApiErrorKind::SessionExpired => "Your Salesforce session has expired, so Forcefield can't mark integration users on this page. Log in again, then reload the page.".to_owned(),
-        _ => format!("Forcefield could not mark integration users on this page: {e}"),
-    };
-    (Some(e.kind), message)
-}
-
-pub async fn set_user_icon<P: Platform>(
+async fn set_user_icon<P: Platform>(
     platform: &P,
-    sender_url: Option<&str>,
-    user_id: String,
-    icon: Option<UserIcon>,
-) -> Reply {
-    let Some(user) = UserId::parse(&user_id) else {
-        return Reply::Failed {
-            message: "That is not a user Id.".to_owned(),
-        };
-    };
-    let org_id = match sender_url {
-        Some(url) => platform.sessions().org_of(url).await,
-        None => Err(SessionError::NotSalesforce),
-    };
-    let org_id = match org_id {
-        Ok(org) => org,
-        Err(e) => {
-            return Reply::Failed {
-                message: e.to_string(),
-            }
-        }
-    };
-    match icons::save(platform.storage(), &org_id, &user, icon.clone()).await {
-        Ok(()) => Reply::UserIconSaved { user_id, icon },
-        Err(e) => Reply::Failed {
-            message: format!("The icon was not saved: {e}"),
-        },
-    }
+    frame: &Frame,
+    request: SetUserIcon,
+) -> Result<ReplyTo<SetUserIcon>, BadgeError> {
+    let SetUserIcon { user_id, icon } = request;
+    let user = UserId::parse(&user_id).ok_or(BadgeError::NotAUserId)?;
+    classification(platform, frame, &user)
+        .await
+        .map_err(BadgeError::Unclassified)?
+        .ok_or(BadgeError::NotAnIntegrationUser)?;
+    let org_id = platform
+        .sessions()
+        .org_of(&frame.url)
+        .await
+        .map_err(BadgeError::Session)?;
+    icons::save(platform.storage(), &org_id, &user, icon.clone())
+        .await
+        .map_err(|e| match e {
+            SaveIconError::Invalid(e) => BadgeError::Icon(e),
+            SaveIconError::Storage(e) => BadgeError::IconNotSaved(e),
+        })?;
+    Ok(UserIconSaved { user_id, icon })
 }
 
-pub async fn set_profile_photo<P: Platform>(
+async fn set_profile_photo<P: Platform>(
     platform: &P,
-    sender_url: Option<&str>,
-    user_id: String,
-    png_base64: &str,
-) -> Reply {
-    let failed = |message: String| Reply::Failed { message };
-    let Some(user) = UserId::parse(&user_id) else {
-        return failed("That is not a user Id.".to_owned());
-    };
-    if let Err(e) = photo::validate_png(png_base64) {
-        return failed(e);
-    }
-    let Some(url) = sender_url else {
-        return failed("Profile photos are set from Salesforce pages only.".to_owned());
-    };
-    let connection = match connect(platform, url).await {
-        Ok(connection) => connection,
-        Err(ConnectError::Session(e)) => return failed(e.to_string()),
-        Err(ConnectError::Api(e)) => {
-            return failed(format!("The profile photo was not changed: {e}"))
-        }
-    };
-    match photo::set_profile_photo(&connection.client(), &user, png_base64).await {
-        Ok(photo) => Reply::ProfilePhotoSet {
-            user_id,
-            photo_url: photo.small_photo_url,
-        },
-        Err(e) => failed(format!("The profile photo was not changed: {e}")),
-    }
+    frame: &Frame,
+    request: SetProfilePhoto,
+) -> Result<ReplyTo<SetProfilePhoto>, BadgeError> {
+    let SetProfilePhoto {
+        user_id,
+        png_base64,
+    } = request;
+    let user = UserId::parse(&user_id).ok_or(BadgeError::NotAUserId)?;
+    photo::validate_png(&png_base64).map_err(BadgeError::Png)?;
+    classification(platform, frame, &user)
+        .await
+        .map_err(BadgeError::Unclassified)?
+        .ok_or(BadgeError::NotAnIntegrationUser)?;
+    let connection = connect(platform, &frame.url).await.map_err(|e| match e {
+        ConnectError::Session(e) => BadgeError::Session(e),
+        ConnectError::Api(e) => BadgeError::PhotoNotSet(e),
+    })?;
+    let photo = photo::set_profile_photo(&connection.client(), &user, &png_base64)
+        .await
+        .map_err(BadgeError::PhotoNotSet)?;
+    Ok(ProfilePhotoSet {
+        user_id,
+        photo_url: photo.small_photo_url,
+    })
 }

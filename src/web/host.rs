@@ -3,8 +3,10 @@
 //! clock and session source. The extension passes `browserHost` (extension/browser.js: `fetch`,
 //! `chrome.cookies`, `chrome.storage`); a Node host (the `sf` plugin, tests/node) passes its own.
 //!
-//! Values cross the boundary as JSON (`JSON.stringify` on the JS side of a call, `serde_json` on
-//! this one), so the core carries one JSON implementation and no second (de)serializer.
+//! Messages and stored values cross the boundary as JSON (`JSON.stringify` on the JS side,
+//! `serde_json` on this one), so the core carries one JSON implementation and no second
+//! (de)serializer; the host's own records (an HTTP answer, a cookie, a session) are read by
+//! property.
 //!
 //! The host object, in TypeScript terms:
 //!
@@ -21,19 +23,23 @@
 //!   sidCookiesOnDomain?(domain: string, storeId: string | null): Promise<{ domain: string; value: string }[]>;
 //!   // …or the host's own login: the API host (or instance URL) and access token of the org a URL is on.
 //!   session?(orgUrl: string): Promise<{ instanceUrl: string; accessToken: string } | null>;
+//!   // Browser hosts only: open the generator page or the record types page beside a content
+//!   // script's tab.
+//!   openGenerator?(tab: object, userId: string | null): Promise<unknown>;
+//!   openRecordTypes?(tab: object, userId: string): Promise<unknown>;
+//!   openAccessReview?(tab: object, userId: string): Promise<unknown>;
 //! }
 //! ```
 
 use crate::platform::{
-    Area, Clock, HttpRequest, HttpResponse, KeyValueStore, SessionSource, StorageError, Transport,
-    TransportError,
+    Area, Clock, HostError, HttpRequest, HttpResponse, KeyValueStore, SessionSource, StorageError,
+    Transport, TransportError,
 };
 use crate::salesforce::{
     find_session, org_of_page, CookieJar, CookieStoreError, OrgId, SalesforceHost, Session,
     SessionError, SidCookie,
 };
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -72,24 +78,77 @@ extern "C" {
     ) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(method, catch, js_name = session)]
     fn session(this: &JsHost, org_url: &str) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = openGenerator)]
+    fn open_generator_beside(
+        this: &JsHost,
+        tab: &JsValue,
+        user_id: Option<String>,
+    ) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = openRecordTypes)]
+    fn open_record_types_beside(
+        this: &JsHost,
+        tab: &JsValue,
+        user_id: &str,
+    ) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = openAccessReview)]
+    fn open_access_review_beside(
+        this: &JsHost,
+        tab: &JsValue,
+        user_id: &str,
+    ) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// Opens the generator page beside `tab` (the browser's tab record of the asking content script).
+pub(super) async fn open_generator(
+    host: &JsHost,
+    tab: &JsValue,
+    user_id: Option<&str>,
+) -> Result<(), HostError> {
+    settle(host.open_generator_beside(tab, user_id.map(str::to_owned)))
+        .await
+        .map(|_| ())
+}
+
+/// Opens the record types page beside `tab` for a user's profile.
+pub(super) async fn open_record_types(
+    host: &JsHost,
+    tab: &JsValue,
+    user_id: &str,
+) -> Result<(), HostError> {
+    settle(host.open_record_types_beside(tab, user_id))
+        .await
+        .map(|_| ())
+}
+
+/// Opens the access review beside `tab`.
+pub(super) async fn open_access_review(
+    host: &JsHost,
+    tab: &JsValue,
+    user_id: &str,
+) -> Result<(), HostError> {
+    settle(host.open_access_review_beside(tab, user_id))
+        .await
+        .map(|_| ())
 }
 
 /// A JS exception or rejection in words.
-fn describe(error: &JsValue) -> String {
-    error
-        .as_string()
-        .or_else(|| js_sys::Error::from(error.clone()).message().as_string())
-        .unwrap_or_else(|| "unknown host error".to_owned())
+fn describe(error: &JsValue) -> HostError {
+    HostError(
+        error
+            .as_string()
+            .or_else(|| js_sys::Error::from(error.clone()).message().as_string())
+            .unwrap_or_else(|| "unknown host error".to_owned()),
+    )
 }
 
 /// Awaits a host call's promise.
-async fn settle(call: Result<js_sys::Promise, JsValue>) -> Result<JsValue, String> {
+async fn settle(call: Result<js_sys::Promise, JsValue>) -> Result<JsValue, HostError> {
     let promise = call.map_err(|e| describe(&e))?;
     JsFuture::from(promise).await.map_err(|e| describe(&e))
 }
 
 /// A JS value as JSON text (`undefined` as `null`).
-pub(super) fn json_text(value: &JsValue) -> Result<String, String> {
+pub(super) fn json_text(value: &JsValue) -> Result<String, HostError> {
     if value.is_undefined() {
         return Ok("null".to_owned());
     }
@@ -98,14 +157,9 @@ pub(super) fn json_text(value: &JsValue) -> Result<String, String> {
         .map_err(|e| describe(&e))
 }
 
-/// A JS value read as a Rust type through its JSON.
-pub(super) fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, String> {
-    serde_json::from_str(&json_text(value)?).map_err(|e| e.to_string())
-}
-
 /// A Rust value as a plain JS value, through its JSON.
-pub(super) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, String> {
-    let text = serde_json::to_string(value).map_err(|e| e.to_string())?;
+pub(super) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, HostError> {
+    let text = crate::json::text(value).map_err(|e| HostError(e.to_string()))?;
     js_sys::JSON::parse(&text).map_err(|e| describe(&e))
 }
 
@@ -118,49 +172,76 @@ impl JsHost {
     }
 }
 
-#[derive(Serialize)]
-struct WireRequest<'a> {
-    method: &'a str,
-    url: &'a str,
-    headers: &'a [(String, String)],
-    body: Option<&'a str>,
+/// A property of a JS object (`undefined` when the object has none or is not an object).
+fn property(object: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(object, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
-#[derive(Deserialize)]
-struct WireResponse {
-    status: u16,
-    #[serde(default)]
-    headers: Vec<(String, String)>,
-    #[serde(default)]
-    body: String,
-    #[serde(default)]
-    redirected: bool,
+/// A string property of a JS object.
+pub(super) fn text_property(object: &JsValue, name: &str) -> Option<String> {
+    property(object, name).as_string()
+}
+
+/// `[[name, value], …]` (the shape of a `Headers` object spread into an array).
+fn pairs(list: &JsValue) -> Vec<(String, String)> {
+    if !js_sys::Array::is_array(list) {
+        return Vec::new();
+    }
+    js_sys::Array::from(list)
+        .iter()
+        .filter_map(|pair| {
+            let pair = js_sys::Array::from(&pair);
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect()
+}
+
+/// The request as the host's `fetch` takes it: `{method, url, headers: [[name, value]…], body}`.
+fn wire_request(request: &HttpRequest) -> JsValue {
+    let headers = js_sys::Array::new();
+    for (name, value) in &request.headers {
+        let pair = js_sys::Array::of2(&JsValue::from_str(name), &JsValue::from_str(value));
+        headers.push(&pair);
+    }
+    let wire = js_sys::Object::new();
+    let set = |name: &str, value: &JsValue| {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&wire, &JsValue::from_str(name), value);
+    };
+    set("method", &JsValue::from_str(request.method.as_str()));
+    set("url", &JsValue::from_str(&request.url));
+    set("headers", &headers);
+    set(
+        "body",
+        &request
+            .body
+            .as_deref()
+            .map_or(JsValue::NULL, JsValue::from_str),
+    );
+    wire.into()
 }
 
 impl Transport for JsHost {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let wire = to_js(&WireRequest {
-            method: request.method.as_str(),
-            url: &request.url,
-            headers: &request.headers,
-            body: request.body.as_deref(),
-        })
-        .map_err(TransportError::Unreachable)?;
-        let answer = settle(self.fetch(wire))
+        let answer = settle(self.fetch(wire_request(&request)))
             .await
-            .map_err(TransportError::Unreachable)?;
-        let answer: WireResponse = from_js(&answer).map_err(TransportError::Unreachable)?;
-        if answer.redirected {
+            .map_err(|e| TransportError::Unreachable(e.0))?;
+        if property(&answer, "redirected").as_bool() == Some(true) {
             return Err(TransportError::Redirected);
         }
+        let status = property(&answer, "status")
+            .as_f64()
+            .filter(|status| (100.0..600.0).contains(status))
+            .ok_or_else(|| {
+                TransportError::Unreachable("the host's fetch gave no HTTP status".to_owned())
+            })?;
         Ok(HttpResponse {
-            status: answer.status,
-            headers: answer
-                .headers
+            status: status as u16,
+            headers: pairs(&property(&answer, "headers"))
                 .into_iter()
                 .map(|(name, value)| (name.to_ascii_lowercase(), value))
                 .collect(),
-            body: answer.body,
+            body: text_property(&answer, "body").unwrap_or_default(),
         })
     }
 }
@@ -176,7 +257,7 @@ impl KeyValueStore for JsHost {
     async fn get(&self, area: Area, key: &str) -> Result<Option<serde_json::Value>, StorageError> {
         let value = settle(self.storage_get(area_name(area), key))
             .await
-            .map_err(StorageError::Host)?;
+            .map_err(|e| StorageError::Host(e.0))?;
         match value.as_string() {
             Some(text) => serde_json::from_str(&text)
                 .map(|v: serde_json::Value| (!v.is_null()).then_some(v))
@@ -194,7 +275,7 @@ impl KeyValueStore for JsHost {
         let text = value.to_string();
         settle(self.storage_set(area_name(area), key, &text))
             .await
-            .map_err(StorageError::Host)?;
+            .map_err(|e| StorageError::Host(e.0))?;
         Ok(())
     }
     async fn keys(&self, area: Area, prefix: &str) -> Result<Vec<String>, StorageError> {
@@ -225,12 +306,20 @@ pub(super) struct JsCookies<'a> {
     pub store_id: Option<String>,
 }
 
+/// `{domain, value}`, as `browserHost` reports a cookie.
+fn sid_cookie(cookie: &JsValue) -> Option<SidCookie> {
+    Some(SidCookie {
+        domain: text_property(cookie, "domain")?,
+        value: text_property(cookie, "value")?,
+    })
+}
+
 impl CookieJar for JsCookies<'_> {
     async fn sid_for_url(&self, url: &str) -> Result<Option<SidCookie>, CookieStoreError> {
         let cookie = settle(self.host.sid_cookie_for_url(url, self.store_id.clone()))
             .await
-            .map_err(CookieStoreError)?;
-        from_js(&cookie).map_err(CookieStoreError)
+            .map_err(|e| CookieStoreError(e.0))?;
+        Ok(sid_cookie(&cookie))
     }
 
     async fn sids_on_domain(&self, domain: &str) -> Result<Vec<SidCookie>, CookieStoreError> {
@@ -239,17 +328,17 @@ impl CookieJar for JsCookies<'_> {
                 .sid_cookies_on_domain(domain, self.store_id.clone()),
         )
         .await
-        .map_err(CookieStoreError)?;
-        from_js(&cookies).map_err(CookieStoreError)
+        .map_err(|e| CookieStoreError(e.0))?;
+        if !js_sys::Array::is_array(&cookies) {
+            return Err(CookieStoreError(
+                "the host gave no list of cookies".to_owned(),
+            ));
+        }
+        Ok(js_sys::Array::from(&cookies)
+            .iter()
+            .filter_map(|cookie| sid_cookie(&cookie))
+            .collect())
     }
-}
-
-/// What a host with its own login answers for an org URL.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct GivenSession {
-    instance_url: String,
-    access_token: String,
 }
 
 /// Where sessions come from: the browser's `sid` cookies (salesforce.md §A.3), or the host's own
@@ -263,13 +352,18 @@ impl JsSessions<'_> {
     async fn given(host: &JsHost, org_url: &str) -> Result<Session, SessionError> {
         let answer = settle(host.session(org_url))
             .await
-            .map_err(SessionError::Host)?;
-        let given: Option<GivenSession> = from_js(&answer).map_err(SessionError::Host)?;
-        let given = given.ok_or(SessionError::NotLoggedIn)?;
+            .map_err(|e| SessionError::Host(e.0))?;
+        // `{instanceUrl, accessToken}`, or null when the host has no session for that org.
+        let (Some(instance_url), Some(access_token)) = (
+            text_property(&answer, "instanceUrl"),
+            text_property(&answer, "accessToken"),
+        ) else {
+            return Err(SessionError::NotLoggedIn);
+        };
         let api_host =
-            SalesforceHost::from_url(&given.instance_url).ok_or(SessionError::NotSalesforce)?;
-        let org_id = OrgId::of_sid(&given.access_token).ok_or(SessionError::NotLoggedIn)?;
-        Session::new(org_id, api_host.clone(), given.access_token)
+            SalesforceHost::from_url(&instance_url).ok_or(SessionError::NotSalesforce)?;
+        let org_id = OrgId::of_sid(&access_token).ok_or(SessionError::NotLoggedIn)?;
+        Session::new(org_id, api_host.clone(), access_token)
             .ok_or_else(|| SessionError::NoApiSession(api_host.to_string()))
     }
 }

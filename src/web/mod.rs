@@ -5,11 +5,10 @@
 
 mod host;
 
-use crate::platform::Host;
-use crate::protocol::{Reply, Request};
+use crate::platform::{Host, HostError, Pages};
+use crate::protocol::{ContentRequest, Failed, Frame, PageRequest, Reply};
 use crate::router;
-use host::{from_js, json_text, to_js, JsCookies, JsHost, JsSessions};
-use serde::Deserialize;
+use host::{json_text, text_property, to_js, JsCookies, JsHost, JsSessions};
 use wasm_bindgen::prelude::*;
 
 /// The core, bound to one host.
@@ -19,23 +18,25 @@ pub struct Core {
     host: JsHost,
 }
 
-/// The parts of the browser's sender record (`runtime.MessageSender`) the core reads.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct MessageSender {
-    /// The URL of the frame that sent the message.
-    #[serde(default)]
-    url: Option<String>,
-    #[serde(default)]
-    tab: Option<SenderTab>,
+/// The host's pages beside the sender's tab (`host.openGenerator(tab, userId)`,
+/// `host.openRecordTypes(tab, userId)`, `host.openAccessReview(tab, userId)`).
+struct SenderPages<'a> {
+    host: &'a JsHost,
+    tab: JsValue,
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct SenderTab {
-    /// Firefox's container of the tab (salesforce.md §A.1); Chrome has none.
-    #[serde(default)]
-    cookie_store_id: Option<String>,
+impl Pages for SenderPages<'_> {
+    async fn open_generator(&self, user_id: Option<&str>) -> Result<(), HostError> {
+        host::open_generator(self.host, &self.tab, user_id).await
+    }
+
+    async fn open_record_types(&self, user_id: &str) -> Result<(), HostError> {
+        host::open_record_types(self.host, &self.tab, user_id).await
+    }
+
+    async fn open_access_review(&self, user_id: &str) -> Result<(), HostError> {
+        host::open_access_review(self.host, &self.tab, user_id).await
+    }
 }
 
 #[wasm_bindgen]
@@ -51,9 +52,15 @@ impl Core {
     /// works on (Firefox containers); `null` elsewhere.
     pub fn ask(&self, request: JsValue, cookie_store_id: Option<String>) -> js_sys::Promise {
         let host = self.host.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            Ok(answer(&host, request, None, cookie_store_id).await)
-        })
+        promise(Box::pin(async move {
+            match decode::<PageRequest>(&request) {
+                Ok(request) => {
+                    let platform = platform(&host, cookie_store_id);
+                    router::answer_page(&platform, request).await
+                }
+                Err(failed) => Reply::Failed(failed),
+            }
+        }))
     }
 
     /// A message from a content script, with the browser's sender record as the background got
@@ -61,43 +68,70 @@ impl Core {
     #[wasm_bindgen(js_name = answerContentScript)]
     pub fn answer_content_script(&self, request: JsValue, sender: JsValue) -> js_sys::Promise {
         let host = self.host.clone();
-        wasm_bindgen_futures::future_to_promise(async move {
-            let sender: MessageSender = from_js(&sender).unwrap_or_default();
-            let store_id = sender.tab.and_then(|tab| tab.cookie_store_id);
-            let frame_url = sender.url.unwrap_or_default();
-            Ok(answer(&host, request, Some(&frame_url), store_id).await)
-        })
+        promise(Box::pin(async move {
+            match decode::<ContentRequest>(&request) {
+                Ok(request) => {
+                    // The browser's sender record (`runtime.MessageSender`): the URL of the
+                    // frame that sent the message, and its tab, whose `cookieStoreId` is
+                    // Firefox's container (salesforce.md §A.1; Chrome has none).
+                    let frame = Frame {
+                        url: text_property(&sender, "url").unwrap_or_default(),
+                    };
+                    let tab = js_sys::Reflect::get(&sender, &JsValue::from_str("tab"))
+                        .unwrap_or(JsValue::NULL);
+                    let store_id = text_property(&tab, "cookieStoreId");
+                    let pages = SenderPages { host: &host, tab };
+                    let platform = platform(&host, store_id);
+                    router::answer_content(&platform, &pages, &frame, request).await
+                }
+                Err(failed) => Reply::Failed(failed),
+            }
+        }))
     }
 }
 
-async fn answer(
-    host: &JsHost,
-    request: JsValue,
-    sender_url: Option<&str>,
-    cookie_store_id: Option<String>,
-) -> JsValue {
-    let request = json_text(&request)
-        .map_err(|e| format!("Forcefield received a message it does not understand: {e}"))
-        .and_then(|json| Request::from_json(&json).map_err(|e| e.to_string()));
-    let reply = match request {
-        Ok(request) => {
-            let sessions = if host.has_own_sessions() {
-                JsSessions::Given(host)
-            } else {
-                JsSessions::Cookies(JsCookies {
-                    host,
-                    store_id: cookie_store_id,
-                })
-            };
-            let platform = Host {
-                sessions,
-                transport: host,
-                storage: host,
-                clock: host,
-            };
-            router::handle(&platform, request, sender_url).await
-        }
-        Err(message) => Reply::Failed { message },
-    };
-    to_js(&reply).unwrap_or_else(|e| JsValue::from_str(&e))
+/// A reply to come as a promise of a plain JS object. One (boxed) future type for every entry
+/// point: the promise machinery is compiled once.
+fn promise(reply: std::pin::Pin<Box<dyn std::future::Future<Output = Reply>>>) -> js_sys::Promise {
+    wasm_bindgen_futures::future_to_promise(async move {
+        let reply = reply.await;
+        Ok(to_js(&reply).unwrap_or_else(|e| JsValue::from_str(&e.0)))
+    })
 }
+
+/// A message as the request type of its sender (read as JSON text, so its size is checked
+/// before it is parsed), or why it is refused.
+fn decode<R: crate::protocol::Decode>(message: &JsValue) -> Result<R, Failed> {
+    let text = json_text(message).map_err(|e| {
+        Failed::new(format!(
+            "Forcefield received a message that is not JSON: {}",
+            e.0
+        ))
+    })?;
+    Ok(crate::protocol::decode_text(&text)?)
+}
+
+/// The host's functions as the core's platform, with sessions from the host's own login or from
+/// the cookies of `cookie_store_id`.
+fn platform(
+    host: &JsHost,
+    cookie_store_id: Option<String>,
+) -> Host<JsSessions<'_>, &JsHost, &JsHost, &JsHost> {
+    let sessions = if host.has_own_sessions() {
+        JsSessions::Given(host)
+    } else {
+        JsSessions::Cookies(JsCookies {
+            host,
+            store_id: cookie_store_id,
+        })
+    };
+    Host {
+        sessions,
+        transport: host,
+        storage: host,
+        clock: host,
+    }
+}
+
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -20,10 +20,6 @@ const GREEN_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEElEQVR42mNg+
 const shell = (org, node, classicPath) =>
   `https://${org.setup}/lightning/setup/${node}/page?address=${encodeURIComponent(classicPath)}`;
 
-// The background's rules from the browser's sender record are issue #12 item 2 (the `port`
-// helper's work). These tests run now and report as TODO until it lands; then drop the option.
-const WAITING_ON_SENDER_RULES = { todo: 'the background answers from the sender record: issue #12 item 2' };
-
 /** Resolves once Forcefield's badges have answered and drawn on this frame (its User Timing mark). */
 const badgesDrawn = (frame) =>
   frame.waitForFunction(() => performance.getEntriesByName('forcefield:badges').length > 0, null, { timeout: 15000 });
@@ -234,7 +230,7 @@ describe('Chromium: the page can\'t drive Forcefield', () => {
     assert.equal(await frame.evaluate(() => window.swapAttempts), 0, 'the page never saw the picker\'s input');
   });
 
-  test('a content script asking about another tab\'s org learns nothing about it', WAITING_ON_SENDER_RULES, async () => {
+  test('a content script asking about another tab\'s org learns nothing about it', async () => {
     await page.goto(shell(ACME, 'ManageUsers', '/005?isUserEntityOverride=1'));
     await loadedClassicFrame(page, '/005?isUserEntityOverride=1');
     const world = await contentScriptWorld(page, '/005?isUserEntityOverride=1');
@@ -250,7 +246,7 @@ describe('Chromium: the page can\'t drive Forcefield', () => {
     }
   });
 
-  test('a content script can\'t switch Forcefield off for another org', WAITING_ON_SENDER_RULES, async () => {
+  test('a content script can\'t switch Forcefield off for another org', async () => {
     await page.goto(shell(ACME, 'ManageUsers', '/005?isUserEntityOverride=1'));
     await loadedClassicFrame(page, '/005?isUserEntityOverride=1');
     const world = await contentScriptWorld(page, '/005?isUserEntityOverride=1');
@@ -277,7 +273,7 @@ describe('Chromium: the page can\'t drive Forcefield', () => {
     await uat.close();
   });
 
-  test('a content script can\'t set a person\'s profile photo', WAITING_ON_SENDER_RULES, async () => {
+  test('a content script can\'t set a person\'s profile photo', async () => {
     const person = users['alan.turing'];
     const [before] = await sim.query(`SELECT SmallPhotoUrl FROM User WHERE Id = '${person}'`);
     await page.goto(shell(ACME, 'ManageUsers', `/${person}?noredirect=1&isUserEntityOverride=1`));

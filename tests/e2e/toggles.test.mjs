@@ -473,6 +473,35 @@ describe('Chromium: instant consecutive toggles, copying access, one truth for d
     });
   });
 
+  // Found by the page snapshot fuzz target (tests/fuzz/targets.rs): pasting a row with Edit but not
+  // Read clears each target's Read, then checks its Edit and with it Read again. Undo once set
+  // such a box to the opposite of where the paste left it, not to where it started.
+  test('undo after a paste that wrote a box twice puts every box back where it started', async () => {
+    const frame = await setPage(viewer.Id, 'Account');
+    const row = (field) => `tr:has(> td > input[onclick*="Account.${field}'"])`;
+    // A row the page's own clicks would not leave (Edit without Read), set on the boxes directly.
+    await frame.evaluate(({ source, targets }) => {
+      const set = (selector, read, edit) => {
+        const tr = document.querySelector(selector);
+        tr.querySelector('input[id$=":fls_read_ck"]').checked = read;
+        tr.querySelector('input[id$=":fls_edit_ck"]').checked = edit;
+      };
+      set(source, false, true);
+      for (const target of targets) set(target, true, false);
+    }, { source: row('AccountNumber'), targets: [row('BillingAddress'), row('ShippingAddress')] });
+    await frame.locator(`${row('AccountNumber')} [data-ff="copy-row"]`).click();
+    const bar = frame.locator('[data-ff="column-filter"]').last();
+    await bar.locator('[data-ff="row-filter"]').fill('address');
+    const before = await fieldRows(frame);
+    await bar.locator('[data-ff="paste"]').click();
+    for (const field of ['BillingAddress', 'ShippingAddress']) {
+      const pasted = (await fieldRows(frame)).find((r) => r.key === `Account.${field}`);
+      assert.deepEqual([pasted.read, pasted.edit], [true, true], `${field}: Edit, and Read with it`);
+    }
+    await bar.locator('[data-ff="undo"]').click();
+    assert.deepEqual(await fieldRows(frame), before, 'undo puts every box back where it started');
+  });
+
   /** Picks `label` in the copy bar, sets the mode and copies; returns the status text. */
   const copyFrom = async (frame, label, mode) => {
     const bar = frame.locator('[data-ff="copy-access"]');

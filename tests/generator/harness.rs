@@ -5,7 +5,9 @@
 pub use crate::support::World;
 use forcefield::generator::view::{ApplyStatus, ApplyView, PlanView};
 use forcefield::model::PermissionSetSpec;
-use forcefield::protocol::{Reply, Request};
+use forcefield::protocol::generator::{
+    ApplyStarted, ContinueApply, FinishCleanUp, PlanPermissionSet, StartApply,
+};
 
 pub const ACME: &str = "https://acme.my.salesforce-setup.com/lightning/setup/SetupOneHome/home";
 pub const UAT: &str =
@@ -18,16 +20,15 @@ impl World {
         assignee: Option<&str>,
         composite: bool,
     ) -> PlanView {
-        match self.ask(Request::PlanPermissionSet {
+        self.ask(PlanPermissionSet {
             org_url: ACME.into(),
             spec: spec.clone(),
             assignee_id: assignee.map(str::to_owned),
             target_permission_set_id: None,
             use_composite: composite,
-        }) {
-            Reply::Plan { plan } => plan,
-            other => panic!("no plan: {other:?}"),
-        }
+        })
+        .unwrap_or_else(|failed| panic!("no plan: {failed:?}"))
+        .plan
     }
 
     pub fn start_apply(
@@ -36,7 +37,7 @@ impl World {
         assignee: Option<&str>,
         composite: bool,
     ) -> ApplyView {
-        match self.ask(Request::StartApply {
+        match self.ask(StartApply {
             org_url: ACME.into(),
             spec: spec.clone(),
             assignee_id: assignee.map(str::to_owned),
@@ -46,30 +47,29 @@ impl World {
             fingerprint: None,
             apply_id: None,
         }) {
-            Reply::ApplyProgress { apply } => apply,
+            Ok(ApplyStarted::Started(progress)) => progress.apply,
             other => panic!("not started: {other:?}"),
         }
     }
 
     pub fn continue_apply(&self, apply_id: &str) -> ApplyView {
-        match self.ask(Request::ContinueApply {
+        self.ask(ContinueApply {
             org_url: ACME.into(),
             apply_id: apply_id.into(),
-        }) {
-            Reply::ApplyProgress { apply } => apply,
-            other => panic!("no progress: {other:?}"),
-        }
+        })
+        .unwrap_or_else(|failed| panic!("no progress: {failed:?}"))
+        .apply
     }
 
     /// "Finish clean-up" as the page does: then continues while the undo runs.
     pub fn finish_clean_up(&self, apply_id: &str) -> ApplyView {
-        match self.ask(Request::FinishCleanUp {
-            org_url: ACME.into(),
-            apply_id: apply_id.into(),
-        }) {
-            Reply::ApplyProgress { apply } => self.run(apply),
-            other => panic!("no progress: {other:?}"),
-        }
+        let progress = self
+            .ask(FinishCleanUp {
+                org_url: ACME.into(),
+                apply_id: apply_id.into(),
+            })
+            .unwrap_or_else(|failed| panic!("no progress: {failed:?}"));
+        self.run(progress.apply)
     }
 
     /// Continues until the apply is no longer running, as the generator page does.

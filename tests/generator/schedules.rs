@@ -23,7 +23,11 @@ use forcefield::platform::{
     Area, Host, HttpRequest, HttpResponse, KeyValueStore, Method, StorageError, SystemClock,
     Transport, TransportError,
 };
-use forcefield::protocol::{AccessSource, Reply, Request};
+use forcefield::protocol::generator::{
+    AccessSource, ApplyProgress, ContinueApply, FinishCleanUp, GeneratorReply, ListPendingApplies,
+    LoadAccess, LoadedSpec, PendingApplies, PlanPermissionSet, Planned, StartApply,
+};
+use forcefield::protocol::{Failed, PageRequest, Reply};
 use forcefield::salesforce::{CookieSessions, OrgId};
 use org_sim::{Fault, FaultKind, RunningSim, SimConfig};
 use serde_json::{json, Value};
@@ -746,7 +750,7 @@ impl Lab {
     }
 
     /// Runs one request as the extension page does, through `host`.
-    pub fn ask(&self, worker: &Worker, transport: &Faulty<'_>, request: Request) -> Reply {
+    pub fn ask(&self, worker: &Worker, transport: &Faulty<'_>, request: PageRequest) -> Reply {
         let jar = self.jar.borrow();
         let host = Host {
             sessions: CookieSessions(&*jar),
@@ -754,11 +758,11 @@ impl Lab {
             storage: worker,
             clock: SystemClock,
         };
-        pollster::block_on(forcefield::router::handle(&host, request, None))
+        pollster::block_on(forcefield::router::answer_page(&host, request))
     }
 
     /// The same request without faults (setting scenarios up).
-    fn ask_clean(&self, worker: &Worker, request: Request) -> Reply {
+    fn ask_clean(&self, worker: &Worker, request: PageRequest) -> Reply {
         let jar = self.jar.borrow();
         let host = Host {
             sessions: CookieSessions(&*jar),
@@ -766,7 +770,7 @@ impl Lab {
             storage: worker,
             clock: SystemClock,
         };
-        pollster::block_on(forcefield::router::handle(&host, request, None))
+        pollster::block_on(forcefield::router::answer_page(&host, request))
     }
 
     fn scenarios(&self) -> Vec<Scenario> {
@@ -804,14 +808,14 @@ impl Lab {
         let worker = Worker::default();
         let mut update = match self.ask_clean(
             &worker,
-            Request::LoadAccess {
+            PageRequest::from(LoadAccess {
                 org_url: ACME.into(),
                 source: AccessSource::PermissionSet {
                     permission_set_id: netsuite.clone(),
                 },
-            },
+            }),
         ) {
-            Reply::Spec { spec, .. } => spec,
+            Reply::Generator(GeneratorReply::Spec(LoadedSpec { spec, .. })) => spec,
             other => panic!("{other:?}"),
         };
         update.label = "NetSuite Integration – revised".into();
@@ -883,18 +887,20 @@ impl Lab {
                     Some(plan.fingerprint),
                 ),
             ) {
-                Reply::ApplyProgress { apply } => apply,
+                Reply::Generator(GeneratorReply::ApplyProgress(ApplyProgress { apply })) => apply,
                 other => panic!("{name}: {other:?}"),
             };
             while apply.status == ApplyStatus::Running {
                 apply = match self.ask_clean(
                     &worker,
-                    Request::ContinueApply {
+                    PageRequest::from(ContinueApply {
                         org_url: ACME.into(),
                         apply_id: apply.apply_id.clone(),
-                    },
+                    }),
                 ) {
-                    Reply::ApplyProgress { apply } => apply,
+                    Reply::Generator(GeneratorReply::ApplyProgress(ApplyProgress { apply })) => {
+                        apply
+                    }
                     other => panic!("{name}: {other:?}"),
                 };
             }
@@ -936,15 +942,15 @@ impl Lab {
     ) -> PlanView {
         match self.ask_clean(
             worker,
-            Request::PlanPermissionSet {
+            PageRequest::from(PlanPermissionSet {
                 org_url: ACME.into(),
                 spec: spec.clone(),
                 assignee_id: assignee.map(str::to_owned),
                 target_permission_set_id: target.map(str::to_owned),
                 use_composite: composite,
-            },
+            }),
         ) {
-            Reply::Plan { plan } => plan,
+            Reply::Generator(GeneratorReply::Plan(Planned { plan })) => plan,
             other => panic!("{other:?}"),
         }
     }
@@ -1070,8 +1076,8 @@ fn start(
     target: Option<&str>,
     composite: bool,
     fingerprint: Option<String>,
-) -> Request {
-    Request::StartApply {
+) -> PageRequest {
+    PageRequest::from(StartApply {
         org_url: ACME.into(),
         spec: spec.clone(),
         assignee_id: assignee.map(str::to_owned),
@@ -1080,7 +1086,7 @@ fn start(
         confirmed_production: true,
         fingerprint,
         apply_id: None,
-    }
+    })
 }
 
 /// How a schedule ended.
@@ -1252,19 +1258,21 @@ fn drive(
             match lab.ask(
                 worker,
                 faulty,
-                Request::PlanPermissionSet {
+                PageRequest::from(PlanPermissionSet {
                     org_url: ACME.into(),
                     spec: scenario.spec.clone(),
                     assignee_id: scenario.assignee.clone(),
                     target_permission_set_id: scenario.target.clone(),
                     use_composite: scenario.composite,
-                },
+                }),
             ) {
-                Reply::Plan { plan } if plan.blockers.is_empty() && !plan.steps.is_empty() => {
+                Reply::Generator(GeneratorReply::Plan(Planned { plan }))
+                    if plan.blockers.is_empty() && !plan.steps.is_empty() =>
+                {
                     fingerprint = Some(plan.fingerprint)
                 }
                 // The other admin made the plan impossible or empty: nothing to apply.
-                Reply::Plan { .. } => return None,
+                Reply::Generator(GeneratorReply::Plan(_)) => return None,
                 _ => {
                     fix(faulty);
                     continue;
@@ -1284,7 +1292,7 @@ fn drive(
         ) {
             // A stopped worker's answer never reaches the page: it finds the apply pending, or
             // nothing (the journal was never saved) and starts again.
-            Reply::ApplyProgress { .. } if worker.stopped.get() => {
+            Reply::Generator(GeneratorReply::ApplyProgress(_)) if worker.stopped.get() => {
                 fix(faulty);
                 if let Some(pending) = pending(lab, worker, faulty) {
                     apply = Some(pending);
@@ -1292,18 +1300,18 @@ fn drive(
                 }
                 fingerprint = None;
             }
-            Reply::ApplyProgress { apply: started } => {
+            Reply::Generator(GeneratorReply::ApplyProgress(ApplyProgress { apply: started })) => {
                 apply = Some(started);
                 break;
             }
-            Reply::Plan { plan } => {
+            Reply::Generator(GeneratorReply::Plan(Planned { plan })) => {
                 // The org changed since the preview: the admin reviews the new preview.
                 if !plan.blockers.is_empty() || plan.steps.is_empty() {
                     return None;
                 }
                 fingerprint = Some(plan.fingerprint);
             }
-            Reply::Failed { message } => {
+            Reply::Failed(Failed { message }) => {
                 outcome.faults.push(format!("start refused: {message}"));
                 if worker.stopped.get()
                     || faulty.session_expired.get()
@@ -1338,14 +1346,14 @@ fn drive(
             }
         }
         let request = match apply.status {
-            ApplyStatus::Running | ApplyStatus::Paused => Request::ContinueApply {
+            ApplyStatus::Running | ApplyStatus::Paused => PageRequest::from(ContinueApply {
                 org_url: ACME.into(),
                 apply_id: apply_id.clone(),
-            },
-            ApplyStatus::CleanupNeeded => Request::FinishCleanUp {
+            }),
+            ApplyStatus::CleanupNeeded => PageRequest::from(FinishCleanUp {
                 org_url: ACME.into(),
                 apply_id: apply_id.clone(),
-            },
+            }),
             _ => return Some(apply),
         };
         if matches!(
@@ -1357,8 +1365,10 @@ fn drive(
         match lab.ask(worker, faulty, request) {
             // A stopped worker's answer never reaches the page (handled at the loop's top).
             _ if worker.stopped.get() => {}
-            Reply::ApplyProgress { apply: next } => apply = next,
-            Reply::Failed { message } => {
+            Reply::Generator(GeneratorReply::ApplyProgress(ApplyProgress { apply: next })) => {
+                apply = next
+            }
+            Reply::Failed(Failed { message }) => {
                 outcome.faults.push(format!("request refused: {message}"));
                 fix(faulty);
                 if let Some(view) = journal_of(worker, &apply_id) {
@@ -1378,11 +1388,13 @@ fn pending(lab: &Lab, worker: &Worker, faulty: &Faulty<'_>) -> Option<ApplyView>
     match lab.ask(
         worker,
         faulty,
-        Request::PendingApplies {
+        PageRequest::from(ListPendingApplies {
             org_url: ACME.into(),
-        },
+        }),
     ) {
-        Reply::Applies { applies } => applies.into_iter().next(),
+        Reply::Generator(GeneratorReply::Applies(PendingApplies { applies })) => {
+            applies.into_iter().next()
+        }
         _ => None,
     }
 }

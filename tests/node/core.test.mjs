@@ -61,6 +61,25 @@ async function loadCore(dir) {
   return glue.Core;
 }
 
+test('a content script is answered only about the org of the frame its sender record names', async () => {
+  const Core = await loadCore('pkg');
+  const host = memoryHost();
+  const core = new Core(host);
+  const sender = { id: 'forcefield', url: 'https://acme.my.salesforce-setup.com/005?isdtp=p1', tab: { id: 7 } };
+  // A content script may not ask about a tab it names…
+  const refused = await core.answerContentScript({ type: 'orgStatus', tabUrl: 'https://uat.lightning.force.com/' }, sender);
+  assert.equal(refused.type, 'failed', JSON.stringify(refused));
+  assert.equal(host.sent.length, 0);
+  // …and a URL it passes is not what decides which org it hears about.
+  const verdict = await core.answerContentScript(
+    { type: 'pageLoaded', surface: 'classicSetup', tabUrl: 'https://uat.lightning.force.com/' }, sender);
+  assert.equal(verdict.type, 'pageVerdict', JSON.stringify(verdict));
+  assert.equal(verdict.orgId, '00DAM0000000001');
+  const elsewhere = await core.answerContentScript({ type: 'pageLoaded', surface: 'classicSetup' },
+    { ...sender, url: 'https://example.com/' });
+  assert.deepEqual(elsewhere, { type: 'pageVerdict', enhance: false, orgId: null });
+});
+
 for (const [name, dir] of [['the worker core', 'pkg'], ['the generator page core', 'pkg/generator']]) {
   test(`${name} loads in plain Node and answers through the host's functions`, async () => {
     const Core = await loadCore(dir);

@@ -4,12 +4,12 @@
 //! top of them as the core's platform.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use forcefield::platform::memory::MemoryStorage;
+use forcefield::platform::memory::{MemoryStorage, RecordedPages};
 use forcefield::platform::{
     Host, HttpRequest, HttpResponse, SystemClock, Transport, TransportError,
 };
-use forcefield::protocol::{Reply, Request};
-use forcefield::router::handle;
+use forcefield::protocol::{Ask, ContentRequest, Failed, Frame, PageRequest, Reply};
+use forcefield::router::{answer_content, answer_page};
 use forcefield::salesforce::{CookieJar, CookieSessions, CookieStoreError, SidCookie};
 use org_sim::{RunningSim, SimConfig};
 use std::collections::BTreeMap;
@@ -90,6 +90,15 @@ pub fn blocking_send(
         headers,
         body,
     })
+}
+
+/// The reply a request is paired with, or its failure; any other reply is a broken pairing.
+fn paired<T: TryFrom<Reply, Error = Reply>>(reply: Reply) -> Result<T, Failed> {
+    match T::try_from(reply) {
+        Ok(reply) => Ok(reply),
+        Err(Reply::Failed(failed)) => Err(failed),
+        Err(other) => panic!("a reply of another type: {other:?}"),
+    }
 }
 
 fn unreachable(e: impl std::fmt::Display) -> TransportError {
@@ -179,6 +188,8 @@ pub struct World {
     pub jar: LoggedInJar,
     pub transport: SimTransport,
     pub storage: MemoryStorage,
+    /// The extension pages content scripts had opened.
+    pub pages: RecordedPages,
 }
 
 impl World {
@@ -190,6 +201,7 @@ impl World {
             jar: LoggedInJar::default(),
             transport,
             storage: MemoryStorage::default(),
+            pages: RecordedPages::default(),
         };
         world.log_in();
         world
@@ -211,14 +223,36 @@ impl World {
         );
     }
 
-    /// A request from an extension page (no sender tab).
-    pub fn ask(&self, request: Request) -> Reply {
-        self.ask_from(request, None)
+    /// A request from an extension page (the popup, the generator page), answered with the
+    /// reply type it is paired with, or why it failed.
+    pub fn ask<R>(&self, request: R) -> Result<R::Reply, Failed>
+    where
+        R: Ask + Into<PageRequest>,
+        R::Reply: TryFrom<Reply, Error = Reply>,
+    {
+        paired(self.ask_wire(request.into()))
     }
 
-    /// A request from a content script in the frame at `sender_url`.
-    pub fn ask_from(&self, request: Request, sender_url: Option<&str>) -> Reply {
-        pollster::block_on(handle(&self.host(), request, sender_url))
+    /// Any extension-page request, answered as the wire carries it.
+    pub fn ask_wire(&self, request: PageRequest) -> Reply {
+        pollster::block_on(answer_page(&self.host(), request))
+    }
+
+    /// A request from a content script in the frame at `frame_url` (the browser's sender record).
+    pub fn ask_from<R>(&self, request: R, frame_url: &str) -> Result<R::Reply, Failed>
+    where
+        R: Ask + Into<ContentRequest>,
+        R::Reply: TryFrom<Reply, Error = Reply>,
+    {
+        paired(self.ask_from_wire(request.into(), frame_url))
+    }
+
+    /// Any content-script request, answered as the wire carries it.
+    pub fn ask_from_wire(&self, request: ContentRequest, frame_url: &str) -> Reply {
+        let frame = Frame {
+            url: frame_url.to_owned(),
+        };
+        pollster::block_on(answer_content(&self.host(), &self.pages, &frame, request))
     }
 
     /// The browser around the core, as the core's platform.
