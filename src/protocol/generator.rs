@@ -364,6 +364,10 @@ pub struct StartApply {
 /// the preview, the new preview instead of any write ([`Planned`] with `changedSincePreview`).
 #[cfg(feature = "generator")]
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one answer per call, built and encoded once; boxing buys nothing"
+)]
 pub enum ApplyStarted {
     Started(ApplyProgress),
     ChangedSincePreview(Planned),

@@ -281,7 +281,7 @@ impl KeyValueStore for JsHost {
     async fn keys(&self, area: Area, prefix: &str) -> Result<Vec<String>, StorageError> {
         let keys = settle(self.storage_keys(area_name(area), prefix))
             .await
-            .map_err(StorageError::Host)?;
+            .map_err(|e| StorageError::Host(e.0))?;
         match keys.as_string() {
             Some(text) => {
                 serde_json::from_str(&text).map_err(|e| StorageError::Encoding(e.to_string()))
