@@ -54,7 +54,8 @@ export function fromSpec(spec) {
   const objects = new Map();
   for (const [sobject, granted] of Object.entries(spec.objects ?? {})) {
     const access = Object.fromEntries(ACCESS_LEVELS.map(([key]) => [key, Boolean(granted[key])]));
-    access.viewAllFields = Boolean(granted.viewAllFields);
+    // Kept as the spec has it (the core always names it; an older spec or file may not).
+    if ('viewAllFields' in granted) access.viewAllFields = Boolean(granted.viewAllFields);
     objects.set(sobject, { access, fieldMode: 'pick', picked: new Map() });
   }
   for (const [field, access] of Object.entries(spec.fields ?? {})) {
@@ -62,7 +63,7 @@ export function fromSpec(spec) {
     if (dot < 1) continue;
     const sobject = field.slice(0, dot);
     if (!objects.has(sobject)) {
-      objects.set(sobject, { access: { ...Object.fromEntries(ACCESS_LEVELS.map(([key]) => [key, false])), viewAllFields: false }, fieldMode: 'pick', picked: new Map() });
+      objects.set(sobject, { access: Object.fromEntries(ACCESS_LEVELS.map(([key]) => [key, false])), fieldMode: 'pick', picked: new Map() });
     }
     objects.get(sobject).picked.set(field.slice(dot + 1), access);
   }
