@@ -118,10 +118,14 @@ function renderOrg(org) {
     h('span', { class: `slds-badge ff-${kind}`, 'data-ff': 'org-kind' }, KIND_LABELS[kind] ?? kind));
 }
 
+/**
+ * Lists the org's unfinished applies (one banner each, naming its set), then marks `container`
+ * `data-ff-listed` so a reader (or a test) knows the list is complete, banners or none.
+ */
 async function renderPending(container) {
   const reply = await core({ type: 'pendingApplies', orgUrl });
-  if (reply.type !== 'applies' || reply.applies.length === 0) return;
-  for (const apply of reply.applies) {
+  if (reply.type !== 'applies') container.append(failure(reply, 'Unfinished applies could not be read: '));
+  for (const apply of reply.applies ?? []) {
     const progress = slot('pending-progress');
     // Interrupted or paused: resume. Undo stopped: finish the clean-up. Records left for a
     // decision (or a journal that can't be read): shown with their choices.
@@ -130,10 +134,11 @@ async function renderPending(container) {
     const action = resumable
       ? h('button', { type: 'button', class: 'slds-button slds-button_brand', 'data-ff': 'resume-apply' }, 'Resume')
       : cleanup ? h('button', { type: 'button', class: 'slds-button slds-button_brand', 'data-ff': 'finish-cleanup' }, 'Finish clean-up') : null;
+    const of = apply.setName ? ` of ${apply.setName}` : '';
     const intro = apply.raw !== undefined && apply.raw !== null ? 'An apply\'s journal can\'t be read. '
-      : resumable ? 'An apply was interrupted: '
-        : cleanup ? 'An apply failed and its undo did not finish: '
-          : 'An apply left records for your decision: ';
+      : resumable ? `An apply${of} was interrupted: `
+        : cleanup ? `An apply${of} failed and its undo did not finish: `
+          : `An apply${of} left records for your decision: `;
     const banner = alert('warning', 'pending-apply',
       h('p', {}, intro, apply.raw ? '' : describeApply(apply)),
       action && apply.message ? h('p', {}, apply.message) : null,
@@ -150,6 +155,7 @@ async function renderPending(container) {
     });
     container.append(banner);
   }
+  container.dataset.ffListed = 'true';
 }
 
 function describeApply(apply) {
@@ -1003,7 +1009,7 @@ async function exportXml() {
 // ---------------------------------------------------------------- start
 
 const sections = {
-  pending: h('div'),
+  pending: h('div', { 'data-ff': 'pending-applies' }),
   user: h('div'),
   start: h('div'),
   identity: h('div'),
