@@ -22,21 +22,9 @@ globalThis.forcefieldBadges = (() => {
   const PHOTO_EDGE = 256;
   const KIND_LABEL = { integrationLicense: 'Integration', apiOnly: 'API only', integrationPsl: 'API Integration PSL' };
 
-  // Every node this script created. The page can copy `data-ff` attributes onto its own nodes,
-  // so membership here, not an attribute, says what is ours.
-  const created = new WeakSet();
-  const isOurs = (node) => {
-    for (let at = node; at; at = at.parentNode) if (created.has(at)) return true;
-    return false;
-  };
-
-  function element(tag, attributes = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-    node.append(...children);
-    created.add(node);
-    return node;
-  }
+  // What this script drew is known by the shared builder's memory, not by `data-ff` attributes
+  // the page could copy onto its own nodes (dom.js). Styles: content.css, keyed on `data-ff`.
+  const { h, isOurs } = globalThis.forcefieldDom;
 
   function userIdOf(link) {
     const href = link.getAttribute('href');
@@ -98,17 +86,16 @@ globalThis.forcefieldBadges = (() => {
   /** An icon as a node: emoji text, or pixels painted on a canvas (no URL load, so no CSP). */
   function iconNode(icon) {
     if (icon?.kind === 'emoji') {
-      const span = element('span', { 'data-ff': 'badge-icon', 'aria-hidden': 'true' });
+      const span = h('span', { 'data-ff': 'badge-icon', 'aria-hidden': 'true' });
       span.textContent = icon.emoji;
       return span;
     }
     if (icon?.kind === 'image') {
-      const canvas = element('canvas', { 'data-ff': 'badge-icon', 'aria-hidden': 'true', width: icon.width, height: icon.height });
-      Object.assign(canvas.style, { width: '14px', height: '14px', verticalAlign: '-2px', borderRadius: '2px' });
+      const canvas = h('canvas', { 'data-ff': 'badge-icon', 'aria-hidden': 'true', width: icon.width, height: icon.height });
       try {
         canvas.getContext('2d').putImageData(new ImageData(base64ToBytes(icon.rgba), icon.width, icon.height), 0, 0);
       } catch {
-        return element('span');
+        return h('span');
       }
       return canvas;
     }
@@ -236,7 +223,7 @@ globalThis.forcefieldBadges = (() => {
     badgeNode(badge) {
       const warned = badge.warnings.length > 0;
       const label = badge.kinds.map((kind) => KIND_LABEL[kind] ?? kind)[0] ?? '';
-      const node = element('span', {
+      const node = h('span', {
         'data-ff': 'badge',
         'data-ff-user': badge.userId,
         'data-ff-kinds': badge.kinds.join(' '),
@@ -252,18 +239,11 @@ globalThis.forcefieldBadges = (() => {
         node.setAttribute('aria-haspopup', 'menu');
         node.setAttribute('aria-expanded', 'false');
       }
-      Object.assign(node.style, {
-        display: 'inline-flex', alignItems: 'center', gap: '3px', marginLeft: '6px', padding: '0 6px',
-        border: `1px solid ${warned ? '#dd7a01' : '#0176d3'}`, borderRadius: '10px',
-        background: warned ? '#fef1e4' : '#eef4ff', color: '#181818', font: '11px/16px Arial, sans-serif',
-        whiteSpace: 'nowrap', verticalAlign: 'middle', cursor: badge.integration ? 'pointer' : 'default',
-      });
       const icon = iconNode(badge.icon);
       if (icon) node.append(icon);
-      node.append(element('span', { 'data-ff': 'badge-label' }, label));
+      node.append(h('span', { 'data-ff': 'badge-label' }, label));
       if (warned) {
-        const count = element('span', { 'data-ff': 'badge-warnings', 'aria-hidden': 'true' }, `⚠ ${badge.warnings.length}`);
-        count.style.color = '#a96404';
+        const count = h('span', { 'data-ff': 'badge-warnings', 'aria-hidden': 'true' }, `⚠ ${badge.warnings.length}`);
         node.append(count);
       }
       if (badge.integration) {
@@ -293,18 +273,12 @@ globalThis.forcefieldBadges = (() => {
       const title = document.querySelector('.bPageTitle');
       if (!title) return;
       this.healthShown = true;
-      const list = element('ul', {});
-      Object.assign(list.style, { margin: '4px 0 0 16px', padding: '0' });
-      for (const warning of badge.warnings) list.append(element('li', { 'data-ff-warning': warning.code }, warning.message));
-      const panel = element('div', { 'data-ff': 'health', role: 'region', 'aria-label': 'Integration user setup health' },
-        element('strong', {}, badge.warnings.length ? 'Integration user setup: needs attention' : 'Integration user setup: no problems found'));
+      const list = h('ul', { 'data-ff': 'health-warnings' });
+      for (const warning of badge.warnings) list.append(h('li', { 'data-ff-warning': warning.code }, warning.message));
+      const panel = h('div', { 'data-ff': 'health', 'data-ff-state': badge.warnings.length ? 'attention' : 'ok', role: 'region', 'aria-label': 'Integration user setup health' },
+        h('strong', {}, badge.warnings.length ? 'Integration user setup: needs attention' : 'Integration user setup: no problems found'));
       if (badge.warnings.length) panel.append(list);
       panel.append(this.healthActions(badge));
-      Object.assign(panel.style, {
-        margin: '6px 0 10px', padding: '6px 10px', borderRadius: '4px', font: '12px Arial, sans-serif',
-        border: `1px solid ${badge.warnings.length ? '#dd7a01' : '#2e844a'}`,
-        background: badge.warnings.length ? '#fef1e4' : '#ebf7e6',
-      });
       title.after(panel);
     }
 
@@ -315,10 +289,9 @@ globalThis.forcefieldBadges = (() => {
      * the admin's own click or key press only.
      */
     healthActions(badge) {
-      const result = element('div', { 'data-ff': 'assignable', 'aria-live': 'polite' });
+      const result = h('div', { 'data-ff': 'assignable', 'aria-live': 'polite' });
       const action = (text, role, onPress) => {
-        const b = element('button', { type: 'button', 'data-ff': role }, text);
-        Object.assign(b.style, { font: 'inherit', padding: '1px 6px', marginRight: '6px', cursor: 'pointer' });
+        const b = h('button', { type: 'button', 'data-ff': role }, text);
         b.addEventListener('click', (event) => {
           event.preventDefault();
           if (event.isTrusted && !b.disabled) onPress(b);
@@ -327,9 +300,8 @@ globalThis.forcefieldBadges = (() => {
       };
       const review = action('Access review', 'health-access-review', (b) => this.openReview(badge.userId, b, result));
       const check = action('Can permission sets be assigned?', 'health-check-assignable', (b) => this.checkAssignable(badge.userId, b, result));
-      const row = element('div', {}, review, check);
-      row.style.marginTop = '4px';
-      return element('div', {}, row, result);
+      const row = h('div', { 'data-ff': 'health-actions' }, review, check);
+      return h('div', {}, row, result);
     }
 
     async openReview(userId, control, status) {
@@ -354,30 +326,25 @@ globalThis.forcefieldBadges = (() => {
       }
       const blocked = reply.verdicts.filter((v) => v.verdict.state === 'blocked');
       const others = reply.verdicts.length - blocked.length;
-      const list = element('ul', { 'data-ff': 'assignable-blocked' });
-      Object.assign(list.style, { margin: '4px 0 0 16px', padding: '0' });
+      const list = h('ul', { 'data-ff': 'assignable-blocked' });
       for (const v of blocked) {
-        const reasons = element('ul', {});
-        for (const b of v.verdict.blockers) reasons.append(element('li', { 'data-ff-blocker': b.kind }, b.message));
-        list.append(element('li', { 'data-ff': 'assignable-set', 'data-ff-set': v.name },
-          element('strong', {}, v.label), v.assigned ? ' (assigned)' : '', ' — blocked:', reasons));
+        const reasons = h('ul', {});
+        for (const b of v.verdict.blockers) reasons.append(h('li', { 'data-ff-blocker': b.kind }, b.message));
+        list.append(h('li', { 'data-ff': 'assignable-set', 'data-ff-set': v.name },
+          h('strong', {}, v.label), v.assigned ? ' (assigned)' : '', ' — blocked:', reasons));
       }
       into.replaceChildren(
-        element('div', {}, blocked.length
+        h('div', {}, blocked.length
           ? `${blocked.length} permission set${blocked.length === 1 ? '' : 's'} can't be assigned to this user:`
           : 'No permission set is known to be blocked for this user.'),
         list,
-        element('div', { 'data-ff': 'assignable-others' }, `${others} other permission set${others === 1 ? '' : 's'}: Salesforce decides at assignment.`));
+        h('div', { 'data-ff': 'assignable-others' }, `${others} other permission set${others === 1 ? '' : 's'}: Salesforce decides at assignment.`));
     }
 
     showProblem(message) {
       if (this.problemShown) return;
       this.problemShown = true;
-      const box = element('div', { 'data-ff': 'badge-message', role: 'status', 'aria-label': 'Forcefield' }, `Forcefield: ${message}`);
-      Object.assign(box.style, {
-        margin: '6px 0', padding: '6px 10px', border: '1px solid #ba0517', borderRadius: '4px',
-        background: '#fef1ee', color: '#3e3e3c', font: '12px Arial, sans-serif',
-      });
+      const box = h('div', { 'data-ff': 'badge-message', role: 'status', 'aria-label': 'Forcefield' }, `Forcefield: ${message}`);
       const where = document.querySelector('.bPageTitle') ?? document.body.firstElementChild;
       if (where) where.after(box);
       else document.body.prepend(box);
@@ -398,15 +365,9 @@ globalThis.forcefieldBadges = (() => {
         return;
       }
       this.closeMenu();
-      const menu = element('div', { 'data-ff': 'badge-menu', role: 'menu', 'aria-label': 'Integration user icon' });
-      Object.assign(menu.style, {
-        position: 'absolute', zIndex: '1000', marginTop: '2px', padding: '6px', background: '#fff',
-        border: '1px solid #c9c9c9', borderRadius: '4px', boxShadow: '0 2px 4px rgba(0,0,0,.16)',
-        font: '12px Arial, sans-serif', display: 'flex', flexDirection: 'column', gap: '4px', minWidth: '180px',
-      });
+      const menu = h('div', { 'data-ff': 'badge-menu', role: 'menu', 'aria-label': 'Integration user icon' });
       const button = (text, label, onPress) => {
-        const b = element('button', { type: 'button', role: 'menuitem', 'aria-label': label }, text);
-        Object.assign(b.style, { font: 'inherit', padding: '2px 6px', cursor: 'pointer', textAlign: 'left' });
+        const b = h('button', { type: 'button', role: 'menuitem', 'aria-label': label }, text);
         b.addEventListener('click', (event) => {
           event.preventDefault();
           event.stopPropagation();
@@ -415,16 +376,14 @@ globalThis.forcefieldBadges = (() => {
         });
         return b;
       };
-      const status = element('div', { 'data-ff': 'badge-menu-status', role: 'status' });
-      const emojiRow = element('div', { role: 'group', 'aria-label': 'Emoji' });
-      emojiRow.style.display = 'flex';
-      emojiRow.style.gap = '2px';
+      const status = h('div', { 'data-ff': 'badge-menu-status', role: 'status' });
+      const emojiRow = h('div', { 'data-ff': 'badge-emoji', role: 'group', 'aria-label': 'Emoji' });
       for (const emoji of EMOJI) {
         emojiRow.append(button(emoji, `Use ${emoji} as icon`, () => this.setIcon(badge, { kind: 'emoji', emoji }, status)));
       }
       menu.append(
         button('Access review…', 'Open the access review of this integration user', () => this.openReview(badge.userId, null, status)),
-        element('div', { 'aria-hidden': 'true' }, 'Icon for this integration user'),
+        h('div', { 'aria-hidden': 'true' }, 'Icon for this integration user'),
         emojiRow,
         button('Choose picture…', 'Choose a picture as icon', () => this.pickPicture(badge, status)),
       );
@@ -477,10 +436,10 @@ globalThis.forcefieldBadges = (() => {
     confirmPhoto(menu, badge, status) {
       if (this.openMenu?.menu !== menu || this.openMenu.confirming) return;
       this.openMenu.confirming = true;
-      const confirm = element('div', { 'data-ff': 'photo-confirm', role: 'group', 'aria-label': 'Confirm profile photo' },
-        element('div', {}, 'Replace this user\'s Salesforce profile photo with the icon?'));
-      const yes = element('button', { type: 'button', role: 'menuitem', 'data-ff': 'photo-confirm-yes' }, 'Set photo');
-      const no = element('button', { type: 'button', role: 'menuitem' }, 'Cancel');
+      const confirm = h('div', { 'data-ff': 'photo-confirm', role: 'group', 'aria-label': 'Confirm profile photo' },
+        h('div', {}, 'Replace this user\'s Salesforce profile photo with the icon?'));
+      const yes = h('button', { type: 'button', role: 'menuitem', 'data-ff': 'photo-confirm-yes' }, 'Set photo');
+      const no = h('button', { type: 'button', role: 'menuitem' }, 'Cancel');
       yes.addEventListener('click', async (event) => {
         event.stopPropagation();
         if (!event.isTrusted) return; // a write through the admin's session: their own click only

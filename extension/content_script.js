@@ -23,12 +23,9 @@
 
   function markEnhanced(surface, orgId) {
     if (document.body.querySelector(':scope > [data-ff="marker"]')) return;
-    const marker = document.createElement('div');
-    marker.hidden = true;
-    marker.dataset.ff = 'marker';
-    marker.dataset.ffSurface = surface;
-    marker.dataset.ffOrg = orgId ?? '';
-    document.body.append(marker);
+    document.body.append(globalThis.forcefieldDom.h('div', {
+      hidden: true, 'data-ff': 'marker', 'data-ff-surface': surface, 'data-ff-org': orgId ?? '',
+    }));
   }
 
   const surface = setupSurface();

@@ -11,77 +11,48 @@ globalThis.forcefieldGenerateEntry = (() => {
   const USER_DETAIL = /^\/(005[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?)$/;
   const LABEL = 'Generate permission set';
 
-  function button(send, userId, ariaLabel) {
-    const control = document.createElement('input');
-    control.type = 'button';
-    control.className = 'btn';
-    control.value = LABEL;
-    control.dataset.ff = 'generate';
-    control.setAttribute('aria-label', ariaLabel);
-    let opening = false;
+  const { h } = globalThis.forcefieldDom;
+
+  /**
+   * A Classic Setup button (`input.btn`) that asks the background for `request` on the admin's own
+   * click or key press only: a page script's `.click()` or dispatched event is not trusted; a mouse
+   * click, Enter or Space on the focused button is. It stays disabled while the request runs.
+   */
+  function openButton(send, { role, label, ariaLabel, request, what }) {
+    const control = h('input', { type: 'button', class: 'btn', value: label, 'data-ff': role, 'aria-label': ariaLabel });
     control.addEventListener('click', (event) => {
-      // A page script's `.click()` or dispatched event is not trusted; a mouse click, Enter or
-      // Space on the focused button is.
-      if (!event.isTrusted || opening) return;
-      opening = true;
+      if (!event.isTrusted || control.disabled) return;
       control.disabled = true;
-      send({ type: 'openGenerator', userId })
-        .catch((error) => console.debug('Forcefield: could not open the generator:', error))
-        .finally(() => {
-          opening = false;
-          control.disabled = false;
-        });
+      send(request)
+        .catch((error) => console.debug(`Forcefield: could not open ${what}:`, error))
+        .finally(() => { control.disabled = false; });
     });
     return control;
   }
+
+  const generateButton = (send, userId, ariaLabel) => openButton(send, {
+    role: 'generate', label: LABEL, ariaLabel, request: { type: 'openGenerator', userId }, what: 'the generator',
+  });
 
   // "Default record types" beside it on an integration user's page: opens the record types page
   // (an extension page) for the user's profile; the write happens there, never from this script.
-  function recordTypesButton(send, userId, name) {
-    const control = document.createElement('input');
-    control.type = 'button';
-    control.className = 'btn';
-    control.value = 'Default record types';
-    control.dataset.ff = 'record-types';
-    control.setAttribute('aria-label', `Default record types of ${name}'s profile`);
-    control.style.marginLeft = '0.5em';
-    control.addEventListener('click', (event) => {
-      // Only the admin's own click or key press opens it, never a page script's `.click()`.
-      if (!event.isTrusted || control.disabled) return;
-      control.disabled = true;
-      send({ type: 'openRecordTypes', userId })
-        .catch((error) => console.debug('Forcefield: could not open the record types page:', error))
-        .finally(() => { control.disabled = false; });
-    });
-    return control;
-  }
+  const recordTypesButton = (send, userId, name) => openButton(send, {
+    role: 'record-types', label: 'Default record types', ariaLabel: `Default record types of ${name}'s profile`,
+    request: { type: 'openRecordTypes', userId }, what: 'the record types page',
+  });
 
   // "Access review" beside them on an integration user's page: opens the access review page (an
   // extension page, reads only) for this user.
-  function accessReviewButton(send, userId, name) {
-    const control = document.createElement('input');
-    control.type = 'button';
-    control.className = 'btn';
-    control.value = 'Access review';
-    control.dataset.ff = 'access-review';
-    control.setAttribute('aria-label', `Access review of ${name}`);
-    control.style.marginLeft = '0.5em';
-    control.addEventListener('click', (event) => {
-      // Only the admin's own click or key press opens it, never a page script's `.click()`.
-      if (!event.isTrusted || control.disabled) return;
-      control.disabled = true;
-      send({ type: 'openAccessReview', userId })
-        .catch((error) => console.debug('Forcefield: could not open the access review:', error))
-        .finally(() => { control.disabled = false; });
-    });
-    return control;
-  }
+  const accessReviewButton = (send, userId, name) => openButton(send, {
+    role: 'access-review', label: 'Access review', ariaLabel: `Access review of ${name}`,
+    request: { type: 'openAccessReview', userId }, what: 'the access review',
+  });
 
   // Permission set list (`/0PS`, sim README "Setup pages"): the button joins "New" in the header.
   function onPermissionSetList(send) {
     const cell = document.querySelector('.listRelatedObject .pbHeader td.pbButton');
     if (!cell) return;
-    cell.append(' ', button(send, null, `${LABEL} for an integration`));
+    cell.append(' ', generateButton(send, null, `${LABEL} for an integration`));
   }
 
   // User detail (`/005…`, salesforce.md §H.Q1 1c): the button goes beside the user's name once the
@@ -96,12 +67,11 @@ globalThis.forcefieldGenerateEntry = (() => {
         if (!title) return;
         placed = true;
         const name = title.firstChild?.textContent?.trim() || title.textContent.trim();
-        const control = button(send, userId, `${LABEL} for ${name}`);
-        control.style.marginLeft = '0.5em';
-        (badgeNode?.isConnected ? badgeNode : title).after(control);
-        const recordTypes = recordTypesButton(send, userId, name);
-        control.after(recordTypes);
-        recordTypes.after(accessReviewButton(send, userId, name));
+        const buttons = h('span', { 'data-ff': 'user-actions' },
+          generateButton(send, userId, `${LABEL} for ${name}`),
+          recordTypesButton(send, userId, name),
+          accessReviewButton(send, userId, name));
+        (badgeNode?.isConnected ? badgeNode : title).after(buttons);
       },
     };
   }

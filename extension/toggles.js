@@ -22,7 +22,9 @@ globalThis.forcefieldToggles = (() => {
   // never wait behind Forcefield. Each slice is a `forcefield:slice` User Timing measure.
   const SLICE_MS = 3;
 
-  const isOurs = (node) => Boolean(node.closest?.('[data-ff]'));
+  // What Forcefield drew is known by the shared builder's memory (dom.js), never by a `data-ff`
+  // attribute the page could copy. Styles: content.css, keyed on `data-ff`.
+  const { h, isOurs, trusted } = globalThis.forcefieldDom;
   // `className` is one property read; `classList` builds a token list object per element, which
   // adds up in a content script's isolated world on 800-row pages.
   const classesOf = (element) => {
@@ -189,23 +191,6 @@ globalThis.forcefieldToggles = (() => {
     });
     document.dispatchEvent(new CustomEvent('forcefield:request-dependencies'));
   }
-
-  function element(tag, attributes = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-    node.append(...children);
-    return node;
-  }
-
-  /** Runs `handler` for trusted events only: the admin's own clicks, keys and typing. */
-  const trusted = (handler) => (event) => {
-    if (!event.isTrusted) {
-      // A scripted click on a checkbox control flips it before listeners run: flip it back.
-      if (event.type === 'click') event.preventDefault();
-      return;
-    }
-    handler(event);
-  };
 
   const EMPTY = Object.freeze([]);
 
@@ -489,9 +474,7 @@ globalThis.forcefieldToggles = (() => {
     }
 
     newControl(key) {
-      const control = element('input', { type: 'checkbox', 'data-ff': 'column-toggle', 'data-ff-column': key });
-      control.style.marginRight = '4px';
-      control.style.verticalAlign = 'middle';
+      const control = h('input', { type: 'checkbox', 'data-ff': 'column-toggle', 'data-ff-column': key });
       // `click` also fires for Space on a focused checkbox: keyboard and mouse take one path.
       // The browser flips the control first; paint() then shows the column's real state.
       control.addEventListener('click', trusted((event) => {
@@ -513,14 +496,14 @@ globalThis.forcefieldToggles = (() => {
       // Field rows of permission pages name their field (salesforce.md §D.3 onclick, §D.4 ids), so
       // API names can be searched and custom fields picked out.
       const knowsApiNames = table.rows.some((row) => row.apiName);
-      const search = element('input', {
+      const search = h('input', {
         type: 'search', 'data-ff': 'row-filter', placeholder: knowsApiNames ? 'Filter by label or API name…' : 'Filter rows…',
         'aria-label': knowsApiNames ? 'Forcefield: filter rows by label or API name' : 'Forcefield: filter rows by label',
       });
-      const customOnly = element('input', { type: 'checkbox', 'data-ff': 'custom-only' });
-      const customLabel = element('label', { 'data-ff': 'custom-only-label' }, customOnly, ' Custom fields only');
-      const count = element('span', { 'data-ff': 'filter-count', 'aria-live': 'polite' });
-      const undo = element('button', { type: 'button', 'data-ff': 'undo', 'aria-label': 'Forcefield: undo the last bulk change' }, 'Undo');
+      const customOnly = h('input', { type: 'checkbox', 'data-ff': 'custom-only' });
+      const customLabel = h('label', { 'data-ff': 'custom-only-label' }, customOnly, ' Custom fields only');
+      const count = h('span', { 'data-ff': 'filter-count', 'aria-live': 'polite' });
+      const undo = h('button', { type: 'button', 'data-ff': 'undo', 'aria-label': 'Forcefield: undo the last bulk change' }, 'Undo');
       undo.disabled = true;
       const filter = trusted(() => this.applyFilter(tableKey, search.value, customOnly.checked));
       search.addEventListener('input', filter);
@@ -528,15 +511,14 @@ globalThis.forcefieldToggles = (() => {
       undo.addEventListener('click', trusted((event) => this.undoLast(performance.now(), event.timeStamp)));
       const parts = [search, ' ', ...(knowsApiNames ? [customLabel, ' '] : []), count, ' ', undo];
       if (table.control.rowsCopyable) {
-        const copied = element('span', { 'data-ff': 'copied' });
-        const paste = element('button', { type: 'button', 'data-ff': 'paste' }, 'Paste to the shown rows');
-        const pasteCount = element('span', { 'data-ff': 'paste-count', 'aria-live': 'polite' });
+        const copied = h('span', { 'data-ff': 'copied' });
+        const paste = h('button', { type: 'button', 'data-ff': 'paste' }, 'Paste to the shown rows');
+        const pasteCount = h('span', { 'data-ff': 'paste-count', 'aria-live': 'polite' });
         paste.hidden = true;
         paste.addEventListener('click', trusted((event) => this.paste(tableKey, performance.now(), event.timeStamp)));
         parts.push(' ', copied, ' ', paste, ' ', pasteCount);
       }
-      const bar = element('div', { 'data-ff': 'column-filter', 'data-ff-table': tableKey }, ...parts);
-      Object.assign(bar.style, { margin: '4px 0', display: 'flex', gap: '8px', alignItems: 'center', flexWrap: 'wrap', font: '12px Arial, sans-serif' });
+      const bar = h('div', { 'data-ff': 'column-filter', 'data-ff-table': tableKey }, ...parts);
       table.element.before(bar);
       this.bars.set(tableKey, bar);
     }
@@ -551,11 +533,10 @@ globalThis.forcefieldToggles = (() => {
           const row = table.rows[index];
           const cell = row.labelCell;
           if (!cell?.isConnected || cell.querySelector(':scope > [data-ff="copy-row"]')) continue;
-          const button = element('button', {
+          const button = h('button', {
             type: 'button', 'data-ff': 'copy-row', title: 'Copy this row\'s access',
             'aria-label': `Forcefield: copy the access of ${row.label || 'this row'}`,
           }, 'Copy');
-          Object.assign(button.style, { marginLeft: '6px', font: '11px Arial, sans-serif', padding: '0 4px' });
           button.addEventListener('click', trusted(() => this.copyRow(tableKey, row)));
           cell.append(button);
         }
@@ -571,21 +552,20 @@ globalThis.forcefieldToggles = (() => {
       if (!tables.some((table) => table.control.rowsCopyable)) return;
       const first = tables.map((table) => table.element)
         .sort((a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1))[0];
-      const source = element('select', { 'data-ff': 'copy-source', 'aria-label': 'Forcefield: permission set or profile to copy access from' },
-        element('option', { value: '' }, 'Choose a permission set or profile…'));
-      const match = element('input', { type: 'radio', name: 'ff-copy-mode', value: 'matchExactly', 'data-ff': 'copy-mode-match' });
-      const add = element('input', { type: 'radio', name: 'ff-copy-mode', value: 'addOnly', 'data-ff': 'copy-mode-add' });
+      const source = h('select', { 'data-ff': 'copy-source', 'aria-label': 'Forcefield: permission set or profile to copy access from' },
+        h('option', { value: '' }, 'Choose a permission set or profile…'));
+      const match = h('input', { type: 'radio', name: 'ff-copy-mode', value: 'matchExactly', 'data-ff': 'copy-mode-match' });
+      const add = h('input', { type: 'radio', name: 'ff-copy-mode', value: 'addOnly', 'data-ff': 'copy-mode-add' });
       add.checked = true;
-      const copy = element('button', { type: 'button', 'data-ff': 'copy-apply' }, 'Copy');
-      const status = element('span', { 'data-ff': 'copy-status', role: 'status', 'aria-live': 'polite' });
+      const copy = h('button', { type: 'button', 'data-ff': 'copy-apply' }, 'Copy');
+      const status = h('span', { 'data-ff': 'copy-status', role: 'status', 'aria-live': 'polite' });
       const load = trusted(() => this.loadSources(source, status));
       source.addEventListener('focus', load);
       source.addEventListener('pointerdown', load);
       copy.addEventListener('click', trusted(() => this.copyFromSource(source, match.checked ? 'matchExactly' : 'addOnly', status)));
-      const bar = element('div', { 'data-ff': 'copy-access', role: 'group', 'aria-label': 'Forcefield: copy access from another permission set or profile' },
-        element('span', {}, 'Copy access from'), ' ', source, ' ',
-        element('label', {}, match, ' Match exactly'), ' ', element('label', {}, add, ' Add only'), ' ', copy, ' ', status);
-      Object.assign(bar.style, { margin: '4px 0', display: 'flex', gap: '8px', alignItems: 'center', flexWrap: 'wrap', font: '12px Arial, sans-serif' });
+      const bar = h('div', { 'data-ff': 'copy-access', role: 'group', 'aria-label': 'Forcefield: copy access from another permission set or profile' },
+        h('span', {}, 'Copy access from'), ' ', source, ' ',
+        h('label', {}, match, ' Match exactly'), ' ', h('label', {}, add, ' Add only'), ' ', copy, ' ', status);
       // At the top of the page block that holds the tables (Classic's `div.pbBody`,
       // salesforce.md §D.2), so it reads as being about the whole page, not one table.
       const block = first.closest('.pbBody');
@@ -792,11 +772,11 @@ globalThis.forcefieldToggles = (() => {
           return;
         }
         const groups = [['Permission sets', 'permissionSetId'], ['Profiles', 'profileId']].map(([label, key]) => {
-          const group = element('optgroup', { label });
+          const group = h('optgroup', { label });
           for (const { source, label: name } of reply.sources) {
             const id = source[key];
             if (!id) continue;
-            const option = element('option', { value: JSON.stringify({ [key]: id }) });
+            const option = h('option', { value: JSON.stringify({ [key]: id }) });
             option.textContent = name;
             group.append(option);
           }

@@ -2,7 +2,7 @@
 # Builds the extension: Rust → wasm32 → wasm-bindgen (--target web) → wasm-opt → dist/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-wasm=target/wasm32-unknown-unknown/release/forcefield.wasm
+wasm=${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/forcefield.wasm
 
 locked=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
 cli=$(wasm-bindgen --version | awk '{ print $2 }')

@@ -8,7 +8,7 @@ command -v twiggy >/dev/null || cargo install twiggy --locked --version 0.8.0
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 cargo build --quiet --lib --release --target wasm32-unknown-unknown -p forcefield --no-default-features
-wasm-bindgen --target web --no-typescript --out-dir "$out" target/wasm32-unknown-unknown/release/forcefield.wasm
+wasm-bindgen --target web --no-typescript --out-dir "$out" "${CARGO_TARGET_DIR:-target}"/wasm32-unknown-unknown/release/forcefield.wasm
 echo
 echo "The worker's core before wasm-opt (names kept), its 20 largest items (twiggy top):"
 echo

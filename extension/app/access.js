@@ -6,6 +6,8 @@
 // written before Preview and Apply.
 import init, { Core } from '../pkg/generator/forcefield.js';
 import { browserHost, targetTab } from '../browser.js';
+import '../dom.js';
+import { alert, card, nextId } from './slds.js';
 
 const ACCESS = [
   ['read', 'Read'], ['create', 'Create'], ['edit', 'Edit'], ['delete', 'Delete'],
@@ -18,32 +20,7 @@ const KIND_LABELS = { profile: 'Profile', permissionSet: 'Permission set', permi
 const main = document.getElementById('access');
 const orgBox = document.getElementById('org');
 
-/** Builds an element; attributes are strings, `on…` are listeners, `.prop` sets a property. */
-function h(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
-    else if (name.startsWith('.')) node[name.slice(1)] = value;
-    else node.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) if (child !== null && child !== undefined && child !== false) node.append(child);
-  return node;
-}
-
-let uid = 0;
-const nextId = (prefix) => `${prefix}-${++uid}`;
-
-function card(title, role, ...body) {
-  const headingId = nextId('h');
-  return h('section', { class: 'slds-card', 'data-ff': role, 'aria-labelledby': headingId },
-    h('header', { class: 'slds-card__header' }, h('h2', { class: 'slds-card__header-title', id: headingId }, title)),
-    h('div', { class: 'slds-card__body' }, ...body));
-}
-
-function alert(kind, role, ...children) {
-  return h('div', { class: `slds-notify slds-notify_alert slds-theme_${kind}`, role: kind === 'error' ? 'alert' : 'status', 'data-ff': role }, ...children);
-}
+const { h } = globalThis.forcefieldDom;
 
 function showFatal(message) {
   main.replaceChildren(alert('error', 'access-error', message));

@@ -6,6 +6,8 @@ import init, { Core } from '../pkg/generator/forcefield.js';
 import { browserHost, targetTab } from '../browser.js';
 import { ACCESS_LEVELS, fromSpec, toSpec } from './spec.js';
 import { assignmentCheck } from './assignment-check.js';
+import '../dom.js';
+import { alert, card, checkbox, nextId, textInput } from './slds.js';
 
 const KIND_LABELS = { production: 'Production', sandbox: 'Sandbox', scratch: 'Scratch org', developerEdition: 'Developer Edition' };
 const OBJECTS_SHOWN = 150;
@@ -15,49 +17,7 @@ const LICENSE_FINDINGS = new Set(['noIntegrationLicense', 'licenseExhausted', 'l
 const main = document.getElementById('generator');
 const orgBox = document.getElementById('org');
 
-/** Builds an element; attributes are strings, `on…` are listeners, `.prop` sets a property. */
-function h(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
-    else if (name.startsWith('.')) node[name.slice(1)] = value;
-    else node.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) if (child !== null && child !== undefined && child !== false) node.append(child);
-  return node;
-}
-
-let uid = 0;
-const nextId = (prefix) => `${prefix}-${++uid}`;
-
-function checkbox(label, attributes) {
-  const id = nextId('cb');
-  return h('div', { class: 'slds-checkbox' },
-    h('input', { type: 'checkbox', id, ...attributes }),
-    h('label', { class: 'slds-checkbox__label', for: id }, h('span', { class: 'slds-form-element__label' }, label)));
-}
-
-function textInput(label, attributes, help) {
-  const id = nextId('in');
-  const helpId = help ? nextId('help') : null;
-  return h('div', { class: 'slds-form-element' },
-    h('label', { class: 'slds-form-element__label', for: id }, label),
-    h('div', { class: 'slds-form-element__control' },
-      h('input', { class: 'slds-input', type: 'text', id, 'aria-describedby': helpId, ...attributes })),
-    help ? h('div', { class: 'slds-form-element__help', id: helpId }, help) : null);
-}
-
-function card(title, role, ...body) {
-  const headingId = nextId('h');
-  return h('section', { class: 'slds-card', 'data-ff': role, 'aria-labelledby': headingId },
-    h('header', { class: 'slds-card__header' }, h('h2', { class: 'slds-card__header-title', id: headingId }, title)),
-    h('div', { class: 'slds-card__body' }, ...body));
-}
-
-function alert(kind, role, ...children) {
-  return h('div', { class: `slds-notify slds-notify_alert slds-theme_${kind}`, role: kind === 'error' ? 'alert' : 'status', 'data-ff': role }, ...children);
-}
+const { h } = globalThis.forcefieldDom;
 
 function slot(role) {
   return h('div', { 'data-ff': role });

@@ -7,24 +7,12 @@
 // profile's record type page in Setup.
 import init, { Core } from '../pkg/generator/forcefield.js';
 import { browserHost, targetTab } from '../browser.js';
+import '../dom.js';
+import { alert } from './slds.js';
 
 const main = document.getElementById('record-types');
 
-/** Builds an element; attributes are strings, `on…` are listeners. */
-function h(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value === true ? '' : String(value));
-  }
-  for (const child of children.flat()) if (child !== null && child !== undefined && child !== false) node.append(child);
-  return node;
-}
-
-function alert(kind, role, ...children) {
-  return h('div', { class: `slds-notify slds-notify_alert slds-theme_${kind}`, role: kind === 'error' ? 'alert' : 'status', 'data-ff': role }, ...children);
-}
+const { h } = globalThis.forcefieldDom;
 
 function showFatal(message) {
   main.replaceChildren(alert('error', 'rt-error', message));

@@ -2,6 +2,7 @@
 // Org data is rendered with textContent only.
 import init, { Core } from '../pkg/forcefield.js';
 import { browserHost, openGenerator, targetTab } from '../browser.js';
+import '../dom.js';
 
 const KIND_LABELS = {
   production: 'Production',
@@ -12,12 +13,7 @@ const KIND_LABELS = {
 
 const main = document.getElementById('status');
 
-function element(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  node.append(...children);
-  return node;
-}
+const { h } = globalThis.forcefieldDom;
 
 function show(...nodes) {
   main.replaceChildren(...nodes);
@@ -27,22 +23,22 @@ function show(...nodes) {
 }
 
 function showUnavailable(reason) {
-  show(element('div', { class: 'ff-alert', role: 'alert', 'data-ff': 'status-error' }, reason));
+  show(h('div', { class: 'ff-alert', role: 'alert', 'data-ff': 'status-error' }, reason));
 }
 
 function field(label, value, role) {
-  return element('div', { class: 'ff-field' },
-    element('dt', {}, label),
-    element('dd', { 'data-ff': role }, value));
+  return h('div', { class: 'ff-field' },
+    h('dt', {}, label),
+    h('dd', { 'data-ff': role }, value));
 }
 
 function showConnected(status, core, tab) {
   const domain = status.myDomain
     ? status.myDomain.name + (status.myDomain.sandbox ? ` — sandbox ${status.myDomain.sandbox}` : '')
     : status.apiHost;
-  const toggle = element('input', { type: 'checkbox', id: 'enabled', 'data-ff': 'org-enabled' });
+  const toggle = h('input', { type: 'checkbox', id: 'enabled', 'data-ff': 'org-enabled' });
   toggle.checked = status.enabled;
-  const note = element('p', { class: 'ff-muted', 'data-ff': 'toggle-note' });
+  const note = h('p', { class: 'ff-muted', 'data-ff': 'toggle-note' });
   toggle.addEventListener('change', async () => {
     toggle.disabled = true;
     const reply = await core({ type: 'setOrgEnabled', orgId: status.orgId, enabled: toggle.checked });
@@ -55,17 +51,17 @@ function showConnected(status, core, tab) {
     }
   });
   show(
-    ...(status.settingsProblem ? [element('div', { class: 'ff-alert', role: 'alert', 'data-ff': 'settings-problem' }, status.settingsProblem)] : []),
-    element('section', { class: 'ff-card', 'data-ff': 'org-status' },
-      element('div', { class: 'ff-card-title' },
-        element('h2', { 'data-ff': 'org-name' }, status.orgName),
-        element('span', { class: `ff-badge ff-${status.kind}`, 'data-ff': 'org-kind' }, KIND_LABELS[status.kind] ?? status.kind)),
-      element('dl', {},
+    ...(status.settingsProblem ? [h('div', { class: 'ff-alert', role: 'alert', 'data-ff': 'settings-problem' }, status.settingsProblem)] : []),
+    h('section', { class: 'ff-card', 'data-ff': 'org-status' },
+      h('div', { class: 'ff-card-title' },
+        h('h2', { 'data-ff': 'org-name' }, status.orgName),
+        h('span', { class: `ff-badge ff-${status.kind}`, 'data-ff': 'org-kind' }, KIND_LABELS[status.kind] ?? status.kind)),
+      h('dl', {},
         field('My Domain', domain, 'my-domain'),
         field('Logged in as', status.userName, 'user-name'),
         field('Username', status.username, 'username'),
         field('API', `v${status.apiVersion} on ${status.apiHost}`, 'api'))),
-    element('label', { class: 'ff-toggle', for: 'enabled' }, toggle, ' Forcefield on in this org'),
+    h('label', { class: 'ff-toggle', for: 'enabled' }, toggle, ' Forcefield on in this org'),
     note,
     ...(status.setAside ?? []).map((kept) => setAsideNotice(kept, core)),
     generateButton(tab),
@@ -74,29 +70,29 @@ function showConnected(status, core, tab) {
 
 /** Stored data that couldn't be read: the core's sentence, a copy to save, and "Forget". */
 function setAsideNotice(kept, core) {
-  const notice = element('div', { class: 'ff-warning', role: 'status', 'data-ff': 'set-aside' });
-  const save = element('a', {
+  const notice = h('div', { class: 'ff-warning', role: 'status', 'data-ff': 'set-aside' });
+  const save = h('a', {
     href: URL.createObjectURL(new Blob([kept.raw], { type: 'application/json' })),
     download: 'forcefield-unreadable.json',
     'data-ff': 'set-aside-save',
   }, 'Save a copy');
-  const forget = element('button', { type: 'button', class: 'ff-link-button', 'data-ff': 'set-aside-forget' }, 'Forget it');
+  const forget = h('button', { type: 'button', class: 'ff-link-button', 'data-ff': 'set-aside-forget' }, 'Forget it');
   forget.addEventListener('click', async () => {
     forget.disabled = true;
     const reply = await core({ type: 'forgetUnreadable', key: kept.key });
     if (reply.type === 'forgotten') notice.remove();
     else {
       forget.disabled = false;
-      notice.append(element('p', {}, reply.message ?? 'It could not be forgotten.'));
+      notice.append(h('p', {}, reply.message ?? 'It could not be forgotten.'));
     }
   });
-  notice.append(element('p', {}, kept.message), element('div', { class: 'ff-actions' }, save, forget));
+  notice.append(h('p', {}, kept.message), h('div', { class: 'ff-actions' }, save, forget));
   return notice;
 }
 
 /** Opens the permission set generator for this tab's org, beside the tab. */
 function generateButton(tab) {
-  const button = element('button', { type: 'button', class: 'ff-button', 'data-ff': 'generate' }, 'Generate permission set');
+  const button = h('button', { type: 'button', class: 'ff-button', 'data-ff': 'generate' }, 'Generate permission set');
   button.addEventListener('click', async () => {
     button.disabled = true;
     await openGenerator(tab, null);

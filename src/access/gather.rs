@@ -8,11 +8,11 @@
 
 use super::grants::{Access, Grants};
 use super::read::{
-    checked_id, children, composite, flag, id_list, opt_text, rows, take, text, Catalog, Sub,
+    checked_id, checked_ids, children, composite, flag, opt_text, rows, take, text, Catalog, Sub,
 };
 use super::review::{GroupInput, ReviewInput, ReviewedUser, Source, SourceKind};
 use crate::platform::Transport;
-use crate::salesforce::soql::literal;
+use crate::salesforce::soql::{select, Query};
 use crate::salesforce::{ApiError, Client};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -36,19 +36,28 @@ impl From<ApiError> for GatherError {
     }
 }
 
-fn object_columns(catalog: &Catalog) -> String {
-    Access::OBJECT
-        .iter()
-        .filter(|a| **a != Access::ViewAllFields || catalog.view_all_fields)
-        .map(|a| format!(", {}", a.object_field()))
+/// `ParentId, SobjectType` and the object access columns this org has.
+fn object_permission_fields(catalog: &Catalog) -> Vec<String> {
+    ["ParentId", "SobjectType"]
+        .map(str::to_owned)
+        .into_iter()
+        .chain(
+            Access::OBJECT
+                .iter()
+                .filter(|a| **a != Access::ViewAllFields || catalog.view_all_fields)
+                .map(|a| a.object_field().to_owned()),
+        )
         .collect()
 }
 
-fn assigned_to(user_id: &str) -> String {
-    format!(
-        "(SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = {})",
-        literal(user_id)
-    )
+const FIELD_PERMISSION_FIELDS: [&str; 4] =
+    ["ParentId", "Field", "PermissionsRead", "PermissionsEdit"];
+
+/// The user's assignments, as a semi-join's inner query selecting `field`.
+fn assignments_of(user_id: &str, field: &str) -> Query {
+    select([field])
+        .from("PermissionSetAssignment")
+        .where_eq("AssigneeId", user_id)
 }
 
 /// The permission rows of `rows` into per-parent grants.
@@ -103,50 +112,56 @@ pub async fn gather<T: Transport>(
     let Some(user_id) = checked_id(user_id) else {
         return Err(GatherError::NoSuchUser);
     };
-    let object_columns = object_columns(catalog);
+    let assignments = select(
+        [
+            "PermissionSetId",
+            "PermissionSetGroupId",
+            "PermissionSet.Name",
+            "PermissionSet.Label",
+            "PermissionSet.IsOwnedByProfile",
+            "PermissionSet.NamespacePrefix",
+            "PermissionSetGroup.DeveloperName",
+            "PermissionSetGroup.MasterLabel",
+            "PermissionSetGroup.NamespacePrefix",
+            "PermissionSetGroup.Status",
+        ]
+        .map(str::to_owned)
+        .into_iter()
+        .chain(catalog.permission_columns("PermissionSet.")),
+    )
+    .from("PermissionSetAssignments");
+    let user = select(
+        [
+            "Id",
+            "Name",
+            "Username",
+            "IsActive",
+            "Profile.Name",
+            "Profile.UserLicense.Name",
+        ]
+        .map(str::to_owned)
+        .into_iter()
+        .chain([assignments.subquery()]),
+    )
+    .from("User")
+    .where_eq("Id", user_id);
+    let objects = select(object_permission_fields(catalog))
+        .from("ObjectPermissions")
+        .where_in_query("ParentId", &assignments_of(user_id, "PermissionSetId"));
+    let fields = select(FIELD_PERMISSION_FIELDS)
+        .from("FieldPermissions")
+        .where_in_query("ParentId", &assignments_of(user_id, "PermissionSetId"));
+    let components = select(["PermissionSetGroupId", "PermissionSetId"])
+        .from("PermissionSetGroupComponent")
+        .where_in_query(
+            "PermissionSetGroupId",
+            &assignments_of(user_id, "PermissionSetGroupId"),
+        );
     let subs = vec![
-        Sub::query(
-            client,
-            "user",
-            &format!(
-                "SELECT Id, Name, Username, IsActive, Profile.Name, Profile.UserLicense.Name, \
-                 (SELECT PermissionSetId, PermissionSetGroupId, PermissionSet.Name, PermissionSet.Label, \
-                 PermissionSet.IsOwnedByProfile, PermissionSet.NamespacePrefix, \
-                 PermissionSetGroup.DeveloperName, PermissionSetGroup.MasterLabel, \
-                 PermissionSetGroup.NamespacePrefix, PermissionSetGroup.Status{} FROM PermissionSetAssignments) \
-                 FROM User WHERE Id = {}",
-                catalog.permission_columns("PermissionSet."),
-                literal(user_id)
-            ),
-            false,
-        ),
-        Sub::query(
-            client,
-            "objects",
-            &format!(
-                "SELECT ParentId, SobjectType{object_columns} FROM ObjectPermissions WHERE ParentId IN {}",
-                assigned_to(user_id)
-            ),
-            false,
-        ),
-        Sub::query(
-            client,
-            "fields",
-            &format!(
-                "SELECT ParentId, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId IN {}",
-                assigned_to(user_id)
-            ),
-            false,
-        ),
-        Sub::query(
-            client,
-            "components",
-            &format!(
-                "SELECT PermissionSetGroupId, PermissionSetId FROM PermissionSetGroupComponent WHERE PermissionSetGroupId IN (SELECT PermissionSetGroupId FROM PermissionSetAssignment WHERE AssigneeId = {})",
-                literal(user_id)
-            ),
-            false,
-        ),
+        Sub::query(client, "user", &user.to_string(), false),
+        Sub::query(client, "objects", &objects.to_string(), false),
+        Sub::query(client, "fields", &fields.to_string(), false),
+        Sub::query(client, "components", &components.to_string(), false),
     ];
     let mut answers = composite(client, subs, calls).await?;
     let users = take(&mut answers, "user")?;
@@ -248,29 +263,25 @@ pub async fn gather<T: Transport>(
         .iter()
         .map(|c| text(c, "PermissionSetId"))
         .collect();
-    let list = id_list(&component_ids);
+    let ids = checked_ids(&component_ids);
+    let members = select(
+        ["Id", "Name", "Label"]
+            .map(str::to_owned)
+            .into_iter()
+            .chain(catalog.permission_columns("")),
+    )
+    .from("PermissionSet")
+    .where_in("Id", &ids);
+    let member_objects = select(object_permission_fields(catalog))
+        .from("ObjectPermissions")
+        .where_in("ParentId", &ids);
+    let member_fields = select(FIELD_PERMISSION_FIELDS)
+        .from("FieldPermissions")
+        .where_in("ParentId", &ids);
     let mut subs = vec![
-        Sub::query(
-            client,
-            "members",
-            &format!(
-                "SELECT Id, Name, Label{} FROM PermissionSet WHERE Id IN {list}",
-                catalog.permission_columns("")
-            ),
-            false,
-        ),
-        Sub::query(
-            client,
-            "memberObjects",
-            &format!("SELECT ParentId, SobjectType{object_columns} FROM ObjectPermissions WHERE ParentId IN {list}"),
-            false,
-        ),
-        Sub::query(
-            client,
-            "memberFields",
-            &format!("SELECT ParentId, Field, PermissionsRead, PermissionsEdit FROM FieldPermissions WHERE ParentId IN {list}"),
-            false,
-        ),
+        Sub::query(client, "members", &members.to_string(), false),
+        Sub::query(client, "memberObjects", &member_objects.to_string(), false),
+        Sub::query(client, "memberFields", &member_fields.to_string(), false),
     ];
     let muting_names: Vec<String> = catalog
         .muting_permissions
@@ -279,16 +290,15 @@ pub async fn gather<T: Transport>(
         .cloned()
         .collect();
     if catalog.muting_permissions.is_some() {
-        let columns: String = muting_names
-            .iter()
-            .map(|p| format!(", Permissions{p}"))
-            .collect();
-        subs.push(Sub::query(
-            client,
-            "mutings",
-            &format!("SELECT Id, DeveloperName, MasterLabel{columns} FROM MutingPermissionSet WHERE Id IN {list}"),
-            false,
-        ));
+        let mutings = select(
+            ["Id", "DeveloperName", "MasterLabel"]
+                .map(str::to_owned)
+                .into_iter()
+                .chain(muting_names.iter().map(|p| format!("Permissions{p}"))),
+        )
+        .from("MutingPermissionSet")
+        .where_in("Id", &ids);
+        subs.push(Sub::query(client, "mutings", &mutings.to_string(), false));
     }
     let mut answers = composite(client, subs, calls).await?;
     let mut member_grants: BTreeMap<String, Grants> = BTreeMap::new();
@@ -349,18 +359,18 @@ pub async fn gather<T: Transport>(
         .flat_map(|(_, m)| m.system.iter().cloned())
         .collect();
     if !muted.is_empty() {
-        let quoted: Vec<String> = muted
+        let names = muted
             .iter()
-            .filter(|p| p.bytes().all(|b| b.is_ascii_alphanumeric()))
-            .map(|p| literal(p))
-            .collect();
+            .filter(|p| p.bytes().all(|b| b.is_ascii_alphanumeric()));
+        let dependencies = select(["Permission", "RequiredPermission"])
+            .from("PermissionDependency")
+            .where_eq("PermissionType", "User Permission")
+            .where_eq("RequiredPermissionType", "User Permission")
+            .where_in("RequiredPermission", names);
         let subs = vec![Sub::query(
             client,
             "dependencies",
-            &format!(
-                "SELECT Permission, RequiredPermission FROM PermissionDependency WHERE PermissionType = 'User Permission' AND RequiredPermissionType = 'User Permission' AND RequiredPermission IN ({})",
-                quoted.join(", ")
-            ),
+            &dependencies.to_string(),
             true,
         )];
         let mut answers = composite(client, subs, calls).await?;

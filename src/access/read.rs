@@ -6,7 +6,7 @@
 
 use super::assign::{Names, PslFacts, SetFacts, UserLicences};
 use crate::platform::{Area, KeyValueStore, Method, Transport};
-use crate::salesforce::soql::literal;
+use crate::salesforce::soql::select;
 use crate::salesforce::{form_encode, ApiError, Client, OrgId};
 use crate::storage::{self, IfUnreadable, Loaded, ReadError, Stored, Unversioned};
 use serde_json::{json, Value};
@@ -208,14 +208,9 @@ pub fn checked_id(id: &str) -> Option<&str> {
         .then_some(id)
 }
 
-/// `('a', 'b')` of checked Ids.
-pub fn id_list<'a>(ids: impl IntoIterator<Item = &'a String>) -> String {
-    let quoted: Vec<String> = ids
-        .into_iter()
-        .filter_map(|id| checked_id(id))
-        .map(literal)
-        .collect();
-    format!("({})", quoted.join(", "))
+/// The well-formed Ids among `ids`, for a query's `IN` list.
+pub fn checked_ids<'a>(ids: impl IntoIterator<Item = &'a String>) -> Vec<&'a str> {
+    ids.into_iter().filter_map(|id| checked_id(id)).collect()
 }
 
 /// What the org's describes say about permissions, cached for the browser session. Lists, not
@@ -334,9 +329,9 @@ impl Catalog {
 
     /// `, Permissions<A>, Permissions<B>…` for every permission PermissionSet has, with
     /// `prefix` before each (`PermissionSet.` in a child subquery).
-    pub fn permission_columns(&self, prefix: &str) -> String {
+    pub fn permission_columns(&self, prefix: &str) -> Vec<String> {
         self.permission_names()
-            .map(|p| format!(", {prefix}Permissions{p}"))
+            .map(|p| format!("{prefix}Permissions{p}"))
             .collect()
     }
 }
@@ -435,12 +430,21 @@ pub fn enabled<'a>(row: &Value, permissions: impl IntoIterator<Item = &'a String
 
 /// The org's permission set licences with their seats and maxima (salesforce.md §C.6, §I.8).
 pub fn psl_query(catalog: &Catalog) -> String {
-    let maxima: String = catalog
+    let maxima = catalog
         .psl_maximum
         .iter()
-        .map(|p| format!(", MaximumPermissions{p}"))
-        .collect();
-    format!("SELECT Id, DeveloperName, MasterLabel, TotalLicenses, UsedLicenses{maxima} FROM PermissionSetLicense")
+        .map(|p| format!("MaximumPermissions{p}"));
+    let fields = [
+        "Id",
+        "DeveloperName",
+        "MasterLabel",
+        "TotalLicenses",
+        "UsedLicenses",
+    ]
+    .map(str::to_owned)
+    .into_iter()
+    .chain(maxima);
+    select(fields).from("PermissionSetLicense").to_string()
 }
 
 pub fn psl_facts(rows: &[Value], catalog: &Catalog) -> Vec<PslFacts> {
@@ -466,23 +470,40 @@ pub fn psl_facts(rows: &[Value], catalog: &Catalog) -> Vec<PslFacts> {
 
 /// The user row every check starts from.
 pub fn user_query(user_id: &str) -> String {
-    format!(
-        "SELECT Id, Name, Username, IsActive, ProfileId, Profile.Name, Profile.UserLicenseId, \
-         Profile.UserLicense.Name, \
-         (SELECT PermissionSetId, PermissionSet.IsOwnedByProfile FROM PermissionSetAssignments), \
-         (SELECT PermissionSetLicenseId FROM PermissionSetLicenseAssignments) \
-         FROM User WHERE Id = {}",
-        literal(user_id)
-    )
+    let sets = select(["PermissionSetId", "PermissionSet.IsOwnedByProfile"])
+        .from("PermissionSetAssignments")
+        .subquery();
+    let licences = select(["PermissionSetLicenseId"])
+        .from("PermissionSetLicenseAssignments")
+        .subquery();
+    let fields = [
+        "Id",
+        "Name",
+        "Username",
+        "IsActive",
+        "ProfileId",
+        "Profile.Name",
+        "Profile.UserLicenseId",
+        "Profile.UserLicense.Name",
+    ]
+    .map(str::to_owned)
+    .into_iter()
+    .chain([sets, licences]);
+    select(fields)
+        .from("User")
+        .where_eq("Id", user_id)
+        .to_string()
 }
 
 /// The profile's own permission set, by the user's `ProfileId` (a semi-join, salesforce.md §B.1).
 pub fn profile_permissions_query(catalog: &Catalog, user_id: &str) -> String {
-    format!(
-        "SELECT Id{} FROM PermissionSet WHERE IsOwnedByProfile = true AND ProfileId IN (SELECT ProfileId FROM User WHERE Id = {})",
-        catalog.permission_columns(""),
-        literal(user_id)
-    )
+    let profile = select(["ProfileId"]).from("User").where_eq("Id", user_id);
+    let fields = std::iter::once("Id".to_owned()).chain(catalog.permission_columns(""));
+    select(fields)
+        .from("PermissionSet")
+        .where_bool("IsOwnedByProfile", true)
+        .where_in_query("ProfileId", &profile)
+        .to_string()
 }
 
 /// Permissions worth reading on every set: those some licence's maximum refuses.
@@ -499,29 +520,36 @@ pub fn candidate_permissions(psls: &[PslFacts], catalog: &Catalog) -> Names {
 
 /// The subrequests reading every set for [`org_sets`].
 pub fn org_sets_subs<T: Transport>(client: &Client<'_, T>, candidates: &[String]) -> Vec<Sub> {
-    let columns: String = candidates
-        .iter()
-        .map(|p| format!(", Permissions{p}"))
-        .collect();
+    let columns = candidates.iter().map(|p| format!("Permissions{p}"));
+    let fields = [
+        "Id",
+        "Name",
+        "Label",
+        "NamespacePrefix",
+        "LicenseId",
+        "License.Name",
+    ]
+    .map(str::to_owned)
+    .into_iter()
+    .chain(columns);
+    // Sets of their own: not a profile's, not a group's aggregate (salesforce.md §C.1).
+    let sets = select(fields)
+        .from("PermissionSet")
+        .where_bool("IsOwnedByProfile", false)
+        .where_null("PermissionSetGroupId")
+        .order_by("Label");
+    let view_all = select(["ParentId", "SobjectType"])
+        .from("ObjectPermissions")
+        .where_bool("Parent.IsOwnedByProfile", false)
+        .where_any_true(["PermissionsViewAllRecords", "PermissionsModifyAllRecords"]);
+    let with_objects = select(["Id"])
+        .from("PermissionSet")
+        .where_bool("IsOwnedByProfile", false)
+        .where_in_query("Id", &select(["ParentId"]).from("ObjectPermissions"));
     vec![
-        Sub::query(
-            client,
-            "sets",
-            &format!("SELECT Id, Name, Label, NamespacePrefix, LicenseId, License.Name{columns} FROM PermissionSet WHERE IsOwnedByProfile = false AND PermissionSetGroupId = null ORDER BY Label"),
-            false,
-        ),
-        Sub::query(
-            client,
-            "viewAll",
-            "SELECT ParentId, SobjectType FROM ObjectPermissions WHERE Parent.IsOwnedByProfile = false AND (PermissionsViewAllRecords = true OR PermissionsModifyAllRecords = true)",
-            false,
-        ),
-        Sub::query(
-            client,
-            "withObjects",
-            "SELECT Id FROM PermissionSet WHERE IsOwnedByProfile = false AND Id IN (SELECT ParentId FROM ObjectPermissions)",
-            false,
-        ),
+        Sub::query(client, "sets", &sets.to_string(), false),
+        Sub::query(client, "viewAll", &view_all.to_string(), false),
+        Sub::query(client, "withObjects", &with_objects.to_string(), false),
     ]
 }
 
@@ -593,8 +621,8 @@ mod tests {
         assert_eq!(checked_id("005AM0000000001"), Some("005AM0000000001"));
         assert_eq!(checked_id("005' OR Id != '"), None);
         assert_eq!(
-            id_list(&["0PSAM0000000001".to_owned(), "bad'".to_owned()]),
-            "('0PSAM0000000001')"
+            checked_ids(&["0PSAM0000000001".to_owned(), "bad'".to_owned()]),
+            ["0PSAM0000000001"]
         );
     }
 

@@ -88,6 +88,34 @@ impl Query {
         self
     }
 
+    /// `field IN (SELECT …)`: a semi-join (salesforce.md §B.1), whose inner query selects one Id
+    /// or reference field.
+    pub fn where_in_query(mut self, field: &str, inner: &Query) -> Self {
+        self.conditions
+            .push(format!("{field} IN {}", inner.subquery()));
+        self
+    }
+
+    /// `field = null`: SOQL's test for an empty field.
+    pub fn where_null(mut self, field: &str) -> Self {
+        self.conditions.push(format!("{field} = null"));
+        self
+    }
+
+    /// `(a = true OR b = true …)`: any of the checkbox `fields` set.
+    pub fn where_any_true<I, S>(mut self, fields: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let tests: Vec<String> = fields
+            .into_iter()
+            .map(|f| format!("{} = true", f.as_ref()))
+            .collect();
+        self.conditions.push(format!("({})", tests.join(" OR ")));
+        self
+    }
+
     pub fn order_by(mut self, field: &str) -> Self {
         self.order_by = Some(field.to_owned());
         self
@@ -153,6 +181,28 @@ mod tests {
                 .where_in("Id", ["005A", "005B"])
                 .to_string(),
             "SELECT Id, (SELECT PermissionSetId FROM PermissionSetAssignments) FROM User WHERE Id IN ('005A', '005B')"
+        );
+    }
+
+    #[test]
+    fn semi_joins_nulls_and_alternatives_read_as_soql() {
+        let assigned = select(["PermissionSetId"])
+            .from("PermissionSetAssignment")
+            .where_eq("AssigneeId", "005A");
+        assert_eq!(
+            select(["ParentId"])
+                .from("ObjectPermissions")
+                .where_in_query("ParentId", &assigned)
+                .where_any_true(["PermissionsViewAllRecords", "PermissionsModifyAllRecords"])
+                .to_string(),
+            "SELECT ParentId FROM ObjectPermissions WHERE ParentId IN (SELECT PermissionSetId FROM PermissionSetAssignment WHERE AssigneeId = '005A') AND (PermissionsViewAllRecords = true OR PermissionsModifyAllRecords = true)"
+        );
+        assert_eq!(
+            select(["Id"])
+                .from("PermissionSet")
+                .where_null("PermissionSetGroupId")
+                .to_string(),
+            "SELECT Id FROM PermissionSet WHERE PermissionSetGroupId = null"
         );
     }
 }

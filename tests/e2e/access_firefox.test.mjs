@@ -14,17 +14,6 @@ import { ACME, UAT, loginUrl, repoRoot, startSim } from './lib/sim.mjs';
 
 const artifacts = path.join(repoRoot, 'tests/e2e/artifacts');
 
-// The Classic iframe sits inside nested shadow roots (salesforce.md §D.1): walk them to find it.
-const FIND_CLASSIC_FRAME = `
-  const seen = [document];
-  while (seen.length) {
-    const root = seen.shift();
-    const frame = root.querySelector('force-aloha-page iframe[name^="vfFrameId"]');
-    if (frame) return frame;
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) seen.push(el.shadowRoot);
-  }
-  return null;`;
-
 describe('Firefox: the access review', () => {
   let sim, firefox, ids;
 
@@ -48,7 +37,7 @@ describe('Firefox: the access review', () => {
   const userFrame = async (org, username) => {
     await firefox.toTop();
     await firefox.goto(`https://${org.setup}/lightning/setup/ManageUsers/page?address=${encodeURIComponent(`/${ids[username]}`)}`);
-    await firefox.toFrame(elementRef(await firefox.waitFor(FIND_CLASSIC_FRAME)));
+    await firefox.toClassicFrame();
   };
 
   /** A trusted (WebDriver) click on the element `selector` of the current frame. */

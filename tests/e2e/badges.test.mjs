@@ -124,6 +124,18 @@ describe('Chromium: integration-user badges', () => {
       assert.match(badge.title, /Salesforce Integration user license/);
       assert.equal(badge.after, `/${users[username]}`, 'the badge sits right after the name link');
     }
+    // content.css styles the badges by role and state (the scripts set no inline styles): amber with
+    // setup warnings, blue without.
+    const looks = await frame.locator('[data-ff="badge"]').evaluateAll((nodes) => nodes.map((n) => {
+      const style = getComputedStyle(n);
+      return { warned: n.dataset.ffWarnings !== '0', border: style.borderTopColor, radius: style.borderTopLeftRadius, inline: n.getAttribute('style') };
+    }));
+    for (const look of looks) {
+      assert.equal(look.border, look.warned ? 'rgb(221, 122, 1)' : 'rgb(1, 118, 211)');
+      assert.equal(look.radius, '10px');
+      assert.equal(look.inline, null);
+    }
+    assert.ok(looks.some((l) => l.warned) && looks.some((l) => !l.warned));
     assert.match(byUser[users['int-zapier@acme.example']].title, /Sales Ops.*licensed .Salesforce./);
     assert.match(byUser[users['int-datasync@acme.example']].title, /Salesforce API Only System Integrations/);
     // The hostile name is text: no element came from it, and nothing ran.

@@ -4,21 +4,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { mkdir } from 'node:fs/promises';
-import { elementRef, launchFirefox } from './lib/firefox.mjs';
+import { launchFirefox } from './lib/firefox.mjs';
 import { ACME, loginUrl, repoRoot, startSim } from './lib/sim.mjs';
 
 const artifacts = path.join(repoRoot, 'tests/e2e/artifacts');
-
-// The Classic iframe sits inside nested shadow roots (salesforce.md §D.1): walk them to find it.
-const FIND_CLASSIC_FRAME = `
-  const seen = [document];
-  while (seen.length) {
-    const root = seen.shift();
-    const frame = root.querySelector('force-aloha-page iframe[name^="vfFrameId"]');
-    if (frame) return frame;
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) seen.push(el.shadowRoot);
-  }
-  return null;`;
 
 describe('Firefox: integration-user badges', () => {
   let sim, firefox;
@@ -40,7 +29,7 @@ describe('Firefox: integration-user badges', () => {
     await firefox.goto(loginUrl(ACME));
     const address = '/005?isUserEntityOverride=1&setupid=ManageUsers&rowsperpage=50';
     await firefox.goto(`https://${ACME.setup}/lightning/setup/ManageUsers/page?address=${encodeURIComponent(address)}`);
-    await firefox.toFrame(elementRef(await firefox.waitFor(FIND_CLASSIC_FRAME)));
+    await firefox.toClassicFrame();
     await firefox.waitFor(`return document.querySelectorAll('[data-ff="badge"]').length === 6`);
     const badges = await firefox.script(`return [...document.querySelectorAll('[data-ff="badge"]')]
       .map((b) => [b.dataset.ffUser, Number(b.dataset.ffWarnings)])`);
@@ -52,6 +41,13 @@ describe('Firefox: integration-user badges', () => {
       [users['int-datasync@acme.example']]: 3,
       [users['int-zapier@acme.example']]: 3,
     });
+    // content.css reaches Firefox too: the badges are styled by role and state, not inline.
+    const looks = await firefox.script(`return [...document.querySelectorAll('[data-ff="badge"]')]
+      .map((b) => [b.dataset.ffWarnings !== '0', getComputedStyle(b).borderTopColor, b.getAttribute('style')])`);
+    for (const [warned, border, inline] of looks) {
+      assert.equal(border, warned ? 'rgb(221, 122, 1)' : 'rgb(1, 118, 211)');
+      assert.equal(inline, null);
+    }
     const hostile = await firefox.script(`return document.querySelector('table.list a[href="/' + arguments[0] + '"]').textContent`,
       users['xss@acme.example']);
     assert.equal(hostile, '<img src=x onerror=alert(1)>');

@@ -6,7 +6,7 @@ import https from 'node:https';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { frameWithUrl, launchChromium, loadedClassicFrame, openPopup, tabIdFor } from './lib/chromium.mjs';
-import { ACME, loginUrl, repoRoot, startSim } from './lib/sim.mjs';
+import { ACME, loginUrl, repoRoot, startSim, targetDir } from './lib/sim.mjs';
 
 const LATENCY_MS = 150;
 const RUNS = 5;
@@ -307,16 +307,16 @@ try {
 
 // The permission set generator, natively against its own simulated org (examples/generator_bench.rs,
 // built by `make bench`): one JSON row per line.
-rows.push(...execFileSync(path.join(repoRoot, 'target/release/examples/generator_bench'), { encoding: 'utf8' })
+rows.push(...execFileSync(path.join(targetDir, 'release/examples/generator_bench'), { encoding: 'utf8' })
   .split('\n').filter(Boolean).map((line) => JSON.parse(line)));
 // Its apply under seeded faults (examples/fault_schedules.rs; `make soak` runs 100,000).
 rows.push(...execFileSync(path.join(repoRoot, 'target/release/examples/fault_schedules'), ['5000', '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 })
   .split('\n').filter(Boolean).map((line) => JSON.parse(line)));
 // Default record types, natively the same way (examples/record_types_bench.rs).
-rows.push(...execFileSync(path.join(repoRoot, 'target/release/examples/record_types_bench'), { encoding: 'utf8' })
+rows.push(...execFileSync(path.join(targetDir, 'release/examples/record_types_bench'), { encoding: 'utf8' })
   .split('\n').filter(Boolean).map((line) => JSON.parse(line)));
 // The access review, natively the same way (examples/access_bench.rs).
-rows.push(...execFileSync(path.join(repoRoot, 'target/release/examples/access_bench'), { encoding: 'utf8' })
+rows.push(...execFileSync(path.join(targetDir, 'release/examples/access_bench'), { encoding: 'utf8' })
   .split('\n').filter(Boolean).map((line) => JSON.parse(line)));
 
 console.log('| figure | Forcefield | baseline or peer | ratio | target |');

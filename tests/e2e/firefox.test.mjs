@@ -4,21 +4,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { mkdir } from 'node:fs/promises';
-import { elementRef, launchFirefox } from './lib/firefox.mjs';
+import { launchFirefox } from './lib/firefox.mjs';
 import { ACME, loginUrl, repoRoot, startSim } from './lib/sim.mjs';
 
 const artifacts = path.join(repoRoot, 'tests/e2e/artifacts');
-
-// The Classic iframe sits inside nested shadow roots (salesforce.md §D.1): walk them to find it.
-const FIND_CLASSIC_FRAME = `
-  const seen = [document];
-  while (seen.length) {
-    const root = seen.shift();
-    const frame = root.querySelector('force-aloha-page iframe[name^="vfFrameId"]');
-    if (frame) return frame;
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) seen.push(el.shadowRoot);
-  }
-  return null;`;
 
 /** Polls `read` until it returns `count` rows (the page's Save lands asynchronously). */
 async function waitForRows(read, count, timeout = 10000) {
@@ -47,9 +36,7 @@ describe('Firefox: the walking skeleton', () => {
   test('the content script marks the Classic page inside the Lightning iframe', async () => {
     await firefox.goto(loginUrl(ACME));
     assert.equal(new URL(await firefox.url()).host, ACME.setup);
-    const frame = elementRef(await firefox.waitFor(FIND_CLASSIC_FRAME));
-    assert.ok(frame, 'found the Classic iframe');
-    await firefox.toFrame(frame);
+    await firefox.toClassicFrame();
     const surface = await firefox.waitFor(
       `return document.querySelector('body > [data-ff="marker"]')?.dataset.ffSurface`);
     assert.equal(surface, 'classicSetup');
@@ -62,7 +49,7 @@ describe('Firefox: the walking skeleton', () => {
     const [permissionSet] = await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'Invoice_Viewer'");
     const address = `/${permissionSet.Id.slice(0, 15)}/e?s=EntityPermissions&o=Contact`;
     await firefox.goto(`https://${ACME.setup}/lightning/setup/PermSets/page?address=${encodeURIComponent(address)}`);
-    await firefox.toFrame(elementRef(await firefox.waitFor(FIND_CLASSIC_FRAME)));
+    await firefox.toClassicFrame();
     const enabledReads = `[...document.querySelectorAll('input[type="checkbox"][id$=":fls_read_ck"]')].filter((b) => !b.disabled)`;
     const settled = `return document.querySelector('th > [data-ff="column-toggle"]')
       && !document.querySelector('[data-ff="column-toggle"][aria-busy="true"]')`;

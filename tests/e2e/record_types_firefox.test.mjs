@@ -13,17 +13,6 @@ import { ACME, loginUrl, repoRoot, startSim } from './lib/sim.mjs';
 const artifacts = path.join(repoRoot, 'tests/e2e/artifacts');
 const INTEGRATION = 'Minimum Access - API Only Integrations';
 
-// The Classic iframe sits inside nested shadow roots (salesforce.md §D.1): walk them to find it.
-const FIND_CLASSIC_FRAME = `
-  const seen = [document];
-  while (seen.length) {
-    const root = seen.shift();
-    const frame = root.querySelector('force-aloha-page iframe[name^="vfFrameId"]');
-    if (frame) return frame;
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) seen.push(el.shadowRoot);
-  }
-  return null;`;
-
 describe('Firefox: default record types of the integration profile', () => {
   let sim, firefox, users;
 
@@ -53,7 +42,7 @@ describe('Firefox: default record types of the integration profile', () => {
   const openFromUserPage = async (id15) => {
     const home = await firefox.call('GET', '/window');
     await firefox.goto(`https://${ACME.setup}/lightning/setup/ManageUsers/page?address=${encodeURIComponent(`/${id15}`)}`);
-    await firefox.toFrame(elementRef(await firefox.waitFor(FIND_CLASSIC_FRAME)));
+    await firefox.toClassicFrame();
     const button = elementRef(await firefox.waitFor(`return document.querySelector('[data-ff="record-types"]')`));
     const before = await firefox.call('GET', '/window/handles');
     // WebDriver's element click is a trusted event, like the admin's.

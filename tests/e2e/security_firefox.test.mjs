@@ -15,17 +15,6 @@ const artifacts = path.join(repoRoot, 'tests/e2e/artifacts');
 const ATTACKER_HOST = 'collector.attacker.example'; // Firefox resolves every name to the sim
 const GREEN_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAEElEQVR42mNg+M+AHQ0tCQDpMD/BHYHcAQAAAABJRU5ErkJggg==';
 
-// The Classic iframe sits inside nested shadow roots (salesforce.md §D.1): walk them to find it.
-const FIND_CLASSIC_FRAME = `
-  const seen = [document];
-  while (seen.length) {
-    const root = seen.shift();
-    const frame = root.querySelector('force-aloha-page iframe[name^="vfFrameId"]');
-    if (frame) return frame;
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) seen.push(el.shadowRoot);
-  }
-  return null;`;
-
 describe('Firefox: the page can\'t drive Forcefield', () => {
   let sim, firefox, users;
 
@@ -47,7 +36,7 @@ describe('Firefox: the page can\'t drive Forcefield', () => {
   const openClassic = async (address, node = 'ManageUsers') => {
     await firefox.toTop();
     await firefox.goto(`https://${ACME.setup}/lightning/setup/${node}/page?address=${encodeURIComponent(address)}`);
-    await firefox.toFrame(elementRef(await firefox.waitFor(FIND_CLASSIC_FRAME)));
+    await firefox.toClassicFrame();
     await firefox.waitFor(`return document.body?.classList.contains('sfdcBody')`);
   };
 

@@ -6,16 +6,6 @@ import { after, before, describe, test } from 'node:test';
 import { elementRef, launchFirefox } from './lib/firefox.mjs';
 import { ACME, loginUrl, startSim } from './lib/sim.mjs';
 
-// The Classic iframe sits inside nested shadow roots (salesforce.md §D.1): walk them to find it.
-const FIND_CLASSIC_FRAME = `
-  const seen = [document];
-  while (seen.length) {
-    const root = seen.shift();
-    const frame = root.querySelector('force-aloha-page iframe[name^="vfFrameId"]');
-    if (frame) return frame;
-    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) seen.push(el.shadowRoot);
-  }
-  return null;`;
 const READ_TOGGLE = 'th:has([id*="fls_readheader"]) > [data-ff="column-toggle"]';
 const EDIT_TOGGLE = 'th:has([id*="fls_editheader"]) > [data-ff="column-toggle"]';
 const SETTLED = `return document.querySelector('th > [data-ff="column-toggle"]')
@@ -74,13 +64,13 @@ describe('Firefox: bulk toggles, copying access, one truth for disabled boxes', 
     const address = `/${id.slice(0, 15)}/e?s=${section}&o=${object}`;
     await firefox.toTop();
     await firefox.goto(`https://${ACME.setup}/lightning/setup/${node}/page?address=${encodeURIComponent(address)}`);
-    await firefox.toFrame(elementRef(await firefox.waitFor(FIND_CLASSIC_FRAME)));
+    await firefox.toClassicFrame();
     await firefox.waitFor(`return location.search.includes(arguments[0]) && (${SETTLED.replace(/^return /, '')})`, { args: [`o=${object}`] });
   };
   const saveAndWait = async (object) => {
     await click('[id$="button_pc_save"]');
     await firefox.toTop();
-    await firefox.toFrame(elementRef(await firefox.waitFor(FIND_CLASSIC_FRAME)));
+    await firefox.toClassicFrame();
     await firefox.waitFor(`return location.search.includes(arguments[0]) && !location.pathname.endsWith('/e')`, { args: [`o=${object}`] });
   };
   const fieldPermissions = async (parentId, object) => Object.fromEntries((await sim.query(

@@ -15,6 +15,17 @@ function geckodriverPath() {
   return process.env.GECKODRIVER ?? path.join(os.homedir(), '.cargo/bin/geckodriver');
 }
 
+// The Classic iframe sits inside nested shadow roots (salesforce.md §D.1): walk them to find it.
+const FIND_CLASSIC_FRAME = `
+  const seen = [document];
+  while (seen.length) {
+    const root = seen.shift();
+    const frame = root.querySelector('force-aloha-page iframe[name^="vfFrameId"]');
+    if (frame) return frame;
+    for (const el of root.querySelectorAll('*')) if (el.shadowRoot) seen.push(el.shadowRoot);
+  }
+  return null;`;
+
 export async function launchFirefox({ port = 4444 } = {}) {
   // System access lets a test open the add-on's own pages from the browser chrome.
   const driver = spawn(geckodriverPath(), ['--port', String(port), '--host', '127.0.0.1', '--allow-system-access'], {
@@ -80,6 +91,12 @@ export async function launchFirefox({ port = 4444 } = {}) {
       await browser.call('POST', '/frame', { id: elementRef });
     },
     toTop: () => browser.call('POST', '/frame', { id: null }),
+    /** Waits for the Lightning shell's Classic iframe and switches into it. */
+    async toClassicFrame() {
+      const frame = elementRef(await browser.waitFor(FIND_CLASSIC_FRAME));
+      if (!frame) throw new Error('the Classic iframe is not an element');
+      await browser.toFrame(frame);
+    },
     /** Opens one of the add-on's pages in a new tab and switches to it. Marionette refuses to
      * navigate content to moz-extension:// URLs, so the tab is opened from the browser chrome. */
     async openExtensionPage(pagePath) {

@@ -9,6 +9,8 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+/** Where cargo puts its builds: `CARGO_TARGET_DIR` when set (worktrees can share one), else `target/`. */
+export const targetDir = path.resolve(repoRoot, process.env.CARGO_TARGET_DIR ?? 'target');
 
 export const ACME = {
   orgId: '00DAM0000000001',
@@ -36,7 +38,7 @@ export function loginUrl(org, username = org.admin, startURL = '/lightning/setup
 }
 
 export async function startSim({ port = 443, args = [] } = {}) {
-  const binary = path.join(repoRoot, 'target/debug/org-sim');
+  const binary = path.join(targetDir, 'debug/org-sim');
   const child = spawn(binary, ['--bind', '127.0.0.1', '--port', String(port), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

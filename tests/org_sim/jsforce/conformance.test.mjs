@@ -13,7 +13,7 @@ import jsforce from 'jsforce';
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const bin = path.join(root, 'target', 'debug', 'org-sim');
+const bin = path.join(path.resolve(root, process.env.CARGO_TARGET_DIR ?? 'target'), 'debug', 'org-sim');
 const PAGE = 7;
 let sim;
 let base;
