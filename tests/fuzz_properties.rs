@@ -364,6 +364,7 @@ const REQUEST_TYPES: &[&str] = &[
     "loadTemplate",
     "objectAccessChange",
     "viewAllFieldsChange",
+    "systemPermissionChange",
     "deriveNames",
     "planPermissionSet",
     "startApply",

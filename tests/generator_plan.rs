@@ -471,3 +471,62 @@ fn batches_follow_salesforces_limits() {
     assert_eq!(bigger.calls.len(), 2);
     assert_eq!(plan(&spec, &state, false).calls.len(), 1 + 1 + 6 + 1 + 1);
 }
+
+/// The generator page's system permission boxes follow the core: on brings every prerequisite
+/// (salesforce.md §I.14), off takes away what needs it, and unrelated choices stay.
+#[test]
+fn a_system_permission_brings_its_prerequisites_and_takes_its_dependants_away() {
+    use forcefield::generator::plan::{change_system_permission, prerequisites_of};
+    use std::collections::{BTreeMap, BTreeSet};
+    // ManageUsers → ViewSetup → ViewRoles (two levels), ViewAllData → ViewSetup.
+    let direct: BTreeMap<String, BTreeSet<String>> = [
+        ("ManageUsers", vec!["ViewSetup"]),
+        ("ViewSetup", vec!["ViewRoles"]),
+        ("ViewAllData", vec!["ViewSetup"]),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.into_iter().map(str::to_owned).collect()))
+    .collect();
+    let requires: BTreeMap<String, Vec<String>> = [
+        "ManageUsers",
+        "ViewSetup",
+        "ViewAllData",
+        "ApiEnabled",
+        "ViewRoles",
+    ]
+    .into_iter()
+    .map(|n| {
+        (
+            n.to_owned(),
+            prerequisites_of(&direct, n).into_iter().collect(),
+        )
+    })
+    .collect();
+    let set =
+        |names: &[&str]| -> BTreeSet<String> { names.iter().map(|n| (*n).to_owned()).collect() };
+
+    let on = change_system_permission(&requires, &set(&["ApiEnabled"]), "ManageUsers", true);
+    assert_eq!(
+        on,
+        set(&["ApiEnabled", "ManageUsers", "ViewRoles", "ViewSetup"])
+    );
+
+    // Off at the bottom takes every level above it away, and leaves the unrelated one.
+    let chosen = set(&[
+        "ApiEnabled",
+        "ManageUsers",
+        "ViewAllData",
+        "ViewRoles",
+        "ViewSetup",
+    ]);
+    let off = change_system_permission(&requires, &chosen, "ViewRoles", false);
+    assert_eq!(off, set(&["ApiEnabled"]));
+
+    // Off in the middle keeps what it itself needed.
+    let off = change_system_permission(&requires, &chosen, "ViewSetup", false);
+    assert_eq!(off, set(&["ApiEnabled", "ViewRoles"]));
+
+    // A permission the core said nothing about is simply added or removed.
+    let on = change_system_permission(&requires, &set(&[]), "CustomPerm", true);
+    assert_eq!(on, set(&["CustomPerm"]));
+}

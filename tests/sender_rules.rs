@@ -300,6 +300,7 @@ fn a_content_script_cannot_start_steer_or_decide_an_apply() {
         json!({"type": "resolveAttention", "orgUrl": acme_url, "applyId": "a-1", "item": 0, "action": "delete"}),
         json!({"type": "loadUnion", "orgUrl": acme_url, "sources": [{"permissionSetId": "0PSAM0000000001"}, {"profileId": "00eAM000000000A"}]}),
         json!({"type": "viewAllFieldsChange", "access": {"read": true}, "on": true}),
+        json!({"type": "systemPermissionChange", "chosen": [], "name": "ViewSetup", "on": true}),
     ] {
         let reply = from_content_script(&world, message.clone(), ACME_FRAME);
         assert!(matches!(reply, Reply::Failed(_)), "{message}: {reply:?}");

@@ -16,14 +16,14 @@ use crate::connection::{connect, Connection};
 use crate::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
 use crate::platform::{KeyValueStore, Platform, Transport};
 use crate::protocol::generator::{
-    AccessSource, ChangedAccess, CreateIntegrationUser, GeneratorReply, GeneratorRequest,
-    GetObjectFields, LoadAccess, LoadedSpec, ObjectFields, PlanPermissionSet, Planned, Templates,
-    UserCreated, XmlFile,
+    AccessSource, ChangedAccess, ChosenSystemPermissions, CreateIntegrationUser, GeneratorReply,
+    GeneratorRequest, GetObjectFields, LoadAccess, LoadedSpec, ObjectFields, PlanPermissionSet,
+    Planned, Templates, UserCreated, XmlFile,
 };
 use crate::protocol::ReplyTo;
 use crate::salesforce::{soql, ApiError, Client, Session};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Answers one generator request.
 pub async fn answer<P: Platform>(
@@ -40,6 +40,18 @@ pub async fn answer<P: Platform>(
         GeneratorRequest::ViewAllFieldsChange(request) => {
             GeneratorReply::ObjectAccess(ChangedAccess {
                 access: request.access.with_view_all_fields(request.on),
+            })
+        }
+        GeneratorRequest::SystemPermissionChange(request) => {
+            let chosen: BTreeSet<String> = request.chosen.into_iter().collect();
+            let next = plan::change_system_permission(
+                &request.requires,
+                &chosen,
+                &request.name,
+                request.on,
+            );
+            GeneratorReply::SystemPermissions(ChosenSystemPermissions {
+                chosen: next.into_iter().collect(),
             })
         }
         GeneratorRequest::DeriveNames(request) => {

@@ -425,6 +425,32 @@ pub fn prerequisites_of(
     found
 }
 
+/// The chosen system permissions after the admin turns `name` on or off, where `requires`
+/// gives each permission's prerequisites at every level ([`prerequisites_of`]). On brings
+/// `name` with everything it requires; off takes `name` away with every chosen permission that
+/// requires it, so no choice is left without a prerequisite Salesforce would refuse it without
+/// (salesforce.md §H.Q5, §I.14).
+pub fn change_system_permission(
+    requires: &BTreeMap<String, Vec<String>>,
+    chosen: &BTreeSet<String>,
+    name: &str,
+    on: bool,
+) -> BTreeSet<String> {
+    let mut next = chosen.clone();
+    if on {
+        next.insert(name.to_owned());
+        next.extend(requires.get(name).into_iter().flatten().cloned());
+    } else {
+        next.remove(name);
+        next.retain(|other| {
+            !requires
+                .get(other)
+                .is_some_and(|needs| needs.iter().any(|n| n == name))
+        });
+    }
+    next
+}
+
 fn merge(a: ObjectAccess, b: ObjectAccess) -> ObjectAccess {
     ObjectAccess {
         read: a.read || b.read,

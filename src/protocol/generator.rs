@@ -52,6 +52,7 @@ super::request_enum! {
         "loadTemplate" => LoadTemplate(LoadTemplate),
         "objectAccessChange" => ObjectAccessChange(ChangeObjectAccess),
         "viewAllFieldsChange" => ViewAllFieldsChange(ChangeViewAllFields),
+        "systemPermissionChange" => SystemPermissionChange(ChangeSystemPermission),
         "deriveNames" => DeriveNames(DeriveNames),
         "planPermissionSet" => PlanPermissionSet(PlanPermissionSet),
         "startApply" => StartApply(StartApply),
@@ -80,6 +81,8 @@ pub enum GeneratorReply {
     Templates(Templates),
     #[cfg(feature = "generator")]
     ObjectAccess(ChangedAccess),
+    #[cfg(feature = "generator")]
+    SystemPermissions(ChosenSystemPermissions),
     #[cfg(feature = "generator")]
     Names(DerivedNames),
     #[cfg(feature = "generator")]
@@ -289,6 +292,29 @@ impl Ask for ChangeViewAllFields {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangedAccess {
     pub access: ObjectAccess,
+}
+
+/// The chosen system permissions after one is turned on or off. `requires` is what the core
+/// said each permission requires (`GeneratorContext.systemPermissions[].requires`, every level).
+#[cfg(feature = "generator")]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeSystemPermission {
+    pub chosen: Vec<String>,
+    pub name: String,
+    pub on: bool,
+    #[serde(default)]
+    pub requires: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+#[cfg(feature = "generator")]
+impl Ask for ChangeSystemPermission {
+    type Reply = ChosenSystemPermissions;
+}
+
+#[cfg(feature = "generator")]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChosenSystemPermissions {
+    pub chosen: Vec<String>,
 }
 
 /// Label "Integration – <name>" and an API name checked against Salesforce's Name rules.

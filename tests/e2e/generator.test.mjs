@@ -219,11 +219,14 @@ describe('Chromium: the permission set generator', () => {
     assert.equal(await contact.locator('[data-ff="field-read"]:checked').count(), grantable);
     assert.equal(await contact.locator('[data-ff="field-row"][data-grant="none"] [data-ff="field-read"]:checked').count(), 0);
     assert.match(await contact.locator('[data-ff="field-count"]').textContent(), new RegExp(`^${grantable} of \\d+ grantable fields selected$`));
-    // A system permission brings what the org says it requires (PermissionDependency).
-    await generator.locator('[data-ff="system-permission"][data-name="ModifyAllData"] input').check();
-    assert.equal(await generator.locator('[data-ff="system-permission"][data-name="ViewAllData"] input').isChecked(), true);
-    await generator.locator('[data-ff="system-permission"][data-name="ViewAllData"] input').uncheck();
-    assert.equal(await generator.locator('[data-ff="system-permission"][data-name="ModifyAllData"] input').isChecked(), false);
+    // A system permission brings what the org says it requires (PermissionDependency): the page
+    // asks the core (systemPermissionChange) and shows the choices it answers.
+    const systemBox = (name) => generator.locator(`[data-ff="system-permission"][data-name="${name}"] input`);
+    await systemBox('ModifyAllData').check();
+    await generator.locator('[data-ff="system-permission"][data-name="ViewAllData"] input:checked').waitFor();
+    await systemBox('ViewAllData').uncheck();
+    await generator.locator('[data-ff="system-permission"][data-name="ModifyAllData"] input:not(:checked)').waitFor();
+    assert.equal(await systemBox('ViewAllData').isChecked(), false);
     const plan = await preview(generator);
     assert.equal(await plan.locator('[data-ff="confirm-production"]').count(), 0);
     assert.equal(await generator.locator('[data-ff="apply"]').isDisabled(), false);
