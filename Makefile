@@ -49,11 +49,16 @@ demo: setup
 bench: setup
 	scripts/build.sh
 	cargo build --quiet -p org-sim
-	cargo build --quiet --release -p forcefield --example generator_bench
+	cargo build --quiet --release -p forcefield --example generator_bench --example fault_schedules
 	cargo build --quiet --release -p forcefield --example record_types_bench
 	cargo build --quiet --release -p forcefield --example access_bench
 	scripts/in-loopback-netns.sh scripts/with-org-hosts.sh node tests/e2e/bench.mjs
 	scripts/size-report.sh
+
+# The generator's fault schedules at length: 100,000 seeded schedules against the simulated org
+# (`make test` runs 2,000); prints the count and every violation with the seed that replays it.
+soak:
+	cargo run --quiet --release -p forcefield --example fault_schedules -- 100000
 
 # cargo-fuzz on every fuzz target, FUZZ_RUNS executions each (default 10⁷): needs a nightly
 # toolchain and says so when there is none. Slow (hours on two cores); not part of `make test`,

@@ -53,6 +53,12 @@ export const browserHost = {
     else await api.storage[area].set({ [key]: value });
   },
 
+  /** The keys of a storage area that start with `prefix`, as JSON text of an array. */
+  async storageKeys(area, prefix) {
+    const items = await api.storage[area].get(null);
+    return JSON.stringify(Object.keys(items).filter((key) => key.startsWith(prefix)));
+  },
+
   now() {
     return Date.now();
   },

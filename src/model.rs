@@ -26,11 +26,32 @@ pub struct ObjectAccess {
     pub delete: bool,
     pub view_all: bool,
     pub modify_all: bool,
+    /// View All Fields (`PermissionsViewAllFields`, API 63.0+, salesforce.md §I.10): Read on every
+    /// field of the object, fields created later included. It requires Read on the object (the
+    /// rule the simulated org enforces; Salesforce's reference leaves it open, so Forcefield
+    /// always grants it with Read). Not one of the bulk toggles' [`ObjectPerm`] columns.
+    pub view_all_fields: bool,
 }
 
 impl ObjectAccess {
     pub fn is_empty(&self) -> bool {
-        !(self.read || self.create || self.edit || self.delete || self.view_all || self.modify_all)
+        !(self.read
+            || self.create
+            || self.edit
+            || self.delete
+            || self.view_all
+            || self.modify_all
+            || self.view_all_fields)
+    }
+
+    /// The access after the admin turns View All Fields on or off: on brings Read (salesforce.md
+    /// §I.10); off leaves the rest as it is.
+    pub fn with_view_all_fields(mut self, on: bool) -> Self {
+        self.view_all_fields = on;
+        if on {
+            self.read = true;
+        }
+        self
     }
 
     /// The permissions granted, in Setup's order.
@@ -70,6 +91,10 @@ impl ObjectAccess {
             if let PermissionKind::ObjectPerm { perm } = kind {
                 self.set(perm, on);
             }
+        }
+        // View All Fields requires Read (salesforce.md §I.10): revoking Read revokes it.
+        if perm == ObjectPerm::Read && !on {
+            self.view_all_fields = false;
         }
         self
     }
@@ -118,6 +143,11 @@ pub struct PermissionSetSpec {
     pub fields: BTreeMap<String, FieldAccess>,
     #[serde(default)]
     pub system_permissions: BTreeSet<String>,
+    /// When the assignment to the chosen user ends (`PermissionSetAssignment.ExpirationDate`,
+    /// API 52.0+, salesforce.md §I.11): a dateTime such as `2027-01-31T17:00:00.000Z`; none =
+    /// the assignment doesn't expire. Only used when the plan assigns someone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignment_expiration: Option<String>,
 }
 
 impl PermissionSetSpec {

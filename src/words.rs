@@ -327,12 +327,26 @@ impl fmt::Display for AccessError {
 
 #[cfg(feature = "generator")]
 mod generator {
+    use crate::generator::machine::ChoiceError;
     use crate::generator::metadata::ImportError;
     use crate::generator::user::{NewUserError, NewUserProblem};
     use crate::generator::GeneratorError;
     use std::fmt;
 
-    worded!(GeneratorError, ImportError, NewUserError);
+    worded!(GeneratorError, ImportError, NewUserError, ChoiceError);
+
+    impl fmt::Display for ChoiceError {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            match self {
+                Self::NoSuchItem(item) => {
+                    write!(f, "This apply has no record number {item} to decide about.")
+                }
+                Self::AlreadyDecided => f.write_str("That record was already decided."),
+                Self::NotOffered => f.write_str("That choice isn't offered for this record."),
+                Self::NothingToActOn => f.write_str("Forcefield can't act on that record."),
+            }
+        }
+    }
 
     impl fmt::Display for GeneratorError {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -351,7 +365,14 @@ mod generator {
                 Self::Blocked(blockers) => write!(f, "Nothing was changed: {}", blockers.join(" ")),
                 Self::NeedsProductionConfirmation { org_name } => write!(f, "Nothing was changed: {org_name} is a production org, and applying there needs your explicit confirmation."),
                 Self::JournalNotStarted(detail) => write!(f, "Nothing was changed: the apply's journal could not be saved ({detail})."),
-                Self::Journal(detail) => f.write_str(detail),
+                Self::Journal(e) => e.fmt(f),
+                Self::ApplyNotStarted(e) => write!(f, "Nothing was changed: {e}"),
+                Self::ApplyUnfinished { set_name, apply_id } => write!(f, "Nothing was changed: an earlier apply of {set_name} ({apply_id}) is not finished. Resume it or finish its clean-up first."),
+                Self::NotAnApplyId => f.write_str("Nothing was changed: the apply's Id must be letters, digits, - and _."),
+                Self::ApplyIdTaken => f.write_str("Nothing was changed: an apply with this Id is already recorded; start it again."),
+                Self::UnreadableJournalIsOnlyMarked => f.write_str("An unreadable journal can only be marked as handled."),
+                Self::Choice(e) => e.fmt(f),
+                Self::UnionNeedsTwoSources => f.write_str("Choose at least two permission sets or profiles to start from their union."),
                 Self::JournalNotSaved(detail) => write!(f, "The apply's journal could not be saved: {detail}"),
                 Self::NewUser(e) => e.fmt(f),
             }

@@ -358,18 +358,22 @@ const REQUEST_TYPES: &[&str] = &[
     "generatorContext",
     "objectFields",
     "loadAccess",
+    "loadUnion",
     "importXml",
     "exportXml",
     "saveTemplate",
     "deleteTemplate",
     "loadTemplate",
     "objectAccessChange",
+    "viewAllFieldsChange",
+    "systemPermissionChange",
     "deriveNames",
     "planPermissionSet",
     "startApply",
     "continueApply",
     "finishCleanUp",
     "pendingApplies",
+    "resolveAttention",
     "createIntegrationUser",
     "badgeUsers",
     "setUserIcon",
@@ -792,6 +796,27 @@ fn every_seed_runs_through_its_target() {
     }
 }
 
+/// The journal seeds are journals this code reads (today's envelope and the first release's
+/// text), so mutating them explores resuming, not only refusing.
+#[test]
+fn every_journal_seed_reads_as_a_journal() {
+    use forcefield::generator::journal_store::{self, Stored};
+    let seeds = seeds("journal_resumed");
+    assert!(seeds.len() >= 3);
+    for seed in seeds {
+        let text = String::from_utf8(seed).unwrap();
+        let head = targets::split(&text).0;
+        let stored = match serde_json::from_str::<Value>(head) {
+            Ok(object @ Value::Object(_)) if object.get("kind").is_some() => object,
+            _ => Value::String(head.to_owned()),
+        };
+        match journal_store::decode(targets::JOURNAL_APPLY_ID, &stored) {
+            Stored::Readable(journal) => assert_eq!(journal.apply_id, targets::JOURNAL_APPLY_ID),
+            Stored::Unreadable(u) => panic!("a journal seed doesn't read: {}", u.problem),
+        }
+    }
+}
+
 #[test]
 fn every_input_kept_from_fuzzing_runs_through_its_target() {
     for (target, run) in TARGETS {
@@ -803,16 +828,56 @@ fn every_input_kept_from_fuzzing_runs_through_its_target() {
 }
 
 /// Found by `make fuzz` (journal_resumed, 2026-12-04): a stored journal whose collection call
-/// names records from 5 to 1 of a step with one record panics at `apply.rs` (slice out of range)
-/// instead of answering an error — issue #11's finding 2. A journal is now checked, as it is
-/// loaded, that every position it holds points inside it (`Journal::check_positions`).
+/// names records from 5 to 1 of a step with one record panicked the first release's engine
+/// (slice out of range) instead of answering an error — issue #11's finding 2. A journal is now
+/// checked as it is read, whatever its version (`Journal::check_positions`): one pointing
+/// outside itself is refused with where, and shown as needing attention, never resumed.
 #[test]
 fn a_stored_journal_call_starting_beyond_its_step_records_is_refused_not_a_panic() {
+    use forcefield::generator::journal_store::{self, Stored};
     let input = std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(
         "fuzz/crashes/journal_resumed/a_stored_journal_call_starting_beyond_its_step_records",
     ))
     .unwrap();
     targets::journal_resumed(&input);
+    let refused = |stored: &Value| match journal_store::decode(targets::JOURNAL_APPLY_ID, stored) {
+        Stored::Unreadable(unreadable) => unreadable.problem,
+        Stored::Readable(journal) => panic!("resumed an inconsistent journal: {journal:?}"),
+    };
+    // As the first release stored it (version 0, text).
+    let text = String::from_utf8(input).unwrap();
+    let problem = refused(&Value::String(targets::split(&text).0.to_owned()));
+    assert!(
+        problem.contains("call 1 covers records 5..1 of step 1, which has 1"),
+        "{problem}"
+    );
+    // The same fault in today's journal: every journal seed, its first call moved beyond its step.
+    for seed in seeds("journal_resumed") {
+        let seed = String::from_utf8(seed).unwrap();
+        let Ok(envelope @ Value::Object(_)) =
+            serde_json::from_str::<Value>(targets::split(&seed).0)
+        else {
+            continue;
+        };
+        let mut journal: Value = serde_json::from_str(envelope["json"].as_str().unwrap()).unwrap();
+        let part = match &mut journal["calls"][0] {
+            Value::Object(call) if call.contains_key("batch") => &mut call["batch"]["part"],
+            Value::Object(call) => &mut call["composite"]["parts"][0],
+            other => panic!("{other}"),
+        };
+        part["start"] = json!(500);
+        part["end"] = json!(501);
+        let mut broken = envelope.clone();
+        broken["json"] = Value::String(journal.to_string());
+        let problem = refused(&broken);
+        assert!(
+            problem.contains("call 0 covers records 500..501 of step"),
+            "{problem}"
+        );
+        targets::journal_resumed(broken.to_string().as_bytes());
+        return;
+    }
+    panic!("no journal seed in today's envelope");
 }
 
 /// A target's name and the target.
@@ -994,6 +1059,8 @@ fn write_fuzz_seeds() {
         target_permission_set_id: None,
         use_composite: false,
         confirmed_production: true,
+        fingerprint: None,
+        apply_id: None,
     }
     .into())
     {
@@ -1004,10 +1071,10 @@ fn write_fuzz_seeds() {
     let journal = pollster::block_on(storage.get(Area::Local, &key))
         .unwrap()
         .unwrap();
+    // Today's envelope, as JSON text (the target stores an object with a `kind` as itself).
+    assert_eq!(journal["kind"], "generatorJournal");
     let journal = journal
-        .as_str()
-        .map(str::to_owned)
-        .unwrap_or_else(|| journal.to_string())
+        .to_string()
         .replace(&started.apply_id, targets::JOURNAL_APPLY_ID);
     recording.answers.borrow_mut().clear();
     for _ in 0..40 {

@@ -4,9 +4,10 @@
 
 use forcefield::generator::eligibility::ObjectDescribe;
 use forcefield::generator::plan::{
-    plan, AssigneeState, CallPlan, ExistingPermissionSet, OrgState, PslState, PERMISSION_SET_ID,
+    plan, AssigneeState, CallPlan, Change, ExistingPermissionSet, OrgState, PslState,
 };
-use forcefield::generator::view::{Action, StepKind};
+use forcefield::generator::records::{Record, SetRef};
+use forcefield::generator::view::{Action, FindingCode, StepKind};
 use forcefield::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
 use serde_json::json;
 
@@ -109,16 +110,18 @@ fn spec() -> PermissionSetSpec {
     }
 }
 
+/// The fields each write of this kind and action sends (a create under the set it creates
+/// has `ParentId` null until the set's Id is known).
 fn records_of(
     write_plan: &forcefield::generator::plan::WritePlan,
     kind: StepKind,
     action: Action,
-) -> Vec<&serde_json::Map<String, serde_json::Value>> {
+) -> Vec<serde_json::Map<String, serde_json::Value>> {
     write_plan
         .steps
         .iter()
         .filter(|s| s.view.kind == kind && s.view.action == action)
-        .flat_map(|s| s.records.iter().map(|r| &r.fields))
+        .flat_map(|s| s.changes.iter().map(Change::write_fields))
         .collect()
 }
 
@@ -147,7 +150,7 @@ fn dependencies_are_closed_and_ineligible_fields_excluded_with_reasons() {
         .collect();
     // Masters before the master-detail child; Invoice__c gets Read for its fields and its child.
     assert_eq!(names, ["Account", "Invoice__c", "Invoice_Line__c"]);
-    let account = objects[0];
+    let account = &objects[0];
     for flag in [
         "PermissionsRead",
         "PermissionsEdit",
@@ -161,7 +164,10 @@ fn dependencies_are_closed_and_ineligible_fields_excluded_with_reasons() {
         );
     }
     assert_eq!(account["PermissionsCreate"], false);
-    assert!(objects.iter().all(|o| o["ParentId"] == PERMISSION_SET_ID));
+    assert!(
+        objects.iter().all(|o| o["ParentId"].is_null()),
+        "the set this apply creates"
+    );
 
     let fields = records_of(&write_plan, StepKind::FieldPermissions, Action::Create);
     let fields: Vec<(&str, bool)> = fields
@@ -183,7 +189,7 @@ fn dependencies_are_closed_and_ineligible_fields_excluded_with_reasons() {
             ("Invoice__c.Total__c", false),
         ]
     );
-    let set = records_of(&write_plan, StepKind::PermissionSet, Action::Create)[0];
+    let set = &records_of(&write_plan, StepKind::PermissionSet, Action::Create)[0];
     assert_eq!(set["PermissionsModifyAllData"], true);
     assert_eq!(
         set["PermissionsViewAllData"], true,
@@ -193,7 +199,7 @@ fn dependencies_are_closed_and_ineligible_fields_excluded_with_reasons() {
     assert!(write_plan
         .warnings
         .iter()
-        .any(|w| w.contains("ViewAllData")));
+        .any(|w| w.code == FindingCode::PrerequisiteAdded && w.message.contains("ViewAllData")));
 }
 
 #[test]
@@ -203,7 +209,20 @@ fn names_labels_and_unknown_permissions_block_the_apply() {
     bad.label = String::new();
     bad.system_permissions.insert("NoSuchPermission".into());
     let write_plan = plan(&bad, &state(), false);
-    let blockers = write_plan.blockers.join(" | ");
+    let blockers = write_plan
+        .blockers
+        .iter()
+        .map(|b| b.message.as_str())
+        .collect::<Vec<_>>()
+        .join(" | ");
+    assert!(write_plan
+        .blockers
+        .iter()
+        .any(|b| b.code == FindingCode::InvalidName));
+    assert!(write_plan
+        .blockers
+        .iter()
+        .any(|b| b.code == FindingCode::InvalidLabel));
     for expected in [
         "begin with a letter",
         "end with an underscore",
@@ -228,7 +247,8 @@ fn objects_outside_the_picklist_are_left_out() {
     assert!(write_plan
         .warnings
         .iter()
-        .any(|w| w.starts_with("Wide__c left out")));
+        .any(|w| w.code == FindingCode::ObjectNotGrantable
+            && w.message.starts_with("Wide__c left out")));
     assert!(
         records_of(&write_plan, StepKind::FieldPermissions, Action::Create)
             .iter()
@@ -291,6 +311,8 @@ fn the_diff_against_an_existing_set_updates_deletes_and_keeps() {
         is_integration: true,
         has_integration_psl: true,
         assigned_permission_set_ids: vec!["0PSAM0000000009".into()],
+        assignment_ids: Vec::new(),
+        set_assignments: Vec::new(),
     });
     let write_plan = plan(&spec(), &state, false);
     let steps: Vec<(StepKind, Action, usize)> = write_plan
@@ -311,19 +333,25 @@ fn the_diff_against_an_existing_set_updates_deletes_and_keeps() {
         ],
         "the assignment exists (15/18-char Ids match), the PSL is held"
     );
-    let update = &write_plan.steps[0].records[0];
-    assert_eq!(update.id.as_deref(), Some("0PSAM0000000009AAA"));
-    assert_eq!(update.fields["Label"], "Integration – ERP");
-    assert_eq!(update.fields["PermissionsPasswordNeverExpires"], false);
+    let update = &write_plan.steps[0].changes[0];
+    assert_eq!(update.id(), Some("0PSAM0000000009AAA"));
+    let fields = update.write_fields();
+    assert_eq!(fields["Label"], "Integration – ERP");
+    assert_eq!(fields["PermissionsPasswordNeverExpires"], false);
     assert!(
-        update.fields.get("PermissionsModifyAllData").is_none(),
+        fields.get("PermissionsModifyAllData").is_none(),
         "unchanged"
     );
+    let Change::Update { before, after, .. } = update else {
+        panic!("{update:?}")
+    };
     assert_eq!(
-        update.before.as_ref().unwrap()["Label"],
+        after.update_fields(before)["Label"],
         "Old label",
         "prior values kept for the undo"
     );
+    // The key look-up: the set and its rows existed before this apply.
+    assert!(write_plan.known_ids.contains("0PSAM0000000009AAA"));
     let children = records_of(&write_plan, StepKind::ObjectPermissions, Action::Create);
     assert!(children
         .iter()
@@ -358,13 +386,22 @@ fn the_psl_goes_before_the_assignment_and_its_exhaustion_blocks() {
             StepKind::PermissionSetAssignment
         ]
     );
-    let psa = &write_plan.steps.last().unwrap().records[0].fields;
-    assert_eq!(psa["PermissionSetId"], PERMISSION_SET_ID);
+    let psa = &write_plan.steps.last().unwrap().changes[0];
+    let Change::Create {
+        record: Record::SetAssignment(assignment),
+    } = psa
+    else {
+        panic!("{psa:?}")
+    };
+    assert_eq!(assignment.permission_set, SetRef::Created);
     if let Some(psl) = state.psl.as_mut() {
         psl.used = 5;
     }
     let blocked = plan(&spec(), &state, false);
-    assert!(blocked.blockers.iter().any(|b| b.contains("5 of 5")));
+    assert!(blocked
+        .blockers
+        .iter()
+        .any(|b| b.code == FindingCode::LicenseExhausted && b.message.contains("5 of 5")));
 }
 
 /// 10 objects, 500 fields → 1 + 1 + 3 + 1 + 1 = 7 collection calls (salesforce.md §B.3: ≤ 200 records),
@@ -433,4 +470,63 @@ fn batches_follow_salesforces_limits() {
     let bigger = plan(&spec, &state, true);
     assert_eq!(bigger.calls.len(), 2);
     assert_eq!(plan(&spec, &state, false).calls.len(), 1 + 1 + 6 + 1 + 1);
+}
+
+/// The generator page's system permission boxes follow the core: on brings every prerequisite
+/// (salesforce.md §I.14), off takes away what needs it, and unrelated choices stay.
+#[test]
+fn a_system_permission_brings_its_prerequisites_and_takes_its_dependants_away() {
+    use forcefield::generator::plan::{change_system_permission, prerequisites_of};
+    use std::collections::{BTreeMap, BTreeSet};
+    // ManageUsers → ViewSetup → ViewRoles (two levels), ViewAllData → ViewSetup.
+    let direct: BTreeMap<String, BTreeSet<String>> = [
+        ("ManageUsers", vec!["ViewSetup"]),
+        ("ViewSetup", vec!["ViewRoles"]),
+        ("ViewAllData", vec!["ViewSetup"]),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.into_iter().map(str::to_owned).collect()))
+    .collect();
+    let requires: BTreeMap<String, Vec<String>> = [
+        "ManageUsers",
+        "ViewSetup",
+        "ViewAllData",
+        "ApiEnabled",
+        "ViewRoles",
+    ]
+    .into_iter()
+    .map(|n| {
+        (
+            n.to_owned(),
+            prerequisites_of(&direct, n).into_iter().collect(),
+        )
+    })
+    .collect();
+    let set =
+        |names: &[&str]| -> BTreeSet<String> { names.iter().map(|n| (*n).to_owned()).collect() };
+
+    let on = change_system_permission(&requires, &set(&["ApiEnabled"]), "ManageUsers", true);
+    assert_eq!(
+        on,
+        set(&["ApiEnabled", "ManageUsers", "ViewRoles", "ViewSetup"])
+    );
+
+    // Off at the bottom takes every level above it away, and leaves the unrelated one.
+    let chosen = set(&[
+        "ApiEnabled",
+        "ManageUsers",
+        "ViewAllData",
+        "ViewRoles",
+        "ViewSetup",
+    ]);
+    let off = change_system_permission(&requires, &chosen, "ViewRoles", false);
+    assert_eq!(off, set(&["ApiEnabled"]));
+
+    // Off in the middle keeps what it itself needed.
+    let off = change_system_permission(&requires, &chosen, "ViewSetup", false);
+    assert_eq!(off, set(&["ApiEnabled", "ViewRoles"]));
+
+    // A permission the core said nothing about is simply added or removed.
+    let on = change_system_permission(&requires, &set(&[]), "CustomPerm", true);
+    assert_eq!(on, set(&["CustomPerm"]));
 }

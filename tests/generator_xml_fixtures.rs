@@ -43,6 +43,7 @@ fn specs() -> Vec<PermissionSetSpec> {
         ]
         .into(),
         system_permissions: ["PasswordNeverExpires".to_owned()].into(),
+        assignment_expiration: None,
     };
     let marketo = PermissionSetSpec {
         name: "Integration_Marketo".into(),

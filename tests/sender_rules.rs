@@ -309,3 +309,29 @@ fn a_content_script_cannot_send_the_command_lines_requests() {
     let check: forcefield::protocol::cli::UserCheck = world.ask_wire(page).try_into().unwrap();
     assert_eq!(check.verdict, forcefield::cli::users::Verdict::Healthy);
 }
+
+/// The generator's apply and union requests are an extension page's only: from a content script
+/// they are refused before anything is read or written, whatever org they name.
+#[test]
+fn a_content_script_cannot_start_steer_or_decide_an_apply() {
+    let world = World::start(SimConfig::default());
+    let acme_url = "https://acme.lightning.force.com/lightning/setup/SetupOneHome/home";
+    for message in [
+        json!({"type": "startApply", "orgUrl": acme_url, "spec": {"name": "X"}, "fingerprint": "f", "applyId": "a-1", "confirmedProduction": true}),
+        json!({"type": "continueApply", "orgUrl": acme_url, "applyId": "a-1"}),
+        json!({"type": "finishCleanUp", "orgUrl": acme_url, "applyId": "a-1"}),
+        json!({"type": "pendingApplies", "orgUrl": acme_url}),
+        json!({"type": "resolveAttention", "orgUrl": acme_url, "applyId": "a-1", "item": 0, "action": "delete"}),
+        json!({"type": "loadUnion", "orgUrl": acme_url, "sources": [{"permissionSetId": "0PSAM0000000001"}, {"profileId": "00eAM000000000A"}]}),
+        json!({"type": "viewAllFieldsChange", "access": {"read": true}, "on": true}),
+        json!({"type": "systemPermissionChange", "chosen": [], "name": "ViewSetup", "on": true}),
+    ] {
+        let reply = from_content_script(&world, message.clone(), ACME_FRAME);
+        assert!(matches!(reply, Reply::Failed(_)), "{message}: {reply:?}");
+        // The same message is one an extension page may send (where the core has the generator).
+        if cfg!(feature = "generator") {
+            assert!(decode::<PageRequest>(message.clone()).is_ok(), "{message}");
+        }
+    }
+    assert_eq!(world.api_calls().len(), 0, "nothing was asked of any org");
+}

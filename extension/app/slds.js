@@ -3,7 +3,7 @@
 // (dom.js), so the pages look and behave alike and none re-implements them.
 import '../dom.js';
 
-const { h } = globalThis.forcefieldDom;
+export const { h } = globalThis.forcefieldDom;
 
 let uid = 0;
 /** A page-unique element id, for label/heading/help relations. */
@@ -39,4 +39,10 @@ export function textInput(label, attributes, help) {
     h('div', { class: 'slds-form-element__control' },
       h('input', { class: 'slds-input', type: 'text', id, 'aria-describedby': helpId, ...attributes })),
     help ? h('div', { class: 'slds-form-element__help', id: helpId }, help) : null);
+}
+
+/** A failed reply of the core as an error alert: Salesforce's error code, if any, and the message. */
+export function failure(reply, prefix = '') {
+  const code = reply?.errorCode ? `${reply.errorCode}: ` : '';
+  return alert('error', 'error', `${prefix}${code}${reply?.message ?? 'The request failed.'}`);
 }

@@ -38,6 +38,7 @@ export function toSpec(state, fieldsByObject) {
     objects,
     fields,
     systemPermissions: [...state.systemPermissions],
+    ...(state.assignmentExpiration ? { assignmentExpiration: state.assignmentExpiration } : {}),
   };
 }
 
@@ -45,7 +46,7 @@ export function toSpec(state, fieldsByObject) {
 export function fromSpec(spec) {
   const blank = {
     integrationName: '', label: '', apiName: '', apiNameEdited: false, description: '', license: 'none',
-    objects: new Map(), systemPermissions: new Set(),
+    objects: new Map(), systemPermissions: new Set(), assignmentExpiration: null,
   };
   if (!spec) return blank;
   const label = spec.label ?? '';
@@ -53,6 +54,8 @@ export function fromSpec(spec) {
   const objects = new Map();
   for (const [sobject, granted] of Object.entries(spec.objects ?? {})) {
     const access = Object.fromEntries(ACCESS_LEVELS.map(([key]) => [key, Boolean(granted[key])]));
+    // Kept as the spec has it (the core always names it; an older spec or file may not).
+    if ('viewAllFields' in granted) access.viewAllFields = Boolean(granted.viewAllFields);
     objects.set(sobject, { access, fieldMode: 'pick', picked: new Map() });
   }
   for (const [field, access] of Object.entries(spec.fields ?? {})) {
@@ -75,5 +78,6 @@ export function fromSpec(spec) {
     license,
     objects,
     systemPermissions: new Set(spec.systemPermissions ?? []),
+    assignmentExpiration: spec.assignmentExpiration ?? null,
   };
 }

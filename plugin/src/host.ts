@@ -32,6 +32,7 @@ export interface NodeHost {
   fetch(request: WireRequest): Promise<WireResponse>;
   storageGet(area: Area, key: string): Promise<string | null>;
   storageSet(area: Area, key: string, json: string): Promise<void>;
+  storageKeys(area: Area, prefix: string): Promise<string>;
   now(): number;
   session(orgUrl: string): Promise<OrgLogin | null>;
   /** API calls sent, for progress and measurements. */
@@ -73,6 +74,7 @@ export function nodeHost(login: OrgLogin, store: CoreStore): NodeHost {
 
     storageGet: (area, key) => store.get(area, key),
     storageSet: (area, key, json) => store.set(area, key, json),
+    storageKeys: async (area, prefix) => JSON.stringify(await store.keys(area, prefix)),
     now: () => Date.now(),
 
     /** The CLI's login answers for its own org's hosts only. */

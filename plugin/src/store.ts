@@ -3,7 +3,7 @@
 // a process killed at any moment (kill -9 during an apply) leaves every key either as it was or
 // as written, and the apply's journal survives for `--resume`. The per-session area (caches the
 // browser keeps until it closes) lasts one command.
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export type Area = 'local' | 'session';
@@ -11,6 +11,16 @@ export type Area = 'local' | 'session';
 /** Where a key's value lives: its name made safe for a file name. */
 function fileOf(dir: string, key: string): string {
   return join(dir, `${encodeURIComponent(key)}.json`);
+}
+
+/** The key a value's file holds, or null for a file that isn't one (a temporary file). */
+function keyOf(name: string): string | null {
+  if (!name.endsWith('.json')) return null;
+  try {
+    return decodeURIComponent(name.slice(0, -'.json'.length));
+  } catch {
+    return null;
+  }
 }
 
 export class CoreStore {
@@ -59,5 +69,18 @@ export class CoreStore {
     } finally {
       await directory.close();
     }
+  }
+
+  /** The keys of `area` that start with `prefix` (the core lists its stored applies this way). */
+  public async keys(area: Area, prefix: string): Promise<string[]> {
+    if (area === 'session') return [...this.session.keys()].filter((key) => key.startsWith(prefix));
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw error;
+    }
+    return names.map(keyOf).filter((key): key is string => key !== null && key.startsWith(prefix));
   }
 }

@@ -2,7 +2,6 @@
 //! through [`crate::connection`], reads through [`super::org`], plans with [`super::plan`], and
 //! advances applies with [`super::apply`].
 
-use super::apply::{self, Journal};
 use super::curated;
 use super::eligibility::{field_choices, ObjectDescribe};
 use super::org::{self, OrgCatalog, Target};
@@ -10,21 +9,21 @@ use super::plan::{self, same_id};
 use super::templates;
 use super::view::{
     ApiCalls, GeneratorContext, PermissionSetChoice, PlanView, ProfileChoice, PslSummary,
-    SystemPermissionChoice, UserSummary,
+    SystemPermissionChoice, UserSummary, ViewAllFieldsChoice,
 };
 use super::GeneratorError;
-use crate::connection::{connect, connect_session, Connection};
+use crate::connection::{connect, Connection};
 use crate::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
-use crate::platform::{KeyValueStore, Platform, SessionSource, Transport};
+use crate::platform::{KeyValueStore, Platform, Transport};
 use crate::protocol::generator::{
-    AccessSource, ApplyProgress, ChangedAccess, CreateIntegrationUser, GeneratorReply,
-    GeneratorRequest, GetObjectFields, LoadAccess, LoadedSpec, ObjectFields, PendingApplies,
-    PlanPermissionSet, Planned, StartApply, Templates, UserCreated, XmlFile,
+    AccessSource, ChangedAccess, ChosenSystemPermissions, CreateIntegrationUser, GeneratorReply,
+    GeneratorRequest, GetObjectFields, LoadAccess, LoadedSpec, ObjectFields, PlanPermissionSet,
+    Planned, Templates, UserCreated, XmlFile,
 };
 use crate::protocol::ReplyTo;
 use crate::salesforce::{soql, ApiError, Client, Session};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Answers one generator request.
 pub async fn answer<P: Platform>(
@@ -36,6 +35,23 @@ pub async fn answer<P: Platform>(
         GeneratorRequest::ObjectAccessChange(request) => {
             GeneratorReply::ObjectAccess(ChangedAccess {
                 access: request.access.changed(request.permission, request.on),
+            })
+        }
+        GeneratorRequest::ViewAllFieldsChange(request) => {
+            GeneratorReply::ObjectAccess(ChangedAccess {
+                access: request.access.with_view_all_fields(request.on),
+            })
+        }
+        GeneratorRequest::SystemPermissionChange(request) => {
+            let chosen: BTreeSet<String> = request.chosen.into_iter().collect();
+            let next = plan::change_system_permission(
+                &request.requires,
+                &chosen,
+                &request.name,
+                request.on,
+            );
+            GeneratorReply::SystemPermissions(ChosenSystemPermissions {
+                chosen: next.into_iter().collect(),
             })
         }
         GeneratorRequest::DeriveNames(request) => {
@@ -95,31 +111,27 @@ pub async fn answer<P: Platform>(
             let connection = connect(platform, &request.org_url).await?;
             GeneratorReply::Spec(load_access(store, &connection, request).await?)
         }
+        GeneratorRequest::LoadUnion(request) => {
+            let connection = connect(platform, &request.org_url).await?;
+            GeneratorReply::Spec(load_union(store, &connection, request.sources).await?)
+        }
         GeneratorRequest::PlanPermissionSet(request) => {
             GeneratorReply::Plan(plan_permission_set(platform, request).await?)
         }
-        GeneratorRequest::StartApply(request) => {
-            GeneratorReply::ApplyProgress(start_apply(platform, request).await?)
-        }
+        GeneratorRequest::StartApply(request) => super::apply_requests::start(platform, request)
+            .await?
+            .into(),
         GeneratorRequest::ContinueApply(request) => GeneratorReply::ApplyProgress(
-            step_apply(platform, &request.org_url, &request.apply_id, false).await?,
+            super::apply_requests::step(platform, &request.org_url, &request.apply_id).await?,
         ),
         GeneratorRequest::FinishCleanUp(request) => GeneratorReply::ApplyProgress(
-            step_apply(platform, &request.org_url, &request.apply_id, true).await?,
+            super::apply_requests::step(platform, &request.org_url, &request.apply_id).await?,
         ),
-        GeneratorRequest::PendingApplies(request) => {
-            let org_id = platform
-                .sessions()
-                .org_of(&request.org_url)
-                .await
-                .map_err(GeneratorError::Session)?;
-            GeneratorReply::Applies(PendingApplies {
-                applies: apply::pending(store, &org_id)
-                    .await
-                    .iter()
-                    .map(Journal::view)
-                    .collect(),
-            })
+        GeneratorRequest::PendingApplies(request) => GeneratorReply::Applies(
+            super::apply_requests::pending(platform, &request.org_url).await?,
+        ),
+        GeneratorRequest::ResolveAttention(request) => {
+            GeneratorReply::ApplyProgress(super::apply_requests::resolve(platform, request).await?)
         }
         GeneratorRequest::CreateIntegrationUser(request) => {
             GeneratorReply::UserCreated(create_integration_user(platform, request).await?)
@@ -140,42 +152,6 @@ async fn plan_permission_set<P: Platform>(
     Ok(Planned { plan })
 }
 
-/// Plans again against the org as it is now and saves the apply's journal; writes nothing yet.
-async fn start_apply<P: Platform>(
-    platform: &P,
-    request: StartApply,
-) -> Result<ReplyTo<StartApply>, GeneratorError> {
-    let target = PlanTarget {
-        assignee_id: request.assignee_id.as_deref(),
-        permission_set_id: request.target_permission_set_id.as_deref(),
-        use_composite: request.use_composite,
-    };
-    let (session, view, write_plan) =
-        plan_for(platform, &request.org_url, &request.spec, target).await?;
-    if !view.blockers.is_empty() {
-        return Err(GeneratorError::Blocked(view.blockers));
-    }
-    if view.requires_confirmation && !request.confirmed_production && !write_plan.calls.is_empty() {
-        return Err(GeneratorError::NeedsProductionConfirmation {
-            org_name: view.org.org_name,
-        });
-    }
-    let store = platform.storage();
-    let apply_id = apply::next_apply_id(store, &session.org_id).await;
-    let journal = Journal::new(
-        apply_id,
-        session.org_id.clone(),
-        session.api_host.to_string(),
-        write_plan,
-    );
-    apply::save(store, &journal)
-        .await
-        .map_err(GeneratorError::JournalNotStarted)?;
-    Ok(ApplyProgress {
-        apply: journal.view(),
-    })
-}
-
 async fn create_integration_user<P: Platform>(
     platform: &P,
     request: CreateIntegrationUser,
@@ -192,43 +168,6 @@ async fn create_integration_user<P: Platform>(
         .await
         .map_err(GeneratorError::NewUser)?;
     Ok(UserCreated { user_id, username })
-}
-
-/// Advances an apply by one call (`continueApply`) or resumes its undo (`finishCleanUp`).
-async fn step_apply<P: Platform>(
-    platform: &P,
-    org_url: &str,
-    apply_id: &str,
-    clean_up: bool,
-) -> Result<ApplyProgress, GeneratorError> {
-    // The journal is found by the org of the URL, so the journal's org and the session's match.
-    let session = platform
-        .sessions()
-        .session(org_url)
-        .await
-        .map_err(GeneratorError::Session)?;
-    let mut journal = apply::load(platform.storage(), &session.org_id, apply_id)
-        .await
-        .map_err(GeneratorError::Journal)?;
-    let connection = match connect_session(platform, session).await {
-        Ok(connection) => connection,
-        Err(e) => {
-            // Can't reach the org now: the journal is unchanged and the page can retry.
-            let mut apply = journal.view();
-            apply.message = Some(e.to_string());
-            return Ok(ApplyProgress { apply });
-        }
-    };
-    let client = connection.client();
-    let outcome = if clean_up {
-        apply::finish_clean_up(&client, platform.storage(), &mut journal).await
-    } else {
-        apply::advance(&client, platform.storage(), &mut journal).await
-    };
-    outcome.map_err(GeneratorError::JournalNotSaved)?;
-    Ok(ApplyProgress {
-        apply: journal.view(),
-    })
 }
 
 /// Loads the templates (an unreadable store is kept aside first), changes them, saves them.
@@ -385,6 +324,7 @@ async fn generator_context<T: Transport>(
             .unwrap_or_default(),
         set_aside_templates: templates::set_aside(store).await,
         profiles,
+        view_all_fields: ViewAllFieldsChoice::for_org(catalog.view_all_fields),
     })
 }
 
@@ -404,11 +344,11 @@ fn system_permission_choices(catalog: &OrgCatalog) -> Vec<SystemPermissionChoice
                 label: label.unwrap_or_else(|| (*name).to_owned()),
                 explanation: (*explanation).to_owned(),
                 risk: *risk,
-                requires: catalog
-                    .dependencies
-                    .get(*name)
-                    .map(|r| r.iter().cloned().collect())
-                    .unwrap_or_default(),
+                // Every level of prerequisites (salesforce.md §I.14), so the page's box follows
+                // them all at once.
+                requires: plan::prerequisites_of(&catalog.dependencies, name)
+                    .into_iter()
+                    .collect(),
                 available,
                 unavailable_reason: (!available)
                     .then(|| "This org's permission sets don't have this permission.".to_owned()),
@@ -447,10 +387,10 @@ async fn object_fields<T: Transport>(
 /// What a plan is for: whom it assigns, which existing set it updates (else the spec's name
 /// finds it), and whether the org takes mixed Setup types in one composite request.
 #[derive(Clone, Copy)]
-struct PlanTarget<'a> {
-    assignee_id: Option<&'a str>,
-    permission_set_id: Option<&'a str>,
-    use_composite: bool,
+pub(super) struct PlanTarget<'a> {
+    pub assignee_id: Option<&'a str>,
+    pub permission_set_id: Option<&'a str>,
+    pub use_composite: bool,
 }
 
 /// Connects to the org of `org_url` and plans `spec` there: the session (an apply goes on with
@@ -474,7 +414,7 @@ async fn plan_for<P: Platform>(
 }
 
 /// Reads the org and plans: the preview and the writes behind it.
-async fn read_and_plan<T: Transport>(
+pub(super) async fn read_and_plan<T: Transport>(
     store: &impl KeyValueStore,
     client: &Client<'_, T>,
     session: &Session,
@@ -494,9 +434,10 @@ async fn read_and_plan<T: Transport>(
         org: summary,
         permission_set: write_plan.permission_set.clone(),
         steps: write_plan.steps.iter().map(|s| s.view.clone()).collect(),
-        // The apply reads the state again, as this plan just did, then writes.
+        // The apply reads the state again, as this plan just did (and who the applying user is,
+        // alongside), then writes.
         api_calls: ApiCalls {
-            reads: state.reads,
+            reads: state.reads + 1,
             writes: write_plan.calls.len(),
         },
         warnings: write_plan.warnings.clone(),
@@ -504,6 +445,8 @@ async fn read_and_plan<T: Transport>(
         excluded_fields: write_plan.excluded_fields.clone(),
         license_change: write_plan.license_change.clone(),
         composite: target.use_composite,
+        fingerprint: write_plan.fingerprint.clone(),
+        changed_since_preview: false,
     };
     Ok((view, write_plan))
 }
@@ -514,12 +457,42 @@ async fn load_access<T: Transport>(
     store: &impl KeyValueStore,
     connection: &Connection<'_, T>,
     request: LoadAccess,
-) -> Result<ReplyTo<LoadAccess>, GeneratorError> {
-    let source = request.source;
+) -> Result<LoadedSpec, GeneratorError> {
+    let (_, spec, warnings) = load_one(store, connection, &request.source).await?;
+    Ok(LoadedSpec { spec, warnings })
+}
+
+/// The union of several permission sets and profiles as one starting point.
+async fn load_union<T: Transport>(
+    store: &impl KeyValueStore,
+    connection: &Connection<'_, T>,
+    sources: Vec<AccessSource>,
+) -> Result<LoadedSpec, GeneratorError> {
+    if sources.len() < 2 {
+        return Err(GeneratorError::UnionNeedsTwoSources);
+    }
+    let mut specs = Vec::new();
+    let mut warnings = Vec::new();
+    for source in &sources {
+        let (name, spec, said) = load_one(store, connection, source).await?;
+        warnings.extend(said.into_iter().map(|w| format!("{name}: {w}")));
+        specs.push((name, spec));
+    }
+    let (spec, said) = super::sources::union(specs);
+    warnings.extend(said);
+    Ok(LoadedSpec { spec, warnings })
+}
+
+/// One source's access as a spec, with its name for messages.
+async fn load_one<T: Transport>(
+    store: &impl KeyValueStore,
+    connection: &Connection<'_, T>,
+    source: &AccessSource,
+) -> Result<(String, PermissionSetSpec, Vec<String>), GeneratorError> {
     let (client, session) = (&connection.client(), &connection.session);
     let catalog = org::catalog(client, session, store).await?;
-    let query = soql::select(["Id"]).from("PermissionSet");
-    let query = match &source {
+    let query = soql::select(["Id", "Label", "Profile.Name"]).from("PermissionSet");
+    let query = match source {
         AccessSource::PermissionSet { permission_set_id } => {
             query.where_eq("Id", org::checked_id(permission_set_id)?)
         }
@@ -528,8 +501,18 @@ async fn load_access<T: Transport>(
             .where_bool("IsOwnedByProfile", true),
     };
     let rows: Vec<Value> = client.query(&query.to_string()).await?;
-    let Some(id) = rows.first().map(|r| text(r, "Id")) else {
+    let Some(row) = rows.first() else {
         return Err(GeneratorError::NoSuchAccessSource);
+    };
+    let id = text(row, "Id");
+    let from_profile = matches!(source, AccessSource::Profile { .. });
+    let source_name = if from_profile {
+        row.get("Profile")
+            .map(|p| text(p, "Name"))
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| text(row, "Label"))
+    } else {
+        text(row, "Label")
     };
     let state = org::read_state(
         client,
@@ -543,7 +526,6 @@ async fn load_access<T: Transport>(
         return Err(GeneratorError::NoSuchPermissionSet);
     };
     let mut warnings = Vec::new();
-    let from_profile = matches!(source, AccessSource::Profile { .. });
     let license = match (&existing.license_id, &state.psl) {
         (None, _) => LicenseChoice::None,
         (Some(license), Some(psl)) if same_id(license, &psl.id) => LicenseChoice::IntegrationPsl,
@@ -555,15 +537,24 @@ async fn load_access<T: Transport>(
             LicenseChoice::None
         }
     };
-    let system_permissions = existing
-        .system_permissions
-        .iter()
-        .filter(|(name, on)| **on && curated::is_curated(name))
-        .map(|(name, _)| name.clone())
-        .collect();
-    if from_profile {
-        warnings.push("Only the curated system permissions are copied from a profile; its object and field access is copied in full.".to_owned());
-    }
+    let system_permissions = if from_profile {
+        // Every system permission the profile has, within the integration licence (#16).
+        let enabled = org::enabled_permissions(client, &id).await?;
+        let maximum = match &state.psl {
+            Some(psl) => org::licence_maximum(client, &psl.id).await?,
+            None => None,
+        };
+        let (kept, said) = super::sources::profile_permissions(&enabled, maximum.as_ref());
+        warnings.extend(said);
+        kept
+    } else {
+        existing
+            .system_permissions
+            .iter()
+            .filter(|(name, on)| **on && curated::is_curated(name))
+            .map(|(name, _)| name.clone())
+            .collect()
+    };
     let objects: BTreeMap<String, ObjectAccess> = existing
         .objects
         .into_iter()
@@ -590,6 +581,7 @@ async fn load_access<T: Transport>(
         objects,
         fields,
         system_permissions,
+        assignment_expiration: None,
     };
-    Ok(LoadedSpec { spec, warnings })
+    Ok((source_name, spec, warnings))
 }

@@ -21,6 +21,8 @@ fn element(out: &mut String, indent: usize, name: &str, value: &str) {
 /// The spec as a PermissionSet file. Top-level elements and the fields inside each are in the
 /// alphabetical order of retrieved files (salesforce.md §E); object permissions carry their closure
 /// (§C.2); `<license>` is the PSL's DeveloperName for a PSL-licensed set and absent for None (§H.Q4).
+/// The assignment's expiry is not part of a PermissionSet file (assignments aren't metadata), so
+/// it is not exported.
 pub fn export(spec: &PermissionSetSpec) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<PermissionSet xmlns=\"http://soap.sforce.com/2006/04/metadata\">\n",
@@ -68,6 +70,11 @@ pub fn export(spec: &PermissionSetSpec) -> String {
         element(&mut out, 8, "allowRead", flag(access.read));
         element(&mut out, 8, "modifyAllRecords", flag(access.modify_all));
         element(&mut out, 8, "object", object);
+        // Only when granted: an org before API 63.0 refuses the element (salesforce.md §I.10),
+        // and files retrieved from such orgs don't have it.
+        if access.view_all_fields {
+            element(&mut out, 8, "viewAllFields", "true");
+        }
         element(&mut out, 8, "viewAllRecords", flag(access.view_all));
         out.push_str("    </objectPermissions>\n");
     }
@@ -183,6 +190,7 @@ pub fn import(
                     delete: child.child_flag("allowDelete"),
                     view_all: child.child_flag("viewAllRecords"),
                     modify_all: child.child_flag("modifyAllRecords"),
+                    view_all_fields: child.child_flag("viewAllFields"),
                 };
                 if !access.is_empty() {
                     spec.objects.insert(object.to_owned(), access);

@@ -3,17 +3,23 @@
 //!
 //! * [`names`]: label and API name, checked against Salesforce's Name rules (salesforce.md §C.1).
 //! * [`eligibility`]: which fields can be granted, read only or not at all, and why (§C.3, §C.4).
-//! * [`plan`]: spec + the org's current state → the difference → ordered write batches.
-//! * [`apply`]: the journal-driven apply, one write per step, rollback and finish-clean-up.
+//! * [`plan`]: spec + the org's current state → the difference → ordered write batches of
+//!   typed [`records`].
+//! * [`machine`]: the apply as a sans-IO state machine over its [`journal`] (write-ahead,
+//!   look-ups after lost answers, ownership proofs, an undo of what is still its own);
+//!   [`apply`] drives it one round per request; [`journal_store`] keeps journals versioned
+//!   ([`journal_v0`] migrates the first release's).
 //! * [`metadata`]: Metadata API PermissionSet XML export and import (§E, §H.Q4).
 //! * [`handler`]: the generator's requests, through the host's [`crate::platform::Platform`].
 //! * [`templates`]: saved specs, versioned in extension storage.
+//! * [`sources`]: a profile's system permissions within the licence; the union of several
+//!   permission sets or profiles as one starting point.
 //! * [`view`]: the JSON shapes the generator page is shown.
 
 #[cfg(feature = "generator")]
-// Indexes a stored journal's steps (issue #11, finding 2); the sans-IO apply (issue #10) replaces it.
-#[allow(clippy::indexing_slicing)]
 pub mod apply;
+#[cfg(feature = "generator")]
+pub mod apply_requests;
 #[cfg(feature = "generator")]
 pub mod curated;
 #[cfg(feature = "generator")]
@@ -21,15 +27,25 @@ pub mod eligibility;
 #[cfg(feature = "generator")]
 pub mod handler;
 #[cfg(feature = "generator")]
+pub mod journal;
+#[cfg(feature = "generator")]
+pub mod journal_store;
+#[cfg(feature = "generator")]
+pub mod journal_v0;
+#[cfg(feature = "generator")]
+pub mod machine;
+#[cfg(feature = "generator")]
 pub mod metadata;
 #[cfg(feature = "generator")]
 pub mod names;
 #[cfg(feature = "generator")]
 pub mod org;
 #[cfg(feature = "generator")]
-// `is_single` indexes a journal's steps; the sans-IO apply (issue #10) replaces it.
-#[allow(clippy::indexing_slicing)]
 pub mod plan;
+#[cfg(feature = "generator")]
+pub mod records;
+#[cfg(feature = "generator")]
+pub mod sources;
 #[cfg(feature = "generator")]
 pub mod stored;
 #[cfg(feature = "generator")]
@@ -66,11 +82,28 @@ pub enum GeneratorError {
         org_name: String,
     },
     /// The journal of a new apply could not be saved: nothing was written.
-    JournalNotStarted(String),
+    JournalNotStarted(journal_store::JournalError),
+    /// The org's stored journals could not be read to start an apply: nothing was written.
+    ApplyNotStarted(journal_store::JournalError),
     /// The apply's journal could not be read (the journal's words).
-    Journal(String),
+    Journal(journal_store::JournalError),
     /// The journal could not be saved after a step.
-    JournalNotSaved(String),
+    JournalNotSaved(journal_store::JournalError),
+    /// An earlier apply of the same set in this org is not finished: nothing was written.
+    ApplyUnfinished {
+        set_name: String,
+        apply_id: String,
+    },
+    /// The page's apply Id is not letters, digits, `-` and `_` (at most 64).
+    NotAnApplyId,
+    /// Every apply Id tried is already recorded.
+    ApplyIdTaken,
+    /// An unreadable journal's one decision is "keep" (marked handled).
+    UnreadableJournalIsOnlyMarked,
+    /// The admin's decision about an attention item can't be taken.
+    Choice(machine::ChoiceError),
+    /// A union needs two sources or more.
+    UnionNeedsTwoSources,
     NewUser(user::NewUserError),
 }
 

@@ -26,8 +26,15 @@ pub struct OrgCatalog {
     pub objects: Vec<ObjectChoice>,
     /// `PermissionSet` system permission fields: (name without `Permissions`, label).
     pub permission_fields: Vec<(String, String)>,
-    /// Curated permission → the user permissions it requires (Tooling PermissionDependency, §H.Q5).
+    /// Permission → the user permissions it requires (Tooling PermissionDependency, §H.Q5),
+    /// followed from the curated list to every level (salesforce.md §I.14).
     pub dependencies: BTreeMap<String, BTreeSet<String>>,
+    /// The permissions whose PermissionDependency rows have been asked for.
+    #[serde(default)]
+    pub dependencies_asked: BTreeSet<String>,
+    /// ObjectPermissions has `PermissionsViewAllFields` (API 63.0+, salesforce.md §I.10).
+    #[serde(default)]
+    pub view_all_fields: bool,
 }
 
 /// The catalog cache (`storage.session`); version 0 was its JSON text in a string.
@@ -102,14 +109,40 @@ async fn composite_reads<T: Transport>(
     client: &Client<'_, T>,
     subs: Vec<Sub>,
 ) -> Result<BTreeMap<String, (u16, Value)>, ApiError> {
-    composite_reads_counted(client, subs, &std::cell::Cell::new(0)).await
+    composite_reads_counted(client, subs, &ReadCount::default()).await
+}
+
+/// What a state read cost and the server clock it saw.
+#[derive(Default)]
+struct ReadCount {
+    calls: std::cell::Cell<usize>,
+    /// The latest `Date` header (unix seconds, salesforce.md §I.6).
+    date: std::cell::Cell<Option<i64>>,
+}
+
+impl ReadCount {
+    fn set(&self, calls: usize) {
+        self.calls.set(calls);
+    }
+    fn get(&self) -> usize {
+        self.calls.get()
+    }
+    fn saw(&self, response: &crate::platform::HttpResponse) {
+        if let Some(date) = response
+            .header("date")
+            .and_then(super::records::parse_http_date)
+        {
+            self.date
+                .set(Some(self.date.get().map_or(date, |d: i64| d.max(date))));
+        }
+    }
 }
 
 /// [`composite_reads`], adding the number of calls it made to `calls`.
 async fn composite_reads_counted<T: Transport>(
     client: &Client<'_, T>,
     subs: Vec<Sub>,
-    calls: &std::cell::Cell<usize>,
+    calls: &ReadCount,
 ) -> Result<BTreeMap<String, (u16, Value)>, ApiError> {
     let mut answers = BTreeMap::new();
     let mut chunks: Vec<Vec<Sub>> = Vec::new();
@@ -145,6 +178,7 @@ async fn composite_reads_counted<T: Transport>(
                 Some(body.to_string()),
             )
             .await?;
+        calls.saw(&response);
         let parsed: Value = serde_json::from_str(&response.body)
             .map_err(|e| ApiError::malformed("a composite answer", e))?;
         let list = parsed
@@ -177,7 +211,7 @@ async fn composite_reads_counted<T: Transport>(
 async fn all_records<T: Transport>(
     client: &Client<'_, T>,
     mut page: Value,
-    calls: &std::cell::Cell<usize>,
+    calls: &ReadCount,
 ) -> Result<Vec<Value>, ApiError> {
     let mut records = Vec::new();
     for _ in 0..MAX_QUERY_PAGES {
@@ -364,24 +398,85 @@ pub async fn catalog<T: Transport, S: KeyValueStore>(
         })
         .collect();
     // The Tooling object may be missing or refused: dependencies are then unknown, not fatal.
+    let view_all_fields = describe_fields(&object_permissions)
+        .iter()
+        .any(|f| text(f, "name") == "PermissionsViewAllFields");
     let mut dependencies: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut dependencies_asked = BTreeSet::new();
     if let Ok(Value::Array(rows)) = answer(&mut answers, "dependencies") {
-        for row in rows {
-            if text(&row, "RequiredPermissionType") == "User Permission" {
-                dependencies
-                    .entry(text(&row, "Permission"))
-                    .or_default()
-                    .insert(text(&row, "RequiredPermission"));
-            }
-        }
+        add_dependency_rows(&mut dependencies, &rows);
+        dependencies_asked.extend(
+            curated::SYSTEM_PERMISSIONS
+                .iter()
+                .map(|(name, _, _)| (*name).to_owned()),
+        );
+        let roots: BTreeSet<String> = dependencies_asked.clone();
+        follow_dependencies(client, &mut dependencies, &mut dependencies_asked, &roots).await;
     }
     let catalog = OrgCatalog {
         objects,
         permission_fields,
         dependencies,
+        dependencies_asked,
+        view_all_fields,
     };
     let _ = storage::save(store, Area::Session, &key, &catalog).await;
     Ok(catalog)
+}
+
+/// Adds PermissionDependency rows (user permissions only) to `dependencies`.
+fn add_dependency_rows(dependencies: &mut BTreeMap<String, BTreeSet<String>>, rows: &[Value]) {
+    for row in rows {
+        if text(row, "RequiredPermissionType") == "User Permission" {
+            dependencies
+                .entry(text(row, "Permission"))
+                .or_default()
+                .insert(text(row, "RequiredPermission"));
+        }
+    }
+}
+
+/// How many further levels of prerequisites are asked for at most: a bound on calls should
+/// the org's rows form a cycle or a very long chain (none longer than three seen, §I.14).
+pub const MAX_DEPENDENCY_LEVELS: usize = 8;
+
+/// Asks PermissionDependency about every permission reachable from `roots` that hasn't been
+/// asked about, one query per level, until nothing new turns up (salesforce.md §I.14: whether a
+/// row is a direct or an indirect prerequisite is not documented, so the closure is taken here).
+/// A refused or failed query leaves what is known: prerequisites are then partly unknown, not
+/// fatal (as for the first level).
+pub async fn follow_dependencies<T: Transport>(
+    client: &Client<'_, T>,
+    dependencies: &mut BTreeMap<String, BTreeSet<String>>,
+    asked: &mut BTreeSet<String>,
+    roots: &BTreeSet<String>,
+) {
+    for _ in 0..MAX_DEPENDENCY_LEVELS {
+        let to_ask = super::plan::prerequisites_not_asked(dependencies, asked, roots);
+        if to_ask.is_empty() {
+            return;
+        }
+        let soql = soql::select(["Permission", "RequiredPermission", "RequiredPermissionType"])
+            .from("PermissionDependency")
+            .where_in("Permission", &to_ask)
+            .to_string();
+        let Ok(page) = client
+            .get::<Value>(
+                &query_url(client, &soql, true),
+                "the permission dependencies",
+            )
+            .await
+        else {
+            return;
+        };
+        let rows = page
+            .get("records")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        add_dependency_rows(dependencies, &rows);
+        asked.extend(to_ask);
+    }
 }
 
 /// The catalog read again (the page opens with it, so an object created since shows up); plans
@@ -394,6 +489,61 @@ pub async fn fresh_catalog<T: Transport, S: KeyValueStore>(
     let key = format!("generatorCatalog:{}", session.org_id);
     let _ = storage::remove(store, Area::Session, &key).await;
     catalog(client, session, store).await
+}
+
+/// The system permissions a permission set has on (`Permissions<Name>` true), read as its
+/// whole record so every one the org has is seen (a profile's hidden set, salesforce.md §C.1).
+pub async fn enabled_permissions<T: Transport>(
+    client: &Client<'_, T>,
+    permission_set_id: &str,
+) -> Result<BTreeSet<String>, ApiError> {
+    let id = checked_id(permission_set_id)?;
+    let record: Value = client
+        .get(
+            &format!(
+                "{}/sobjects/PermissionSet/{id}",
+                client.version().data_path()
+            ),
+            "the permission set",
+        )
+        .await?;
+    Ok(record
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(_, value)| value.as_bool() == Some(true))
+        .filter_map(|(field, _)| field.strip_prefix("Permissions").map(str::to_owned))
+        .collect())
+}
+
+/// A permission set licence's `MaximumPermissions<Name>` booleans (salesforce.md §I.8), by
+/// name without the prefix; `None` when the record has none (the org doesn't say).
+pub async fn licence_maximum<T: Transport>(
+    client: &Client<'_, T>,
+    licence_id: &str,
+) -> Result<Option<BTreeMap<String, bool>>, ApiError> {
+    let id = checked_id(licence_id)?;
+    let record: Value = client
+        .get(
+            &format!(
+                "{}/sobjects/PermissionSetLicense/{id}",
+                client.version().data_path()
+            ),
+            "the permission set license",
+        )
+        .await?;
+    let maximum: BTreeMap<String, bool> = record
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(field, value)| {
+            Some((
+                field.strip_prefix("MaximumPermissions")?.to_owned(),
+                value.as_bool()?,
+            ))
+        })
+        .collect();
+    Ok((!maximum.is_empty()).then_some(maximum))
 }
 
 /// Where the existing permission set is looked up.
@@ -436,7 +586,20 @@ pub async fn read_state<T: Transport>(
         .chain(spec.system_permissions.iter().cloned())
         .filter(|n| known.contains(n.as_str()))
         .collect();
-    for required in catalog.dependencies.values().flatten() {
+    // Prerequisites of permissions beyond the catalog's (a copied profile's, a union's) are
+    // followed here too (salesforce.md §I.14).
+    let mut dependencies = catalog.dependencies.clone();
+    let mut asked = catalog.dependencies_asked.clone();
+    if !asked.is_empty() {
+        follow_dependencies(
+            client,
+            &mut dependencies,
+            &mut asked,
+            &spec.system_permissions,
+        )
+        .await;
+    }
+    for required in dependencies.values().flatten() {
         if known.contains(required.as_str()) {
             permission_names.insert(required.clone());
         }
@@ -453,7 +616,7 @@ pub async fn read_state<T: Transport>(
     .to_vec();
     set_fields.extend(permission_names.iter().map(|n| format!("Permissions{n}")));
     let set = soql::select(set_fields).from("PermissionSet");
-    let objects = soql::select([
+    let mut object_fields = vec![
         "Id",
         "SobjectType",
         "PermissionsRead",
@@ -462,8 +625,12 @@ pub async fn read_state<T: Transport>(
         "PermissionsDelete",
         "PermissionsViewAllRecords",
         "PermissionsModifyAllRecords",
-    ])
-    .from("ObjectPermissions");
+    ];
+    // Only orgs whose ObjectPermissions has the field are asked for it (salesforce.md §I.10).
+    if catalog.view_all_fields {
+        object_fields.push("PermissionsViewAllFields");
+    }
+    let objects = soql::select(object_fields).from("ObjectPermissions");
     let fields = soql::select(["Id", "Field", "PermissionsRead", "PermissionsEdit"])
         .from("FieldPermissions");
     let (set, objects, fields) = match target {
@@ -524,7 +691,7 @@ pub async fn read_state<T: Transport>(
             });
         }
     }
-    let calls = std::cell::Cell::new(0);
+    let calls = ReadCount::default();
     let mut answers = composite_reads_counted(client, subs, &calls).await?;
     let set = answer(&mut answers, "set")?;
     let existing = match set.as_array().and_then(|rows| rows.first()) {
@@ -550,6 +717,7 @@ pub async fn read_state<T: Transport>(
                                 delete: flag(r, "PermissionsDelete"),
                                 view_all: flag(r, "PermissionsViewAllRecords"),
                                 modify_all: flag(r, "PermissionsModifyAllRecords"),
+                                view_all_fields: flag(r, "PermissionsViewAllFields"),
                             },
                         ),
                     )
@@ -619,6 +787,7 @@ pub async fn read_state<T: Transport>(
     }
     Ok(OrgState {
         reads: calls.get(),
+        server_date: calls.date.get(),
         target_missing: matches!(target, ById(_)) && existing.is_none(),
         existing,
         assignee,
@@ -627,7 +796,8 @@ pub async fn read_state<T: Transport>(
         describes,
         grantable_objects: catalog.objects.iter().map(|o| o.name.clone()).collect(),
         permission_fields: known.iter().map(|n| (*n).to_owned()).collect(),
-        dependencies: catalog.dependencies.clone(),
+        dependencies,
+        has_view_all_fields: catalog.view_all_fields,
     })
 }
 
@@ -643,7 +813,9 @@ pub fn user_soql(user_id: &str) -> String {
     ])
     .from("PermissionSetLicenseAssignments");
     let sets = soql::select([
+        "Id",
         "PermissionSetId",
+        "ExpirationDate",
         "PermissionSet.Name",
         "PermissionSet.Label",
         "PermissionSet.IsOwnedByProfile",
@@ -710,6 +882,23 @@ pub fn assignee_of(row: &Value) -> AssigneeState {
         assigned_permission_set_ids: children(row, "PermissionSetAssignments")
             .iter()
             .map(|a| text(a, "PermissionSetId"))
+            .collect(),
+        assignment_ids: children(row, "PermissionSetLicenseAssignments")
+            .iter()
+            .chain(children(row, "PermissionSetAssignments").iter())
+            .map(|a| text(a, "Id"))
+            .filter(|id| !id.is_empty())
+            .collect(),
+        set_assignments: children(row, "PermissionSetAssignments")
+            .iter()
+            .map(|a| super::plan::CurrentAssignment {
+                id: text(a, "Id"),
+                permission_set_id: text(a, "PermissionSetId"),
+                expiration: a
+                    .get("ExpirationDate")
+                    .and_then(Value::as_str)
+                    .and_then(super::records::parse_datetime),
+            })
             .collect(),
     }
 }

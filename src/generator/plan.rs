@@ -8,8 +8,14 @@
 //! composite request (§H.Q3 [U], the caller's switch), the same steps go in composite calls.
 
 use super::eligibility::{grant_of, ObjectDescribe};
+pub use super::records::same_id;
+use super::records::{
+    FieldPermissionsRecord, LicenseAssignmentRecord, ObjectPermissionsRecord, PermissionSetRecord,
+    Record, SetAssignmentRecord, SetRef,
+};
 use super::view::{
-    Action, ExcludedField, Grant, LicenseChange, PlanStep, PlannedPermissionSet, StepKind,
+    Action, ExcludedField, Finding, FindingCode, Grant, LicenseChange, PlanStep,
+    PlannedPermissionSet, StepKind,
 };
 use crate::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
 use serde::{Deserialize, Serialize};
@@ -21,8 +27,14 @@ pub const COLLECTION_LIMIT: usize = 200;
 /// Composite: at most 25 subrequests, at most 5 of them collections or queries (salesforce.md §B.4).
 pub const COMPOSITE_SUBREQUESTS: usize = 25;
 pub const COMPOSITE_COLLECTIONS: usize = 5;
-/// Stands for the permission set's Id in records written before it is known.
-pub const PERMISSION_SET_ID: &str = "@permissionSet";
+/// System permissions that keep a set's assignments from expiring (salesforce.md §I.11: Assign
+/// Permission Sets, Manage Profiles and Permission Sets, Manage Users; Salesforce also names a
+/// "Permission Sets" permission whose API name is not known here).
+pub const NO_EXPIRY_PERMISSIONS: &[&str] = &[
+    "AssignPermissionSets",
+    "ManageProfilesPermissionsets",
+    "ManageUsers",
+];
 /// DeveloperName of the Salesforce API Integration permission set license (salesforce.md §C.6).
 pub const INTEGRATION_PSL: &str = "SalesforceAPIIntegrationPsl";
 
@@ -54,6 +66,24 @@ pub struct AssigneeState {
     pub is_integration: bool,
     pub has_integration_psl: bool,
     pub assigned_permission_set_ids: Vec<String>,
+    /// Ids of the user's permission set license assignments and permission set assignments
+    /// (what a key look-up of their assignments found, salesforce.md §I.6).
+    #[serde(default)]
+    pub assignment_ids: Vec<String>,
+    /// The user's permission set assignments with their expiries (salesforce.md §I.11).
+    #[serde(default)]
+    pub set_assignments: Vec<CurrentAssignment>,
+}
+
+/// One of the user's permission set assignments as read.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CurrentAssignment {
+    pub id: String,
+    pub permission_set_id: String,
+    /// `ExpirationDate` as unix seconds; none = doesn't expire.
+    #[serde(default)]
+    pub expiration: Option<i64>,
 }
 
 /// The Salesforce API Integration PSL in this org (salesforce.md §C.6).
@@ -84,31 +114,68 @@ pub struct OrgState {
     pub permission_fields: BTreeSet<String>,
     /// User permission → user permissions it requires (Tooling `PermissionDependency`, §H.Q5).
     pub dependencies: BTreeMap<String, BTreeSet<String>>,
+    /// The org's ObjectPermissions has `PermissionsViewAllFields` (API 63.0+, salesforce.md §I.10).
+    pub has_view_all_fields: bool,
     /// API calls it took to read this state (an apply of the same spec reads as many).
     pub reads: usize,
+    /// The server's clock when it answered (the `Date` header, unix seconds, salesforce.md §I.6).
+    pub server_date: Option<i64>,
 }
 
-/// One record to write.
+/// One change the apply makes, with its typed record (salesforce.md §C): a create, an update
+/// from `before` to `after` (same Id), or a delete of a record holding `before`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WriteRecord {
-    /// The record's Id for updates and deletes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Fields to write (creates, updates); may hold [`PERMISSION_SET_ID`].
-    #[serde(default)]
-    pub fields: Map<String, Value>,
-    /// The values before an update or delete, so an undo can put them back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub before: Option<Map<String, Value>>,
+#[serde(rename_all = "camelCase", tag = "change")]
+pub enum Change {
+    Create {
+        record: Record,
+    },
+    Update {
+        id: String,
+        before: Record,
+        after: Record,
+    },
+    Delete {
+        id: String,
+        before: Record,
+    },
 }
 
-/// One step: records of one sObject type, one action.
+impl Change {
+    /// The record as it is after this change (creates, updates) or was before it (deletes).
+    pub fn record(&self) -> &Record {
+        match self {
+            Self::Create { record } => record,
+            Self::Update { after, .. } => after,
+            Self::Delete { before, .. } => before,
+        }
+    }
+
+    /// The Id of the record an update or delete changes.
+    pub fn id(&self) -> Option<&str> {
+        match self {
+            Self::Create { .. } => None,
+            Self::Update { id, .. } | Self::Delete { id, .. } => Some(id),
+        }
+    }
+
+    /// The fields a write of this change sends (for a create under the set this apply
+    /// creates, the parent shows as `null` until its Id is known).
+    pub fn write_fields(&self) -> Map<String, Value> {
+        match self {
+            Self::Create { record } => record.create_fields(None),
+            Self::Update { before, after, .. } => before.update_fields(after),
+            Self::Delete { .. } => Map::new(),
+        }
+    }
+}
+
+/// One step: records of one type, one action.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
     pub view: PlanStep,
-    pub records: Vec<WriteRecord>,
+    pub changes: Vec<Change>,
 }
 
 /// One write call: a collection call for a slice of one step, or one composite request holding
@@ -134,10 +201,19 @@ pub struct WritePlan {
     pub permission_set: PlannedPermissionSet,
     pub steps: Vec<Step>,
     pub calls: Vec<CallPlan>,
+    /// Calls that go out together (indices into `calls`), in order.
+    pub rounds: Vec<Vec<usize>>,
     pub excluded_fields: Vec<ExcludedField>,
-    pub warnings: Vec<String>,
-    pub blockers: Vec<String>,
+    pub warnings: Vec<Finding>,
+    pub blockers: Vec<Finding>,
     pub license_change: Option<LicenseChange>,
+    /// Every record Id the state read found for the keys these writes touch: the key look-up
+    /// recorded before the writes (a record whose Id is here existed before the apply).
+    pub known_ids: BTreeSet<String>,
+    /// Identifies the writes (`PlanView::fingerprint`).
+    pub fingerprint: String,
+    /// The server's clock when the state was read (unix seconds).
+    pub server_date: Option<i64>,
 }
 
 /// The spec with Salesforce's dependencies applied and what can't be granted taken out.
@@ -151,6 +227,8 @@ pub struct Desired {
 /// Closes one object's access over Salesforce's "Requires …" rules (salesforce.md §C.2), reusing the
 /// bulk toggles' rule table.
 pub fn close_object(access: ObjectAccess) -> ObjectAccess {
+    // View All Fields requires Read (salesforce.md §I.10).
+    let access = access.with_view_all_fields(access.view_all_fields);
     access
         .granted()
         .into_iter()
@@ -164,8 +242,8 @@ pub fn close_spec(
     spec: &PermissionSetSpec,
     state: &OrgState,
     excluded: &mut Vec<ExcludedField>,
-    warnings: &mut Vec<String>,
-    blockers: &mut Vec<String>,
+    warnings: &mut Vec<Finding>,
+    blockers: &mut Vec<Finding>,
 ) -> Desired {
     let mut desired = Desired::default();
     for (key, access) in &spec.fields {
@@ -229,9 +307,12 @@ pub fn close_spec(
         *access = close_object(*access);
     }
     if !implied_read.is_empty() {
-        warnings.push(format!(
-            "Read added on {} so the chosen fields can be used.",
-            implied_read.join(", ")
+        warnings.push(Finding::new(
+            FindingCode::ReadAdded,
+            format!(
+                "Read added on {} so the chosen fields can be used.",
+                implied_read.join(", ")
+            ),
         ));
     }
     // A detail object's permissions require Read on its master (salesforce.md §C.2).
@@ -250,9 +331,9 @@ pub fn close_spec(
             let entry = desired.objects.entry(master.clone()).or_default();
             if !entry.read {
                 entry.read = true;
-                warnings.push(format!(
+                warnings.push(Finding::new(FindingCode::MasterReadAdded, format!(
                     "Read added on {master}: {detail} is its master-detail child, and Salesforce requires Read on the master."
-                ));
+                )));
             }
         }
     }
@@ -268,11 +349,12 @@ pub fn close_spec(
             desired
                 .fields
                 .retain(|key, _| PermissionSetSpec::object_of(key) != name);
-            warnings.push(format!(
+            warnings.push(Finding::new(FindingCode::ObjectNotGrantable, format!(
                 "{name} left out: Salesforce doesn't take object permissions for it (it is not in the ObjectPermissions object list)."
-            ));
+            )));
         }
     }
+    check_view_all_fields(&desired, state, warnings, blockers);
     // System permissions and what they require (PermissionDependency, salesforce.md §H.Q5).
     let mut frontier: Vec<String> = spec.system_permissions.iter().cloned().collect();
     while let Some(name) = frontier.pop() {
@@ -283,8 +365,11 @@ pub fn close_spec(
             if !spec.system_permissions.contains(required)
                 && !desired.system_permissions.contains(required)
             {
-                warnings.push(format!(
-                    "{required} added: {name} depends on it (Salesforce's PermissionDependency)."
+                warnings.push(Finding::new(
+                    FindingCode::PrerequisiteAdded,
+                    format!(
+                        "{required} added: {name} depends on it (Salesforce's PermissionDependency)."
+                    ),
                 ));
             }
             frontier.push(required.clone());
@@ -293,13 +378,77 @@ pub fn close_spec(
     if !state.permission_fields.is_empty() {
         for name in &desired.system_permissions {
             if !state.permission_fields.contains(name) {
-                blockers.push(format!(
-                    "The system permission {name} doesn't exist in this org."
+                blockers.push(Finding::new(
+                    FindingCode::UnknownSystemPermission,
+                    format!("The system permission {name} doesn't exist in this org."),
                 ));
             }
         }
     }
     desired
+}
+
+/// The permissions reachable from `roots` through `dependencies` (the roots included) whose
+/// own prerequisites haven't been asked for yet: the next level to ask PermissionDependency
+/// about (salesforce.md §I.14). Stops on cycles.
+pub fn prerequisites_not_asked(
+    dependencies: &BTreeMap<String, BTreeSet<String>>,
+    asked: &BTreeSet<String>,
+    roots: &BTreeSet<String>,
+) -> BTreeSet<String> {
+    let mut seen: BTreeSet<&String> = BTreeSet::new();
+    let mut frontier: Vec<&String> = roots.iter().collect();
+    while let Some(name) = frontier.pop() {
+        if seen.insert(name) {
+            frontier.extend(dependencies.get(name).into_iter().flatten());
+        }
+    }
+    seen.into_iter()
+        .filter(|name| !asked.contains(*name))
+        .cloned()
+        .collect()
+}
+
+/// Every permission `name` requires, directly or through others (not `name` itself, even in
+/// a cycle), per PermissionDependency (salesforce.md §I.14).
+pub fn prerequisites_of(
+    dependencies: &BTreeMap<String, BTreeSet<String>>,
+    name: &str,
+) -> BTreeSet<String> {
+    let mut found: BTreeSet<String> = BTreeSet::new();
+    let mut frontier: Vec<&String> = dependencies.get(name).into_iter().flatten().collect();
+    while let Some(required) = frontier.pop() {
+        if required != name && found.insert(required.clone()) {
+            frontier.extend(dependencies.get(required).into_iter().flatten());
+        }
+    }
+    found
+}
+
+/// The chosen system permissions after the admin turns `name` on or off, where `requires`
+/// gives each permission's prerequisites at every level ([`prerequisites_of`]). On brings
+/// `name` with everything it requires; off takes `name` away with every chosen permission that
+/// requires it, so no choice is left without a prerequisite Salesforce would refuse it without
+/// (salesforce.md §H.Q5, §I.14).
+pub fn change_system_permission(
+    requires: &BTreeMap<String, Vec<String>>,
+    chosen: &BTreeSet<String>,
+    name: &str,
+    on: bool,
+) -> BTreeSet<String> {
+    let mut next = chosen.clone();
+    if on {
+        next.insert(name.to_owned());
+        next.extend(requires.get(name).into_iter().flatten().cloned());
+    } else {
+        next.remove(name);
+        next.retain(|other| {
+            !requires
+                .get(other)
+                .is_some_and(|needs| needs.iter().any(|n| n == name))
+        });
+    }
+    next
 }
 
 fn merge(a: ObjectAccess, b: ObjectAccess) -> ObjectAccess {
@@ -310,43 +459,83 @@ fn merge(a: ObjectAccess, b: ObjectAccess) -> ObjectAccess {
         delete: a.delete || b.delete,
         view_all: a.view_all || b.view_all,
         modify_all: a.modify_all || b.modify_all,
+        view_all_fields: a.view_all_fields || b.view_all_fields,
     }
 }
 
-/// The ObjectPermissions fields of an access (salesforce.md §C.2).
-pub fn object_fields(access: &ObjectAccess) -> Map<String, Value> {
-    let mut fields = Map::new();
-    for (name, on) in [
-        ("PermissionsRead", access.read),
-        ("PermissionsCreate", access.create),
-        ("PermissionsEdit", access.edit),
-        ("PermissionsDelete", access.delete),
-        ("PermissionsViewAllRecords", access.view_all),
-        ("PermissionsModifyAllRecords", access.modify_all),
-    ] {
-        fields.insert(name.to_owned(), Value::Bool(on));
+/// View All Fields: refused where the org lacks the field, else granted with its risk said
+/// (salesforce.md §I.10).
+fn check_view_all_fields(
+    desired: &Desired,
+    state: &OrgState,
+    warnings: &mut Vec<Finding>,
+    blockers: &mut Vec<Finding>,
+) {
+    let objects: Vec<String> = desired
+        .objects
+        .iter()
+        .filter(|(_, access)| access.view_all_fields)
+        .map(|(name, _)| name.clone())
+        .collect();
+    if objects.is_empty() {
+        return;
     }
-    fields
+    let list = objects.join(", ");
+    if state.has_view_all_fields {
+        warnings.push(Finding::new(
+            FindingCode::ViewAllFieldsGranted,
+            format!(
+                "View All Fields on {list} (high risk): the integration reads every field of {}, including sensitive fields and any field created later, whatever the field-level security says.",
+                if objects.len() == 1 { "that object" } else { "those objects" }
+            ),
+        ));
+    } else {
+        blockers.push(Finding::new(
+            FindingCode::ViewAllFieldsUnavailable,
+            format!(
+                "View All Fields ({list}) isn't available in this org: its ObjectPermissions has no PermissionsViewAllFields (API 63.0, Spring '25, and later). Grant the fields one by one instead."
+            ),
+        ));
+    }
 }
 
-/// The FieldPermissions fields of an access (salesforce.md §C.3).
-pub fn field_fields(access: FieldAccess) -> Map<String, Value> {
-    let mut fields = Map::new();
-    fields.insert("PermissionsRead".to_owned(), Value::Bool(true));
-    fields.insert(
-        "PermissionsEdit".to_owned(),
-        Value::Bool(access == FieldAccess::ReadEdit),
-    );
-    fields
-}
-
-fn text(value: &str) -> Value {
-    Value::String(value.to_owned())
-}
-
-/// Whether two Salesforce Ids name the same record (15- and 18-character forms).
-pub fn same_id(a: &str, b: &str) -> bool {
-    a.len() >= 15 && b.len() >= 15 && a.get(..15) == b.get(..15)
+/// The assignment's expiry as unix seconds: none when not asked for; a blocker when it can't
+/// be used (salesforce.md §I.11: `ExpirationDate` is a dateTime; an expiry not after the
+/// org's clock would end the assignment at once).
+pub fn assignment_expiration(
+    spec: &PermissionSetSpec,
+    state: &OrgState,
+    blockers: &mut Vec<Finding>,
+) -> Option<i64> {
+    let text = spec.assignment_expiration.as_deref()?.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let Some(when) = super::records::parse_datetime(text) else {
+        blockers.push(Finding::new(
+            FindingCode::ExpirationInvalid,
+            format!("The assignment's expiry \"{text}\" is not a date and time (for example 2027-01-31T17:00:00.000Z)."),
+        ));
+        return None;
+    };
+    if state.assignee.is_none() && !state.assignee_missing {
+        blockers.push(Finding::new(
+            FindingCode::ExpirationWithoutAssignee,
+            "An assignment expiry was given, but nobody is assigned: choose the user or clear the expiry.",
+        ));
+        return None;
+    }
+    if state.server_date.is_some_and(|now| when <= now) {
+        blockers.push(Finding::new(
+            FindingCode::ExpirationPast,
+            format!(
+                "The assignment's expiry ({}) is not in the future by the org's clock: the set would be taken away at once.",
+                super::records::format_datetime(when)
+            ),
+        ));
+        return None;
+    }
+    Some(when)
 }
 
 /// Plans the writes that make the org match the spec.
@@ -355,31 +544,57 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
     let mut warnings = Vec::new();
     let mut blockers = Vec::new();
     for problem in super::names::name_problems(&spec.name) {
-        blockers.push(problem);
+        blockers.push(Finding::new(FindingCode::InvalidName, problem));
     }
     for problem in super::names::label_problems(&spec.label) {
-        blockers.push(problem);
+        blockers.push(Finding::new(FindingCode::InvalidLabel, problem));
     }
     if spec.description.chars().count() > 255 {
-        blockers.push("The description can be at most 255 characters.".to_owned());
+        blockers.push(Finding::new(
+            FindingCode::DescriptionTooLong,
+            "The description can be at most 255 characters.",
+        ));
     }
     if state.target_missing {
-        blockers.push("The permission set to update no longer exists.".to_owned());
+        blockers.push(Finding::new(
+            FindingCode::TargetMissing,
+            "The permission set to update no longer exists.",
+        ));
     }
     if state.assignee_missing {
-        blockers.push("The user to assign doesn't exist in this org.".to_owned());
+        blockers.push(Finding::new(
+            FindingCode::AssigneeMissing,
+            "The user to assign doesn't exist in this org.",
+        ));
     }
     let desired = close_spec(spec, state, &mut excluded, &mut warnings, &mut blockers);
+    let expiration = assignment_expiration(spec, state, &mut blockers);
+    if expiration.is_some() {
+        let held: Vec<&str> = NO_EXPIRY_PERMISSIONS
+            .iter()
+            .copied()
+            .filter(|name| desired.system_permissions.contains(*name))
+            .collect();
+        if !held.is_empty() {
+            blockers.push(Finding::new(
+                FindingCode::ExpirationNotAllowed,
+                format!(
+                    "Salesforce doesn't let an assignment expire when the set has {}: clear the expiry or leave the permission out.",
+                    held.join(", ")
+                ),
+            ));
+        }
+    }
 
     let psl_id = state.psl.as_ref().map(|p| p.id.clone());
     let wanted_license = match spec.license {
         LicenseChoice::None => None,
         LicenseChoice::IntegrationPsl => {
             if psl_id.is_none() {
-                blockers.push(
-                    "This org has no Salesforce API Integration permission set license (SalesforceAPIIntegrationPsl)."
-                        .to_owned(),
-                );
+                blockers.push(Finding::new(
+                    FindingCode::NoIntegrationLicense,
+                    "This org has no Salesforce API Integration permission set license (SalesforceAPIIntegrationPsl).",
+                ));
             }
             psl_id.clone()
         }
@@ -387,28 +602,25 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
 
     let mut steps: Vec<Step> = Vec::new();
     let mut license_change = None;
+    let mut known_ids: BTreeSet<String> = BTreeSet::new();
     let permission_set = match &state.existing {
         None => {
-            let mut fields = Map::new();
-            fields.insert("Name".into(), text(&spec.name));
-            fields.insert("Label".into(), text(&spec.label));
-            if !spec.description.is_empty() {
-                fields.insert("Description".into(), text(&spec.description));
-            }
-            if let Some(license) = &wanted_license {
-                fields.insert("LicenseId".into(), text(license));
-            }
-            for name in &desired.system_permissions {
-                fields.insert(format!("Permissions{name}"), Value::Bool(true));
-            }
             push_step(
                 &mut steps,
                 StepKind::PermissionSet,
                 Action::Create,
-                vec![WriteRecord {
-                    id: None,
-                    fields,
-                    before: None,
+                vec![Change::Create {
+                    record: Record::PermissionSet(PermissionSetRecord {
+                        name: spec.name.clone(),
+                        label: spec.label.clone(),
+                        description: spec.description.clone(),
+                        license_id: wanted_license.clone(),
+                        permissions: desired
+                            .system_permissions
+                            .iter()
+                            .map(|name| (name.clone(), true))
+                            .collect(),
+                    }),
                 }],
                 format!("Create the permission set {} ({})", spec.label, spec.name),
             );
@@ -420,11 +632,14 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
             }
         }
         Some(existing) => {
+            known_ids.insert(existing.id.clone());
+            known_ids.extend(existing.objects.values().map(|(id, _)| id.clone()));
+            known_ids.extend(existing.fields.values().map(|(id, _)| id.clone()));
             if existing.is_owned_by_profile {
-                blockers.push(
-                    "That permission set belongs to a profile; Forcefield only writes custom permission sets."
-                        .to_owned(),
-                );
+                blockers.push(Finding::new(
+                    FindingCode::ProfileOwnedSet,
+                    "That permission set belongs to a profile; Forcefield only writes custom permission sets.",
+                ));
             }
             let license_differs = match (&existing.license_id, &wanted_license) {
                 (None, None) => false,
@@ -447,53 +662,57 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
                         "A permission set's license can't be changed after it is created (LicenseId is create-only). Create a new permission set instead, for example {suggestion}."
                     ),
                 };
-                blockers.push(change.message.clone());
+                blockers.push(Finding::new(
+                    FindingCode::LicenseCreateOnly,
+                    change.message.clone(),
+                ));
                 license_change = Some(change);
             }
-            let mut fields = Map::new();
-            let mut before = Map::new();
-            // Only when the set was chosen by Id can its name differ: a rename (salesforce.md §C.1: the
-            // new name must be unique, or Salesforce answers DUPLICATE_DEVELOPER_NAME).
-            if existing.name != spec.name {
-                fields.insert("Name".into(), text(&spec.name));
-                before.insert("Name".into(), text(&existing.name));
-            }
-            if existing.label != spec.label {
-                fields.insert("Label".into(), text(&spec.label));
-                before.insert("Label".into(), text(&existing.label));
-            }
-            if existing.description != spec.description {
-                fields.insert("Description".into(), text(&spec.description));
-                before.insert("Description".into(), text(&existing.description));
-            }
+            let before = PermissionSetRecord {
+                name: existing.name.clone(),
+                label: existing.label.clone(),
+                description: existing.description.clone(),
+                license_id: existing.license_id.clone(),
+                permissions: existing.system_permissions.clone(),
+            };
+            // Only when the set was chosen by Id can its name differ: a rename (salesforce.md §C.1:
+            // the new name must be unique, or Salesforce answers DUPLICATE_DEVELOPER_NAME).
+            let mut after = PermissionSetRecord {
+                name: spec.name.clone(),
+                label: spec.label.clone(),
+                description: spec.description.clone(),
+                license_id: existing.license_id.clone(),
+                permissions: BTreeMap::new(),
+            };
             let names: BTreeSet<&String> = existing
                 .system_permissions
                 .keys()
                 .chain(desired.system_permissions.iter())
                 .collect();
             for name in names {
-                let now = existing
-                    .system_permissions
-                    .get(name)
-                    .copied()
-                    .unwrap_or(false);
-                let wanted = desired.system_permissions.contains(name);
-                if now != wanted {
-                    fields.insert(format!("Permissions{name}"), Value::Bool(wanted));
-                    before.insert(format!("Permissions{name}"), Value::Bool(now));
-                }
+                after
+                    .permissions
+                    .insert(name.clone(), desired.system_permissions.contains(name));
             }
-            let action = if fields.is_empty() {
+            let mut before = before;
+            // Compare only the permissions both sides name (a permission the org doesn't read
+            // back is absent before and false after: unchanged).
+            for name in after.permissions.keys() {
+                before.permissions.entry(name.clone()).or_insert(false);
+            }
+            let before = Record::PermissionSet(before);
+            let after = Record::PermissionSet(after);
+            let action = if before.update_fields(&after).is_empty() {
                 Action::Unchanged
             } else {
                 push_step(
                     &mut steps,
                     StepKind::PermissionSet,
                     Action::Update,
-                    vec![WriteRecord {
-                        id: Some(existing.id.clone()),
-                        fields,
-                        before: Some(before),
+                    vec![Change::Update {
+                        id: existing.id.clone(),
+                        before,
+                        after,
                     }],
                     format!("Update the permission set {} ({})", spec.label, spec.name),
                 );
@@ -510,7 +729,7 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
     let parent = state
         .existing
         .as_ref()
-        .map_or_else(|| PERMISSION_SET_ID.to_owned(), |e| e.id.clone());
+        .map_or(SetRef::Created, |e| SetRef::Existing { id: e.id.clone() });
 
     // Object permissions: masters before details, so a detail's rule sees its master's Read.
     let no_objects = BTreeMap::new();
@@ -521,31 +740,30 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
             .get(name)
             .map_or(0, |d| usize::from(!d.masters().is_empty()))
     };
-    let mut object_names: Vec<&String> = desired.objects.keys().collect();
-    object_names.sort_by_key(|name| (detail_rank(name), name.as_str()));
+    let object_record = |name: &str, access: ObjectAccess| {
+        Record::ObjectPermissions(ObjectPermissionsRecord {
+            parent: parent.clone(),
+            sobject_type: name.to_owned(),
+            access,
+        })
+    };
+    let mut object_names: Vec<(&String, &ObjectAccess)> = desired.objects.iter().collect();
+    object_names.sort_by_key(|(name, _)| (detail_rank(name), name.as_str()));
     let (mut creates, mut updates) = (Vec::new(), Vec::new());
-    for name in object_names {
-        let access = desired.objects[name];
+    for (name, access) in object_names {
         match existing_objects.get(name) {
-            None => {
-                let mut fields = object_fields(&access);
-                fields.insert("ParentId".into(), text(&parent));
-                fields.insert("SobjectType".into(), text(name));
-                creates.push(WriteRecord {
-                    id: None,
-                    fields,
-                    before: None,
-                });
-            }
-            Some((id, current)) if *current != access => updates.push(WriteRecord {
-                id: Some(id.clone()),
-                fields: object_fields(&access),
-                before: Some(object_fields(current)),
+            None => creates.push(Change::Create {
+                record: object_record(name, *access),
+            }),
+            Some((id, current)) if current != access => updates.push(Change::Update {
+                id: id.clone(),
+                before: object_record(name, *current),
+                after: object_record(name, *access),
             }),
             Some(_) => {}
         }
     }
-    let object_deletes: Vec<WriteRecord> = {
+    let object_deletes: Vec<Change> = {
         let mut gone: Vec<(&String, &(String, ObjectAccess))> = existing_objects
             .iter()
             .filter(|(name, _)| !desired.objects.contains_key(*name))
@@ -553,15 +771,9 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
         // Details before masters when deleting.
         gone.sort_by_key(|(name, _)| (std::cmp::Reverse(detail_rank(name)), name.as_str()));
         gone.into_iter()
-            .map(|(name, (id, current))| {
-                let mut before = object_fields(current);
-                before.insert("ParentId".into(), text(&parent));
-                before.insert("SobjectType".into(), text(name));
-                WriteRecord {
-                    id: Some(id.clone()),
-                    fields: Map::new(),
-                    before: Some(before),
-                }
+            .map(|(name, (id, current))| Change::Delete {
+                id: id.clone(),
+                before: object_record(name, *current),
             })
             .collect()
     };
@@ -583,47 +795,33 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
     // Field permissions.
     let no_fields = BTreeMap::new();
     let existing_fields = state.existing.as_ref().map_or(&no_fields, |e| &e.fields);
+    let field_record = |key: &str, access: FieldAccess| {
+        Record::FieldPermissions(FieldPermissionsRecord {
+            parent: parent.clone(),
+            field: key.to_owned(),
+            access,
+        })
+    };
     let (mut creates, mut updates) = (Vec::new(), Vec::new());
     for (key, access) in &desired.fields {
         match existing_fields.get(key) {
-            None => {
-                let mut fields = field_fields(*access);
-                fields.insert("ParentId".into(), text(&parent));
-                fields.insert(
-                    "SobjectType".into(),
-                    text(PermissionSetSpec::object_of(key)),
-                );
-                fields.insert("Field".into(), text(key));
-                creates.push(WriteRecord {
-                    id: None,
-                    fields,
-                    before: None,
-                });
-            }
-            Some((id, current)) if current != access => updates.push(WriteRecord {
-                id: Some(id.clone()),
-                fields: field_fields(*access),
-                before: Some(field_fields(*current)),
+            None => creates.push(Change::Create {
+                record: field_record(key, *access),
+            }),
+            Some((id, current)) if current != access => updates.push(Change::Update {
+                id: id.clone(),
+                before: field_record(key, *current),
+                after: field_record(key, *access),
             }),
             Some(_) => {}
         }
     }
-    let field_deletes: Vec<WriteRecord> = existing_fields
+    let field_deletes: Vec<Change> = existing_fields
         .iter()
         .filter(|(key, _)| !desired.fields.contains_key(*key))
-        .map(|(key, (id, current))| {
-            let mut before = field_fields(*current);
-            before.insert("ParentId".into(), text(&parent));
-            before.insert(
-                "SobjectType".into(),
-                text(PermissionSetSpec::object_of(key)),
-            );
-            before.insert("Field".into(), text(key));
-            WriteRecord {
-                id: Some(id.clone()),
-                fields: Map::new(),
-                before: Some(before),
-            }
+        .map(|(key, (id, current))| Change::Delete {
+            id: id.clone(),
+            before: field_record(key, *current),
         })
         .collect();
     push_step(
@@ -657,58 +855,114 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
 
     // The PSL first, then the permission set assignment (salesforce.md §C.7, §H.Q4).
     if let Some(assignee) = &state.assignee {
+        known_ids.extend(assignee.assignment_ids.iter().cloned());
         let needs_psl = assignee.is_integration || spec.license == LicenseChoice::IntegrationPsl;
         if needs_psl && !assignee.has_integration_psl {
             match &state.psl {
-                None => blockers.push(format!(
-                    "{} needs the Salesforce API Integration permission set license, and this org has none.",
-                    assignee.name
+                None => blockers.push(Finding::new(
+                    FindingCode::NoIntegrationLicense,
+                    format!(
+                        "{} needs the Salesforce API Integration permission set license, and this org has none.",
+                        assignee.name
+                    ),
                 )),
                 Some(psl) => {
                     if psl.used >= psl.total {
-                        blockers.push(format!(
-                            "No {} licenses are left ({} of {} assigned): free one before assigning {}.",
-                            psl.label, psl.used, psl.total, assignee.name
+                        blockers.push(Finding::new(
+                            FindingCode::LicenseExhausted,
+                            format!(
+                                "No {} licenses are left ({} of {} assigned): free one before assigning {}.",
+                                psl.label, psl.used, psl.total, assignee.name
+                            ),
                         ));
                     }
-                    let mut fields = Map::new();
-                    fields.insert("AssigneeId".into(), text(&assignee.id));
-                    fields.insert("PermissionSetLicenseId".into(), text(&psl.id));
                     push_step(
                         &mut steps,
                         StepKind::LicenseAssignment,
                         Action::Create,
-                        vec![WriteRecord {
-                            id: None,
-                            fields,
-                            before: None,
+                        vec![Change::Create {
+                            record: Record::LicenseAssignment(LicenseAssignmentRecord {
+                                assignee_id: assignee.id.clone(),
+                                license_id: psl.id.clone(),
+                            }),
                         }],
                         format!("Assign the {} license to {}", psl.label, assignee.name),
                     );
                 }
             }
         }
-        let assigned = state.existing.as_ref().is_some_and(|e| {
+        let current = state.existing.as_ref().and_then(|e| {
             assignee
-                .assigned_permission_set_ids
+                .set_assignments
                 .iter()
-                .any(|id| same_id(id, &e.id))
+                .find(|a| same_id(&a.permission_set_id, &e.id))
+                .cloned()
+                .or_else(|| {
+                    // A state read before assignments carried their Ids and expiries.
+                    assignee
+                        .assigned_permission_set_ids
+                        .iter()
+                        .any(|id| same_id(id, &e.id))
+                        .then(|| CurrentAssignment {
+                            id: String::new(),
+                            permission_set_id: e.id.clone(),
+                            expiration: None,
+                        })
+                })
         });
-        if !assigned {
-            let mut fields = Map::new();
-            fields.insert("AssigneeId".into(), text(&assignee.id));
-            fields.insert("PermissionSetId".into(), text(&parent));
-            push_step(
+        let record = |expiration: Option<i64>| {
+            Record::SetAssignment(SetAssignmentRecord {
+                assignee_id: assignee.id.clone(),
+                permission_set: parent.clone(),
+                expiration,
+            })
+        };
+        let until = |expiration: Option<i64>| {
+            expiration.map_or_else(String::new, |when| {
+                format!(" until {}", super::records::format_datetime(when))
+            })
+        };
+        match current {
+            None => push_step(
                 &mut steps,
                 StepKind::PermissionSetAssignment,
                 Action::Create,
-                vec![WriteRecord {
-                    id: None,
-                    fields,
-                    before: None,
+                vec![Change::Create {
+                    record: record(expiration),
                 }],
-                format!("Assign {} to {}", spec.label, assignee.name),
-            );
+                format!(
+                    "Assign {} to {}{}",
+                    spec.label,
+                    assignee.name,
+                    until(expiration)
+                ),
+            ),
+            // The expiry is changed in place (ExpirationDate is updateable, salesforce.md
+            // §I.11); an expiry is only set, never cleared, unless the spec asks for one.
+            Some(current)
+                if expiration.is_some()
+                    && current.expiration != expiration
+                    && !current.id.is_empty() =>
+            {
+                known_ids.insert(current.id.clone());
+                push_step(
+                    &mut steps,
+                    StepKind::PermissionSetAssignment,
+                    Action::Update,
+                    vec![Change::Update {
+                        id: current.id.clone(),
+                        before: record(current.expiration),
+                        after: record(expiration),
+                    }],
+                    format!(
+                        "Change when {} ends for {}: {}",
+                        spec.label,
+                        assignee.name,
+                        until(expiration).trim_start()
+                    ),
+                );
+            }
+            Some(_) => {}
         }
     }
 
@@ -717,28 +971,69 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
     } else {
         batch_calls(&steps)
     };
+    let rounds = rounds_of(&steps, &calls);
+    let fingerprint = fingerprint(&steps, use_composite);
     WritePlan {
         permission_set,
         steps,
         calls,
+        rounds,
         excluded_fields: excluded,
         warnings,
         blockers,
         license_change,
+        known_ids,
+        fingerprint,
+        server_date: state.server_date,
     }
+}
+
+/// Which calls go out together: each call alone, except that the license assignment (on the
+/// user, independent of the permission set's records) joins the first call. Calls on the same
+/// permission set never overlap (their children lock the same parent).
+pub fn rounds_of(steps: &[Step], calls: &[CallPlan]) -> Vec<Vec<usize>> {
+    let is_license = |call: &CallPlan| match call {
+        CallPlan::Batch { part } => steps
+            .get(part.step)
+            .is_some_and(|s| s.view.kind == StepKind::LicenseAssignment),
+        CallPlan::Composite { .. } => false,
+    };
+    let license = calls.iter().position(is_license).filter(|i| *i > 0);
+    let mut rounds: Vec<Vec<usize>> = Vec::new();
+    for i in 0..calls.len() {
+        if Some(i) == license {
+            continue;
+        }
+        rounds.push(vec![i]);
+    }
+    if let (Some(license), Some(first)) = (license, rounds.first_mut()) {
+        first.push(license);
+    }
+    rounds
+}
+
+/// A short, stable digest of the writes (FNV-1a over their JSON): the preview's identity.
+pub fn fingerprint(steps: &[Step], use_composite: bool) -> String {
+    let text = serde_json::to_string(steps).unwrap_or_default();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes().chain(std::iter::once(u8::from(use_composite))) {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
 }
 
 fn push_step(
     steps: &mut Vec<Step>,
     kind: StepKind,
     action: Action,
-    records: Vec<WriteRecord>,
+    changes: Vec<Change>,
     description: String,
 ) {
-    if records.is_empty() {
+    if changes.is_empty() {
         return;
     }
-    let count = records.len();
+    let count = changes.len();
     let description = if description.is_empty() {
         let what = match kind {
             StepKind::ObjectPermissions => "object permission",
@@ -773,7 +1068,7 @@ fn push_step(
             count,
             description,
         },
-        records,
+        changes,
     });
 }
 
@@ -782,12 +1077,12 @@ fn parts_of(steps: &[Step]) -> Vec<Part> {
         .iter()
         .enumerate()
         .flat_map(|(step, s)| {
-            (0..s.records.len())
+            (0..s.changes.len())
                 .step_by(COLLECTION_LIMIT)
                 .map(move |start| Part {
                     step,
                     start,
-                    end: (start + COLLECTION_LIMIT).min(s.records.len()),
+                    end: (start + COLLECTION_LIMIT).min(s.changes.len()),
                 })
         })
         .collect()
@@ -803,7 +1098,10 @@ pub fn batch_calls(steps: &[Step]) -> Vec<CallPlan> {
 
 /// Whether a part goes as a single-record subrequest (not counted among the 5 collections).
 pub fn is_single(steps: &[Step], part: &Part) -> bool {
-    part.end - part.start == 1 && steps[part.step].view.action != Action::Delete
+    part.end.checked_sub(part.start) == Some(1)
+        && steps
+            .get(part.step)
+            .is_some_and(|s| s.view.action != Action::Delete)
 }
 
 /// As few composite requests as the limits allow: ≤ 25 subrequests, ≤ 5 collections (§B.4).

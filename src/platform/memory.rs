@@ -38,6 +38,16 @@ impl KeyValueStore for MemoryStorage {
             .insert((area, key.to_owned()), value);
         Ok(())
     }
+
+    async fn keys(&self, area: Area, prefix: &str) -> Result<Vec<String>, StorageError> {
+        Ok(self
+            .values
+            .borrow()
+            .keys()
+            .filter(|(a, key)| *a == area && key.starts_with(prefix))
+            .map(|(_, key)| key.clone())
+            .collect())
+    }
 }
 
 /// A clock that shows what it was last set to.
@@ -157,6 +167,10 @@ impl KeyValueStore for Absent {
     }
 
     async fn set(&self, _: Area, _: &str, _: serde_json::Value) -> Result<(), StorageError> {
+        Err(StorageError::Host("this host has no storage".to_owned()))
+    }
+
+    async fn keys(&self, _: Area, _: &str) -> Result<Vec<String>, StorageError> {
         Err(StorageError::Host("this host has no storage".to_owned()))
     }
 }

@@ -66,6 +66,9 @@ pub trait KeyValueStore {
         key: &str,
         value: serde_json::Value,
     ) -> Result<(), StorageError>;
+    /// The keys of `area` that start with `prefix`: records that each keep their own key are
+    /// found without a shared index that two windows could read, change and write back at once.
+    async fn keys(&self, area: Area, prefix: &str) -> Result<Vec<String>, StorageError>;
 }
 
 /// Storage refused a read or a write.
@@ -192,6 +195,9 @@ impl<K: KeyValueStore + ?Sized> KeyValueStore for &K {
         value: serde_json::Value,
     ) -> Result<(), StorageError> {
         (**self).set(area, key, value).await
+    }
+    async fn keys(&self, area: Area, prefix: &str) -> Result<Vec<String>, StorageError> {
+        (**self).keys(area, prefix).await
     }
 }
 

@@ -6,7 +6,8 @@
 use super::Ask;
 #[cfg(feature = "generator")]
 use crate::generator::view::{
-    ApplyView, DerivedNames, FieldChoice, GeneratorContext, PlanView, TemplateSummary,
+    ApplyView, AttentionAction, DerivedNames, FieldChoice, GeneratorContext, PlanView,
+    TemplateSummary,
 };
 #[cfg(feature = "generator")]
 use crate::model::{ObjectAccess, PermissionSetSpec};
@@ -43,18 +44,22 @@ super::request_enum! {
         "generatorContext" => GeneratorContext(GetGeneratorContext),
         "objectFields" => ObjectFields(GetObjectFields),
         "loadAccess" => LoadAccess(LoadAccess),
+        "loadUnion" => LoadUnion(LoadUnion),
         "importXml" => ImportXml(ImportXml),
         "exportXml" => ExportXml(ExportXml),
         "saveTemplate" => SaveTemplate(SaveTemplate),
         "deleteTemplate" => DeleteTemplate(DeleteTemplate),
         "loadTemplate" => LoadTemplate(LoadTemplate),
         "objectAccessChange" => ObjectAccessChange(ChangeObjectAccess),
+        "viewAllFieldsChange" => ViewAllFieldsChange(ChangeViewAllFields),
+        "systemPermissionChange" => SystemPermissionChange(ChangeSystemPermission),
         "deriveNames" => DeriveNames(DeriveNames),
         "planPermissionSet" => PlanPermissionSet(PlanPermissionSet),
         "startApply" => StartApply(StartApply),
         "continueApply" => ContinueApply(ContinueApply),
         "finishCleanUp" => FinishCleanUp(FinishCleanUp),
         "pendingApplies" => PendingApplies(ListPendingApplies),
+        "resolveAttention" => ResolveAttention(ResolveAttention),
         "createIntegrationUser" => CreateIntegrationUser(CreateIntegrationUser),
     }
 }
@@ -76,6 +81,8 @@ pub enum GeneratorReply {
     Templates(Templates),
     #[cfg(feature = "generator")]
     ObjectAccess(ChangedAccess),
+    #[cfg(feature = "generator")]
+    SystemPermissions(ChosenSystemPermissions),
     #[cfg(feature = "generator")]
     Names(DerivedNames),
     #[cfg(feature = "generator")]
@@ -136,6 +143,20 @@ pub struct LoadAccess {
 
 #[cfg(feature = "generator")]
 impl Ask for LoadAccess {
+    type Reply = LoadedSpec;
+}
+
+/// A spec from the union of several permission sets and profiles (issue #16).
+#[cfg(feature = "generator")]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LoadUnion {
+    pub org_url: String,
+    pub sources: Vec<AccessSource>,
+}
+
+#[cfg(feature = "generator")]
+impl Ask for LoadUnion {
     type Reply = LoadedSpec;
 }
 
@@ -253,10 +274,47 @@ impl Ask for ChangeObjectAccess {
     type Reply = ChangedAccess;
 }
 
+/// One object's access after View All Fields is turned on or off (on brings Read,
+/// salesforce.md §I.10).
+#[cfg(feature = "generator")]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeViewAllFields {
+    pub access: ObjectAccess,
+    pub on: bool,
+}
+
+#[cfg(feature = "generator")]
+impl Ask for ChangeViewAllFields {
+    type Reply = ChangedAccess;
+}
+
 #[cfg(feature = "generator")]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangedAccess {
     pub access: ObjectAccess,
+}
+
+/// The chosen system permissions after one is turned on or off. `requires` is what the core
+/// said each permission requires (`GeneratorContext.systemPermissions[].requires`, every level).
+#[cfg(feature = "generator")]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeSystemPermission {
+    pub chosen: Vec<String>,
+    pub name: String,
+    pub on: bool,
+    #[serde(default)]
+    pub requires: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+#[cfg(feature = "generator")]
+impl Ask for ChangeSystemPermission {
+    type Reply = ChosenSystemPermissions;
+}
+
+#[cfg(feature = "generator")]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChosenSystemPermissions {
+    pub chosen: Vec<String>,
 }
 
 /// Label "Integration – <name>" and an API name checked against Salesforce's Name rules.
@@ -318,11 +376,32 @@ pub struct StartApply {
     /// Required on production orgs.
     #[serde(default)]
     pub confirmed_production: bool,
+    /// The previewed plan's `fingerprint`: if the org changed since, nothing is written and
+    /// the new preview is the answer (`plan` with `changedSincePreview`).
+    #[serde(default)]
+    pub fingerprint: Option<String>,
+    /// A new, unique Id for this apply (the page makes a random one); one is derived when
+    /// absent.
+    #[serde(default)]
+    pub apply_id: Option<String>,
+}
+
+/// `startApply`'s answer: the apply started ([`ApplyProgress`]), or, when the org changed since
+/// the preview, the new preview instead of any write ([`Planned`] with `changedSincePreview`).
+#[cfg(feature = "generator")]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one answer per call, built and encoded once; boxing buys nothing"
+)]
+pub enum ApplyStarted {
+    Started(ApplyProgress),
+    ChangedSincePreview(Planned),
 }
 
 #[cfg(feature = "generator")]
 impl Ask for StartApply {
-    type Reply = ApplyProgress;
+    type Reply = ApplyStarted;
 }
 
 /// Where an apply stands.
@@ -362,7 +441,7 @@ impl Ask for FinishCleanUp {
     type Reply = ApplyProgress;
 }
 
-/// Applies of this org still running or needing clean-up.
+/// Applies of this org still running, paused, needing clean-up or a decision.
 #[cfg(feature = "generator")]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -379,6 +458,23 @@ impl Ask for ListPendingApplies {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingApplies {
     pub applies: Vec<ApplyView>,
+}
+
+/// The admin's decision about a record an apply left untouched (`item` of its `attention`):
+/// `keep`, or undo it anyway; the page then continues the apply.
+#[cfg(feature = "generator")]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResolveAttention {
+    pub org_url: String,
+    pub apply_id: String,
+    pub item: usize,
+    pub action: AttentionAction,
+}
+
+#[cfg(feature = "generator")]
+impl Ask for ResolveAttention {
+    type Reply = ApplyProgress;
 }
 
 /// Creates the integration user (Salesforce Integration license, the API-only profile found by

@@ -405,18 +405,22 @@ requests!(PageRequest::Generator(GeneratorRequest) {
     GeneratorContext(generator::GetGeneratorContext),
     ObjectFields(generator::GetObjectFields),
     LoadAccess(generator::LoadAccess),
+    LoadUnion(generator::LoadUnion),
     ImportXml(generator::ImportXml),
     ExportXml(generator::ExportXml),
     SaveTemplate(generator::SaveTemplate),
     DeleteTemplate(generator::DeleteTemplate),
     LoadTemplate(generator::LoadTemplate),
     ObjectAccessChange(generator::ChangeObjectAccess),
+    ViewAllFieldsChange(generator::ChangeViewAllFields),
+    SystemPermissionChange(generator::ChangeSystemPermission),
     DeriveNames(generator::DeriveNames),
     PlanPermissionSet(generator::PlanPermissionSet),
     StartApply(generator::StartApply),
     ContinueApply(generator::ContinueApply),
     FinishCleanUp(generator::FinishCleanUp),
     PendingApplies(generator::ListPendingApplies),
+    ResolveAttention(generator::ResolveAttention),
     CreateIntegrationUser(generator::CreateIntegrationUser),
 });
 #[cfg(feature = "generator")]
@@ -427,12 +431,45 @@ replies!(Generator(GeneratorReply) {
     Xml(generator::XmlFile),
     Templates(generator::Templates),
     ObjectAccess(generator::ChangedAccess),
+    SystemPermissions(generator::ChosenSystemPermissions),
     Names(crate::generator::view::DerivedNames),
     Plan(generator::Planned),
     ApplyProgress(generator::ApplyProgress),
     Applies(generator::PendingApplies),
     UserCreated(generator::UserCreated),
 });
+
+/// Starting an apply answers with one of two reply types, as the outcome says.
+#[cfg(feature = "generator")]
+impl From<generator::ApplyStarted> for GeneratorReply {
+    fn from(outcome: generator::ApplyStarted) -> Self {
+        match outcome {
+            generator::ApplyStarted::Started(progress) => Self::ApplyProgress(progress),
+            generator::ApplyStarted::ChangedSincePreview(plan) => Self::Plan(plan),
+        }
+    }
+}
+
+#[cfg(feature = "generator")]
+impl From<generator::ApplyStarted> for Reply {
+    fn from(outcome: generator::ApplyStarted) -> Self {
+        Self::Generator(outcome.into())
+    }
+}
+
+#[cfg(feature = "generator")]
+impl TryFrom<Reply> for generator::ApplyStarted {
+    type Error = Reply;
+    fn try_from(reply: Reply) -> Result<Self, Reply> {
+        match reply {
+            Reply::Generator(GeneratorReply::ApplyProgress(progress)) => {
+                Ok(Self::Started(progress))
+            }
+            Reply::Generator(GeneratorReply::Plan(plan)) => Ok(Self::ChangedSincePreview(plan)),
+            other => Err(other),
+        }
+    }
+}
 
 requests!(ContentRequest::Access(FrameAccessRequest) {
     AssignableSets(access::GetAssignableSets),

@@ -5,7 +5,7 @@ use super::error::ApiError;
 use super::host::SalesforceHost;
 use super::session::Session;
 use super::version::ApiVersion;
-use crate::platform::{HttpRequest, HttpResponse, Method, Transport};
+use crate::platform::{HttpRequest, HttpResponse, Method, Transport, TransportError};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -98,6 +98,30 @@ impl<'a, T: Transport> Client<'a, T> {
         body: Option<String>,
     ) -> Result<HttpResponse, ApiError> {
         send(self.transport, self.session, method, path, body).await
+    }
+
+    /// Sends a request and returns whatever HTTP answer came back, any status, with its
+    /// headers; `Err` only when no usable answer arrived (the transport's reason, or an answer
+    /// over [`MAX_RESPONSE_BYTES`], which is not read). For callers that
+    /// judge every answer themselves (the generator's apply).
+    pub async fn exchange(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+    ) -> Result<HttpResponse, TransportError> {
+        let request = request(self.session, method, path, body).ok_or_else(|| {
+            TransportError::Unreachable("not a path on the org's API host; not sent".to_owned())
+        })?;
+        let response = self.transport.send(request).await?;
+        if response.body.len() > MAX_RESPONSE_BYTES {
+            return Err(TransportError::Unreachable(format!(
+                "an answer of {} MB, more than the {} MB Forcefield reads",
+                response.body.len().div_ceil(1024 * 1024),
+                MAX_RESPONSE_BYTES / (1024 * 1024)
+            )));
+        }
+        Ok(response)
     }
 
     /// The org's API host (for links the admin can open).
@@ -230,13 +254,34 @@ async fn send(
     path: &str,
     body: Option<String>,
 ) -> Result<HttpResponse, ApiError> {
-    // Only paths: `https://{host}{path}` with anything else (`@other.host/…`) could send the
-    // token elsewhere.
+    let request = request(session, method, path, body).ok_or_else(|| {
+        ApiError::malformed("a link to follow", "it is not a path on the org's API host")
+    })?;
+    let response = transport
+        .send(request)
+        .await
+        .map_err(ApiError::from_transport)?;
+    if response.body.len() > MAX_RESPONSE_BYTES {
+        return Err(ApiError::too_large(response.status, response.body.len()));
+    }
+    if (200..300).contains(&response.status) {
+        Ok(response)
+    } else {
+        Err(ApiError::from_response(response.status, &response.body))
+    }
+}
+
+/// A request to the session's API host with its authorization and JSON headers; `None` when
+/// `path` is not a path: `https://{host}{path}` with anything else (`@other.host/…`) could send
+/// the token elsewhere.
+fn request(
+    session: &Session,
+    method: Method,
+    path: &str,
+    body: Option<String>,
+) -> Option<HttpRequest> {
     if !path.starts_with('/') {
-        return Err(ApiError::malformed(
-            "a link to follow",
-            "it is not a path on the org's API host",
-        ));
+        return None;
     }
     let mut headers = vec![
         (
@@ -255,24 +300,12 @@ async fn send(
             "application/json; charset=UTF-8".to_owned(),
         ));
     }
-    let request = HttpRequest {
+    Some(HttpRequest {
         method,
         url: api_url(&session.api_host, path),
         headers,
         body,
-    };
-    let response = transport
-        .send(request)
-        .await
-        .map_err(ApiError::from_transport)?;
-    if response.body.len() > MAX_RESPONSE_BYTES {
-        return Err(ApiError::too_large(response.status, response.body.len()));
-    }
-    if (200..300).contains(&response.status) {
-        Ok(response)
-    } else {
-        Err(ApiError::from_response(response.status, &response.body))
-    }
+    })
 }
 
 /// The only way a URL carrying the token is built: always `https`, always the session's host.

@@ -16,6 +16,7 @@
 //!     : Promise<{ status: number; headers: [string, string][]; body: string; redirected?: boolean }>;
 //!   storageGet(area: 'local' | 'session', key: string): Promise<string | null>; // JSON text
 //!   storageSet(area: 'local' | 'session', key: string, json: string): Promise<void>;  // "null" removes the key
+//!   storageKeys(area: 'local' | 'session', prefix: string): Promise<string>; // JSON array of keys
 //!   now(): number; // ms since the epoch
 //!   // Sessions: either the browser's cookies…
 //!   sidCookieForUrl?(url: string, storeId: string | null): Promise<{ domain: string; value: string } | null>;
@@ -59,6 +60,8 @@ extern "C" {
         key: &str,
         json: &str,
     ) -> Result<js_sys::Promise, JsValue>;
+    #[wasm_bindgen(method, catch, js_name = storageKeys)]
+    fn storage_keys(this: &JsHost, area: &str, prefix: &str) -> Result<js_sys::Promise, JsValue>;
     #[wasm_bindgen(method, catch, js_name = now)]
     fn now(this: &JsHost) -> Result<f64, JsValue>;
     #[wasm_bindgen(method, catch, js_name = sidCookieForUrl)]
@@ -274,6 +277,19 @@ impl KeyValueStore for JsHost {
             .await
             .map_err(|e| StorageError::Host(e.0))?;
         Ok(())
+    }
+    async fn keys(&self, area: Area, prefix: &str) -> Result<Vec<String>, StorageError> {
+        let keys = settle(self.storage_keys(area_name(area), prefix))
+            .await
+            .map_err(|e| StorageError::Host(e.0))?;
+        match keys.as_string() {
+            Some(text) => {
+                serde_json::from_str(&text).map_err(|e| StorageError::Encoding(e.to_string()))
+            }
+            None => Err(StorageError::Host(
+                "the host can't list its storage (storageKeys)".to_owned(),
+            )),
+        }
     }
 }
 

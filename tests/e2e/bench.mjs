@@ -323,6 +323,9 @@ rows.push(...await pluginRows({ runs: RUNS, latencyMs: LATENCY_MS, spec: exporte
 // built by `make bench`): one JSON row per line.
 rows.push(...execFileSync(path.join(targetDir, 'release/examples/generator_bench'), { encoding: 'utf8' })
   .split('\n').filter(Boolean).map((line) => JSON.parse(line)));
+// Its apply under seeded faults (examples/fault_schedules.rs; `make soak` runs 100,000).
+rows.push(...execFileSync(path.join(repoRoot, 'target/release/examples/fault_schedules'), ['5000', '--json'], { encoding: 'utf8', maxBuffer: 1 << 26 })
+  .split('\n').filter(Boolean).map((line) => JSON.parse(line)));
 // Default record types, natively the same way (examples/record_types_bench.rs).
 rows.push(...execFileSync(path.join(targetDir, 'release/examples/record_types_bench'), { encoding: 'utf8' })
   .split('\n').filter(Boolean).map((line) => JSON.parse(line)));

@@ -1208,6 +1208,8 @@ pub fn rest_script() -> Vec<PageRequest> {
             target_permission_set_id: None,
             use_composite: false,
             confirmed_production: true,
+            fingerprint: None,
+            apply_id: None,
         }
         .into(),
     ]
@@ -1216,8 +1218,8 @@ pub fn rest_script() -> Vec<PageRequest> {
 /// The apply the fuzzed journal belongs to (seeds name theirs the same).
 pub const JOURNAL_APPLY_ID: &str = "apply-1";
 
-/// A stored journal resumed: its JSON text (as storage holds it), then the org's answers to the
-/// calls the resumed apply makes. The pending list, `continueApply` and `finishCleanUp` answer
+/// A stored journal resumed: its JSON text (today's envelope, or version 0's journal text),
+/// then the org's answers to the calls the resumed apply makes. The pending list, `continueApply` and `finishCleanUp` answer
 /// instead of panicking.
 pub fn journal_resumed(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -1229,13 +1231,16 @@ pub fn journal_resumed(data: &[u8]) {
     let put = |key: String, value: serde_json::Value| {
         pollster::block_on(storage.set(Area::Local, &key, value)).unwrap();
     };
+    // An object with a `kind` is stored as itself (today's versioned envelope, or a broken one);
+    // other text as a string (how version 0 kept journals). Journals are found by listing their
+    // keys, so no index is needed.
+    let stored = match serde_json::from_str::<serde_json::Value>(journal) {
+        Ok(object @ serde_json::Value::Object(_)) if object.get("kind").is_some() => object,
+        _ => serde_json::Value::String(journal.to_owned()),
+    };
     put(
         format!("generatorApply:{ORG_ID}:{JOURNAL_APPLY_ID}"),
-        serde_json::Value::String(journal.to_owned()),
-    );
-    put(
-        format!("generatorApplies:{ORG_ID}"),
-        serde_json::Value::String(format!("[\"{JOURNAL_APPLY_ID}\"]")),
+        stored,
     );
     remember_api_version(&storage);
     let host = host(&transport, &storage);

@@ -5,7 +5,9 @@
 pub use crate::support::World;
 use forcefield::generator::view::{ApplyStatus, ApplyView, PlanView};
 use forcefield::model::PermissionSetSpec;
-use forcefield::protocol::generator::{ContinueApply, PlanPermissionSet, StartApply};
+use forcefield::protocol::generator::{
+    ApplyStarted, ContinueApply, FinishCleanUp, PlanPermissionSet, StartApply,
+};
 
 pub const ACME: &str = "https://acme.my.salesforce-setup.com/lightning/setup/SetupOneHome/home";
 pub const UAT: &str =
@@ -35,16 +37,19 @@ impl World {
         assignee: Option<&str>,
         composite: bool,
     ) -> ApplyView {
-        self.ask(StartApply {
+        match self.ask(StartApply {
             org_url: ACME.into(),
             spec: spec.clone(),
             assignee_id: assignee.map(str::to_owned),
             target_permission_set_id: None,
             use_composite: composite,
             confirmed_production: true,
-        })
-        .unwrap_or_else(|failed| panic!("not started: {failed:?}"))
-        .apply
+            fingerprint: None,
+            apply_id: None,
+        }) {
+            Ok(ApplyStarted::Started(progress)) => progress.apply,
+            other => panic!("not started: {other:?}"),
+        }
     }
 
     pub fn continue_apply(&self, apply_id: &str) -> ApplyView {
@@ -56,9 +61,20 @@ impl World {
         .apply
     }
 
+    /// "Finish clean-up" as the page does: then continues while the undo runs.
+    pub fn finish_clean_up(&self, apply_id: &str) -> ApplyView {
+        let progress = self
+            .ask(FinishCleanUp {
+                org_url: ACME.into(),
+                apply_id: apply_id.into(),
+            })
+            .unwrap_or_else(|failed| panic!("no progress: {failed:?}"));
+        self.run(progress.apply)
+    }
+
     /// Continues until the apply is no longer running, as the generator page does.
     pub fn run(&self, mut apply: ApplyView) -> ApplyView {
-        for _ in 0..100 {
+        for _ in 0..1000 {
             if apply.status != ApplyStatus::Running {
                 return apply;
             }
@@ -86,5 +102,30 @@ impl World {
             .as_str()
             .unwrap()
             .to_owned()
+    }
+}
+
+/// A small spec: Account with Edit and one field.
+pub fn small_spec(name: &str) -> PermissionSetSpec {
+    PermissionSetSpec {
+        name: name.into(),
+        label: format!("Integration – {name}"),
+        description: String::new(),
+        license: forcefield::model::LicenseChoice::None,
+        objects: [(
+            "Account".to_owned(),
+            forcefield::model::ObjectAccess {
+                edit: true,
+                ..forcefield::model::ObjectAccess::default()
+            },
+        )]
+        .into(),
+        fields: [(
+            "Account.Industry".to_owned(),
+            forcefield::model::FieldAccess::ReadEdit,
+        )]
+        .into(),
+        system_permissions: Default::default(),
+        assignment_expiration: None,
     }
 }

@@ -42,6 +42,10 @@ function memoryHost() {
     async storageSet(area, key, json) {
       stored.set(`${area}:${key}`, json);
     },
+    async storageKeys(area, prefix) {
+      const keys = [...stored.keys()].filter((k) => k.startsWith(`${area}:${prefix}`)).map((k) => k.slice(area.length + 1));
+      return JSON.stringify(keys);
+    },
     now: () => Date.UTC(2026, 11, 1),
     async session(orgUrl) {
       return new URL(orgUrl).hostname.startsWith('acme.')

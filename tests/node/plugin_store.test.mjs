@@ -44,6 +44,9 @@ test('a write cut short by a kill leaves the old value readable and no key of it
     const after = new CoreStore(dir);
     assert.equal(await after.get('local', 'journal'), '{"step":1}');
     assert.equal(await after.get('local', 'journal.json.4242'), null);
+    // The core lists its stored journals by prefix: the temporary file is no key.
+    assert.deepEqual(await after.keys('local', 'journal'), ['journal']);
+    assert.deepEqual(await after.keys('local', 'other'), []);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

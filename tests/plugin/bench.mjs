@@ -29,7 +29,7 @@ async function coreLoad(runs) {
     const started = performance.now();
     const glue = await import(url);
     await glue.default({ module_or_path: await readFile(path.join(PLUGIN, 'core/forcefield_bg.wasm')) });
-    new glue.Core({ fetch: async () => ({ status: 404, headers: [], body: '' }), storageGet: async () => null, storageSet: async () => {}, now: () => Date.now() });
+    new glue.Core({ fetch: async () => ({ status: 404, headers: [], body: '' }), storageGet: async () => null, storageSet: async () => {}, storageKeys: async () => '[]', now: () => Date.now() });
     times.push(performance.now() - started);
   }
   return median(times);

@@ -13,46 +13,83 @@ use forcefield::router::{answer_content, answer_page};
 use forcefield::salesforce::{CookieJar, CookieSessions, CookieStoreError, SidCookie};
 use org_sim::{RunningSim, SimConfig};
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 /// HTTPS through the sim's agent (trusts its certificate, resolves Salesforce hosts to it).
-/// Like the extension's `fetch` (`redirect: "manual"`), it never follows a redirect.
-pub struct SimTransport(ureq::Agent);
+/// Like a browser's `fetch`, requests sent together run at the same time (each on a thread),
+/// and, like the extension's `fetch` (`redirect: "manual"`), it never follows a redirect.
+pub struct SimTransport(pub ureq::Agent);
 
 impl Transport for SimTransport {
     async fn send(&self, request: HttpRequest) -> Result<HttpResponse, TransportError> {
-        let mut builder = ureq::http::Request::builder()
-            .method(request.method.as_str())
-            .uri(&request.url);
-        for (name, value) in &request.headers {
-            builder = builder.header(name, value);
-        }
-        let http_request = builder
-            .body(request.body.unwrap_or_default())
-            .map_err(unreachable)?;
-        let http_request = self
-            .0
-            .configure_request(http_request)
-            .max_redirects(0)
-            .build();
-        let mut response = self.0.run(http_request).map_err(unreachable)?;
-        if response.status().is_redirection() {
-            return Err(TransportError::Redirected);
-        }
-        let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .filter_map(|(name, value)| {
-                Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
-            })
-            .collect();
-        let body = response.body_mut().read_to_string().map_err(unreachable)?;
-        Ok(HttpResponse {
-            status,
-            headers,
-            body,
+        let agent = self.0.clone();
+        let slot = Arc::new(Mutex::new(Slot::default()));
+        let shared = Arc::clone(&slot);
+        std::thread::spawn(move || {
+            let result = blocking_send(&agent, request);
+            let mut slot = shared.lock().unwrap();
+            slot.result = Some(result);
+            if let Some(waker) = slot.waker.take() {
+                waker.wake();
+            }
+        });
+        std::future::poll_fn(|cx| {
+            let mut slot = slot.lock().unwrap();
+            match slot.result.take() {
+                Some(result) => std::task::Poll::Ready(result),
+                None => {
+                    slot.waker = Some(cx.waker().clone());
+                    std::task::Poll::Pending
+                }
+            }
         })
+        .await
     }
+}
+
+/// Where a request's thread leaves its answer.
+#[derive(Default)]
+struct Slot {
+    result: Option<Result<HttpResponse, TransportError>>,
+    waker: Option<std::task::Waker>,
+}
+
+/// One request through the agent, on the calling thread.
+pub fn blocking_send(
+    agent: &ureq::Agent,
+    request: HttpRequest,
+) -> Result<HttpResponse, TransportError> {
+    let mut builder = ureq::http::Request::builder()
+        .method(request.method.as_str())
+        .uri(&request.url);
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    let http_request = builder
+        .body(request.body.unwrap_or_default())
+        .map_err(unreachable)?;
+    let http_request = agent
+        .configure_request(http_request)
+        .max_redirects(0)
+        .build();
+    let mut response = agent.run(http_request).map_err(unreachable)?;
+    if response.status().is_redirection() {
+        return Err(TransportError::Redirected);
+    }
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .filter_map(|(name, value)| {
+            Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
+        })
+        .collect();
+    let body = response.body_mut().read_to_string().map_err(unreachable)?;
+    Ok(HttpResponse {
+        status,
+        headers,
+        body,
+    })
 }
 
 /// The reply a request is paired with, or its failure; any other reply is a broken pairing.

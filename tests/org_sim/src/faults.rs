@@ -1,7 +1,12 @@
 //! Fault injection and latency for tests and the demo: fail the n-th write or a matching
-//! request with a chosen status / errorCode / message, answer the next matching request with
-//! malformed JSON, a body cut short or a redirect to another host, and delay responses by a fixed or jittered amount from a
-//! deterministic PRNG. Armed through `/__sim/faults` or [`crate::RunningSim::add_fault`].
+//! request with a chosen status / errorCode / message; run a request and then lose its answer
+//! (connection cut before the answer, body cut short, malformed body, a proxy's 502/503); refuse
+//! one record of a collection call that allows partial success; answer with a redirect to another
+//! host; and delay responses by a fixed or jittered amount from a deterministic PRNG. Armed through
+//! `/__sim/faults` or [`crate::RunningSim::add_fault`].
+//!
+//! Lost answers are honest: the request runs and commits, then the connection is closed by the
+//! server (`server.rs`) exactly as a broken network or a crashed proxy would leave it.
 
 use serde::{Deserialize, Serialize};
 
@@ -17,11 +22,26 @@ pub enum FaultKind {
     /// Run the request, then close the connection after half the body (Content-Length says
     /// more).
     Truncate,
+    /// Run the request, then close the connection without sending any answer.
+    Cut,
+    /// Run the request, then answer `status` (502 or 503) with a proxy's plain-text page, as a
+    /// gateway in front of Salesforce does when the server behind it stops answering.
+    FailAfterCommit,
+    /// In a collection call with `allOrNone=false` (salesforce.md §B.3), refuse record
+    /// `record` with `errorCode`/`message` and run the others. Other requests run unchanged.
+    PartialFailure,
     /// Answer `302 Found` with `Location: <location>` without running the request: an API host
     /// (or something in front of it) sending the client elsewhere. `location` may name any
     /// host the sim also serves, e.g. an attacker-named one resolved to the sim, whose requests
     /// land in the request log with whether they carried an `Authorization` header.
     Redirect,
+}
+
+impl FaultKind {
+    /// Whether the request still runs (and commits) when this fault fires.
+    pub fn runs_request(self) -> bool {
+        !matches!(self, Self::Fail | Self::Redirect)
+    }
 }
 
 fn default_status() -> u16 {
@@ -67,6 +87,9 @@ pub struct Fault {
     /// How many times it fires before disarming.
     #[serde(default = "default_times")]
     pub times: u32,
+    /// The record a `partial_failure` refuses (0-based).
+    #[serde(default)]
+    pub record: usize,
     /// Where a `redirect` sends the client (an absolute URL).
     #[serde(default)]
     pub location: Option<String>,
@@ -84,6 +107,7 @@ impl Fault {
             error_code: error_code.into(),
             message: message.into(),
             times: 1,
+            record: 0,
             location: None,
         }
     }
@@ -107,9 +131,36 @@ impl Fault {
             error_code: default_code(),
             message: default_message(),
             times: 1,
+            record: 0,
             location: None,
         }
     }
+
+    /// Sets the status (of `fail` and `fail_after_commit`).
+    pub fn with_status(mut self, status: u16, error_code: &str, message: &str) -> Self {
+        self.status = status;
+        self.error_code = error_code.into();
+        self.message = message.into();
+        self
+    }
+
+    /// Sets the record a `partial_failure` refuses.
+    pub fn on_record(mut self, record: usize) -> Self {
+        self.record = record;
+        self
+    }
+}
+
+/// A record of a collection call to refuse (armed by a `partial_failure` fault, taken by the
+/// collection handler).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordFailure {
+    /// 0-based index in the call.
+    pub record: usize,
+    /// `statusCode` of the refusal.
+    pub error_code: String,
+    /// Its message.
+    pub message: String,
 }
 
 /// An armed fault and its counters.
@@ -161,6 +212,8 @@ pub struct Control {
     /// Jitter (ms).
     pub jitter_ms: u64,
     rng: u64,
+    /// Set while a request fired by a `partial_failure` fault runs.
+    pub record_failure: Option<RecordFailure>,
 }
 
 impl Control {
@@ -172,6 +225,7 @@ impl Control {
             latency_ms,
             jitter_ms,
             rng: seed,
+            record_failure: None,
         }
     }
 

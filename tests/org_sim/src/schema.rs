@@ -153,6 +153,9 @@ pub struct FieldDef {
     pub compound_field_name: Option<String>,
     /// The object's name field.
     pub name_field: bool,
+    /// The API version (major) that brought the field; calls at earlier versions don't see it:
+    /// describe leaves it out, writes and queries naming it answer INVALID_FIELD.
+    pub since: Option<u32>,
     /// Master-detail: `relationshipOrder` 0, cascade delete.
     pub master_detail: bool,
     /// Unique.
@@ -201,7 +204,19 @@ impl FieldDef {
             unique: false,
             external_id: false,
             system: false,
+            since: None,
         }
+    }
+
+    /// The field exists from API version `major`.0 on.
+    pub fn since(mut self, major: u32) -> Self {
+        self.since = Some(major);
+        self
+    }
+
+    /// Whether a call at `version` (`52.0`) sees the field.
+    pub fn visible_at(&self, version: &str) -> bool {
+        self.since.is_none_or(|since| api_major(version) >= since)
     }
 
     /// Required on create: not nillable and not defaulted (salesforce.md §B.6: such fields are not
@@ -521,6 +536,22 @@ impl ObjectDef {
             )
     }
 
+    /// Adds only `SystemModstamp`: the objects whose reference lists no other audit field
+    /// (salesforce.md §I.6: FieldPermissions, PermissionSetAssignment have no CreatedById /
+    /// CreatedDate), so nothing can prove who created one of their records.
+    pub fn modstamp(self) -> Self {
+        let f = FieldDef {
+            nillable: false,
+            createable: false,
+            updateable: false,
+            defaulted_on_create: true,
+            permissionable: false,
+            system: true,
+            ..FieldDef::new("SystemModstamp", FieldType::DateTime)
+        };
+        self.with(f.label("System Modstamp"))
+    }
+
     /// Whether field-level security Edit can be granted on `field`, one of this object's fields
     /// (salesforce.md §C.3, §C.4): not formula, roll-up or auto-number, not a system field, and
     /// createable or updateable. A compound address takes FLS on the compound itself (salesforce.md
@@ -636,6 +667,15 @@ impl Schema {
     pub fn standard() -> Self {
         crate::catalog::schema()
     }
+}
+
+/// The major number of an API version (`62.0` → 62); unreadable counts as the newest.
+pub fn api_major(version: &str) -> u32 {
+    version
+        .split('.')
+        .next()
+        .and_then(|major| major.parse().ok())
+        .unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

@@ -1,13 +1,17 @@
 //! The HTTPS server: TLS accept loop, HTTP/1.1 per connection (hyper), reading each request,
-//! routing, latency injection and request logging.
+//! routing, latency injection, request logging, and the faults that lose an answer after the
+//! request ran: the connection is closed by erroring the service (no answer at all) or the
+//! response body (an answer cut short), which makes hyper abort the connection — what a client
+//! sees when the network or a proxy fails mid-answer.
 
-use std::convert::Infallible;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
+use hyper::body::{Body, Frame, Incoming, SizeHint};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
@@ -57,10 +61,68 @@ pub async fn serve(
     }
 }
 
+/// A response body: whole, or cut after some bytes (the connection is then aborted).
+#[derive(Debug)]
+pub enum SimBody {
+    /// The whole body.
+    Whole(Full<Bytes>),
+    /// These bytes, then an error: hyper closes the connection mid-body.
+    CutAfter(Option<Bytes>),
+}
+
+impl Body for SimBody {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        match self.get_mut() {
+            Self::Whole(full) => Pin::new(full)
+                .poll_frame(cx)
+                .map_err(|never| match never {}),
+            Self::CutAfter(data) => match data.take() {
+                Some(bytes) => Poll::Ready(Some(Ok(Frame::data(bytes)))),
+                None => Poll::Ready(Some(Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionAborted,
+                    "org-sim fault: the answer is cut short",
+                )))),
+            },
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match self {
+            Self::Whole(full) => full.is_end_stream(),
+            Self::CutAfter(_) => false,
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            Self::Whole(full) => full.size_hint(),
+            Self::CutAfter(_) => SizeHint::default(),
+        }
+    }
+}
+
+/// The connection is closed without an answer (a `cut` fault).
+#[derive(Debug)]
+struct ConnectionCut;
+
+impl std::fmt::Display for ConnectionCut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("org-sim fault: the connection is cut before the answer")
+    }
+}
+
+impl std::error::Error for ConnectionCut {}
+
 async fn handle(
     shared: Arc<Shared>,
     req: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+) -> Result<Response<SimBody>, ConnectionCut> {
     let (parts, body) = req.into_parts();
     let host = parts
         .headers
@@ -72,10 +134,10 @@ async fn handle(
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(b) => b.to_bytes(),
         Err(_) => {
-            return Ok(http::text(
+            return Ok(whole(http::text(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "Request body too large",
-            ))
+            )))
         }
     };
     let req = Req {
@@ -92,6 +154,16 @@ async fn handle(
     } else {
         shared.lock().control.fire(req.method.as_str(), &req.path)
     };
+    if let Some(f) = fault
+        .as_ref()
+        .filter(|f| f.kind == FaultKind::PartialFailure)
+    {
+        shared.lock().control.record_failure = Some(crate::faults::RecordFailure {
+            record: f.record,
+            error_code: f.error_code.clone(),
+            message: f.message.clone(),
+        });
+    }
     let routed = match &fault {
         Some(f) if f.kind == FaultKind::Fail => router::Routed {
             resp: http::api_error(
@@ -107,7 +179,9 @@ async fn handle(
         },
         _ => router::route(&shared, &req),
     };
-    let mut resp = routed.resp;
+    // A partial failure armed for a request that took no collection records does nothing.
+    shared.lock().control.record_failure = None;
+    let resp = routed.resp;
     if routed.logged {
         let delay = shared.lock().control.next_delay_ms();
         if delay > 0 {
@@ -122,17 +196,26 @@ async fn handle(
             soap_call: crate::soap::operation(&req),
         });
     }
-    if let Some(f) =
-        fault.filter(|f| matches!(f.kind, FaultKind::MalformedJson | FaultKind::Truncate))
-    {
-        resp = mangle(resp, f.kind).await;
+    match fault.map(|f| (f.kind, f.status)) {
+        Some((FaultKind::Cut, _)) => Err(ConnectionCut),
+        Some((FaultKind::FailAfterCommit, status)) => Ok(whole(http::text(
+            StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY),
+            "Bad Gateway: the server behind this gateway did not answer in time.",
+        ))),
+        Some((kind @ (FaultKind::MalformedJson | FaultKind::Truncate), _)) => {
+            Ok(mangle(resp, kind).await)
+        }
+        _ => Ok(whole(resp)),
     }
-    Ok(resp)
 }
 
-/// Cuts a response body in half: as malformed JSON (consistent length) or truncated (the
-/// Content-Length promises the whole body, the connection closes early).
-async fn mangle(resp: Response<Full<Bytes>>, kind: FaultKind) -> Response<Full<Bytes>> {
+fn whole(resp: Response<Full<Bytes>>) -> Response<SimBody> {
+    resp.map(SimBody::Whole)
+}
+
+/// Cuts a response body in half: as malformed JSON (consistent length), or truncated: the
+/// Content-Length promises the whole body and the connection is aborted after half of it.
+async fn mangle(resp: Response<Full<Bytes>>, kind: FaultKind) -> Response<SimBody> {
     let (mut parts, body) = resp.into_parts();
     let bytes = body
         .collect()
@@ -140,13 +223,13 @@ async fn mangle(resp: Response<Full<Bytes>>, kind: FaultKind) -> Response<Full<B
         .map(|b| b.to_bytes())
         .unwrap_or_default();
     let half = bytes.slice(..bytes.len() / 2);
-    let len = if kind == FaultKind::Truncate {
-        bytes.len()
+    let (len, body) = if kind == FaultKind::Truncate {
+        (bytes.len(), SimBody::CutAfter(Some(half)))
     } else {
-        half.len()
+        (half.len(), SimBody::Whole(Full::new(half)))
     };
     if let Ok(v) = hyper::header::HeaderValue::from_str(&len.to_string()) {
         parts.headers.insert(hyper::header::CONTENT_LENGTH, v);
     }
-    Response::from_parts(parts, Full::new(half))
+    Response::from_parts(parts, body)
 }

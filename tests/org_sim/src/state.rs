@@ -80,6 +80,9 @@ pub struct SimState {
     log: Vec<LoggedRequest>,
     /// Armed faults and latency.
     pub control: crate::faults::Control,
+    /// The orgs as seeded: a reset clones them instead of seeding again (fault schedules reset
+    /// thousands of times).
+    seeded: Vec<Org>,
     /// What the org does with record type updates on the integration profile: the configured
     /// switch, changeable at run time (`POST /__sim/integration-profile-record-types`).
     pub integration_profile_record_types: crate::config::IntegrationProfileRecordTypes,
@@ -88,8 +91,10 @@ pub struct SimState {
 impl SimState {
     /// Fresh seed state.
     pub fn new(config: &SimConfig) -> Result<Self, SimError> {
+        let orgs = seed_orgs(config)?;
         Ok(Self {
-            orgs: seed_orgs(config)?,
+            seeded: orgs.clone(),
+            orgs,
             sessions: HashMap::new(),
             tickets: HashMap::new(),
             cursors: HashMap::new(),
@@ -107,7 +112,7 @@ impl SimState {
     /// Back to the seed data; clears the log, cursors, tickets and API counters. Sessions are
     /// kept (the seed's user Ids are stable), so a logged-in browser stays logged in.
     pub fn reset(&mut self, config: &SimConfig) -> Result<(), SimError> {
-        self.orgs = seed_orgs(config)?;
+        self.orgs = self.seeded.clone();
         self.tickets.clear();
         self.cursors.clear();
         self.cursor_order.clear();
@@ -194,9 +199,17 @@ impl SimState {
 
     /// Every record of an org per object (fields sorted by name), for before/after comparisons.
     pub fn state_dump(&self, org: &str) -> Option<serde_json::Value> {
+        self.state_dump_of(org, None)
+    }
+
+    /// [`Self::state_dump`] of some objects only (all when `None`).
+    pub fn state_dump_of(&self, org: &str, only: Option<&[&str]>) -> Option<serde_json::Value> {
         let o = self.orgs.get(self.org_index(org)?)?;
         let mut objects = serde_json::Map::new();
         for def in o.store.schema().objects() {
+            if only.is_some_and(|only| !only.iter().any(|n| n.eq_ignore_ascii_case(&def.name))) {
+                continue;
+            }
             let records = o.store.records(&def.name);
             if records.is_empty() {
                 continue;
@@ -217,6 +230,61 @@ impl SimState {
             crate::record_types::dump(&o.record_type_visibility),
         );
         Some(serde_json::Value::Object(objects))
+    }
+
+    /// A digest of every record of the named objects, by Id: compare two to find which records
+    /// changed without dumping them all.
+    pub fn record_digests(
+        &self,
+        org: &str,
+        objects: &[&str],
+    ) -> Option<std::collections::BTreeMap<String, u64>> {
+        use std::hash::{Hash, Hasher};
+        let o = self.orgs.get(self.org_index(org)?)?;
+        let mut out = std::collections::BTreeMap::new();
+        for object in objects {
+            for r in o.store.records(object) {
+                let mut sorted: Vec<(&String, String)> = r
+                    .fields()
+                    .iter()
+                    .map(|(k, v)| (k, format!("{v:?}")))
+                    .collect();
+                sorted.sort();
+                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                sorted.hash(&mut hasher);
+                out.insert(r.id.clone(), hasher.finish());
+            }
+        }
+        Some(out)
+    }
+
+    /// [`Self::state_dump_of`] of the named objects, only the records with these Ids (all
+    /// records of `always`).
+    pub fn state_dump_ids(
+        &self,
+        org: &str,
+        objects: &[&str],
+        ids: &std::collections::BTreeSet<String>,
+        always: &[&str],
+    ) -> Option<serde_json::Value> {
+        let o = self.orgs.get(self.org_index(org)?)?;
+        let mut dump = serde_json::Map::new();
+        for object in objects {
+            let all = always.iter().any(|a| a.eq_ignore_ascii_case(object));
+            let rows: Vec<serde_json::Value> = o
+                .store
+                .records(object)
+                .iter()
+                .filter(|r| all || ids.contains(&r.id))
+                .map(|r| {
+                    let sorted: std::collections::BTreeMap<&String, serde_json::Value> =
+                        r.fields().iter().map(|(k, v)| (k, v.to_json())).collect();
+                    serde_json::to_value(sorted).unwrap_or_default()
+                })
+                .collect();
+            dump.insert((*object).to_owned(), serde_json::Value::Array(rows));
+        }
+        Some(serde_json::Value::Object(dump))
     }
 
     /// A copy of the request log.

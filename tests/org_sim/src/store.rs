@@ -129,15 +129,17 @@ impl std::fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
-/// All records of one org. `Clone` is the snapshot used to roll back all-or-none requests.
+/// All records of one org. `Clone` is the snapshot used to roll back all-or-none requests and to
+/// reset to the seed: tables are shared copy-on-write (`Arc::make_mut`), so a snapshot costs
+/// little and a write copies only the tables it changes.
 #[derive(Debug, Clone)]
 pub struct Store {
     schema: Arc<Schema>,
-    tables: BTreeMap<String, Vec<Record>>,
-    by_id: HashMap<String, (String, usize)>,
+    tables: BTreeMap<String, Arc<Vec<Record>>>,
+    by_id: Arc<HashMap<String, (String, usize)>>,
     ids: IdAllocator,
     /// Deleted records (queryAll shows them with `IsDeleted = true`).
-    recycle_bin: BTreeMap<String, Vec<Record>>,
+    recycle_bin: Arc<BTreeMap<String, Vec<Record>>>,
     /// Next auto-number per `Object.Field`.
     auto_numbers: HashMap<String, u64>,
 }
@@ -148,9 +150,9 @@ impl Store {
         Self {
             schema,
             tables: BTreeMap::new(),
-            by_id: HashMap::new(),
+            by_id: Arc::new(HashMap::new()),
             ids,
-            recycle_bin: BTreeMap::new(),
+            recycle_bin: Arc::new(BTreeMap::new()),
             auto_numbers: HashMap::new(),
         }
     }
@@ -226,13 +228,13 @@ impl Store {
             fields.insert(f.name.clone(), value);
         }
         let name = def.name.clone();
-        let table = self.tables.entry(name.clone()).or_default();
+        let table = Arc::make_mut(self.tables.entry(name.clone()).or_default());
         table.push(Record {
             id: id18.clone(),
             object: name.clone(),
             fields,
         });
-        self.by_id.insert(id18, (name, table.len() - 1));
+        Arc::make_mut(&mut self.by_id).insert(id18, (name, table.len() - 1));
         Ok(())
     }
 
@@ -258,6 +260,7 @@ impl Store {
         let rec = self
             .tables
             .get_mut(&object)
+            .map(Arc::make_mut)
             .and_then(|t| t.get_mut(idx))
             .ok_or(StoreError::UnknownObject(object))?;
         rec.fields.insert(name, value);
@@ -268,7 +271,7 @@ impl Store {
     pub fn records(&self, object: &str) -> &[Record] {
         let name = self.schema.object(object).map(|o| o.name.as_str());
         name.and_then(|n| self.tables.get(n))
-            .map(Vec::as_slice)
+            .map(|t| t.as_slice())
             .unwrap_or(&[])
     }
 
@@ -290,14 +293,13 @@ impl Store {
     pub fn put(&mut self, object: &str, id: &str, fields: HashMap<String, Value>) {
         let mut fields = fields;
         fields.insert("Id".to_owned(), Value::Text(id.to_owned()));
-        let table = self.tables.entry(object.to_owned()).or_default();
+        let table = Arc::make_mut(self.tables.entry(object.to_owned()).or_default());
         table.push(Record {
             id: id.to_owned(),
             object: object.to_owned(),
             fields,
         });
-        self.by_id
-            .insert(id.to_owned(), (object.to_owned(), table.len() - 1));
+        Arc::make_mut(&mut self.by_id).insert(id.to_owned(), (object.to_owned(), table.len() - 1));
     }
 
     /// Replaces the fields of an existing record (canonical names); false if unknown.
@@ -306,7 +308,11 @@ impl Store {
         else {
             return false;
         };
-        match self.tables.get_mut(&object).and_then(|t| t.get_mut(idx)) {
+        match self
+            .tables
+            .get_mut(&object)
+            .and_then(|t| Arc::make_mut(t).get_mut(idx))
+        {
             Some(rec) => {
                 let mut fields = fields;
                 fields.insert("Id".to_owned(), Value::Text(rec.id.clone()));
@@ -324,8 +330,14 @@ impl Store {
 
     /// Drops a record from the recycle bin (undoing a create).
     pub fn forget_deleted(&mut self, id: &str) {
-        for bin in self.recycle_bin.values_mut() {
-            bin.retain(|r| r.id != id);
+        if self
+            .recycle_bin
+            .values()
+            .any(|bin| bin.iter().any(|r| r.id == id))
+        {
+            for bin in Arc::make_mut(&mut self.recycle_bin).values_mut() {
+                bin.retain(|r| r.id != id);
+            }
         }
     }
 
@@ -335,28 +347,31 @@ impl Store {
         rec.fields
             .insert("IsDeleted".to_owned(), Value::Bool(false));
         let object = rec.object.clone();
-        let table = self.tables.entry(object.clone()).or_default();
+        let table = Arc::make_mut(self.tables.entry(object.clone()).or_default());
         let idx = idx.min(table.len());
         table.insert(idx, rec);
+        let by_id = Arc::make_mut(&mut self.by_id);
         for (i, r) in table.iter().enumerate().skip(idx) {
-            self.by_id.insert(r.id.clone(), (object.clone(), i));
+            by_id.insert(r.id.clone(), (object.clone(), i));
         }
     }
 
     /// Like [`Store::remove`], also returning the record's position in its table.
     pub fn remove_at(&mut self, id: &str) -> Option<(Record, usize)> {
         let id18 = ids::normalize(id)?;
-        let (object, idx) = self.by_id.remove(&id18)?;
-        let table = self.tables.get_mut(&object)?;
+        let (object, idx) = self.by_id.get(&id18).cloned()?;
+        let table = Arc::make_mut(self.tables.get_mut(&object)?);
         if idx >= table.len() {
             return None;
         }
+        let by_id = Arc::make_mut(&mut self.by_id);
+        by_id.remove(&id18);
         let mut rec = table.remove(idx);
         for (i, r) in table.iter().enumerate().skip(idx) {
-            self.by_id.insert(r.id.clone(), (object.clone(), i));
+            by_id.insert(r.id.clone(), (object.clone(), i));
         }
         rec.fields.insert("IsDeleted".to_owned(), Value::Bool(true));
-        self.recycle_bin
+        Arc::make_mut(&mut self.recycle_bin)
             .entry(object)
             .or_default()
             .push(rec.clone());
@@ -391,7 +406,8 @@ impl Store {
     /// Sets `field` to `value` on every record of every object that has the field but no value
     /// (seed audit fields).
     pub fn fill_missing(&mut self, field: &str, value: &Value) {
-        for (object, table) in &mut self.tables {
+        for (object, table) in self.tables.iter_mut() {
+            let table = Arc::make_mut(table);
             let has = self
                 .schema
                 .object(object)

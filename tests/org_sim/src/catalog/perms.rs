@@ -140,8 +140,16 @@ pub fn objects() -> Vec<ObjectDef> {
                 .label("Sobject Type Name"),
         );
     for (name, _) in OBJECT_PERMISSIONS {
-        op = op.with(FieldDef::new(name, T::Boolean));
+        let field = FieldDef::new(name, T::Boolean);
+        // salesforce.md §I.10: View All Fields arrived in API 63.0 (Spring '25).
+        op = op.with(if *name == "PermissionsViewAllFields" {
+            field.since(63)
+        } else {
+            field
+        });
     }
+    // salesforce.md §I.6 (field reference): ObjectPermissions has CreatedById, CreatedDate,
+    // LastModifiedById, LastModifiedDate and SystemModstamp.
     let op = op.audit();
 
     let fp = ObjectDef::new("FieldPermissions", prefix::FIELD_PERMISSIONS)
@@ -172,7 +180,8 @@ pub fn objects() -> Vec<ObjectDef> {
         )
         .with(FieldDef::new("PermissionsRead", T::Boolean).label("Read Access"))
         .with(FieldDef::new("PermissionsEdit", T::Boolean).label("Edit Access"))
-        .audit();
+        // salesforce.md §I.6: the field reference lists SystemModstamp and no other audit field.
+        .modstamp();
 
     let mut psa = ObjectDef::new("PermissionSetAssignment", prefix::PERMISSION_SET_ASSIGNMENT)
         .labels("Permission Set Assignment", "Permission Set Assignments")
@@ -191,9 +200,11 @@ pub fn objects() -> Vec<ObjectDef> {
             )
             .create_only(),
         )
-        .with(FieldDef::new("ExpirationDate", T::DateTime))
-        .with(sys_ro(FieldDef::new("IsActive", T::Boolean)))
-        .audit();
+        // salesforce.md §I.11: ExpirationDate and IsActive arrived in API 52.0.
+        .with(FieldDef::new("ExpirationDate", T::DateTime).since(52))
+        .with(sys_ro(FieldDef::new("IsActive", T::Boolean)).since(52))
+        // salesforce.md §I.6: no CreatedById / CreatedDate; SystemModstamp is "Date Assigned".
+        .modstamp();
     // salesforce.md §C.5: "To update an assignment, delete an existing assignment and insert a new one"
     // — ExpirationDate stays updateable (newer versions).
     psa.updateable = true;

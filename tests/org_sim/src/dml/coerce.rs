@@ -27,6 +27,7 @@ pub fn fields(
     object: &ObjectDef,
     body: &Map<String, Json>,
     op: Op,
+    version: &str,
 ) -> Result<HashMap<String, Value>, Vec<ApiErr>> {
     let mut out = HashMap::new();
     let mut read_only = Vec::new();
@@ -45,7 +46,7 @@ pub fn fields(
             }
             continue;
         }
-        let Some(f) = object.find_field(key) else {
+        let Some(f) = object.find_field(key).filter(|f| f.visible_at(version)) else {
             return Err(vec![ApiErr::new(
                 "INVALID_FIELD",
                 format!("No such column '{key}' on sobject of type {}", object.name),

@@ -27,6 +27,8 @@ pub struct Ctx<'a> {
     pub config: &'a SimConfig,
     /// The acting user (audit fields, owner).
     pub user_id: &'a str,
+    /// API version of the call (`66.0`): fields newer than it don't exist for the write.
+    pub version: &'a str,
 }
 
 fn now_ms() -> i64 {
@@ -81,7 +83,7 @@ pub fn create(
             format!("entity type cannot be inserted: {}", def.label),
         )]);
     }
-    let mut fields = coerce::fields(&ctx.org.store, &def, body, Op::Create)?;
+    let mut fields = coerce::fields(&ctx.org.store, &def, body, Op::Create, ctx.version)?;
     let now = now_ms();
     // Defaults, auto-numbers, owner and audit fields.
     for f in &def.fields {
@@ -235,12 +237,20 @@ pub fn update(
             format!("entity type cannot be updated: {}", def.label),
         )]);
     }
-    let changes = coerce::fields(&ctx.org.store, &def, body, Op::Update)?;
+    let changes = coerce::fields(&ctx.org.store, &def, body, Op::Update, ctx.version)?;
     let mut fields = old.fields().clone();
     fields.extend(changes);
-    fields.insert("LastModifiedById".into(), Value::text(ctx.user_id));
-    fields.insert("LastModifiedDate".into(), Value::DateTime(now_ms()));
-    fields.insert("SystemModstamp".into(), Value::DateTime(now_ms()));
+    // Only the audit fields the object has (salesforce.md §I.6: some have SystemModstamp only).
+    let now = now_ms();
+    for (name, value) in [
+        ("LastModifiedById", Value::text(ctx.user_id)),
+        ("LastModifiedDate", Value::DateTime(now)),
+        ("SystemModstamp", Value::DateTime(now)),
+    ] {
+        if def.find_field(name).is_some() {
+            fields.insert(name.into(), value);
+        }
+    }
     rules::prepare(ctx, &def, Some(&old), &mut fields);
     derive(&def, &mut fields);
     let missing: Vec<&str> = def

@@ -82,7 +82,11 @@ pub fn after_write(
         "PermissionSetGroup" | "PermissionSetGroupComponent" if old.is_none() => {
             recompute_group_of(ctx, &rec)
         }
-        "PermissionSetAssignment" if old.is_none() => assignment(ctx, &rec),
+        "PermissionSetAssignment" => match expiry_not_allowed(ctx, &rec) {
+            Some(error) => vec![error],
+            None if old.is_none() => assignment(ctx, &rec),
+            None => Vec::new(),
+        },
         "PermissionSetLicenseAssign" => license_assignment(ctx, &rec),
         "User" => user(ctx, &rec),
         _ => Vec::new(),
@@ -678,6 +682,43 @@ fn first_permission(store: &Store, ps: &Record) -> String {
 fn holds_psl(store: &Store, user: &str, psl: &str) -> bool {
     store.records("PermissionSetLicenseAssign").iter().any(|a| {
         a.text("AssigneeId") == Some(user) && a.text("PermissionSetLicenseId") == Some(psl)
+    })
+}
+
+/// The system permissions that keep a set's assignments from expiring (help.salesforce.com
+/// "Set Assignment Expiration Details", salesforce.md §I.11 via the gen16 additions: Assign
+/// Permission Sets, Manage Profiles (and Permission Sets), Manage Users, Permission Sets).
+pub const NO_EXPIRY_PERMISSIONS: &[&str] = &[
+    "AssignPermissionSets",
+    "ManageProfilesPermissionsets",
+    "ManageUsers",
+];
+
+/// An assignment with an expiry of a set holding one of [`NO_EXPIRY_PERMISSIONS`]. The error
+/// code and text are [U]; the rule is documented.
+fn expiry_not_allowed(ctx: &Ctx<'_>, rec: &Record) -> Option<ApiErr> {
+    if matches!(rec.get("ExpirationDate"), Value::Null) {
+        return None;
+    }
+    let store = &ctx.org.store;
+    let ps = rec.text("PermissionSetId").and_then(|p| store.get(p))?;
+    let held: Vec<&str> = NO_EXPIRY_PERMISSIONS
+        .iter()
+        .copied()
+        .filter(|name| ps.flag(&format!("Permissions{name}")))
+        .collect();
+    (!held.is_empty()).then(|| {
+        ApiErr::new(
+            "FIELD_INTEGRITY_EXCEPTION",
+            format!(
+                "A permission set with {} can't have an expiration date.",
+                held.iter()
+                    .map(|n| permission_label(n))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+        .fields(&["ExpirationDate"])
     })
 }
 

@@ -127,10 +127,13 @@ pub fn handle(
     let user_name = user.text("Name").unwrap_or_default().to_owned();
     let o = st.orgs.get_mut(org)?;
     let snapshot = o.store.clone();
+    // Setup's own pages see every field of the org's release.
+    let version = o.max_api_version.clone();
     let mut ctx = Ctx {
         org: o,
         config: &shared.config,
         user_id: &session.user_id,
+        version: &version,
     };
     let mut errors = Vec::new();
     for (ps, psa) in &now {

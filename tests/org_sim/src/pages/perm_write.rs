@@ -54,10 +54,13 @@ pub fn apply(
     changes: &[Change],
 ) -> Result<(), Vec<String>> {
     let snapshot = org.store.clone();
+    // Setup's own pages see every field of the org's release.
+    let version = org.max_api_version.clone();
     let mut ctx = Ctx {
         org,
         config,
         user_id,
+        version: &version,
     };
     // Object rows that grant Read go first (field and detail-object rules may need it), rows
     // that take access away go last.

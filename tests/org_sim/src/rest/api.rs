@@ -128,6 +128,7 @@ impl Ctx<'_> {
             org,
             config: self.config,
             user_id: &self.session.user_id,
+            version: &self.version,
         })
     }
 

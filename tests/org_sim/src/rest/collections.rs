@@ -148,9 +148,18 @@ pub fn handle(ctx: &mut Ctx<'_>, call: &Call) -> ApiOut {
     let mixed = mixes_setup(ctx, &types);
     let first_type = types.first().cloned().unwrap_or_default();
     let snapshot = if all_or_none { ctx.snapshot() } else { None };
+    // A `partial_failure` fault refuses one record where the API allows partial success.
+    let refused = if all_or_none {
+        None
+    } else {
+        ctx.st.control.record_failure.take()
+    };
     let mut results: Vec<Result<String, Vec<ApiErr>>> = Vec::new();
-    for (t, item) in &items {
-        let r = one(ctx, call, t.as_deref(), item, mixed, &first_type);
+    for (i, (t, item)) in items.iter().enumerate() {
+        let r = match &refused {
+            Some(f) if f.record == i => Err(vec![ApiErr::new(&f.error_code, f.message.clone())]),
+            _ => one(ctx, call, t.as_deref(), item, mixed, &first_type),
+        };
         results.push(r);
     }
     let failed = results.iter().any(Result::is_err);

@@ -227,7 +227,12 @@ pub fn sobject(ctx: &mut Ctx<'_>, call: &Call, t: &str) -> ApiOut {
         .map(|org| org.store.schema().objects().to_vec())
         .unwrap_or_default();
     let mut m = global_entry(&ctx.version, o);
-    let fields: Vec<Json> = o.fields.iter().map(|f| field_json(o, f)).collect();
+    let fields: Vec<Json> = o
+        .fields
+        .iter()
+        .filter(|f| f.visible_at(&ctx.version))
+        .map(|f| field_json(o, f))
+        .collect();
     // Child relationships: every reference in the schema pointing here (with a name when
     // declared), like real describes.
     let mut children = Vec::new();

@@ -22,6 +22,33 @@ pub struct QueryResult {
     pub records: Vec<Json>,
 }
 
+/// A query naming a field that arrived after the call's API version (`FieldDef::since`) is
+/// refused as Salesforce refuses unknown columns. Matched on whole words of the query text,
+/// on any object: stricter than Salesforce where another object has a field of that name,
+/// never more forgiving.
+fn not_yet_in(schema: &Schema, soql: &str, version: &str) -> Result<(), SoqlError> {
+    let words: std::collections::HashSet<String> = soql
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    for object in schema.objects() {
+        for field in object.fields.iter().filter(|f| !f.visible_at(version)) {
+            if words.contains(&field.name.to_ascii_lowercase()) {
+                return Err(SoqlError::new(
+                    SoqlErrorCode::InvalidField,
+                    None,
+                    format!(
+                        "No such column '{}' on entity '{}'. If you are attempting to use a custom field, be sure to append the '__c' after the custom field name. Please reference your WSDL or the describe call for the appropriate names.",
+                        field.name, object.name
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Parses and runs `soql` against `store`; `version` (e.g. `66.0`) goes into `attributes.url`.
 pub fn execute(store: &Store, soql: &str, version: &str) -> Result<QueryResult, SoqlError> {
     execute_with(store, soql, version, false)
@@ -36,6 +63,7 @@ pub fn execute_with(
 ) -> Result<QueryResult, SoqlError> {
     let q = parse(soql)?;
     let schema = store.schema();
+    not_yet_in(schema, soql, version)?;
     let object = schema.object(&q.from.text).ok_or_else(|| {
         SoqlError::new(
             SoqlErrorCode::InvalidType,

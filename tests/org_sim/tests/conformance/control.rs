@@ -212,6 +212,195 @@ fn state_dump_over_http_and_reset() {
     assert_eq!(sim.state_dump("nope"), serde_json::Value::Null);
 }
 
+/// Sends a write with the sim's agent; `Err` when no whole answer arrived.
+fn send_raw(
+    sim: &org_sim::RunningSim,
+    api: &Api,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> Result<(u16, String), String> {
+    let req = ureq::http::Request::builder()
+        .method(method)
+        .uri(api.url(path))
+        .header("Authorization", format!("Bearer {}", api.sid))
+        .header("Content-Type", "application/json")
+        .body(body.to_owned())
+        .unwrap();
+    let mut response = sim.agent().run(req).map_err(|e| e.to_string())?;
+    let status = response.status().as_u16();
+    let body = response
+        .body_mut()
+        .read_to_string()
+        .map_err(|e| e.to_string())?;
+    Ok((status, body))
+}
+
+fn accounts_named(api: &Api, name: &str) -> usize {
+    api.query(&format!("SELECT Id FROM Account WHERE Name = '{name}'"))
+        .len()
+}
+
+/// The faults that lose an answer run the request first (it commits), then the client gets no
+/// whole answer: the connection is closed before any answer, or mid-body, or a gateway's 502.
+#[test]
+fn finding_5_the_sims_lost_answer_faults_cut_the_connection_honestly() {
+    let sim = start();
+    let api = Api::admin(&sim);
+    let path = "/services/data/v66.0/sobjects/Account";
+    sim.add_fault(Fault::matching(FaultKind::Cut, "POST", path));
+    let outcome = send_raw(&sim, &api, "POST", "sobjects/Account", r#"{"Name":"Cut"}"#);
+    assert!(outcome.is_err(), "no answer: {outcome:?}");
+    assert_eq!(accounts_named(&api, "Cut"), 1, "the request ran");
+
+    sim.add_fault(Fault::matching(FaultKind::Truncate, "POST", path));
+    let outcome = send_raw(
+        &sim,
+        &api,
+        "POST",
+        "sobjects/Account",
+        r#"{"Name":"Truncated"}"#,
+    );
+    assert!(outcome.is_err(), "answer cut short: {outcome:?}");
+    assert_eq!(accounts_named(&api, "Truncated"), 1);
+
+    sim.add_fault(Fault::matching(FaultKind::MalformedJson, "POST", path));
+    let (status, body) = send_raw(
+        &sim,
+        &api,
+        "POST",
+        "sobjects/Account",
+        r#"{"Name":"Malformed"}"#,
+    )
+    .unwrap();
+    assert_eq!(status, 201);
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&body).is_err(),
+        "{body}"
+    );
+    assert_eq!(accounts_named(&api, "Malformed"), 1);
+
+    sim.add_fault(
+        Fault::matching(FaultKind::FailAfterCommit, "POST", path).with_status(502, "", ""),
+    );
+    let (status, body) = send_raw(
+        &sim,
+        &api,
+        "POST",
+        "sobjects/Account",
+        r#"{"Name":"Gateway"}"#,
+    )
+    .unwrap();
+    assert_eq!(status, 502);
+    assert!(body.contains("Bad Gateway"), "{body}");
+    assert_eq!(accounts_named(&api, "Gateway"), 1);
+
+    // A refusal runs nothing.
+    sim.add_fault(Fault::matching(FaultKind::Fail, "POST", path));
+    let (status, _) = send_raw(
+        &sim,
+        &api,
+        "POST",
+        "sobjects/Account",
+        r#"{"Name":"Refused"}"#,
+    )
+    .unwrap();
+    assert_eq!(status, 500);
+    assert_eq!(accounts_named(&api, "Refused"), 0);
+    // The connection pool recovers: the next call is answered normally.
+    assert_eq!(api.get("limits").status, 200);
+}
+
+/// Where the API allows partial success (collections with allOrNone=false, salesforce.md §B.3),
+/// a partial-failure fault refuses one record and runs the others; with allOrNone=true it
+/// changes nothing.
+#[test]
+fn partial_failure_refuses_one_record_where_the_api_allows_it() {
+    let sim = start();
+    let api = Api::admin(&sim);
+    let a = api.create("Account", json!({"Name": "P1"}));
+    let b = api.create("Account", json!({"Name": "P2"}));
+    sim.add_fault(
+        Fault::matching(
+            FaultKind::PartialFailure,
+            "DELETE",
+            "/services/data/v66.0/composite/sobjects",
+        )
+        .with_status(
+            200,
+            "UNABLE_TO_LOCK_ROW",
+            "unable to obtain exclusive access to this record",
+        )
+        .on_record(1),
+    );
+    let r = api.delete(&format!("composite/sobjects?ids={a},{b}&allOrNone=false"));
+    let results = r.json();
+    assert_eq!(results[0]["success"], true);
+    assert_eq!(results[1]["success"], false);
+    assert_eq!(results[1]["errors"][0]["statusCode"], "UNABLE_TO_LOCK_ROW");
+    assert_eq!(accounts_named(&api, "P1"), 0);
+    assert_eq!(accounts_named(&api, "P2"), 1);
+}
+
+/// Another admin acting meanwhile: the call runs as that user, through the same write engine,
+/// and armed faults never hit it.
+#[test]
+fn api_as_runs_a_call_as_another_user_past_the_faults() {
+    let sim = start();
+    sim.add_fault(Fault::matching(FaultKind::Fail, "", "*"));
+    let (status, body) = sim.api_as(
+        "acme",
+        "grace.hopper@acme.example",
+        "POST",
+        "/services/data/v66.0/sobjects/Account",
+        Some(&json!({"Name": "Grace Account"})),
+    );
+    assert_eq!(status, 201, "{body}");
+    sim.clear_faults();
+    let api = Api::admin(&sim);
+    let grace = api.user_id("grace.hopper@acme.example");
+    let rows = api.query("SELECT CreatedById FROM Account WHERE Name = 'Grace Account'");
+    assert_eq!(rows[0]["CreatedById"], json!(grace));
+}
+
+/// salesforce.md §I.6: the sim gives FieldPermissions and PermissionSetAssignment no CreatedById
+/// or CreatedDate (SystemModstamp only); PermissionSet, ObjectPermissions and
+/// PermissionSetLicenseAssign have them.
+#[test]
+fn audit_fields_exist_only_where_salesforce_has_them() {
+    let sim = start();
+    let api = Api::admin(&sim);
+    for (object, audited) in [
+        ("PermissionSet", true),
+        ("ObjectPermissions", true),
+        ("PermissionSetLicenseAssign", true),
+        ("FieldPermissions", false),
+        ("PermissionSetAssignment", false),
+    ] {
+        let describe = api.get(&format!("sobjects/{object}/describe")).json();
+        let names: Vec<&str> = describe["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
+        assert!(names.contains(&"SystemModstamp"), "{object}");
+        for audit in [
+            "CreatedById",
+            "CreatedDate",
+            "LastModifiedById",
+            "LastModifiedDate",
+        ] {
+            assert_eq!(names.contains(&audit), audited, "{object}.{audit}");
+        }
+        let r = api.get(&format!(
+            "query?q={}",
+            q(&format!("SELECT CreatedDate FROM {object} LIMIT 1"))
+        ));
+        assert_eq!(r.status == 200, audited, "{object}: {}", r.body);
+    }
+}
+
 #[test]
 fn a_redirect_fault_sends_the_client_to_another_host_the_sim_serves_and_logs() {
     let sim = start();

@@ -454,3 +454,133 @@ fn license_assignments_duplicates_and_exhaustion() {
     let r = api2.post("sobjects/PermissionSetLicenseAssign", &json!({"AssigneeId": api2.user_id("int-datasync@acme.example"), "PermissionSetLicenseId": psl2}));
     assert_eq!(r.json()[0]["errorCode"], "INSUFFICIENT_ACCESS_OR_READONLY");
 }
+
+/// Fields newer than the call's API version don't exist for it (salesforce.md §I.10, §I.11):
+/// `ObjectPermissions.PermissionsViewAllFields` from 63.0, `PermissionSetAssignment.ExpirationDate`
+/// from 52.0. Describe leaves them out, writes and queries naming them answer INVALID_FIELD.
+#[test]
+fn fields_newer_than_the_calls_api_version_are_unknown_to_it() {
+    let sim = start();
+    let api = Api::admin(&sim);
+    let at =
+        |version: &str, path: &str| format!("https://{}/services/data/v{version}/{path}", api.host);
+    let names = |version: &str, object: &str| -> Vec<String> {
+        let r = api.get(&at(version, &format!("sobjects/{object}/describe")));
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(names("63.0", "ObjectPermissions").contains(&"PermissionsViewAllFields".to_owned()));
+    assert!(!names("62.0", "ObjectPermissions").contains(&"PermissionsViewAllFields".to_owned()));
+    assert!(names("52.0", "PermissionSetAssignment").contains(&"ExpirationDate".to_owned()));
+    assert!(!names("51.0", "PermissionSetAssignment").contains(&"ExpirationDate".to_owned()));
+
+    let ps = api.create(
+        "PermissionSet",
+        json!({"Name": "Gated_Fields", "Label": "Gated Fields"}),
+    );
+    let r = api.post(
+        &at("62.0", "sobjects/ObjectPermissions"),
+        &json!({"ParentId": ps, "SobjectType": "Account", "PermissionsRead": true, "PermissionsViewAllFields": true}),
+    );
+    assert_exact(
+        &r,
+        400,
+        json!([{"message": "No such column 'PermissionsViewAllFields' on sobject of type ObjectPermissions", "errorCode": "INVALID_FIELD"}]),
+    );
+    let r = api.get(&at(
+        "62.0",
+        &format!(
+            "query?q={}",
+            q("SELECT PermissionsViewAllFields FROM ObjectPermissions")
+        ),
+    ));
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("INVALID_FIELD") && r.body.contains("PermissionsViewAllFields"));
+
+    let user = api.user_id("int-marketo@acme.example");
+    let r = api.post(
+        &at("51.0", "sobjects/PermissionSetAssignment"),
+        &json!({"AssigneeId": user, "PermissionSetId": ps, "ExpirationDate": "2030-01-01T00:00:00.000Z"}),
+    );
+    assert_exact(
+        &r,
+        400,
+        json!([{"message": "No such column 'ExpirationDate' on sobject of type PermissionSetAssignment", "errorCode": "INVALID_FIELD"}]),
+    );
+    // At 52.0 the same assignment is taken, and its expiry reads back.
+    let r = api.post(
+        &at("52.0", "sobjects/PermissionSetAssignment"),
+        &json!({"AssigneeId": user, "PermissionSetId": ps, "ExpirationDate": "2030-01-01T00:00:00.000Z"}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let rows = api.query(&format!(
+        "SELECT ExpirationDate FROM PermissionSetAssignment WHERE PermissionSetId = '{ps}'"
+    ));
+    assert!(rows[0]["ExpirationDate"]
+        .as_str()
+        .unwrap()
+        .starts_with("2030-01-01T00:00:00"));
+}
+
+/// View All Fields requires Read on the object (salesforce.md §I.10 [U]: the sim takes the
+/// stricter reading).
+#[test]
+fn view_all_fields_without_read_is_refused() {
+    let sim = start();
+    let api = Api::admin(&sim);
+    let ps = api.create(
+        "PermissionSet",
+        json!({"Name": "Vaf_No_Read", "Label": "Vaf No Read"}),
+    );
+    let r = api.post(
+        "sobjects/ObjectPermissions",
+        &json!({"ParentId": ps, "SobjectType": "Account", "PermissionsViewAllFields": true}),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body.contains("View All Fields"), "{}", r.body);
+    let r = api.post(
+        "sobjects/ObjectPermissions",
+        &json!({"ParentId": ps, "SobjectType": "Account", "PermissionsRead": true, "PermissionsViewAllFields": true}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+}
+
+/// A set with Manage Users (or Assign Permission Sets, Manage Profiles and Permission Sets)
+/// can't be assigned with an expiry (help.salesforce.com "Set Assignment Expiration Details",
+/// salesforce.md §I.11); error code and text [U].
+#[test]
+fn an_expiry_on_a_set_that_manages_users_is_refused() {
+    let sim = start();
+    let api = Api::admin(&sim);
+    let ps = api.create(
+        "PermissionSet",
+        json!({"Name": "Manages_Users", "Label": "Manages Users", "PermissionsManageUsers": true, "PermissionsViewSetup": true, "PermissionsManageInternalUsers": true, "PermissionsResetPasswords": true, "PermissionsViewAllUsers": true}),
+    );
+    let user = api.user_id("int-marketo@acme.example");
+    let r = api.post(
+        "sobjects/PermissionSetAssignment",
+        &json!({"AssigneeId": user, "PermissionSetId": ps, "ExpirationDate": "2030-01-01T00:00:00.000Z"}),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(
+        r.body.contains("can't have an expiration date"),
+        "{}",
+        r.body
+    );
+    let r = api.post(
+        "sobjects/PermissionSetAssignment",
+        &json!({"AssigneeId": user, "PermissionSetId": ps}),
+    );
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.json()["id"].as_str().unwrap().to_owned();
+    let r = api.patch(
+        &format!("sobjects/PermissionSetAssignment/{id}"),
+        &json!({"ExpirationDate": "2030-01-01T00:00:00.000Z"}),
+    );
+    assert_eq!(r.status, 400, "{}", r.body);
+}

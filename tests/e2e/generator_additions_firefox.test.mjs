@@ -1,0 +1,90 @@
+// End to end in Firefox ESR: issue #16's View All Fields and assignment expiry, from the
+// generator page through the preview and the journalled apply to the simulated org's records,
+// and out through the page's Metadata API XML export (the import is covered in Chromium).
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { launchFirefox } from './lib/firefox.mjs';
+import { ACME, loginUrl, startSim } from './lib/sim.mjs';
+
+describe('Firefox: the generator additions (#16)', () => {
+  let sim, firefox;
+
+  before(async () => {
+    sim = await startSim();
+    firefox = await launchFirefox();
+  });
+
+  after(async () => {
+    await firefox?.quit();
+    await sim?.stop();
+  });
+
+  /** Waits for `selector`, then clicks it, or sets its value and sends `input` and `change`. */
+  const act = async (selector, action, value) => {
+    await firefox.waitFor('return document.querySelector(arguments[0])', { args: [selector] });
+    await firefox.script(`
+      const [selector, action, value] = arguments;
+      const node = document.querySelector(selector);
+      node.scrollIntoView();
+      if (action === 'click') node.click();
+      else {
+        node.value = value;
+        node.dispatchEvent(new Event('input', { bubbles: true }));
+        node.dispatchEvent(new Event('change', { bubbles: true }));
+      }`, selector, action, value);
+  };
+  const checked = (selector) => firefox.script('return Boolean(document.querySelector(arguments[0])?.checked)', selector);
+
+  test('View All Fields and an expiry: preview, apply, the org\'s records, XML out', async () => {
+    const [user] = await sim.query("SELECT Id FROM User WHERE Username = 'int-marketo@acme.example'");
+    await firefox.goto(loginUrl(ACME));
+    await firefox.openExtensionPage('app/generator.html');
+    await firefox.waitFor(`return document.querySelector('[data-ff="generator-error"]') || document.body.dataset.ffReady`);
+    const tab = await firefox.asyncScript(`
+      const done = arguments[arguments.length - 1];
+      browser.tabs.query({ url: arguments[0] }).then((tabs) => done(tabs[0]?.id ?? null));`, `https://${ACME.setup}/*`);
+    assert.ok(tab, 'the Setup tab is visible to the extension');
+    await firefox.script('location.search = arguments[0]', `?tab=${tab}&user=${user.Id.slice(0, 15)}`);
+    await firefox.waitFor(`return location.search.includes('org=') && document.body.dataset.ffReady === 'true'`);
+
+    await act('[data-ff="generator-name"]', 'fill', 'Vaf Firefox');
+    await act('[data-ff="object-search"]', 'fill', 'Contact');
+    const row = '[data-ff="object-row"][data-object="Contact"]';
+    await act(`${row} [data-ff="object-include"]`, 'click');
+    await act(`${row} [data-ff="access-read"]`, 'click');
+    assert.equal(await checked(`${row} [data-ff="access-read"]`), false);
+    await act(`${row} [data-ff="access-viewAllFields"]`, 'click');
+    // The core's answer: View All Fields brings Read.
+    await firefox.waitFor('return document.querySelector(arguments[0])?.checked', { args: [`${row} [data-ff="access-read"]`] });
+    assert.equal(await firefox.script(`return document.querySelector(arguments[0]).textContent`, `${row} [data-ff="view-all-fields"] [data-ff="risk"]`), 'High risk');
+    await act('[data-ff="assignment-expiry"]', 'fill', '2031-03-15T08:30');
+    await act('[data-ff="preview"]', 'click');
+    await firefox.waitFor(`return document.querySelector('[data-ff="plan-preview"]')`);
+    const warnings = await firefox.script(`return [...document.querySelectorAll('[data-ff="plan-warning"]')].map((n) => n.textContent).join('\\n')`);
+    assert.match(warnings, /View All Fields on Contact \(high risk\)/);
+    await act('[data-ff="confirm-production"]', 'click');
+    await firefox.waitFor(`return !document.querySelector('[data-ff="apply"]').disabled`);
+    await act('[data-ff="apply"]', 'click');
+    const status = await firefox.waitFor(`
+      const status = document.querySelector('[data-ff="apply-status"]')?.dataset.status;
+      return status && status !== 'running' ? status : null;`, { timeout: 30000 });
+    assert.equal(status, 'done');
+
+    const [ps] = await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'Integration_Vaf_Firefox'");
+    const [contact] = await sim.query(`SELECT PermissionsRead, PermissionsViewAllFields FROM ObjectPermissions WHERE ParentId = '${ps.Id}' AND SobjectType = 'Contact'`);
+    assert.deepEqual([contact.PermissionsRead, contact.PermissionsViewAllFields], [true, true]);
+    const [assignment] = await sim.query(`SELECT ExpirationDate FROM PermissionSetAssignment WHERE PermissionSetId = '${ps.Id}' AND AssigneeId = '${user.Id}'`);
+    const expected = await firefox.script(`return new Date('2031-03-15T08:30').toISOString().slice(0, 19)`);
+    assert.equal(assignment.ExpirationDate.slice(0, 19), expected);
+
+    // The page's XML export, captured instead of downloaded.
+    const xml = await firefox.asyncScript(`
+      const done = arguments[arguments.length - 1];
+      const create = URL.createObjectURL;
+      URL.createObjectURL = (blob) => { blob.text().then(done); return create.call(URL, blob); };
+      const click = HTMLAnchorElement.prototype.click;
+      HTMLAnchorElement.prototype.click = function () { if (!this.download) click.call(this); };
+      document.querySelector('[data-ff="export-xml"]').click();`);
+    assert.match(xml, /<object>Contact<\/object>\s*<viewAllFields>true<\/viewAllFields>/);
+  });
+});
