@@ -87,6 +87,9 @@ export function cliEnv(home, certFile) {
     SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
     SF_DISABLE_TELEMETRY: 'true',
     SF_AUTOUPDATE_DISABLE: 'true',
+    // What oclif's update hook itself reads (plugin-update `init`: `<BIN>_DISABLE_AUTOUPDATE`);
+    // without it each run may leave a detached `sf update --autoupdate` behind.
+    SF_DISABLE_AUTOUPDATE: 'true',
     SF_SKIP_NEW_VERSION_CHECK: 'true',
     SF_HIDE_RELEASE_NOTES: 'true',
     SF_DISABLE_LOG_FILE: 'true',
