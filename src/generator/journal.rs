@@ -89,6 +89,22 @@ pub struct Effect {
     pub forced: bool,
 }
 
+impl Effect {
+    /// A record this apply wrote, with nothing of its undo started yet.
+    pub fn new(kind: EffectKind, step: usize, index: usize, id: String) -> Self {
+        Self {
+            kind,
+            step,
+            index,
+            id,
+            undo: UndoState::Pending,
+            attempt: None,
+            refusals: 0,
+            forced: false,
+        }
+    }
+}
+
 /// A call whose answer may have been lost: what a look-up needs to judge what it finds.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

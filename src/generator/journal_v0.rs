@@ -7,9 +7,7 @@
 //! therefore looked up like any other, but nothing it finds can be proven this apply's own: it
 //! is listed for the admin instead of being undone.
 
-use super::journal::{
-    CallRef, Effect, EffectKind, InFlight, Journal, JournalStep, Phase, UndoState,
-};
+use super::journal::{CallRef, Effect, EffectKind, InFlight, Journal, JournalStep, Phase};
 use super::plan::{CallPlan, Change, Step};
 use super::records::{
     FieldPermissionsRecord, LicenseAssignmentRecord, ObjectPermissionsRecord, PermissionSetRecord,
@@ -265,16 +263,7 @@ pub fn migrate(value: Value) -> Result<Journal, MigrationError> {
                 })
                 .unwrap_or(0),
         };
-        effects.push(Effect {
-            kind,
-            step,
-            index,
-            id: id.clone(),
-            undo: UndoState::Pending,
-            attempt: None,
-            refusals: 0,
-            forced: false,
-        });
+        effects.push(Effect::new(kind, step, index, id.clone()));
     }
     let failure = old.message.map(|m| {
         m.split(" Forcefield could not undo everything")

@@ -803,16 +803,8 @@ impl Journal {
             if kind == StepKind::PermissionSet && effect_kind == EffectKind::Created {
                 self.permission_set_id = Some(id.clone());
             }
-            self.effects.push(Effect {
-                kind: effect_kind,
-                step: part.step,
-                index,
-                id,
-                undo: UndoState::Pending,
-                attempt: None,
-                refusals: 0,
-                forced: false,
-            });
+            self.effects
+                .push(Effect::new(effect_kind, part.step, index, id));
         }
         if let Some(step) = self.steps.get_mut(part.step) {
             step.done += part.end.saturating_sub(part.start);
@@ -1173,16 +1165,8 @@ impl Journal {
         };
         let count = ours.len();
         for (index, id) in ours {
-            self.effects.push(Effect {
-                kind: effect_kind,
-                step: part.step,
-                index,
-                id,
-                undo: UndoState::Pending,
-                attempt: None,
-                refusals: 0,
-                forced: false,
-            });
+            self.effects
+                .push(Effect::new(effect_kind, part.step, index, id));
         }
         if let Some(step) = self.steps.get_mut(part.step) {
             step.done += count;
@@ -1875,15 +1859,11 @@ impl Journal {
                     AttentionAction::Recreate => EffectKind::Deleted,
                     _ => EffectKind::Created,
                 };
+                // Undone at the admin's request (`Effect::forced`).
+                let id = attention.id.clone().unwrap_or_default();
                 self.effects.push(Effect {
-                    kind,
-                    step,
-                    index,
-                    id: attention.id.clone().unwrap_or_default(),
-                    undo: UndoState::Pending,
-                    attempt: None,
-                    refusals: 0,
                     forced: true,
+                    ..Effect::new(kind, step, index, id)
                 });
             }
             (None, None) => return Err(ChoiceError::NothingToActOn),
