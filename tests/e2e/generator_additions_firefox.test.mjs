@@ -18,21 +18,6 @@ describe('Firefox: the generator additions (#16)', () => {
     await firefox?.quit();
     await sim?.stop();
   });
-
-  /** Waits for `selector`, then clicks it, or sets its value and sends `input` and `change`. */
-  const act = async (selector, action, value) => {
-    await firefox.waitFor('return document.querySelector(arguments[0])', { args: [selector] });
-    await firefox.script(`
-      const [selector, action, value] = arguments;
-      const node = document.querySelector(selector);
-      node.scrollIntoView();
-      if (action === 'click') node.click();
-      else {
-        node.value = value;
-        node.dispatchEvent(new Event('input', { bubbles: true }));
-        node.dispatchEvent(new Event('change', { bubbles: true }));
-      }`, selector, action, value);
-  };
   const checked = (selector) => firefox.script('return Boolean(document.querySelector(arguments[0])?.checked)', selector);
 
   test('View All Fields and an expiry: preview, apply, the org\'s records, XML out', async () => {
@@ -47,24 +32,24 @@ describe('Firefox: the generator additions (#16)', () => {
     await firefox.script('location.search = arguments[0]', `?tab=${tab}&user=${user.Id.slice(0, 15)}`);
     await firefox.waitFor(`return location.search.includes('org=') && document.body.dataset.ffReady === 'true'`);
 
-    await act('[data-ff="generator-name"]', 'fill', 'Vaf Firefox');
-    await act('[data-ff="object-search"]', 'fill', 'Contact');
+    await firefox.act('[data-ff="generator-name"]', 'fill', 'Vaf Firefox');
+    await firefox.act('[data-ff="object-search"]', 'fill', 'Contact');
     const row = '[data-ff="object-row"][data-object="Contact"]';
-    await act(`${row} [data-ff="object-include"]`, 'click');
-    await act(`${row} [data-ff="access-read"]`, 'click');
+    await firefox.act(`${row} [data-ff="object-include"]`, 'click');
+    await firefox.act(`${row} [data-ff="access-read"]`, 'click');
     assert.equal(await checked(`${row} [data-ff="access-read"]`), false);
-    await act(`${row} [data-ff="access-viewAllFields"]`, 'click');
+    await firefox.act(`${row} [data-ff="access-viewAllFields"]`, 'click');
     // The core's answer: View All Fields brings Read.
     await firefox.waitFor('return document.querySelector(arguments[0])?.checked', { args: [`${row} [data-ff="access-read"]`] });
     assert.equal(await firefox.script(`return document.querySelector(arguments[0]).textContent`, `${row} [data-ff="view-all-fields"] [data-ff="risk"]`), 'High risk');
-    await act('[data-ff="assignment-expiry"]', 'fill', '2031-03-15T08:30');
-    await act('[data-ff="preview"]', 'click');
+    await firefox.act('[data-ff="assignment-expiry"]', 'fill', '2031-03-15T08:30');
+    await firefox.act('[data-ff="preview"]', 'click');
     await firefox.waitFor(`return document.querySelector('[data-ff="plan-preview"]')`);
     const warnings = await firefox.script(`return [...document.querySelectorAll('[data-ff="plan-warning"]')].map((n) => n.textContent).join('\\n')`);
     assert.match(warnings, /View All Fields on Contact \(high risk\)/);
-    await act('[data-ff="confirm-production"]', 'click');
+    await firefox.act('[data-ff="confirm-production"]', 'click');
     await firefox.waitFor(`return !document.querySelector('[data-ff="apply"]').disabled`);
-    await act('[data-ff="apply"]', 'click');
+    await firefox.act('[data-ff="apply"]', 'click');
     const status = await firefox.waitFor(`
       const status = document.querySelector('[data-ff="apply-status"]')?.dataset.status;
       return status && status !== 'running' ? status : null;`, { timeout: 30000 });

@@ -23,17 +23,6 @@ describe('Firefox: the permission set generator', () => {
     await sim?.stop();
   });
 
-  /** Waits for `selector`, then runs `action` on the element in the page. */
-  const act = async (selector, action, value) => {
-    await firefox.waitFor('return document.querySelector(arguments[0])', { args: [selector] });
-    await firefox.script(`
-      const [selector, action, value] = arguments;
-      const node = document.querySelector(selector);
-      node.scrollIntoView();
-      if (action === 'click') node.click();
-      else { node.value = value; node.dispatchEvent(new Event('input', { bubbles: true })); }`, selector, action, value);
-  };
-
   test('from the Setup tab to an assigned permission set', async () => {
     const [user] = await sim.query("SELECT Id FROM User WHERE Username = 'int-marketo@acme.example'");
     await firefox.goto(loginUrl(ACME));
@@ -51,16 +40,16 @@ describe('Firefox: the permission set generator', () => {
     assert.equal(await firefox.script(`return document.querySelector('[data-ff="org-name"]').textContent`), ACME.name);
     assert.equal(await firefox.script(`return document.querySelector('[data-ff="user-username"]').textContent`), 'int-marketo@acme.example');
 
-    await act('[data-ff="generator-name"]', 'fill', 'Marketo Leads');
+    await firefox.act('[data-ff="generator-name"]', 'fill', 'Marketo Leads');
     await firefox.waitFor(`return document.querySelector('[data-ff="ps-api-name"]').value === 'Integration_Marketo_Leads'`);
-    await act('[data-ff="object-search"]', 'fill', 'Lead');
-    await act('[data-ff="object-row"][data-object="Lead"] [data-ff="object-include"]', 'click');
-    await act('[data-ff="object-row"][data-object="Lead"] [data-ff="access-edit"]', 'click');
-    await act('[data-ff="object-row"][data-object="Lead"] [data-ff="field-mode-all"]', 'click');
-    await act('[data-ff="preview"]', 'click');
-    await act('[data-ff="confirm-production"]', 'click');
+    await firefox.act('[data-ff="object-search"]', 'fill', 'Lead');
+    await firefox.act('[data-ff="object-row"][data-object="Lead"] [data-ff="object-include"]', 'click');
+    await firefox.act('[data-ff="object-row"][data-object="Lead"] [data-ff="access-edit"]', 'click');
+    await firefox.act('[data-ff="object-row"][data-object="Lead"] [data-ff="field-mode-all"]', 'click');
+    await firefox.act('[data-ff="preview"]', 'click');
+    await firefox.act('[data-ff="confirm-production"]', 'click');
     await firefox.waitFor(`return !document.querySelector('[data-ff="apply"]').disabled`);
-    await act('[data-ff="apply"]', 'click');
+    await firefox.act('[data-ff="apply"]', 'click');
     const status = await firefox.waitFor(`
       const status = document.querySelector('[data-ff="apply-status"]')?.dataset.status;
       return status && status !== 'running' ? status : null;`, { timeout: 30000 });

@@ -114,6 +114,23 @@ export async function launchFirefox({ port = 4444 } = {}) {
       const handles = await browser.call('GET', '/window/handles');
       await browser.call('POST', '/window', { handle: handles.find((h) => !before.includes(h)) });
     },
+    /**
+     * Waits for `selector`, then clicks it (`'click'`), or sets its value and sends `input` and
+     * `change` as typing and leaving the field would (`'fill'`).
+     */
+    async act(selector, action, value) {
+      await browser.waitFor('return document.querySelector(arguments[0])', { args: [selector] });
+      await browser.script(`
+        const [selector, action, value] = arguments;
+        const node = document.querySelector(selector);
+        node.scrollIntoView();
+        if (action === 'click') node.click();
+        else {
+          node.value = value;
+          node.dispatchEvent(new Event('input', { bubbles: true }));
+          node.dispatchEvent(new Event('change', { bubbles: true }));
+        }`, selector, action, value);
+    },
     async screenshot(file) {
       const { writeFile } = await import('node:fs/promises');
       const png = await browser.call('GET', '/screenshot');
