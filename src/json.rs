@@ -1,7 +1,10 @@
 //! One way JSON goes in and out: text → `serde_json::Value` → the type, and the type → text
 //! (→ `Value` where a value is wanted). So the WebAssembly carries one reader (from a value) and
 //! one writer (to text) per type instead of two each, which keeps the worker's core small; the
-//! extra step costs microseconds on what Forcefield reads and writes.
+//! extra step costs microseconds on what Forcefield reads and writes. Values are read through
+//! [`reader`], not serde_json's own `Value` deserializer (why: see there).
+
+pub mod reader;
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -16,13 +19,13 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
     }
     #[cfg(not(feature = "generator"))]
     {
-        serde_json::from_str::<serde_json::Value>(text).and_then(serde_json::from_value)
+        read(&serde_json::from_str::<serde_json::Value>(text)?)
     }
 }
 
 /// Reads a JSON value as `T`.
 pub fn read<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, serde_json::Error> {
-    serde_json::from_value(value.clone())
+    Ok(reader::read(value)?)
 }
 
 /// A value as JSON text.

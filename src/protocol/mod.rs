@@ -131,9 +131,8 @@ macro_rules! request_enum {
             }
 
             fn decode(kind: &str, message: serde_json::Value) -> Result<Self, serde_json::Error> {
-                use serde::Deserialize;
                 match kind {
-                    $( $kind => <$request>::deserialize(message).map(Self::$variant), )*
+                    $( $kind => $crate::json::read::<$request>(&message).map(Self::$variant), )*
                     _ => Err(serde::de::Error::custom("not a request type of this sender")),
                 }
             }
