@@ -6,16 +6,18 @@
 
 pub mod reader;
 
+pub use reader::JsonError;
+
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 /// Parses JSON text as `T`. The generator page's core (the `generator` feature), which reads the
 /// org's whole catalog and is not held to the worker's size, parses directly: one pass over a
 /// large answer instead of two.
-pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, JsonError> {
     #[cfg(feature = "generator")]
     {
-        serde_json::from_str(text)
+        Ok(serde_json::from_str(text)?)
     }
     #[cfg(not(feature = "generator"))]
     {
@@ -24,8 +26,8 @@ pub fn parse<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
 }
 
 /// Reads a JSON value as `T`.
-pub fn read<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, serde_json::Error> {
-    Ok(reader::read(value)?)
+pub fn read<T: DeserializeOwned>(value: &serde_json::Value) -> Result<T, JsonError> {
+    reader::read(value)
 }
 
 /// A value as JSON text.

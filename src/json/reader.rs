@@ -1,7 +1,7 @@
 //! Reads a typed value out of a parsed `serde_json::Value`, in place of serde_json's own `Value`
 //! deserializer, for the size of the WebAssembly. Two differences make the difference:
 //!
-//! * Its error ([`ReadError`]) words what it found without Rust's float formatting: serde's
+//! * Its error ([`JsonError`]) words what it found without Rust's float formatting: serde's
 //!   `Unexpected` display, which serde_json's errors reach, links `f64`'s `Display` (≈ 14 KB of
 //!   code before wasm-opt) though Forcefield reads no float it could complain about.
 //! * A struct is read only from a JSON object. serde_json also accepts a struct written as an
@@ -18,23 +18,25 @@ use serde_json::{Map, Value};
 use std::fmt;
 
 /// Reads `T` from `value`.
-pub fn read<'a, T: de::Deserialize<'a>>(value: &'a Value) -> Result<T, ReadError> {
+pub fn read<'a, T: de::Deserialize<'a>>(value: &'a Value) -> Result<T, JsonError> {
     T::deserialize(ValueReader(value))
 }
 
-/// Why a value is not the type it was read as.
+/// Why JSON is not the type it was read as (or, from [`super::parse`], not JSON at all). Not
+/// serde_json's error: making one from words goes through its search for a line and column in
+/// them, code the worker's core needs nowhere else.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReadError(String);
+pub struct JsonError(String);
 
-impl fmt::Display for ReadError {
+impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
 }
 
-impl std::error::Error for ReadError {}
+impl std::error::Error for JsonError {}
 
-impl de::Error for ReadError {
+impl de::Error for JsonError {
     #[cold]
     fn custom<T: fmt::Display>(message: T) -> Self {
         Self(message.to_string())
@@ -57,9 +59,9 @@ impl de::Error for ReadError {
     }
 }
 
-impl From<ReadError> for serde_json::Error {
-    fn from(error: ReadError) -> Self {
-        de::Error::custom(error.0)
+impl From<serde_json::Error> for JsonError {
+    fn from(error: serde_json::Error) -> Self {
+        Self(error.to_string())
     }
 }
 
@@ -114,9 +116,9 @@ impl ValueReader<'_> {
 }
 
 impl<'de> de::Deserializer<'de> for ValueReader<'de> {
-    type Error = ReadError;
+    type Error = JsonError;
 
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, JsonError> {
         match self.0 {
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(*b),
@@ -135,7 +137,7 @@ impl<'de> de::Deserializer<'de> for ValueReader<'de> {
         }
     }
 
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, JsonError> {
         match self.0 {
             Value::Null => visitor.visit_none(),
             _ => visitor.visit_some(self),
@@ -146,7 +148,7 @@ impl<'de> de::Deserializer<'de> for ValueReader<'de> {
         self,
         _name: &'static str,
         visitor: V,
-    ) -> Result<V::Value, ReadError> {
+    ) -> Result<V::Value, JsonError> {
         visitor.visit_newtype_struct(self)
     }
 
@@ -155,7 +157,7 @@ impl<'de> de::Deserializer<'de> for ValueReader<'de> {
         _name: &'static str,
         _fields: &'static [&'static str],
         visitor: V,
-    ) -> Result<V::Value, ReadError> {
+    ) -> Result<V::Value, JsonError> {
         match self.0 {
             Value::Object(entries) => visit_object(entries, visitor),
             _ => Err(de::Error::invalid_type(self.unexpected(), &visitor)),
@@ -167,7 +169,7 @@ impl<'de> de::Deserializer<'de> for ValueReader<'de> {
         _name: &'static str,
         _variants: &'static [&'static str],
         visitor: V,
-    ) -> Result<V::Value, ReadError> {
+    ) -> Result<V::Value, JsonError> {
         match self.0 {
             Value::String(variant) => visitor.visit_enum(variant.as_str().into_deserializer()),
             Value::Object(entries) => {
@@ -186,7 +188,7 @@ impl<'de> de::Deserializer<'de> for ValueReader<'de> {
         }
     }
 
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ReadError> {
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, JsonError> {
         visitor.visit_unit()
     }
 
@@ -199,7 +201,7 @@ impl<'de> de::Deserializer<'de> for ValueReader<'de> {
 fn visit_array<'de, V: Visitor<'de>>(
     items: &'de [Value],
     visitor: V,
-) -> Result<V::Value, ReadError> {
+) -> Result<V::Value, JsonError> {
     let mut items = Items(items.iter());
     let value = visitor.visit_seq(&mut items)?;
     match items.0.len() {
@@ -211,7 +213,7 @@ fn visit_array<'de, V: Visitor<'de>>(
 fn visit_object<'de, V: Visitor<'de>>(
     entries: &'de Map<String, Value>,
     visitor: V,
-) -> Result<V::Value, ReadError> {
+) -> Result<V::Value, JsonError> {
     visitor.visit_map(Entries {
         entries: entries.iter(),
         value: None,
@@ -222,12 +224,12 @@ fn visit_object<'de, V: Visitor<'de>>(
 struct Items<'de>(std::slice::Iter<'de, Value>);
 
 impl<'de> de::SeqAccess<'de> for &mut Items<'de> {
-    type Error = ReadError;
+    type Error = JsonError;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(
         &mut self,
         seed: T,
-    ) -> Result<Option<T::Value>, ReadError> {
+    ) -> Result<Option<T::Value>, JsonError> {
         self.0
             .next()
             .map(|item| seed.deserialize(ValueReader(item)))
@@ -246,21 +248,21 @@ struct Entries<'de> {
 }
 
 impl<'de> de::MapAccess<'de> for Entries<'de> {
-    type Error = ReadError;
+    type Error = JsonError;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
         seed: K,
-    ) -> Result<Option<K::Value>, ReadError> {
+    ) -> Result<Option<K::Value>, JsonError> {
         let Some((key, value)) = self.entries.next() else {
             return Ok(None);
         };
         self.value = Some(value);
-        seed.deserialize(de::value::BorrowedStrDeserializer::new(key))
+        seed.deserialize(de::value::BorrowedStrDeserializer::<JsonError>::new(key))
             .map(Some)
     }
 
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, ReadError> {
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, JsonError> {
         match self.value.take() {
             Some(value) => seed.deserialize(ValueReader(value)),
             None => Err(de::Error::custom("value is missing")),
@@ -279,29 +281,31 @@ struct Variant<'de> {
 }
 
 impl<'de> de::EnumAccess<'de> for Variant<'de> {
-    type Error = ReadError;
+    type Error = JsonError;
     type Variant = ValueReader<'de>;
 
     fn variant_seed<S: DeserializeSeed<'de>>(
         self,
         seed: S,
-    ) -> Result<(S::Value, ValueReader<'de>), ReadError> {
-        let variant = seed.deserialize(de::value::BorrowedStrDeserializer::new(self.variant))?;
+    ) -> Result<(S::Value, ValueReader<'de>), JsonError> {
+        let variant = seed.deserialize(de::value::BorrowedStrDeserializer::<JsonError>::new(
+            self.variant,
+        ))?;
         Ok((variant, ValueReader(self.value)))
     }
 }
 
 impl<'de> de::VariantAccess<'de> for ValueReader<'de> {
-    type Error = ReadError;
+    type Error = JsonError;
 
-    fn unit_variant(self) -> Result<(), ReadError> {
+    fn unit_variant(self) -> Result<(), JsonError> {
         match self.0 {
             Value::Null => Ok(()),
             _ => Err(de::Error::invalid_type(self.unexpected(), &"unit variant")),
         }
     }
 
-    fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value, ReadError> {
+    fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value, JsonError> {
         seed.deserialize(self)
     }
 
@@ -309,7 +313,7 @@ impl<'de> de::VariantAccess<'de> for ValueReader<'de> {
         self,
         _len: usize,
         visitor: V,
-    ) -> Result<V::Value, ReadError> {
+    ) -> Result<V::Value, JsonError> {
         match self.0 {
             Value::Array(items) => visit_array(items, visitor),
             _ => Err(de::Error::invalid_type(self.unexpected(), &"tuple variant")),
@@ -320,7 +324,7 @@ impl<'de> de::VariantAccess<'de> for ValueReader<'de> {
         self,
         _fields: &'static [&'static str],
         visitor: V,
-    ) -> Result<V::Value, ReadError> {
+    ) -> Result<V::Value, JsonError> {
         match self.0 {
             Value::Object(entries) => visit_object(entries, visitor),
             _ => Err(de::Error::invalid_type(

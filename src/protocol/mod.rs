@@ -49,7 +49,7 @@ pub trait Decode: Sized {
     /// Whether `kind` (a message's `type`) is one of this enum's requests.
     fn owns(kind: &str) -> bool;
     /// The request of type `kind` from its message; `kind` must be [`Self::owns`]'d.
-    fn decode(kind: &str, message: serde_json::Value) -> Result<Self, serde_json::Error>;
+    fn decode(kind: &str, message: serde_json::Value) -> Result<Self, crate::json::JsonError>;
     /// The request as its message (`{"type": …, …}`), as a host would send it.
     fn encode(&self) -> Result<serde_json::Value, serde_json::Error>;
 }
@@ -80,7 +80,7 @@ pub enum RequestError {
     /// The sender's request of this `type`, but not in its shape.
     NotUnderstood {
         kind: String,
-        error: serde_json::Error,
+        error: crate::json::JsonError,
     },
 }
 
@@ -96,7 +96,7 @@ pub fn decode_text<R: Decode>(json: &str) -> Result<R, RequestError> {
     if json.len() > MAX_REQUEST_BYTES {
         return Err(RequestError::TooLarge { bytes: json.len() });
     }
-    let message = crate::json::parse(json).map_err(RequestError::NotJson)?;
+    let message = serde_json::from_str(json).map_err(RequestError::NotJson)?;
     decode(message)
 }
 
@@ -130,7 +130,7 @@ macro_rules! request_enum {
                 matches!(kind, $($kind)|*)
             }
 
-            fn decode(kind: &str, message: serde_json::Value) -> Result<Self, serde_json::Error> {
+            fn decode(kind: &str, message: serde_json::Value) -> Result<Self, crate::json::JsonError> {
                 match kind {
                     $( $kind => $crate::json::read::<$request>(&message).map(Self::$variant), )*
                     _ => Err(serde::de::Error::custom("not a request type of this sender")),
@@ -171,7 +171,7 @@ impl Decode for ContentRequest {
             || FrameAccessRequest::owns(kind)
     }
 
-    fn decode(kind: &str, message: serde_json::Value) -> Result<Self, serde_json::Error> {
+    fn decode(kind: &str, message: serde_json::Value) -> Result<Self, crate::json::JsonError> {
         if FrameOrgRequest::owns(kind) {
             FrameOrgRequest::decode(kind, message).map(Self::Org)
         } else if TogglesRequest::owns(kind) {
@@ -235,7 +235,7 @@ impl Decode for PageRequest {
         OrgRequest::owns(kind)
     }
 
-    fn decode(kind: &str, message: serde_json::Value) -> Result<Self, serde_json::Error> {
+    fn decode(kind: &str, message: serde_json::Value) -> Result<Self, crate::json::JsonError> {
         #[cfg(feature = "generator")]
         if GeneratorRequest::owns(kind) {
             return GeneratorRequest::decode(kind, message).map(Self::Generator);

@@ -83,15 +83,21 @@ fn cache_key(org: &OrgId) -> String {
 /// The org's cache without entries older than [`CACHE_TTL_MS`] (or from the future).
 async fn load_cache(store: &impl KeyValueStore, org: &OrgId, now_ms: u64) -> BadgeCache {
     let saved = storage::load::<BadgeCache>(store, Area::Session, &cache_key(org)).await;
-    let Ok(Loaded::Found(BadgeCache { mut entries })) = saved else {
+    let Ok(Loaded::Found(BadgeCache { entries: saved })) = saved else {
         return BadgeCache::default();
     };
-    entries.retain(|_, entry| {
-        entry
+    // Kept entries are moved into a new map rather than the old ones removed in place: the
+    // worker's core then carries no map-removal code (about 1 KB gzipped) for this alone.
+    let mut entries = Map::new();
+    for (id, entry) in saved {
+        let fresh = entry
             .get("at")
             .and_then(Value::as_u64)
-            .is_some_and(|at| at <= now_ms && now_ms - at < CACHE_TTL_MS)
-    });
+            .is_some_and(|at| at <= now_ms && now_ms - at < CACHE_TTL_MS);
+        if fresh {
+            entries.insert(id, entry);
+        }
+    }
     BadgeCache { entries }
 }
 
