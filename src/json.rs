@@ -4,6 +4,7 @@
 //! extra step costs microseconds on what Forcefield reads and writes. Values are read through
 //! [`reader`], not serde_json's own `Value` deserializer (why: see there).
 
+pub mod fields;
 pub mod reader;
 
 pub use reader::JsonError;

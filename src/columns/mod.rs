@@ -17,6 +17,7 @@
 //! [`crate::toggles`].
 
 pub mod copy;
+mod read;
 pub mod steps;
 
 pub use steps::{
@@ -32,7 +33,8 @@ use std::collections::{BTreeMap, BTreeSet};
 // The snapshot the content script sends
 
 /// The tables of one page (one frame), in document order, and the page's dependency map.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+// Read by hand (`read`), for the worker's size.
 #[serde(rename_all = "camelCase")]
 pub struct PageSnapshot {
     #[serde(default)]
@@ -45,7 +47,8 @@ pub struct PageSnapshot {
 
 /// One `<table>`. A nested table is its own entry, and a cell's checkbox belongs to its innermost
 /// table, so a layout table around a list never shows the list's boxes.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+// Read by hand (`read`), for the worker's size.
 #[serde(rename_all = "camelCase")]
 pub struct TableSnapshot {
     /// The table's id, or its index path when it has none.
@@ -58,7 +61,8 @@ pub struct TableSnapshot {
     pub rows: Vec<RowSnapshot>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+// Read by hand (`read`), for the worker's size.
 #[serde(rename_all = "camelCase")]
 pub struct HeaderCell {
     /// Shown text; localized, so used only to label the control, never to recognise a column.
@@ -77,7 +81,8 @@ pub struct HeaderCell {
     pub has_checkbox: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+// Read by hand (`read`), for the worker's size.
 #[serde(rename_all = "camelCase")]
 pub struct RowSnapshot {
     /// The row's identity for filters and reports: the field API name when known, else the
@@ -91,7 +96,8 @@ pub struct RowSnapshot {
 }
 
 /// One `td`/`th` of a data row, in order; a cell without a checkbox is `{}`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+// Read by hand (`read`), for the worker's size.
 #[serde(rename_all = "camelCase")]
 pub struct CellSnapshot {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -101,7 +107,8 @@ pub struct CellSnapshot {
     pub checkbox: Option<CheckboxSnapshot>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+// Read by hand (`read`), for the worker's size.
 #[serde(rename_all = "camelCase")]
 pub struct CheckboxSnapshot {
     /// The element's id; for a box without one, a handle the content script assigned, unique in
@@ -124,7 +131,8 @@ pub struct CheckboxSnapshot {
 }
 
 /// A checkbox's onclick triple (salesforce.md §D.3), `rowKey` left out when it equals the row's key.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+// Read by hand (`read`), for the worker's size.
 #[serde(rename_all = "camelCase")]
 pub struct ClickDependency {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -99,7 +99,7 @@ impl fmt::Display for Found<'_> {
 pub struct ValueReader<'a>(pub &'a Value);
 
 impl ValueReader<'_> {
-    fn unexpected(&self) -> Unexpected<'_> {
+    pub(crate) fn unexpected(&self) -> Unexpected<'_> {
         match self.0 {
             Value::Null => Unexpected::Unit,
             Value::Bool(b) => Unexpected::Bool(*b),
