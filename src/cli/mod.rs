@@ -122,7 +122,7 @@ async fn describes<T: Transport>(
     for i in 0..objects.len() {
         match answers.remove(&format!("describe{i}")) {
             Some((200, body)) => {
-                if let Ok(describe) = serde_json::from_value::<ObjectDescribe>(body) {
+                if let Ok(describe) = crate::json::read::<ObjectDescribe>(&body) {
                     found.insert(describe.name.clone(), describe);
                 }
             }

@@ -172,7 +172,7 @@ fn read_json(file: &str, text: &str) -> Result<(PermissionSetSpec, bool), SpecFi
         });
     }
     let states_license = top.get("license").is_some_and(|l| !l.is_null());
-    let spec = serde_json::from_value(value).map_err(|e| SpecFileError::NotSpec {
+    let spec = crate::json::read(&value).map_err(|e| SpecFileError::NotSpec {
         file: file.to_owned(),
         detail: e.to_string(),
     })?;

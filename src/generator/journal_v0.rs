@@ -211,7 +211,7 @@ fn change(step: usize, view: &PlanStep, record_v0: &V0Record) -> Result<Change, 
 /// Reads a v0 journal and migrates it.
 pub fn migrate(value: Value) -> Result<Journal, MigrationError> {
     let old: V0Journal =
-        serde_json::from_value(value).map_err(|e| MigrationError::NotV0(e.to_string()))?;
+        crate::json::read(&value).map_err(|e| MigrationError::NotV0(e.to_string()))?;
     let mut steps = Vec::new();
     for (index, s) in old.steps.iter().enumerate() {
         let changes = s

@@ -755,7 +755,7 @@ impl Journal {
                         ids.push(Vec::new());
                         continue;
                     }
-                    match serde_json::from_value::<Vec<SaveResult>>(sub.body.clone()) {
+                    match crate::json::read::<Vec<SaveResult>>(&sub.body) {
                         Ok(results) => {
                             if let Some(error) = first_error(&results) {
                                 if refusal

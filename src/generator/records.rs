@@ -613,7 +613,7 @@ pub fn found_record(kind: SobjectKind, row: &Value) -> Option<FoundRecord> {
     let parse = |value: &Value| -> Option<FoundRecord> {
         Some(match kind {
             SobjectKind::PermissionSet => {
-                let row: PermissionSetRow = serde_json::from_value(value.clone()).ok()?;
+                let row: PermissionSetRow = crate::json::read(value).ok()?;
                 let permissions = row
                     .other
                     .iter()
@@ -637,7 +637,7 @@ pub fn found_record(kind: SobjectKind, row: &Value) -> Option<FoundRecord> {
                 }
             }
             SobjectKind::ObjectPermissions => {
-                let row: ObjectPermissionsRow = serde_json::from_value(value.clone()).ok()?;
+                let row: ObjectPermissionsRow = crate::json::read(value).ok()?;
                 FoundRecord {
                     id: row.id,
                     record: Record::ObjectPermissions(ObjectPermissionsRecord {
@@ -657,7 +657,7 @@ pub fn found_record(kind: SobjectKind, row: &Value) -> Option<FoundRecord> {
                 }
             }
             SobjectKind::FieldPermissions => {
-                let row: FieldPermissionsRow = serde_json::from_value(value.clone()).ok()?;
+                let row: FieldPermissionsRow = crate::json::read(value).ok()?;
                 FoundRecord {
                     id: row.id,
                     record: Record::FieldPermissions(FieldPermissionsRecord {
@@ -673,7 +673,7 @@ pub fn found_record(kind: SobjectKind, row: &Value) -> Option<FoundRecord> {
                 }
             }
             SobjectKind::LicenseAssignment => {
-                let row: LicenseAssignmentRow = serde_json::from_value(value.clone()).ok()?;
+                let row: LicenseAssignmentRow = crate::json::read(value).ok()?;
                 FoundRecord {
                     id: row.id,
                     record: Record::LicenseAssignment(LicenseAssignmentRecord {
@@ -684,7 +684,7 @@ pub fn found_record(kind: SobjectKind, row: &Value) -> Option<FoundRecord> {
                 }
             }
             SobjectKind::SetAssignment => {
-                let row: SetAssignmentRow = serde_json::from_value(value.clone()).ok()?;
+                let row: SetAssignmentRow = crate::json::read(value).ok()?;
                 FoundRecord {
                     id: row.id,
                     record: Record::SetAssignment(SetAssignmentRecord {
