@@ -1824,8 +1824,7 @@ impl Journal {
             self.undone(e, None);
             return;
         }
-        let errors: Vec<SaveError> =
-            serde_json::from_value(delete.body.clone()).unwrap_or_default();
+        let errors: Vec<SaveError> = crate::json::read(&delete.body).unwrap_or_default();
         if errors
             .iter()
             .any(|err| ALREADY_GONE.contains(&err.status_code.as_str()))

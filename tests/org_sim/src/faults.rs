@@ -272,10 +272,7 @@ impl Control {
                 .is_none_or(|m| m.eq_ignore_ascii_case(method))
                 && f.path.as_deref().is_none_or(|p| glob(p, path))
                 && f.body_contains.as_deref().is_none_or(|text| {
-                    !text.is_empty()
-                        && body
-                            .windows(text.len())
-                            .any(|w| w == text.as_bytes())
+                    !text.is_empty() && body.windows(text.len()).any(|w| w == text.as_bytes())
                 });
             if !matches {
                 continue;
