@@ -1445,7 +1445,14 @@ fn judge(
             fields_of(finals.get(key)),
         );
         let theirs = other.and_then(|o| o.changed.get(key)).unwrap_or(&none);
-        let listed_now = finals.get(key).is_some_and(|(id, _)| is_listed(id));
+        // A record this apply deleted and could not re-create is listed by its old Id.
+        let listed_now = match finals.get(key) {
+            Some((id, _)) => is_listed(id),
+            None => scenario
+                .before
+                .get(key)
+                .is_some_and(|(id, _)| is_listed(id)),
+        };
         let names: BTreeSet<&String> = before
             .keys()
             .chain(planned.keys())
@@ -1514,7 +1521,12 @@ fn judge(
     }
     // Listed records are there to decide about (not gone), unless they are listed as gone.
     for item in &view.attention {
-        if item.reason == AttentionReason::Gone {
+        // Gone, or to re-create (the undo of a delete Salesforce refused): not in the org.
+        if item.reason == AttentionReason::Gone
+            || item
+                .actions
+                .contains(&forcefield::generator::view::AttentionAction::Recreate)
+        {
             continue;
         }
         if let Some(id) = &item.id {
