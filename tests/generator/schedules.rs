@@ -1,6 +1,7 @@
 //! The seeded fault-schedule oracle of the generator's apply (issue #10): one running simulated
 //! org, reset between schedules; each schedule, from its seed alone, picks a scenario (create
-//! or update, per-type or composite calls) and faults on the calls the core sends, forward and
+//! or update, per-type or composite calls, with or without Convert Leads, whose object-permission
+//! prerequisite makes a second update of the set) and faults on the calls the core sends, forward and
 //! undo alike: refused; run with the answer lost (connection cut, body cut short, malformed
 //! body, a gateway's 502/503); one record refused where the API allows partial success; the
 //! session expiring; the API allowance spent; the worker stopping before a call is sent, after
@@ -835,6 +836,16 @@ impl Lab {
             invoice.delete = false;
         }
         update.system_permissions.remove("PasswordNeverExpires");
+        // Convert Leads requires Create on Account (a PermissionDependency row of type "Object
+        // Permission", salesforce.md §I.14): the set's second update, after its object permissions.
+        let mut create_convert = create.clone();
+        create_convert
+            .system_permissions
+            .insert("ConvertLeads".into());
+        let mut update_convert = update.clone();
+        update_convert
+            .system_permissions
+            .insert("ConvertLeads".into());
         let mut scenarios = Vec::new();
         for (name, spec, assignee, target, composite) in [
             (
@@ -861,6 +872,35 @@ impl Lab {
             (
                 "update, composite",
                 update,
+                Some(tableau.clone()),
+                Some(netsuite.clone()),
+                true,
+            ),
+            // Appended, so the scenarios above keep their numbers (`run_scripted`).
+            (
+                "create with Convert Leads, per type",
+                create_convert.clone(),
+                Some(marketo.clone()),
+                None,
+                false,
+            ),
+            (
+                "create with Convert Leads, composite",
+                create_convert,
+                Some(marketo.clone()),
+                None,
+                true,
+            ),
+            (
+                "update with Convert Leads, per type",
+                update_convert.clone(),
+                Some(tableau.clone()),
+                Some(netsuite.clone()),
+                false,
+            ),
+            (
+                "update with Convert Leads, composite",
+                update_convert,
                 Some(tableau.clone()),
                 Some(netsuite.clone()),
                 true,
