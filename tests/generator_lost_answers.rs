@@ -518,3 +518,33 @@ fn convert_leads_second_update_lost_or_undone_ends_as_planned_or_as_before() {
         &[ApplyStatus::Failed],
     );
 }
+
+/// Found by the longer fault-schedule run (seeds 12801, 14320, 24571 and 27409): after the
+/// undo's re-read found the set this apply created empty, and before its delete, another admin
+/// added a field permission to it or assigned it; the plain delete took their record with the
+/// set (Salesforce deletes what a set holds with it, salesforce.md §I.19). The delete is now
+/// guarded inside the one request: it holds back, and the set is listed, untouched. An edit of
+/// the set in the same moment holds it back too.
+#[test]
+fn an_undo_never_deletes_a_created_set_another_admin_added_to_after_its_reread() {
+    let lab = &lab();
+    for action in [2, 3, 4] {
+        let view = check(
+            lab,
+            CREATE,
+            vec![
+                Scripted::on(write_of("PermissionSetAssignment", true), Injected::Refused),
+                Scripted::other_admin(write_of("PermissionSet", false), action),
+            ],
+            &[ApplyStatus::NeedsAttention],
+        );
+        let item = view
+            .attention
+            .iter()
+            .find(|a| a.sobject_type == "PermissionSet")
+            .unwrap_or_else(|| panic!("action {action}: the set is listed: {view:?}"));
+        assert!(item
+            .actions
+            .contains(&forcefield::generator::view::AttentionAction::Keep));
+    }
+}

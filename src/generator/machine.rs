@@ -55,6 +55,15 @@ const ALREADY_GONE: [&str; 3] = [
     "NOT_FOUND",
 ];
 
+/// The guarded delete of a permission set this apply created ([`Journal::guarded_set_delete`]):
+/// the references of its two queries and of its delete, and the row reference the second
+/// query and the delete stand on.
+const GUARD_EMPTY: &str = "setHoldsNothing";
+const GUARD_UNASSIGNED: &str = "setUnassigned";
+const GUARD_DELETE: &str = "deleteSet";
+const GUARD_EMPTY_ROW: &str = "@{setHoldsNothing.records[0].Id}";
+const GUARD_UNASSIGNED_ROW: &str = "@{setUnassigned.records[0].Id}";
+
 /// What a call is for, so its answer finds its way back.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Tag {
@@ -1695,6 +1704,11 @@ impl Journal {
             effects: effects.to_vec(),
         };
         match first.kind {
+            EffectKind::Created
+                if kind == SobjectKind::PermissionSet && effects.len() == 1 && !first.forced =>
+            {
+                Some(self.guarded_set_delete(data, tag, &first.id))
+            }
             EffectKind::Created => {
                 let ids: Vec<&str> = effects
                     .iter()
@@ -1751,6 +1765,122 @@ impl Journal {
         }
     }
 
+    /// The undo of the permission set this apply created, as one composite request whose
+    /// delete runs only if, at that moment, the set holds no object permission, field
+    /// permission or assignment and was last changed by the applying user. Deleting a set
+    /// deletes what it holds (salesforce.md §I.19), so the re-read just before, which checks the
+    /// same, is not enough: another admin's field permission or assignment added between that
+    /// re-read and a plain delete would go with the set. Here two queries with anti-joins
+    /// (salesforce.md §B.1) find the set only if it is still empty; the second query and the
+    /// delete name the row the query before found by reference, and a reference to a row a
+    /// query didn't find can't be resolved, so the delete halts (salesforce.md §B.4). What is
+    /// left of the window is inside that one request at Salesforce.
+    fn guarded_set_delete(&self, data: &str, tag: Tag, set_id: &str) -> Outgoing {
+        let rows_of =
+            |object: &str, field: &str| soql::select([field]).from(object).where_eq(field, set_id);
+        let mut holds_nothing = soql::select(["Id"])
+            .from("PermissionSet")
+            .where_eq("Id", set_id)
+            .where_not_in_query("Id", &rows_of("ObjectPermissions", "ParentId"))
+            .where_not_in_query("Id", &rows_of("FieldPermissions", "ParentId"));
+        if let Some(user) = &self.user_id {
+            holds_nothing = holds_nothing.where_eq("LastModifiedById", user);
+        }
+        // At most two anti-joins per query (salesforce.md §B.1): the assignments get their own,
+        // standing on the first query's row.
+        let unassigned = soql::select(["Id"])
+            .from("PermissionSet")
+            .where_eq("Id", GUARD_EMPTY_ROW)
+            .where_not_in_query("Id", &rows_of("PermissionSetAssignment", "PermissionSetId"));
+        // A reference stays as written in the URL for Salesforce to resolve (public composite
+        // code writes `'@{ref.id}'` into a query string the same way, salesforce.md §B.4).
+        let query_url = |query: &Query| {
+            format!(
+                "{data}/query?q={}",
+                form_encode(&query.to_string())
+                    .replace(&form_encode(GUARD_EMPTY_ROW), GUARD_EMPTY_ROW)
+            )
+        };
+        let subrequests = json!([
+            {"method": "GET", "referenceId": GUARD_EMPTY, "url": query_url(&holds_nothing)},
+            {"method": "GET", "referenceId": GUARD_UNASSIGNED, "url": query_url(&unassigned)},
+            {"method": "DELETE", "referenceId": GUARD_DELETE,
+             "url": format!("{data}/sobjects/PermissionSet/{GUARD_UNASSIGNED_ROW}")},
+        ]);
+        Outgoing {
+            tag,
+            method: Method::Post,
+            path: format!("{data}/composite"),
+            body: Some(json!({"allOrNone": false, "compositeRequest": subrequests}).to_string()),
+        }
+    }
+
+    /// The answer to [`Self::guarded_set_delete`]: deleted, already gone, or held back (the set
+    /// held something else or was changed; the next re-read says what) or refused.
+    fn guarded_delete_answer(&mut self, effects: &[usize], answer: &CompositeAnswer) {
+        let Some(&e) = effects.first() else {
+            return;
+        };
+        let entry = |reference: &str| {
+            answer
+                .composite_response
+                .iter()
+                .find(|sub| sub.reference_id == reference)
+        };
+        let Some(delete) = entry(GUARD_DELETE) else {
+            self.undo_unknowns = self.undo_unknowns.saturating_add(1);
+            if self.undo_unknowns >= 2 {
+                self.block(&ApiError::malformed(
+                    "the undo's answer",
+                    "no answer for the delete",
+                ));
+            }
+            return;
+        };
+        self.undo_unknowns = 0;
+        self.in_flight.retain(|f| {
+            f.call
+                != CallRef::Undo {
+                    effects: effects.to_vec(),
+                }
+        });
+        if (200..300).contains(&delete.http_status_code) {
+            self.undone(e, None);
+            return;
+        }
+        let errors: Vec<SaveError> =
+            serde_json::from_value(delete.body.clone()).unwrap_or_default();
+        if errors
+            .iter()
+            .any(|err| ALREADY_GONE.contains(&err.status_code.as_str()))
+        {
+            self.undone(e, None);
+            return;
+        }
+        // A guard query Salesforce refused: its own words.
+        for reference in [GUARD_EMPTY, GUARD_UNASSIGNED] {
+            if let Some(sub) =
+                entry(reference).filter(|sub| !(200..300).contains(&sub.http_status_code))
+            {
+                let error = ApiError::from_response(sub.http_status_code, &sub.body.to_string());
+                self.refused(e, &error.message);
+                return;
+            }
+        }
+        let refusal = errors
+            .first()
+            .filter(|err| err.status_code != "PROCESSING_HALTED")
+            .map(|err| format!("{} ({})", err.message, err.status_code));
+        match refusal {
+            Some(message) => self.refused(e, &message),
+            // Held back: the re-read before the next try finds what the set holds now.
+            None => self.refused(
+                e,
+                "when Forcefield came to delete it, it held permissions or assignments this apply didn't make, or someone had changed it",
+            ),
+        }
+    }
+
     fn undo_answer(&mut self, effects: &[usize], answer: &Answer) {
         let call = CallRef::Undo {
             effects: effects.to_vec(),
@@ -1785,6 +1915,9 @@ impl Journal {
                 return;
             }
             return unknown(self, error);
+        }
+        if let Ok(composite) = serde_json::from_str::<CompositeAnswer>(&response.body) {
+            return self.guarded_delete_answer(effects, &composite);
         }
         let results = match serde_json::from_str::<Vec<SaveResult>>(&response.body) {
             Ok(results) => results,

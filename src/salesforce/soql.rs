@@ -96,6 +96,14 @@ impl Query {
         self
     }
 
+    /// `field NOT IN (SELECT …)`: an anti-join (salesforce.md §B.1); at most two semi- or
+    /// anti-joins per query.
+    pub fn where_not_in_query(mut self, field: &str, inner: &Query) -> Self {
+        self.conditions
+            .push(format!("{field} NOT IN {}", inner.subquery()));
+        self
+    }
+
     /// `field = null`: SOQL's test for an empty field.
     pub fn where_null(mut self, field: &str) -> Self {
         self.conditions.push(format!("{field} = null"));
@@ -203,6 +211,17 @@ mod tests {
                 .where_null("PermissionSetGroupId")
                 .to_string(),
             "SELECT Id FROM PermissionSet WHERE PermissionSetGroupId = null"
+        );
+        let rows = select(["ParentId"])
+            .from("FieldPermissions")
+            .where_eq("ParentId", "0PSA");
+        assert_eq!(
+            select(["Id"])
+                .from("PermissionSet")
+                .where_eq("Id", "0PSA")
+                .where_not_in_query("Id", &rows)
+                .to_string(),
+            "SELECT Id FROM PermissionSet WHERE Id = '0PSA' AND Id NOT IN (SELECT ParentId FROM FieldPermissions WHERE ParentId = '0PSA')"
         );
     }
 }

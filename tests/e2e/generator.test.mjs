@@ -274,21 +274,25 @@ describe('Chromium: the permission set generator', () => {
     await chooseObject(generator, 'Case');
     await preview(generator);
     await generator.locator('[data-ff="confirm-production"]').check();
-    // The second write is refused, and every undo (DELETE) finds Salesforce unavailable until the
-    // faults are cleared: the core tries twice, then waits for the admin. Chromium holds back an
-    // extension's calls to a URL path (query left out) for 0.4-0.7 s, growing to minutes, once it
-    // has seen more than two 500/503/509 answers in a row there (its extension request throttle);
-    // the refused write is a 400 so that the two 503s stay within what Chromium lets through, and
-    // the clean-up below is not held back by the browser.
+    // The second write is refused, and the undo of the new set (one composite request whose
+    // delete is guarded, so it names the subrequest `deleteSet`) finds Salesforce unavailable
+    // until the faults are cleared: the core tries twice, re-reading the set before each, then
+    // waits for the admin. Chromium holds back an extension's calls to a URL path (query left
+    // out) for 0.4-0.7 s, growing to minutes, once it has seen more than two 500/503/509 answers
+    // in a row there (its extension request throttle); the refused write is a 400 so that the
+    // two 503s stay within what Chromium lets through, and the clean-up below is not held back.
+    const logged = (await sim.admin('GET', '/__sim/log')).body.length;
     await sim.admin('POST', '/__sim/faults', { kind: 'fail', method: 'POST', path: '/services/data/*/composite/sobjects', nthWrite: 2, status: 400, errorCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'Refused on purpose' });
-    await sim.admin('POST', '/__sim/faults', { kind: 'fail', method: 'DELETE', path: '/services/data/*', status: 503, errorCode: 'SERVER_UNAVAILABLE', message: 'Try later', times: 50 });
+    await sim.admin('POST', '/__sim/faults', { kind: 'fail', method: 'POST', path: '/services/data/*/composite', bodyContains: '"referenceId":"deleteSet"', status: 503, errorCode: 'SERVER_UNAVAILABLE', message: 'Try later', times: 50 });
     assert.equal(await applyAndWait(generator), 'cleanupNeeded');
     const remaining = generator.locator('[data-ff="remaining"] a');
     assert.ok(await remaining.count() >= 1, 'the records left behind are listed');
     const [ps] = await sim.query("SELECT Id FROM PermissionSet WHERE Name = 'Integration_Half_Done'");
     assert.ok(ps, 'the permission set is still there');
-    const undoCalls = (await sim.admin('GET', '/__sim/log')).body.filter((r) => r.method === 'DELETE' && r.path.includes(ps.Id));
-    assert.deepEqual(undoCalls.map((r) => r.status), [503, 503], 'two tries, both answered 503 (more would trip Chromium\'s throttle)');
+    const unavailable = (await sim.admin('GET', '/__sim/log')).body.slice(logged).filter((r) => r.status === 503);
+    assert.deepEqual(unavailable.map((r) => `${r.method} ${r.path.replace(/v\d+\.0/, 'vNN')}`),
+      ['POST /services/data/vNN/composite', 'POST /services/data/vNN/composite'],
+      'two tries, both answered 503 (more would trip Chromium\'s throttle)');
     const hrefs = await remaining.evaluateAll((links) => links.map((a) => a.href));
     assert.ok(hrefs.some((href) => href.includes(ps.Id.slice(0, 15))), `a link to the permission set: ${hrefs}`);
 

@@ -396,7 +396,9 @@ pub fn write_of(sobject: &'static str, forward: bool) -> impl Fn(&HttpRequest) -
             "\"allOrNone\":false"
         };
         let typed = body.contains(&format!("\"type\":\"{sobject}\""))
-            || body.contains(&format!("/sobjects/{sobject}\""));
+            || body.contains(&format!("/sobjects/{sobject}\""))
+            // The guarded delete of a created set (a composite naming its row by reference).
+            || body.contains(&format!("/sobjects/{sobject}/@{{"));
         let prefix = match sobject {
             "PermissionSet" => "0PS",
             "ObjectPermissions" => "110",
@@ -523,6 +525,9 @@ impl Transport for Faulty<'_> {
         let path = path_of(&request.url);
         let method = request.method.as_str().to_owned();
         let write = is_write(&request);
+        if std::env::var("FF_TRACE").is_ok() {
+            eprintln!("call {n} {method} {}", request.url);
+        }
         // A scripted other admin acts just before the call (and the call may still get a fault).
         let other = {
             let mut script = self.script.borrow_mut();

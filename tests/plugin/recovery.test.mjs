@@ -75,10 +75,11 @@ test('kill -9 while a write is out, then --resume: the apply ends consistent, on
 test('a failed write whose undo is refused leaves a clean-up, which permset cleanup finishes', async () => {
   const spec = await specFile('failing.json', { ...SPEC, name: 'Integration_Failing', label: 'Integration – Failing' });
   const collections = '/services/data/v66.0/composite/sobjects';
-  // The second write (the object permissions) fails; the third (the undo of the first) is
-  // refused because the org's API allowance is spent.
+  // The second write (the object permissions) fails; the undo of the first (the new set's
+  // guarded delete, a composite request naming its subrequest `deleteSet`) is refused because
+  // the org's API allowance is spent.
   await sim.admin('POST', '/__sim/faults', { kind: 'fail', path: collections, nthWrite: 2, status: 503, errorCode: 'SERVER_UNAVAILABLE', message: 'Try again later.' });
-  await sim.admin('POST', '/__sim/faults', { kind: 'fail', path: collections, nthWrite: 3, status: 403, errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' });
+  await sim.admin('POST', '/__sim/faults', { kind: 'fail', path: '/services/data/v66.0/composite', bodyContains: '"referenceId":"deleteSet"', status: 403, errorCode: 'REQUEST_LIMIT_EXCEEDED', message: 'TotalRequests Limit exceeded.' });
   const failed = await cli.sf(['forcefield', 'permset', 'apply', ...ORG, '--spec', spec, '--no-prompt']);
   await sim.admin('DELETE', '/__sim/faults');
   assert.equal(failed.code, 3, failed.stdout + failed.stderr);

@@ -93,6 +93,10 @@ pub struct Fault {
     /// Where a `redirect` sends the client (an absolute URL).
     #[serde(default)]
     pub location: Option<String>,
+    /// Only requests whose body contains this text (any when absent): one subrequest's
+    /// `referenceId`, say, among composite requests to the same path.
+    #[serde(default)]
+    pub body_contains: Option<String>,
 }
 
 impl Fault {
@@ -109,6 +113,7 @@ impl Fault {
             times: 1,
             record: 0,
             location: None,
+            body_contains: None,
         }
     }
 
@@ -133,6 +138,7 @@ impl Fault {
             times: 1,
             record: 0,
             location: None,
+            body_contains: None,
         }
     }
 
@@ -254,7 +260,7 @@ impl Control {
     }
 
     /// The fault that fires for this request, if any (counters advance).
-    pub fn fire(&mut self, method: &str, path: &str) -> Option<Fault> {
+    pub fn fire(&mut self, method: &str, path: &str, body: &[u8]) -> Option<Fault> {
         let is_write =
             matches!(method, "POST" | "PATCH" | "PUT" | "DELETE") && path.starts_with("/services/");
         let mut fired = None;
@@ -264,7 +270,10 @@ impl Control {
                 .method
                 .as_deref()
                 .is_none_or(|m| m.eq_ignore_ascii_case(method))
-                && f.path.as_deref().is_none_or(|p| glob(p, path));
+                && f.path.as_deref().is_none_or(|p| glob(p, path))
+                && f.body_contains.as_deref().is_none_or(|text| {
+                    !text.is_empty() && body.windows(text.len()).any(|w| w == text.as_bytes())
+                });
             if !matches {
                 continue;
             }
@@ -307,6 +316,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_fault_with_body_contains_fires_only_on_requests_whose_body_holds_the_text() {
+        let mut c = Control::new(0, 0, 1);
+        c.add(Fault {
+            body_contains: Some("\"referenceId\":\"deleteSet\"".into()),
+            times: 2,
+            ..Fault::matching(FaultKind::Fail, "POST", "/services/data/*/composite")
+        });
+        let read = br#"{"compositeRequest":[{"referenceId":"records"}]}"#;
+        let delete = br#"{"compositeRequest":[{"referenceId":"deleteSet"}]}"#;
+        let path = "/services/data/v66.0/composite";
+        assert!(c.fire("POST", path, read).is_none());
+        assert!(c.fire("POST", path, delete).is_some());
+        assert!(c.fire("POST", path, b"").is_none());
+        assert!(c.fire("POST", path, delete).is_some());
+        assert!(c.list().is_empty());
+    }
+
+    #[test]
     fn globs_and_firing() {
         assert!(glob(
             "/services/data/*/composite*",
@@ -316,12 +343,12 @@ mod tests {
         assert!(!glob("/a*b", "/ac"));
         let mut c = Control::new(0, 0, 1);
         c.add(Fault::fail_nth_write(2, 503, "SERVER_UNAVAILABLE", "down"));
-        assert!(c.fire("GET", "/services/data/v66.0/query").is_none());
+        assert!(c.fire("GET", "/services/data/v66.0/query", b"").is_none());
         assert!(c
-            .fire("POST", "/services/data/v66.0/sobjects/Account")
+            .fire("POST", "/services/data/v66.0/sobjects/Account", b"")
             .is_none());
         assert_eq!(
-            c.fire("PATCH", "/services/data/v66.0/sobjects/Account/1")
+            c.fire("PATCH", "/services/data/v66.0/sobjects/Account/1", b"")
                 .map(|f| f.status),
             Some(503)
         );

@@ -152,7 +152,10 @@ async fn handle(
     let fault = if admin {
         None
     } else {
-        shared.lock().control.fire(req.method.as_str(), &req.path)
+        shared
+            .lock()
+            .control
+            .fire(req.method.as_str(), &req.path, &req.body)
     };
     if let Some(f) = fault
         .as_ref()
