@@ -1,6 +1,7 @@
 //! Issue #16 item 2, the generator additions, planned without an org: View All Fields per
 //! object with its risk (salesforce.md §I.10), an expiry on the assignment (§I.11), and system
-//! permission prerequisites followed to every level (§I.14).
+//! permission prerequisites followed to every level (§I.14), object-permission prerequisites
+//! (Convert Leads → Create on Account) written before the permission that needs them.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use forcefield::generator::eligibility::ObjectDescribe;
@@ -484,4 +485,142 @@ fn an_expiry_is_refused_for_a_set_that_manages_users_or_permission_sets() {
         .any(|b| b.code == FindingCode::ExpirationNotAllowed && b.message.contains("ManageUsers")));
     spec.system_permissions = ["RunReports".to_owned()].into();
     assert!(plan(&spec, &state, false).blockers.is_empty());
+}
+
+/// Convert Leads requires Create on Account (a PermissionDependency row of type "Object
+/// Permission", salesforce.md §I.14).
+fn convert_leads_state() -> OrgState {
+    let mut state = state();
+    state.object_dependencies = [(
+        "ConvertLeads".to_owned(),
+        ["Account.Create".to_owned()].into(),
+    )]
+    .into();
+    state
+}
+
+#[test]
+fn an_object_permission_prerequisite_is_read_in_either_order_and_as_the_field_name() {
+    use forcefield::generator::plan::object_prerequisite;
+    for text in [
+        "Account.Create",
+        "Create.Account",
+        "Account.PermissionsCreate",
+    ] {
+        assert_eq!(
+            object_prerequisite(text),
+            Some(("Account".to_owned(), ObjectPerm::Create)),
+            "{text}"
+        );
+    }
+    assert_eq!(
+        object_prerequisite("Invoice__c.ModifyAllRecords"),
+        Some(("Invoice__c".to_owned(), ObjectPerm::ModifyAll))
+    );
+    for unread in [
+        "Create Account",
+        "Account",
+        "Account.Convert",
+        "Acc ount.Read",
+    ] {
+        assert_eq!(object_prerequisite(unread), None, "{unread}");
+    }
+}
+
+#[test]
+fn convert_leads_brings_create_on_account_and_is_turned_on_after_it() {
+    let state = convert_leads_state();
+    let mut spec = spec(ObjectAccess::read_only());
+    spec.objects.clear();
+    spec.system_permissions = ["ConvertLeads".to_owned()].into();
+    let write_plan = plan(&spec, &state, false);
+    assert!(write_plan.blockers.is_empty(), "{:?}", write_plan.blockers);
+    assert!(write_plan
+        .warnings
+        .iter()
+        .any(|w| w.code == FindingCode::ObjectPrerequisiteAdded
+            && w.message
+                .starts_with("Create on Account added: ConvertLeads")));
+    let kinds: Vec<(StepKind, Action)> = write_plan
+        .steps
+        .iter()
+        .map(|s| (s.view.kind, s.view.action))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (StepKind::PermissionSet, Action::Create),
+            (StepKind::ObjectPermissions, Action::Create),
+            (StepKind::PermissionSet, Action::Update),
+        ]
+    );
+    // The set is created without it; the object permission has Create with Read (§C.2).
+    let created = writes(&write_plan, StepKind::PermissionSet, Action::Create);
+    assert!(!created[0].contains_key("PermissionsConvertLeads"));
+    let objects = writes(&write_plan, StepKind::ObjectPermissions, Action::Create);
+    assert_eq!(objects[0]["PermissionsCreate"], json!(true));
+    assert_eq!(objects[0]["PermissionsRead"], json!(true));
+    // The second update is of the set being created (its Id is not known yet) and sends only
+    // Convert Leads.
+    let late = &write_plan.steps[2].changes[0];
+    assert!(late.of_created_set());
+    let sent = late.write_fields();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent["PermissionsConvertLeads"], json!(true));
+}
+
+#[test]
+fn convert_leads_already_holding_its_object_permission_changes_nothing() {
+    let mut state = convert_leads_state();
+    let create = ObjectAccess::read_only().changed(ObjectPerm::Create, true);
+    state.existing = Some(ExistingPermissionSet {
+        id: SET_ID.into(),
+        name: "Integration_ERP".into(),
+        label: "Integration – ERP".into(),
+        system_permissions: [("ConvertLeads".to_owned(), true)].into(),
+        objects: [(
+            "Account".to_owned(),
+            ("110AM0000000001AAA".to_owned(), create),
+        )]
+        .into(),
+        ..ExistingPermissionSet::default()
+    });
+    let mut spec = spec(create);
+    spec.system_permissions = ["ConvertLeads".to_owned()].into();
+    let write_plan = plan(&spec, &state, false);
+    assert!(write_plan.steps.is_empty(), "{:?}", write_plan.steps);
+    assert!(!write_plan
+        .warnings
+        .iter()
+        .any(|w| w.code == FindingCode::ObjectPrerequisiteAdded));
+}
+
+#[test]
+fn an_object_prerequisite_salesforce_wont_take_or_can_not_be_read_is_said() {
+    let mut state = convert_leads_state();
+    state.grantable_objects = ["Contact".to_owned()].into();
+    let mut spec = spec(ObjectAccess::read_only());
+    spec.objects.clear();
+    spec.system_permissions = ["ConvertLeads".to_owned()].into();
+    let write_plan = plan(&spec, &state, false);
+    assert!(write_plan
+        .blockers
+        .iter()
+        .any(|b| b.code == FindingCode::ObjectPrerequisiteUnavailable
+            && b.message.contains("Create on Account")));
+
+    let mut state = convert_leads_state();
+    state.object_dependencies = [(
+        "ConvertLeads".to_owned(),
+        ["Create Account".to_owned()].into(),
+    )]
+    .into();
+    let write_plan = plan(&spec, &state, false);
+    assert!(write_plan
+        .warnings
+        .iter()
+        .any(|w| w.code == FindingCode::ObjectPrerequisiteUnread
+            && w.message.contains("\"Create Account\"")));
+    // Nothing to wait for: the set is created with it, and Salesforce says what is missing.
+    assert_eq!(write_plan.steps.len(), 1);
 }

@@ -1,7 +1,8 @@
 //! Issue #16 item 2 against the simulated org, through the same requests the generator page
 //! sends and the journalled apply: View All Fields and an assignment expiry applied, read back
 //! and applied again as nothing; an org before API 63.0; a profile copied with every system
-//! permission the integration licence allows; the union of a set and a profile.
+//! permission the integration licence allows; the union of a set and a profile; Convert Leads,
+//! whose object-permission prerequisite is written before it, on a new set and an existing one.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "generator/harness.rs"]
@@ -9,6 +10,7 @@ mod harness;
 #[path = "support/mod.rs"]
 mod support;
 
+use forcefield::generator::plan::AFTER_OBJECTS_STEP;
 use forcefield::generator::view::{Action, ApplyStatus, FindingCode, StepKind};
 use forcefield::model::{FieldAccess, ObjectAccess, PermissionSetSpec};
 use forcefield::protocol::generator::{
@@ -16,7 +18,7 @@ use forcefield::protocol::generator::{
 };
 use forcefield::protocol::{Failed, PageRequest, Reply};
 use harness::{World, ACME};
-use org_sim::SimConfig;
+use org_sim::{Fault, SimConfig};
 
 fn spec(name: &str, expiry: Option<&str>) -> PermissionSetSpec {
     PermissionSetSpec {
@@ -269,14 +271,172 @@ fn the_union_of_a_set_and_a_profile_is_one_starting_point_that_applies() {
         Reply::Failed(Failed { message }) => assert!(message.contains("at least two")),
         other => panic!("{other:?}"),
     }
-    // It plans and applies like any spec. Convert Leads is taken out first: it requires an
-    // object permission (Create on Account, a PermissionDependency row of type "Object
-    // Permission"), which the plan writes only after the set itself, so the org refuses the
-    // set's create (a gap the generator had before the union; see the gen16 report).
-    assert!(union.system_permissions.remove("ConvertLeads"));
+    // It plans and applies like any spec, Convert Leads (which requires Create on Account)
+    // included.
+    assert!(union.system_permissions.contains("ConvertLeads"));
     union.name = "Integration_Union".into();
     union.label = "Integration – Union".into();
     let done = world.run(world.start_apply(&union, None, false));
     assert_eq!(done.status, ApplyStatus::Done, "{done:?}");
     assert!(world.plan(&union, None, false).steps.is_empty());
+    let set = id_of(
+        &world,
+        "SELECT Id FROM PermissionSet WHERE Name = 'Integration_Union'",
+    );
+    let held = world.query(&format!(
+        "SELECT PermissionsConvertLeads FROM PermissionSet WHERE Id = '{set}'"
+    ));
+    assert_eq!(held[0]["PermissionsConvertLeads"], true);
+}
+
+/// A spec with Convert Leads and no object permission on Account: Convert Leads requires Create
+/// on Account (a PermissionDependency row of type "Object Permission", salesforce.md §I.14).
+fn convert_leads_spec(name: &str) -> PermissionSetSpec {
+    PermissionSetSpec {
+        name: name.into(),
+        label: format!("Integration – {name}"),
+        objects: [("Contact".to_owned(), ObjectAccess::read_only())].into(),
+        system_permissions: ["ConvertLeads".to_owned()].into(),
+        ..PermissionSetSpec::default()
+    }
+}
+
+/// What the set named `name` holds: Convert Leads, and its Account object permission.
+fn convert_leads_held(world: &World, name: &str) -> (bool, Option<serde_json::Value>) {
+    let set = world.query(&format!(
+        "SELECT Id, PermissionsConvertLeads FROM PermissionSet WHERE Name = '{name}'"
+    ));
+    let on = set[0]["PermissionsConvertLeads"].as_bool().unwrap();
+    let id = set[0]["Id"].as_str().unwrap();
+    let account = world
+        .query(&format!("SELECT PermissionsRead, PermissionsCreate FROM ObjectPermissions WHERE ParentId = '{id}' AND SobjectType = 'Account'"))
+        .into_iter()
+        .next();
+    (on, account)
+}
+
+#[test]
+fn convert_leads_on_a_new_set_applies_after_its_object_permission() {
+    // Composite calls mix Setup types, where the org allows it (salesforce.md §H.Q3 [U]).
+    let world = World::start(SimConfig {
+        allow_mixed_setup_types_in_composite: true,
+        ..SimConfig::default()
+    });
+    for composite in [false, true] {
+        world.sim.reset();
+        let name = if composite {
+            "Integration_Convert_Composite"
+        } else {
+            "Integration_Convert"
+        };
+        let spec = convert_leads_spec(name);
+        let plan = world.plan(&spec, None, composite);
+        assert!(plan.blockers.is_empty(), "{:?}", plan.blockers);
+        let added = plan
+            .warnings
+            .iter()
+            .find(|w| w.code == FindingCode::ObjectPrerequisiteAdded)
+            .expect("the object prerequisite is said");
+        assert!(
+            added
+                .message
+                .starts_with("Create on Account added: ConvertLeads"),
+            "{added:?}"
+        );
+        let steps: Vec<(StepKind, Action, &str)> = plan
+            .steps
+            .iter()
+            .map(|s| (s.kind, s.action, s.id.as_str()))
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                (
+                    StepKind::PermissionSet,
+                    Action::Create,
+                    "PermissionSet-create"
+                ),
+                (
+                    StepKind::ObjectPermissions,
+                    Action::Create,
+                    "ObjectPermissions-create"
+                ),
+                (StepKind::PermissionSet, Action::Update, AFTER_OBJECTS_STEP),
+            ],
+            "composite {composite}"
+        );
+        let done = world.run(world.start_apply(&spec, None, composite));
+        assert_eq!(
+            done.status,
+            ApplyStatus::Done,
+            "composite {composite}: {done:?}"
+        );
+        let (on, account) = convert_leads_held(&world, name);
+        assert!(on, "composite {composite}");
+        let account = account.expect("Account's object permission");
+        assert_eq!(account["PermissionsCreate"], true);
+        assert_eq!(account["PermissionsRead"], true);
+        assert!(world.plan(&spec, None, composite).steps.is_empty());
+    }
+}
+
+#[test]
+fn convert_leads_added_to_an_existing_set_waits_for_its_object_permission() {
+    let world = World::start(SimConfig::default());
+    let mut spec = convert_leads_spec("Integration_Convert_Later");
+    spec.system_permissions.clear();
+    let done = world.run(world.start_apply(&spec, None, false));
+    assert_eq!(done.status, ApplyStatus::Done, "{done:?}");
+    spec.system_permissions.insert("ConvertLeads".into());
+    let plan = world.plan(&spec, None, false);
+    let steps: Vec<(StepKind, Action)> = plan.steps.iter().map(|s| (s.kind, s.action)).collect();
+    assert_eq!(
+        steps,
+        [
+            (StepKind::ObjectPermissions, Action::Create),
+            (StepKind::PermissionSet, Action::Update),
+        ]
+    );
+    let done = world.run(world.start_apply(&spec, None, false));
+    assert_eq!(done.status, ApplyStatus::Done, "{done:?}");
+    assert!(convert_leads_held(&world, "Integration_Convert_Later").0);
+    assert!(world.plan(&spec, None, false).steps.is_empty());
+}
+
+#[test]
+fn a_fault_at_each_write_of_a_convert_leads_set_leaves_the_org_as_before() {
+    let world = World::start(SimConfig::default());
+    let marketo = world.user_id("int-marketo@acme.example");
+    let spec = convert_leads_spec("Integration_Convert_Faults");
+    let writes = world.plan(&spec, Some(&marketo), false).api_calls.writes;
+    // The set, its object permissions, Convert Leads, the licence, the assignment.
+    assert_eq!(writes, 5);
+    // Refused outright, and a 503 whose outcome Forcefield looks up before undoing.
+    for (status, code) in [
+        (400, "FIELD_INTEGRITY_EXCEPTION"),
+        (503, "SERVER_UNAVAILABLE"),
+    ] {
+        for n in 1..=writes {
+            world.sim.reset();
+            let before = world.sim.state_dump("acme");
+            let started = world.start_apply(&spec, Some(&marketo), false);
+            world.sim.add_fault(Fault::fail_nth_write(
+                u32::try_from(n).unwrap(),
+                status,
+                code,
+                "Refused by the test.",
+            ));
+            let apply = world.run(started);
+            world.sim.clear_faults();
+            assert!(
+                matches!(apply.status, ApplyStatus::Failed | ApplyStatus::RolledBack),
+                "{status} at write {n}: {apply:?}"
+            );
+            assert_eq!(
+                world.sim.state_dump("acme"),
+                before,
+                "{status} at write {n}: {apply:?}"
+            );
+        }
+    }
 }

@@ -9,7 +9,7 @@ mod schedules;
 mod support;
 
 use forcefield::generator::view::{ApplyStatus, AttentionReason};
-use forcefield::platform::{Area, KeyValueStore};
+use forcefield::platform::{Area, HttpRequest, KeyValueStore, Method};
 use forcefield::protocol::generator::{
     ApplyProgress, GeneratorReply, ListPendingApplies, PendingApplies, PlanPermissionSet, Planned,
     StartApply,
@@ -21,6 +21,10 @@ use schedules::{composite_write, run_scripted, write_of, Injected, Lab, Scripted
 const CREATE: usize = 0;
 const CREATE_COMPOSITE: usize = 1;
 const UPDATE: usize = 2;
+/// With Convert Leads: the set's second update, after the object permission it requires.
+const CREATE_CONVERT: usize = 4;
+const CREATE_CONVERT_COMPOSITE: usize = 5;
+const UPDATE_CONVERT: usize = 6;
 
 const LOST: [Injected; 6] = [
     Injected::Cut,
@@ -411,6 +415,108 @@ fn finding_5_a_cut_answer_reaches_the_core_as_no_answer() {
         .steps
         .iter()
         .all(|s| s.state != forcefield::generator::view::StepState::Done));
+}
+
+/// The set's second update turning Convert Leads on (forward) or off again (undo).
+fn convert_leads_write(forward: bool) -> impl Fn(&HttpRequest) -> bool {
+    move |request: &HttpRequest| {
+        let body = request.body.as_deref().unwrap_or_default();
+        request.method == Method::Patch
+            && body.contains(&format!("\"PermissionsConvertLeads\":{forward}"))
+            && body.contains(&format!("\"allOrNone\":{forward}"))
+    }
+}
+
+/// [`check`], and every scripted fault fired (a fault that never fires proves nothing).
+fn check_fired(
+    lab: &Lab,
+    scenario: usize,
+    script: Vec<Scripted>,
+    expected: &[ApplyStatus],
+) -> forcefield::generator::view::ApplyView {
+    let scripted = script.len();
+    let (outcome, view) = run_scripted(lab, scenario, script);
+    let fired = outcome
+        .faults
+        .iter()
+        .filter(|f| f.starts_with("call "))
+        .count();
+    assert_eq!(fired, scripted, "{}", schedules::report(&outcome));
+    assert!(
+        outcome.violations.is_empty(),
+        "{}",
+        schedules::report(&outcome)
+    );
+    let view = view.expect("the apply started");
+    assert!(
+        expected.contains(&view.status),
+        "{:?} not in {expected:?}: {}",
+        view.status,
+        schedules::report(&outcome)
+    );
+    view
+}
+
+/// Convert Leads on a new or an existing set is turned on by a second update of the set after
+/// its object permission (salesforce.md §I.14): that update's answer lost ends as planned, and
+/// a later refusal undoes it before the object permission it needs (the org refuses the other
+/// order); its undo's answer lost is looked up by the undo's re-read.
+#[test]
+fn convert_leads_second_update_lost_or_undone_ends_as_planned_or_as_before() {
+    let lab = &lab();
+    for scenario in [CREATE_CONVERT, UPDATE_CONVERT] {
+        for fault in LOST {
+            check_fired(
+                lab,
+                scenario,
+                vec![Scripted::on(convert_leads_write(true), fault)],
+                &[ApplyStatus::Done],
+            );
+            let view = check_fired(
+                lab,
+                scenario,
+                vec![
+                    Scripted::on(convert_leads_write(true), fault),
+                    Scripted::on(write_of("PermissionSetAssignment", true), Injected::Refused),
+                ],
+                &[ApplyStatus::RolledBack],
+            );
+            assert!(view.message.unwrap().contains("as it was before"));
+        }
+        for fault in [Injected::Cut, Injected::Unavailable] {
+            check_fired(
+                lab,
+                scenario,
+                vec![
+                    Scripted::on(write_of("PermissionSetAssignment", true), Injected::Refused),
+                    Scripted::on(convert_leads_write(false), fault),
+                ],
+                &[ApplyStatus::RolledBack],
+            );
+        }
+        check_fired(
+            lab,
+            scenario,
+            vec![Scripted::on(convert_leads_write(true), Injected::Refused)],
+            &[ApplyStatus::RolledBack],
+        );
+    }
+    // Composite: the set, its object permissions and the second update in one request, lost
+    // (the look-up finds the second update by the set's name) or refused.
+    for fault in LOST {
+        check_fired(
+            lab,
+            CREATE_CONVERT_COMPOSITE,
+            vec![Scripted::on(composite_write, fault)],
+            &[ApplyStatus::Done],
+        );
+    }
+    check_fired(
+        lab,
+        CREATE_CONVERT_COMPOSITE,
+        vec![Scripted::on(composite_write, Injected::Refused)],
+        &[ApplyStatus::Failed],
+    );
 }
 
 /// Found by the longer fault-schedule run (seeds 12801, 14320, 24571 and 27409): after the

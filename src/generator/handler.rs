@@ -349,12 +349,30 @@ fn system_permission_choices(catalog: &OrgCatalog) -> Vec<SystemPermissionChoice
                 requires: plan::prerequisites_of(&catalog.dependencies, name)
                     .into_iter()
                     .collect(),
+                requires_objects: object_prerequisite_words(catalog, name),
                 available,
                 unavailable_reason: (!available)
                     .then(|| "This org's permission sets don't have this permission.".to_owned()),
             }
         })
         .collect()
+}
+
+/// The object permissions `name` depends on, itself or through its user-permission
+/// prerequisites (salesforce.md §I.14), in the plan's words.
+fn object_prerequisite_words(catalog: &OrgCatalog, name: &str) -> Vec<String> {
+    let mut names = plan::prerequisites_of(&catalog.dependencies, name);
+    names.insert(name.to_owned());
+    let words: BTreeSet<String> = names
+        .iter()
+        .filter_map(|n| catalog.object_dependencies.get(n))
+        .flatten()
+        .map(|required| match plan::object_prerequisite(required) {
+            Some((object, perm)) => format!("{} on {object}", plan::object_perm_word(perm)),
+            None => required.clone(),
+        })
+        .collect();
+    words.into_iter().collect()
 }
 
 async fn object_fields<T: Transport>(

@@ -413,6 +413,15 @@ impl Journal {
         set.id(self.permission_set_id.as_deref())
     }
 
+    /// The Id of the record an update or delete changes, now: an update of the set this apply
+    /// creates ([`Change::update_of_created_set`]) changes the set once its Id is known.
+    pub fn change_id<'a>(&'a self, change: &'a Change) -> Option<&'a str> {
+        if change.of_created_set() {
+            return self.permission_set_id.as_deref();
+        }
+        change.id()
+    }
+
     /// A record of this journal with its set resolved to an Id where known.
     pub fn resolved(&self, record: &Record) -> Record {
         let resolve = |set: &SetRef| match self.set_id(set) {

@@ -453,8 +453,8 @@ impl Journal {
                                 "attributes".into(),
                                 json!({"type": record.kind().api_name()}),
                             );
-                            if let Some(id) = change.id() {
-                                fields.insert("id".into(), json!(id));
+                            if change.id().is_some() {
+                                fields.insert("id".into(), json!(self.change_id(change)?));
                             }
                             records.push(Value::Object(fields));
                         }
@@ -479,6 +479,14 @@ impl Journal {
                     self.step_kind(p.step) == Some((StepKind::PermissionSet, Action::Create))
                 });
                 let reference = created_here.map(|i| format!("@{{p{i}.id}}"));
+                // The record an update changes; the set created in this request by reference.
+                let target_of = |change: &Change| -> Option<String> {
+                    match self.change_id(change) {
+                        Some(id) => Some(id.to_owned()),
+                        None if change.of_created_set() => reference.clone(),
+                        None => None,
+                    }
+                };
                 let mut subrequests = Vec::new();
                 for (i, part) in parts.iter().enumerate() {
                     let (_, action) = self.step_kind(part.step)?;
@@ -510,9 +518,10 @@ impl Journal {
                         }
                         (Action::Update, true) => {
                             let (_, change) = changes.first()?;
-                            let Change::Update { id, before, after } = change else {
+                            let Change::Update { before, after, .. } = change else {
                                 return None;
                             };
+                            let id = target_of(change)?;
                             json!({"method": "PATCH", "referenceId": reference_id,
                                    "url": format!("{data}/sobjects/{}/{id}", after.kind().api_name()),
                                    "body": before.update_fields(after)})
@@ -532,8 +541,8 @@ impl Journal {
                                     "attributes".into(),
                                     json!({"type": record.kind().api_name()}),
                                 );
-                                if let Some(id) = change.id() {
-                                    fields.insert("id".into(), json!(id));
+                                if change.id().is_some() {
+                                    fields.insert("id".into(), json!(target_of(change)?));
                                 }
                                 records.push(Value::Object(fields));
                             }
@@ -806,7 +815,10 @@ impl Journal {
                     Some(id) => (EffectKind::Created, id),
                     None => continue,
                 },
-                (Change::Update { id, .. }, _) => (EffectKind::Updated, id.clone()),
+                (Change::Update { .. }, _) => match self.change_id(&change) {
+                    Some(id) => (EffectKind::Updated, id.to_owned()),
+                    None => continue,
+                },
                 (Change::Delete { id, .. }, _) => (EffectKind::Deleted, id.clone()),
             };
             if kind == StepKind::PermissionSet && effect_kind == EffectKind::Created {
@@ -918,7 +930,14 @@ impl Journal {
         let query =
             soql::select([sobject.select_fields(&self.read_columns())]).from(sobject.api_name());
         if action != Action::Create {
-            let ids: Vec<&str> = changes.iter().filter_map(|(_, c)| c.id()).collect();
+            let ids: Vec<&str> = changes
+                .iter()
+                .filter_map(|(_, c)| self.change_id(c))
+                .collect();
+            if ids.len() < changes.len() {
+                // An update of the set this apply creates, whose create is in flight too.
+                return Some(query.where_eq("Name", &self.set_name).to_string());
+            }
             return Some(query.where_in("Id", ids).to_string());
         }
         let query = match kind {
@@ -1118,9 +1137,14 @@ impl Journal {
             }
             Action::Update => {
                 for (index, change) in &changes {
-                    let Change::Update { id, before, after } = change else {
+                    let Change::Update { before, after, .. } = change else {
                         continue;
                     };
+                    // The created set's update, when that set turned out not to be made: not written.
+                    let Some(id) = self.change_id(change).map(str::to_owned) else {
+                        continue;
+                    };
+                    let id = &id;
                     match found.iter().find(|f| same_id(&f.id, id)) {
                         Some(f) if after.update_held_by(before, &f.record) => {
                             ours.push((*index, id.clone()))

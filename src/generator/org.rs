@@ -29,6 +29,10 @@ pub struct OrgCatalog {
     /// Permission → the user permissions it requires (Tooling PermissionDependency, §H.Q5),
     /// followed from the curated list to every level (salesforce.md §I.14).
     pub dependencies: BTreeMap<String, BTreeSet<String>>,
+    /// Permission → the object permissions it requires, as the org's rows of type "Object
+    /// Permission" name them (Convert Leads → `Account.Create`, salesforce.md §I.14).
+    #[serde(default)]
+    pub object_dependencies: BTreeMap<String, BTreeSet<String>>,
     /// The permissions whose PermissionDependency rows have been asked for.
     #[serde(default)]
     pub dependencies_asked: BTreeSet<String>,
@@ -401,10 +405,10 @@ pub async fn catalog<T: Transport, S: KeyValueStore>(
     let view_all_fields = describe_fields(&object_permissions)
         .iter()
         .any(|f| text(f, "name") == "PermissionsViewAllFields");
-    let mut dependencies: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut dependencies = Dependencies::default();
     let mut dependencies_asked = BTreeSet::new();
     if let Ok(Value::Array(rows)) = answer(&mut answers, "dependencies") {
-        add_dependency_rows(&mut dependencies, &rows);
+        dependencies.add_rows(&rows);
         dependencies_asked.extend(
             curated::SYSTEM_PERMISSIONS
                 .iter()
@@ -416,7 +420,8 @@ pub async fn catalog<T: Transport, S: KeyValueStore>(
     let catalog = OrgCatalog {
         objects,
         permission_fields,
-        dependencies,
+        dependencies: dependencies.user,
+        object_dependencies: dependencies.object,
         dependencies_asked,
         view_all_fields,
     };
@@ -424,12 +429,26 @@ pub async fn catalog<T: Transport, S: KeyValueStore>(
     Ok(catalog)
 }
 
-/// Adds PermissionDependency rows (user permissions only) to `dependencies`.
-fn add_dependency_rows(dependencies: &mut BTreeMap<String, BTreeSet<String>>, rows: &[Value]) {
-    for row in rows {
-        if text(row, "RequiredPermissionType") == "User Permission" {
-            dependencies
-                .entry(text(row, "Permission"))
+/// What PermissionDependency said so far, by the type of the required permission (salesforce.md
+/// §H.Q5: the type values are exactly "User Permission" and "Object Permission").
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Dependencies {
+    /// Permission → the user permissions it requires (followed to every level, §I.14).
+    pub user: BTreeMap<String, BTreeSet<String>>,
+    /// Permission → the object permissions it requires, as the rows name them (§I.14).
+    pub object: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Dependencies {
+    /// Adds PermissionDependency rows; a row of another type is left out.
+    fn add_rows(&mut self, rows: &[Value]) {
+        for row in rows {
+            let map = match text(row, "RequiredPermissionType").as_str() {
+                "User Permission" => &mut self.user,
+                "Object Permission" => &mut self.object,
+                _ => continue,
+            };
+            map.entry(text(row, "Permission"))
                 .or_default()
                 .insert(text(row, "RequiredPermission"));
         }
@@ -447,12 +466,12 @@ pub const MAX_DEPENDENCY_LEVELS: usize = 8;
 /// fatal (as for the first level).
 pub async fn follow_dependencies<T: Transport>(
     client: &Client<'_, T>,
-    dependencies: &mut BTreeMap<String, BTreeSet<String>>,
+    dependencies: &mut Dependencies,
     asked: &mut BTreeSet<String>,
     roots: &BTreeSet<String>,
 ) {
     for _ in 0..MAX_DEPENDENCY_LEVELS {
-        let to_ask = super::plan::prerequisites_not_asked(dependencies, asked, roots);
+        let to_ask = super::plan::prerequisites_not_asked(&dependencies.user, asked, roots);
         if to_ask.is_empty() {
             return;
         }
@@ -474,7 +493,7 @@ pub async fn follow_dependencies<T: Transport>(
             .and_then(Value::as_array)
             .cloned()
             .unwrap_or_default();
-        add_dependency_rows(dependencies, &rows);
+        dependencies.add_rows(&rows);
         asked.extend(to_ask);
     }
 }
@@ -588,7 +607,10 @@ pub async fn read_state<T: Transport>(
         .collect();
     // Prerequisites of permissions beyond the catalog's (a copied profile's, a union's) are
     // followed here too (salesforce.md §I.14).
-    let mut dependencies = catalog.dependencies.clone();
+    let mut dependencies = Dependencies {
+        user: catalog.dependencies.clone(),
+        object: catalog.object_dependencies.clone(),
+    };
     let mut asked = catalog.dependencies_asked.clone();
     if !asked.is_empty() {
         follow_dependencies(
@@ -599,7 +621,7 @@ pub async fn read_state<T: Transport>(
         )
         .await;
     }
-    for required in dependencies.values().flatten() {
+    for required in dependencies.user.values().flatten() {
         if known.contains(required.as_str()) {
             permission_names.insert(required.clone());
         }
@@ -796,7 +818,8 @@ pub async fn read_state<T: Transport>(
         describes,
         grantable_objects: catalog.objects.iter().map(|o| o.name.clone()).collect(),
         permission_fields: known.iter().map(|n| (*n).to_owned()).collect(),
-        dependencies,
+        dependencies: dependencies.user,
+        object_dependencies: dependencies.object,
         has_view_all_fields: catalog.view_all_fields,
     })
 }

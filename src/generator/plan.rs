@@ -4,7 +4,10 @@
 //! Salesforce won't mix Setup object types in one write (salesforce.md §B.3, §H.Q3), so each step is one
 //! sObject type and one action, sent as sObject Collections of ≤ 200 records (§B.3), parents
 //! first: PermissionSet, ObjectPermissions, FieldPermissions, the PSL assignment, then the
-//! permission set assignment (§C.7, §H.Q4). Where the org accepts several Setup types in one
+//! permission set assignment (§C.7, §H.Q4). A system permission that requires an object
+//! permission (Convert Leads → Create on Account, §I.14) is turned on by a second PermissionSet
+//! update after the object permissions: Salesforce refuses the set's write while the object
+//! permission is missing (§C.1), and a set being created has none yet. Where the org accepts several Setup types in one
 //! composite request (§H.Q3 [U], the caller's switch), the same steps go in composite calls.
 
 use super::eligibility::{grant_of, ObjectDescribe};
@@ -18,6 +21,7 @@ use super::view::{
     PlannedPermissionSet, StepKind,
 };
 use crate::model::{FieldAccess, LicenseChoice, ObjectAccess, PermissionSetSpec};
+use crate::rules::ObjectPerm;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -35,6 +39,9 @@ pub const NO_EXPIRY_PERMISSIONS: &[&str] = &[
     "ManageProfilesPermissionsets",
     "ManageUsers",
 ];
+/// The id of the step that turns on the set's system permissions that require object
+/// permissions, after those are written (salesforce.md §I.14).
+pub const AFTER_OBJECTS_STEP: &str = "PermissionSet-update-after-objects";
 /// DeveloperName of the Salesforce API Integration permission set license (salesforce.md §C.6).
 pub const INTEGRATION_PSL: &str = "SalesforceAPIIntegrationPsl";
 
@@ -114,6 +121,9 @@ pub struct OrgState {
     pub permission_fields: BTreeSet<String>,
     /// User permission → user permissions it requires (Tooling `PermissionDependency`, §H.Q5).
     pub dependencies: BTreeMap<String, BTreeSet<String>>,
+    /// User permission → object permissions it requires, as the org's rows name them (rows of
+    /// type "Object Permission", salesforce.md §I.14; read by [`object_prerequisite`]).
+    pub object_dependencies: BTreeMap<String, BTreeSet<String>>,
     /// The org's ObjectPermissions has `PermissionsViewAllFields` (API 63.0+, salesforce.md §I.10).
     pub has_view_all_fields: bool,
     /// API calls it took to read this state (an apply of the same spec reads as many).
@@ -157,6 +167,23 @@ impl Change {
             Self::Create { .. } => None,
             Self::Update { id, .. } | Self::Delete { id, .. } => Some(id),
         }
+    }
+
+    /// An update of the permission set this apply creates: planned before its Id exists, so
+    /// planned with an empty Id, which the apply reads as the created set's
+    /// ([`super::journal::Journal::change_id`]).
+    pub fn update_of_created_set(before: PermissionSetRecord, after: PermissionSetRecord) -> Self {
+        Self::Update {
+            id: String::new(),
+            before: Record::PermissionSet(before),
+            after: Record::PermissionSet(after),
+        }
+    }
+
+    /// Whether this is an update of the permission set this apply creates
+    /// ([`Self::update_of_created_set`]).
+    pub fn of_created_set(&self) -> bool {
+        matches!(self, Self::Update { id, after: Record::PermissionSet(_), .. } if id.is_empty())
     }
 
     /// The fields a write of this change sends (for a create under the set this apply
@@ -222,6 +249,9 @@ pub struct Desired {
     pub objects: BTreeMap<String, ObjectAccess>,
     pub fields: BTreeMap<String, FieldAccess>,
     pub system_permissions: BTreeSet<String>,
+    /// The system permissions that require an object permission (salesforce.md §I.14): written
+    /// after the object permissions.
+    pub after_objects: BTreeSet<String>,
 }
 
 /// Closes one object's access over Salesforce's "Requires …" rules (salesforce.md §C.2), reusing the
@@ -375,6 +405,7 @@ pub fn close_spec(
             frontier.push(required.clone());
         }
     }
+    add_object_prerequisites(&mut desired, state, warnings, blockers);
     if !state.permission_fields.is_empty() {
         for name in &desired.system_permissions {
             if !state.permission_fields.contains(name) {
@@ -386,6 +417,101 @@ pub fn close_spec(
         }
     }
     desired
+}
+
+/// An object permission a system permission requires, from the `RequiredPermission` of a
+/// PermissionDependency row of type "Object Permission" (salesforce.md §I.14): object and
+/// permission. How such rows name it is [U] (salesforce.md §H.Q5; the simulated org says
+/// `Account.Create`), so the permission is read on either side of the dot and as the field name
+/// too (`Account.PermissionsCreate`). `None` when it reads as neither.
+pub fn object_prerequisite(required: &str) -> Option<(String, ObjectPerm)> {
+    let (first, second) = required.trim().split_once('.')?;
+    let (object, perm) = match ObjectPerm::from_key(second) {
+        Some(perm) => (first, perm),
+        None => (second, ObjectPerm::from_key(first)?),
+    };
+    let named = !object.is_empty()
+        && object
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_');
+    named.then(|| (object.to_owned(), perm))
+}
+
+/// How the plan's messages name an object permission (Setup's words, salesforce.md §C.2).
+pub fn object_perm_word(perm: ObjectPerm) -> &'static str {
+    match perm {
+        ObjectPerm::Read => "Read",
+        ObjectPerm::Create => "Create",
+        ObjectPerm::Edit => "Edit",
+        ObjectPerm::Delete => "Delete",
+        ObjectPerm::ViewAll => "View All",
+        ObjectPerm::ModifyAll => "Modify All",
+    }
+}
+
+/// The object permissions the chosen system permissions require (PermissionDependency rows of
+/// type "Object Permission", salesforce.md §I.14, Convert Leads → Create on Account): added
+/// with what they in turn require (§C.2) and said, or a blocker where Salesforce takes no
+/// object permissions for that object (the set's write would be refused, §C.1). The system
+/// permissions that have them are marked to be written after the object permissions.
+fn add_object_prerequisites(
+    desired: &mut Desired,
+    state: &OrgState,
+    warnings: &mut Vec<Finding>,
+    blockers: &mut Vec<Finding>,
+) {
+    let needed: Vec<(String, String)> = desired
+        .system_permissions
+        .iter()
+        .flat_map(|name| {
+            state
+                .object_dependencies
+                .get(name)
+                .into_iter()
+                .flatten()
+                .map(move |required| (name.clone(), required.clone()))
+        })
+        .collect();
+    for (name, required) in needed {
+        let Some((object, perm)) = object_prerequisite(&required) else {
+            warnings.push(Finding::new(
+                FindingCode::ObjectPrerequisiteUnread,
+                format!(
+                    "{name} depends on the object permission \"{required}\" (Salesforce's PermissionDependency), which Forcefield can't read as an object and a permission: grant it in the objects above, or Salesforce will refuse {name}."
+                ),
+            ));
+            continue;
+        };
+        let same = |candidate: &String| candidate.eq_ignore_ascii_case(&object);
+        let object = desired
+            .objects
+            .keys()
+            .find(|k| same(k))
+            .or_else(|| state.grantable_objects.iter().find(|k| same(k)))
+            .cloned()
+            .unwrap_or(object);
+        let word = object_perm_word(perm);
+        if !state.grantable_objects.is_empty() && !state.grantable_objects.contains(&object) {
+            blockers.push(Finding::new(
+                FindingCode::ObjectPrerequisiteUnavailable,
+                format!(
+                    "{name} depends on {word} on {object} (Salesforce's PermissionDependency), and Salesforce doesn't take object permissions for {object} in this org: leave {name} out."
+                ),
+            ));
+            continue;
+        }
+        desired.after_objects.insert(name.clone());
+        let access = desired.objects.entry(object.clone()).or_default();
+        if !access.granted().contains(&perm) {
+            *access = close_object(access.changed(perm, true));
+            warnings.push(Finding::new(
+                FindingCode::ObjectPrerequisiteAdded,
+                format!(
+                    "{word} on {object} added: {name} depends on it (Salesforce's PermissionDependency), so {name} is turned on after the object permissions are written."
+                ),
+            ));
+        }
+    }
 }
 
 /// The permissions reachable from `roots` through `dependencies` (the roots included) whose
@@ -603,24 +729,40 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
     let mut steps: Vec<Step> = Vec::new();
     let mut license_change = None;
     let mut known_ids: BTreeSet<String> = BTreeSet::new();
+    // The set's system permissions that wait for their object permissions (salesforce.md §I.14):
+    // the second PermissionSet update, written after the ObjectPermissions steps.
+    let mut after_objects: Option<Change> = None;
     let permission_set = match &state.existing {
         None => {
+            let created = PermissionSetRecord {
+                name: spec.name.clone(),
+                label: spec.label.clone(),
+                description: spec.description.clone(),
+                license_id: wanted_license.clone(),
+                permissions: desired
+                    .system_permissions
+                    .iter()
+                    .filter(|name| !desired.after_objects.contains(*name))
+                    .map(|name| (name.clone(), true))
+                    .collect(),
+            };
+            if !desired.after_objects.is_empty() {
+                let with = |on: bool| PermissionSetRecord {
+                    permissions: desired
+                        .after_objects
+                        .iter()
+                        .map(|name| (name.clone(), on))
+                        .collect(),
+                    ..created.clone()
+                };
+                after_objects = Some(Change::update_of_created_set(with(false), with(true)));
+            }
             push_step(
                 &mut steps,
                 StepKind::PermissionSet,
                 Action::Create,
                 vec![Change::Create {
-                    record: Record::PermissionSet(PermissionSetRecord {
-                        name: spec.name.clone(),
-                        label: spec.label.clone(),
-                        description: spec.description.clone(),
-                        license_id: wanted_license.clone(),
-                        permissions: desired
-                            .system_permissions
-                            .iter()
-                            .map(|name| (name.clone(), true))
-                            .collect(),
-                    }),
+                    record: Record::PermissionSet(created),
                 }],
                 format!("Create the permission set {} ({})", spec.label, spec.name),
             );
@@ -689,10 +831,16 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
                 .keys()
                 .chain(desired.system_permissions.iter())
                 .collect();
+            // A permission turned on that requires an object permission waits for it.
+            let waits = |name: &String| {
+                desired.after_objects.contains(name)
+                    && existing.system_permissions.get(name) != Some(&true)
+            };
+            let mut late = after.clone();
             for name in names {
-                after
-                    .permissions
-                    .insert(name.clone(), desired.system_permissions.contains(name));
+                let on = desired.system_permissions.contains(name);
+                after.permissions.insert(name.clone(), on && !waits(name));
+                late.permissions.insert(name.clone(), on);
             }
             let mut before = before;
             // Compare only the permissions both sides name (a permission the org doesn't read
@@ -700,10 +848,22 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
             for name in after.permissions.keys() {
                 before.permissions.entry(name.clone()).or_insert(false);
             }
+            let late = Record::PermissionSet(late);
             let before = Record::PermissionSet(before);
             let after = Record::PermissionSet(after);
+            if !after.update_fields(&late).is_empty() {
+                after_objects = Some(Change::Update {
+                    id: existing.id.clone(),
+                    before: after.clone(),
+                    after: late,
+                });
+            }
             let action = if before.update_fields(&after).is_empty() {
-                Action::Unchanged
+                if after_objects.is_some() {
+                    Action::Update
+                } else {
+                    Action::Unchanged
+                }
             } else {
                 push_step(
                     &mut steps,
@@ -791,6 +951,36 @@ pub fn plan(spec: &PermissionSetSpec, state: &OrgState, use_composite: bool) -> 
         updates,
         String::new(),
     );
+    if let Some(change) = after_objects {
+        let names: Vec<String> = match &change {
+            Change::Update {
+                before: Record::PermissionSet(before),
+                after: Record::PermissionSet(after),
+                ..
+            } => after
+                .permissions
+                .iter()
+                .filter(|(name, on)| **on && before.permissions.get(*name) != Some(&true))
+                .map(|(name, _)| name.clone())
+                .collect(),
+            _ => Vec::new(),
+        };
+        push_step(
+            &mut steps,
+            StepKind::PermissionSet,
+            Action::Update,
+            vec![change],
+            format!(
+                "Turn on {} in {} once the object permissions it needs are written",
+                names.join(", "),
+                spec.label
+            ),
+        );
+        if let Some(step) = steps.last_mut() {
+            // Distinct from the set's first update (the page and the journal name steps by id).
+            step.view.id = AFTER_OBJECTS_STEP.to_owned();
+        }
+    }
 
     // Field permissions.
     let no_fields = BTreeMap::new();

@@ -67,6 +67,10 @@ pub struct SystemPermissionChoice {
     pub risk: Risk,
     /// User permissions it depends on, from the org's `PermissionDependency` (salesforce.md §H.Q5).
     pub requires: Vec<String>,
+    /// Object permissions it (or one of `requires`) depends on, in words ("Create on
+    /// Account"): the plan adds them (salesforce.md §I.14).
+    #[serde(default)]
+    pub requires_objects: Vec<String>,
     pub available: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unavailable_reason: Option<String>,
@@ -330,6 +334,15 @@ pub enum FindingCode {
     ObjectNotGrantable,
     /// A system permission was added because a chosen one requires it (salesforce.md §H.Q5).
     PrerequisiteAdded,
+    /// An object permission was added because a chosen system permission requires it
+    /// (PermissionDependency of type "Object Permission", salesforce.md §I.14).
+    ObjectPrerequisiteAdded,
+    /// A chosen system permission requires an object permission Salesforce doesn't take for
+    /// that object in this org (salesforce.md §H.Q3, §I.14).
+    ObjectPrerequisiteUnavailable,
+    /// A chosen system permission requires an object permission whose name Forcefield can't
+    /// read (the naming is [U], salesforce.md §H.Q5).
+    ObjectPrerequisiteUnread,
     /// View All Fields is granted: what it exposes, shown with its risk (salesforce.md §I.10).
     ViewAllFieldsGranted,
     /// View All Fields was asked for and this org's ObjectPermissions has no such field

@@ -1,7 +1,8 @@
 // End to end in Chromium: issue #16's generator additions. View All Fields with its risk and an
 // assignment expiry, from the page through the preview and the journalled apply to the
 // simulated org's records, then through Metadata API XML and a template; a profile copied with
-// the system permissions beyond the short list; the union of a set and a profile.
+// the system permissions beyond the short list; the union of a set and a profile; Convert Leads
+// on a new set, written after the object permission it needs.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -128,5 +129,29 @@ describe('Chromium: the generator additions (#16)', () => {
     await generator.locator('[data-ff="system-permission"][data-name="PasswordNeverExpires"] input:checked').waitFor();
     assert.equal(await generator.locator('[data-ff="system-permission"][data-name="RunReports"] input').isChecked(), true);
     assert.ok(await generator.locator('[data-ff="object-row"] [data-ff="object-include"]:checked').count() > 1);
+  });
+
+  test('Convert Leads on a new set: the page says what it needs, the preview adds it, the apply writes it first', async () => {
+    const generator = await openGenerator();
+    await generator.locator('[data-ff="generator-name"]').fill('Convert Leads');
+    const convert = generator.locator('[data-ff="system-permission"][data-name="ConvertLeads"]');
+    assert.match(await convert.textContent(), /Needs the object permission Create on Account, which the preview adds\./);
+    await convert.locator('input').check();
+    await generator.locator('[data-ff="preview"]').click();
+    const plan = generator.locator('[data-ff="plan-preview"]');
+    await plan.waitFor();
+    assert.match(await plan.locator('[data-ff="plan-warning"]').allTextContents().then((t) => t.join('\n')),
+      /Create on Account added: ConvertLeads depends on it/);
+    assert.match(await plan.textContent(), /Turn on ConvertLeads in Integration – Convert Leads once the object permissions it needs are written/);
+    await generator.locator('[data-ff="confirm-production"]').check();
+    await generator.locator('[data-ff="apply"]').click();
+    const status = generator.locator('[data-ff="apply-status"]:not([data-status="running"])');
+    await status.waitFor({ timeout: 30000 });
+    assert.equal(await status.getAttribute('data-status'), 'done');
+    const [ps] = await sim.query("SELECT Id, PermissionsConvertLeads FROM PermissionSet WHERE Name = 'Integration_Convert_Leads'");
+    assert.equal(ps.PermissionsConvertLeads, true);
+    const [account] = await sim.query(`SELECT PermissionsRead, PermissionsCreate FROM ObjectPermissions WHERE ParentId = '${ps.Id}' AND SobjectType = 'Account'`);
+    assert.deepEqual([account.PermissionsRead, account.PermissionsCreate], [true, true]);
+    await generator.close();
   });
 });

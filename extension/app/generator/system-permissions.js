@@ -34,6 +34,7 @@ export function renderSystemPermissions(container) {
         ' ', h('span', { class: `slds-badge ff-risk-${permission.risk}`, 'data-ff': 'risk' }, RISK_LABELS[permission.risk] ?? permission.risk),
         h('p', { class: 'ff-muted', id: `${id}-why` }, permission.explanation,
           permission.requires.length ? ` Requires: ${permission.requires.map((r) => byName.get(r)?.label ?? r).join(', ')}.` : '',
+          permission.requiresObjects?.length ? ` Needs the object permission ${permission.requiresObjects.join(', ')}, which the preview adds.` : '',
           permission.available ? '' : ` Not available: ${permission.unavailableReason ?? 'not in this org'}.`)));
   });
   // Permissions beyond the short list (a copied profile's, a union's): shown so they can be taken out.
