@@ -48,17 +48,26 @@ fn check(
     expected: &[ApplyStatus],
 ) -> forcefield::generator::view::ApplyView {
     let (outcome, view) = run_scripted(lab, scenario, script);
+    judge(&outcome, view, expected)
+}
+
+/// No violation, and the apply ended in one of `expected`.
+fn judge(
+    outcome: &schedules::Outcome,
+    view: Option<forcefield::generator::view::ApplyView>,
+    expected: &[ApplyStatus],
+) -> forcefield::generator::view::ApplyView {
     assert!(
         outcome.violations.is_empty(),
         "{}",
-        schedules::report(&outcome)
+        schedules::report(outcome)
     );
     let view = view.expect("the apply started");
     assert!(
         expected.contains(&view.status),
         "{:?} not in {expected:?}: {}",
         view.status,
-        schedules::report(&outcome)
+        schedules::report(outcome)
     );
     view
 }
@@ -442,19 +451,7 @@ fn check_fired(
         .filter(|f| f.starts_with("call "))
         .count();
     assert_eq!(fired, scripted, "{}", schedules::report(&outcome));
-    assert!(
-        outcome.violations.is_empty(),
-        "{}",
-        schedules::report(&outcome)
-    );
-    let view = view.expect("the apply started");
-    assert!(
-        expected.contains(&view.status),
-        "{:?} not in {expected:?}: {}",
-        view.status,
-        schedules::report(&outcome)
-    );
-    view
+    judge(&outcome, view, expected)
 }
 
 /// Convert Leads on a new or an existing set is turned on by a second update of the set after
